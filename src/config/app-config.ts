@@ -1,0 +1,114 @@
+import 'reflect-metadata';
+import { plainToInstance } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+
+export const ROLES = ['clerk', 'auditor', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface TokenEntry {
+  readonly role: Role;
+  readonly token: string;
+}
+
+/** The typed configuration, the one DI token everything else reads (nothing else reads process.env). */
+export interface AppConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly store: 'sqlite' | 'eventstoredb';
+  readonly dataDir: string;
+  readonly esdbConnectionString: string;
+  readonly tokens: readonly TokenEntry[] | undefined;
+  readonly tokensFile: string | undefined;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Ed25519 private key (PKCS#8 PEM) file for checkpoints; default: <dataDir>/signing-key.pem. */
+  readonly signingKeyFile: string | undefined;
+  /** SQLite durability: FULL (default) survives power loss; NORMAL only a process crash. */
+  readonly sqliteSynchronous: 'FULL' | 'NORMAL';
+}
+
+export const APP_CONFIG = Symbol.for('norms-ledger.AppConfig');
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+class EnvironmentVariables {
+  @IsOptional() @IsInt({ message: 'must be an integer port number from 0 to 65535' }) @Min(0, { message: 'must be an integer port number from 0 to 65535' }) @Max(65535, { message: 'must be an integer port number from 0 to 65535' })
+  PORT?: number;
+
+  @IsOptional() @IsString() @MinLength(1, { message: 'must not be empty' })
+  HOST?: string;
+
+  @IsOptional() @IsIn(['sqlite', 'eventstoredb'], { message: 'must be sqlite or eventstoredb' })
+  LEDGER_STORE?: string;
+
+  @IsOptional() @IsString() @MinLength(1, { message: 'must not be empty' })
+  LEDGER_DATA_DIR?: string;
+
+  @IsOptional() @Matches(/^(esdb|esdb\+discover):\/\/\S+$/, { message: 'must be an esdb:// or esdb+discover:// connection string' })
+  ESDB_CONNECTION_STRING?: string;
+
+  @IsOptional() @Matches(/^(clerk|auditor|viewer):[^,:\s]{16,}(,(clerk|auditor|viewer):[^,:\s]{16,})*$/, {
+    message: 'must be role:token pairs separated by commas (roles clerk, auditor, viewer; tokens of at least 16 characters)',
+  })
+  LEDGER_TOKENS?: string;
+
+  @IsOptional() @IsString() @MinLength(1, { message: 'must not be empty' })
+  LEDGER_TOKENS_FILE?: string;
+
+  @IsOptional() @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL?: string;
+
+  @IsOptional() @IsString() @MinLength(1, { message: 'must not be empty' })
+  LEDGER_SIGNING_KEY_FILE?: string;
+
+  @IsOptional() @IsIn(['FULL', 'NORMAL'], { message: 'must be FULL or NORMAL' })
+  LEDGER_SQLITE_SYNCHRONOUS?: string;
+}
+
+/** Thrown with a one-line message naming every bad variable. */
+export class ConfigError extends Error {
+  constructor(readonly variables: readonly string[], message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const KNOWN = [
+  'PORT', 'HOST', 'LEDGER_STORE', 'LEDGER_DATA_DIR', 'ESDB_CONNECTION_STRING', 'LEDGER_TOKENS', 'LEDGER_TOKENS_FILE',
+  'LOG_LEVEL', 'LEDGER_SIGNING_KEY_FILE', 'LEDGER_SQLITE_SYNCHRONOUS',
+] as const;
+
+export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
+  const raw: Record<string, unknown> = {};
+  for (const name of KNOWN) {
+    const value = env[name];
+    if (value !== undefined) raw[name] = name === 'PORT' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+  }
+  const vars = plainToInstance(EnvironmentVariables, raw);
+  const errors = validateSync(vars, { forbidUnknownValues: false });
+  if (env.LEDGER_TOKENS && env.LEDGER_TOKENS_FILE) {
+    throw new ConfigError(['LEDGER_TOKENS', 'LEDGER_TOKENS_FILE'], 'invalid configuration: LEDGER_TOKENS and LEDGER_TOKENS_FILE: set one of them, not both');
+  }
+  if (errors.length > 0) {
+    const parts = errors.map((error) => `${error.property}=${JSON.stringify(redact(error.property, env[error.property]))} ${Object.values(error.constraints ?? {})[0] ?? 'is invalid'}`);
+    throw new ConfigError(errors.map((error) => error.property), `invalid configuration: ${parts.join('; ')}`);
+  }
+  return {
+    port: vars.PORT ?? 3000,
+    host: vars.HOST ?? '127.0.0.1',
+    store: (vars.LEDGER_STORE ?? 'sqlite') as AppConfig['store'],
+    dataDir: vars.LEDGER_DATA_DIR ?? './data',
+    esdbConnectionString: vars.ESDB_CONNECTION_STRING ?? 'esdb://localhost:2113?tls=false',
+    tokens: vars.LEDGER_TOKENS?.split(',').map((pair) => {
+      const [role, token] = pair.split(':') as [Role, string];
+      return { role, token };
+    }),
+    tokensFile: vars.LEDGER_TOKENS_FILE,
+    logLevel: (vars.LOG_LEVEL ?? 'info') as AppConfig['logLevel'],
+    signingKeyFile: vars.LEDGER_SIGNING_KEY_FILE,
+    sqliteSynchronous: (vars.LEDGER_SQLITE_SYNCHRONOUS ?? 'FULL') as AppConfig['sqliteSynchronous'],
+  };
+};
+
+/** Secrets never reach a log line, even a configuration error. */
+const redact = (name: string, value: string | undefined): string | undefined =>
+  name === 'LEDGER_TOKENS' && value !== undefined ? '<redacted>' : value;

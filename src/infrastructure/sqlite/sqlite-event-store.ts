@@ -1,0 +1,385 @@
+import { EventEmitter } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { Worker } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { type SerialisedEvent, validateAppend } from '../../shared/event-store/append-validation.js';
+import {
+  InvalidAppendError,
+  StreamNotFoundError,
+  WrongExpectedRevisionError,
+} from '../../shared/event-store/event-store.errors.js';
+import type {
+  AllFilter,
+  AppendResult,
+  EventStore,
+  EventToAppend,
+  ExpectedRevision,
+  JsonObject,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  StoreHealth,
+  SubscribeOptions,
+  Subscription,
+} from '../../shared/event-store/event-store.port.js';
+import { EVENT_STORE_SCHEMA_VERSION, migrate } from './sqlite-schema.js';
+
+export interface SqliteEventStoreOptions {
+  /** A file path, or ':memory:'. */
+  readonly file: string;
+  /** FULL (default) makes an acknowledged append survive a power cut; NORMAL only a process crash. */
+  readonly synchronous?: 'FULL' | 'NORMAL';
+  /** How often a subscription looks for events written by another process on the same file. */
+  readonly pollIntervalMs?: number;
+  /** How often the WAL is checkpointed, from a worker thread so that commits never pay for it. */
+  readonly checkpointIntervalMs?: number;
+}
+
+type Row = [position: number, streamId: string, revision: number, eventId: string, type: string, data: string, metadata: string];
+
+interface PendingAppend {
+  readonly streamId: string;
+  readonly events: readonly SerialisedEvent[];
+  readonly expected: ExpectedRevision;
+  readonly resolve: (result: AppendResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+const PAGE_SIZE = 1000;
+const COLUMNS = 'position, stream_id, revision, event_id, type, data, metadata';
+
+const toRecorded = (row: Row): RecordedEvent => ({
+  streamId: row[1],
+  revision: row[2],
+  position: String(row[0]),
+  eventId: row[3],
+  type: row[4],
+  data: JSON.parse(row[5]) as JsonObject,
+  metadata: JSON.parse(row[6]) as JsonObject,
+});
+
+const parsePosition = (after: string | undefined): number => {
+  if (after === undefined || after === 'start') return 0;
+  if (!/^\d{1,16}$/.test(after)) throw new RangeError(`position ${JSON.stringify(after)} is not a decimal integer`);
+  return Number(after);
+};
+
+/** Runs PRAGMA wal_checkpoint(PASSIVE) on its own connection, off the commit path. */
+const CHECKPOINTER_SOURCE = `
+const { workerData, parentPort } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file, { fileMustExist: true });
+db.pragma('busy_timeout = 0');
+const timer = setInterval(() => { try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {} }, workerData.intervalMs);
+parentPort.on('message', () => { clearInterval(timer); db.close(); process.exit(0); });
+`;
+
+/**
+ * The embedded event store: one SQLite file in WAL mode. Concurrent appends are group-committed:
+ * everything queued while a transaction runs goes into the next one, each append in its own
+ * savepoint so that one caller's conflict never fails another's.
+ */
+export class SqliteEventStore implements EventStore {
+  private readonly db: Database.Database;
+  private readonly notifier = new EventEmitter();
+  private readonly pollIntervalMs: number;
+  private queue: PendingAppend[] = [];
+  private flushScheduled = false;
+  private closed = false;
+  private checkpointer: Worker | undefined;
+  private readonly statements;
+  private readonly applyInSavepoint: (pending: PendingAppend) => AppendResult;
+
+  constructor(private readonly options: SqliteEventStoreOptions) {
+    const inMemory = options.file === ':memory:';
+    const file = inMemory ? ':memory:' : resolve(options.file);
+    if (!inMemory) mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.pollIntervalMs = options.pollIntervalMs ?? 100;
+    this.notifier.setMaxListeners(0);
+    try {
+      this.db.pragma('busy_timeout = 10000');
+      if (!inMemory) {
+        this.db.pragma('journal_mode = WAL');
+        this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+        this.db.pragma('wal_autocheckpoint = 0');
+      }
+      migrate(this.db, file);
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
+    if (!inMemory) this.startCheckpointer(file, options.checkpointIntervalMs ?? 200);
+
+    const db = this.db;
+    this.statements = {
+      lastRevision: db.prepare('SELECT revision FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1').pluck(),
+      byEventId: db.prepare('SELECT stream_id, revision, position, type FROM events WHERE event_id = ?').raw(),
+      insert: db.prepare('INSERT INTO events (stream_id, revision, event_id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)'),
+      forwards: db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`).raw(),
+      backwards: db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`).raw(),
+      page: db.prepare(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(),
+      byIdempotencyKey: db.prepare(`SELECT ${COLUMNS} FROM events WHERE idempotency_key = ? ORDER BY position`).raw(),
+      head: db.prepare('SELECT MAX(position) FROM events').pluck(),
+    };
+    this.applyInSavepoint = db.transaction((pending: PendingAppend) => this.apply(pending));
+  }
+
+  append(streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
+    if (this.closed) return Promise.reject(new Error('event store is closed'));
+    let serialised: SerialisedEvent[];
+    try {
+      serialised = validateAppend(streamId, events);
+      if (!(expected === 'any' || expected === 'no_stream' || expected === 'stream_exists' || (Number.isSafeInteger(expected) && expected >= 0))) {
+        throw new InvalidAppendError('invalid-event', `expected revision ${String(expected)} is not any, no_stream, stream_exists or a revision`);
+      }
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new Promise<AppendResult>((resolveAppend, rejectAppend) => {
+      this.queue.push({ streamId, events: serialised, expected, resolve: resolveAppend, reject: rejectAppend });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.queue;
+    this.queue = [];
+    if (batch.length === 0) return;
+    const outcomes: Array<{ ok: true; result: AppendResult } | { ok: false; error: unknown }> = [];
+    try {
+      this.db
+        .transaction(() => {
+          for (const pending of batch) {
+            try {
+              outcomes.push({ ok: true, result: this.applyInSavepoint(pending) });
+            } catch (error) {
+              outcomes.push({ ok: false, error });
+            }
+          }
+        })
+        .immediate();
+    } catch (error) {
+      // The commit itself failed (disk full, I/O error): nothing of this batch was written.
+      for (const pending of batch) pending.reject(error);
+      return;
+    }
+    batch.forEach((pending, index) => {
+      const outcome = outcomes[index]!;
+      if (outcome.ok) pending.resolve(outcome.result);
+      else pending.reject(outcome.error);
+    });
+    this.notifier.emit('appended');
+  }
+
+  private currentRevision(streamId: string): number {
+    const revision = this.statements.lastRevision.get(streamId) as number | undefined;
+    return revision ?? -1;
+  }
+
+  private apply({ streamId, events, expected }: PendingAppend): AppendResult {
+    const current = this.currentRevision(streamId);
+    const actual = current < 0 ? ('no_stream' as const) : current;
+
+    const existing = events.map((event) => this.statements.byEventId.get(event.eventId) as [string, number, number, string] | undefined);
+    if (existing.some((row) => row !== undefined)) {
+      const elsewhere = existing.find((row) => row !== undefined && row[0] !== streamId);
+      if (elsewhere) {
+        throw new InvalidAppendError('duplicate-event-id', `an event id of this append is already recorded in stream ${elsewhere[0]}`);
+      }
+      const first = existing[0]?.[1];
+      const whole =
+        first !== undefined && existing.every((row, index) => row !== undefined && row[1] === first + index && row[3] === events[index]!.type);
+      const sameExpectation =
+        expected === 'any' || expected === 'stream_exists' || (expected === 'no_stream' ? first === 0 : first === expected + 1);
+      if (!whole || !sameExpectation) throw new WrongExpectedRevisionError(streamId, expected, actual);
+      const refs = existing.map((row, index) => ({
+        eventId: events[index]!.eventId,
+        type: row![3],
+        revision: row![1],
+        position: String(row![2]),
+      }));
+      const last = refs[refs.length - 1]!;
+      return { streamId, revision: last.revision, position: last.position, events: refs, idempotentReplay: true };
+    }
+
+    const matches =
+      expected === 'any' ||
+      (expected === 'no_stream' && current === -1) ||
+      (expected === 'stream_exists' && current >= 0) ||
+      expected === current;
+    if (!matches) throw new WrongExpectedRevisionError(streamId, expected, actual);
+
+    const refs = events.map((event, index) => {
+      const revision = current + 1 + index;
+      const info = this.statements.insert.run(streamId, revision, event.eventId, event.type, event.data, event.metadata);
+      return { eventId: event.eventId, type: event.type, revision, position: String(info.lastInsertRowid) };
+    });
+    const last = refs[refs.length - 1]!;
+    return { streamId, revision: last.revision, position: last.position, events: refs, idempotentReplay: false };
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const maxCount = options.maxCount ?? Number.MAX_SAFE_INTEGER;
+    const rows =
+      options.direction === 'backwards'
+        ? (this.statements.backwards.all(streamId, options.fromRevision ?? Number.MAX_SAFE_INTEGER, maxCount) as Row[])
+        : (this.statements.forwards.all(streamId, options.fromRevision ?? 0, maxCount) as Row[]);
+    if (rows.length === 0 && this.currentRevision(streamId) < 0) throw new StreamNotFoundError(streamId);
+    return rows.map(toRecorded);
+  }
+
+  readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
+    const store = this;
+    let after = parsePosition(options.after);
+    const maxCount = options.maxCount ?? Number.POSITIVE_INFINITY;
+    const keep = compileFilter(options.filter);
+    return {
+      async *[Symbol.asyncIterator]() {
+        let delivered = 0;
+        while (delivered < maxCount) {
+          const rows = store.readPage(after, PAGE_SIZE);
+          if (rows.length === 0) return;
+          for (const row of rows) {
+            after = row[0];
+            if (!keep(row)) continue;
+            yield toRecorded(row);
+            if (++delivered >= maxCount) return;
+          }
+          // Let the event loop breathe between pages: a long replay must not starve other requests.
+          await yieldToEventLoop();
+        }
+      },
+    };
+  }
+
+  /** Raw page read for hot loops (rebuild, verify, export): rows are not parsed. */
+  readPage(after: number, limit: number): Row[] {
+    return this.statements.page.all(after, limit) as Row[];
+  }
+
+  subscribeToAll(options: SubscribeOptions = {}): Subscription {
+    const store = this;
+    let after = parsePosition(options.after);
+    const keep = compileFilter(options.filter);
+    let active = true;
+    let wake: (() => void) | undefined;
+    const onAppended = (): void => wake?.();
+    this.notifier.on('appended', onAppended);
+    const stop = (): void => {
+      active = false;
+      store.notifier.off('appended', onAppended);
+      wake?.();
+    };
+    const generator = (async function* () {
+      let caughtUp = false;
+      try {
+        while (active && !store.closed) {
+          const rows = store.readPage(after, PAGE_SIZE);
+          for (const row of rows) {
+            if (!active) return;
+            after = row[0];
+            if (keep(row)) yield toRecorded(row);
+          }
+          if (rows.length === PAGE_SIZE) {
+            await yieldToEventLoop();
+            continue;
+          }
+          if (!caughtUp) {
+            caughtUp = true;
+            options.onCaughtUp?.();
+          }
+          await new Promise<void>((resolveWait) => {
+            const timer = setTimeout(done, store.pollIntervalMs);
+            function done(): void {
+              clearTimeout(timer);
+              wake = undefined;
+              resolveWait();
+            }
+            wake = done;
+          });
+        }
+      } finally {
+        stop();
+      }
+    })();
+    return {
+      [Symbol.asyncIterator]: () => generator,
+      unsubscribe: async () => {
+        stop();
+      },
+    };
+  }
+
+  async findByIdempotencyKey(key: string): Promise<RecordedEvent[]> {
+    return (this.statements.byIdempotencyKey.all(key) as Row[]).map(toRecorded);
+  }
+
+  async headPosition(): Promise<string | null> {
+    const head = this.statements.head.get() as number | null;
+    return head === null ? null : String(head);
+  }
+
+  async health(): Promise<StoreHealth> {
+    try {
+      const head = await this.headPosition();
+      return {
+        store: 'sqlite',
+        status: this.closed ? 'down' : 'up',
+        detail: {
+          file: this.options.file,
+          schemaVersion: EVENT_STORE_SCHEMA_VERSION,
+          journalMode: this.db.pragma('journal_mode', { simple: true }),
+          synchronous: this.options.synchronous ?? 'FULL',
+          headPosition: head,
+        },
+      };
+    } catch (error) {
+      return { store: 'sqlite', status: 'down', detail: { error: (error as Error).message } };
+    }
+  }
+
+  /** The underlying connection, for adapters' own tooling (import, tamper tests). */
+  get database(): Database.Database {
+    return this.db;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    // Let appends already queued reach the disk before the connection goes.
+    while (this.queue.length > 0 || this.flushScheduled) await yieldToEventLoop();
+    this.closed = true;
+    this.notifier.emit('appended');
+    if (this.checkpointer) {
+      const exited = new Promise((done) => this.checkpointer!.once('exit', done));
+      this.checkpointer.postMessage('stop');
+      await exited;
+    }
+    this.db.close();
+  }
+
+  private startCheckpointer(file: string, intervalMs: number): void {
+    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+    this.checkpointer = new Worker(CHECKPOINTER_SOURCE, { eval: true, workerData: { file, driver, intervalMs } });
+    this.checkpointer.unref();
+    this.checkpointer.on('error', () => {
+      // Without the worker, SQLite's own auto-checkpoint takes over on the write path.
+      this.db.pragma('wal_autocheckpoint = 1000');
+    });
+  }
+}
+
+const compileFilter = (filter: AllFilter | undefined): ((row: Row) => boolean) => {
+  const prefixes = filter?.streamPrefixes;
+  const types = filter?.eventTypes ? new Set(filter.eventTypes) : undefined;
+  if (!prefixes?.length && !types) return () => true;
+  return (row) =>
+    (!prefixes?.length || prefixes.some((prefix) => row[1].startsWith(prefix))) && (!types || types.has(row[4]));
+};

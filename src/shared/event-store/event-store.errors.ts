@@ -1,0 +1,48 @@
+import type { ExpectedRevision } from './event-store.port.js';
+
+/** What the stream actually was when an expectation failed: its last revision, or no stream. */
+export type ActualRevision = number | 'no_stream';
+
+export class EventStoreError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class WrongExpectedRevisionError extends EventStoreError {
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedRevision,
+    readonly actual: ActualRevision,
+  ) {
+    super(`stream ${streamId}: expected revision ${String(expected)}, actual ${String(actual)}`);
+  }
+}
+
+export class StreamNotFoundError extends EventStoreError {
+  constructor(readonly streamId: string) {
+    super(`stream ${streamId} not found`);
+  }
+}
+
+export type InvalidAppendReason =
+  | 'invalid-stream-id'
+  | 'no-events'
+  | 'invalid-event'
+  | 'not-serialisable'
+  | 'event-too-large'
+  | 'duplicate-event-id';
+
+/** An append refused before anything was written. */
+export class InvalidAppendError extends EventStoreError {
+  constructor(
+    readonly reason: InvalidAppendReason,
+    detail: string,
+  ) {
+    super(`invalid append (${reason}): ${detail}`);
+  }
+}
+
+/** The store cannot be used (unreachable, newer schema, corrupt file). */
+export class StoreUnavailableError extends EventStoreError {}

@@ -1,0 +1,125 @@
+/**
+ * The event store port. Its semantics are EventStoreDB's (0-based stream revisions, expected
+ * revision any | no_stream | stream_exists | exact, idempotent retry by event id, exclusive
+ * subscription start) so that the SQLite and EventStoreDB adapters are interchangeable.
+ * Where this port promises more than EventStoreDB (idempotency with `any`), it says so.
+ */
+export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | number;
+
+export type JsonObject = { [key: string]: unknown };
+
+export interface EventToAppend {
+  readonly eventId: string;
+  readonly type: string;
+  readonly data: JsonObject;
+  readonly metadata: JsonObject;
+}
+
+export interface RecordedEvent {
+  readonly streamId: string;
+  /** 0-based, gap-free per stream. */
+  readonly revision: number;
+  /** Global order, as a decimal string (SQLite: an integer; EventStoreDB: the commit position). */
+  readonly position: string;
+  readonly eventId: string;
+  readonly type: string;
+  readonly data: JsonObject;
+  readonly metadata: JsonObject;
+}
+
+export interface AppendedEventRef {
+  readonly eventId: string;
+  readonly type: string;
+  readonly revision: number;
+  readonly position: string;
+}
+
+export interface AppendResult {
+  readonly streamId: string;
+  /** Revision of the last event appended (or, on an idempotent retry, originally appended). */
+  readonly revision: number;
+  /** Position of that last event. */
+  readonly position: string;
+  readonly events: readonly AppendedEventRef[];
+  /** True when every event was already in the stream and nothing was written. */
+  readonly idempotentReplay: boolean;
+}
+
+export interface ReadStreamOptions {
+  readonly direction?: 'forwards' | 'backwards';
+  /** Inclusive. Defaults to the first (forwards) or last (backwards) event. */
+  readonly fromRevision?: number;
+  readonly maxCount?: number;
+}
+
+export interface AllFilter {
+  /** Keep events whose streamId starts with any of these. */
+  readonly streamPrefixes?: readonly string[];
+  /** Keep events of exactly these types. */
+  readonly eventTypes?: readonly string[];
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: events strictly after this position. Omitted or 'start': from the beginning. */
+  readonly after?: string | 'start';
+  readonly maxCount?: number;
+  readonly filter?: AllFilter;
+}
+
+export interface SubscribeOptions {
+  /** Exclusive start, as EventStoreDB: the event at `after` itself is not delivered. */
+  readonly after?: string | 'start';
+  readonly filter?: AllFilter;
+  /** Called once when the subscription has delivered every event that existed when it caught up. */
+  readonly onCaughtUp?: () => void;
+}
+
+/** Catch-up then live; iterate it with `for await`, end it with `unsubscribe()`. */
+export interface Subscription extends AsyncIterable<RecordedEvent> {
+  unsubscribe(): Promise<void>;
+}
+
+export interface StoreHealth {
+  readonly store: 'sqlite' | 'eventstoredb';
+  readonly status: 'up' | 'down';
+  readonly detail?: Record<string, unknown>;
+}
+
+export interface EventStore {
+  /**
+   * Appends atomically. Idempotent by event id: re-appending events that are already in the stream
+   * (same ids, same order) at the revision they were written with, or with `any`/`stream_exists`,
+   * writes nothing and returns the original revisions and positions. A partial overlap throws
+   * WrongExpectedRevisionError. Unlike EventStoreDB, whose memory of recent ids is a bounded cache,
+   * this holds for every event ever written.
+   */
+  append(streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult>;
+
+  /** Throws StreamNotFoundError when the stream has no events. */
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+
+  /** The global log in position order, read lazily in pages. */
+  readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
+
+  subscribeToAll(options?: SubscribeOptions): Subscription;
+
+  /** Every event whose metadata.idempotencyKey equals `key`, in position order. */
+  findByIdempotencyKey(key: string): Promise<RecordedEvent[]>;
+
+  /** Position of the last event in the global log, or null when the log is empty. */
+  headPosition(): Promise<string | null>;
+
+  health(): Promise<StoreHealth>;
+
+  close(): Promise<void>;
+}
+
+/** DI token for the configured store. */
+export const EVENT_STORE = Symbol.for('norms-ledger.EventStore');
+
+/** Compares two positions given as decimal strings. */
+export const comparePositions = (a: string, b: string): number => {
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+};

@@ -1,0 +1,191 @@
+import { v5 as uuidv5 } from 'uuid';
+import type { Decider, DomainEvent, FoldedEvent, StreamExpectation } from '../domain/decider.js';
+import { ConflictError, NotFoundError, PreconditionFailedError, UnprocessableError } from '../domain/domain-error.js';
+import type { Clock, IdGenerator } from './clock.js';
+import { canonicalJson, GENESIS_HASH, type LedgerMetadata, sealMetadata, sha256Hex } from './envelope.js';
+import { StreamNotFoundError, WrongExpectedRevisionError } from './event-store.errors.js';
+import type { EventStore, EventToAppend, JsonObject, RecordedEvent } from './event-store.port.js';
+
+/** Who asked, and how the request is to be traced and de-duplicated. */
+export interface CommandContext {
+  readonly principal: string;
+  readonly correlationId: string;
+  readonly causationId?: string;
+  readonly idempotencyKey?: string;
+  /** Identifies the request (route + body) for Idempotency-Key reuse detection. */
+  readonly requestFingerprint?: string;
+  /** From If-Match: the revision the client last saw; a mismatch is a 412, never retried. */
+  readonly ifMatch?: number;
+}
+
+export interface CommandResult {
+  readonly streamId: string;
+  readonly revision: number;
+  readonly position: string;
+  readonly recordedAt: string;
+  readonly events: ReadonlyArray<{ eventId: string; type: string; revision: number }>;
+}
+
+export interface CommandSpec<Command extends { effectiveOn: string }, State, Event extends DomainEvent> {
+  readonly decider: Decider<Command, State, Event>;
+  readonly streamId: string;
+  /** Names the subject in messages: "norm gge-13i". */
+  readonly subject: string;
+  readonly expectation: StreamExpectation;
+  /**
+   * Builds the domain command. Called again on every retry, so facts read from other streams
+   * (a session held, a delegate who attended) are fresh each time the command is decided.
+   */
+  readonly command: (current: { state: State; revision: number }) => Command | Promise<Command>;
+  readonly context: CommandContext;
+}
+
+export interface CommandDeps {
+  readonly store: EventStore;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+}
+
+/** Event schema version written by this build; a change of shape is a new version with an upcaster. */
+export const SCHEMA_VERSION = 1;
+const MAX_ATTEMPTS = 5;
+/** Namespace for event ids derived from an Idempotency-Key. */
+const IDEMPOTENCY_NAMESPACE = '5b0c6f3e-2f0e-4c1a-9d1e-6b8f6c1e7a42';
+
+export const foldedEvent = <E extends DomainEvent>(event: RecordedEvent): FoldedEvent<E> =>
+  ({
+    type: event.type,
+    data: event.data,
+    eventId: event.eventId,
+    revision: event.revision,
+    effectiveOn: (event.metadata as LedgerMetadata).effectiveOn,
+    recordedAt: (event.metadata as LedgerMetadata).recordedAt,
+  }) as unknown as FoldedEvent<E>;
+
+export const fold = <C, S, E extends DomainEvent>(decider: Decider<C, S, E>, events: readonly RecordedEvent[]): S =>
+  events.reduce((state, event) => decider.evolve(state, foldedEvent<E>(event)), decider.initialState());
+
+export const readStreamOrEmpty = async (store: EventStore, streamId: string): Promise<RecordedEvent[]> => {
+  try {
+    return await store.readStream(streamId);
+  } catch (error) {
+    if (error instanceof StreamNotFoundError) return [];
+    throw error;
+  }
+};
+
+/** Event ids derived from the key and the request, so a retry writes the very same events. */
+export const idempotentEventId = (key: string, fingerprint: string, index: number): string =>
+  uuidv5(`${key}\n${fingerprint}\n${index}`, IDEMPOTENCY_NAMESPACE);
+
+const resultOf = (events: readonly RecordedEvent[]): CommandResult => {
+  const last = events[events.length - 1]!;
+  return {
+    streamId: last.streamId,
+    revision: last.revision,
+    position: last.position,
+    recordedAt: (last.metadata as LedgerMetadata).recordedAt,
+    events: events.map((event) => ({ eventId: event.eventId, type: event.type, revision: event.revision })),
+  };
+};
+
+/**
+ * The one write path: load the stream, fold it, decide, seal each event into the hash chain and
+ * append with the exact expected revision. A command that loses a race (and was not sent with
+ * If-Match) is decided again on the fresh state; an Idempotency-Key retry returns the first result.
+ */
+export const handleCommand = async <Command extends { effectiveOn: string }, State, Event extends DomainEvent>(
+  deps: CommandDeps,
+  spec: CommandSpec<Command, State, Event>,
+): Promise<CommandResult> => {
+  const { context } = spec;
+  const key = context.idempotencyKey;
+  const fingerprint = key === undefined ? undefined : sha256Hex(canonicalJson([spec.streamId, context.requestFingerprint ?? '']));
+
+  for (let attempt = 1; ; attempt++) {
+    if (key !== undefined && fingerprint !== undefined) {
+      const earlier = await deps.store.findByIdempotencyKey(key);
+      if (earlier.length > 0) {
+        if (earlier[0]!.eventId !== idempotentEventId(key, fingerprint, 0)) {
+          throw new UnprocessableError(
+            'idempotency-key-reused',
+            `Idempotency-Key ${JSON.stringify(key)} was already used for a different request; use a new key for a new request`,
+          );
+        }
+        return resultOf(earlier);
+      }
+    }
+
+    const stored = await readStreamOrEmpty(deps.store, spec.streamId);
+    const revision = stored.length - 1;
+    if (spec.expectation === 'new' && revision >= 0) {
+      throw new ConflictError('already-exists', `${spec.subject} already exists`);
+    }
+    if (spec.expectation === 'existing' && revision < 0) {
+      throw new NotFoundError('not-found', `${spec.subject} does not exist`);
+    }
+    if (context.ifMatch !== undefined && context.ifMatch !== revision) {
+      throw new PreconditionFailedError(
+        'revision-mismatch',
+        `${spec.subject} is at revision ${revision}, not ${context.ifMatch}: reload it and decide again`,
+        { currentRevision: revision },
+      );
+    }
+    const state = fold(spec.decider, stored);
+    const command = await spec.command({ state, revision });
+    const decided = spec.decider.decide(command, state);
+    if (decided.length === 0) {
+      // Already satisfied: nothing to append, answer with the stream as it stands.
+      const last = stored[stored.length - 1];
+      if (last === undefined) throw new ConflictError('nothing-to-record', `${spec.subject}: nothing to record`);
+      return { ...resultOf([last]), events: [] };
+    }
+
+    const recordedAt = deps.clock.now().toISOString();
+    let prevHash = revision >= 0 ? (stored[revision]!.metadata as LedgerMetadata).hash : GENESIS_HASH;
+    const toAppend: EventToAppend[] = decided.map((event, index) => {
+      const eventId = key !== undefined && fingerprint !== undefined ? idempotentEventId(key, fingerprint, index) : deps.ids.uuid();
+      const metadata = sealMetadata(
+        {
+          streamId: spec.streamId,
+          revision: revision + 1 + index,
+          eventId,
+          type: event.type,
+          data: event.data,
+          metadata: {
+            schemaVersion: SCHEMA_VERSION,
+            effectiveOn: event.effectiveOn ?? command.effectiveOn,
+            recordedAt,
+            recordedBy: context.principal,
+            correlationId: context.correlationId,
+            causationId: context.causationId ?? context.correlationId,
+            ...(key !== undefined ? { idempotencyKey: key } : {}),
+          },
+        },
+        prevHash,
+      );
+      prevHash = metadata.hash;
+      return { eventId, type: event.type, data: event.data as JsonObject, metadata };
+    });
+
+    try {
+      const appended = await deps.store.append(spec.streamId, toAppend, revision < 0 ? 'no_stream' : revision);
+      if (appended.idempotentReplay && key !== undefined) return resultOf(await deps.store.findByIdempotencyKey(key));
+      return {
+        streamId: spec.streamId,
+        revision: appended.revision,
+        position: appended.position,
+        recordedAt,
+        events: appended.events.map(({ eventId, type, revision: r }) => ({ eventId, type, revision: r })),
+      };
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      if (context.ifMatch !== undefined) {
+        throw new PreconditionFailedError('revision-mismatch', `${spec.subject} changed while this command was decided: reload it and decide again`);
+      }
+      if (attempt >= MAX_ATTEMPTS) {
+        throw new ConflictError('concurrent-writes', `${spec.subject} is being changed by others right now: try again`);
+      }
+    }
+  }
+};
