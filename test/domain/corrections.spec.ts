@@ -6,6 +6,7 @@ import {
   correctRecord,
   currentValue,
   readPath,
+  replayCorrection,
   sameValue,
   writePath,
 } from '../../src/shared/domain/corrections.js';
@@ -186,5 +187,16 @@ describe('assertCorrigendum', () => {
     expect(error.code).toBe('corrigendum-required');
     expect(error.message).toBe('norm gge-13i: the minutes of session s1 are adopted, so correcting statement st-1 needs a corrigendumId');
     expect(() => assertCorrigendum(S, session('adopted'), 'corr-2026-1', 'statement st-1')).not.toThrow();
+  });
+});
+
+describe('replayCorrection', () => {
+  it('applies recorded changes without checking from', () => {
+    const replayed = replayCorrection(statement, [
+      { field: 'stance', from: 'anything', to: 'supports' },
+      { field: 'effectiveOn', from: null, to: '2026-03-12' },
+    ]);
+    expect(replayed.data['stance']).toBe('supports');
+    expect(replayed.effectiveOn).toBe('2026-03-12');
   });
 });

@@ -213,3 +213,21 @@ export const assertCorrigendum = (
     throw CorrectionErrors.corrigendumRequired(subject, session.sessionId, what);
   }
 };
+
+/**
+ * For folds (deciders' evolve, projections): applies a recorded correction without checking `from`,
+ * since the decider checked it when the correction was recorded and replay must not fail.
+ */
+export const replayCorrection = <Data extends object>(
+  record: CorrectableRecord<Data>,
+  changes: readonly FieldChange[],
+): CorrectableRecord<Data> =>
+  changes.reduce<CorrectableRecord<Data>>(
+    (current, change) =>
+      change.field === EFFECTIVE_ON_FIELD
+        ? typeof change.to === 'string'
+          ? { ...current, effectiveOn: change.to }
+          : current
+        : { ...current, data: writePath('record', current.data, change.field, change.to) },
+    record,
+  );
