@@ -4,6 +4,11 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from './config/app-config.js';
 import { AppModule } from './app.module.js';
+import { ID_GENERATOR, type IdGenerator } from './shared/event-store/clock.js';
+import { ProblemDetailsDto } from './shared/http/problem-details.js';
+import { ProblemDetailsFilter } from './shared/http/problem-details.filter.js';
+import { installCorrelationIds } from './shared/http/request-context.js';
+import { LedgerValidationPipe } from './shared/http/validation.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -12,17 +17,35 @@ export const createApp = async (config: AppConfig, options: { logger?: false } =
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config),
     new FastifyAdapter({ bodyLimit: MAX_BODY_BYTES }),
-    { logger: options.logger ?? (config.logLevel === 'silent' ? false : ['log', 'warn', 'error', 'fatal']), abortOnError: false },
+    {
+      logger: options.logger ?? (config.logLevel === 'silent' ? false : ['log', 'warn', 'error', 'fatal']),
+      abortOnError: false,
+      // Fastify's own JSON parser only: a form or text body is then a 415, never parsed into fields.
+      bodyParser: false,
+    },
   );
   app.enableShutdownHooks();
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.removeContentTypeParser('text/plain');
+  installCorrelationIds(fastify, app.get<IdGenerator>(ID_GENERATOR));
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.useGlobalPipes(new LedgerValidationPipe());
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('norms-ledger')
-      .setDescription('An event-sourced, hash-chained ledger of the records of intergovernmental expert talks.')
+      .setDescription(
+        'An event-sourced, hash-chained ledger of the records of intergovernmental expert talks.\n\n' +
+          'Errors are RFC 9457 `application/problem+json` `{type, title, status, detail, errors?}`. `type` is ' +
+          '`https://norms-ledger.dev/problems/<code>`, stable per code (see the ProblemDetails schema); `errors` ' +
+          '(on 400) lists every invalid field as `{field, message}`, with paths such as `changes[1].from` or `attendance.cn[0]`.\n\n' +
+          'Commands answer 201 with `ETag: W/"<revision>"`, accept `If-Match: W/"<revision>"` (412 on mismatch, 400 when malformed) ' +
+          'and `Idempotency-Key` (at most 128 visible ASCII characters).',
+      )
       .setVersion('0.1.0')
       .addBearerAuth()
       .build(),
+    { extraModels: [ProblemDetailsDto] },
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   return app;

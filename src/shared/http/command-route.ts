@@ -1,0 +1,119 @@
+import {
+  applyDecorators,
+  type CallHandler,
+  type ExecutionContext,
+  HttpCode,
+  Injectable,
+  type NestInterceptor,
+  type PipeTransform,
+  Post,
+  UseInterceptors,
+} from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiOperation, ApiParam, ApiProperty, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { map, type Observable } from 'rxjs';
+import { NotFoundError } from '../domain/domain-error.js';
+import { isSlug, SLUG_PATTERN } from '../domain/ids.js';
+import type { CommandResult } from '../event-store/handle-command.js';
+import { ProblemDetailsDto } from './problem-details.js';
+import { formatETag, IF_MATCH_MESSAGE, MAX_IDEMPOTENCY_KEY_LENGTH } from './request-context.js';
+
+export class RecordedEventRefDto {
+  @ApiProperty({ format: 'uuid' }) readonly eventId!: string;
+  @ApiProperty({ example: 'PositionStated' }) readonly type!: string;
+  @ApiProperty({ example: 3 }) readonly revision!: number;
+}
+
+export class CommandResultDto implements CommandResult {
+  @ApiProperty({ example: 'norm-gge-13i' }) readonly streamId!: string;
+  @ApiProperty({ description: 'Revision of the stream after this command (also the ETag)', example: 3 }) readonly revision!: number;
+  @ApiProperty({ description: 'Global position of the last event, a decimal string', example: '42' }) readonly position!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-03-12T09:30:00.000Z' }) readonly recordedAt!: string;
+  @ApiProperty({ type: [RecordedEventRefDto], description: 'The events recorded; empty when the record already said so' })
+  readonly events!: RecordedEventRefDto[];
+}
+
+const PROBLEM_DESCRIPTIONS: Readonly<Record<number, string>> = {
+  400: 'Malformed JSON, invalid or unknown fields (`errors` lists each), or a malformed If-Match / Idempotency-Key header',
+  404: "The route's subject does not exist",
+  409: "The command conflicts with the record's state",
+  412: 'If-Match does not name the current revision',
+  413: 'Body over 1 MiB',
+  415: 'Body not sent as application/json',
+  422: 'The body refers to something unknown or inconsistent, or the Idempotency-Key was used for another request',
+};
+
+/** Documents problem+json answers for the given statuses. */
+export const ApiProblems = (...statuses: number[]): MethodDecorator & ClassDecorator =>
+  applyDecorators(
+    ApiExtraModels(ProblemDetailsDto),
+    ...statuses.map((status) =>
+      ApiResponse({
+        status,
+        description: PROBLEM_DESCRIPTIONS[status] ?? 'Problem',
+        content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDetailsDto) } } },
+      }),
+    ),
+  );
+
+/** Sets `ETag: W/"<revision>"` from the command's result. */
+@Injectable()
+export class CommandETagInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler<CommandResult>): Observable<CommandResult> {
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    return next.handle().pipe(
+      map((result) => {
+        void reply.header('ETag', formatETag(result.revision));
+        return result;
+      }),
+    );
+  }
+}
+
+export interface CommandRouteDoc {
+  readonly summary: string;
+  readonly description?: string;
+  readonly body: new () => object;
+  /** Statuses beyond 400/412/413/415 that this command can answer. */
+  readonly errors: readonly (404 | 409 | 422)[];
+}
+
+/**
+ * A command route: POST, 201 with the CommandResult and its ETag, the command headers and every
+ * problem it can answer, documented once here.
+ */
+export const CommandRoute = (path: string, doc: CommandRouteDoc): MethodDecorator =>
+  applyDecorators(
+    Post(path),
+    HttpCode(201),
+    UseInterceptors(CommandETagInterceptor),
+    ApiOperation({ summary: doc.summary, ...(doc.description !== undefined ? { description: doc.description } : {}) }),
+    ApiConsumes('application/json'),
+    ApiBody({ type: doc.body }),
+    ApiHeader({ name: 'If-Match', required: false, description: `Optimistic concurrency: the stream revision last seen (from an ETag). ${IF_MATCH_MESSAGE.replace('must be', 'Written')}. A mismatch is a 412; a malformed value a 400.` }),
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: false,
+      description: `At most ${MAX_IDEMPOTENCY_KEY_LENGTH} visible ASCII characters. A retry with the same key, route and body answers the first response and records nothing; the same key with another route or body is a 422.`,
+    }),
+    ApiHeader({ name: 'X-Correlation-Id', required: false, description: 'Traces the request; recorded as metadata.correlationId and echoed on the response. Generated when absent or not 1 to 128 visible ASCII characters.' }),
+    ApiCreatedResponse({
+      type: CommandResultDto,
+      description: 'Recorded',
+      headers: { ETag: { description: 'W/"<revision>" of the stream after this command', schema: { type: 'string', example: 'W/"3"' } } },
+    }),
+    ApiProblems(...[400, ...doc.errors, 412, 413, 415].sort((a, b) => a - b)),
+  );
+
+/** Route ids: a value that is not a slug names nothing that can exist, so it is a 404. */
+export class SlugParamPipe implements PipeTransform<string, string> {
+  constructor(private readonly kind: string) {}
+
+  transform(value: string): string {
+    if (!isSlug(value)) throw new NotFoundError('not-found', `${this.kind} ${JSON.stringify(value)} does not exist`);
+    return value;
+  }
+}
+
+export const ApiSlugParam = (name: string, description: string): MethodDecorator =>
+  ApiParam({ name, description, schema: { type: 'string', pattern: SLUG_PATTERN.source } });

@@ -1,0 +1,89 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger, NotFoundException } from '@nestjs/common';
+import { STATUS_CODES } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, type DomainErrorKind } from '../domain/domain-error.js';
+import { InvalidAppendError, StoreUnavailableError, StreamNotFoundError, WrongExpectedRevisionError } from '../event-store/event-store.errors.js';
+import { HttpProblemCode, problem, PROBLEM_CONTENT_TYPE, type ProblemDetails } from './problem-details.js';
+import { RequestValidationError } from './validation.js';
+
+export const STATUS_OF_KIND: Readonly<Record<DomainErrorKind, number>> = {
+  not_found: 404,
+  conflict: 409,
+  precondition_failed: 412,
+  unprocessable: 422,
+};
+
+/** Fastify's own rejections, reached through Nest's error handler as HttpException causes. */
+const FASTIFY_PROBLEMS: Readonly<Record<string, (error: Error & { statusCode?: number }) => ProblemDetails>> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: () => problem(413, HttpProblemCode.bodyTooLarge, 'the request body is larger than 1 MiB (1048576 bytes)'),
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: () => problem(415, HttpProblemCode.unsupportedMediaType, 'send the request body as JSON, with Content-Type: application/json'),
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => problem(400, HttpProblemCode.malformedJson, 'the Content-Length header does not match the body'),
+  FST_ERR_CTP_EMPTY_JSON_BODY: () => problem(400, HttpProblemCode.malformedJson, 'the body is empty; send a JSON object'),
+  FST_ERR_CTP_INVALID_JSON_BODY: () => problem(400, HttpProblemCode.malformedJson, 'the body is not valid JSON'),
+};
+
+const httpCode = (status: number): string => (STATUS_CODES[status] ?? 'error').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+
+/**
+ * The one place where errors become HTTP answers: RFC 9457 problem+json, with a stable `type`
+ * per code. Anything unexpected is logged with its correlation id and answered as a bare 500.
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemDetails');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const body = this.toProblem(exception, request);
+    void reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+  }
+
+  toProblem(exception: unknown, request: FastifyRequest): ProblemDetails {
+    if (exception instanceof RequestValidationError) {
+      return problem(400, HttpProblemCode.invalidRequest, exception.message, { errors: exception.errors });
+    }
+    if (exception instanceof DomainError) {
+      return problem(STATUS_OF_KIND[exception.kind], exception.code, exception.message, exception.details ?? {});
+    }
+    if (exception instanceof HttpException) return this.fromHttpException(exception, request);
+    if (exception instanceof InvalidAppendError) {
+      if (exception.message.includes('(event-too-large)')) {
+        return problem(413, 'event-too-large', 'the record is too large to be stored (over 1 MiB once recorded); shorten its texts');
+      }
+    }
+    if (exception instanceof WrongExpectedRevisionError) {
+      return problem(409, 'concurrent-writes', 'the record is being changed by others right now: try again');
+    }
+    if (exception instanceof StreamNotFoundError) return problem(404, 'not-found', `${exception.streamId} does not exist`);
+    if (exception instanceof StoreUnavailableError) {
+      this.logger.error(`${request.method} ${request.url} [${request.correlationId ?? request.id}]: ${exception.message}`);
+      return problem(503, HttpProblemCode.storeUnavailable, 'the event store is unavailable; try again later');
+    }
+    this.logger.error(
+      `${request.method} ${request.url} [${request.correlationId ?? request.id}]: ${(exception as Error)?.stack ?? String(exception)}`,
+    );
+    return problem(500, HttpProblemCode.internalError, `an unexpected error occurred; quote correlation id ${request.correlationId ?? request.id} when reporting it`);
+  }
+
+  private fromHttpException(exception: HttpException, request: FastifyRequest): ProblemDetails {
+    const cause = exception.cause as (Error & { code?: string; statusCode?: number }) | undefined;
+    const fastify = cause?.code !== undefined ? FASTIFY_PROBLEMS[cause.code] : undefined;
+    if (fastify !== undefined && cause !== undefined) return fastify(cause);
+    const status = exception.getStatus();
+    if (cause instanceof SyntaxError || (status === 400 && cause?.code?.startsWith('FST_ERR_CTP') === true)) {
+      return problem(400, HttpProblemCode.malformedJson, `the body is not valid JSON: ${cause!.message}`);
+    }
+    if (exception instanceof NotFoundException && cause === undefined) {
+      return problem(404, HttpProblemCode.routeNotFound, `there is no route ${request.method} ${request.url.split('?')[0]}`);
+    }
+    if (status >= 500) {
+      this.logger.error(`${request.method} ${request.url} [${request.correlationId ?? request.id}]: ${exception.stack ?? exception.message}`);
+      return problem(status, HttpProblemCode.internalError, `an unexpected error occurred; quote correlation id ${request.correlationId ?? request.id} when reporting it`);
+    }
+    const response = exception.getResponse();
+    const message = typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? exception.message);
+    return problem(status, httpCode(status), Array.isArray(message) ? message.join('; ') : String(message));
+  }
+}

@@ -1,0 +1,87 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+/**
+ * Every problem `type` is `https://norms-ledger.dev/problems/<code>`, where `<code>` is the stable,
+ * kebab-case code of the error (a DomainError code such as `no-consensus`, or one of the HTTP-level
+ * codes below). Clients branch on `type`, never on `detail`, which is for people.
+ */
+export const PROBLEM_TYPE_BASE = 'https://norms-ledger.dev/problems/';
+
+export const problemType = (code: string): string => `${PROBLEM_TYPE_BASE}${code}`;
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
+
+/** Codes the HTTP layer itself answers with (domain codes come from the deciders). */
+export const HttpProblemCode = {
+  invalidRequest: 'invalid-request',
+  malformedJson: 'malformed-json',
+  bodyTooLarge: 'body-too-large',
+  unsupportedMediaType: 'unsupported-media-type',
+  routeNotFound: 'route-not-found',
+  internalError: 'internal-error',
+  storeUnavailable: 'store-unavailable',
+} as const;
+
+export interface FieldError {
+  readonly field: string;
+  readonly message: string;
+}
+
+/** RFC 9457 problem details. */
+export interface ProblemDetails {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly detail: string;
+  readonly errors?: readonly FieldError[];
+  readonly [extension: string]: unknown;
+}
+
+/** "no-consensus" → "No consensus": one title per type, as RFC 9457 asks. */
+export const titleOf = (code: string): string => {
+  const words = code.replace(/-/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+};
+
+export const problem = (status: number, code: string, detail: string, extra: Record<string, unknown> = {}): ProblemDetails => ({
+  ...extra,
+  type: problemType(code),
+  title: titleOf(code),
+  status,
+  detail,
+});
+
+export class FieldErrorDto implements FieldError {
+  @ApiProperty({ description: 'Path of the invalid field in the body (`changes[1].from`, `attendance.cn[0]`) or the header name', example: 'partyId' })
+  readonly field!: string;
+
+  @ApiProperty({ example: 'must be a slug: 1 to 63 lowercase letters, digits or hyphens, starting with a letter or digit' })
+  readonly message!: string;
+}
+
+export class ProblemDetailsDto implements ProblemDetails {
+  [extension: string]: unknown;
+
+  @ApiProperty({
+    description:
+      'Stable URI naming the kind of problem: `https://norms-ledger.dev/problems/<code>`. HTTP-level codes: ' +
+      '`invalid-request` (400), `malformed-json` (400), `route-not-found` (404), `body-too-large` (413), ' +
+      '`unsupported-media-type` (415), `internal-error` (500), `store-unavailable` (503). Rule codes come from the ' +
+      'record (e.g. `not-found`, `already-exists`, `no-consensus`, `withdrawn`, `stale-correction`, ' +
+      '`revision-mismatch`, `idempotency-key-reused`, `unknown-party`, `session-not-held`).',
+    example: 'https://norms-ledger.dev/problems/no-consensus',
+  })
+  readonly type!: string;
+
+  @ApiProperty({ description: 'Short summary of the problem type (the same for every problem of that type)', example: 'No consensus' })
+  readonly title!: string;
+
+  @ApiProperty({ description: 'The HTTP status code', example: 409 })
+  readonly status!: number;
+
+  @ApiProperty({ description: 'What went wrong with this request, in words a clerk can act on', example: 'norm gge-13i: no consensus: cn is conditional, us is conditional' })
+  readonly detail!: string;
+
+  @ApiPropertyOptional({ type: [FieldErrorDto], description: 'On 400: one entry per invalid field (or header)' })
+  readonly errors?: FieldErrorDto[];
+}

@@ -1,0 +1,75 @@
+import { type ArgumentMetadata, Injectable, ValidationPipe, type ValidationPipeOptions } from '@nestjs/common';
+import type { ValidationError } from 'class-validator';
+import type { FieldError } from './problem-details.js';
+import { ELEMENT_PROBLEM, ELEMENT_PROBLEMS, MESSAGES } from './validators.js';
+
+/** A 400: the body (or a header) has invalid fields; `errors` names every one of them. */
+export class RequestValidationError extends Error {
+  constructor(
+    readonly errors: readonly FieldError[],
+    message = `the request has ${errors.length} invalid ${errors.length === 1 ? 'field' : 'fields'}: ${errors.map((error) => error.field).join(', ')}`,
+  ) {
+    super(message);
+    this.name = 'RequestValidationError';
+  }
+}
+
+export const UNKNOWN_FIELD_MESSAGE = 'is not a field of this request';
+
+const childPath = (parent: string, property: string, parentValue: unknown): string =>
+  Array.isArray(parentValue) && /^\d+$/.test(property) ? `${parent}[${property}]` : parent === '' ? property : `${parent}.${property}`;
+
+/** Picks the one message to show for a field: unknown beats everything, then our own checks. */
+const fieldMessages = (error: ValidationError, path: string): FieldError[] => {
+  const constraints = error.constraints ?? {};
+  if ('whitelistValidation' in constraints) return [{ field: path, message: UNKNOWN_FIELD_MESSAGE }];
+  const names = Object.keys(constraints).filter((name) => name !== 'nestedValidation');
+  const name = names[0] ?? (constraints.nestedValidation !== undefined ? 'nestedValidation' : undefined);
+  if (name === undefined) return [];
+  const message = constraints[name]!;
+  if (message === ELEMENT_PROBLEM) {
+    const elements = ELEMENT_PROBLEMS.get(name)?.(error.value) ?? [];
+    return elements.map((element) => ({ field: `${path}${element.path}`, message: element.message }));
+  }
+  return [{ field: path, message: name === 'nestedValidation' ? MESSAGES.object : message }];
+};
+
+/** Flattens class-validator's tree into one entry per invalid field, with paths like `changes[1].from`. */
+export const fieldErrorsOf = (errors: readonly ValidationError[], parent = '', parentValue?: unknown): FieldError[] =>
+  errors.flatMap((error) => {
+    const path = childPath(parent, error.property, parentValue);
+    const own = fieldMessages(error, path);
+    // A field whose own check failed is reported once; its children only when it is itself fine.
+    return own.length > 0 ? own : fieldErrorsOf(error.children ?? [], path, error.value);
+  });
+
+export const VALIDATION_PIPE_OPTIONS: ValidationPipeOptions = {
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  transform: true,
+  forbidUnknownValues: true,
+  validationError: { target: false, value: true },
+  exceptionFactory: (errors) => new RequestValidationError(fieldErrorsOf(errors)),
+};
+
+/**
+ * The global pipe: class-validator DTOs, unknown fields rejected. A body that is not a JSON object
+ * (an array, a string) is a 400 before any field is looked at; no body at all counts as `{}` so
+ * that the answer lists the required fields.
+ */
+@Injectable()
+export class LedgerValidationPipe extends ValidationPipe {
+  constructor() {
+    super(VALIDATION_PIPE_OPTIONS);
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && metadata.metatype !== undefined && metadata.metatype !== Object) {
+      if (value === undefined) value = {};
+      if (typeof value !== 'object' || Array.isArray(value)) {
+        throw new RequestValidationError([{ field: '(body)', message: 'must be a JSON object' }], 'the request body must be a JSON object');
+      }
+    }
+    return super.transform(value, metadata);
+  }
+}
