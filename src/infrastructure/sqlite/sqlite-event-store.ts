@@ -25,7 +25,7 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '../../shared/event-store/event-store.port.js';
-import { EVENT_STORE_SCHEMA_VERSION, migrate } from './sqlite-schema.js';
+import { assertKnownSchema, EVENT_STORE_SCHEMA_VERSION, migrate } from './sqlite-schema.js';
 
 export interface SqliteEventStoreOptions {
   /** A file path, or ':memory:'. */
@@ -102,6 +102,7 @@ export class SqliteEventStore implements EventStore {
     this.notifier.setMaxListeners(0);
     try {
       this.db.pragma('busy_timeout = 10000');
+      assertKnownSchema(this.db, file);
       if (!inMemory) {
         this.db.pragma('journal_mode = WAL');
         this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);

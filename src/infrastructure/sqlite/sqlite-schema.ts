@@ -23,14 +23,20 @@ const MIGRATIONS: Record<number, string> = {
   `,
 };
 
-/** Brings a database up to this build's schema; refuses one written by a newer build. */
-export const migrate = (db: Database.Database, file: string): void => {
+/** Refuses, before anything touches the file, a database written by a newer build. */
+export const assertKnownSchema = (db: Database.Database, file: string): number => {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > EVENT_STORE_SCHEMA_VERSION) {
     throw new StoreUnavailableError(
       `${file} was written by event store schema version ${current}, but this norms-ledger build knows only up to ${EVENT_STORE_SCHEMA_VERSION}: upgrade norms-ledger; the file was not changed`,
     );
   }
+  return current;
+};
+
+/** Brings a database up to this build's schema. */
+export const migrate = (db: Database.Database, file: string): void => {
+  const current = assertKnownSchema(db, file);
   for (let version = current + 1; version <= EVENT_STORE_SCHEMA_VERSION; version++) {
     const sql = MIGRATIONS[version];
     if (sql === undefined) throw new StoreUnavailableError(`no migration to event store schema version ${version}`);

@@ -1,0 +1,417 @@
+import { randomUUID } from 'node:crypto';
+import {
+  InvalidAppendError,
+  StreamNotFoundError,
+  WrongExpectedRevisionError,
+} from '../../src/shared/event-store/event-store.errors.js';
+import {
+  comparePositions,
+  type EventStore,
+  type EventToAppend,
+  type RecordedEvent,
+  type Subscription,
+} from '../../src/shared/event-store/event-store.port.js';
+
+/**
+ * The event store contract, written once against the port. Every adapter runs it unchanged:
+ * SQLite always (in a temp file and in :memory:), EventStoreDB when ESDB_CONNECTION_STRING is set.
+ */
+export interface ContractSubject {
+  readonly store: EventStore;
+  /** Closes the store and opens a new instance on the same data, as a process restart would. */
+  readonly reopen?: () => Promise<EventStore>;
+  readonly dispose: () => Promise<void>;
+}
+
+let counter = 0;
+/** Stream ids unique per test run, so the suite also runs against a shared, non-empty server. */
+const uniqueStream = (prefix = 'contract'): string => `${prefix}-${process.pid}-${Date.now().toString(36)}-${++counter}`;
+
+export const anEvent = (type = 'SomethingHappened', data: Record<string, unknown> = { n: counter }): EventToAppend => ({
+  eventId: randomUUID(),
+  type,
+  data,
+  metadata: { effectiveOn: '2026-01-01', note: 'contract' },
+});
+
+const events = (n: number, type?: string): EventToAppend[] => Array.from({ length: n }, (_, i) => anEvent(type, { i }));
+
+const collect = async (iterable: AsyncIterable<RecordedEvent>): Promise<RecordedEvent[]> => {
+  const out: RecordedEvent[] = [];
+  for await (const event of iterable) out.push(event);
+  return out;
+};
+
+const catchError = async (promise: Promise<unknown>): Promise<unknown> => {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the promise to reject');
+};
+
+/** Reads the next `n` events of a subscription without ending it. */
+const take = async (iterator: AsyncIterator<RecordedEvent>, n: number): Promise<RecordedEvent[]> => {
+  const out: RecordedEvent[] = [];
+  while (out.length < n) {
+    const next = await iterator.next();
+    if (next.done) break;
+    out.push(next.value);
+  }
+  return out;
+};
+
+export interface ContractOptions {
+  /** False for an in-memory store, which has no restart to survive. */
+  readonly restartable: boolean;
+}
+
+export const eventStoreContract = (name: string, open: () => Promise<ContractSubject>, options: ContractOptions): void => {
+  describe(`event store contract: ${name}`, () => {
+    let subject: ContractSubject;
+    let store: EventStore;
+
+    beforeEach(async () => {
+      subject = await open();
+      store = subject.store;
+    });
+    afterEach(async () => {
+      await subject.dispose();
+    });
+
+    describe('append with an expected revision', () => {
+      it('starts a stream at revision 0 with no_stream and returns positions as decimal strings', async () => {
+        const stream = uniqueStream();
+        const batch = events(3);
+        const result = await store.append(stream, batch, 'no_stream');
+        expect(result).toMatchObject({ streamId: stream, revision: 2, idempotentReplay: false });
+        expect(result.events.map((e) => e.revision)).toEqual([0, 1, 2]);
+        expect(result.events.map((e) => e.eventId)).toEqual(batch.map((e) => e.eventId));
+        for (const ref of result.events) expect(ref.position).toMatch(/^\d+$/);
+        expect(result.position).toBe(result.events[2]!.position);
+        const positions = result.events.map((e) => e.position);
+        expect([...positions].sort(comparePositions)).toEqual(positions);
+      });
+
+      it('appends at the exact revision and refuses a stale one with the stream, expected and actual', async () => {
+        const stream = uniqueStream();
+        await store.append(stream, events(2), 'no_stream');
+        await expect(store.append(stream, events(1), 1)).resolves.toMatchObject({ revision: 2 });
+        const error = await catchError(store.append(stream, events(1), 1));
+        expect(error).toBeInstanceOf(WrongExpectedRevisionError);
+        expect(error).toMatchObject({ streamId: stream, expected: 1, actual: 2 });
+      });
+
+      it('refuses an exact revision on a missing stream with actual no_stream', async () => {
+        const stream = uniqueStream();
+        await expect(catchError(store.append(stream, events(1), 0))).resolves.toMatchObject({
+          constructor: WrongExpectedRevisionError,
+          streamId: stream,
+          expected: 0,
+          actual: 'no_stream',
+        });
+      });
+
+      it('refuses no_stream on an existing stream, naming its last revision', async () => {
+        const stream = uniqueStream();
+        await store.append(stream, events(2), 'no_stream');
+        const error = await catchError(store.append(stream, events(1), 'no_stream'));
+        expect(error).toBeInstanceOf(WrongExpectedRevisionError);
+        expect(error).toMatchObject({ streamId: stream, expected: 'no_stream', actual: 1 });
+      });
+
+      it('refuses stream_exists on a missing stream and accepts it on an existing one', async () => {
+        const stream = uniqueStream();
+        const error = await catchError(store.append(stream, events(1), 'stream_exists'));
+        expect(error).toBeInstanceOf(WrongExpectedRevisionError);
+        expect(error).toMatchObject({ streamId: stream, expected: 'stream_exists', actual: 'no_stream' });
+        await store.append(stream, events(1), 'no_stream');
+        await expect(store.append(stream, events(1), 'stream_exists')).resolves.toMatchObject({ revision: 1 });
+      });
+
+      it('accepts any on a missing and on an existing stream', async () => {
+        const stream = uniqueStream();
+        await expect(store.append(stream, events(1), 'any')).resolves.toMatchObject({ revision: 0 });
+        await expect(store.append(stream, events(2), 'any')).resolves.toMatchObject({ revision: 2 });
+      });
+
+      it('writes nothing of a refused append', async () => {
+        const stream = uniqueStream();
+        await store.append(stream, events(1), 'no_stream');
+        const head = await store.headPosition();
+        await catchError(store.append(stream, events(3), 5));
+        expect(await store.readStream(stream)).toHaveLength(1);
+        expect(await store.headPosition()).toBe(head);
+      });
+    });
+
+    describe('idempotent retry by event id', () => {
+      const retried = async (expectedFirst: 'no_stream' | number | 'any' | 'stream_exists', setup: number) => {
+        const stream = uniqueStream();
+        if (setup > 0) await store.append(stream, events(setup), 'no_stream');
+        const batch = events(2);
+        const first = await store.append(stream, batch, expectedFirst);
+        const head = await store.headPosition();
+        const again = await store.append(stream, batch, expectedFirst);
+        return { stream, first, again, head, setup };
+      };
+
+      it.each([
+        ['an exact revision', 1, 2],
+        ['no_stream', 'no_stream', 0],
+        ['any', 'any', 1],
+        ['stream_exists', 'stream_exists', 1],
+      ] as const)('with %s: succeeds, returns the original revisions and positions, writes nothing', async (_, expected, setup) => {
+        const { stream, first, again, head } = await retried(expected, setup);
+        expect(again.idempotentReplay).toBe(true);
+        expect(again.events).toEqual(first.events);
+        expect(again.revision).toBe(first.revision);
+        expect(again.position).toBe(first.position);
+        expect(await store.headPosition()).toBe(head);
+        expect(await store.readStream(stream)).toHaveLength(setup + 2);
+      });
+
+      it('with any, never writes an event id twice even after other events followed it', async () => {
+        const stream = uniqueStream();
+        const batch = events(1);
+        await store.append(stream, batch, 'any');
+        await store.append(stream, events(5), 'any');
+        const again = await store.append(stream, batch, 'any');
+        expect(again).toMatchObject({ revision: 0, idempotentReplay: true });
+        expect(await store.readStream(stream)).toHaveLength(6);
+      });
+
+      it('refuses the same ids at a different exact revision', async () => {
+        const stream = uniqueStream();
+        const batch = events(1);
+        await store.append(stream, batch, 'no_stream');
+        await store.append(stream, events(1), 0);
+        expect(await catchError(store.append(stream, batch, 1))).toBeInstanceOf(WrongExpectedRevisionError);
+        expect(await store.readStream(stream)).toHaveLength(2);
+      });
+
+      it('refuses a partial overlap', async () => {
+        const stream = uniqueStream();
+        const batch = events(2);
+        await store.append(stream, batch, 'no_stream');
+        const overlap = [batch[1]!, anEvent()];
+        expect(await catchError(store.append(stream, overlap, 0))).toBeInstanceOf(WrongExpectedRevisionError);
+        expect(await catchError(store.append(stream, overlap, 'any'))).toBeInstanceOf(WrongExpectedRevisionError);
+        expect(await store.readStream(stream)).toHaveLength(2);
+      });
+    });
+
+    describe('reading a stream', () => {
+      it('reads forwards and backwards from a revision with maxCount, with data and metadata intact', async () => {
+        const stream = uniqueStream();
+        const batch = events(5);
+        await store.append(stream, batch, 'no_stream');
+        const all = await store.readStream(stream);
+        expect(all.map((e) => e.revision)).toEqual([0, 1, 2, 3, 4]);
+        expect(all.map((e) => e.eventId)).toEqual(batch.map((e) => e.eventId));
+        expect(all[3]).toMatchObject({ streamId: stream, type: 'SomethingHappened', data: { i: 3 }, metadata: batch[3]!.metadata });
+        expect((await store.readStream(stream, { fromRevision: 2, maxCount: 2 })).map((e) => e.revision)).toEqual([2, 3]);
+        expect((await store.readStream(stream, { direction: 'backwards', maxCount: 2 })).map((e) => e.revision)).toEqual([4, 3]);
+        expect((await store.readStream(stream, { direction: 'backwards', fromRevision: 1 })).map((e) => e.revision)).toEqual([1, 0]);
+      });
+
+      it('throws StreamNotFoundError for a missing stream, and returns [] past the end of an existing one', async () => {
+        const stream = uniqueStream();
+        const error = await catchError(store.readStream(stream));
+        expect(error).toBeInstanceOf(StreamNotFoundError);
+        expect(error).toMatchObject({ streamId: stream });
+        await store.append(stream, events(1), 'no_stream');
+        await expect(store.readStream(stream, { fromRevision: 5 })).resolves.toEqual([]);
+      });
+    });
+
+    describe('the global log', () => {
+      it('orders events across streams by position, as appended', async () => {
+        const a = uniqueStream('orda');
+        const b = uniqueStream('ordb');
+        const start = (await store.headPosition()) ?? 'start';
+        await store.append(a, events(2), 'no_stream');
+        await store.append(b, events(1), 'no_stream');
+        await store.append(a, events(1), 1);
+        const read = await collect(store.readAll({ after: start, filter: { streamPrefixes: [a, b] } }));
+        expect(read.map((e) => `${e.streamId === a ? 'a' : 'b'}${e.revision}`)).toEqual(['a0', 'a1', 'b0', 'a2']);
+        const positions = read.map((e) => e.position);
+        expect([...positions].sort(comparePositions)).toEqual(positions);
+        expect(new Set(positions).size).toBe(positions.length);
+      });
+
+      it('reads after a position exclusively, with maxCount', async () => {
+        const stream = uniqueStream();
+        const { events: refs } = await store.append(stream, events(5), 'no_stream');
+        const read = await collect(store.readAll({ after: refs[1]!.position, maxCount: 2, filter: { streamPrefixes: [stream] } }));
+        expect(read.map((e) => e.revision)).toEqual([2, 3]);
+      });
+
+      it('filters by stream prefix and by event type', async () => {
+        const tag = uniqueStream('flt');
+        await store.append(`${tag}-x-1`, [anEvent('Kept'), anEvent('Dropped')], 'no_stream');
+        await store.append(`${tag}-y-1`, [anEvent('Kept')], 'no_stream');
+        await store.append(`${tag}-x-2`, [anEvent('Kept')], 'no_stream');
+        const byPrefix = await collect(store.readAll({ filter: { streamPrefixes: [`${tag}-x-`] } }));
+        expect(byPrefix.map((e) => e.streamId)).toEqual([`${tag}-x-1`, `${tag}-x-1`, `${tag}-x-2`]);
+        const byBoth = await collect(store.readAll({ filter: { streamPrefixes: [`${tag}-`], eventTypes: ['Kept'] } }));
+        expect(byBoth.map((e) => e.streamId)).toEqual([`${tag}-x-1`, `${tag}-y-1`, `${tag}-x-2`]);
+      });
+
+      it('reports the head position', async () => {
+        const stream = uniqueStream();
+        const { position } = await store.append(stream, events(2), 'no_stream');
+        expect(await store.headPosition()).toBe(position);
+      });
+    });
+
+    describe('subscribing to the global log', () => {
+      let subscription: Subscription | undefined;
+      afterEach(async () => {
+        await subscription?.unsubscribe();
+        subscription = undefined;
+      });
+
+      it('starts after the given position (exclusive), catches up, then goes live', async () => {
+        const stream = uniqueStream();
+        const { events: refs } = await store.append(stream, events(3), 'no_stream');
+        let caughtUp!: () => void;
+        const caughtUpSignal = new Promise<void>((resolve) => (caughtUp = resolve));
+        const seen: number[] = [];
+        let seenAtCatchUp: number[] = [];
+        let arrived!: () => void;
+        const allArrived = new Promise<void>((resolve) => (arrived = resolve));
+        subscription = store.subscribeToAll({
+          after: refs[0]!.position,
+          filter: { streamPrefixes: [stream] },
+          onCaughtUp: () => {
+            seenAtCatchUp = [...seen];
+            caughtUp();
+          },
+        });
+        const consumer = (async () => {
+          for await (const event of subscription!) {
+            seen.push(event.revision);
+            if (seen.length === 4) arrived();
+          }
+        })();
+        await caughtUpSignal;
+        expect(seenAtCatchUp).toEqual([1, 2]);
+        await store.append(stream, events(2), 2);
+        await allArrived;
+        expect(seen).toEqual([1, 2, 3, 4]);
+        await subscription.unsubscribe();
+        await consumer;
+      });
+
+      it('ends the iteration cleanly on unsubscribe', async () => {
+        const stream = uniqueStream();
+        await store.append(stream, events(1), 'no_stream');
+        subscription = store.subscribeToAll({ filter: { streamPrefixes: [stream] } });
+        const seen: RecordedEvent[] = [];
+        const consumer = (async () => {
+          for await (const event of subscription!) {
+            seen.push(event);
+            if (seen.length === 1) await subscription!.unsubscribe();
+          }
+        })();
+        await expect(consumer).resolves.toBeUndefined();
+        expect(seen).toHaveLength(1);
+      });
+
+      it('wakes a waiting consumer when unsubscribed while idle', async () => {
+        subscription = store.subscribeToAll({ after: (await store.headPosition()) ?? 'start', filter: { streamPrefixes: [uniqueStream()] } });
+        const consumer = collect(subscription);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        await subscription.unsubscribe();
+        await expect(consumer).resolves.toEqual([]);
+      });
+    });
+
+    (options.restartable ? it : it.skip)(
+      `resumes a subscription from a stored checkpoint after a restart, delivering each event once${options.restartable ? '' : ' (not run: an in-memory store has no restart; the file-backed run covers it)'}`,
+      async () => {
+      const stream = uniqueStream();
+      await store.append(stream, events(5), 'no_stream');
+      let checkpoint = 'start';
+      const first = store.subscribeToAll({ filter: { streamPrefixes: [stream] } });
+      const firstSeen = await take(first[Symbol.asyncIterator](), 3);
+      checkpoint = firstSeen[2]!.position;
+      await first.unsubscribe();
+
+      store = await subject.reopen!();
+      await store.append(stream, events(2), 4);
+      const resumed = store.subscribeToAll({ after: checkpoint, filter: { streamPrefixes: [stream] } });
+      const rest = await take(resumed[Symbol.asyncIterator](), 4);
+      await resumed.unsubscribe();
+      expect([...firstSeen, ...rest].map((e) => e.revision)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+      },
+    );
+
+    it('lets exactly one of many concurrent writers win each revision, with no gaps', async () => {
+      const stream = uniqueStream();
+      await store.append(stream, events(1), 'no_stream');
+      const writers = 16;
+      const rounds = 5;
+      const wins = new Map<number, number>();
+      let conflicts = 0;
+      await Promise.all(
+        Array.from({ length: writers }, async () => {
+          for (let round = 0; round < rounds; round++) {
+            const [last] = await store.readStream(stream, { direction: 'backwards', maxCount: 1 });
+            try {
+              const result = await store.append(stream, events(1), last!.revision);
+              wins.set(result.revision, (wins.get(result.revision) ?? 0) + 1);
+            } catch (error) {
+              if (!(error instanceof WrongExpectedRevisionError)) throw error;
+              conflicts++;
+            }
+          }
+        }),
+      );
+      const all = await store.readStream(stream);
+      expect(all.map((e) => e.revision)).toEqual(all.map((_, i) => i));
+      expect([...wins.values()].every((count) => count === 1)).toBe(true);
+      expect(wins.size + 1).toBe(all.length);
+      expect(wins.size + conflicts).toBe(writers * rounds);
+    });
+
+    describe('bad input is refused before anything is written', () => {
+      const refused = async (streamId: string, batch: EventToAppend[], reason: string) => {
+        const head = await store.headPosition();
+        const error = await catchError(store.append(streamId, batch, 'any'));
+        expect(error).toBeInstanceOf(InvalidAppendError);
+        expect(error).toMatchObject({ reason });
+        expect(await store.headPosition()).toBe(head);
+      };
+
+      it.each(['', '$system', 'has space', 'x'.repeat(201), 'new\nline'])('an invalid stream id %j', async (id) => {
+        await refused(id, events(1), 'invalid-stream-id');
+      });
+
+      it('an empty event list', async () => {
+        await refused(uniqueStream(), [], 'no-events');
+      });
+
+      it('a payload that is not JSON-serialisable', async () => {
+        const circular: Record<string, unknown> = {};
+        circular.self = circular;
+        await refused(uniqueStream(), [{ ...anEvent(), data: circular }], 'not-serialisable');
+        await refused(uniqueStream(), [{ ...anEvent(), data: { n: 10n } as never }], 'not-serialisable');
+        await refused(uniqueStream(), [{ ...anEvent(), data: { n: Number.NaN } }], 'not-serialisable');
+        await refused(uniqueStream(), [{ ...anEvent(), data: 'text' as never }], 'not-serialisable');
+      });
+
+      it('an event over 1 MiB', async () => {
+        await refused(uniqueStream(), [anEvent('Big', { text: 'x'.repeat(1024 * 1024) })], 'event-too-large');
+      });
+
+      it('an event id that is not a UUID, or repeated within the append', async () => {
+        await refused(uniqueStream(), [{ ...anEvent(), eventId: 'not-a-uuid' }], 'invalid-event');
+        const one = anEvent();
+        await refused(uniqueStream(), [one, one], 'duplicate-event-id');
+      });
+    });
+  });
+};

@@ -1,0 +1,123 @@
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { SqliteEventStore } from '../../src/infrastructure/sqlite/sqlite-event-store.js';
+import { EVENT_STORE_SCHEMA_VERSION } from '../../src/infrastructure/sqlite/sqlite-schema.js';
+import { InvalidAppendError, StoreUnavailableError, WrongExpectedRevisionError } from '../../src/shared/event-store/event-store.errors.js';
+import type { EventToAppend } from '../../src/shared/event-store/event-store.port.js';
+
+const anEvent = (i = 0): EventToAppend => ({ eventId: randomUUID(), type: 'Thing', data: { i }, metadata: { m: i } });
+
+describe('SQLite event store: beyond the port contract', () => {
+  let dir: string;
+  let file: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ledger-sqlite-'));
+    file = join(dir, 'ledger.sqlite');
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('is durable by default: WAL with synchronous=FULL and a versioned schema', async () => {
+    const store = new SqliteEventStore({ file });
+    expect(store.database.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(store.database.pragma('synchronous', { simple: true })).toBe(2); // FULL
+    expect(store.database.pragma('user_version', { simple: true })).toBe(EVENT_STORE_SCHEMA_VERSION);
+    await expect(store.health()).resolves.toMatchObject({ store: 'sqlite', status: 'up' });
+    await store.close();
+  });
+
+  it('refuses a file written by a newer schema version, with a clear message, leaving it unchanged', async () => {
+    const newer = new Database(file);
+    newer.pragma(`user_version = ${EVENT_STORE_SCHEMA_VERSION + 1}`);
+    newer.exec('CREATE TABLE future (x)');
+    newer.close();
+    const before = readFileSync(file);
+    expect(() => new SqliteEventStore({ file })).toThrow(StoreUnavailableError);
+    expect(() => new SqliteEventStore({ file })).toThrow(
+      `was written by event store schema version ${EVENT_STORE_SCHEMA_VERSION + 1}, but this norms-ledger build knows only up to ${EVENT_STORE_SCHEMA_VERSION}: upgrade norms-ledger; the file was not changed`,
+    );
+    expect(readFileSync(file).equals(before)).toBe(true);
+  });
+
+  it('never records one event id in two streams', async () => {
+    const store = new SqliteEventStore({ file: ':memory:' });
+    const event = anEvent();
+    await store.append('a-1', [event], 'no_stream');
+    await expect(store.append('b-1', [event], 'no_stream')).rejects.toMatchObject({
+      constructor: InvalidAppendError,
+      reason: 'duplicate-event-id',
+    });
+    await expect(store.readStream('b-1')).rejects.toThrow('not found');
+    await store.close();
+  });
+
+  it('group-commits concurrent appends, each caller getting its own result or its own conflict', async () => {
+    const store = new SqliteEventStore({ file });
+    await store.append('shared-1', [anEvent()], 'no_stream');
+    let transactions = 0;
+    const original = store.database.transaction.bind(store.database);
+    (store.database as unknown as { transaction: typeof original }).transaction = ((fn: never) => {
+      const wrapped = original(fn);
+      return Object.assign((...args: never[]) => wrapped(...args), {
+        immediate: (...args: never[]) => {
+          transactions++;
+          return wrapped.immediate(...args);
+        },
+      });
+    }) as typeof original;
+    const outcomes = await Promise.allSettled([
+      ...Array.from({ length: 30 }, (_, i) => store.append(`s-${i}`, [anEvent(i), anEvent(i)], 'no_stream')),
+      store.append('shared-1', [anEvent()], 5), // stale: must fail alone
+      store.append('shared-1', [anEvent()], 0),
+    ]);
+    expect(transactions).toBe(1);
+    expect(outcomes.slice(0, 30).every((o) => o.status === 'fulfilled')).toBe(true);
+    expect(outcomes[30]).toMatchObject({ status: 'rejected', reason: expect.any(WrongExpectedRevisionError) });
+    expect(outcomes[31]).toMatchObject({ status: 'fulfilled', value: { revision: 1 } });
+    const positions = outcomes.flatMap((o) => (o.status === 'fulfilled' ? o.value.events.map((e) => Number(e.position)) : []));
+    expect(positions).toHaveLength(61);
+    expect(new Set(positions).size).toBe(61);
+    await store.close();
+  });
+
+  it('leaves no partial append when the process dies mid-transaction', async () => {
+    const seed = new SqliteEventStore({ file });
+    await seed.append('before-1', [anEvent()], 'no_stream');
+    await seed.close();
+    const script = join(dir, 'crash.mjs');
+    const storeModule = resolve('dist/infrastructure/sqlite/sqlite-event-store.js');
+    writeFileSync(
+      script,
+      `import { randomUUID } from 'node:crypto';
+       import { SqliteEventStore } from ${JSON.stringify(storeModule)};
+       const store = new SqliteEventStore({ file: ${JSON.stringify(file)} });
+       const insert = store.statements.insert;
+       let rows = 0;
+       store.statements.insert = { run: (...args) => { if (++rows === 5) process.kill(process.pid, 'SIGKILL'); return insert.run(...args); } };
+       const ev = () => ({ eventId: randomUUID(), type: 'Thing', data: {}, metadata: {} });
+       await Promise.all([store.append('crash-1', [ev(), ev(), ev()], 'no_stream'), store.append('crash-2', [ev(), ev(), ev()], 'no_stream')]);
+       console.log('survived');`,
+    );
+    const child = spawnSync(process.execPath, [script], { encoding: 'utf8' });
+    expect(child.signal).toBe('SIGKILL');
+    expect(child.stdout).not.toContain('survived');
+    const store = new SqliteEventStore({ file });
+    await expect(store.headPosition()).resolves.toBe('1');
+    await expect(store.readStream('crash-1')).rejects.toThrow('not found');
+    await expect(store.readStream('crash-2')).rejects.toThrow('not found');
+    await store.close();
+  });
+
+  it('drains queued appends before closing', async () => {
+    const store = new SqliteEventStore({ file });
+    const pending = Array.from({ length: 10 }, (_, i) => store.append(`d-${i}`, [anEvent(i)], 'no_stream'));
+    await store.close();
+    await expect(Promise.all(pending)).resolves.toHaveLength(10);
+    const reopened = new SqliteEventStore({ file });
+    await expect(reopened.headPosition()).resolves.toBe('10');
+    await reopened.close();
+  });
+});
