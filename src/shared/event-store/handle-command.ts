@@ -5,6 +5,7 @@ import type { Clock, IdGenerator } from './clock.js';
 import { canonicalJson, GENESIS_HASH, type LedgerMetadata, sealMetadata, sha256Hex } from './envelope.js';
 import { StreamNotFoundError, WrongExpectedRevisionError } from './event-store.errors.js';
 import type { EventStore, EventToAppend, JsonObject, RecordedEvent } from './event-store.port.js';
+import { KeyedLock } from './keyed-lock.js';
 
 /** Who asked, and how the request is to be traced and de-duplicated. */
 export interface CommandContext {
@@ -94,7 +95,23 @@ const resultOf = (events: readonly RecordedEvent[]): CommandResult => {
  * append with the exact expected revision. A command that loses a race (and was not sent with
  * If-Match) is decided again on the fresh state; an Idempotency-Key retry returns the first result.
  */
-export const handleCommand = async <Command extends { effectiveOn: string }, State, Event extends DomainEvent>(
+export const handleCommand = <Command extends { effectiveOn: string }, State, Event extends DomainEvent>(
+  deps: CommandDeps,
+  spec: CommandSpec<Command, State, Event>,
+): Promise<CommandResult> => lockFor(deps.store).run(spec.streamId, () => decideAndAppend(deps, spec));
+
+const locks = new WeakMap<EventStore, KeyedLock>();
+const lockFor = (store: EventStore): KeyedLock => {
+  let lock = locks.get(store);
+  if (!lock) locks.set(store, (lock = new KeyedLock()));
+  return lock;
+};
+
+/** Jittered pause before deciding again after losing a race to another instance. */
+const backoff = (attempt: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** attempt));
+
+const decideAndAppend = async <Command extends { effectiveOn: string }, State, Event extends DomainEvent>(
   deps: CommandDeps,
   spec: CommandSpec<Command, State, Event>,
 ): Promise<CommandResult> => {
@@ -186,6 +203,7 @@ export const handleCommand = async <Command extends { effectiveOn: string }, Sta
       if (attempt >= MAX_ATTEMPTS) {
         throw new ConflictError('concurrent-writes', `${spec.subject} is being changed by others right now: try again`);
       }
+      await backoff(attempt);
     }
   }
 };

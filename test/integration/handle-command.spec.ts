@@ -1,0 +1,144 @@
+import { rmSync } from 'node:fs';
+import { SqliteEventStore } from '../../src/infrastructure/sqlite/sqlite-event-store.js';
+import type { Decider, DomainEvent } from '../../src/shared/domain/decider.js';
+import { ConflictError, NotFoundError, PreconditionFailedError, UnprocessableError } from '../../src/shared/domain/domain-error.js';
+import type { Clock, IdGenerator } from '../../src/shared/event-store/clock.js';
+import { computeEventHash, GENESIS_HASH, type LedgerMetadata } from '../../src/shared/event-store/envelope.js';
+import { type CommandContext, handleCommand } from '../../src/shared/event-store/handle-command.js';
+
+/** A minimal aggregate: a list of notes, where a note id may be used once. */
+type NoteEvent = DomainEvent<'NoteAdded', { noteId: string; text: string }>;
+interface AddNote {
+  noteId: string;
+  text: string;
+  effectiveOn: string;
+}
+type Notes = { ids: string[] };
+const notes: Decider<AddNote, Notes, NoteEvent> = {
+  initialState: () => ({ ids: [] }),
+  decide: (command, state) => {
+    if (state.ids.includes(command.noteId)) throw new ConflictError('duplicate-note', `note ${command.noteId} already recorded`);
+    if (command.text === 'noop') return [];
+    return [{ type: 'NoteAdded', data: { noteId: command.noteId, text: command.text } }];
+  },
+  evolve: (state, event) => ({ ids: [...state.ids, event.data.noteId] }),
+};
+
+const clock: Clock = { now: () => new Date('2026-05-01T12:00:00.000Z') };
+let n = 0;
+const ids: IdGenerator = { uuid: () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}` };
+const context = (extra: Partial<CommandContext> = {}): CommandContext => ({ principal: 'clerk-1', correlationId: 'corr-1', ...extra });
+
+describe('handleCommand: load, fold, decide, seal, append', () => {
+  let store: SqliteEventStore;
+  beforeEach(() => {
+    store = new SqliteEventStore({ file: ':memory:' });
+  });
+  afterEach(() => store.close());
+
+  const add = (streamId: string, noteId: string, extra: Partial<CommandContext> = {}, expectation: 'new' | 'existing' | 'any' = 'any', text = 'hello') =>
+    handleCommand(
+      { store, clock, ids },
+      { decider: notes, streamId, subject: `notes ${streamId}`, expectation, command: () => ({ noteId, text, effectiveOn: '2026-04-30' }), context: context(extra) },
+    );
+
+  it('appends sealed events whose hashes chain from the genesis hash', async () => {
+    const first = await add('notes-a', 'n1');
+    const second = await add('notes-a', 'n2');
+    expect(first).toMatchObject({ streamId: 'notes-a', revision: 0, recordedAt: '2026-05-01T12:00:00.000Z' });
+    expect(second.revision).toBe(1);
+    const [e0, e1] = await store.readStream('notes-a');
+    const m0 = e0!.metadata as LedgerMetadata;
+    const m1 = e1!.metadata as LedgerMetadata;
+    expect(m0).toMatchObject({ schemaVersion: 1, effectiveOn: '2026-04-30', recordedBy: 'clerk-1', correlationId: 'corr-1', causationId: 'corr-1', prevHash: GENESIS_HASH });
+    expect(m0.hash).toBe(computeEventHash(e0!));
+    expect(m1.prevHash).toBe(m0.hash);
+    expect(m1.hash).toBe(computeEventHash(e1!));
+  });
+
+  it('enforces the declared stream expectation', async () => {
+    await expect(add('notes-b', 'n1', {}, 'existing')).rejects.toThrow(NotFoundError);
+    await add('notes-b', 'n1', {}, 'new');
+    await expect(add('notes-b', 'n2', {}, 'new')).rejects.toMatchObject({ constructor: ConflictError, code: 'already-exists', message: 'notes notes-b already exists' });
+  });
+
+  it('passes domain rejections through and appends nothing', async () => {
+    await add('notes-c', 'n1');
+    await expect(add('notes-c', 'n1')).rejects.toMatchObject({ code: 'duplicate-note' });
+    expect(await store.readStream('notes-c')).toHaveLength(1);
+  });
+
+  it('answers an already-satisfied command with the stream as it stands and appends nothing', async () => {
+    const first = await add('notes-d', 'n1');
+    const noop = await add('notes-d', 'n2', {}, 'any', 'noop');
+    expect(noop).toEqual({ ...first, events: [] });
+  });
+
+  it('checks If-Match against the folded revision: 412 on mismatch, never retried', async () => {
+    await add('notes-e', 'n1');
+    await expect(add('notes-e', 'n2', { ifMatch: 5 })).rejects.toMatchObject({ constructor: PreconditionFailedError, code: 'revision-mismatch' });
+    await expect(add('notes-e', 'n2', { ifMatch: 0 })).resolves.toMatchObject({ revision: 1 });
+  });
+
+  describe('Idempotency-Key', () => {
+    it('returns the first response to a retry with the same key and request, appending nothing', async () => {
+      const first = await add('notes-f', 'n1', { idempotencyKey: 'key-1', requestFingerprint: 'body-1' });
+      const head = await store.headPosition();
+      const retry = await add('notes-f', 'n1', { idempotencyKey: 'key-1', requestFingerprint: 'body-1' });
+      expect(retry).toEqual(first);
+      expect(await store.headPosition()).toBe(head);
+      const [event] = await store.readStream('notes-f');
+      expect((event!.metadata as LedgerMetadata).idempotencyKey).toBe('key-1');
+    });
+
+    it('refuses the same key with another request, on the same or another stream (422)', async () => {
+      await add('notes-g', 'n1', { idempotencyKey: 'key-2', requestFingerprint: 'body-1' });
+      await expect(add('notes-g', 'n2', { idempotencyKey: 'key-2', requestFingerprint: 'body-2' })).rejects.toMatchObject({
+        constructor: UnprocessableError,
+        code: 'idempotency-key-reused',
+      });
+      await expect(add('notes-h', 'n1', { idempotencyKey: 'key-2', requestFingerprint: 'body-1' })).rejects.toThrow(UnprocessableError);
+      expect(await store.readStream('notes-g')).toHaveLength(1);
+      await expect(store.readStream('notes-h')).rejects.toThrow('not found');
+    });
+
+    it('holds when the same request is sent many times at once', async () => {
+      const results = await Promise.all(Array.from({ length: 10 }, () => add('notes-i', 'n1', { idempotencyKey: 'key-3', requestFingerprint: 'b' })));
+      expect(new Set(results.map((r) => JSON.stringify(r))).size).toBe(1);
+      expect(await store.readStream('notes-i')).toHaveLength(1);
+    });
+  });
+
+  it('decides concurrent commands without If-Match one after another: all succeed, no gaps', async () => {
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => add('notes-j', `n${i}`)));
+    expect(results.map((r) => r.revision).sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    const stored = await store.readStream('notes-j');
+    stored.forEach((event, i) => {
+      expect(event.revision).toBe(i);
+      expect((event.metadata as LedgerMetadata).prevHash).toBe(i === 0 ? GENESIS_HASH : (stored[i - 1]!.metadata as LedgerMetadata).hash);
+    });
+  });
+
+  it('re-decides on the fresh state when another instance wins the race, and still refuses a real conflict', async () => {
+    const file = `/tmp/ledger-race-${process.pid}-${Date.now()}.sqlite`;
+    const one = new SqliteEventStore({ file });
+    const two = new SqliteEventStore({ file });
+    try {
+      const on = (s: SqliteEventStore, noteId: string) =>
+        handleCommand(
+          { store: s, clock, ids },
+          { decider: notes, streamId: 'notes-k', subject: 'notes notes-k', expectation: 'any', command: () => ({ noteId, text: 't', effectiveOn: '2026-04-30' }), context: context() },
+        );
+      const results = await Promise.allSettled([...Array.from({ length: 8 }, (_, i) => on(i % 2 ? one : two, `n${i}`)), on(one, 'n0'), on(two, 'n1')]);
+      const fulfilled = results.filter((r) => r.status === 'fulfilled');
+      const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      expect(fulfilled).toHaveLength(8);
+      expect(rejected.map((r) => (r.reason as ConflictError).code)).toEqual(['duplicate-note', 'duplicate-note']);
+      expect((await one.readStream('notes-k')).map((e) => e.revision)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    } finally {
+      await one.close();
+      await two.close();
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+    }
+  });
+});
