@@ -1,0 +1,211 @@
+/**
+ * The CBM aggregate (DESIGN.md §4): proposed → under_discussion → agreed → implementing →
+ * implemented, suspended/resumed while implementing, withdrawn before agreement; linked to norms.
+ * Write-side state only; the board and tracker are the projections'.
+ */
+import type { Decider, FoldedEvent } from '../../shared/domain/decider.js';
+import type { TrackFacts } from '../../shared/domain/facts.js';
+import type { CbmCommand, LinkCbmToNorm, ProposeCbm, ReportImplementation, ResumeCbm, SuspendCbm } from './cbm.commands.js';
+import type { CbmEvent, CbmStatus } from './cbm.events.js';
+import type { RecordDecision, WithdrawSubject } from './subject.commands.js';
+import { consensusAt, decideCorrection, decidePosition, openCore, type SubjectCore, withCorrection, withRecord } from './subject-core.js';
+import { SubjectErrors } from './subject.errors.js';
+import { assertPartyRegistered, assertSessionRefs, assertText, compact } from './subject-guards.js';
+
+interface CbmCore {
+  readonly core: SubjectCore;
+  readonly proposedBy: readonly string[];
+  readonly linkedNorms: readonly string[];
+  readonly decisionIds: ReadonlySet<string>;
+  readonly reportIds: ReadonlySet<string>;
+  /** Parties that reported implementation, in order of first report. */
+  readonly reportedBy: readonly string[];
+}
+
+/**
+ * `implemented` is not stored: it needs a report from every party of the track, and the party list
+ * lives in the track stream, so `cbmStatusOf` resolves it against the command's track facts.
+ * Suspension is allowed only from (resolved) implementing or implemented, both stored as
+ * `implementing`, which is where a resumption returns.
+ */
+export type CbmState =
+  | { readonly status: 'none'; readonly core?: undefined }
+  | (CbmCore & { readonly status: 'proposed' | 'under_discussion' | 'agreed' | 'implementing' | 'suspended' | 'withdrawn' });
+
+export const initialCbmState = (): CbmState => ({ status: 'none' });
+
+export const cbmStatusOf = (state: CbmState, track: Pick<TrackFacts, 'parties'>): CbmStatus | null => {
+  switch (state.status) {
+    case 'none':
+      return null;
+    case 'implementing':
+      return track.parties.length > 0 && track.parties.every((p) => state.reportedBy.includes(p)) ? 'implemented' : 'implementing';
+    case 'proposed':
+    case 'under_discussion':
+    case 'agreed':
+    case 'suspended':
+    case 'withdrawn':
+      return state.status;
+    default: {
+      const unexpected: never = state;
+      throw new Error(`unknown cbm state ${JSON.stringify(unexpected)}`);
+    }
+  }
+};
+
+type Existing = Exclude<CbmState, { status: 'none' }>;
+
+const normOnTrack = (norm: LinkCbmToNorm['norm'], normId: string, trackId: string): boolean =>
+  norm !== undefined && norm.kind === 'norm' && norm.id === normId && norm.trackId === trackId;
+
+const propose = (command: ProposeCbm, state: CbmState): CbmEvent[] => {
+  const { data, track } = command;
+  const subject = `cbm ${data.cbmId}`;
+  if (state.status !== 'none') throw SubjectErrors.alreadyExists(subject);
+  assertText(subject, 'title', data.title);
+  if (data.proposedBy.length === 0) throw SubjectErrors.noProposer(subject);
+  for (const partyId of data.proposedBy) assertPartyRegistered(subject, track, partyId);
+  for (const normId of data.linkedNorms ?? []) {
+    if (!command.linkedNorms.some((norm) => normOnTrack(norm, normId, track.trackId))) throw SubjectErrors.unknownNorm(subject, normId, track.trackId);
+  }
+  assertSessionRefs(subject, track, data, command.session);
+  return [{ type: 'CbmProposed', data: compact(data) }];
+};
+
+const recordDecision = (command: RecordDecision, state: Existing): CbmEvent[] => {
+  const { data, track } = command;
+  const subject = state.core.label;
+  if (data.kind !== 'agree_cbm') throw SubjectErrors.wrongDecisionKind(subject, data.kind, 'agree_cbm');
+  if (data.sessionId === undefined || data.sessionId === '') throw SubjectErrors.sessionRequired(subject);
+  assertSessionRefs(subject, track, data, command.session);
+  if (state.decisionIds.has(data.decisionId)) throw SubjectErrors.duplicate(subject, 'decision', data.decisionId);
+  if (state.status !== 'under_discussion') throw SubjectErrors.notUnderDiscussion(subject, cbmStatusOf(state, track)!);
+  const consensus = consensusAt(state.core, track, command.effectiveOn);
+  if (!consensus.reached) throw SubjectErrors.noConsensus(subject, consensus.reason!, consensus.blockingParties);
+  return [{ type: 'DecisionRecorded', data: compact({ cbmId: state.core.id, ...data, kind: 'agree_cbm' as const }) }];
+};
+
+const link = (command: LinkCbmToNorm, state: Existing): CbmEvent[] => {
+  const { data, track } = command;
+  const subject = state.core.label;
+  if (!normOnTrack(command.norm, data.normId, track.trackId)) throw SubjectErrors.unknownNorm(subject, data.normId, track.trackId);
+  // Already linked: the command is satisfied, nothing to record.
+  if (state.linkedNorms.includes(data.normId)) return [];
+  return [{ type: 'CbmLinkedToNorm', data: compact({ cbmId: state.core.id, ...data }) }];
+};
+
+const report = (command: ReportImplementation, state: Existing): CbmEvent[] => {
+  const { data, track } = command;
+  const subject = state.core.label;
+  if (state.reportIds.has(data.reportId)) throw SubjectErrors.duplicate(subject, 'report', data.reportId);
+  assertPartyRegistered(subject, track, data.partyId);
+  assertText(subject, 'text', data.text);
+  assertSessionRefs(subject, track, data, command.session);
+  if (state.status !== 'agreed' && state.status !== 'implementing') throw SubjectErrors.notAgreed(subject, cbmStatusOf(state, track)!);
+  return [{ type: 'CbmImplementationReported', data: compact({ cbmId: state.core.id, ...data }) }];
+};
+
+const suspendOrResume = (command: SuspendCbm | ResumeCbm, state: Existing): CbmEvent[] => {
+  const { data, track } = command;
+  const subject = state.core.label;
+  assertPartyRegistered(subject, track, data.partyId);
+  assertText(subject, 'reason', data.reason);
+  assertSessionRefs(subject, track, data, command.session);
+  const payload = compact({ cbmId: state.core.id, ...data });
+  if (command.type === 'SuspendCbm') {
+    if (state.status !== 'implementing') throw SubjectErrors.cannotSuspend(subject, cbmStatusOf(state, track)!);
+    return [{ type: 'CbmSuspended', data: payload }];
+  }
+  if (state.status !== 'suspended') throw SubjectErrors.notSuspended(subject, cbmStatusOf(state, track)!);
+  return [{ type: 'CbmResumed', data: payload }];
+};
+
+const withdraw = (command: WithdrawSubject, state: Existing): CbmEvent[] => {
+  const { data, track } = command;
+  const subject = state.core.label;
+  for (const partyId of data.partyIds) assertPartyRegistered(subject, track, partyId);
+  const missing = state.proposedBy.filter((p) => !data.partyIds.includes(p));
+  if (missing.length > 0) throw SubjectErrors.notAllProposers(subject, missing);
+  assertSessionRefs(subject, track, data, command.session);
+  if (state.status !== 'proposed' && state.status !== 'under_discussion') throw SubjectErrors.alreadyAgreed(subject, cbmStatusOf(state, track)!);
+  return [{ type: 'CbmWithdrawn', data: compact({ cbmId: state.core.id, ...data }) }];
+};
+
+export const decideCbm = (command: CbmCommand, state: CbmState): CbmEvent[] => {
+  if (command.type === 'ProposeCbm') return propose(command, state);
+  if (state.status === 'none') throw SubjectErrors.notFound('cbm');
+  const subject = state.core.label;
+  if (command.type === 'CorrectRecord') {
+    return [{ type: 'RecordCorrected', data: { cbmId: state.core.id, ...decideCorrection(state.core, command) } }];
+  }
+  if (state.status === 'withdrawn') throw command.type === 'WithdrawSubject' ? SubjectErrors.alreadyWithdrawn(subject) : SubjectErrors.withdrawn(subject);
+  switch (command.type) {
+    case 'StatePosition':
+      return [{ type: 'PositionStated', data: { cbmId: state.core.id, ...decidePosition(state.core, command) } }];
+    case 'RecordDecision':
+      return recordDecision(command, state);
+    case 'LinkCbmToNorm':
+      return link(command, state);
+    case 'ReportImplementation':
+      return report(command, state);
+    case 'SuspendCbm':
+    case 'ResumeCbm':
+      return suspendOrResume(command, state);
+    case 'WithdrawSubject':
+      return withdraw(command, state);
+    default: {
+      const unexpected: never = command;
+      throw new Error(`unknown cbm command ${JSON.stringify(unexpected)}`);
+    }
+  }
+};
+
+export const evolveCbm = (state: CbmState, event: FoldedEvent<CbmEvent>): CbmState => {
+  if (event.type === 'CbmProposed') {
+    return {
+      status: 'proposed',
+      core: withRecord(openCore('cbm', event.data.cbmId, event.data.trackId), event),
+      proposedBy: event.data.proposedBy,
+      linkedNorms: [...new Set(event.data.linkedNorms ?? [])],
+      decisionIds: new Set(),
+      reportIds: new Set(),
+      reportedBy: [],
+    };
+  }
+  if (state.status === 'none') return state;
+  const core = event.type === 'RecordCorrected' ? withCorrection(state.core, event) : withRecord(state.core, event);
+  switch (event.type) {
+    case 'PositionStated':
+      return { ...state, core, status: state.status === 'proposed' ? 'under_discussion' : state.status };
+    case 'DecisionRecorded':
+      return { ...state, core, status: 'agreed', decisionIds: new Set(state.decisionIds).add(event.data.decisionId) };
+    case 'CbmLinkedToNorm':
+      return { ...state, core, linkedNorms: state.linkedNorms.includes(event.data.normId) ? state.linkedNorms : [...state.linkedNorms, event.data.normId] };
+    case 'CbmImplementationReported':
+      return {
+        ...state,
+        core,
+        status: state.status === 'agreed' ? 'implementing' : state.status,
+        reportIds: new Set(state.reportIds).add(event.data.reportId),
+        reportedBy: state.reportedBy.includes(event.data.partyId) ? state.reportedBy : [...state.reportedBy, event.data.partyId],
+      };
+    case 'CbmSuspended':
+      return { ...state, core, status: 'suspended' };
+    case 'CbmResumed':
+      return { ...state, core, status: 'implementing' };
+    case 'CbmWithdrawn':
+      return { ...state, core, status: 'withdrawn' };
+    case 'RecordCorrected':
+      return { ...state, core };
+    default: {
+      const unexpected: never = event;
+      throw new Error(`unknown cbm event ${JSON.stringify(unexpected)}`);
+    }
+  }
+};
+
+export const cbmDecider: Decider<CbmCommand, CbmState, CbmEvent> = {
+  initialState: initialCbmState,
+  decide: decideCbm,
+  evolve: evolveCbm,
+};

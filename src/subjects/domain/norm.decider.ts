@@ -1,0 +1,185 @@
+/**
+ * The norm aggregate (DESIGN.md §4): proposed → under_discussion → agreed_ad_referendum →
+ * adopted, or withdrawn before agreement. Write-side state only; the board is the projections'.
+ */
+import type { Decider, FoldedEvent } from '../../shared/domain/decider.js';
+import type { TrackFacts } from '../../shared/domain/facts.js';
+import type { NormCommand, RecordCapitalResponse, ProposeNorm } from './norm.commands.js';
+import type { NormEvent, NormStatus } from './norm.events.js';
+import type { RecordDecision, WithdrawSubject } from './subject.commands.js';
+import { consensusAt, decideCorrection, decidePosition, openCore, type SubjectCore, withCorrection, withRecord } from './subject-core.js';
+import { SubjectErrors } from './subject.errors.js';
+import { assertPartyRegistered, assertSessionRefs, assertText, compact } from './subject-guards.js';
+
+interface NormCore {
+  readonly core: SubjectCore;
+  readonly proposedBy: readonly string[];
+  readonly decisionIds: ReadonlySet<string>;
+  readonly responseIds: ReadonlySet<string>;
+}
+
+/**
+ * `adopted` is not stored: it needs a confirmation from every party of the track, and the party
+ * list lives in the track stream, so it is resolved against the command's track facts
+ * (`normStatusOf`). Declines clear `confirmedBy` by leaving agreed_ad_referendum.
+ */
+export type NormState =
+  | { readonly status: 'none'; readonly core?: undefined }
+  | (NormCore & { readonly status: 'proposed' | 'under_discussion' | 'withdrawn' })
+  | (NormCore & { readonly status: 'agreed_ad_referendum'; readonly confirmedBy: readonly string[] });
+
+export const initialNormState = (): NormState => ({ status: 'none' });
+
+/** The norm's status with adoption resolved against the track's parties; null before proposal. */
+export const normStatusOf = (state: NormState, track: Pick<TrackFacts, 'parties'>): NormStatus | null => {
+  switch (state.status) {
+    case 'none':
+      return null;
+    case 'agreed_ad_referendum':
+      return track.parties.length > 0 && track.parties.every((p) => state.confirmedBy.includes(p)) ? 'adopted' : 'agreed_ad_referendum';
+    case 'proposed':
+    case 'under_discussion':
+    case 'withdrawn':
+      return state.status;
+    default: {
+      const unexpected: never = state;
+      throw new Error(`unknown norm state ${JSON.stringify(unexpected)}`);
+    }
+  }
+};
+
+type Existing = Exclude<NormState, { status: 'none' }>;
+
+const propose = (command: ProposeNorm, state: NormState): NormEvent[] => {
+  const { data, track } = command;
+  const subject = `norm ${data.normId}`;
+  if (state.status !== 'none') throw SubjectErrors.alreadyExists(subject);
+  assertText(subject, 'title', data.title);
+  assertText(subject, 'summary', data.summary);
+  if (data.proposedBy.length === 0) throw SubjectErrors.noProposer(subject);
+  for (const partyId of data.proposedBy) assertPartyRegistered(subject, track, partyId);
+  assertSessionRefs(subject, track, data, command.session);
+  return [{ type: 'NormProposed', data: compact(data) }];
+};
+
+const recordDecision = (command: RecordDecision, state: Existing): NormEvent[] => {
+  const { data, track } = command;
+  const subject = state.core.label;
+  if (data.kind !== 'agree_ad_referendum') throw SubjectErrors.wrongDecisionKind(subject, data.kind, 'agree_ad_referendum');
+  if (data.sessionId === undefined || data.sessionId === '') throw SubjectErrors.sessionRequired(subject);
+  assertSessionRefs(subject, track, data, command.session);
+  if (state.decisionIds.has(data.decisionId)) throw SubjectErrors.duplicate(subject, 'decision', data.decisionId);
+  const status = normStatusOf(state, track)!;
+  if (status !== 'under_discussion') throw SubjectErrors.notUnderDiscussion(subject, status);
+  const consensus = consensusAt(state.core, track, command.effectiveOn);
+  if (!consensus.reached) throw SubjectErrors.noConsensus(subject, consensus.reason!, consensus.blockingParties);
+  return [{ type: 'DecisionRecorded', data: compact({ normId: state.core.id, ...data, kind: 'agree_ad_referendum' as const }) }];
+};
+
+const recordCapitalResponse = (command: RecordCapitalResponse, state: Existing): NormEvent[] => {
+  const { data, track } = command;
+  const subject = state.core.label;
+  if (state.responseIds.has(data.responseId)) throw SubjectErrors.duplicate(subject, 'response', data.responseId);
+  assertPartyRegistered(subject, track, data.partyId);
+  if (data.response !== 'confirmed' && data.response !== 'declined') throw SubjectErrors.invalidResponse(subject, data.response);
+  const status = normStatusOf(state, track)!;
+  if (state.status !== 'agreed_ad_referendum' || status !== 'agreed_ad_referendum') throw SubjectErrors.notAgreedAdReferendum(subject, status);
+  // A second confirmation would hide which communication counts; the clerk should know it is redundant.
+  if (data.response === 'confirmed' && state.confirmedBy.includes(data.partyId)) throw SubjectErrors.alreadyConfirmed(subject, data.partyId);
+  return [{ type: 'CapitalResponseRecorded', data: compact({ normId: state.core.id, ...data }) }];
+};
+
+const withdraw = (command: WithdrawSubject, state: Existing): NormEvent[] => {
+  const { data, track } = command;
+  const subject = state.core.label;
+  for (const partyId of data.partyIds) assertPartyRegistered(subject, track, partyId);
+  const missing = state.proposedBy.filter((p) => !data.partyIds.includes(p));
+  if (missing.length > 0) throw SubjectErrors.notAllProposers(subject, missing);
+  assertSessionRefs(subject, track, data, command.session);
+  if (state.status !== 'proposed' && state.status !== 'under_discussion') throw SubjectErrors.alreadyAgreed(subject, normStatusOf(state, track)!);
+  return [{ type: 'NormWithdrawn', data: compact({ normId: state.core.id, ...data }) }];
+};
+
+export const decideNorm = (command: NormCommand, state: NormState): NormEvent[] => {
+  if (command.type === 'ProposeNorm') return propose(command, state);
+  if (state.status === 'none') throw SubjectErrors.notFound('norm');
+  const subject = state.core.label;
+  switch (command.type) {
+    case 'StatePosition':
+      if (state.status === 'withdrawn') throw SubjectErrors.withdrawn(subject);
+      return [{ type: 'PositionStated', data: { normId: state.core.id, ...decidePosition(state.core, command) } }];
+    case 'RecordDecision':
+      if (state.status === 'withdrawn') throw SubjectErrors.withdrawn(subject);
+      return recordDecision(command, state);
+    case 'RecordCapitalResponse':
+      if (state.status === 'withdrawn') throw SubjectErrors.withdrawn(subject);
+      return recordCapitalResponse(command, state);
+    case 'WithdrawSubject':
+      if (state.status === 'withdrawn') throw SubjectErrors.alreadyWithdrawn(subject);
+      return withdraw(command, state);
+    case 'CorrectRecord':
+      return [{ type: 'RecordCorrected', data: { normId: state.core.id, ...decideCorrection(state.core, command) } }];
+    default: {
+      const unexpected: never = command;
+      throw new Error(`unknown norm command ${JSON.stringify(unexpected)}`);
+    }
+  }
+};
+
+export const evolveNorm = (state: NormState, event: FoldedEvent<NormEvent>): NormState => {
+  if (event.type === 'NormProposed') {
+    return {
+      status: 'proposed',
+      core: withRecord(openCore('norm', event.data.normId, event.data.trackId), event),
+      proposedBy: event.data.proposedBy,
+      decisionIds: new Set(),
+      responseIds: new Set(),
+    };
+  }
+  // Events of a stream that was never proposed cannot be folded into anything meaningful.
+  if (state.status === 'none') return state;
+  switch (event.type) {
+    case 'PositionStated': {
+      const core = withRecord(state.core, event);
+      return state.status === 'proposed' ? { ...state, core, status: 'under_discussion' } : { ...state, core };
+    }
+    case 'DecisionRecorded': {
+      const { core, proposedBy, responseIds } = state;
+      return {
+        status: 'agreed_ad_referendum',
+        core: withRecord(core, event),
+        proposedBy,
+        responseIds,
+        decisionIds: new Set(state.decisionIds).add(event.data.decisionId),
+        confirmedBy: [],
+      };
+    }
+    case 'CapitalResponseRecorded': {
+      const core = withRecord(state.core, event);
+      const responseIds = new Set(state.responseIds).add(event.data.responseId);
+      if (state.status !== 'agreed_ad_referendum') return { ...state, core, responseIds };
+      if (event.data.response === 'declined') {
+        const { proposedBy, decisionIds } = state;
+        return { status: 'under_discussion', core, proposedBy, decisionIds, responseIds };
+      }
+      const confirmedBy = state.confirmedBy.includes(event.data.partyId) ? state.confirmedBy : [...state.confirmedBy, event.data.partyId];
+      return { ...state, core, responseIds, confirmedBy };
+    }
+    case 'NormWithdrawn': {
+      const { proposedBy, decisionIds, responseIds } = state;
+      return { status: 'withdrawn', core: withRecord(state.core, event), proposedBy, decisionIds, responseIds };
+    }
+    case 'RecordCorrected':
+      return { ...state, core: withCorrection(state.core, event) };
+    default: {
+      const unexpected: never = event;
+      throw new Error(`unknown norm event ${JSON.stringify(unexpected)}`);
+    }
+  }
+};
+
+export const normDecider: Decider<NormCommand, NormState, NormEvent> = {
+  initialState: initialNormState,
+  decide: decideNorm,
+  evolve: evolveNorm,
+};

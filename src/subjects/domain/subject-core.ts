@@ -1,0 +1,203 @@
+/**
+ * What norm, cbm and topic states share: every record of the stream as it stands after
+ * corrections (so corrections can target any of them and positions fold corrected), the
+ * statement index, and the deciding of positions and corrections.
+ */
+import {
+  assertCorrectable,
+  assertCorrigendum,
+  applyCorrection,
+  type CorrectableRecord,
+  type CorrectionFields,
+  type CorrectionTarget,
+  CorrectionErrors,
+  describeTarget,
+  replayCorrection,
+} from '../../shared/domain/corrections.js';
+import type { FoldedEvent } from '../../shared/domain/decider.js';
+import type { SessionFacts, TrackFacts } from '../../shared/domain/facts.js';
+import type { PositionFields, Stance } from './position.events.js';
+import { type Consensus, consensusOf } from './stance.js';
+import type { CorrectRecord, StatePosition } from './subject.commands.js';
+import { SubjectErrors, type SubjectKind, subjectLabel } from './subject.errors.js';
+import { assertDelegate, assertHeldSession, assertPartyRegistered, assertSessionRefs, assertStance, assertText, compact } from './subject-guards.js';
+
+export interface SubjectRecord extends CorrectableRecord {
+  readonly revision: number;
+}
+
+export interface SubjectCore {
+  readonly kind: SubjectKind;
+  readonly id: string;
+  readonly trackId: string;
+  /** "norm gge-13i": prefixes every message. */
+  readonly label: string;
+  /** Every event of the stream by eventId, with corrections applied. */
+  readonly records: ReadonlyMap<string, SubjectRecord>;
+  /** statementId → eventId of its PositionStated. */
+  readonly statements: ReadonlyMap<string, string>;
+  readonly correctionIds: ReadonlySet<string>;
+}
+
+/** Any norm, cbm or topic state: the core is there once the subject exists. */
+export interface SubjectState {
+  readonly status: string;
+  readonly core?: SubjectCore;
+}
+
+/** Where a correction target was made, for the handler to load `targetSession` and default `effectiveOn`. */
+export interface RecordRef {
+  readonly eventId: string;
+  readonly type: string;
+  /** The record's effective date, after corrections. */
+  readonly effectiveOn: string;
+  /** The session the record was made at, if any. */
+  readonly sessionId?: string;
+}
+
+type AnyFolded = FoldedEvent<{ readonly type: string; readonly data: object; readonly effectiveOn?: string }>;
+
+export const openCore = (kind: SubjectKind, id: string, trackId: string): SubjectCore => ({
+  kind,
+  id,
+  trackId,
+  label: subjectLabel(kind, id),
+  records: new Map(),
+  statements: new Map(),
+  correctionIds: new Set(),
+});
+
+/** Adds a folded event as a record (and indexes a statement). */
+export const withRecord = (core: SubjectCore, event: AnyFolded): SubjectCore => {
+  const record: SubjectRecord = {
+    eventId: event.eventId,
+    type: event.type,
+    data: event.data as Record<string, unknown>,
+    effectiveOn: event.effectiveOn,
+    revision: event.revision,
+  };
+  const records = new Map(core.records).set(record.eventId, record);
+  const statementId = (event.data as { statementId?: unknown }).statementId;
+  const statements =
+    event.type === 'PositionStated' && typeof statementId === 'string' ? new Map(core.statements).set(statementId, record.eventId) : core.statements;
+  return { ...core, records, statements };
+};
+
+/** Folds a RecordCorrected: keeps it as a record and applies it to its target. */
+export const withCorrection = (core: SubjectCore, event: FoldedEvent<{ readonly type: 'RecordCorrected'; readonly data: CorrectionFields }>): SubjectCore => {
+  const recorded = withRecord(core, event);
+  const correctionIds = new Set(core.correctionIds).add(event.data.correctionId);
+  const target = findRecord(recorded, event.data.target);
+  if (target === undefined) return { ...recorded, correctionIds };
+  const corrected = { ...target, ...replayCorrection(target, event.data.changes) };
+  return { ...recorded, correctionIds, records: new Map(recorded.records).set(target.eventId, corrected) };
+};
+
+export const findRecord = (core: SubjectCore, target: CorrectionTarget): SubjectRecord | undefined => {
+  const eventId = 'statementId' in target ? core.statements.get(target.statementId) : target.eventId;
+  return eventId === undefined ? undefined : core.records.get(eventId);
+};
+
+const sessionIdOf = (record: SubjectRecord): string | undefined => {
+  const sessionId = record.data['sessionId'];
+  return typeof sessionId === 'string' ? sessionId : undefined;
+};
+
+/** The target record of a correction, as it stands; `undefined` when the stream has no such record. */
+export const recordOf = (state: SubjectState, target: CorrectionTarget): RecordRef | undefined => {
+  const record = state.core === undefined ? undefined : findRecord(state.core, target);
+  if (record === undefined) return undefined;
+  const sessionId = sessionIdOf(record);
+  return { eventId: record.eventId, type: record.type, effectiveOn: record.effectiveOn, ...(sessionId !== undefined ? { sessionId } : {}) };
+};
+
+/** The session a correction target was made at: the handler loads its facts as `targetSession`. */
+export const recordSessionOf = (state: SubjectState, target: CorrectionTarget): string | undefined => recordOf(state, target)?.sessionId;
+
+/** PositionStated records, corrected, in effective order (effectiveOn, then revision). */
+export const positionsInEffectiveOrder = (core: SubjectCore): SubjectRecord[] =>
+  [...core.records.values()]
+    .filter((r) => r.type === 'PositionStated')
+    .sort((a, b) => (a.effectiveOn < b.effectiveOn ? -1 : a.effectiveOn > b.effectiveOn ? 1 : a.revision - b.revision));
+
+/** Each party's latest stance in effective order, counting statements effective on or before `asOf` (all when omitted). */
+export const latestStances = (core: SubjectCore, asOf?: string): Map<string, Stance> => {
+  const latest = new Map<string, Stance>();
+  for (const record of positionsInEffectiveOrder(core)) {
+    if (asOf !== undefined && record.effectiveOn > asOf) break;
+    const { partyId, stance } = record.data as unknown as PositionFields;
+    latest.set(partyId, stance);
+  }
+  return latest;
+};
+
+/** Consensus over every party of the track at `asOf` (DESIGN.md §2, §4). */
+export const consensusAt = (core: SubjectCore, track: TrackFacts, asOf?: string): Consensus => consensusOf(track.parties, latestStances(core, asOf));
+
+/** The guards of a position (DESIGN.md §4); returns the payload fields. Withdrawal is the caller's check. */
+export const decidePosition = (core: SubjectCore, command: StatePosition): PositionFields => {
+  const subject = core.label;
+  const { data, track } = command;
+  if (core.statements.has(data.statementId)) throw SubjectErrors.duplicate(subject, 'statement', data.statementId);
+  assertPartyRegistered(subject, track, data.partyId);
+  assertStance(subject, data.stance, data.condition);
+  assertText(subject, 'text', data.text);
+  const session = assertSessionRefs(subject, track, data, command.session);
+  assertDelegate(subject, track, data.partyId, data.delegateId, session);
+  return compact(data);
+};
+
+const touches = (changes: CorrectionFields['changes'], fields: readonly string[]): boolean =>
+  changes.some((c) => fields.includes(c.field.split('.')[0]!));
+
+/**
+ * Re-checks the guards a correction could break. Only the guards the changed fields touch: the
+ * record passed all of them when it was recorded, and an unrelated fix (a typo in `text`) should
+ * not be held hostage by a later change elsewhere (an attendance correction).
+ */
+const assertStillValid = (subject: string, record: SubjectRecord, changes: CorrectionFields['changes'], track: TrackFacts, session: SessionFacts | undefined): void => {
+  const data = record.data;
+  switch (record.type) {
+    case 'PositionStated':
+      if (touches(changes, ['partyId', 'delegateId'])) {
+        const partyId = typeof data['partyId'] === 'string' ? data['partyId'] : String(data['partyId']);
+        assertPartyRegistered(subject, track, partyId);
+        assertDelegate(subject, track, partyId, data['delegateId'] === undefined ? undefined : String(data['delegateId']), session);
+      }
+      if (touches(changes, ['stance', 'condition'])) assertStance(subject, data['stance'], data['condition']);
+      if (touches(changes, ['text'])) assertText(subject, 'text', data['text']);
+      return;
+    case 'NormProposed':
+      if (touches(changes, ['title'])) assertText(subject, 'title', data['title']);
+      if (touches(changes, ['summary'])) assertText(subject, 'summary', data['summary']);
+      return;
+    case 'CbmProposed':
+    case 'TopicOpened':
+      if (touches(changes, ['title'])) assertText(subject, 'title', data['title']);
+      if (data['summary'] !== undefined && touches(changes, ['summary'])) assertText(subject, 'summary', data['summary']);
+      return;
+    default:
+      return;
+  }
+};
+
+/**
+ * A correction of a record of this stream (DESIGN.md §5): unique correctionId (409), known target
+ * (422), correctable fields (422), corrigendum after adoption of the minutes of the session the
+ * record was made at (409), fresh `from` (409), corrected record still within the guards (422).
+ * Returns the payload fields. Allowed on withdrawn subjects.
+ */
+export const decideCorrection = (core: SubjectCore, command: CorrectRecord): CorrectionFields => {
+  const subject = core.label;
+  const { data, track } = command;
+  if (core.correctionIds.has(data.correctionId)) throw CorrectionErrors.duplicateCorrection(subject, data.correctionId);
+  const record = findRecord(core, data.target);
+  if (record === undefined) throw CorrectionErrors.unknownTarget(subject, data.target);
+  assertCorrectable(subject, record.type, data.changes);
+  const sessionId = sessionIdOf(record);
+  const session = sessionId === undefined ? undefined : assertHeldSession(subject, track, sessionId, command.targetSession);
+  assertCorrigendum(subject, session, data.corrigendumId, describeTarget(data.target));
+  const corrected = { ...record, ...applyCorrection(subject, record, data.changes) };
+  assertStillValid(subject, corrected, data.changes, track, session);
+  return compact(data);
+};
