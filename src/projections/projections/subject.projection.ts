@@ -1,0 +1,348 @@
+/**
+ * The fold of one subject (norm, cbm or topic) in effective order, after corrections (DESIGN.md §4).
+ * Its state is a function of the subject's own stream under a cut plus the track registry under the
+ * same cut, so the read-model can keep one state per subject and either apply the next event with
+ * `evolveSubject` (when it sorts after `lastKey` and is no correction) or recompute it with
+ * `foldSubject` (a correction, a late entry, a new party registered effective in the past).
+ */
+import type { ResolvedCut } from './cut.js';
+import { compareEffective, parseStreamId, sortedIds, type EffectiveKey, type LedgerEvent } from './ledger-event.js';
+import {
+  BLOCKING_STANCES,
+  CREATION_EVENT,
+  type CapitalResponseRecordedData,
+  type CbmImplementationReportedData,
+  type CbmLinkedToNormData,
+  type CbmStatus,
+  type NormStatus,
+  type PositionStatedData,
+  type Stance,
+  type SubjectCreatedData,
+  type SubjectDecisionData,
+  type SubjectKind,
+} from './ledger-payloads.js';
+import { partiesAt, type TrackRegistry } from './registry.projection.js';
+import { streamTimeline, type StreamTimeline, type TimelineRecord } from './timeline.projection.js';
+
+export interface StanceEntry {
+  readonly stance: Stance;
+  readonly statementId: string;
+  readonly effectiveOn: string;
+  readonly eventId: string;
+  readonly condition: string | null;
+  readonly sessionId: string | null;
+}
+
+export interface SubjectDecision {
+  readonly decisionId: string;
+  readonly kind: string;
+  readonly sessionId: string | null;
+  readonly agendaItemId: string | null;
+  readonly text: string | null;
+  readonly effectiveOn: string;
+  readonly eventId: string;
+  readonly position: string;
+  /** Whether consensus held at the decision's place in effective order, under the cut. */
+  readonly consensusHeld: boolean;
+  readonly blockingParties: readonly string[];
+}
+
+export interface CapitalResponse {
+  readonly responseId: string;
+  readonly partyId: string;
+  readonly response: 'confirmed' | 'declined';
+  readonly effectiveOn: string;
+  readonly eventId: string;
+}
+
+export interface ImplementationReport {
+  readonly reportId: string;
+  readonly partyId: string;
+  readonly text: string;
+  readonly sessionId: string | null;
+  readonly effectiveOn: string;
+  readonly eventId: string;
+}
+
+interface SubjectCore {
+  readonly id: string;
+  readonly trackId: string;
+  readonly title: string;
+  readonly summary: string | null;
+  readonly proposedBy: readonly string[];
+  readonly sessionId: string | null;
+  readonly createdOn: string;
+  readonly stances: Readonly<Record<string, StanceEntry>>;
+  readonly decisions: readonly SubjectDecision[];
+  /** The last record applied, in effective order: an event sorting after it may be applied incrementally. */
+  readonly lastKey: EffectiveKey;
+}
+
+export interface NormState extends SubjectCore {
+  readonly kind: 'norm';
+  readonly status: NormStatus;
+  readonly statusSince: string;
+  /** Parties that confirmed since the last agreement ad referendum (a decline clears them). */
+  readonly confirmations: readonly string[];
+  readonly adoptedOn: string | null;
+  readonly responses: readonly CapitalResponse[];
+}
+
+export interface CbmState extends SubjectCore {
+  readonly kind: 'cbm';
+  readonly status: CbmStatus;
+  readonly statusSince: string;
+  readonly linkedNorms: readonly string[];
+  readonly reports: readonly ImplementationReport[];
+  readonly reportedBy: readonly string[];
+  readonly statusBeforeSuspension: CbmStatus | null;
+}
+
+export interface TopicState extends SubjectCore {
+  readonly kind: 'topic';
+  readonly status: null;
+  readonly statusSince: null;
+}
+
+export type SubjectState = NormState | CbmState | TopicState;
+
+export interface Consensus {
+  readonly blockingParties: string[];
+  readonly consensusPossible: boolean;
+}
+
+/** DESIGN.md §2: a party blocks unless it supports or abstains; consensus needs one supporter and no blocker. */
+export const consensusOver = (parties: readonly string[], stances: Readonly<Record<string, StanceEntry>>): Consensus => {
+  const blockingParties: string[] = [];
+  let supporters = 0;
+  for (const partyId of parties) {
+    const stance = stances[partyId]?.stance;
+    if (stance === undefined || BLOCKING_STANCES.has(stance)) blockingParties.push(partyId);
+    else if (stance === 'supports') supporters += 1;
+  }
+  blockingParties.sort();
+  return { blockingParties, consensusPossible: blockingParties.length === 0 && supporters > 0 };
+};
+
+export const subjectKindOf = (streamId: string): SubjectKind | null => {
+  const { kind } = parseStreamId(streamId);
+  return kind === 'norm' || kind === 'cbm' || kind === 'topic' ? kind : null;
+};
+
+const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+const keyOf = (record: TimelineRecord): EffectiveKey => ({ effectiveOn: record.effectiveOn, position: record.position });
+
+const create = (kind: SubjectKind, record: TimelineRecord): SubjectState => {
+  const d = record.data as unknown as SubjectCreatedData;
+  const core: SubjectCore = {
+    id: parseStreamId(record.streamId).id,
+    trackId: d.trackId,
+    title: str(d.title) ?? '',
+    summary: str(d.summary),
+    proposedBy: sortedIds(d.proposedBy ?? []),
+    sessionId: str(d.sessionId),
+    createdOn: record.effectiveOn,
+    stances: {},
+    decisions: [],
+    lastKey: keyOf(record),
+  };
+  switch (kind) {
+    case 'norm':
+      return { ...core, kind, status: 'proposed', statusSince: record.effectiveOn, confirmations: [], adoptedOn: null, responses: [] };
+    case 'cbm':
+      return {
+        ...core,
+        kind,
+        status: 'proposed',
+        statusSince: record.effectiveOn,
+        linkedNorms: sortedIds(d.linkedNorms ?? []),
+        reports: [],
+        reportedBy: [],
+        statusBeforeSuspension: null,
+      };
+    case 'topic':
+      return { ...core, kind, status: null, statusSince: null };
+    default: {
+      const never: never = kind;
+      throw new TypeError(`unknown subject kind ${String(never)}`);
+    }
+  }
+};
+
+const withStance = <S extends SubjectState>(state: S, record: TimelineRecord): S => {
+  const d = record.data as unknown as PositionStatedData;
+  const entry: StanceEntry = {
+    stance: d.stance,
+    statementId: d.statementId,
+    effectiveOn: record.effectiveOn,
+    eventId: record.eventId,
+    condition: str(d.condition),
+    sessionId: str(d.sessionId),
+  };
+  return { ...state, stances: { ...state.stances, [d.partyId]: entry } };
+};
+
+const withDecision = <S extends SubjectState>(state: S, record: TimelineRecord, registry: TrackRegistry | null): S => {
+  const d = record.data as unknown as SubjectDecisionData;
+  // The decider checked consensus with what it knew; here the stances are those before this record
+  // in effective order under the cut, so a correction or a late entry can show it did not hold.
+  const { blockingParties, consensusPossible } = consensusOver(partiesAt(registry, keyOf(record)), state.stances);
+  const decision: SubjectDecision = {
+    decisionId: d.decisionId,
+    kind: d.kind,
+    sessionId: str(d.sessionId),
+    agendaItemId: str(d.agendaItemId),
+    text: str(d.text),
+    effectiveOn: record.effectiveOn,
+    eventId: record.eventId,
+    position: record.position,
+    consensusHeld: consensusPossible,
+    blockingParties,
+  };
+  return { ...state, decisions: [...state.decisions, decision] };
+};
+
+const everyoneIn = (parties: readonly string[], done: readonly string[]): boolean =>
+  parties.length > 0 && parties.every((p) => done.includes(p));
+
+const evolveNorm = (state: NormState, record: TimelineRecord, registry: TrackRegistry | null): NormState => {
+  const on = record.effectiveOn;
+  const moveTo = (status: NormStatus, extra: Partial<NormState> = {}): NormState => ({ ...state, ...extra, status, statusSince: on });
+  switch (record.type) {
+    case 'PositionStated':
+      return state.status === 'proposed' ? moveTo('under_discussion') : state;
+    case 'DecisionRecorded': {
+      if ((record.data as unknown as SubjectDecisionData).kind !== 'agree_ad_referendum') return state;
+      return state.status === 'proposed' || state.status === 'under_discussion' ? moveTo('agreed_ad_referendum', { confirmations: [] }) : state;
+    }
+    case 'CapitalResponseRecorded': {
+      const d = record.data as unknown as CapitalResponseRecordedData;
+      const responses = [...state.responses, { responseId: d.responseId, partyId: d.partyId, response: d.response, effectiveOn: on, eventId: record.eventId }];
+      if (state.status !== 'agreed_ad_referendum') return { ...state, responses };
+      if (d.response === 'declined') return moveTo('under_discussion', { responses, confirmations: [] });
+      const confirmations = sortedIds([...state.confirmations, d.partyId]);
+      return everyoneIn(partiesAt(registry, keyOf(record)), confirmations)
+        ? moveTo('adopted', { responses, confirmations, adoptedOn: on })
+        : { ...state, responses, confirmations };
+    }
+    case 'NormWithdrawn':
+      return state.status === 'adopted' || state.status === 'withdrawn' ? state : moveTo('withdrawn', { confirmations: [] });
+    default:
+      return state;
+  }
+};
+
+const evolveCbm = (state: CbmState, record: TimelineRecord, registry: TrackRegistry | null): CbmState => {
+  const on = record.effectiveOn;
+  const moveTo = (status: CbmStatus, extra: Partial<CbmState> = {}): CbmState => ({ ...state, ...extra, status, statusSince: on });
+  const allReported = (reportedBy: readonly string[]): boolean => everyoneIn(partiesAt(registry, keyOf(record)), reportedBy);
+  switch (record.type) {
+    case 'CbmLinkedToNorm': {
+      const { normId } = record.data as unknown as CbmLinkedToNormData;
+      return { ...state, linkedNorms: sortedIds([...state.linkedNorms, normId]) };
+    }
+    case 'PositionStated':
+      return state.status === 'proposed' ? moveTo('under_discussion') : state;
+    case 'DecisionRecorded': {
+      if ((record.data as unknown as SubjectDecisionData).kind !== 'agree_cbm') return state;
+      return state.status === 'proposed' || state.status === 'under_discussion' ? moveTo('agreed') : state;
+    }
+    case 'CbmImplementationReported': {
+      const d = record.data as unknown as CbmImplementationReportedData;
+      const report: ImplementationReport = {
+        reportId: d.reportId,
+        partyId: d.partyId,
+        text: d.text,
+        sessionId: str(d.sessionId),
+        effectiveOn: on,
+        eventId: record.eventId,
+      };
+      const reports = [...state.reports, report];
+      const reportedBy = sortedIds([...state.reportedBy, d.partyId]);
+      if (state.status === 'agreed' || state.status === 'implementing') {
+        const status = allReported(reportedBy) ? 'implemented' : 'implementing';
+        return status === state.status ? { ...state, reports, reportedBy } : moveTo(status, { reports, reportedBy });
+      }
+      return { ...state, reports, reportedBy };
+    }
+    case 'CbmSuspended':
+      return state.status === 'implementing' || state.status === 'implemented'
+        ? moveTo('suspended', { statusBeforeSuspension: state.status })
+        : state;
+    case 'CbmResumed': {
+      if (state.status !== 'suspended') return state;
+      const before = state.statusBeforeSuspension ?? 'implementing';
+      // Reports may arrive while suspended; resuming then lands where those reports lead.
+      const status = before === 'implementing' && allReported(state.reportedBy) ? 'implemented' : before;
+      return moveTo(status, { statusBeforeSuspension: null });
+    }
+    case 'CbmWithdrawn':
+      return state.status === 'withdrawn' ? state : moveTo('withdrawn', { statusBeforeSuspension: null });
+    default:
+      return state;
+  }
+};
+
+/**
+ * One record in effective order. Before the creation record there is no subject (null); a second
+ * creation record is ignored. Stances change whatever the status: adopted and withdrawn only stop
+ * the status machine.
+ */
+export const evolveSubject = (state: SubjectState | null, record: TimelineRecord, registry: TrackRegistry | null): SubjectState | null => {
+  if (state === null) {
+    const kind = subjectKindOf(record.streamId);
+    return kind !== null && record.type === CREATION_EVENT[kind] ? create(kind, record) : null;
+  }
+  let next: SubjectState = state;
+  if (record.type === 'PositionStated') next = withStance(next, record);
+  else if (record.type === 'DecisionRecorded') next = withDecision(next, record, registry);
+  switch (next.kind) {
+    case 'norm':
+      next = evolveNorm(next, record, registry);
+      break;
+    case 'cbm':
+      next = evolveCbm(next, record, registry);
+      break;
+    case 'topic':
+      break;
+    default: {
+      const never: never = next;
+      throw new TypeError(`unknown subject ${JSON.stringify(never)}`);
+    }
+  }
+  return { ...next, lastKey: keyOf(record) };
+};
+
+/**
+ * The records of a timeline with the creation record first: a statement whose effective date was
+ * corrected to before the proposal still belongs to the subject.
+ */
+export const subjectRecords = (timeline: StreamTimeline): readonly TimelineRecord[] => {
+  const kind = subjectKindOf(timeline.streamId);
+  if (kind === null) return [];
+  const index = timeline.records.findIndex((r) => r.type === CREATION_EVENT[kind]);
+  if (index <= 0) return index < 0 ? [] : timeline.records;
+  const records = [...timeline.records];
+  const [creation] = records.splice(index, 1);
+  return [creation!, ...records];
+};
+
+export const foldSubjectTimeline = (timeline: StreamTimeline, registry: TrackRegistry | null): SubjectState | null =>
+  subjectRecords(timeline).reduce<SubjectState | null>((state, record) => evolveSubject(state, record, registry), null);
+
+/** The subject of one stream under a cut; null when it was not created under that cut. */
+export const foldSubject = (
+  streamId: string,
+  events: readonly LedgerEvent[],
+  registry: TrackRegistry | null,
+  cut: ResolvedCut,
+): SubjectState | null => foldSubjectTimeline(streamTimeline(streamId, events, cut), registry);
+
+/**
+ * Whether `event` can be applied to `state` with `evolveSubject` (as an uncorrected record) and give
+ * what a full refold would: it is no correction and it sorts after every record applied so far.
+ * The caller must also refold when the registry gained a party effective before `state.lastKey`.
+ */
+export const appliesInOrder = (state: SubjectState, event: LedgerEvent): boolean =>
+  event.type !== 'RecordCorrected' &&
+  compareEffective({ effectiveOn: event.metadata.effectiveOn, position: event.position }, state.lastKey) > 0;
