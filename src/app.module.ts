@@ -4,6 +4,9 @@ import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { HealthModule } from './health/health.module.js';
 import { EventStoreModule } from './infrastructure/event-store.module.js';
+import { SessionsModule } from './sessions/sessions.module.js';
+import { SubjectsModule } from './subjects/subjects.module.js';
+import { TracksModule } from './tracks/tracks.module.js';
 
 /** The composition root: every feature module is wired here and nowhere else. */
 @Module({})
@@ -11,7 +14,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), CqrsModule.forRoot(), EventStoreModule, HealthModule],
+      imports: [ConfigModule.forRoot(config), CqrsModule.forRoot(), EventStoreModule, HealthModule, TracksModule, SessionsModule, SubjectsModule],
     };
   }
 }

@@ -45,7 +45,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return problem(400, HttpProblemCode.invalidRequest, exception.message, { errors: exception.errors });
     }
     if (exception instanceof DomainError) {
-      return problem(STATUS_OF_KIND[exception.kind], exception.code, exception.message, exception.details ?? {});
+      return problem(STATUS_OF_KIND[exception.kind], exception.code, exception.message);
     }
     if (exception instanceof HttpException) return this.fromHttpException(exception, request);
     if (exception instanceof InvalidAppendError) {

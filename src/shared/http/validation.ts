@@ -70,6 +70,8 @@ export class LedgerValidationPipe extends ValidationPipe {
         throw new RequestValidationError([{ field: '(body)', message: 'must be a JSON object' }], 'the request body must be a JSON object');
       }
     }
-    return super.transform(value, metadata);
+    const validated: unknown = await super.transform(value, metadata);
+    // Handlers get plain data, never DTO instances: absent optional fields stay absent in events.
+    return metadata.type === 'body' && typeof validated === 'object' && validated !== null ? JSON.parse(JSON.stringify(validated)) : validated;
   }
 }

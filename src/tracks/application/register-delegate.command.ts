@@ -1,0 +1,35 @@
+import { Inject } from '@nestjs/common';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { COMMAND_DEPS, today } from '../../shared/application/command-deps.js';
+import { type CommandContext, type CommandDeps, type CommandResult, handleCommand } from '../../shared/event-store/handle-command.js';
+import type { RegisterDelegate } from '../domain/track.commands.js';
+import { trackDecider } from '../domain/track.decider.js';
+import { trackStreamId } from '../domain/track.events.js';
+
+export type RegisterDelegateInput = Omit<RegisterDelegate, 'type' | 'trackId' | 'effectiveOn'> & { readonly effectiveOn?: string };
+
+export class RegisterDelegateCommand extends Command<CommandResult> {
+  constructor(
+    readonly trackId: string,
+    readonly input: RegisterDelegateInput,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(RegisterDelegateCommand)
+export class RegisterDelegateHandler implements ICommandHandler<RegisterDelegateCommand, CommandResult> {
+  constructor(@Inject(COMMAND_DEPS) private readonly deps: CommandDeps) {}
+
+  execute({ trackId, input, context }: RegisterDelegateCommand): Promise<CommandResult> {
+    return handleCommand(this.deps, {
+      decider: trackDecider,
+      streamId: trackStreamId(trackId),
+      subject: `track ${trackId}`,
+      expectation: 'existing',
+      command: () => ({ type: 'RegisterDelegate' as const, trackId, ...input, effectiveOn: input.effectiveOn ?? today(this.deps) }),
+      context,
+    });
+  }
+}

@@ -1,0 +1,35 @@
+import { Inject } from '@nestjs/common';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { COMMAND_DEPS, today } from '../../shared/application/command-deps.js';
+import { type CommandContext, type CommandDeps, type CommandResult, handleCommand } from '../../shared/event-store/handle-command.js';
+import type { RegisterParty } from '../domain/track.commands.js';
+import { trackDecider } from '../domain/track.decider.js';
+import { trackStreamId } from '../domain/track.events.js';
+
+export type RegisterPartyInput = Omit<RegisterParty, 'type' | 'trackId' | 'effectiveOn'> & { readonly effectiveOn?: string };
+
+export class RegisterPartyCommand extends Command<CommandResult> {
+  constructor(
+    readonly trackId: string,
+    readonly input: RegisterPartyInput,
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(RegisterPartyCommand)
+export class RegisterPartyHandler implements ICommandHandler<RegisterPartyCommand, CommandResult> {
+  constructor(@Inject(COMMAND_DEPS) private readonly deps: CommandDeps) {}
+
+  execute({ trackId, input, context }: RegisterPartyCommand): Promise<CommandResult> {
+    return handleCommand(this.deps, {
+      decider: trackDecider,
+      streamId: trackStreamId(trackId),
+      subject: `track ${trackId}`,
+      expectation: 'existing',
+      command: () => ({ type: 'RegisterParty' as const, trackId, ...input, effectiveOn: input.effectiveOn ?? today(this.deps) }),
+      context,
+    });
+  }
+}
