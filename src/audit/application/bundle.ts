@@ -1,0 +1,246 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { rename, rm, stat } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { ConflictError, UnprocessableError } from '../../shared/domain/domain-error.js';
+import type { EventStore, EventToAppend, ExpectedRevision, JsonObject } from '../../shared/event-store/event-store.port.js';
+import { type PublicKeyInfo, publicKeyProblem } from '../domain/checkpoint.js';
+import { CHECKPOINT_ISSUED, CHECKPOINT_STREAM } from '../domain/checkpoint.events.js';
+import { LedgerVerifier, type VerificationReport } from '../domain/verifier.js';
+import { envelopeLine, rawEvents } from './ledger-source.js';
+import { PROGRESS_EVERY, type ProgressListener } from './verify-ledger.query.js';
+
+/**
+ * The bundle (DESIGN.md §6): one NDJSON line per event in global order, checkpoints at their own
+ * place, then {"publicKey": {...}}. It is a consistent prefix of the log: the head is fixed when
+ * the export begins.
+ */
+export async function* bundleLines(store: EventStore, publicKey: PublicKeyInfo, onProgress?: ProgressListener): AsyncGenerator<string> {
+  const head = await store.headPosition();
+  let count = 0;
+  for await (const raw of rawEvents(store, { upTo: head })) {
+    yield envelopeLine(raw);
+    if (onProgress !== undefined && ++count % PROGRESS_EVERY === 0) onProgress(count);
+  }
+  onProgress?.(count);
+  yield `${JSON.stringify({ publicKey: { keyId: publicKey.keyId, algorithm: publicKey.algorithm, spki: publicKey.spki } })}\n`;
+}
+
+/** Writes the bundle to a temporary file renamed into place, so a failed export leaves no half bundle. */
+export const exportBundle = async (
+  store: EventStore,
+  publicKey: PublicKeyInfo,
+  file: string,
+  onProgress?: ProgressListener,
+): Promise<{ events: number; bytes: number }> => {
+  const temporary = `${file}.partial`;
+  let events = 0;
+  const counting: ProgressListener = (done) => {
+    events = done;
+    onProgress?.(done);
+  };
+  try {
+    await pipeline(Readable.from(bundleLines(store, publicKey, counting)), createWriteStream(temporary));
+    await rename(temporary, file);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+  return { events, bytes: (await stat(file)).size };
+};
+
+export interface BundleLine {
+  readonly line: number;
+  readonly text: string;
+}
+
+/** Lines of a file, numbered from 1, read with back-pressure (never the whole file in memory). */
+export async function* bundleFileLines(file: string): AsyncGenerator<BundleLine> {
+  const input = createReadStream(file, { encoding: 'utf8' });
+  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+  let line = 0;
+  try {
+    for await (const text of lines) yield { line: ++line, text };
+  } finally {
+    lines.close();
+    input.destroy();
+  }
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+const isKeyLine = (value: unknown): value is { publicKey: unknown } => isObject(value) && 'publicKey' in value && !('streamId' in value);
+
+export interface BundleVerifyOptions {
+  readonly onProgress?: ProgressListener;
+  /** Keys trusted besides the bundle's own (a bundle signed by an attacker carries the attacker's key). */
+  readonly publicKeys?: readonly PublicKeyInfo[];
+  /** When set, the bundle's key must be this one (the auditor pins the ledger's published keyId). */
+  readonly expectKeyId?: string;
+}
+
+/**
+ * Offline verification: the file alone, no store, no domain knowledge. Every problem names its
+ * line; a truncated or non-NDJSON file and a missing key line are problems like any other.
+ */
+export const verifyBundle = async (file: string, options: BundleVerifyOptions = {}): Promise<VerificationReport> => {
+  await assertReadable(file);
+  const verifier = new LedgerVerifier({ publicKeys: options.publicKeys });
+  let keyLine: number | undefined;
+  let lastLine = 0;
+  let count = 0;
+  for await (const { line, text } of bundleFileLines(file)) {
+    lastLine = line;
+    if (text.trim() === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      verifier.unparseable({ line }, `not a JSON line (${(error as Error).message})`);
+      continue;
+    }
+    if (keyLine !== undefined) {
+      verifier.report({ streamId: null, revision: null, eventId: null, line, problem: 'malformed', detail: `follows the publicKey line ${keyLine}, which must be last` });
+      continue;
+    }
+    if (isKeyLine(value)) {
+      keyLine = line;
+      const problem = publicKeyProblem(value.publicKey);
+      if (problem !== undefined) {
+        verifier.report({ streamId: null, revision: null, eventId: null, line, problem: 'bad-key', detail: problem });
+        continue;
+      }
+      const key = value.publicKey as PublicKeyInfo;
+      if (options.expectKeyId !== undefined && key.keyId !== options.expectKeyId) {
+        verifier.report({ streamId: null, revision: null, eventId: null, line, problem: 'unknown-key', detail: `bundle key ${key.keyId} is not the expected key ${options.expectKeyId}` });
+        continue;
+      }
+      verifier.addPublicKey(key);
+      continue;
+    }
+    verifier.add(value, { line });
+    if (options.onProgress !== undefined && ++count % PROGRESS_EVERY === 0) options.onProgress(count);
+  }
+  if (keyLine === undefined) {
+    verifier.report({
+      streamId: null,
+      revision: null,
+      eventId: null,
+      line: lastLine + 1,
+      problem: 'missing-key',
+      detail: lastLine === 0 ? 'the file is empty: not a bundle' : `no {"publicKey": ...} line after line ${lastLine}: the bundle is truncated or not a bundle`,
+    });
+  }
+  options.onProgress?.(count);
+  return verifier.finish();
+};
+
+const assertReadable = async (file: string): Promise<void> => {
+  try {
+    const info = await stat(file);
+    if (!info.isFile()) throw new UnprocessableError('bundle-unreadable', `bundle ${file} is not a file`);
+  } catch (error) {
+    if (error instanceof UnprocessableError) throw error;
+    throw new UnprocessableError('bundle-unreadable', `bundle ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+  }
+};
+
+export const describeProblem = (problem: VerificationReport['problems'][number]): string => {
+  const where = [
+    problem.line !== undefined ? `line ${problem.line}` : undefined,
+    problem.streamId !== null ? `${problem.streamId}${problem.revision !== null ? ` revision ${problem.revision}` : ''}` : undefined,
+    problem.eventId !== null ? `event ${problem.eventId}` : undefined,
+    problem.position !== undefined ? `position ${problem.position}` : undefined,
+  ].filter((part) => part !== undefined);
+  return `${where.length > 0 ? `${where.join(', ')}: ` : ''}${problem.problem}: ${problem.detail}`;
+};
+
+export interface ImportResult {
+  readonly events: number;
+  readonly streams: number;
+  readonly checkpoints: number;
+  readonly publicKey: PublicKeyInfo;
+  /** Events whose position in this store differs from the bundle's (checkpoints' upTo then no longer match). */
+  readonly renumbered: number;
+}
+
+const IN_FLIGHT = 512;
+
+/**
+ * Loads a bundle into an EMPTY store through the port, preserving event ids and metadata, each
+ * event appended at its exact revision. The bundle is verified first: a bundle that does not
+ * verify, or a store that holds anything, is refused before a single event is written.
+ */
+export const importBundle = async (store: EventStore, file: string, onProgress?: ProgressListener): Promise<ImportResult> => {
+  const head = await store.headPosition();
+  if (head !== null) {
+    throw new ConflictError('store-not-empty', `the store already holds events (head position ${head}): import needs an empty store; nothing was written`);
+  }
+  const report = await verifyBundle(file);
+  if (!report.ok) {
+    const first = report.problems[0];
+    const total = report.problems.length + (report.problemsOmitted ?? 0);
+    throw new UnprocessableError(
+      'bundle-invalid',
+      `bundle ${file} does not verify (${total} problem${total === 1 ? '' : 's'}${first ? `; first: ${describeProblem(first)}` : ''}); nothing was written`,
+      { report },
+    );
+  }
+
+  let publicKey: PublicKeyInfo | undefined;
+  const streams = new Set<string>();
+  let events = 0;
+  let checkpoints = 0;
+  let renumbered = 0;
+  const inFlight: Array<Promise<void>> = [];
+  let failure: unknown;
+  // Appends are issued without waiting for each other: the store commits what is queued together,
+  // in call order, so positions follow the bundle's order.
+  const submit = (streamId: string, event: EventToAppend, expected: ExpectedRevision, bundlePosition: string): void => {
+    inFlight.push(
+      store.append(streamId, [event], expected).then(
+        (result) => {
+          if (result.position !== bundlePosition) renumbered++;
+        },
+        (error: unknown) => {
+          failure ??= error;
+        },
+      ),
+    );
+  };
+  try {
+    for await (const { text } of bundleFileLines(file)) {
+      if (text.trim() === '') continue;
+      const value = JSON.parse(text) as Record<string, unknown>;
+      if (isKeyLine(value)) {
+        publicKey = value.publicKey as PublicKeyInfo;
+        continue;
+      }
+      const streamId = value.streamId as string;
+      const revision = value.revision as number;
+      streams.add(streamId);
+      if (streamId === CHECKPOINT_STREAM && value.type === CHECKPOINT_ISSUED) checkpoints++;
+      submit(
+        streamId,
+        { eventId: value.eventId as string, type: value.type as string, data: value.data as JsonObject, metadata: value.metadata as JsonObject },
+        revision === 0 ? 'no_stream' : revision - 1,
+        typeof value.position === 'number' ? String(value.position) : (value.position as string),
+      );
+      events++;
+      if (inFlight.length >= IN_FLIGHT) await Promise.all(inFlight.splice(0));
+      if (failure !== undefined) throw failure;
+      if (onProgress !== undefined && events % PROGRESS_EVERY === 0) onProgress(events);
+    }
+    await Promise.all(inFlight.splice(0));
+    if (failure !== undefined) throw failure;
+  } catch (error) {
+    await Promise.all(inFlight);
+    throw new ConflictError(
+      'import-failed',
+      `import failed after ${events} events: ${(error as Error).message}; the store now holds a partial import: remove it before importing again`,
+    );
+  }
+  onProgress?.(events);
+  return { events, streams: streams.size, checkpoints, publicKey: publicKey!, renumbered };
+};

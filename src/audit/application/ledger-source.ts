@@ -1,0 +1,108 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type { EventStore, JsonObject } from '../../shared/event-store/event-store.port.js';
+
+/** One stored event as text, exactly as the store holds it (nothing parsed, nothing normalised). */
+export interface RawEvent {
+  readonly position: string;
+  readonly streamId: string;
+  readonly revision: number;
+  readonly eventId: string;
+  readonly type: string;
+  readonly data: string;
+  readonly metadata: string;
+}
+
+type RawRow = [position: number, streamId: string, revision: number, eventId: string, type: string, data: string, metadata: string];
+
+/** What the SQLite adapter offers beyond the port: unparsed pages, for hot loops and for tampered rows. */
+interface RawPageReader {
+  readPage(after: number, limit: number): RawRow[];
+}
+
+const PAGE_SIZE = 1000;
+
+const rawPageReader = (store: EventStore): RawPageReader | undefined =>
+  typeof (store as Partial<RawPageReader>).readPage === 'function' ? (store as unknown as RawPageReader) : undefined;
+
+export interface RawEventsOptions {
+  /** Exclusive start position (decimal string); omitted: from the beginning. */
+  readonly after?: string;
+  /** Inclusive end: read no further than this position (e.g. the head when the read began). */
+  readonly upTo?: string | null;
+}
+
+const beyond = (position: string, upTo: string): boolean => BigInt(position) > BigInt(upTo);
+
+/**
+ * The global log in position order as stored text. On SQLite the rows are read unparsed, so that a
+ * row whose JSON was damaged is still delivered (and named by the verifier) rather than aborting
+ * the read; other stores go through the port and are serialised back.
+ */
+export async function* rawEvents(store: EventStore, options: RawEventsOptions = {}): AsyncGenerator<RawEvent> {
+  const upTo = options.upTo;
+  if (upTo === null) return;
+  const reader = rawPageReader(store);
+  if (reader === undefined) {
+    for await (const event of store.readAll({ after: options.after ?? 'start' })) {
+      if (upTo !== undefined && beyond(event.position, upTo)) return;
+      yield {
+        position: event.position,
+        streamId: event.streamId,
+        revision: event.revision,
+        eventId: event.eventId,
+        type: event.type,
+        data: JSON.stringify(event.data),
+        metadata: JSON.stringify(event.metadata),
+      };
+    }
+    return;
+  }
+  let after = options.after === undefined ? 0 : Number(options.after);
+  const last = upTo === undefined ? Number.POSITIVE_INFINITY : Number(upTo);
+  for (;;) {
+    const rows = reader.readPage(after, PAGE_SIZE);
+    if (rows.length === 0) return;
+    for (const row of rows) {
+      if (row[0] > last) return;
+      after = row[0];
+      yield {
+        position: String(row[0]),
+        streamId: row[1],
+        revision: row[2],
+        eventId: row[3],
+        type: row[4],
+        data: row[5],
+        metadata: row[6],
+      };
+    }
+    if (rows.length < PAGE_SIZE) return;
+    await yieldToEventLoop();
+  }
+}
+
+export type ParsedRaw =
+  | { readonly ok: true; readonly event: { streamId: string; revision: number; position: string; eventId: string; type: string; data: JsonObject; metadata: JsonObject } }
+  | { readonly ok: false; readonly detail: string };
+
+export const parseRaw = (raw: RawEvent): ParsedRaw => {
+  let data: JsonObject;
+  let metadata: JsonObject;
+  try {
+    data = JSON.parse(raw.data) as JsonObject;
+  } catch (error) {
+    return { ok: false, detail: `data is not JSON: ${(error as Error).message}` };
+  }
+  try {
+    metadata = JSON.parse(raw.metadata) as JsonObject;
+  } catch (error) {
+    return { ok: false, detail: `metadata is not JSON: ${(error as Error).message}` };
+  }
+  return {
+    ok: true,
+    event: { streamId: raw.streamId, revision: raw.revision, position: raw.position, eventId: raw.eventId, type: raw.type, data, metadata },
+  };
+};
+
+/** One bundle / NDJSON line: the envelope {streamId, revision, position, eventId, type, data, metadata}, stored JSON kept verbatim. */
+export const envelopeLine = (raw: RawEvent): string =>
+  `{"streamId":${JSON.stringify(raw.streamId)},"revision":${raw.revision},"position":"${raw.position}","eventId":${JSON.stringify(raw.eventId)},"type":${JSON.stringify(raw.type)},"data":${raw.data},"metadata":${raw.metadata}}\n`;
