@@ -1,0 +1,91 @@
+import { Controller, Get, Header, HttpCode, Inject, Param, Post, Query, Req, Res, UseInterceptors } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Readable } from 'node:stream';
+import { EVENT_STORE, type EventStore } from '../../shared/event-store/event-store.port.js';
+import type { CommandContext } from '../../shared/event-store/handle-command.js';
+import { CommandETagInterceptor } from '../../shared/http/command-route.js';
+import { CommandCtx } from '../../shared/http/request-context.js';
+import { bundleLines } from '../application/bundle.js';
+import { type IssuedCheckpoint, IssueCheckpointCommand } from '../application/issue-checkpoint.command.js';
+import { type CheckpointListing, ListCheckpointsQuery } from '../application/list-checkpoints.query.js';
+import { DEFAULT_PAGE, eventLines, type EventsPage, ReadEventsQuery } from '../application/read-events.query.js';
+import { ReadStreamQuery, type StreamWithChain } from '../application/read-stream.query.js';
+import { VerifyLedgerQuery } from '../application/verify-ledger.query.js';
+import type { PublicKeyInfo } from '../domain/checkpoint.js';
+import type { VerificationReport } from '../domain/verifier.js';
+import { type CheckpointSigner, SIGNING_KEY } from '../infrastructure/signing-key.js';
+import { ReadEventsQueryDto } from './audit.dtos.js';
+
+const NDJSON = 'application/x-ndjson';
+
+const wantsNdjson = (request: FastifyRequest): boolean => (request.headers.accept ?? '').split(',').some((type) => type.trim().startsWith(NDJSON));
+
+/** Streams lines to the client; Fastify pipes the Readable, so a slow reader slows the reads. */
+const sendLines = (reply: FastifyReply, lines: AsyncIterable<string>, filename?: string): FastifyReply => {
+  void reply.header('Content-Type', `${NDJSON}; charset=utf-8`);
+  if (filename !== undefined) void reply.header('Content-Disposition', `attachment; filename="${filename}"`);
+  return reply.send(Readable.from(lines, { objectMode: false, highWaterMark: 64 * 1024 }));
+};
+
+@ApiTags('audit')
+@Controller('audit')
+export class AuditController {
+  constructor(
+    @Inject(CommandBus) private readonly commands: CommandBus,
+    @Inject(QueryBus) private readonly queries: QueryBus,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(SIGNING_KEY) private readonly signer: CheckpointSigner,
+  ) {}
+
+  @Get('events')
+  @ApiOperation({ summary: 'Page the global log, or stream all of it as NDJSON (Accept: application/x-ndjson)' })
+  @ApiProduces('application/json', NDJSON)
+  async events(@Query() query: ReadEventsQueryDto, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
+    const { limit, ...filter } = query;
+    if (wantsNdjson(request)) return sendLines(reply, eventLines(this.store, filter));
+    return reply.send(await this.queries.execute<ReadEventsQuery, EventsPage>(new ReadEventsQuery(filter, limit ?? DEFAULT_PAGE)));
+  }
+
+  @Get('streams/:streamId')
+  @ApiOperation({ summary: 'One stream with its hash chain checked' })
+  stream(@Param('streamId') streamId: string): Promise<StreamWithChain> {
+    return this.queries.execute(new ReadStreamQuery(streamId));
+  }
+
+  @Post('verify')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Verify every hash, link, revision and checkpoint of the stored log' })
+  verify(): Promise<VerificationReport> {
+    return this.queries.execute(new VerifyLedgerQuery());
+  }
+
+  @Post('checkpoints')
+  @HttpCode(201)
+  @UseInterceptors(CommandETagInterceptor)
+  @ApiOperation({ summary: 'Issue a signed checkpoint over the log as it stands (nothing is appended when nothing changed)' })
+  checkpoint(@CommandCtx() context: CommandContext): Promise<IssuedCheckpoint> {
+    return this.commands.execute(new IssueCheckpointCommand(context));
+  }
+
+  @Get('checkpoints')
+  @ApiOperation({ summary: 'Every checkpoint issued, oldest first' })
+  checkpoints(): Promise<{ checkpoints: CheckpointListing[] }> {
+    return this.queries.execute(new ListCheckpointsQuery());
+  }
+
+  @Get('public-key')
+  @ApiOperation({ summary: 'The key checkpoints are signed with' })
+  @Header('Cache-Control', 'no-cache')
+  publicKey(): PublicKeyInfo {
+    return this.signer.publicKey;
+  }
+
+  @Get('bundle')
+  @ApiOperation({ summary: 'The offline-verifiable bundle: every event in global order, then the public key (NDJSON)' })
+  @ApiProduces(NDJSON)
+  bundle(@Res() reply: FastifyReply): FastifyReply {
+    return sendLines(reply, bundleLines(this.store, this.signer.publicKey), 'norms-ledger-bundle.ndjson');
+  }
+}
