@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { AuditModule } from './audit/audit.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { HealthModule } from './health/health.module.js';
@@ -14,7 +15,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), CqrsModule.forRoot(), EventStoreModule, HealthModule, TracksModule, SessionsModule, SubjectsModule],
+      imports: [ConfigModule.forRoot(config), CqrsModule.forRoot(), EventStoreModule, HealthModule, TracksModule, SessionsModule, SubjectsModule, AuditModule],
     };
   }
 }
