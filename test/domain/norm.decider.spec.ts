@@ -1,0 +1,497 @@
+import type { CorrectionFields } from '../../src/shared/domain/corrections.js';
+import { ConflictError, type DomainError, NotFoundError, UnprocessableError } from '../../src/shared/domain/domain-error.js';
+import type { SessionFacts, TrackFacts } from '../../src/shared/domain/facts.js';
+import type { NormCommand } from '../../src/subjects/domain/norm.commands.js';
+import { normDecider, normStatusOf } from '../../src/subjects/domain/norm.decider.js';
+import type { NormEvent } from '../../src/subjects/domain/norm.events.js';
+import type { PositionFields } from '../../src/subjects/domain/position.events.js';
+import { recordOf, recordSessionOf } from '../../src/subjects/domain/subject-core.js';
+import { deciderSpec, type Given } from '../support/decider-spec.js';
+
+const spec = deciderSpec(normDecider);
+type ErrorClass = abstract new (...args: never[]) => DomainError;
+
+const track: TrackFacts = {
+  trackId: 'us-cn-seg',
+  parties: ['cn', 'us'],
+  agencies: [
+    { agencyId: 'cn-mfa', partyId: 'cn' },
+    { agencyId: 'us-dos', partyId: 'us' },
+  ],
+  delegates: [
+    { delegateId: 'cn-1', partyId: 'cn', agencyId: 'cn-mfa' },
+    { delegateId: 'us-1', partyId: 'us', agencyId: 'us-dos' },
+    { delegateId: 'us-2', partyId: 'us', agencyId: 'us-dos' },
+  ],
+};
+const session = (overrides: Partial<SessionFacts> = {}): SessionFacts => ({
+  sessionId: 's1',
+  trackId: 'us-cn-seg',
+  status: 'held',
+  heldOn: '2026-03-10',
+  attendance: { cn: ['cn-1'], us: ['us-1'] },
+  agendaItemIds: ['item-1'],
+  minutesStatus: 'none',
+  ...overrides,
+});
+const s1 = session();
+const s2 = session({ sessionId: 's2', heldOn: '2026-04-10' });
+
+// ---- events
+const proposed: Given<NormEvent> = {
+  type: 'NormProposed',
+  eventId: 'ev-proposed',
+  effectiveOn: '2026-03-10',
+  data: { trackId: 'us-cn-seg', normId: 'gge-13i', title: 'Critical infrastructure', summary: 'Do not attack it', proposedBy: ['cn', 'us'], sessionId: 's1' },
+};
+const stated = (statementId: string, partyId: string, stance: PositionFields['stance'], extra: Partial<PositionFields> & { effectiveOn?: string } = {}): Given<NormEvent> => {
+  const { effectiveOn = '2026-03-10', ...fields } = extra;
+  return {
+    type: 'PositionStated',
+    eventId: `ev-${statementId}`,
+    effectiveOn,
+    data: {
+      normId: 'gge-13i',
+      statementId,
+      partyId,
+      stance,
+      ...(stance === 'conditional' ? { condition: 'if reciprocated' } : {}),
+      text: `${partyId} speaks`,
+      channel: 'oral',
+      sessionId: 's1',
+      ...fields,
+    },
+  };
+};
+const bothSupport = [proposed, stated('st-cn', 'cn', 'supports'), stated('st-us', 'us', 'supports')];
+const agreed: Given<NormEvent> = {
+  type: 'DecisionRecorded',
+  effectiveOn: '2026-03-10',
+  data: { normId: 'gge-13i', decisionId: 'dec-1', kind: 'agree_ad_referendum', sessionId: 's1' },
+};
+const response = (responseId: string, partyId: string, answer: 'confirmed' | 'declined'): Given<NormEvent> => ({
+  type: 'CapitalResponseRecorded',
+  effectiveOn: '2026-04-01',
+  data: { normId: 'gge-13i', responseId, partyId, response: answer },
+});
+const withdrawn: Given<NormEvent> = { type: 'NormWithdrawn', data: { normId: 'gge-13i', partyIds: ['cn', 'us'] } };
+const corrected = (correctionId: string, target: CorrectionFields['target'], changes: CorrectionFields['changes']): Given<NormEvent> => ({
+  type: 'RecordCorrected',
+  data: { normId: 'gge-13i', correctionId, target, changes, reason: 'typo', requestedBy: 'secretariat' },
+});
+
+// ---- commands
+const propose = (data: Partial<Extract<NormCommand, { type: 'ProposeNorm' }>['data']> = {}, facts: { session?: SessionFacts } = { session: s1 }): NormCommand => ({
+  type: 'ProposeNorm',
+  effectiveOn: '2026-03-10',
+  track,
+  ...facts,
+  data: { ...(proposed.data as Extract<NormEvent, { type: 'NormProposed' }>['data']), ...data },
+});
+const statePosition = (data: Partial<PositionFields> = {}, facts: { session?: SessionFacts } = { session: s1 }, effectiveOn = '2026-03-10'): NormCommand => ({
+  type: 'StatePosition',
+  effectiveOn,
+  track,
+  ...facts,
+  data: { statementId: 'st-new', partyId: 'us', stance: 'supports', text: 'we support', channel: 'oral', sessionId: 's1', ...data },
+});
+const decide = (data: { decisionId?: string; kind?: string; sessionId?: string; agendaItemId?: string } = {}, facts: { session?: SessionFacts } = { session: s1 }, effectiveOn = '2026-03-10'): NormCommand => ({
+  type: 'RecordDecision',
+  effectiveOn,
+  track,
+  ...facts,
+  data: { decisionId: 'dec-2', kind: 'agree_ad_referendum', sessionId: 's1', ...data },
+});
+const respond = (partyId: string, answer: 'confirmed' | 'declined', responseId = `cap-${partyId}-02`): NormCommand => ({
+  type: 'RecordCapitalResponse',
+  effectiveOn: '2026-04-02',
+  track,
+  data: { responseId, partyId, response: answer },
+});
+const withdraw = (partyIds: string[], extra: { sessionId?: string } = {}, facts: { session?: SessionFacts } = {}): NormCommand => ({
+  type: 'WithdrawSubject',
+  effectiveOn: '2026-03-12',
+  track,
+  ...facts,
+  data: { partyIds, reason: 'superseded', ...extra },
+});
+const correct = (
+  target: CorrectionFields['target'],
+  changes: CorrectionFields['changes'],
+  extra: { correctionId?: string; corrigendumId?: string; targetSession?: SessionFacts | undefined } = {},
+): NormCommand => {
+  const { correctionId = 'corr-1', corrigendumId } = extra;
+  const targetSession = 'targetSession' in extra ? extra.targetSession : s1;
+  return {
+    type: 'CorrectRecord',
+    effectiveOn: '2026-03-10',
+    track,
+    ...(targetSession !== undefined ? { targetSession } : {}),
+    data: { correctionId, target, changes, reason: 'typo', requestedBy: 'secretariat', ...(corrigendumId !== undefined ? { corrigendumId } : {}) },
+  };
+};
+
+const refusals = (cases: ReadonlyArray<[string, ReadonlyArray<Given<NormEvent>>, NormCommand, ErrorClass, string, (RegExp | string)?]>) =>
+  // objects, not rows: jest would pass its `done` callback in place of a missing message
+  it.each(cases.map(([name, given, command, errorClass, code, message]) => ({ name, given, command, errorClass, code, message })))(
+    '$name',
+    ({ given, command, errorClass, code, message }) => {
+      spec.given(given).when(command).thenThrows(errorClass, code, message);
+    },
+  );
+
+describe('norm decider: proposal', () => {
+  it('records NormProposed with the body verbatim, optional fields absent', () => {
+    spec
+      .given([])
+      .when(propose({ sessionId: undefined, agendaItemId: undefined }, {}))
+      .then([
+        {
+          type: 'NormProposed',
+          data: { trackId: 'us-cn-seg', normId: 'gge-13i', title: 'Critical infrastructure', summary: 'Do not attack it', proposedBy: ['cn', 'us'] },
+        },
+      ]);
+  });
+
+  it('records a proposal at a held session, on an agenda item', () => {
+    spec
+      .given([])
+      .when(propose({ agendaItemId: 'item-1' }))
+      .then([{ type: 'NormProposed', data: { ...(proposed.data as object), agendaItemId: 'item-1' } as never }]);
+  });
+
+  refusals([
+    ['an existing norm', [proposed], propose(), ConflictError, 'already-exists'],
+    ['an unregistered proposer', [], propose({ proposedBy: ['cn', 'ru'] }), UnprocessableError, 'unknown-party', 'norm gge-13i: party ru is not registered on track us-cn-seg'],
+    ['no proposer', [], propose({ proposedBy: [] }), UnprocessableError, 'no-proposer'],
+    ['a blank title', [], propose({ title: ' ' }), UnprocessableError, 'field-required'],
+    ['an unknown session', [], propose({}, {}), UnprocessableError, 'unknown-session'],
+    ['a session not held', [], propose({}, { session: session({ status: 'scheduled' }) }), UnprocessableError, 'session-not-held', /is scheduled, not held/],
+    ['a session of another track', [], propose({}, { session: session({ trackId: 'uk-fr' }) }), UnprocessableError, 'session-not-held', /belongs to track uk-fr/],
+    ['an agenda item not on the agenda', [], propose({ agendaItemId: 'item-9' }), UnprocessableError, 'unknown-agenda-item'],
+    ['an agenda item without a session', [], propose({ sessionId: undefined, agendaItemId: 'item-1' }, {}), UnprocessableError, 'agenda-item-without-session'],
+  ]);
+});
+
+describe('norm decider: positions', () => {
+  it('records a position and moves a proposed norm under discussion', () => {
+    const given = spec.given([proposed]);
+    given.when(statePosition({ delegateId: 'us-1', agendaItemId: 'item-1' })).then([
+      {
+        type: 'PositionStated',
+        data: {
+          normId: 'gge-13i',
+          statementId: 'st-new',
+          partyId: 'us',
+          delegateId: 'us-1',
+          stance: 'supports',
+          text: 'we support',
+          channel: 'oral',
+          sessionId: 's1',
+          agendaItemId: 'item-1',
+        },
+      },
+    ]);
+    expect(normStatusOf(given.state, track)).toBe('proposed');
+    expect(normStatusOf(spec.given([proposed, stated('st-cn', 'cn', 'opposes')]).state, track)).toBe('under_discussion');
+  });
+
+  it('records a written position with a delegate of the party and no session', () => {
+    spec
+      .given([proposed])
+      .when(statePosition({ sessionId: undefined, channel: 'written', delegateId: 'us-2', communicationRef: 'note-7' }, {}))
+      .then([
+        {
+          type: 'PositionStated',
+          data: { normId: 'gge-13i', statementId: 'st-new', partyId: 'us', delegateId: 'us-2', stance: 'supports', text: 'we support', channel: 'written', communicationRef: 'note-7' },
+        },
+      ]);
+  });
+
+  it('records a conditional stance with its condition', () => {
+    spec
+      .given([proposed])
+      .when(statePosition({ stance: 'conditional', condition: 'if reciprocated' }))
+      .then([
+        {
+          type: 'PositionStated',
+          data: { normId: 'gge-13i', statementId: 'st-new', partyId: 'us', stance: 'conditional', condition: 'if reciprocated', text: 'we support', channel: 'oral', sessionId: 's1' },
+        },
+      ]);
+  });
+
+  it('allows stances after adoption, which never change adopted', () => {
+    const adopted = [...bothSupport, agreed, response('cap-cn', 'cn', 'confirmed'), response('cap-us', 'us', 'confirmed')];
+    const given = spec.given(adopted);
+    expect(normStatusOf(given.state, track)).toBe('adopted');
+    const events = normDecider.decide(statePosition({ stance: 'opposes' }), given.state);
+    expect(events).toHaveLength(1);
+    const after = spec.given([...adopted, { ...events[0]!, effectiveOn: '2026-05-01' }]).state;
+    expect(normStatusOf(after, track)).toBe('adopted');
+  });
+
+  refusals([
+    ['a norm never proposed', [], statePosition(), NotFoundError, 'not-found'],
+    ['a withdrawn norm', [proposed, withdrawn], statePosition(), ConflictError, 'subject-withdrawn', 'norm gge-13i is withdrawn: nothing more can be recorded on it (corrections excepted)'],
+    ['a statementId already used', [proposed, stated('st-new', 'cn', 'supports')], statePosition(), ConflictError, 'duplicate-statement'],
+    ['an unregistered party', [proposed], statePosition({ partyId: 'ru' }), UnprocessableError, 'unknown-party'],
+    ['conditional without condition', [proposed], statePosition({ stance: 'conditional' }), UnprocessableError, 'condition-required'],
+    ['not a stance', [proposed], statePosition({ stance: 'maybe' as never }), UnprocessableError, 'invalid-stance'],
+    ['an unknown delegate', [proposed], statePosition({ delegateId: 'zz-9' }), UnprocessableError, 'unknown-delegate'],
+    ['a delegate of the other party', [proposed], statePosition({ delegateId: 'cn-1' }), UnprocessableError, 'delegate-not-of-party', 'norm gge-13i: delegate cn-1 belongs to cn, not to us'],
+    ['a delegate who did not attend', [proposed], statePosition({ delegateId: 'us-2' }), UnprocessableError, 'delegate-not-present', 'norm gge-13i: delegate us-2 did not attend session s1'],
+    ['an unknown session', [proposed], statePosition({}, {}), UnprocessableError, 'unknown-session'],
+    ['a cancelled session', [proposed], statePosition({}, { session: session({ status: 'cancelled' }) }), UnprocessableError, 'session-not-held'],
+    ['a session of another track', [proposed], statePosition({}, { session: session({ trackId: 'uk-fr' }) }), UnprocessableError, 'session-not-held'],
+    ['an agenda item not on the agenda', [proposed], statePosition({ agendaItemId: 'item-9' }), UnprocessableError, 'unknown-agenda-item'],
+    ['a blank text', [proposed], statePosition({ text: '' }), UnprocessableError, 'field-required'],
+  ]);
+});
+
+describe('norm decider: decision to agree ad referendum', () => {
+  it('records the decision when every party supports', () => {
+    const given = spec.given(bothSupport);
+    given.when(decide({ agendaItemId: 'item-1' })).then([
+      { type: 'DecisionRecorded', data: { normId: 'gge-13i', decisionId: 'dec-2', kind: 'agree_ad_referendum', sessionId: 's1', agendaItemId: 'item-1' } },
+    ]);
+  });
+
+  it('accepts an abstention beside a support', () => {
+    spec.given([proposed, stated('st-cn', 'cn', 'abstains'), stated('st-us', 'us', 'supports')]).when(decide()).then([
+      { type: 'DecisionRecorded', data: { normId: 'gge-13i', decisionId: 'dec-2', kind: 'agree_ad_referendum', sessionId: 's1' } },
+    ]);
+  });
+
+  it('takes the latest stance in effective order, not in recording order', () => {
+    const given = [
+      proposed,
+      stated('st-cn-1', 'cn', 'conditional', { effectiveOn: '2026-03-10' }),
+      stated('st-us-1', 'us', 'supports', { effectiveOn: '2026-03-10' }),
+      stated('st-cn-2', 'cn', 'supports', { effectiveOn: '2026-04-10', sessionId: 's2' }),
+      // recorded last, effective first: it does not override the later support
+      stated('st-cn-0', 'cn', 'opposes', { effectiveOn: '2026-03-01', sessionId: undefined, channel: 'written' }),
+    ];
+    spec.given(given).when(decide({ sessionId: 's2' }, { session: s2 }, '2026-04-10')).then([
+      { type: 'DecisionRecorded', data: { normId: 'gge-13i', decisionId: 'dec-2', kind: 'agree_ad_referendum', sessionId: 's2' } },
+    ]);
+  });
+
+  it('breaks ties of effective date by revision', () => {
+    const given = [proposed, stated('st-cn-1', 'cn', 'supports'), stated('st-us-1', 'us', 'supports'), stated('st-cn-2', 'cn', 'reserves')];
+    spec.given(given).when(decide()).thenThrows(ConflictError, 'no-consensus', 'norm gge-13i: no consensus: cn reserves');
+  });
+
+  it('counts only statements effective on or before the decision', () => {
+    const given = [...bothSupport, stated('st-cn-late', 'cn', 'opposes', { effectiveOn: '2026-04-10', sessionId: 's2' })];
+    spec.given(given).when(decide()).then([
+      { type: 'DecisionRecorded', data: { normId: 'gge-13i', decisionId: 'dec-2', kind: 'agree_ad_referendum', sessionId: 's1' } },
+    ]);
+    spec.given(given).when(decide({ sessionId: 's2' }, { session: s2 }, '2026-04-10')).thenThrows(ConflictError, 'no-consensus', /cn opposes/);
+  });
+
+  it('folds corrected stances: a corrected conditional that becomes support allows the decision', () => {
+    const given = [
+      proposed,
+      stated('st-cn', 'cn', 'conditional'),
+      stated('st-us', 'us', 'supports'),
+      corrected('corr-1', { statementId: 'st-cn' }, [
+        { field: 'stance', from: 'conditional', to: 'supports' },
+        { field: 'condition', from: 'if reciprocated', to: null },
+      ]),
+    ];
+    spec.given(given).when(decide()).then([
+      { type: 'DecisionRecorded', data: { normId: 'gge-13i', decisionId: 'dec-2', kind: 'agree_ad_referendum', sessionId: 's1' } },
+    ]);
+  });
+
+  it('folds corrected effective dates into effective order', () => {
+    const given = [
+      proposed,
+      stated('st-cn-1', 'cn', 'supports'),
+      stated('st-us-1', 'us', 'supports'),
+      stated('st-cn-2', 'cn', 'opposes', { effectiveOn: '2026-03-11', sessionId: undefined, channel: 'written' }),
+      corrected('corr-1', { statementId: 'st-cn-2' }, [{ field: 'effectiveOn', from: '2026-03-11', to: '2026-03-01' }]),
+    ];
+    spec.given(given).when(decide({ sessionId: 's2' }, { session: s2 }, '2026-04-10')).then([
+      { type: 'DecisionRecorded', data: { normId: 'gge-13i', decisionId: 'dec-2', kind: 'agree_ad_referendum', sessionId: 's2' } },
+    ]);
+  });
+
+  refusals([
+    ['no consensus: both conditional', [proposed, stated('st-cn', 'cn', 'conditional'), stated('st-us', 'us', 'conditional')], decide(), ConflictError, 'no-consensus', 'norm gge-13i: no consensus: cn is conditional, us is conditional'],
+    ['no consensus: a party without stance', [proposed, stated('st-cn', 'cn', 'supports')], decide(), ConflictError, 'no-consensus', 'norm gge-13i: no consensus: us has no stance yet'],
+    ['no consensus: nobody supports', [proposed, stated('st-cn', 'cn', 'abstains'), stated('st-us', 'us', 'abstains')], decide(), ConflictError, 'no-consensus', 'norm gge-13i: no consensus: no party supports'],
+    ['no consensus: a correction made a support conditional', [...bothSupport, corrected('corr-1', { statementId: 'st-us' }, [{ field: 'stance', from: 'supports', to: 'conditional' }, { field: 'condition', from: null, to: 'if x' }])], decide(), ConflictError, 'no-consensus', 'norm gge-13i: no consensus: us is conditional'],
+    ['the cbm kind', bothSupport, decide({ kind: 'agree_cbm' }), UnprocessableError, 'wrong-decision-kind'],
+    ['no session', bothSupport, decide({ sessionId: '' }, {}), UnprocessableError, 'session-required'],
+    ['an unknown session', bothSupport, decide({}, {}), UnprocessableError, 'unknown-session'],
+    ['a session not held', bothSupport, decide({}, { session: session({ status: 'scheduled' }) }), UnprocessableError, 'session-not-held'],
+    ['an agenda item not on the agenda', bothSupport, decide({ agendaItemId: 'item-9' }), UnprocessableError, 'unknown-agenda-item'],
+    ['a decisionId already used', [...bothSupport, agreed, response('cap-cn', 'cn', 'declined')], decide({ decisionId: 'dec-1' }), ConflictError, 'duplicate-decision'],
+    ['a norm only proposed', [proposed], decide(), ConflictError, 'not-under-discussion', /is proposed: a decision to agree needs it under_discussion/],
+    ['a norm already agreed', [...bothSupport, agreed], decide(), ConflictError, 'not-under-discussion', /is agreed_ad_referendum/],
+    ['a withdrawn norm', [...bothSupport, withdrawn], decide(), ConflictError, 'subject-withdrawn'],
+  ]);
+});
+
+describe('norm decider: capital responses', () => {
+  const agreedNorm = [...bothSupport, agreed];
+
+  it('records a confirmation while agreed ad referendum', () => {
+    spec.given(agreedNorm).when(respond('cn', 'confirmed')).then([
+      { type: 'CapitalResponseRecorded', data: { normId: 'gge-13i', responseId: 'cap-cn-02', partyId: 'cn', response: 'confirmed' } },
+    ]);
+  });
+
+  it('adopts the norm once every party of the track has confirmed', () => {
+    const oneConfirmed = [...agreedNorm, response('cap-cn', 'cn', 'confirmed')];
+    expect(normStatusOf(spec.given(oneConfirmed).state, track)).toBe('agreed_ad_referendum');
+    const events = normDecider.decide(respond('us', 'confirmed'), spec.given(oneConfirmed).state);
+    const after = spec.given([...oneConfirmed, ...events]).state;
+    expect(normStatusOf(after, track)).toBe('adopted');
+    // a party registered later has not confirmed: adoption is judged against the track as it stands
+    expect(normStatusOf(after, { parties: ['cn', 'uk', 'us'] })).toBe('agreed_ad_referendum');
+  });
+
+  it('sends the norm back under discussion on a decline, clearing confirmations', () => {
+    const declined = [...agreedNorm, response('cap-cn', 'cn', 'confirmed'), response('cap-us', 'us', 'declined')];
+    expect(normStatusOf(spec.given(declined).state, track)).toBe('under_discussion');
+    // agreed again: cn's earlier confirmation no longer counts
+    const again = [...declined, { ...agreed, data: { ...(agreed.data as object), decisionId: 'dec-3' } } as Given<NormEvent>, response('cap-us-2', 'us', 'confirmed')];
+    expect(normStatusOf(spec.given(again).state, track)).toBe('agreed_ad_referendum');
+    spec.given(again).when(respond('cn', 'confirmed', 'cap-cn-3')).then([
+      { type: 'CapitalResponseRecorded', data: { normId: 'gge-13i', responseId: 'cap-cn-3', partyId: 'cn', response: 'confirmed' } },
+    ]);
+  });
+
+  refusals([
+    ['a norm under discussion', bothSupport, respond('cn', 'confirmed'), ConflictError, 'not-agreed-ad-referendum', /is under_discussion: capital responses/],
+    ['an adopted norm', [...agreedNorm, response('cap-cn', 'cn', 'confirmed'), response('cap-us', 'us', 'confirmed')], respond('us', 'declined'), ConflictError, 'not-agreed-ad-referendum', /is adopted/],
+    ['an unregistered party', agreedNorm, respond('ru', 'confirmed'), UnprocessableError, 'unknown-party'],
+    ['a responseId already used', [...agreedNorm, response('cap-cn-02', 'cn', 'confirmed')], respond('us', 'confirmed', 'cap-cn-02'), ConflictError, 'duplicate-response'],
+    ['a second confirmation by the same party', [...agreedNorm, response('cap-cn', 'cn', 'confirmed')], respond('cn', 'confirmed'), ConflictError, 'already-confirmed'],
+    ['not a response', agreedNorm, { ...(respond('cn', 'confirmed') as object), data: { responseId: 'r', partyId: 'cn', response: 'maybe' } } as never, UnprocessableError, 'invalid-response'],
+    ['a withdrawn norm', [proposed, withdrawn], respond('cn', 'confirmed'), ConflictError, 'subject-withdrawn'],
+  ]);
+});
+
+describe('norm decider: withdrawal', () => {
+  it('records a withdrawal by every proposer before agreement', () => {
+    spec.given(bothSupport).when(withdraw(['us', 'cn'], { sessionId: 's1' }, { session: s1 })).then([
+      { type: 'NormWithdrawn', data: { normId: 'gge-13i', partyIds: ['us', 'cn'], reason: 'superseded', sessionId: 's1' } },
+    ]);
+    expect(normStatusOf(spec.given([...bothSupport, withdrawn]).state, track)).toBe('withdrawn');
+  });
+
+  refusals([
+    ['a withdrawal without every proposer', [proposed], withdraw(['cn']), UnprocessableError, 'not-all-proposers', 'norm gge-13i: a withdrawal needs every proposer; missing us'],
+    ['an unregistered party', [proposed], withdraw(['cn', 'us', 'ru']), UnprocessableError, 'unknown-party'],
+    ['a session not held', [proposed], withdraw(['cn', 'us'], { sessionId: 's1' }, { session: session({ status: 'scheduled' }) }), UnprocessableError, 'session-not-held'],
+    ['an agreed norm', [...bothSupport, agreed], withdraw(['cn', 'us']), ConflictError, 'already-agreed'],
+    ['an adopted norm', [...bothSupport, agreed, response('a', 'cn', 'confirmed'), response('b', 'us', 'confirmed')], withdraw(['cn', 'us']), ConflictError, 'already-agreed', /is adopted/],
+    ['a withdrawn norm', [proposed, withdrawn], withdraw(['cn', 'us']), ConflictError, 'already-withdrawn'],
+  ]);
+});
+
+describe('norm decider: corrections', () => {
+  const base = [proposed, stated('st-cn', 'cn', 'conditional', { delegateId: 'cn-1' }), stated('st-us', 'us', 'supports')];
+  const recordCorrected = (correctionId: string, target: CorrectionFields['target'], changes: CorrectionFields['changes'], extra: object = {}): NormEvent[] => [
+    { type: 'RecordCorrected', data: { normId: 'gge-13i', correctionId, target, changes, reason: 'typo', requestedBy: 'secretariat', ...extra } },
+  ];
+
+  it('corrects a stance by statementId', () => {
+    const changes = [{ field: 'stance', from: 'conditional', to: 'reserves' }];
+    spec.given(base).when(correct({ statementId: 'st-cn' }, changes)).then(recordCorrected('corr-1', { statementId: 'st-cn' }, changes));
+  });
+
+  it('corrects the title of the proposal by eventId', () => {
+    const changes = [{ field: 'title', from: 'Critical infrastructure', to: 'Critical infrastructure protection' }];
+    spec.given(base).when(correct({ eventId: 'ev-proposed' }, changes)).then(recordCorrected('corr-1', { eventId: 'ev-proposed' }, changes));
+  });
+
+  it('is allowed on a withdrawn norm', () => {
+    const changes = [{ field: 'text', from: 'us speaks', to: 'the us speaks' }];
+    spec.given([...base, withdrawn]).when(correct({ statementId: 'st-us' }, changes)).then(recordCorrected('corr-1', { statementId: 'st-us' }, changes));
+  });
+
+  it('needs no corrigendum before adoption of the minutes', () => {
+    const changes = [{ field: 'text', from: 'us speaks', to: 'x' }];
+    spec
+      .given(base)
+      .when(correct({ statementId: 'st-us' }, changes, { targetSession: session({ minutesStatus: 'circulated' }) }))
+      .then(recordCorrected('corr-1', { statementId: 'st-us' }, changes));
+  });
+
+  it('after adoption of the minutes, refuses without corrigendumId and accepts with one', () => {
+    const changes = [{ field: 'stance', from: 'supports', to: 'abstains' }];
+    const adoptedMinutes = session({ minutesStatus: 'adopted' });
+    spec
+      .given(base)
+      .when(correct({ statementId: 'st-us' }, changes, { targetSession: adoptedMinutes }))
+      .thenThrows(ConflictError, 'corrigendum-required', 'norm gge-13i: the minutes of session s1 are adopted, so correcting statement st-us needs a corrigendumId');
+    spec
+      .given(base)
+      .when(correct({ statementId: 'st-us' }, changes, { targetSession: adoptedMinutes, corrigendumId: 'cg-1' }))
+      .then(recordCorrected('corr-1', { statementId: 'st-us' }, changes, { corrigendumId: 'cg-1' }));
+  });
+
+  it('needs no corrigendum for a record not made at a session', () => {
+    const written = stated('st-w', 'us', 'supports', { sessionId: undefined, channel: 'written' });
+    const changes = [{ field: 'text', from: 'us speaks', to: 'x' }];
+    spec.given([...base, written]).when(correct({ statementId: 'st-w' }, changes, { targetSession: undefined })).then(recordCorrected('corr-1', { statementId: 'st-w' }, changes));
+  });
+
+  describe('moving a statement to the other party', () => {
+    const move = (delegateTo: string | null) => [
+      { field: 'partyId', from: 'cn', to: 'us' },
+      { field: 'delegateId', from: 'cn-1', to: delegateTo },
+    ];
+
+    it('accepts a delegate of that party who attended', () => {
+      spec.given(base).when(correct({ statementId: 'st-cn' }, move('us-1'))).then(recordCorrected('corr-1', { statementId: 'st-cn' }, move('us-1')));
+    });
+
+    it('accepts no delegate', () => {
+      spec.given(base).when(correct({ statementId: 'st-cn' }, move(null))).then(recordCorrected('corr-1', { statementId: 'st-cn' }, move(null)));
+    });
+
+    refusals([
+      ['keeping the delegate of the first party', base, correct({ statementId: 'st-cn' }, [{ field: 'partyId', from: 'cn', to: 'us' }]), UnprocessableError, 'delegate-not-of-party', 'norm gge-13i: delegate cn-1 belongs to cn, not to us'],
+      ['a delegate of that party who did not attend', base, correct({ statementId: 'st-cn' }, move('us-2')), UnprocessableError, 'delegate-not-present', 'norm gge-13i: delegate us-2 did not attend session s1'],
+      ['an unregistered party', base, correct({ statementId: 'st-cn' }, [{ field: 'partyId', from: 'cn', to: 'ru' }, { field: 'delegateId', from: 'cn-1', to: null }]), UnprocessableError, 'unknown-party'],
+    ]);
+
+    it('makes the moved statement count for its new party', () => {
+      const given = [proposed, stated('st-x', 'cn', 'supports'), corrected('corr-1', { statementId: 'st-x' }, [{ field: 'partyId', from: 'cn', to: 'us' }])];
+      spec.given(given).when(decide()).thenThrows(ConflictError, 'no-consensus', 'norm gge-13i: no consensus: cn has no stance yet');
+    });
+  });
+
+  refusals([
+    ['a stale from', base, correct({ statementId: 'st-cn' }, [{ field: 'stance', from: 'supports', to: 'opposes' }]), ConflictError, 'stale-from', 'norm gge-13i: correction of stance expects it to be "supports" but it is "conditional"; reload the record and correct from its current value'],
+    ['a from made stale by an earlier correction', [...base, corrected('corr-1', { statementId: 'st-cn' }, [{ field: 'stance', from: 'conditional', to: 'reserves' }])], correct({ statementId: 'st-cn' }, [{ field: 'stance', from: 'conditional', to: 'opposes' }], { correctionId: 'corr-2' }), ConflictError, 'stale-from'],
+    ['a correctionId already used', [...base, corrected('corr-1', { statementId: 'st-us' }, [{ field: 'text', from: 'us speaks', to: 'x' }])], correct({ statementId: 'st-us' }, [{ field: 'text', from: 'x', to: 'y' }]), ConflictError, 'duplicate-correction'],
+    ['an unknown statement', base, correct({ statementId: 'st-zz' }, [{ field: 'stance', from: 'supports', to: 'opposes' }]), UnprocessableError, 'unknown-target', 'norm gge-13i: there is no statement st-zz to correct in this stream'],
+    ['an unknown event', base, correct({ eventId: 'no-such-event' }, [{ field: 'title', from: 'a', to: 'b' }]), UnprocessableError, 'unknown-target'],
+    ['a field that is not correctable', base, correct({ statementId: 'st-us' }, [{ field: 'channel', from: 'oral', to: 'written' }]), UnprocessableError, 'field-not-correctable'],
+    ['proposers are not correctable', base, correct({ eventId: 'ev-proposed' }, [{ field: 'proposedBy', from: ['cn', 'us'], to: ['cn'] }]), UnprocessableError, 'field-not-correctable'],
+    ['a decision is not correctable', [...bothSupport, { ...agreed, eventId: 'ev-dec' }], correct({ eventId: 'ev-dec' }, [{ field: 'text', from: null, to: 'x' }]), UnprocessableError, 'field-not-correctable'],
+    ['conditional without condition', base, correct({ statementId: 'st-us' }, [{ field: 'stance', from: 'supports', to: 'conditional' }]), UnprocessableError, 'condition-required'],
+    ['removing the condition of a conditional stance', base, correct({ statementId: 'st-cn' }, [{ field: 'condition', from: 'if reciprocated', to: null }]), UnprocessableError, 'condition-required'],
+    ['an empty text', base, correct({ statementId: 'st-us' }, [{ field: 'text', from: 'us speaks', to: null }]), UnprocessableError, 'field-required'],
+    ['an empty summary of the proposal', base, correct({ eventId: 'ev-proposed' }, [{ field: 'summary', from: 'Do not attack it', to: '' }]), UnprocessableError, 'field-required'],
+    ['an effective date that is not a date', base, correct({ statementId: 'st-us' }, [{ field: 'effectiveOn', from: '2026-03-10', to: 'soon' }]), UnprocessableError, 'invalid-effective-on'],
+    ['a record made at a session whose facts are missing', base, correct({ statementId: 'st-us' }, [{ field: 'text', from: 'us speaks', to: 'x' }], { targetSession: undefined }), UnprocessableError, 'unknown-session'],
+    ['a norm never proposed', [], correct({ statementId: 'st-us' }, [{ field: 'text', from: 'a', to: 'b' }]), NotFoundError, 'not-found'],
+  ]);
+
+  it('tells the handler where a target was made and when it is effective', () => {
+    const state = spec.given([...base, stated('st-w', 'us', 'supports', { sessionId: undefined, channel: 'written', effectiveOn: '2026-03-20' })]).state;
+    expect(recordSessionOf(state, { statementId: 'st-cn' })).toBe('s1');
+    expect(recordSessionOf(state, { eventId: 'ev-proposed' })).toBe('s1');
+    expect(recordSessionOf(state, { statementId: 'st-w' })).toBeUndefined();
+    expect(recordOf(state, { statementId: 'st-w' })).toEqual({ eventId: 'ev-st-w', type: 'PositionStated', effectiveOn: '2026-03-20' });
+    expect(recordOf(state, { statementId: 'st-zz' })).toBeUndefined();
+    expect(recordOf(spec.given([]).state, { statementId: 'st-cn' })).toBeUndefined();
+  });
+});
