@@ -1,0 +1,205 @@
+import type { CorrectionFields } from '../../src/shared/domain/corrections.js';
+import { ConflictError, type DomainError, NotFoundError, UnprocessableError } from '../../src/shared/domain/domain-error.js';
+import type { SessionFacts, SubjectFacts, TrackFacts } from '../../src/shared/domain/facts.js';
+import type { CbmCommand } from '../../src/subjects/domain/cbm.commands.js';
+import { cbmDecider, cbmStatusOf } from '../../src/subjects/domain/cbm.decider.js';
+import type { CbmEvent, CbmProposedData } from '../../src/subjects/domain/cbm.events.js';
+import type { PositionFields } from '../../src/subjects/domain/position.events.js';
+import { deciderSpec, type Given } from '../support/decider-spec.js';
+
+const spec = deciderSpec(cbmDecider);
+type ErrorClass = abstract new (...args: never[]) => DomainError;
+
+const track: TrackFacts = {
+  trackId: 'us-cn-seg',
+  parties: ['cn', 'us'],
+  agencies: [
+    { agencyId: 'cn-mfa', partyId: 'cn' },
+    { agencyId: 'us-dos', partyId: 'us' },
+  ],
+  delegates: [
+    { delegateId: 'cn-1', partyId: 'cn', agencyId: 'cn-mfa' },
+    { delegateId: 'us-1', partyId: 'us', agencyId: 'us-dos' },
+  ],
+};
+const session = (overrides: Partial<SessionFacts> = {}): SessionFacts => ({
+  sessionId: 's1',
+  trackId: 'us-cn-seg',
+  status: 'held',
+  heldOn: '2026-03-10',
+  attendance: { cn: ['cn-1'], us: ['us-1'] },
+  agendaItemIds: ['item-1'],
+  minutesStatus: 'none',
+  ...overrides,
+});
+const s1 = session();
+const norm = (id: string, trackId = 'us-cn-seg'): SubjectFacts => ({ kind: 'norm', id, trackId, status: 'under_discussion' });
+
+const proposedData: CbmProposedData = { trackId: 'us-cn-seg', cbmId: 'hotline', title: 'Hotline', proposedBy: ['us'], linkedNorms: ['gge-13i'] };
+const proposed: Given<CbmEvent> = { type: 'CbmProposed', eventId: 'ev-proposed', data: proposedData };
+const stated = (statementId: string, partyId: string, stance: PositionFields['stance']): Given<CbmEvent> => ({
+  type: 'PositionStated',
+  eventId: `ev-${statementId}`,
+  data: { cbmId: 'hotline', statementId, partyId, stance, ...(stance === 'conditional' ? { condition: 'c' } : {}), text: 'said', channel: 'oral', sessionId: 's1' },
+});
+const discussed = [proposed, stated('st-cn', 'cn', 'supports'), stated('st-us', 'us', 'supports')];
+const agreed = [...discussed, { type: 'DecisionRecorded', data: { cbmId: 'hotline', decisionId: 'dec-1', kind: 'agree_cbm', sessionId: 's1' } } as Given<CbmEvent>];
+const reported = (reportId: string, partyId: string): Given<CbmEvent> => ({ type: 'CbmImplementationReported', data: { cbmId: 'hotline', reportId, partyId, text: 'done' } });
+const implementing = [...agreed, reported('rep-1', 'us')];
+const implemented = [...implementing, reported('rep-2', 'cn')];
+const suspended: Given<CbmEvent> = { type: 'CbmSuspended', data: { cbmId: 'hotline', partyId: 'cn', reason: 'incident' } };
+const withdrawn: Given<CbmEvent> = { type: 'CbmWithdrawn', data: { cbmId: 'hotline', partyIds: ['us'] } };
+
+const base = { effectiveOn: '2026-03-10', track };
+const propose = (data: Partial<CbmProposedData> = {}, linkedNorms: SubjectFacts[] = [norm('gge-13i')], session?: SessionFacts): CbmCommand => ({
+  type: 'ProposeCbm',
+  ...base,
+  linkedNorms,
+  ...(session !== undefined ? { session } : {}),
+  data: { ...proposedData, ...data },
+});
+const statePosition = (data: Partial<PositionFields> = {}): CbmCommand => ({
+  type: 'StatePosition',
+  ...base,
+  session: s1,
+  data: { statementId: 'st-new', partyId: 'us', stance: 'supports', text: 'yes', channel: 'oral', sessionId: 's1', ...data },
+});
+const decide = (kind = 'agree_cbm', decisionId = 'dec-2'): CbmCommand => ({ type: 'RecordDecision', ...base, session: s1, data: { decisionId, kind, sessionId: 's1' } });
+const link = (normId: string, facts?: SubjectFacts): CbmCommand => ({ type: 'LinkCbmToNorm', ...base, ...(facts !== undefined ? { norm: facts } : {}), data: { normId, reason: 'related' } });
+const report = (partyId: string, reportId = 'rep-9', sessionId?: string, facts?: SessionFacts): CbmCommand => ({
+  type: 'ReportImplementation',
+  ...base,
+  ...(facts !== undefined ? { session: facts } : {}),
+  data: { reportId, partyId, text: 'installed', ...(sessionId !== undefined ? { sessionId } : {}) },
+});
+const suspend = (partyId = 'cn'): CbmCommand => ({ type: 'SuspendCbm', ...base, data: { partyId, reason: 'incident' } });
+const resume = (partyId = 'cn'): CbmCommand => ({ type: 'ResumeCbm', ...base, data: { partyId, reason: 'settled' } });
+const withdraw = (partyIds: string[]): CbmCommand => ({ type: 'WithdrawSubject', ...base, data: { partyIds } });
+const correct = (target: CorrectionFields['target'], changes: CorrectionFields['changes']): CbmCommand => ({
+  type: 'CorrectRecord',
+  ...base,
+  targetSession: s1,
+  data: { correctionId: 'corr-1', target, changes, reason: 'typo', requestedBy: 'secretariat' },
+});
+
+const statusAfter = (events: ReadonlyArray<Given<CbmEvent>>) => cbmStatusOf(spec.given(events).state, track);
+
+const refusals = (cases: ReadonlyArray<[string, ReadonlyArray<Given<CbmEvent>>, CbmCommand, ErrorClass, string, (RegExp | string)?]>) =>
+  it.each(cases.map(([name, given, command, errorClass, code, message]) => ({ name, given, command, errorClass, code, message })))(
+    '$name',
+    ({ given, command, errorClass, code, message }) => {
+      spec.given(given).when(command).thenThrows(errorClass, code, message);
+    },
+  );
+
+describe('cbm decider: status machine', () => {
+  it.each([
+    ['proposed', [proposed], 'proposed'],
+    ['a position', discussed, 'under_discussion'],
+    ['agree_cbm', agreed, 'agreed'],
+    ['a first report', implementing, 'implementing'],
+    ['a report from every party', implemented, 'implemented'],
+    ['a suspension while implementing', [...implementing, suspended], 'suspended'],
+    ['a resumption', [...implementing, suspended, { type: 'CbmResumed', data: { cbmId: 'hotline', partyId: 'cn', reason: 'ok' } } as Given<CbmEvent>], 'implementing'],
+    ['a resumption of an implemented cbm', [...implemented, suspended, { type: 'CbmResumed', data: { cbmId: 'hotline', partyId: 'cn', reason: 'ok' } } as Given<CbmEvent>], 'implemented'],
+    ['a withdrawal', [...discussed, withdrawn], 'withdrawn'],
+  ] as const)('after %s', (_name, events, status) => {
+    expect(statusAfter(events)).toBe(status);
+  });
+});
+
+describe('cbm decider: proposal and links', () => {
+  it('records CbmProposed with linked norms of the track', () => {
+    spec.given([]).when(propose()).then([{ type: 'CbmProposed', data: proposedData }]);
+  });
+
+  it('records a link to another norm, and nothing for a norm already linked', () => {
+    spec.given([proposed]).when(link('gge-13j', norm('gge-13j'))).then([{ type: 'CbmLinkedToNorm', data: { cbmId: 'hotline', normId: 'gge-13j', reason: 'related' } }]);
+    spec.given([proposed]).when(link('gge-13i', norm('gge-13i'))).then([]);
+  });
+
+  refusals([
+    ['an existing cbm', [proposed], propose(), ConflictError, 'already-exists'],
+    ['an unregistered proposer', [], propose({ proposedBy: ['ru'] }), UnprocessableError, 'unknown-party'],
+    ['a linked norm that does not exist', [], propose({}, []), UnprocessableError, 'unknown-norm', 'cbm hotline: there is no norm gge-13i on track us-cn-seg'],
+    ['a linked norm of another track', [], propose({}, [norm('gge-13i', 'uk-fr')]), UnprocessableError, 'unknown-norm'],
+    ['a session not held', [], propose({ sessionId: 's1' }, [norm('gge-13i')], session({ status: 'scheduled' })), UnprocessableError, 'session-not-held'],
+    ['a link to an unknown norm', [proposed], link('zz'), UnprocessableError, 'unknown-norm'],
+    ['a link to a norm of another track', [proposed], link('gge-13j', norm('gge-13j', 'uk-fr')), UnprocessableError, 'unknown-norm'],
+    ['a link on a withdrawn cbm', [proposed, withdrawn], link('gge-13j', norm('gge-13j')), ConflictError, 'subject-withdrawn'],
+    ['a link on a cbm never proposed', [], link('gge-13j', norm('gge-13j')), NotFoundError, 'not-found'],
+  ]);
+});
+
+describe('cbm decider: positions and decision', () => {
+  it('records a position', () => {
+    spec.given([proposed]).when(statePosition()).then([
+      { type: 'PositionStated', data: { cbmId: 'hotline', statementId: 'st-new', partyId: 'us', stance: 'supports', text: 'yes', channel: 'oral', sessionId: 's1' } },
+    ]);
+  });
+
+  it('records agree_cbm on consensus', () => {
+    spec.given(discussed).when(decide()).then([{ type: 'DecisionRecorded', data: { cbmId: 'hotline', decisionId: 'dec-2', kind: 'agree_cbm', sessionId: 's1' } }]);
+  });
+
+  refusals([
+    ['a position on a withdrawn cbm', [proposed, withdrawn], statePosition(), ConflictError, 'subject-withdrawn', /^cbm hotline is withdrawn/],
+    ['a delegate who did not attend', [proposed], { ...(statePosition({ delegateId: 'us-1' }) as object), session: session({ attendance: { us: [] } }) } as CbmCommand, UnprocessableError, 'delegate-not-present'],
+    ['the norm kind', discussed, decide('agree_ad_referendum'), UnprocessableError, 'wrong-decision-kind', /use agree_cbm/],
+    ['no consensus', [proposed, stated('st-cn', 'cn', 'opposes'), stated('st-us', 'us', 'supports')], decide(), ConflictError, 'no-consensus', 'cbm hotline: no consensus: cn opposes'],
+    ['a cbm already agreed', agreed, decide(), ConflictError, 'not-under-discussion'],
+    ['a decisionId already used', [...discussed, { type: 'DecisionRecorded', data: { cbmId: 'hotline', decisionId: 'dec-2', kind: 'agree_cbm', sessionId: 's1' } } as Given<CbmEvent>], decide(), ConflictError, 'duplicate-decision'],
+  ]);
+});
+
+describe('cbm decider: implementation, suspension, resumption', () => {
+  it('records an implementation report once agreed', () => {
+    spec.given(agreed).when(report('cn', 'rep-9', 's1', s1)).then([
+      { type: 'CbmImplementationReported', data: { cbmId: 'hotline', reportId: 'rep-9', partyId: 'cn', text: 'installed', sessionId: 's1' } },
+    ]);
+    spec.given(implemented).when(report('cn')).then([{ type: 'CbmImplementationReported', data: { cbmId: 'hotline', reportId: 'rep-9', partyId: 'cn', text: 'installed' } }]);
+  });
+
+  it('suspends while implementing or implemented and resumes while suspended', () => {
+    const suspendedEvent = [{ type: 'CbmSuspended', data: { cbmId: 'hotline', partyId: 'cn', reason: 'incident' } }];
+    spec.given(implementing).when(suspend()).then(suspendedEvent as CbmEvent[]);
+    spec.given(implemented).when(suspend()).then(suspendedEvent as CbmEvent[]);
+    spec.given([...implementing, suspended]).when(resume()).then([{ type: 'CbmResumed', data: { cbmId: 'hotline', partyId: 'cn', reason: 'settled' } }]);
+  });
+
+  refusals([
+    ['a report before agreement', discussed, report('us'), ConflictError, 'not-agreed', /is under_discussion/],
+    ['a report while suspended', [...implementing, suspended], report('us'), ConflictError, 'not-agreed', /is suspended/],
+    ['a report by an unregistered party', agreed, report('ru'), UnprocessableError, 'unknown-party'],
+    ['a reportId already used', implementing, report('cn', 'rep-1'), ConflictError, 'duplicate-report'],
+    ['a report at a session not held', agreed, report('us', 'rep-9', 's1', session({ status: 'cancelled' })), UnprocessableError, 'session-not-held'],
+    ['a report on a withdrawn cbm', [proposed, withdrawn], report('us'), ConflictError, 'subject-withdrawn'],
+    ['a suspension while agreed', agreed, suspend(), ConflictError, 'cannot-suspend', 'cbm hotline is agreed: it can be suspended only while implementing or implemented'],
+    ['a suspension while suspended', [...implementing, suspended], suspend(), ConflictError, 'cannot-suspend'],
+    ['a suspension by an unregistered party', implementing, suspend('ru'), UnprocessableError, 'unknown-party'],
+    ['a resumption while implementing', implementing, resume(), ConflictError, 'not-suspended'],
+    ['a resumption on a withdrawn cbm', [proposed, withdrawn], resume(), ConflictError, 'subject-withdrawn'],
+  ]);
+});
+
+describe('cbm decider: withdrawal and corrections', () => {
+  it('records a withdrawal by every proposer before agreement', () => {
+    spec.given(discussed).when(withdraw(['us'])).then([{ type: 'CbmWithdrawn', data: { cbmId: 'hotline', partyIds: ['us'] } }]);
+  });
+
+  it('corrects an absent summary from null, also once withdrawn', () => {
+    const changes = [{ field: 'summary', from: null, to: 'A direct line' }];
+    spec.given([proposed, withdrawn]).when(correct({ eventId: 'ev-proposed' }, changes)).then([
+      { type: 'RecordCorrected', data: { cbmId: 'hotline', correctionId: 'corr-1', target: { eventId: 'ev-proposed' }, changes, reason: 'typo', requestedBy: 'secretariat' } },
+    ]);
+  });
+
+  refusals([
+    ['a withdrawal without every proposer', [proposed], withdraw(['cn']), UnprocessableError, 'not-all-proposers'],
+    ['a withdrawal after agreement', agreed, withdraw(['us']), ConflictError, 'already-agreed'],
+    ['a withdrawal of a withdrawn cbm', [proposed, withdrawn], withdraw(['us']), ConflictError, 'already-withdrawn'],
+    ['a stale from', discussed, correct({ statementId: 'st-cn' }, [{ field: 'stance', from: 'opposes', to: 'abstains' }]), ConflictError, 'stale-from'],
+    ['linked norms are not correctable', [proposed], correct({ eventId: 'ev-proposed' }, [{ field: 'linkedNorms', from: ['gge-13i'], to: [] }]), UnprocessableError, 'field-not-correctable'],
+    ['an unknown target', [proposed], correct({ statementId: 'st-zz' }, [{ field: 'stance', from: 'supports', to: 'opposes' }]), UnprocessableError, 'unknown-target'],
+  ]);
+});
