@@ -45,6 +45,6 @@ export const ledgerSaidAt = (date: string): ResolvedCut => resolveCut({ asOf: da
 /** "What was true at D": effective by D, with every correction known now applied ab initio. */
 export const trueAt = (date: string): ResolvedCut => resolveCut({ asOf: date });
 
-export const isKnown = (recordedAt: string, cut: ResolvedCut): boolean => cut.knownAt === null || recordedAt <= cut.knownAt;
+export const isKnown = (recordedAt: string, cut: ResolvedCut): boolean => cut.knownAt == null || recordedAt <= cut.knownAt;
 
-export const isEffective = (effectiveOn: string, cut: ResolvedCut): boolean => cut.asOf === null || effectiveOn <= cut.asOf;
+export const isEffective = (effectiveOn: string, cut: ResolvedCut): boolean => cut.asOf == null || effectiveOn <= cut.asOf;

@@ -9,7 +9,7 @@ import type {
   PartyRegisteredData,
   TrackEstablishedData,
 } from '../../tracks/domain/track.events.js';
-import { isEffective, isKnown, type ResolvedCut } from './cut.js';
+import { isEffective, isKnown, resolveCut, type Cut, type ResolvedCut } from './cut.js';
 import { compareEffective, compareStrings, parseStreamId, type EffectiveKey, type LedgerEvent } from './ledger-event.js';
 
 export interface PartyEntry {
@@ -160,7 +160,8 @@ export const registryAnswerOf = (registry: TrackRegistry, cut: ResolvedCut): Reg
 });
 
 /** GET /tracks: `events` may hold any streams; only `track-*` streams are read. Sorted by trackId. */
-export const trackListOf = (events: readonly LedgerEvent[], cut: ResolvedCut): TrackListAnswer => {
+export const trackListOf = (events: readonly LedgerEvent[], cut: Cut = {}): TrackListAnswer => {
+  const resolved = resolveCut(cut);
   const byStream = new Map<string, LedgerEvent[]>();
   for (const event of events) {
     if (parseStreamId(event.streamId).kind !== 'track') continue;
@@ -170,7 +171,7 @@ export const trackListOf = (events: readonly LedgerEvent[], cut: ResolvedCut): T
   }
   const tracks: Array<{ trackId: string; name: string }> = [];
   for (const streamEvents of byStream.values()) {
-    const registry = foldRegistry(streamEvents, cut);
+    const registry = foldRegistry(streamEvents, resolved);
     if (registry !== null) tracks.push({ trackId: registry.trackId, name: registry.name });
   }
   return { tracks: tracks.sort((a, b) => compareStrings(a.trackId, b.trackId)) };
