@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { CLOCK, ID_GENERATOR, randomIds, systemClock } from '../shared/event-store/clock.js';
 import { EVENT_STORE, type EventStore } from '../shared/event-store/event-store.port.js';
+import { openEventStoreDb } from './eventstoredb/eventstoredb-event-store.js';
 import { SqliteEventStore } from './sqlite/sqlite-event-store.js';
 
 export const sqliteFile = (config: AppConfig): string => join(config.dataDir, 'ledger.sqlite');
@@ -13,7 +14,8 @@ export const openEventStore = async (config: AppConfig): Promise<EventStore> => 
     case 'sqlite':
       return new SqliteEventStore({ file: sqliteFile(config), synchronous: config.sqliteSynchronous });
     case 'eventstoredb':
-      throw new Error('LEDGER_STORE=eventstoredb: the EventStoreDB adapter is not part of this build yet');
+      // Within the 10 s start-up budget: an unreachable server stops start-up with one clear message.
+      return openEventStoreDb(config.esdbConnectionString, { connectTimeoutMs: 8000 });
   }
 };
 
