@@ -24,6 +24,10 @@ export interface AppConfig {
   readonly signingKeyFile: string | undefined;
   /** SQLite durability: FULL (default) survives power loss; NORMAL only a process crash. */
   readonly sqliteSynchronous: 'FULL' | 'NORMAL';
+  /** Requests per window per client address and per token; 0 turns that limit off. */
+  readonly rateLimit: { readonly windowSeconds: number; readonly perAddress: number; readonly perToken: number };
+  /** Origins allowed to call the API from a browser; CORS is off when undefined. */
+  readonly corsOrigins: readonly string[] | undefined;
 }
 
 export const APP_CONFIG = Symbol.for('norms-ledger.AppConfig');
@@ -62,6 +66,18 @@ class EnvironmentVariables {
 
   @IsOptional() @IsIn(['FULL', 'NORMAL'], { message: 'must be FULL or NORMAL' })
   LEDGER_SQLITE_SYNCHRONOUS?: string;
+
+  @IsOptional() @IsInt({ message: 'must be an integer number of seconds from 1 to 86400' }) @Min(1, { message: 'must be an integer number of seconds from 1 to 86400' }) @Max(86400, { message: 'must be an integer number of seconds from 1 to 86400' })
+  LEDGER_RATE_LIMIT_WINDOW_SECONDS?: number;
+
+  @IsOptional() @IsInt({ message: 'must be a whole number of requests per window (0 turns the limit off)' }) @Min(0, { message: 'must be a whole number of requests per window (0 turns the limit off)' })
+  LEDGER_RATE_LIMIT_PER_ADDRESS?: number;
+
+  @IsOptional() @IsInt({ message: 'must be a whole number of requests per window (0 turns the limit off)' }) @Min(0, { message: 'must be a whole number of requests per window (0 turns the limit off)' })
+  LEDGER_RATE_LIMIT_PER_TOKEN?: number;
+
+  @IsOptional() @Matches(/^https?:\/\/[^\s,/]+(,https?:\/\/[^\s,/]+)*$/, { message: 'must be origins such as https://dash.example.org, separated by commas, without paths' })
+  LEDGER_CORS_ORIGINS?: string;
 }
 
 /** Thrown with a one-line message naming every bad variable. */
@@ -75,13 +91,19 @@ export class ConfigError extends Error {
 const KNOWN = [
   'PORT', 'HOST', 'LEDGER_STORE', 'LEDGER_DATA_DIR', 'ESDB_CONNECTION_STRING', 'LEDGER_TOKENS', 'LEDGER_TOKENS_FILE',
   'LOG_LEVEL', 'LEDGER_SIGNING_KEY_FILE', 'LEDGER_SQLITE_SYNCHRONOUS',
+  'LEDGER_RATE_LIMIT_WINDOW_SECONDS', 'LEDGER_RATE_LIMIT_PER_ADDRESS', 'LEDGER_RATE_LIMIT_PER_TOKEN', 'LEDGER_CORS_ORIGINS',
 ] as const;
+
+const INTEGERS: ReadonlySet<string> = new Set(['PORT', 'LEDGER_RATE_LIMIT_WINDOW_SECONDS', 'LEDGER_RATE_LIMIT_PER_ADDRESS', 'LEDGER_RATE_LIMIT_PER_TOKEN']);
+
+/** Generous enough that no test or benchmark trips them: a ceiling against runaway clients. */
+export const DEFAULT_RATE_LIMIT = { windowSeconds: 60, perAddress: 120_000, perToken: 60_000 } as const;
 
 export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
   const raw: Record<string, unknown> = {};
   for (const name of KNOWN) {
     const value = env[name];
-    if (value !== undefined) raw[name] = name === 'PORT' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+    if (value !== undefined) raw[name] = INTEGERS.has(name) && /^\d+$/.test(value.trim()) ? Number(value) : value;
   }
   const vars = plainToInstance(EnvironmentVariables, raw);
   const errors = validateSync(vars, { forbidUnknownValues: false });
@@ -106,6 +128,12 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
     logLevel: (vars.LOG_LEVEL ?? 'info') as AppConfig['logLevel'],
     signingKeyFile: vars.LEDGER_SIGNING_KEY_FILE,
     sqliteSynchronous: (vars.LEDGER_SQLITE_SYNCHRONOUS ?? 'FULL') as AppConfig['sqliteSynchronous'],
+    rateLimit: {
+      windowSeconds: vars.LEDGER_RATE_LIMIT_WINDOW_SECONDS ?? DEFAULT_RATE_LIMIT.windowSeconds,
+      perAddress: vars.LEDGER_RATE_LIMIT_PER_ADDRESS ?? DEFAULT_RATE_LIMIT.perAddress,
+      perToken: vars.LEDGER_RATE_LIMIT_PER_TOKEN ?? DEFAULT_RATE_LIMIT.perToken,
+    },
+    corsOrigins: vars.LEDGER_CORS_ORIGINS?.split(','),
   };
 };
 

@@ -13,7 +13,20 @@ describe('configuration (DESIGN.md §8)', () => {
       logLevel: 'info',
       signingKeyFile: undefined,
       sqliteSynchronous: 'FULL',
+      rateLimit: { windowSeconds: 60, perAddress: 120_000, perToken: 60_000 },
+      corsOrigins: undefined,
     });
+  });
+
+  it('reads rate limits (0 turns one off) and CORS origins', () => {
+    const config = loadConfig({
+      LEDGER_RATE_LIMIT_WINDOW_SECONDS: '10',
+      LEDGER_RATE_LIMIT_PER_ADDRESS: '0',
+      LEDGER_RATE_LIMIT_PER_TOKEN: '500',
+      LEDGER_CORS_ORIGINS: 'https://dash.example.org,http://localhost:5173',
+    });
+    expect(config.rateLimit).toEqual({ windowSeconds: 10, perAddress: 0, perToken: 500 });
+    expect(config.corsOrigins).toEqual(['https://dash.example.org', 'http://localhost:5173']);
   });
 
   it('parses tokens as role:token pairs', () => {
@@ -32,6 +45,11 @@ describe('configuration (DESIGN.md §8)', () => {
     ['LOG_LEVEL', 'loud', 'LOG_LEVEL="loud" must be one of fatal, error, warn, info, debug, trace, silent'],
     ['LEDGER_TOKENS', 'admin:secret-secret-secret', 'LEDGER_TOKENS="<redacted>" must be role:token pairs'],
     ['HOST', '', 'HOST="" must not be empty'],
+    ['LEDGER_RATE_LIMIT_WINDOW_SECONDS', '0', 'LEDGER_RATE_LIMIT_WINDOW_SECONDS="0" must be an integer number of seconds from 1 to 86400'],
+    ['LEDGER_RATE_LIMIT_PER_TOKEN', 'many', 'LEDGER_RATE_LIMIT_PER_TOKEN="many" must be a whole number of requests per window (0 turns the limit off)'],
+    ['LEDGER_RATE_LIMIT_PER_ADDRESS', '-5', 'LEDGER_RATE_LIMIT_PER_ADDRESS="-5" must be a whole number of requests per window (0 turns the limit off)'],
+    ['LEDGER_CORS_ORIGINS', 'https://a.example/path', 'LEDGER_CORS_ORIGINS="https://a.example/path" must be origins such as https://dash.example.org'],
+    ['LEDGER_CORS_ORIGINS', '*', 'LEDGER_CORS_ORIGINS="*" must be origins such as https://dash.example.org'],
   ])('refuses %s=%j with one line naming the variable', (name, value, message) => {
     let error: unknown;
     try {
