@@ -266,6 +266,14 @@ describe('board rows: both time axes', () => {
     expect(norm(ledger, views('2026-04-02').said).flags).toEqual([]);
   });
 
+  it('a corrected title shows from when the correction is known', () => {
+    const ledger = seededTrack();
+    const proposal = ledger.norm('seg', 'n1');
+    ledger.today('2026-04-01').correct('norm-n1', 'cor-1', { eventId: proposal.eventId }, [{ field: 'title', from: 'Norm n1', to: 'Protect critical infrastructure' }]);
+    expect(norm(ledger, views('2026-03-31').said).title).toBe('Norm n1');
+    expect(norm(ledger, views('2026-03-31').true).title).toBe('Protect critical infrastructure');
+  });
+
   it('knownAt alone: a correction recorded after knownAt is invisible, whatever asOf', () => {
     const ledger = seededTrack();
     ledger.norm('seg', 'n1');
