@@ -1,0 +1,162 @@
+// Helpers shared by the *.bench.mjs files: arguments, temp files, the ~600-byte event, tables.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** `--quick`, `--runs=N`, `--only=a,b`: the same flags for every bench. */
+export const parseArgs = (argv = process.argv.slice(2)) => {
+  const flags = { quick: false, runs: undefined, only: undefined };
+  for (const arg of argv) {
+    if (arg === '--quick') flags.quick = true;
+    else if (arg.startsWith('--runs=')) flags.runs = Number(arg.slice('--runs='.length));
+    else if (arg.startsWith('--only=')) flags.only = new Set(arg.slice('--only='.length).split(','));
+  }
+  if (flags.runs !== undefined && !(Number.isInteger(flags.runs) && flags.runs > 0)) {
+    throw new RangeError(`--runs must be a positive integer`);
+  }
+  return flags;
+};
+
+/** Imports a module of the compiled app; benches measure what `npm start` runs. */
+export const importDist = async (relative) => {
+  const file = join(REPO_ROOT, 'dist', relative);
+  if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` first (or \`npm run bench\`)`);
+  return import(pathToFileURL(file).href);
+};
+
+/**
+ * A temp directory on the repo's file system (fsync cost is a property of the file system, so the
+ * baseline and the store must share it). Removed on exit, including Ctrl-C.
+ */
+export const makeTempDir = (label) => {
+  let parent = tmpdir();
+  if (statSync(parent).dev !== statSync(REPO_ROOT).dev) parent = join(REPO_ROOT, 'data');
+  const dir = mkdtempSync(join(parent, `norms-bench-${label}-`));
+  const cleanup = () => rmSync(dir, { recursive: true, force: true });
+  process.once('exit', cleanup);
+  process.once('SIGINT', () => {
+    cleanup();
+    process.exit(130);
+  });
+  return { dir, cleanup };
+};
+
+export const gc = () => globalThis.gc?.();
+
+export const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+const TEXT = 'Supports the draft, on the understanding that the 9,000-troop threshold applies per exercise.';
+
+/**
+ * A PositionStated event shaped as the ledger writes it (DESIGN §3 metadata with its hash chain):
+ * about 600 bytes of data + metadata JSON. Hashes are random: these benches measure storage, not hashing.
+ */
+export const makeEvent = (streamId, revision) => ({
+  eventId: randomUUID(),
+  type: 'PositionStated',
+  data: {
+    normId: streamId,
+    statementId: `st-${revision}`,
+    partyId: 'party-cn',
+    delegateId: 'delegate-cn-1',
+    stance: 'supports',
+    text: TEXT,
+    channel: 'oral',
+    sessionId: 'session-gge-13',
+  },
+  metadata: {
+    schemaVersion: 1,
+    effectiveOn: '2025-11-26',
+    recordedAt: '2025-11-26T20:21:53.123Z',
+    recordedBy: 'clerk@secretariat',
+    correlationId: randomUUID(),
+    causationId: randomUUID(),
+    prevHash: randomBytes(32).toString('hex'),
+    hash: randomBytes(32).toString('hex'),
+  },
+});
+
+/**
+ * SqliteEventStore.close() waits for its checkpoint worker's exit, but that worker is unref'd: in a
+ * plain script nothing else keeps the event loop alive and Node ends with code 13 mid-await.
+ */
+export const closeStore = async (store) => {
+  const keepAlive = setInterval(() => {}, 1000);
+  try {
+    await store.close();
+  } finally {
+    clearInterval(keepAlive);
+  }
+};
+
+export const eventBytes = (event) => Buffer.byteLength(JSON.stringify(event.data)) + Buffer.byteLength(JSON.stringify(event.metadata));
+
+export const fmt = (n, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+export const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+
+const cpuTicks = () => {
+  try {
+    const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/);
+    const ticks = fields.map(Number);
+    return { total: ticks.reduce((a, b) => a + b, 0), idle: ticks[3] + ticks[4] };
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * How busy the machine was while a bench ran, and how much of that was other processes (load
+ * average counts tasks blocked in fsync, our own included, so it overstates an fsync bench's load).
+ */
+export const cpuMeter = () => {
+  const start = cpuTicks();
+  const own = process.cpuUsage();
+  const wall = process.hrtime.bigint();
+  return () => {
+    const end = cpuTicks();
+    if (!start || !end) return `load average ${load()}`;
+    const cores = availableParallelism();
+    const busy = 1 - (end.idle - start.idle) / (end.total - start.total);
+    const used = process.cpuUsage(own);
+    const seconds = Number(process.hrtime.bigint() - wall) / 1e9;
+    const ownShare = (used.user + used.system) / 1e6 / seconds / cores;
+    return `CPU busy ${(busy * 100).toFixed(0)}% of ${cores} cores, of which other processes ${Math.max(0, (busy - ownShare) * 100).toFixed(0)}%; load average ${load()}`;
+  };
+};
+
+/** Prints rows of cells as an aligned table; numbers right-aligned. */
+export const printTable = (header, rows) => {
+  const all = [header, ...rows].map((row) => row.map(String));
+  const widths = header.map((_, col) => Math.max(...all.map((row) => row[col]?.length ?? 0)));
+  const line = (row) => row.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]) : cell.padStart(widths[col]))).join('  ');
+  console.log(line(all[0]));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const row of all.slice(1)) console.log(line(row));
+};
+
+/** Collects targets and prints the closing PASS/FAIL lines; the exit code says whether all passed. */
+export class Verdicts {
+  #lines = [];
+  #failed = false;
+
+  check(name, ratio, target, detail) {
+    const pass = ratio >= target;
+    if (!pass) this.#failed = true;
+    this.#lines.push(`${pass ? 'PASS' : 'FAIL'} ${name}: ${ratio.toFixed(2)}× baseline (target ≥ ${target}×)${detail ? `; ${detail}` : ''}`);
+  }
+
+  finish() {
+    console.log('');
+    for (const line of this.#lines) console.log(line);
+    process.exitCode = this.#failed ? 1 : 0;
+  }
+}
