@@ -92,18 +92,34 @@ export interface EventStore {
    * writes nothing and returns the original revisions and positions. A partial overlap throws
    * WrongExpectedRevisionError. Unlike EventStoreDB, whose memory of recent ids is a bounded cache,
    * this holds for every event ever written.
+   *
+   * On EventStoreDB the adapter keeps this promise by reading the whole stream before each append and
+   * then writing with the exact revision it saw (`any`/`stream_exists` are retried on a conflict), so an
+   * append costs a stream read, an append and a read-back. What differs from SQLite: an event id is
+   * unique within its stream but not across streams (SQLite refuses an id already in another stream);
+   * and when two identical retries race, both succeed with the same result but either may report
+   * `idempotentReplay: false`.
    */
   append(streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult>;
 
   /** Throws StreamNotFoundError when the stream has no events. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
 
-  /** The global log in position order, read lazily in pages. */
+  /**
+   * The global log in position order, read lazily in pages. Positions belong to one store: after
+   * moving history to another store (export, import) every stored checkpoint must be reset.
+   * On EventStoreDB, system events and $-streams are never shown, and the filter is applied by the
+   * adapter (client 6.2.1 sends no filter with a read of $all), so a filtered read scans the log.
+   */
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
 
   subscribeToAll(options?: SubscribeOptions): Subscription;
 
-  /** Every event whose metadata.idempotencyKey equals `key`, in position order. */
+  /**
+   * Every event whose metadata.idempotencyKey equals `key`, in position order. On EventStoreDB, which
+   * has no secondary index, only events appended through this port are found: each append carrying a
+   * key first writes a claim to the key's own stream, and the lookup follows the claims.
+   */
   findByIdempotencyKey(key: string): Promise<RecordedEvent[]>;
 
   /** Position of the last event in the global log, or null when the log is empty. */
