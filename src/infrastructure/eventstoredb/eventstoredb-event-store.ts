@@ -295,13 +295,12 @@ export class EventStoreDbEventStore implements EventStore {
     };
 
     const stop = async (): Promise<void> => {
-      if (!active && current === undefined) return;
+      store.subscriptions.delete(stop);
       active = false;
       clearTimeout(retryTimer);
       const sub = current;
       current = undefined;
       notify();
-      store.subscriptions.delete(stop);
       if (sub) {
         sub.on('error', () => undefined);
         await sub.unsubscribe().catch(() => undefined);
