@@ -20,7 +20,7 @@ export class FieldChangeDto {
 
 const exactlyOneTarget = (value: unknown): string | undefined => {
   const target = value as Record<string, unknown>;
-  return ('eventId' in target) === ('statementId' in target) ? 'must name exactly one of eventId or statementId' : undefined;
+  return (target.eventId !== undefined) === (target.statementId !== undefined) ? 'must name exactly one of eventId or statementId' : undefined;
 };
 
 /** POST /{sessions|norms|cbms|topics}/:id/corrections. */

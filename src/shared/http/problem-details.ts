@@ -43,12 +43,12 @@ export const titleOf = (code: string): string => {
   return words.charAt(0).toUpperCase() + words.slice(1);
 };
 
-export const problem = (status: number, code: string, detail: string, extra: Record<string, unknown> = {}): ProblemDetails => ({
-  ...extra,
+export const problem = (status: number, code: string, detail: string, extra: { errors?: readonly FieldError[] } = {}): ProblemDetails => ({
   type: problemType(code),
   title: titleOf(code),
   status,
   detail,
+  ...extra,
 });
 
 export class FieldErrorDto implements FieldError {

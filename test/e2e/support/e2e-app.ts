@@ -20,18 +20,21 @@ export interface E2eApp {
   readonly store: EventStore;
   readonly dataDir: string;
   readonly http: () => ReturnType<typeof request>;
-  /** POST a JSON body, with optional headers. */
+  /** POST a JSON body as the clerk, with optional headers. */
   readonly post: (path: string, body?: unknown, headers?: Record<string, string>) => request.Test;
   /** Pins the server clock (recordedAt, default effective dates). */
   readonly fixClock: (iso: string) => void;
   readonly close: () => Promise<void>;
 }
 
+/** The clerk's token in every e2e app (LEDGER_TOKENS); its principal name is 'clerk'. */
+export const CLERK_TOKEN = 'e2e-clerk-token-0123456789';
+
 export const newDataDir = (): string => mkdtempSync(join(tmpdir(), 'norms-ledger-e2e-'));
 
 /** The real app on a SQLite file in `dataDir` (a fresh temp dir unless given, e.g. to restart). */
 export const startApp = async (dataDir: string = newDataDir()): Promise<E2eApp> => {
-  const config = loadConfig({ LEDGER_DATA_DIR: dataDir, LOG_LEVEL: 'silent', LEDGER_SQLITE_SYNCHRONOUS: 'NORMAL' });
+  const config = loadConfig({ LEDGER_DATA_DIR: dataDir, LOG_LEVEL: 'silent', LEDGER_SQLITE_SYNCHRONOUS: 'NORMAL', LEDGER_TOKENS: `clerk:${CLERK_TOKEN}` });
   const app = await createApp(config, { logger: false });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
@@ -44,7 +47,7 @@ export const startApp = async (dataDir: string = newDataDir()): Promise<E2eApp> 
     dataDir,
     http,
     post: (path, body, headers = {}) => {
-      const test = http().post(path);
+      const test = http().post(path).set('Authorization', `Bearer ${CLERK_TOKEN}`);
       for (const [name, value] of Object.entries(headers)) void test.set(name, value);
       return body === undefined ? test : test.send(body as object);
     },
