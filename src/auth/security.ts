@@ -1,0 +1,83 @@
+import { Logger } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import helmet from '@fastify/helmet';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AppConfig } from '../config/app-config.js';
+import { AccessControl, redactQueryToken } from './access-control.js';
+import { RateLimiter, TooManyRequestsError } from './rate-limiter.js';
+import { policyOf } from './route-policy.js';
+
+/**
+ * The docs (Swagger UI) and the dashboard load only their own scripts; Swagger UI's inline
+ * <style> needs 'unsafe-inline' for styles, its icons data: images. No upgrade-insecure-requests:
+ * the default deployment is plain HTTP on 127.0.0.1, where it would break every asset.
+ */
+export const CONTENT_SECURITY_POLICY = {
+  useDefaults: false,
+  directives: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    imgSrc: ["'self'", 'data:'],
+    fontSrc: ["'self'", 'data:'],
+    connectSrc: ["'self'"],
+    objectSrc: ["'none'"],
+    baseUri: ["'self'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+  },
+};
+
+const ROUTES = new WeakMap<NestFastifyApplication, ReadonlyArray<{ method: string; url: string }>>();
+
+/** Every route registered on the app since applySecurity ran (all of them, from createApp). */
+export const registeredRoutes = (app: NestFastifyApplication): ReadonlyArray<{ method: string; url: string }> => ROUTES.get(app) ?? [];
+
+const CORS_REQUEST_HEADERS = ['Authorization', 'Content-Type', 'If-Match', 'Idempotency-Key', 'X-Correlation-Id', 'Last-Event-ID'];
+const CORS_EXPOSED_HEADERS = ['ETag', 'X-Correlation-Id', 'Retry-After', 'WWW-Authenticate'];
+
+/**
+ * Everything global on the Fastify app that keeps it safe: security headers, CORS (only for the
+ * configured origins), then one onRequest hook for rate limits and the access check, so a
+ * refused request is refused before its body is even read. Call before any route is
+ * added and after the correlation-id hook (so refusals carry X-Correlation-Id).
+ */
+export const applySecurity = async (app: NestFastifyApplication, config: AppConfig): Promise<void> => {
+  const fastify = app.getHttpAdapter().getInstance();
+  const routes: Array<{ method: string; url: string }> = [];
+  ROUTES.set(app, routes);
+  fastify.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+  });
+  await app.register(helmet as never, { contentSecurityPolicy: CONTENT_SECURITY_POLICY, global: true });
+  if (config.corsOrigins !== undefined) {
+    app.enableCors({
+      origin: [...config.corsOrigins],
+      methods: ['GET', 'HEAD', 'POST'],
+      allowedHeaders: CORS_REQUEST_HEADERS,
+      exposedHeaders: CORS_EXPOSED_HEADERS,
+      credentials: false,
+      maxAge: 600,
+    });
+  }
+  const access = app.get(AccessControl);
+  const limits = app.get(RateLimiter);
+  fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    redactQueryToken(request);
+    try {
+      limits.address(request.ip);
+      access.check(request, reply);
+      if (request.principal !== undefined) limits.token(request.principal.name);
+    } catch (error) {
+      if (error instanceof TooManyRequestsError) void reply.header('Retry-After', String(error.retryAfterSeconds));
+      throw error;
+    }
+  });
+
+  fastify.addHook('onReady', async () => {
+    const unlisted = routes.filter((route) => policyOf(route.method, route.url) === undefined).map((route) => `${route.method} ${route.url}`);
+    if (unlisted.length > 0) {
+      new Logger('Access').warn(`no access rule, so refused to everyone (add them to src/auth/route-policy.ts): ${unlisted.join(', ')}`);
+    }
+  });
+};
