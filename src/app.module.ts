@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuditModule } from './audit/audit.module.js';
+import { AuthModule } from './auth/auth.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { HealthModule } from './health/health.module.js';
@@ -15,7 +16,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), CqrsModule.forRoot(), EventStoreModule, HealthModule, TracksModule, SessionsModule, SubjectsModule, AuditModule],
+      imports: [ConfigModule.forRoot(config), CqrsModule.forRoot(), AuthModule, EventStoreModule, HealthModule, TracksModule, SessionsModule, SubjectsModule, AuditModule],
     };
   }
 }

@@ -4,6 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from './config/app-config.js';
 import { AppModule } from './app.module.js';
+import { applySecurity } from './auth/security.js';
 import { ID_GENERATOR, type IdGenerator } from './shared/event-store/clock.js';
 import { ProblemDetailsDto } from './shared/http/problem-details.js';
 import { ProblemDetailsFilter } from './shared/http/problem-details.filter.js';
@@ -28,6 +29,7 @@ export const createApp = async (config: AppConfig, options: { logger?: false } =
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeContentTypeParser('text/plain');
   installCorrelationIds(fastify, app.get<IdGenerator>(ID_GENERATOR));
+  await applySecurity(app, config);
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(new LedgerValidationPipe());
   const document = SwaggerModule.createDocument(
