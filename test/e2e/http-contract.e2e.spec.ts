@@ -1,0 +1,219 @@
+import { type E2eApp, CLERK_TOKEN, PROBLEM_JSON, problemType, removeDataDir, startApp } from './support/e2e-app.js';
+import { givenHeldSession, givenTrack, ok } from './support/fixtures.js';
+
+const SLUG = 'must be a slug: 1 to 63 lowercase letters, digits or hyphens, starting with a letter or digit';
+const position = (statementId: string, extra: object = {}) => ({
+  statementId, partyId: 'us', delegateId: 'us-d1', stance: 'supports', text: 'We support it.', channel: 'oral', sessionId: 's1', ...extra,
+});
+
+describe('HTTP contract of commands (e2e)', () => {
+  let t: E2eApp;
+  beforeAll(async () => {
+    t = await startApp();
+    t.fixClock('2026-03-12T09:30:00.000Z');
+    await givenTrack(t, 'seg');
+    await givenHeldSession(t, 'seg', 's1', 1, '2026-02-10');
+    await ok(t, '/tracks/seg/norms', { normId: 'n1', title: 'Norm one', summary: 'A norm.', proposedBy: ['us'] });
+  });
+  afterAll(async () => {
+    await t.close();
+    removeDataDir(t.dataDir);
+  });
+
+  const count = async (streamId: string) => (await t.store.readStream(streamId)).length;
+
+  describe('Idempotency-Key', () => {
+    it('replays the first response for the same key and body, appending nothing, also after a restart', async () => {
+      const headers = { 'Idempotency-Key': 'key-1' };
+      const first = await t.post('/norms/n1/positions', position('st-idem'), headers).expect(201);
+      const before = await count('norm-n1');
+      const again = await t.post('/norms/n1/positions', { ...position('st-idem') }, headers).expect(201);
+      expect(again.body).toEqual(first.body);
+      expect(again.headers.etag).toBe(first.headers.etag);
+      expect(await count('norm-n1')).toBe(before);
+
+      const dataDir = t.dataDir;
+      await t.close();
+      t = await startApp(dataDir);
+      t.fixClock('2026-03-13T10:00:00.000Z');
+      const afterRestart = await t.post('/norms/n1/positions', position('st-idem'), headers).expect(201);
+      expect(afterRestart.body).toEqual(first.body);
+      expect(await count('norm-n1')).toBe(before);
+    });
+
+    it('answers 422 for the same key with another body', async () => {
+      const headers = { 'Idempotency-Key': 'key-2' };
+      await t.post('/norms/n1/positions', position('st-k2'), headers).expect(201);
+      const before = await count('norm-n1');
+      const response = await t.post('/norms/n1/positions', position('st-k2', { text: 'Something else.' }), headers).expect(422);
+      expect(response.headers['content-type']).toBe(PROBLEM_JSON);
+      expect(response.body).toEqual({
+        type: problemType('idempotency-key-reused'),
+        title: 'Idempotency key reused',
+        status: 422,
+        detail: 'Idempotency-Key "key-2" was already used for a different request; use a new key for a new request',
+      });
+      expect(await count('norm-n1')).toBe(before);
+    });
+
+    it('refuses a key over 128 characters', async () => {
+      const response = await t.post('/norms/n1/positions', position('st-long'), { 'Idempotency-Key': 'k'.repeat(129) }).expect(400);
+      expect(response.body.errors).toEqual([{ field: 'Idempotency-Key', message: 'must be 1 to 128 visible ASCII characters' }]);
+    });
+  });
+
+  describe('If-Match', () => {
+    it('records when it names the current revision and answers 412 otherwise', async () => {
+      const revision = (await count('norm-n1')) - 1;
+      const matched = await t.post('/norms/n1/positions', position('st-im1'), { 'If-Match': `W/"${revision}"` }).expect(201);
+      expect(matched.headers.etag).toBe(`W/"${revision + 1}"`);
+      const stale = await t.post('/norms/n1/positions', position('st-im2'), { 'If-Match': `W/"${revision}"` }).expect(412);
+      expect(stale.body).toEqual({
+        type: problemType('revision-mismatch'),
+        title: 'Revision mismatch',
+        status: 412,
+        detail: `norm n1 is at revision ${revision + 1}, not ${revision}: reload it and decide again`,
+      });
+      expect(await count('norm-n1')).toBe(revision + 2);
+    });
+
+    it('answers 400 for a malformed If-Match', async () => {
+      const response = await t.post('/norms/n1/positions', position('st-im3'), { 'If-Match': 'yesterday' }).expect(400);
+      expect(response.body.errors).toEqual([{ field: 'If-Match', message: 'must be W/"<revision>" with the revision from an earlier ETag, e.g. W/"3"' }]);
+    });
+  });
+
+  describe('bodies', () => {
+    it('lists every invalid field with its nested path', async () => {
+      const response = await t
+        .post('/sessions/s1/corrections', {
+          correctionId: 'c 1',
+          target: { eventId: 'nope', statementId: 'st-1' },
+          changes: [{ field: 'place', from: 'Geneva', to: 'Vienna' }, { field: '', to: 1, extra: true }],
+          reason: 'x'.repeat(2001),
+          requestedBy: 7,
+        })
+        .expect(400);
+      expect(response.body).toEqual({
+        type: problemType('invalid-request'),
+        title: 'Invalid request',
+        status: 400,
+        detail: 'the request has 7 invalid fields: correctionId, target, changes[1].extra, changes[1].field, changes[1].from, reason, requestedBy',
+        errors: [
+          { field: 'correctionId', message: SLUG },
+          { field: 'target', message: 'must name exactly one of eventId or statementId' },
+          { field: 'changes[1].extra', message: 'is not a field of this request' },
+          { field: 'changes[1].field', message: 'must not be blank' },
+          { field: 'changes[1].from', message: 'is required (null stands for an absent value)' },
+          { field: 'reason', message: 'must be at most 2000 characters long' },
+          { field: 'requestedBy', message: 'must be a string' },
+        ],
+      });
+    });
+
+    it('names the element of a record or list that is wrong', async () => {
+      await ok(t, '/tracks/seg/sessions', { sessionId: 's9', number: 9, place: 'Geneva', scheduledFor: '2026-05-01' });
+      const response = await t
+        .post('/sessions/s9/held', {
+          heldOn: '2026-05-01',
+          place: 'Geneva',
+          agenda: [{ itemId: 'item-1', title: 'Opening' }, { itemId: 'item-1', title: 'Again' }],
+          attendance: { us: ['us-d1'], cn: ['cn-d1', 'CN D2'] },
+          headsOfDelegation: { US: 'us-d1' },
+        })
+        .expect(400);
+      expect(response.body.errors).toEqual([
+        { field: 'agenda', message: 'must not repeat an itemId' },
+        { field: 'attendance.cn[1]', message: SLUG },
+        { field: 'headsOfDelegation.US', message: `key must be a party id: ${SLUG.slice('must be '.length)}` },
+      ]);
+    });
+
+    it('lists the required fields of an empty object and of a missing body', async () => {
+      const expected = [
+        { field: 'partyId', message: 'is required' },
+        { field: 'name', message: 'is required' },
+        { field: 'effectiveOn', message: 'is required' },
+      ];
+      expect((await t.post('/tracks/seg/parties', {}).expect(400)).body.errors).toEqual(expected);
+      expect((await t.post('/tracks/seg/parties').expect(400)).body.errors).toEqual(expected);
+    });
+
+    it('refuses a body that is not a JSON object', async () => {
+      const response = await t.post('/tracks/seg/parties', [1, 2]).expect(400);
+      expect(response.body).toEqual({
+        type: problemType('invalid-request'), title: 'Invalid request', status: 400, detail: 'the request body must be a JSON object',
+        errors: [{ field: '(body)', message: 'must be a JSON object' }],
+      });
+    });
+
+    it('answers malformed JSON with 400', async () => {
+      const response = await t.http().post('/tracks').set('Authorization', `Bearer ${CLERK_TOKEN}`).set('Content-Type', 'application/json').send('{"trackId": ').expect(400);
+      expect(response.headers['content-type']).toBe(PROBLEM_JSON);
+      expect(response.body).toEqual({ type: problemType('malformed-json'), title: 'Malformed json', status: 400, detail: 'the body is not valid JSON' });
+    });
+
+    it('answers a body that is not JSON with 415', async () => {
+      for (const type of ['text/plain', 'application/x-www-form-urlencoded']) {
+        const response = await t.http().post('/tracks').set('Authorization', `Bearer ${CLERK_TOKEN}`).set('Content-Type', type).send('trackId=x').expect(415);
+        expect(response.body).toEqual({
+          type: problemType('unsupported-media-type'), title: 'Unsupported media type', status: 415,
+          detail: 'send the request body as JSON, with Content-Type: application/json',
+        });
+      }
+    });
+
+    it('answers a body over 1 MiB with 413', async () => {
+      const response = await t.post('/tracks', { trackId: 'big', name: 'x'.repeat(1024 * 1024 + 10), effectiveOn: '2026-01-01' }).expect(413);
+      expect(response.body).toEqual({
+        type: problemType('body-too-large'), title: 'Body too large', status: 413, detail: 'the request body is larger than 1 MiB (1048576 bytes)',
+      });
+    });
+
+    it('answers an unknown route with a 404 problem', async () => {
+      const response = await t.post('/nowhere', {}).expect(404);
+      expect(response.headers['content-type']).toBe(PROBLEM_JSON);
+      expect(response.body.type).toBe(problemType('route-not-found'));
+    });
+  });
+
+  describe('rules', () => {
+    it("answers 404 when the route's subject does not exist", async () => {
+      const response = await t.post('/norms/ghost/positions', position('st-x')).expect(404);
+      expect(response.body).toEqual({ type: problemType('not-found'), title: 'Not found', status: 404, detail: 'norm ghost does not exist' });
+      await t.post('/tracks/ghost/norms', { normId: 'n-ghost', title: 'T', summary: 'S', proposedBy: ['us'] }).expect(404);
+      await t.post('/sessions/ghost/minutes/circulate', { effectiveOn: '2026-02-11' }).expect(404);
+      await t.post('/cbms/ghost/links', { normId: 'n1', effectiveOn: '2026-02-11' }).expect(404);
+      await t.post('/topics/ghost/positions', position('st-x')).expect(404);
+    });
+
+    it('answers 409 for a duplicate and 422 for an unknown party, appending nothing', async () => {
+      const before = await count('norm-n1');
+      expect((await t.post('/tracks/seg/norms', { normId: 'n1', title: 'T', summary: 'S', proposedBy: ['us'] }).expect(409)).body.status).toBe(409);
+      const unknown = await t.post('/norms/n1/positions', position('st-fr', { partyId: 'fr', delegateId: undefined })).expect(422);
+      expect(unknown.headers['content-type']).toBe(PROBLEM_JSON);
+      expect(unknown.body.type).toMatch(/^https:\/\/norms-ledger\.dev\/problems\/[a-z-]+$/);
+      expect(await count('norm-n1')).toBe(before);
+    });
+
+    it('answers 409 for a decision without consensus', async () => {
+      await ok(t, '/tracks/seg/norms', { normId: 'n-split', title: 'Split', summary: 'S', proposedBy: ['us'] });
+      await ok(t, '/norms/n-split/positions', position('st-1'));
+      await ok(t, '/norms/n-split/positions', position('st-2', { partyId: 'cn', delegateId: 'cn-d1', stance: 'conditional', condition: 'only in peacetime' }));
+      const response = await t.post('/norms/n-split/decisions', { decisionId: 'd1', kind: 'agree_ad_referendum', sessionId: 's1' }).expect(409);
+      expect(response.body.detail).toMatch(/^norm n-split: .*cn/);
+    });
+  });
+
+  it('records 20 concurrent positions on one norm without If-Match, gap-free', async () => {
+    await ok(t, '/tracks/seg/norms', { normId: 'n-busy', title: 'Busy', summary: 'S', proposedBy: ['us'] });
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => t.post('/norms/n-busy/positions', position(`st-${i}`))),
+    );
+    expect(responses.map((response) => response.status)).toEqual(Array(20).fill(201));
+    const revisions = responses.map((response) => response.body.revision as number).sort((a, b) => a - b);
+    expect(revisions).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    const stream = await t.store.readStream('norm-n-busy');
+    expect(stream.map((event) => event.revision)).toEqual(Array.from({ length: 21 }, (_, i) => i));
+  });
+});
