@@ -56,7 +56,9 @@ export const removeDataDir = (dataDir: string): void => rmSync(dataDir, { recurs
 /** The real app (createApp) on a SQLite file, tokens from LEDGER_TOKENS unless `env` says otherwise. */
 export const startAuthApp = async (env: Record<string, string> = {}, options: { logger?: false } = { logger: false }): Promise<AuthApp> => {
   const dataDir = env.LEDGER_DATA_DIR ?? newDataDir();
-  const config = loadConfig({ LEDGER_TOKENS, LOG_LEVEL: 'silent', LEDGER_SQLITE_SYNCHRONOUS: 'NORMAL', ...env, LEDGER_DATA_DIR: dataDir });
+  // An empty value removes a default (e.g. LEDGER_TOKENS: '' to use a token file instead).
+  const merged = Object.entries({ LEDGER_TOKENS, LOG_LEVEL: 'silent', LEDGER_SQLITE_SYNCHRONOUS: 'NORMAL', ...env, LEDGER_DATA_DIR: dataDir }).filter(([, value]) => value !== '');
+  const config = loadConfig(Object.fromEntries(merged));
   const app = await createApp(config, options);
   await app.init();
   await app.listen(0, '127.0.0.1');

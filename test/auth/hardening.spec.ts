@@ -1,0 +1,162 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sha256OfToken } from '../../src/auth/tokens.js';
+import { type AuthApp, isProblem, newDataDir, PROBLEM_JSON, removeDataDir, startAuthApp, TOKENS } from './support/auth-app.js';
+
+const MIB = 1024 * 1024;
+const track = (trackId: string) => ({ trackId, name: 'US-China expert group', effectiveOn: '2026-01-05' });
+
+describe('hardening with authentication on', () => {
+  let t: AuthApp;
+  beforeAll(async () => { t = await startAuthApp(); });
+  afterAll(async () => { await t.close(); });
+
+  it("records the token's name as recordedBy", async () => {
+    const answer = await t.call({ method: 'POST', url: '/tracks', as: 'clerk', payload: track('seg-by') });
+    expect(answer.statusCode).toBe(201);
+    const [event] = await t.store.readStream('track-seg-by');
+    expect(event!.metadata.recordedBy).toBe('clerk');
+  });
+
+  it('answers a body over 1 MiB with 413 and a form body with 415, as problem+json', async () => {
+    const big = JSON.stringify({ ...track('seg-big'), name: 'x'.repeat(MIB) });
+    const tooLarge = await t.call({ method: 'POST', url: '/tracks', as: 'clerk', payload: big, headers: { 'content-type': 'application/json' } });
+    expect(tooLarge.statusCode).toBe(413);
+    expect(isProblem(tooLarge)).toBe(true);
+    const form = await t.call({ method: 'POST', url: '/tracks', as: 'clerk', payload: 'trackId=seg&name=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(form.statusCode).toBe(415);
+    expect(isProblem(form)).toBe(true);
+    const text = await t.call({ method: 'POST', url: '/tracks', as: 'clerk', payload: '{"trackId":"seg"}', headers: { 'content-type': 'text/plain' } });
+    expect(text.statusCode).toBe(415);
+    expect(isProblem(text)).toBe(true);
+  });
+
+  it('refuses an unauthenticated request before reading its body', async () => {
+    const big = JSON.stringify({ name: 'x'.repeat(2 * MIB) });
+    for (const as of ['none', 'unknown', 'viewer'] as const) {
+      const answer = await t.call({ method: 'POST', url: '/tracks', as, payload: big, headers: { 'content-type': 'application/json' } });
+      expect(answer.statusCode).toBe(as === 'viewer' ? 403 : 401);
+      expect(isProblem(answer)).toBe(true);
+    }
+    const malformed = await t.call({ method: 'POST', url: '/tracks', payload: '{"trackId":', headers: { 'content-type': 'application/json' } });
+    expect(malformed.statusCode).toBe(401);
+  });
+
+  it('refuses a malformed Authorization header with 401 invalid_request', async () => {
+    for (const header of ['Basic Y2xlcms6eA==', 'Bearer', `Bearer ${TOKENS.clerk} extra`, `Token ${TOKENS.clerk}`]) {
+      const answer = await t.call({ method: 'POST', url: '/tracks', headers: { authorization: header }, payload: track('seg-h') });
+      expect(answer.statusCode).toBe(401);
+      expect(answer.headers['www-authenticate']).toBe('Bearer realm="norms-ledger", error="invalid_request"');
+      expect(isProblem(answer)).toBe(true);
+    }
+    const lower = await t.call({ method: 'POST', url: '/tracks', headers: { authorization: `bearer ${TOKENS.clerk}` }, payload: track('seg-lower') });
+    expect(lower.statusCode).toBe(201);
+  });
+
+  it('does not take a token from the query string on ordinary routes', async () => {
+    const answer = await t.call({ method: 'GET', url: `/audit/events?access_token=${TOKENS.auditor}` });
+    expect(answer.statusCode).toBe(401);
+  });
+
+  it('sends security headers on answers and refusals, keeps /docs open and free of inline scripts', async () => {
+    for (const answer of [await t.call({ method: 'GET', url: '/health' }), await t.call({ method: 'GET', url: '/audit/events' })]) {
+      expect(answer.headers['x-content-type-options']).toBe('nosniff');
+      expect(answer.headers['content-security-policy']).toContain("script-src 'self'");
+      expect(answer.headers['x-frame-options']).toBe('SAMEORIGIN');
+      expect(answer.headers['access-control-allow-origin']).toBeUndefined();
+    }
+    const docs = await t.call({ method: 'GET', url: '/docs' });
+    expect(docs.statusCode).toBe(200);
+    const scripts = [...docs.body.matchAll(/<script\b([^>]*)>/g)].map((m) => m[1]!);
+    expect(scripts.length).toBeGreaterThan(0);
+    // script-src 'self' allows only same-origin files: every script must be one.
+    for (const attributes of scripts) expect(attributes).toMatch(/\bsrc=["']\.\/(docs\/)?[\w.-]+\.js["']/);
+    const init = await t.call({ method: 'GET', url: '/docs/swagger-ui-init.js' });
+    expect(init.statusCode).toBe(200);
+    const openapi = await t.call({ method: 'GET', url: '/docs/openapi.json' });
+    expect(openapi.statusCode).toBe(200);
+    expect(openapi.json().openapi).toMatch(/^3\./);
+  });
+
+  it('answers an unknown route 404 whoever asks', async () => {
+    const answer = await t.call({ method: 'GET', url: '/nowhere' });
+    expect(answer.statusCode).toBe(404);
+    expect(answer.headers['content-type']).toBe(PROBLEM_JSON);
+  });
+});
+
+describe('rate limits', () => {
+  it('gives each token its own budget: 429 with Retry-After as problem+json', async () => {
+    const t = await startAuthApp({ LEDGER_RATE_LIMIT_PER_TOKEN: '3', LEDGER_RATE_LIMIT_WINDOW_SECONDS: '60' });
+    try {
+      for (let i = 0; i < 3; i += 1) expect((await t.call({ method: 'GET', url: '/audit/public-key', as: 'auditor' })).statusCode).toBe(200);
+      const limited = await t.call({ method: 'GET', url: '/audit/public-key', as: 'auditor' });
+      expect(limited.statusCode).toBe(429);
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(60);
+      expect(isProblem(limited)).toBe(true);
+      expect(limited.json()).toMatchObject({ type: 'https://norms-ledger.dev/problems/too-many-requests', status: 429 });
+      expect((await t.call({ method: 'POST', url: '/audit/verify', as: 'auditor' })).statusCode).toBe(429);
+      expect((await t.call({ method: 'GET', url: '/health' })).statusCode).toBe(200);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('limits each address, refused requests included; 0 turns a limit off', async () => {
+    const t = await startAuthApp({ LEDGER_RATE_LIMIT_PER_ADDRESS: '4', LEDGER_RATE_LIMIT_PER_TOKEN: '0' });
+    try {
+      const statuses: number[] = [];
+      for (const as of ['none', 'unknown', 'clerk', 'none', 'clerk'] as const) statuses.push((await t.call({ method: 'GET', url: '/health', as })).statusCode);
+      expect(statuses).toEqual([200, 200, 200, 200, 429]);
+      const refused = await t.call({ method: 'GET', url: '/audit/events', as: 'unknown' });
+      expect(refused.statusCode).toBe(429);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('CORS', () => {
+  it('is off unless LEDGER_CORS_ORIGINS is set, then allows only those origins', async () => {
+    const off = await startAuthApp();
+    const on = await startAuthApp({ LEDGER_CORS_ORIGINS: 'https://dash.example.org' });
+    try {
+      const preflight = { method: 'OPTIONS', url: '/tracks', headers: { origin: 'https://dash.example.org', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' } };
+      const refused = await off.call(preflight);
+      expect(refused.headers['access-control-allow-origin']).toBeUndefined();
+      const allowed = await on.call(preflight);
+      expect(allowed.statusCode).toBe(204);
+      expect(allowed.headers['access-control-allow-origin']).toBe('https://dash.example.org');
+      expect(allowed.headers['access-control-allow-headers']?.toLowerCase()).toContain('authorization');
+      const other = await on.call({ ...preflight, headers: { ...preflight.headers, origin: 'https://evil.example' } });
+      expect(other.headers['access-control-allow-origin']).toBeUndefined();
+      const unauthenticated = await on.call({ method: 'GET', url: '/audit/events', headers: { origin: 'https://dash.example.org' } });
+      expect(unauthenticated.statusCode).toBe(401);
+      expect(unauthenticated.headers['access-control-allow-origin']).toBe('https://dash.example.org');
+      expect(unauthenticated.headers['access-control-expose-headers']).toContain('WWW-Authenticate');
+    } finally {
+      await off.close();
+      await on.close();
+    }
+  });
+});
+
+describe('token file', () => {
+  it('authenticates with LEDGER_TOKENS_FILE and records its names', async () => {
+    const dir = newDataDir();
+    const file = join(dir, 'tokens.json');
+    writeFileSync(file, JSON.stringify([{ name: 'secretariat-ana', role: 'clerk', sha256: sha256OfToken('ana-token-0123456789abcdef') }]));
+    const t = await startAuthApp({ LEDGER_TOKENS: '', LEDGER_TOKENS_FILE: file });
+    try {
+      const answer = await t.call({ method: 'POST', url: '/tracks', headers: { authorization: 'Bearer ana-token-0123456789abcdef' }, payload: track('seg-ana') });
+      expect(answer.statusCode).toBe(201);
+      const [event] = await t.store.readStream('track-seg-ana');
+      expect(event!.metadata.recordedBy).toBe('secretariat-ana');
+      expect((await t.call({ method: 'POST', url: '/tracks', as: 'clerk', payload: track('seg-x') })).statusCode).toBe(401);
+    } finally {
+      await t.close();
+      removeDataDir(dir);
+    }
+  });
+});
