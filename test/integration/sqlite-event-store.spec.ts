@@ -58,16 +58,18 @@ describe('SQLite event store: beyond the port contract', () => {
     const store = new SqliteEventStore({ file });
     await store.append('shared-1', [anEvent()], 'no_stream');
     let transactions = 0;
-    const original = store.database.transaction.bind(store.database);
-    (store.database as unknown as { transaction: typeof original }).transaction = ((fn: never) => {
+    type Tx = { (...args: unknown[]): unknown; immediate: (...args: unknown[]) => unknown };
+    const db = store.database as unknown as { transaction: (fn: unknown) => Tx };
+    const original = db.transaction.bind(db);
+    db.transaction = (fn) => {
       const wrapped = original(fn);
-      return Object.assign((...args: never[]) => wrapped(...args), {
-        immediate: (...args: never[]) => {
+      return Object.assign((...args: unknown[]) => wrapped(...args), {
+        immediate: (...args: unknown[]) => {
           transactions++;
           return wrapped.immediate(...args);
         },
       });
-    }) as typeof original;
+    };
     const outcomes = await Promise.allSettled([
       ...Array.from({ length: 30 }, (_, i) => store.append(`s-${i}`, [anEvent(i), anEvent(i)], 'no_stream')),
       store.append('shared-1', [anEvent()], 5), // stale: must fail alone
