@@ -5,6 +5,28 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '../config/app-config.js';
 import { AccessControl, redactQueryToken } from './access-control.js';
 import { RateLimiter, TooManyRequestsError } from './rate-limiter.js';
+import { RequestValidationError } from '../shared/http/validation.js';
+
+/**
+ * No command body nests anywhere near this deep; class-transformer recurses into every level and
+ * overflows the stack at about 2,000, which would be a 500.
+ */
+export const MAX_BODY_DEPTH = 64;
+
+/** Iterative on purpose: a recursive walk would overflow on exactly the bodies it is there to stop. */
+export const nestingDepth = (value: unknown, limit: number): number => {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (current === null || typeof current !== 'object') continue;
+    const level = depth + 1;
+    if (level > deepest) deepest = level;
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(current)) if (child !== null && typeof child === 'object') stack.push([child, level]);
+  }
+  return deepest;
+};
 import { policyOf } from './route-policy.js';
 
 /**
@@ -71,6 +93,12 @@ export const applySecurity = async (app: NestFastifyApplication, config: AppConf
     } catch (error) {
       if (error instanceof TooManyRequestsError) void reply.header('Retry-After', String(error.retryAfterSeconds));
       throw error;
+    }
+  });
+
+  fastify.addHook('preValidation', async (request: FastifyRequest) => {
+    if (request.body !== null && typeof request.body === 'object' && nestingDepth(request.body, MAX_BODY_DEPTH) > MAX_BODY_DEPTH) {
+      throw new RequestValidationError([{ field: '(body)', message: `must not nest objects or arrays more than ${MAX_BODY_DEPTH} levels deep` }], `the request body nests more than ${MAX_BODY_DEPTH} levels deep`);
     }
   });
 

@@ -31,6 +31,17 @@ describe('hardening with authentication on', () => {
     expect(isProblem(text)).toBe(true);
   });
 
+  it('refuses bodies nested deeper than 64 levels with a 400 (they would overflow the validator: a 500)', async () => {
+    for (const value of [`${'['.repeat(2000)}1${']'.repeat(2000)}`, `${'{"a":'.repeat(65)}1${'}'.repeat(65)}`]) {
+      const answer = await t.call({ method: 'POST', url: '/tracks', as: 'clerk', payload: `{"trackId":"seg-deep","name":${value},"effectiveOn":"2026-01-05"}`, headers: { 'content-type': 'application/json' } });
+      expect(answer.statusCode).toBe(400);
+      expect(answer.json()).toMatchObject({ type: 'https://norms-ledger.dev/problems/invalid-request', errors: [{ field: '(body)', message: 'must not nest objects or arrays more than 64 levels deep' }] });
+    }
+    const fine = await t.call({ method: 'POST', url: '/tracks', as: 'clerk', payload: { trackId: 'seg-deep', name: 'x', effectiveOn: '2026-01-05', zz: JSON.parse(`${'['.repeat(60)}1${']'.repeat(60)}`) } });
+    expect(fine.statusCode).toBe(400);
+    expect(fine.json().errors).toEqual([{ field: 'zz', message: 'is not a field of this request' }]);
+  });
+
   it('refuses an unauthenticated request before reading its body', async () => {
     const big = JSON.stringify({ name: 'x'.repeat(2 * MIB) });
     for (const as of ['none', 'unknown', 'viewer'] as const) {
