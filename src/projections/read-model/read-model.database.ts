@@ -1,0 +1,123 @@
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+
+/**
+ * The read-model database: always SQLite, whichever event store holds the log, and always
+ * disposable (it is rebuilt from the log on demand), hence synchronous = NORMAL.
+ *
+ * - `meta`: the checkpoint (last applied global position), written in the same transaction as
+ *   every change it covers.
+ * - `ledger_events`: the events the projections read, so a refold never goes back to the store.
+ * - `streams`: stream → track (from each stream's creation event).
+ * - live tables (`tracks`, `subjects`, `sessions`, `cbm_links`): the answers without a cut.
+ * - `versions`: the bitemporal index (see subject-curve.ts and projector.ts).
+ * - `knowledge`: per track, the latest recordedAt applied and the windows of transaction time in
+ *   which the index cannot be trusted because events were recorded out of order (see projector.ts).
+ */
+export const READ_MODEL_SCHEMA_VERSION = '1';
+
+/** known_to of a version still current: sorts after every ISO timestamp. */
+export const STILL_CURRENT = '~';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS ledger_events (
+  seq INTEGER PRIMARY KEY,
+  position TEXT NOT NULL,
+  stream_id TEXT NOT NULL,
+  track_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  effective_on TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  revision INTEGER NOT NULL,
+  data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ledger_events_by_stream ON ledger_events (stream_id, seq);
+CREATE INDEX IF NOT EXISTS ledger_events_by_track ON ledger_events (track_id, seq);
+CREATE TABLE IF NOT EXISTS streams (stream_id TEXT PRIMARY KEY, track_id TEXT NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS streams_by_track ON streams (track_id, kind, id);
+CREATE TABLE IF NOT EXISTS tracks (track_id TEXT PRIMARY KEY, name TEXT NOT NULL, registry TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS subjects (
+  stream_id TEXT PRIMARY KEY,
+  track_id TEXT NOT NULL,
+  sort INTEGER NOT NULL,
+  id TEXT NOT NULL,
+  state TEXT NOT NULL,
+  row TEXT NOT NULL,
+  session_corrections TEXT
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS subjects_by_track ON subjects (track_id, sort, id);
+CREATE TABLE IF NOT EXISTS sessions (
+  stream_id TEXT PRIMARY KEY,
+  track_id TEXT NOT NULL,
+  session_id TEXT NOT NULL,
+  number INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  session_corrections TEXT
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS sessions_by_track ON sessions (track_id, number, session_id);
+CREATE TABLE IF NOT EXISTS cbm_links (track_id TEXT NOT NULL, norm_id TEXT NOT NULL, cbm_id TEXT NOT NULL, status TEXT NOT NULL, PRIMARY KEY (track_id, norm_id, cbm_id)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS cbm_links_by_cbm ON cbm_links (track_id, cbm_id);
+CREATE TABLE IF NOT EXISTS versions (
+  stream_id TEXT NOT NULL,
+  effective_from TEXT NOT NULL,
+  known_from TEXT NOT NULL,
+  known_to TEXT NOT NULL,
+  state TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS versions_lookup ON versions (stream_id, effective_from, known_from, known_to);
+CREATE TABLE IF NOT EXISTS knowledge (track_id TEXT PRIMARY KEY, latest TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS untrusted_windows (track_id TEXT NOT NULL, known_from TEXT NOT NULL, known_to TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS untrusted_windows_by_track ON untrusted_windows (track_id);
+`;
+
+export type ReadModelDb = Database.Database;
+
+/** `file`: a path or ':memory:'. A file of another schema version is dropped: it can always be rebuilt. */
+export const openReadModelDb = (file: string): ReadModelDb => {
+  const inMemory = file === ':memory:';
+  const path = inMemory ? file : resolve(file);
+  if (!inMemory) mkdirSync(dirname(path), { recursive: true });
+  let db = new Database(path);
+  if (!inMemory) {
+    const version = readSchemaVersion(db);
+    if (version !== null && version !== READ_MODEL_SCHEMA_VERSION) {
+      db.close();
+      removeDbFiles(path);
+      db = new Database(path);
+    }
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+  }
+  db.pragma('busy_timeout = 5000');
+  db.pragma('cache_size = -65536');
+  db.exec(SCHEMA);
+  db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema', READ_MODEL_SCHEMA_VERSION);
+  return db;
+};
+
+const readSchemaVersion = (db: ReadModelDb): string | null => {
+  try {
+    const row = db.prepare("SELECT value FROM meta WHERE key = 'schema'").pluck().get() as string | undefined;
+    return row ?? null;
+  } catch {
+    return null;
+  }
+};
+
+export const removeDbFiles = (path: string): void => {
+  for (const suffix of ['', '-wal', '-shm', '-journal']) {
+    if (existsSync(path + suffix)) rmSync(path + suffix, { force: true });
+  }
+};
+
+/** Folds the WAL into the main file and leaves one self-contained file, ready to be renamed. */
+export const closeAsSingleFile = (db: ReadModelDb): void => {
+  if (db.name !== ':memory:') {
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.pragma('journal_mode = DELETE');
+  }
+  db.close();
+};

@@ -1,0 +1,244 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type { EventStore, RecordedEvent, Subscription } from '../../shared/event-store/event-store.port.js';
+import { comparePosition } from '../projections/ledger-event.js';
+import { Projector, type IncomingEvent, type ProjectorOptions, type RowChange } from './projector.js';
+import type { ReadModelDb } from './read-model.database.js';
+
+/** The SQLite store's raw page: [position, streamId, revision, eventId, type, data, metadata]. */
+type RawRow = [number, string, number, string, string, string, string];
+
+interface RawPageSource {
+  readPage(after: number, limit: number): RawRow[];
+}
+
+/** The SQLite adapter can hand out unparsed rows; a replay then parses each payload once. */
+const rawSourceOf = (store: EventStore): RawPageSource | null =>
+  typeof (store as Partial<RawPageSource>).readPage === 'function' ? (store as unknown as RawPageSource) : null;
+
+const PROJECTED = /^(track|session|norm|cbm|topic)-/;
+
+const metadataOf = (metadata: Record<string, unknown>): { effectiveOn: string; recordedAt: string } => {
+  const recordedAt = typeof metadata['recordedAt'] === 'string' ? metadata['recordedAt'] : '';
+  const effectiveOn = typeof metadata['effectiveOn'] === 'string' ? metadata['effectiveOn'] : recordedAt.slice(0, 10);
+  return { effectiveOn, recordedAt };
+};
+
+const skipped = (position: string, streamId: string): IncomingEvent => ({
+  position,
+  streamId,
+  revision: 0,
+  eventId: '',
+  type: '',
+  data: {},
+  dataJson: '',
+  effectiveOn: '',
+  recordedAt: '',
+});
+
+export const incomingOfRecorded = (e: RecordedEvent): IncomingEvent => {
+  if (!PROJECTED.test(e.streamId)) return skipped(e.position, e.streamId);
+  return { position: e.position, streamId: e.streamId, revision: e.revision, eventId: e.eventId, type: e.type, data: e.data, dataJson: JSON.stringify(e.data), ...metadataOf(e.metadata) };
+};
+
+const incomingOfRaw = (row: RawRow): IncomingEvent => {
+  const position = String(row[0]);
+  if (!PROJECTED.test(row[1])) return skipped(position, row[1]);
+  return {
+    position,
+    streamId: row[1],
+    revision: row[2],
+    eventId: row[3],
+    type: row[4],
+    data: JSON.parse(row[5]) as Record<string, unknown>,
+    dataJson: row[5],
+    ...metadataOf(JSON.parse(row[6]) as Record<string, unknown>),
+  };
+};
+
+export interface ProjectionOptions extends ProjectorOptions {
+  /** Events per read-model transaction at most (default 500 live, more for replays). */
+  readonly batchSize?: number;
+  /** Called when applying a batch fails; the projection then stops (the checkpoint has not moved). */
+  readonly onError?: (error: unknown) => void;
+}
+
+/** A wait cut short because this projection was stopped (e.g. replaced by a rebuilt one). */
+export class ProjectionStoppedError extends Error {
+  constructor() {
+    super('the read-model projection was stopped');
+    this.name = 'ProjectionStoppedError';
+  }
+}
+
+type Waiter = { position: string; resolve: () => void; reject: (error: unknown) => void };
+
+/**
+ * Keeps one read-model database up to date with the log: a catch-up replay from the stored
+ * checkpoint (never from zero when a checkpoint exists), then a live subscription. Batches are
+ * whatever arrived since the last one, up to `batchSize`.
+ */
+export class ReadModelProjection {
+  readonly projector: Projector;
+  private readonly batchSize: number;
+  private readonly listeners = new Set<(changes: readonly RowChange[]) => void>();
+  private waiters: Waiter[] = [];
+  private subscription: Subscription | undefined;
+  private pumping: Promise<void> | undefined;
+  private stopped = false;
+  private failure: unknown;
+
+  constructor(
+    private readonly store: EventStore,
+    readonly db: ReadModelDb,
+    private readonly options: ProjectionOptions = {},
+  ) {
+    this.projector = new Projector(db, options);
+    this.batchSize = options.batchSize ?? 500;
+  }
+
+  get checkpoint(): string | null {
+    return this.projector.checkpoint;
+  }
+
+  /** Board rows that changed, after each committed batch. Returns the unsubscribe function. */
+  onRows(listener: (changes: readonly RowChange[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Applies one batch and tells listeners and waiters. */
+  private apply(events: readonly IncomingEvent[]): void {
+    if (events.length === 0 || this.stopped) return;
+    const changes = this.projector.applyBatch(events);
+    if (changes.length > 0) for (const listener of this.listeners) listener(changes);
+    const checkpoint = this.projector.checkpoint;
+    if (checkpoint === null || this.waiters.length === 0) return;
+    const still: Waiter[] = [];
+    for (const waiter of this.waiters) {
+      if (comparePosition(waiter.position, checkpoint) <= 0) waiter.resolve();
+      else still.push(waiter);
+    }
+    this.waiters = still;
+  }
+
+  /**
+   * Replays everything after the checkpoint up to the head of the log as it is now, in batches of
+   * `batchSize`, yielding to the event loop between batches so that queries keep being answered.
+   */
+  async catchUp(onProgress?: (done: number) => void): Promise<number> {
+    let done = 0;
+    const raw = rawSourceOf(this.store);
+    if (raw !== null) {
+      let after = Number(this.projector.checkpoint ?? '0');
+      for (;;) {
+        if (this.stopped) return done;
+        const rows = raw.readPage(after, this.batchSize);
+        if (rows.length === 0) return done;
+        this.apply(rows.map(incomingOfRaw));
+        after = rows[rows.length - 1]![0];
+        done += rows.length;
+        onProgress?.(done);
+        await yieldToEventLoop();
+      }
+    }
+    let batch: IncomingEvent[] = [];
+    for await (const event of this.store.readAll({ after: this.projector.checkpoint ?? 'start' })) {
+      if (this.stopped) return done;
+      batch.push(incomingOfRecorded(event));
+      if (batch.length >= this.batchSize) {
+        this.apply(batch);
+        done += batch.length;
+        batch = [];
+        onProgress?.(done);
+      }
+    }
+    this.apply(batch);
+    done += batch.length;
+    if (batch.length > 0) onProgress?.(done);
+    return done;
+  }
+
+  /** Catches up, then follows the log live. Resolves once the catch-up is done. */
+  async start(): Promise<void> {
+    await this.catchUp();
+    if (this.stopped) return;
+    const subscription = this.store.subscribeToAll({ after: this.projector.checkpoint ?? 'start' });
+    this.subscription = subscription;
+    this.pumping = this.pump(subscription).catch((error: unknown) => this.fail(error));
+  }
+
+  private async pump(subscription: Subscription): Promise<void> {
+    let buffer: IncomingEvent[] = [];
+    let scheduled = false;
+    const flush = (): void => {
+      scheduled = false;
+      if (buffer.length === 0 || this.stopped) return;
+      const batch = buffer;
+      buffer = [];
+      try {
+        this.apply(batch);
+      } catch (error) {
+        this.fail(error);
+      }
+    };
+    for await (const event of subscription) {
+      if (this.stopped) break;
+      buffer.push(incomingOfRecorded(event));
+      if (buffer.length >= this.batchSize) flush();
+      else if (!scheduled) {
+        scheduled = true;
+        // Whatever else is already readable arrives before this runs: it becomes one batch.
+        setImmediate(flush);
+      }
+    }
+    flush();
+  }
+
+  private fail(error: unknown): void {
+    if (this.failure !== undefined) return;
+    this.failure = error;
+    for (const waiter of this.waiters) waiter.reject(error);
+    this.waiters = [];
+    void this.stop();
+    this.options.onError?.(error);
+  }
+
+  /** Resolves once every event up to `position` (inclusive) is applied. */
+  whenCaughtUp(position: string, timeoutMs?: number): Promise<void> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    if (this.stopped) return Promise.reject(new ProjectionStoppedError());
+    const checkpoint = this.projector.checkpoint;
+    if (checkpoint !== null && comparePosition(position, checkpoint) <= 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = { position, resolve, reject };
+      this.waiters.push(waiter);
+      if (timeoutMs !== undefined) {
+        const timer = setTimeout(() => {
+          this.waiters = this.waiters.filter((w) => w !== waiter);
+          reject(new Error(`read models did not reach position ${position} within ${timeoutMs} ms (at ${this.projector.checkpoint ?? 'start'})`));
+        }, timeoutMs);
+        timer.unref();
+        const settle = waiter.resolve;
+        waiter.resolve = () => {
+          clearTimeout(timer);
+          settle();
+        };
+      }
+    });
+  }
+
+  /** Stops following the log; the batch being applied (synchronous) always completes first. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const waiter of this.waiters) waiter.reject(new ProjectionStoppedError());
+    this.waiters = [];
+    const subscription = this.subscription;
+    this.subscription = undefined;
+    await subscription?.unsubscribe();
+    await this.pumping;
+  }
+
+  get running(): boolean {
+    return !this.stopped;
+  }
+}

@@ -1,0 +1,220 @@
+/**
+ * Answers from the read-model database. Without a cut every answer comes from the live tables.
+ * With a cut, the board (and the matrix, which is a view of it) comes from the bitemporal index;
+ * the other answers fold the track's events from `ledger_events` under the cut with the pure folds,
+ * which is correct by construction and fast enough for answers that have no latency target.
+ */
+import { boardOf, boardRowOf, linkedCbmsByNorm, subjectDetailOf, type Board, type BoardRow, type LinkedCbm, type StanceCell, type StanceMatrix, type SubjectDetail } from '../projections/board.projection.js';
+import { NO_CUT, type ResolvedCut } from '../projections/cut.js';
+import type { LedgerEvent } from '../projections/ledger-event.js';
+import type { SubjectKind } from '../projections/ledger-payloads.js';
+import { sessionDetailOf, sessionRegisterOf, type SessionDetail, type SessionRegister } from '../projections/register.projection.js';
+import { foldRegistry, partyIdsOf, registryAnswerOf, trackListOf, type RegistryAnswer, type TrackListAnswer, type TrackRegistry } from '../projections/registry.projection.js';
+import type { SessionState } from '../projections/session.projection.js';
+import { foldSubjectTimeline, type SubjectState } from '../projections/subject.projection.js';
+import { streamTimeline } from '../projections/timeline.projection.js';
+import { compareSubjects, foldTrack, type SessionCorrectionRef, type TrackProjection } from '../projections/track.projection.js';
+import { EVENT_COLUMNS, ledgerEventOfRow } from './projector.js';
+import type { ReadModelDb } from './read-model.database.js';
+import { stateOfCompact, type CompactState } from './subject-curve.js';
+
+/** An answer already serialised (the live board is served as stored). */
+export class RawJson {
+  constructor(readonly json: string) {}
+}
+
+const FAR_FUTURE_DAY = '9999-12-31';
+const FAR_FUTURE_INSTANT = '9999-12-31T23:59:59.999Z';
+
+const hasCut = (cut: ResolvedCut): boolean => cut.asOf !== null || cut.knownAt !== null;
+
+type EventRow = Parameters<typeof ledgerEventOfRow>[0];
+
+export class ReadModelQueries {
+  private readonly statements;
+
+  constructor(readonly db: ReadModelDb) {
+    this.statements = {
+      trackList: db.prepare('SELECT track_id, name FROM tracks ORDER BY track_id').raw(),
+      registry: db.prepare('SELECT registry FROM tracks WHERE track_id = ?').pluck(),
+      streamTrack: db.prepare('SELECT track_id FROM streams WHERE stream_id = ?').pluck(),
+      liveRows: db.prepare('SELECT row FROM subjects WHERE track_id = ? ORDER BY sort, id').pluck(),
+      liveRow: db.prepare('SELECT row FROM subjects WHERE stream_id = ?').pluck(),
+      liveSessions: db.prepare('SELECT state, session_corrections FROM sessions WHERE track_id = ? ORDER BY number, session_id').raw(),
+      liveSubjectsWithDecisions: db.prepare(`SELECT state FROM subjects WHERE track_id = ? AND state LIKE '%"decisions":[{%'`).pluck(),
+      liveSubjectCorrections: db.prepare('SELECT session_corrections FROM subjects WHERE track_id = ? AND session_corrections IS NOT NULL').pluck(),
+      trackEvents: db.prepare(`SELECT ${EVENT_COLUMNS} FROM ledger_events WHERE track_id = ? ORDER BY seq`).raw(),
+      streamEvents: db.prepare(`SELECT ${EVENT_COLUMNS} FROM ledger_events WHERE stream_id = ? ORDER BY seq`).raw(),
+      trackStreamEvents: db.prepare(`SELECT ${EVENT_COLUMNS} FROM ledger_events WHERE stream_id >= 'track-' AND stream_id < 'track.' ORDER BY seq`).raw(),
+      untrusted: db.prepare('SELECT 1 FROM untrusted_windows WHERE track_id = ? AND known_from <= ? AND known_to > ? LIMIT 1').pluck(),
+      versionsAt: db.prepare(
+        `SELECT (SELECT v.state FROM versions v
+                  WHERE v.stream_id = s.stream_id AND v.effective_from <= @asOf AND v.known_from <= @knownAt AND v.known_to > @knownAt
+                  ORDER BY v.effective_from DESC, v.known_from DESC LIMIT 1)
+           FROM streams s WHERE s.track_id = @trackId AND s.kind IN ('norm', 'cbm', 'topic')`,
+      ).pluck(),
+    };
+  }
+
+  private events(rows: unknown[]): LedgerEvent[] {
+    return (rows as EventRow[]).map(ledgerEventOfRow);
+  }
+
+  private trackEvents(trackId: string): LedgerEvent[] {
+    return this.events(this.statements.trackEvents.all(trackId));
+  }
+
+  private streamEvents(streamId: string): LedgerEvent[] {
+    return this.events(this.statements.streamEvents.all(streamId));
+  }
+
+  trackExists(trackId: string): boolean {
+    return this.statements.registry.get(trackId) !== undefined;
+  }
+
+  /** The track of a session or subject stream; null when it does not exist. */
+  trackOf(streamId: string): string | null {
+    return (this.statements.streamTrack.get(streamId) as string | undefined) ?? null;
+  }
+
+  trackList(cut: ResolvedCut): TrackListAnswer {
+    if (!hasCut(cut)) {
+      return { tracks: (this.statements.trackList.all() as Array<[string, string]>).map(([trackId, name]) => ({ trackId, name })) };
+    }
+    return trackListOf(this.events(this.statements.trackStreamEvents.all()), cut);
+  }
+
+  /** Null when the track does not exist (under the cut). */
+  registry(trackId: string, cut: ResolvedCut): RawJson | RegistryAnswer | null {
+    if (!hasCut(cut)) {
+      const json = this.statements.registry.get(trackId) as string | undefined;
+      return json === undefined ? null : new RawJson(json);
+    }
+    const registry = foldRegistry(this.streamEvents(`track-${trackId}`), cut);
+    return registry === null ? null : registryAnswerOf(registry, cut);
+  }
+
+  /** GET /tracks/:trackId/board; null when the track does not exist. */
+  board(trackId: string, cut: ResolvedCut): RawJson | Board | null {
+    if (!this.trackExists(trackId)) return null;
+    if (!hasCut(cut)) {
+      const rows = this.statements.liveRows.all(trackId) as string[];
+      return new RawJson(`{"trackId":${JSON.stringify(trackId)},"asOf":null,"knownAt":null,"rows":[${rows.join(',')}]}`);
+    }
+    return { trackId, asOf: cut.asOf, knownAt: cut.knownAt, rows: this.rowsAt(trackId, cut).rows };
+  }
+
+  /** Whether the index can answer this cut for this track (else: fold). */
+  private indexAnswers(trackId: string, cut: ResolvedCut, registry: TrackRegistry | null): boolean {
+    // Versions were folded with the whole registry known then; with no track under the cut the fold has no parties at all.
+    if (registry === null) return false;
+    return cut.knownAt === null || this.statements.untrusted.get(trackId, cut.knownAt, cut.knownAt) === undefined;
+  }
+
+  /** Every subject of the track as of the cut, from the index: one indexed probe per subject stream. */
+  private statesAt(trackId: string, cut: ResolvedCut): SubjectState[] {
+    const states: SubjectState[] = [];
+    const found = this.statements.versionsAt.all({ trackId, asOf: cut.asOf ?? FAR_FUTURE_DAY, knownAt: cut.knownAt ?? FAR_FUTURE_INSTANT }) as Array<string | null>;
+    for (const json of found) if (json !== null) states.push(stateOfCompact(JSON.parse(json) as CompactState));
+    return states.sort(compareSubjects);
+  }
+
+  /** Board rows under a cut, and the parties they were rendered for. */
+  rowsAt(trackId: string, cut: ResolvedCut): { rows: BoardRow[]; parties: string[] } {
+    const registry = foldRegistry(this.streamEvents(`track-${trackId}`), cut);
+    if (!this.indexAnswers(trackId, cut, registry)) {
+      const board = boardOf(foldTrack(trackId, this.trackEvents(trackId), cut));
+      return { rows: [...board.rows], parties: partyIdsOf(registry) };
+    }
+    const parties = partyIdsOf(registry);
+    const states = this.statesAt(trackId, cut);
+    const links = linkedCbmsByNorm(states);
+    return { rows: states.map((s) => boardRowOf(s, parties, s.kind === 'norm' ? (links.get(s.id) ?? []) : [])), parties };
+  }
+
+  /** GET /tracks/:trackId/matrix; null when the track does not exist. */
+  matrix(trackId: string, cut: ResolvedCut): StanceMatrix | null {
+    if (!this.trackExists(trackId)) return null;
+    let rows: BoardRow[];
+    let parties: string[];
+    if (hasCut(cut)) ({ rows, parties } = this.rowsAt(trackId, cut));
+    else {
+      rows = (this.statements.liveRows.all(trackId) as string[]).map((json) => JSON.parse(json) as BoardRow);
+      parties = (JSON.parse(this.statements.registry.get(trackId) as string) as RegistryAnswer).parties.map((p) => p.partyId);
+    }
+    return {
+      trackId,
+      asOf: cut.asOf,
+      knownAt: cut.knownAt,
+      parties,
+      rows: rows.map((row) => {
+        const cells: Record<string, StanceCell | null> = {};
+        for (const partyId of parties) cells[partyId] = row.stances[partyId] ?? null;
+        return { kind: row.kind, id: row.id, title: row.title, status: row.status, cells };
+      }),
+    };
+  }
+
+  /**
+   * What the session register needs of a track, from the live tables: the registry (delegates →
+   * agencies), the sessions, subject decisions and the corrections touching sessions.
+   */
+  private liveTrack(trackId: string): TrackProjection | null {
+    const json = this.statements.registry.get(trackId) as string | undefined;
+    if (json === undefined) return null;
+    const registry = JSON.parse(json) as TrackRegistry;
+    const sessions: SessionState[] = [];
+    const sessionCorrections: SessionCorrectionRef[] = [];
+    for (const [state, corrections] of this.statements.liveSessions.all(trackId) as Array<[string, string | null]>) {
+      sessions.push(JSON.parse(state) as SessionState);
+      if (corrections !== null) sessionCorrections.push(...(JSON.parse(corrections) as SessionCorrectionRef[]));
+    }
+    for (const corrections of this.statements.liveSubjectCorrections.all(trackId) as string[]) {
+      sessionCorrections.push(...(JSON.parse(corrections) as SessionCorrectionRef[]));
+    }
+    const subjects = (this.statements.liveSubjectsWithDecisions.all(trackId) as string[]).map((state) => JSON.parse(state) as SubjectState);
+    return { trackId, cut: NO_CUT, registry, subjects, sessions, sessionCorrections, timelines: new Map() };
+  }
+
+  private trackAt(trackId: string, cut: ResolvedCut): TrackProjection | null {
+    if (!hasCut(cut)) return this.liveTrack(trackId);
+    return this.trackExists(trackId) ? foldTrack(trackId, this.trackEvents(trackId), cut) : null;
+  }
+
+  /** GET /tracks/:trackId/sessions; null when the track does not exist. */
+  sessionRegister(trackId: string, cut: ResolvedCut, today: string): SessionRegister | null {
+    const track = this.trackAt(trackId, cut);
+    return track === null ? null : sessionRegisterOf(track, { today });
+  }
+
+  /** GET /sessions/:id; null when it does not exist (under the cut). */
+  sessionDetail(sessionId: string, cut: ResolvedCut, today: string): SessionDetail | null {
+    const trackId = this.trackOf(`session-${sessionId}`);
+    const track = trackId === null ? null : this.trackAt(trackId, cut);
+    return track === null ? null : sessionDetailOf(track, sessionId, { today });
+  }
+
+  /** GET /{norms|cbms|topics}/:id; null when it does not exist (under the cut). */
+  subjectDetail(kind: SubjectKind, id: string, cut: ResolvedCut): SubjectDetail | null {
+    const streamId = `${kind}-${id}`;
+    const trackId = this.trackOf(streamId);
+    if (trackId === null) return null;
+    const registry = foldRegistry(this.streamEvents(`track-${trackId}`), cut);
+    if (hasCut(cut) && !this.indexAnswers(trackId, cut, registry)) return subjectDetailOf(foldTrack(trackId, this.trackEvents(trackId), cut), kind, id);
+    const timeline = streamTimeline(streamId, this.streamEvents(streamId), cut);
+    const state = foldSubjectTimeline(timeline, registry);
+    if (state === null || state.trackId !== trackId) return null;
+    const track: TrackProjection = { trackId, cut, registry, subjects: [state], sessions: [], sessionCorrections: [], timelines: new Map([[streamId, timeline]]) };
+    const detail = subjectDetailOf(track, kind, id);
+    if (detail === null || detail.kind !== 'norm') return detail;
+    return { ...detail, linkedCbms: this.linkedCbms(trackId, id, cut) };
+  }
+
+  private linkedCbms(trackId: string, normId: string, cut: ResolvedCut): LinkedCbm[] {
+    if (!hasCut(cut)) {
+      const row = this.statements.liveRow.get(`norm-${normId}`) as string | undefined;
+      return row === undefined ? [] : [...(JSON.parse(row) as { linkedCbms: LinkedCbm[] }).linkedCbms];
+    }
+    return [...(linkedCbmsByNorm(this.statesAt(trackId, cut).filter((s) => s.kind === 'cbm')).get(normId) ?? [])];
+  }
+}

@@ -1,0 +1,239 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteEventStore } from '../../src/infrastructure/sqlite/sqlite-event-store.js';
+import { boardOf } from '../../src/projections/projections/board.projection.js';
+import { NO_CUT, resolveCut, type Cut } from '../../src/projections/projections/cut.js';
+import { foldTrack } from '../../src/projections/projections/track.projection.js';
+import type { IncomingEvent } from '../../src/projections/read-model/projector.js';
+import { openReadModelDb, type ReadModelDb } from '../../src/projections/read-model/read-model.database.js';
+import { ReadModelProjection } from '../../src/projections/read-model/read-model.projection.js';
+import { RawJson, ReadModelQueries } from '../../src/projections/read-model/read-model.queries.js';
+import { buildReadModels, rebuildReadModels } from '../../src/projections/read-model/rebuild.js';
+import { seededTrack, type LedgerBuilder } from './ledger-builder.js';
+import { appendAll, cutsOf, historyOf, readLog, type Step } from './read-model.support.js';
+
+const plain = (answer: unknown): unknown => (answer instanceof RawJson ? JSON.parse(answer.json) : JSON.parse(JSON.stringify(answer)));
+
+interface Harness {
+  store: SqliteEventStore;
+  db: ReadModelDb;
+  projection: ReadModelProjection;
+  queries: ReadModelQueries;
+}
+
+const harness = async (ledger: LedgerBuilder, batchSize = 2): Promise<Harness> => {
+  const store = new SqliteEventStore({ file: ':memory:' });
+  await appendAll(store, ledger.events);
+  const db = openReadModelDb(':memory:');
+  const projection = new ReadModelProjection(store, db, { batchSize });
+  await projection.catchUp();
+  return { store, db, projection, queries: new ReadModelQueries(db) };
+};
+
+const close = async (h: Harness): Promise<void> => {
+  await h.projection.stop();
+  h.db.close();
+  await h.store.close();
+};
+
+/** The read model's board for `cut` next to the reference fold of the same log. */
+const boards = async (h: Harness, cut: Cut) => {
+  const resolved = resolveCut(cut);
+  return { actual: plain(h.queries.board('seg', resolved)), expected: plain(boardOf(foldTrack('seg', await readLog(h.store), resolved))) };
+};
+
+describe('read models: rules the incremental path must not miss', () => {
+  it('a party registered later but effective before a decision flags it, from the moment it is recorded, in both views', async () => {
+    const ledger = seededTrack();
+    ledger.norm('seg', 'n1');
+    ledger.today('2026-03-12').position('norm-n1', 'st-1', 'us', 'supports');
+    ledger.position('norm-n1', 'st-2', 'cn', 'supports');
+    ledger.today('2026-03-15').decision('norm-n1', 'd1', 's1');
+    ledger.today('2026-04-01').party('seg', 'ru', { on: '2026-03-01' });
+    const h = await harness(ledger);
+    try {
+      for (const cut of [{}, { asOf: '2026-03-20' }, { asOf: '2026-03-20', knownAt: '2026-03-20' }, { knownAt: '2026-04-01' }, { knownAt: '2026-03-31' }]) {
+        const { actual, expected } = await boards(h, cut);
+        expect(actual).toEqual(expected);
+      }
+      const flags = (cut: Cut) => (plain(h.queries.board('seg', resolveCut(cut))) as { rows: Array<{ flags: string[] }> }).rows[0]!.flags;
+      expect(flags({})).toEqual(['decision-without-consensus']);
+      expect(flags({ asOf: '2026-03-20', knownAt: '2026-03-20' })).toEqual([]);
+      expect(flags({ asOf: '2026-03-20' })).toEqual(['decision-without-consensus']);
+    } finally {
+      await close(h);
+    }
+  });
+
+  it('a CBM status change re-renders the rows of the norms it links to, live and under a cut', async () => {
+    const ledger = seededTrack();
+    ledger.norm('seg', 'n1');
+    ledger.cbm('seg', 'c1', { linkedNorms: ['n1'] });
+    ledger.today('2026-03-12').position('cbm-c1', 'st-1', 'us', 'supports');
+    ledger.today('2026-03-13').subjectEvent('cbm-c1', 'CbmWithdrawn', { partyIds: ['us'] });
+    const h = await harness(ledger, 1);
+    try {
+      const linked = (cut: Cut) => (plain(h.queries.board('seg', resolveCut(cut))) as { rows: Array<{ id: string; linkedCbms?: unknown }> }).rows.find((r) => r.id === 'n1')!.linkedCbms;
+      expect(linked({})).toEqual([{ id: 'c1', status: 'withdrawn' }]);
+      expect(linked({ asOf: '2026-03-12' })).toEqual([{ id: 'c1', status: 'under_discussion' }]);
+      expect(plain(h.queries.subjectDetail('norm', 'n1', NO_CUT))).toMatchObject({ linkedCbms: [{ id: 'c1', status: 'withdrawn' }] });
+    } finally {
+      await close(h);
+    }
+  });
+
+  it('a correction moving a statement to the other party, and a late entry, in both views', async () => {
+    const ledger = seededTrack();
+    ledger.norm('seg', 'n1');
+    ledger.today('2026-03-12').position('norm-n1', 'st-1', 'us', 'opposes');
+    ledger.today('2026-03-20').position('norm-n1', 'st-2', 'cn', 'supports', {}, { on: '2026-03-11' });
+    ledger.today('2026-03-25').correct('norm-n1', 'corr-1', { statementId: 'st-1' }, [{ field: 'partyId', from: 'us', to: 'cn' }]);
+    const h = await harness(ledger, 3);
+    try {
+      const log = await readLog(h.store);
+      for (const cut of [{}, ...cutsOf(log, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14])]) {
+        const { actual, expected } = await boards(h, cut);
+        expect(actual).toEqual(expected);
+      }
+    } finally {
+      await close(h);
+    }
+  });
+});
+
+const STEPS: Step[] = [
+  { op: 'propose', kind: 'norm', n: 1, track: 0 },
+  { op: 'propose', kind: 'cbm', n: 1, track: 0 },
+  { op: 'position', subject: 0, party: 0, stance: 0, lateBy: 0 },
+  { op: 'wait', days: 2 },
+  { op: 'position', subject: 0, party: 1, stance: 0, lateBy: 3 },
+  { op: 'link', subject: 0, norm: 0 },
+  { op: 'decide', subject: 0, lateBy: 0 },
+  { op: 'wait', days: 1 },
+  { op: 'correct', statement: 1, field: 'stance', value: 2 },
+  { op: 'capital', subject: 0, party: 0, confirmed: true },
+  { op: 'position', subject: 1, party: 0, stance: 0, lateBy: 0 },
+  { op: 'decide', subject: 1, lateBy: 0 },
+  { op: 'report', subject: 0, party: 1, lateBy: 1 },
+  { op: 'party', track: 0, lateBy: 10 },
+  { op: 'wait', days: 3 },
+  { op: 'correct', statement: 0, field: 'effectiveOn', value: 1 },
+  { op: 'propose', kind: 'topic', n: 1, track: 1 },
+  { op: 'position', subject: 2, party: 1, stance: 3, lateBy: 2 },
+];
+
+/** Every table of a read-model database, with rowids left out: what "equal" means for two of them. */
+const contents = (db: ReadModelDb): Record<string, unknown[]> => {
+  const out: Record<string, unknown[]> = {};
+  for (const table of ['ledger_events', 'streams', 'tracks', 'subjects', 'sessions', 'cbm_links', 'knowledge', 'untrusted_windows']) {
+    const columns = table === 'ledger_events' ? 'position, stream_id, track_id, type, effective_on, recorded_at, event_id, revision, data' : '*';
+    out[table] = db.prepare(`SELECT ${columns} FROM ${table} ORDER BY 1, 2`).raw().all();
+  }
+  out['versions'] = db.prepare('SELECT stream_id, effective_from, known_from, known_to, state FROM versions ORDER BY 1, 2, 3').raw().all();
+  return out;
+};
+
+describe('read models: restart and exactly once', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'norms-ledger-read-model-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('stopped between batches and with its database closed, it resumes from the checkpoint and applies nothing twice', async () => {
+    const ledger = historyOf(STEPS);
+    const store = new SqliteEventStore({ file: ':memory:' });
+    const file = join(dir, 'read-models.sqlite');
+    try {
+      const third = Math.floor(ledger.events.length / 3);
+      await appendAll(store, ledger.events.slice(0, third));
+      let db = openReadModelDb(file);
+      let projection = new ReadModelProjection(store, db, { batchSize: 4 });
+      await projection.start();
+      await appendAll(store, ledger.events.slice(third, 2 * third));
+      await projection.whenCaughtUp(String(2 * third), 5000);
+      await projection.stop();
+      db.close();
+
+      await appendAll(store, ledger.events.slice(2 * third));
+      db = openReadModelDb(file);
+      projection = new ReadModelProjection(store, db, { batchSize: 3 });
+      expect(projection.checkpoint).toBe(String(2 * third));
+      await projection.start();
+      await projection.whenCaughtUp(String(ledger.events.length), 5000);
+      // A subscription that restarts from an older position must not apply those events again.
+      const replayed: IncomingEvent[] = (await readLog(store)).slice(0, 5).map((e) => ({
+        position: e.position,
+        streamId: e.streamId,
+        revision: e.revision,
+        eventId: e.eventId,
+        type: e.type,
+        data: e.data,
+        dataJson: JSON.stringify(e.data),
+        effectiveOn: e.metadata.effectiveOn,
+        recordedAt: e.metadata.recordedAt,
+      }));
+      expect(projection.projector.applyBatch(replayed)).toEqual([]);
+      await projection.stop();
+
+      expect(db.prepare('SELECT COUNT(*) FROM ledger_events').pluck().get()).toBe(ledger.events.length);
+      const fresh = openReadModelDb(':memory:');
+      await buildReadModels(store, fresh);
+      expect(contents(db)).toEqual(contents(fresh));
+      fresh.close();
+      db.close();
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a batch that fails half-way leaves nothing behind: the checkpoint and the tables are those of the batch before', async () => {
+    const ledger = historyOf(STEPS);
+    const store = new SqliteEventStore({ file: ':memory:' });
+    try {
+      await appendAll(store, ledger.events);
+      const db = openReadModelDb(':memory:');
+      const projection = new ReadModelProjection(store, db, { batchSize: 10 });
+      const projector = projection.projector as unknown as { applyOne: (e: IncomingEvent) => void };
+      const applyOne = projector.applyOne.bind(projector);
+      let seen = 0;
+      projector.applyOne = (e) => {
+        seen += 1;
+        if (seen === 15) throw new Error('crash in the middle of the second batch');
+        applyOne(e);
+      };
+      await expect(projection.catchUp()).rejects.toThrow('crash in the middle');
+      expect(projection.checkpoint).toBe('10');
+      expect(db.prepare('SELECT COUNT(*) FROM ledger_events').pluck().get()).toBe(10);
+      projector.applyOne = applyOne;
+      await projection.catchUp();
+      const fresh = openReadModelDb(':memory:');
+      await buildReadModels(store, fresh);
+      expect(contents(db)).toEqual(contents(fresh));
+      fresh.close();
+      db.close();
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('rebuildReadModels writes a complete file and reports counts', async () => {
+    const ledger = historyOf(STEPS);
+    const store = new SqliteEventStore({ file: ':memory:' });
+    try {
+      await appendAll(store, ledger.events);
+      const progress: Array<[number, number]> = [];
+      const result = await rebuildReadModels(store, { dataDir: dir, batchSize: 5, onProgress: (done, total) => progress.push([done, total]) });
+      expect(result).toEqual({ events: ledger.events.length, streams: expect.any(Number), tracks: 2, durationMs: expect.any(Number), eventsPerSecond: expect.any(Number) });
+      expect(progress.at(-1)).toEqual([ledger.events.length, ledger.events.length]);
+      const db = openReadModelDb(join(dir, 'read-models.sqlite'));
+      const queries = new ReadModelQueries(db);
+      const log = await readLog(store);
+      expect(plain(queries.board('t1', NO_CUT))).toEqual(plain(boardOf(foldTrack('t1', log))));
+      db.close();
+    } finally {
+      await store.close();
+    }
+  });
+});
