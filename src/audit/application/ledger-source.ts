@@ -82,7 +82,7 @@ export async function* rawEvents(store: EventStore, options: RawEventsOptions = 
 
 export type ParsedRaw =
   | { readonly ok: true; readonly event: { streamId: string; revision: number; position: string; eventId: string; type: string; data: JsonObject; metadata: JsonObject } }
-  | { readonly ok: false; readonly detail: string };
+  | { readonly ok: false; readonly detail: string; readonly hash?: string };
 
 export const parseRaw = (raw: RawEvent): ParsedRaw => {
   let data: JsonObject;
@@ -90,7 +90,13 @@ export const parseRaw = (raw: RawEvent): ParsedRaw => {
   try {
     data = JSON.parse(raw.data) as JsonObject;
   } catch (error) {
-    return { ok: false, detail: `data is not JSON: ${(error as Error).message}` };
+    const detail = `data is not JSON: ${(error as Error).message}`;
+    try {
+      const hash = (JSON.parse(raw.metadata) as { hash?: unknown }).hash;
+      return typeof hash === 'string' ? { ok: false, detail, hash } : { ok: false, detail };
+    } catch {
+      return { ok: false, detail };
+    }
   }
   try {
     metadata = JSON.parse(raw.metadata) as JsonObject;

@@ -23,7 +23,7 @@ export const verifyStore = async (
   for await (const raw of rawEvents(store, { upTo: head })) {
     const parsed = parseRaw(raw);
     if (parsed.ok) verifier.add(parsed.event);
-    else verifier.unparseable(raw, parsed.detail);
+    else verifier.unparseable(parsed.hash !== undefined ? { ...raw, hash: parsed.hash } : raw, parsed.detail);
     if (onProgress !== undefined && ++count % PROGRESS_EVERY === 0) onProgress(count);
   }
   onProgress?.(count);

@@ -64,6 +64,8 @@ export interface UnparseableEvent {
   readonly eventId?: string;
   readonly position?: string;
   readonly line?: number;
+  /** The stored hash, when the part holding it could still be read. */
+  readonly hash?: string;
 }
 
 interface ChainState {
@@ -147,7 +149,7 @@ export class LedgerVerifier {
       detail,
     });
     if (event.streamId !== undefined && event.revision !== undefined && Number.isSafeInteger(event.revision)) {
-      this.advance(event.streamId, { revision: event.revision, hash: null }, event.position);
+      this.advance(event.streamId, { revision: event.revision, hash: event.hash ?? null }, event.position);
     }
   }
 

@@ -1,0 +1,197 @@
+import { listCheckpoints } from '../../src/audit/application/list-checkpoints.query.js';
+import { verifyStore } from '../../src/audit/application/verify-ledger.query.js';
+import { CHECKPOINT_STREAM } from '../../src/audit/domain/checkpoint.events.js';
+import type { VerificationReport } from '../../src/audit/domain/verifier.js';
+import { loadOrCreateSigningKey } from '../../src/audit/infrastructure/signing-key.js';
+import { computeEventHash } from '../../src/shared/event-store/envelope.js';
+import { type Ledger, openLedger, removeDir, rowAt, rows, seedLedger, tempDir, updateRow } from './support/ledger-fixture.js';
+
+const verify = (ledger: Ledger): Promise<VerificationReport> => verifyStore(ledger.store, [ledger.signer.publicKey]);
+
+/** Seeded: norm-a 1-2, norm-b 3-4, session-s1 5-6, checkpoint 7, norm-a 8, topic-t 9, checkpoint 10, norm-b 11. */
+const EVENT = 4; // norm-b revision 1
+
+describe('verify over the SQLite store', () => {
+  let ledger: Ledger;
+  beforeEach(async () => {
+    ledger = openLedger();
+    await seedLedger(ledger);
+  });
+  afterEach(async () => {
+    await ledger.close();
+    removeDir(ledger.dir);
+  });
+
+  it('passes an untouched ledger, counting events, streams and checkpoints', async () => {
+    const report = await verify(ledger);
+    expect(report).toEqual({ ok: true, eventsChecked: 11, streamsChecked: 5, checkpointsChecked: 2, problems: [] });
+    const { checkpoints } = await listCheckpoints(ledger.store);
+    expect(checkpoints.map(({ upTo, eventCount, streamCount }) => ({ upTo, eventCount, streamCount }))).toEqual([
+      { upTo: '6', eventCount: 6, streamCount: 3 },
+      { upTo: '9', eventCount: 8, streamCount: 4 },
+    ]);
+  });
+
+  const fieldEdits: Array<[string, (row: ReturnType<typeof rowAt>) => [keyof ReturnType<typeof rowAt>, string | number]]> = [
+    ['type', () => ['type', 'Renamed']],
+    ['data', (row) => ['data', row.data.replace('second', 'Second')]],
+    ...['schemaVersion', 'effectiveOn', 'recordedAt', 'recordedBy', 'correlationId', 'causationId', 'prevHash', 'hash'].map(
+      (field): [string, (row: ReturnType<typeof rowAt>) => [keyof ReturnType<typeof rowAt>, string | number]] => [
+        `metadata.${field}`,
+        (row) => {
+          const metadata = JSON.parse(row.metadata) as Record<string, unknown>;
+          const value = metadata[field];
+          metadata[field] = typeof value === 'number' ? value + 1 : typeof value === 'string' && /^[0-9a-f]{64}$/.test(value) ? `${value.slice(0, 63)}${value.endsWith('0') ? '1' : '0'}` : `${String(value)}x`;
+          return ['metadata', JSON.stringify(metadata)];
+        },
+      ],
+    ),
+    ['metadata.idempotencyKey (added)', (row) => ['metadata', JSON.stringify({ ...JSON.parse(row.metadata), idempotencyKey: 'k' })]],
+    ['revision', () => ['revision', 7]],
+    ['stream_id', () => ['stream_id', 'norm-z']],
+    ['event_id', () => ['event_id', '00000000-0000-4000-8999-000000000001']],
+  ];
+
+  it.each(fieldEdits)('names the event whose %s was edited in the raw row', async (_field, edit) => {
+    const before = rowAt(ledger.store, EVENT);
+    const [column, value] = edit(before);
+    updateRow(ledger.store, EVENT, column, value);
+    const report = await verify(ledger);
+    expect(report.ok).toBe(false);
+    const named = report.problems.filter((problem) => problem.position === String(EVENT));
+    expect(named.length).toBeGreaterThan(0);
+    const after = rowAt(ledger.store, EVENT);
+    for (const problem of named) expect(problem).toMatchObject({ streamId: after.stream_id, revision: after.revision, eventId: after.event_id });
+  });
+
+  it('names a hash mismatch with both hashes', async () => {
+    updateRow(ledger.store, EVENT, 'data', rowAt(ledger.store, EVENT).data.replace('second', 'Second'));
+    const report = await verify(ledger);
+    expect(report.problems).toEqual([
+      {
+        streamId: 'norm-b',
+        revision: 1,
+        eventId: rowAt(ledger.store, EVENT).event_id,
+        position: '4',
+        problem: 'hash-mismatch',
+        detail: expect.stringMatching(/^stored hash [0-9a-f]{64}, recomputed [0-9a-f]{64}$/),
+      },
+    ]);
+  });
+
+  it('finds a deleted event as a revision gap on the next one', async () => {
+    // norm-a: revisions 0, 1 (positions 1, 2), 2 (position 8)
+    ledger.store.database.prepare('DELETE FROM events WHERE position = 2').run();
+    const report = await verify(ledger);
+    expect(report.problems.map(({ position, problem }) => [position, problem])).toEqual(
+      expect.arrayContaining([
+        ['8', 'revision-gap'],
+        ['7', 'bad-counts'],
+        ['7', 'bad-root'],
+      ]),
+    );
+    expect(report.problems.find((problem) => problem.problem === 'revision-gap')!.detail).toBe('revision 2 follows revision 0: revision 1 is missing');
+  });
+
+  it('finds a deleted last event through the checkpoint that covered it', async () => {
+    ledger.store.database.prepare('DELETE FROM events WHERE position = 9').run(); // topic-t revision 0
+    const report = await verify(ledger);
+    expect(report.problems.map(({ position, problem }) => [position, problem])).toEqual([
+      ['10', 'bad-counts'],
+      ['10', 'bad-root'],
+    ]);
+  });
+
+  it('finds a reordered pair', async () => {
+    // norm-a revision 0 and 1 swap places in the log.
+    const db = ledger.store.database;
+    db.transaction(() => {
+      db.prepare('UPDATE events SET revision = 100 WHERE position = 1').run();
+      db.prepare('UPDATE events SET revision = 0 WHERE position = 2').run();
+      db.prepare('UPDATE events SET revision = 1 WHERE position = 1').run();
+    })();
+    const report = await verify(ledger);
+    const kinds = report.problems.map(({ position, problem }) => `${position} ${problem}`);
+    expect(kinds).toEqual(expect.arrayContaining(['1 hash-mismatch', '1 revision-gap', '2 hash-mismatch', '2 revision-gap']));
+  });
+
+  it('finds a forged checkpoint even when its event hash was recomputed', async () => {
+    const row = rowAt(ledger.store, 7);
+    const data = { ...JSON.parse(row.data), root: 'f'.repeat(64) };
+    const metadata = JSON.parse(row.metadata);
+    metadata.hash = computeEventHash({ streamId: row.stream_id, revision: row.revision, eventId: row.event_id, type: row.type, data, metadata });
+    updateRow(ledger.store, 7, 'data', JSON.stringify(data));
+    updateRow(ledger.store, 7, 'metadata', JSON.stringify(metadata));
+    // The next checkpoint's link then breaks too: it chained to the old hash.
+    const report = await verify(ledger);
+    expect(report.problems.map(({ position, problem, streamId }) => [streamId, position, problem])).toEqual([
+      [CHECKPOINT_STREAM, '7', 'bad-root'],
+      [CHECKPOINT_STREAM, '7', 'bad-signature'],
+      [CHECKPOINT_STREAM, '10', 'broken-link'],
+    ]);
+  });
+
+  it('finds a checkpoint signed by another key', async () => {
+    const otherDir = tempDir();
+    try {
+      const other = loadOrCreateSigningKey({ dataDir: otherDir, signingKeyFile: undefined });
+      await ledger.note('norm-a', 'more');
+      await ledger.checkpoint(other);
+      const report = await verify(ledger);
+      expect(report.problems).toEqual([
+        expect.objectContaining({ streamId: CHECKPOINT_STREAM, revision: 2, position: '13', problem: 'unknown-key', detail: `signed by key ${other.publicKey.keyId}; known keys: ${ledger.signer.publicKey.keyId}` }),
+      ]);
+      // With that key known but lying about its keyId, the signature itself fails.
+      const lying = { ...other.publicKey, keyId: ledger.signer.publicKey.keyId };
+      const row = rowAt(ledger.store, 13);
+      const data = { ...JSON.parse(row.data), keyId: ledger.signer.publicKey.keyId };
+      const metadata = JSON.parse(row.metadata);
+      metadata.hash = computeEventHash({ streamId: row.stream_id, revision: row.revision, eventId: row.event_id, type: row.type, data, metadata });
+      updateRow(ledger.store, 13, 'data', JSON.stringify(data));
+      updateRow(ledger.store, 13, 'metadata', JSON.stringify(metadata));
+      const second = await verifyStore(ledger.store, [ledger.signer.publicKey]);
+      expect(second.problems.map(({ problem }) => problem)).toEqual(['bad-signature']);
+      expect(lying.keyId).toBe(ledger.signer.publicKey.keyId);
+    } finally {
+      removeDir(otherDir);
+    }
+  });
+
+  it('names an event whose stored JSON no longer parses, and the chain resumes after it', async () => {
+    updateRow(ledger.store, EVENT, 'data', rowAt(ledger.store, EVENT).data.slice(0, -1));
+    const report = await verify(ledger);
+    expect(report.problems).toEqual([
+      expect.objectContaining({ streamId: 'norm-b', revision: 1, position: '4', problem: 'unparseable', detail: expect.stringMatching(/^data is not JSON/) }),
+    ]);
+  });
+
+  it('issues no new checkpoint when nothing changed, and answers with the last one', async () => {
+    const before = rows(ledger.store).length;
+    await ledger.checkpoint();
+    await ledger.checkpoint();
+    expect(rows(ledger.store).length).toBe(before + 1);
+    expect((await verify(ledger)).ok).toBe(true);
+  });
+
+  it('checks a checkpoint whose upTo lies before events that precede it in the log', async () => {
+    // What a race leaves: the tree read at head 11, then other events, then the checkpoint.
+    const { issueCheckpoint, computeLedgerTree } = await import('../../src/audit/application/issue-checkpoint.command.js');
+    const tree = await computeLedgerTree(ledger.store);
+    expect(tree.upTo).toBe('11');
+    await ledger.note('norm-c', 'raced in');
+    await ledger.note('norm-a', 'raced in too');
+    const store = ledger.store;
+    const frozen = new Proxy(store, {
+      get: (target, property) => {
+        if (property === 'headPosition') return async () => '11';
+        const value = Reflect.get(target, property, target) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    await issueCheckpoint({ store: frozen, clock: ledger.clock, ids: ledger.ids, signer: ledger.signer }, { principal: 't', correlationId: 'c' });
+    const last = rows(store).at(-1)!;
+    expect(last.stream_id).toBe(CHECKPOINT_STREAM);
+    expect(JSON.parse(last.data).upTo).toBe('11');
+    expect(await verify(ledger)).toMatchObject({ ok: true, checkpointsChecked: 3 });
+  });
+});
