@@ -1,0 +1,82 @@
+// Reads a V8 .cpuprofile (node --cpu-prof) and says where the time went: self time by area
+// (a package under node_modules, a folder of dist/, Node internals, GC, idle) and by function, and
+// inclusive time of the functions that frame a request.
+//
+//   node bench/http/profile-summary.mjs <file.cpuprofile> [--top=25]
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const areaOf = ({ url, functionName }) => {
+  if (!url) return functionName.startsWith('(') ? functionName : '(native/V8)';
+  const modules = url.lastIndexOf('/node_modules/');
+  if (modules >= 0) {
+    const rest = url.slice(modules + '/node_modules/'.length).split('/');
+    return rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
+  }
+  const dist = url.indexOf('/dist/');
+  if (dist >= 0) return `dist/${url.slice(dist + 6).split('/').slice(0, -1).join('/') || '.'}`;
+  if (url.startsWith('node:')) return `node:${url.slice(5).split('/')[0]}`;
+  return url;
+};
+
+const frameName = ({ functionName, url, lineNumber }) => {
+  const file = url ? url.replace(/^.*\/(node_modules|dist)\//, '$1/') : '';
+  return `${functionName || '(anonymous)'} ${file ? `${file}:${lineNumber + 1}` : ''}`.trim();
+};
+
+export const summarizeProfile = (file, { top = 25, inclusive = [] } = {}) => {
+  const profile = JSON.parse(readFileSync(file, 'utf8'));
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const self = new Map();
+  for (let i = 0; i < profile.samples.length; i++) {
+    const id = profile.samples[i];
+    self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  }
+  let total = 0;
+  let idle = 0;
+  const areas = new Map();
+  const functions = new Map();
+  const inclusiveTotals = new Map(inclusive.map((name) => [name, 0]));
+  for (const [id, micros] of self) {
+    const node = byId.get(id);
+    total += micros;
+    if (node.callFrame.functionName === '(idle)') idle += micros;
+    const area = areaOf(node.callFrame);
+    areas.set(area, (areas.get(area) ?? 0) + micros);
+    const name = frameName(node.callFrame);
+    functions.set(name, (functions.get(name) ?? 0) + micros);
+    if (inclusive.length > 0) {
+      const seen = new Set();
+      for (let at = id; at !== undefined; at = parent.get(at)) {
+        const fn = byId.get(at).callFrame.functionName;
+        if (inclusiveTotals.has(fn) && !seen.has(fn)) {
+          seen.add(fn);
+          inclusiveTotals.set(fn, inclusiveTotals.get(fn) + micros);
+        }
+      }
+    }
+  }
+  const busy = total - idle;
+  const pct = (micros) => `${((micros / busy) * 100).toFixed(1)}%`.padStart(6);
+  const ranked = (map) => [...map].filter(([name]) => name !== '(idle)').sort((a, b) => b[1] - a[1]).slice(0, top);
+  const lines = [];
+  lines.push(`profile ${file}: ${(total / 1e6).toFixed(1)} s sampled, ${(idle / 1e6).toFixed(1)} s idle; percentages are of the ${(busy / 1e6).toFixed(1)} s busy`);
+  lines.push('self time by area:');
+  for (const [area, micros] of ranked(areas)) lines.push(`  ${pct(micros)}  ${area}`);
+  lines.push('self time by function:');
+  for (const [name, micros] of ranked(functions)) lines.push(`  ${pct(micros)}  ${name}`);
+  if (inclusive.length > 0) {
+    lines.push('inclusive time (the function and everything it called):');
+    for (const [name, micros] of [...inclusiveTotals].sort((a, b) => b[1] - a[1])) lines.push(`  ${pct(micros)}  ${name}`);
+  }
+  return lines;
+};
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const file = process.argv[2];
+  const top = Number(process.argv.find((arg) => arg.startsWith('--top='))?.slice(6) ?? 25);
+  const inclusive = process.argv.find((arg) => arg.startsWith('--inclusive='))?.slice(12).split(',') ?? [];
+  for (const line of summarizeProfile(file, { top, inclusive })) console.log(line);
+}
