@@ -1,0 +1,140 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describeProblem, exportBundle, importBundle, verifyBundle } from '../../src/audit/application/bundle.js';
+import { verifyStore } from '../../src/audit/application/verify-ledger.query.js';
+import { ConflictError, UnprocessableError } from '../../src/shared/domain/domain-error.js';
+import { type Ledger, openLedger, removeDir, rows, seedLedger } from './support/ledger-fixture.js';
+
+describe('the bundle', () => {
+  let ledger: Ledger;
+  let file: string;
+  beforeEach(async () => {
+    ledger = openLedger();
+    await seedLedger(ledger);
+    file = join(ledger.dir, 'bundle.ndjson');
+    await exportBundle(ledger.store, ledger.signer.publicKey, file);
+  });
+  afterEach(async () => {
+    await ledger.close();
+    removeDir(ledger.dir);
+  });
+
+  const lines = (): string[] => readFileSync(file, 'utf8').split('\n').slice(0, -1);
+  const rewrite = (edited: string[]): void => writeFileSync(file, `${edited.join('\n')}\n`);
+
+  it('is every event in global order, checkpoints in place, then the public key', () => {
+    const parsed = lines().map((line) => JSON.parse(line));
+    expect(parsed).toHaveLength(12);
+    expect(parsed.slice(0, 11).map((event) => [event.position, event.streamId, event.revision])).toEqual(
+      rows(ledger.store).map((row) => [String(row.position), row.stream_id, row.revision]),
+    );
+    expect(Object.keys(parsed[0])).toEqual(['streamId', 'revision', 'position', 'eventId', 'type', 'data', 'metadata']);
+    expect(parsed[6].type).toBe('CheckpointIssued');
+    expect(parsed[11]).toEqual({ publicKey: ledger.signer.publicKey });
+  });
+
+  it('verifies offline, with no store', async () => {
+    expect(await verifyBundle(file)).toEqual({ ok: true, eventsChecked: 11, streamsChecked: 5, checkpointsChecked: 2, problems: [] });
+  });
+
+  it('names the line of a tampered event', async () => {
+    const edited = lines();
+    edited[3] = edited[3]!.replace('second norm-b', 'Second norm-b');
+    rewrite(edited);
+    const report = await verifyBundle(file);
+    expect(report.ok).toBe(false);
+    expect(report.problems).toEqual([expect.objectContaining({ line: 4, streamId: 'norm-b', revision: 1, position: '4', problem: 'hash-mismatch' })]);
+    expect(describeProblem(report.problems[0]!)).toMatch(/^line 4, norm-b revision 1, event \S+, position 4: hash-mismatch: stored hash/);
+  });
+
+  it('accepts extra fields and positions that only increase', async () => {
+    rewrite(lines().map((line, index) => (index < 11 ? line.replace(/"position":"(\d+)"/, (_m, p: string) => `"position":"${Number(p) * 10}","extra":true`) : line)));
+    const report = await verifyBundle(file);
+    // The checkpoints' upTo no longer name the positions they covered: their roots and counts fail, nothing else.
+    expect(new Set(report.problems.map((problem) => problem.problem))).toEqual(new Set(['bad-counts', 'bad-root']));
+  });
+
+  it('finds a checkpoint signed by a key the bundle does not carry', async () => {
+    const edited = lines();
+    edited[11] = JSON.stringify({ publicKey: { ...ledger.signer.publicKey } }).replace(ledger.signer.publicKey.keyId, '0123456789abcdef');
+    rewrite(edited);
+    const report = await verifyBundle(file);
+    expect(report.problems.map((problem) => [problem.line, problem.problem])).toEqual([[12, 'bad-key']].concat([[7, 'unknown-key'], [10, 'unknown-key']]).sort((a, b) => (a[0] as number) - (b[0] as number)));
+  });
+
+  it('refuses a truncated bundle', async () => {
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, text.slice(0, text.indexOf('\n', text.length / 2) + 20));
+    const report = await verifyBundle(file);
+    expect(report.ok).toBe(false);
+    const kinds = report.problems.map((problem) => problem.problem);
+    expect(kinds).toContain('unparseable');
+    expect(kinds.at(-1)).toBe('missing-key');
+  });
+
+  it('refuses a bundle whose key line is missing', async () => {
+    rewrite(lines().slice(0, 11));
+    const report = await verifyBundle(file);
+    expect(report.problems.map((problem) => [problem.line, problem.problem])).toEqual([
+      [7, 'unknown-key'],
+      [10, 'unknown-key'],
+      [12, 'missing-key'],
+    ]);
+    expect(report.problems[2]!.detail).toBe('no {"publicKey": ...} line after line 11: the bundle is truncated or not a bundle');
+  });
+
+  it('refuses a file that is not NDJSON', async () => {
+    writeFileSync(file, JSON.stringify(lines().map((line) => JSON.parse(line)), null, 2));
+    const report = await verifyBundle(file);
+    expect(report.ok).toBe(false);
+    expect(report.problems[0]).toMatchObject({ line: 1, problem: 'unparseable' });
+  });
+
+  it('refuses an empty file and a missing one', async () => {
+    writeFileSync(file, '');
+    expect((await verifyBundle(file)).problems).toEqual([expect.objectContaining({ problem: 'missing-key', detail: 'the file is empty: not a bundle' })]);
+    await expect(verifyBundle(join(ledger.dir, 'nope.ndjson'))).rejects.toThrow(/nope\.ndjson: no such file/);
+  });
+
+  describe('import', () => {
+    let fresh: Ledger;
+    beforeEach(() => {
+      fresh = openLedger({ idPrefix: 1 });
+    });
+    afterEach(async () => {
+      await fresh.close();
+      removeDir(fresh.dir);
+    });
+
+    it('loads a bundle into an empty store: same events, positions and hashes, and it verifies', async () => {
+      const result = await importBundle(fresh.store, file);
+      expect(result).toEqual({ events: 11, streams: 5, checkpoints: 2, publicKey: ledger.signer.publicKey, renumbered: 0 });
+      expect(rows(fresh.store)).toEqual(rows(ledger.store));
+      expect(await verifyStore(fresh.store, [result.publicKey])).toMatchObject({ ok: true, eventsChecked: 11, checkpointsChecked: 2 });
+      const again = join(fresh.dir, 'again.ndjson');
+      await exportBundle(fresh.store, ledger.signer.publicKey, again);
+      expect(readFileSync(again, 'utf8')).toBe(readFileSync(file, 'utf8'));
+    });
+
+    it('refuses a store that holds anything, writing nothing', async () => {
+      await fresh.note('norm-x');
+      const before = rows(fresh.store);
+      await expect(importBundle(fresh.store, file)).rejects.toThrow(ConflictError);
+      await expect(importBundle(fresh.store, file)).rejects.toThrow('the store already holds events (head position 1): import needs an empty store; nothing was written');
+      expect(rows(fresh.store)).toEqual(before);
+    });
+
+    it.each([
+      ['tampered', (text: string) => text.replace('second norm-b', 'Second norm-b')],
+      ['truncated', (text: string) => text.slice(0, text.length - 40)],
+      ['without its key', (text: string) => text.split('\n').slice(0, 11).join('\n')],
+      ['not NDJSON', (text: string) => `[${text.split('\n').filter(Boolean).join(',\n')}]`],
+    ])('refuses a %s bundle, writing nothing', async (_name, damage) => {
+      writeFileSync(file, damage(readFileSync(file, 'utf8')));
+      const error = await importBundle(fresh.store, file).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(UnprocessableError);
+      expect((error as Error).message).toMatch(/^bundle .* does not verify \(\d+ problems?; first: .*\); nothing was written$/);
+      expect(await fresh.store.headPosition()).toBeNull();
+    });
+  });
+});
