@@ -4,6 +4,7 @@ import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
+import { DashboardModule } from './dashboard/dashboard.module.js';
 import { HealthModule } from './health/health.module.js';
 import { EventStoreModule } from './infrastructure/event-store.module.js';
 import { SessionsModule } from './sessions/sessions.module.js';
@@ -16,7 +17,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), CqrsModule.forRoot(), AuthModule, EventStoreModule, HealthModule, TracksModule, SessionsModule, SubjectsModule, AuditModule],
+      imports: [ConfigModule.forRoot(config), CqrsModule.forRoot(), AuthModule, EventStoreModule, HealthModule, TracksModule, SessionsModule, SubjectsModule, AuditModule, DashboardModule],
     };
   }
 }

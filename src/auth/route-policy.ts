@@ -9,10 +9,10 @@ const AUDITOR: readonly Role[] = ['auditor'];
 const AUDITOR_OR_CLERK: readonly Role[] = ['auditor', 'clerk'];
 
 /**
- * GET routes open to anyone whose pattern is one of these paths or lies below one of them. The
- * dashboard's static assets go here when they get their own folder (e.g. '/assets').
+ * GET routes open to anyone whose pattern is one of these paths or lies below one of them: the
+ * API docs and the dashboard's static assets (the page asks for a token itself).
  */
-export const PUBLIC_GET_PREFIXES: readonly string[] = ['/docs'];
+export const PUBLIC_GET_PREFIXES: readonly string[] = ['/docs', '/assets'];
 
 const each = (kinds: readonly string[], path: (kind: string) => string): string[] => kinds.map(path);
 

@@ -1,0 +1,441 @@
+import { ApiError, createApi, ServerDownError, storedToken, storeToken, TokenError } from './api.js';
+import { boardTable, cbmTracker, h, legend, matrixTable, placeholder, sessionTimeline } from './render.js';
+
+const $ = (id) => document.getElementById(id);
+
+const el = {
+  track: $('track-select'),
+  tokenButton: $('token-button'),
+  dateField: $('date-field'),
+  slider: $('date-slider'),
+  sliderMin: $('slider-min'),
+  sliderMax: $('slider-max'),
+  today: $('today-button'),
+  views: [...document.querySelectorAll('input[name="view"]')],
+  explainer: $('view-explainer'),
+  live: $('live-status'),
+  notice: $('notice'),
+  announcer: $('announcer'),
+  board: $('board'),
+  matrix: $('matrix'),
+  sessions: $('sessions'),
+  cbms: $('cbms'),
+  dialog: $('token-dialog'),
+  tokenForm: $('token-form'),
+  tokenInput: $('token-input'),
+  tokenReason: $('token-reason'),
+  tokenCancel: $('token-cancel'),
+};
+
+const DAY = 86_400_000;
+const todayUtc = () => new Date().toISOString().slice(0, 10);
+const addDays = (date, days) => new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
+const daysBetween = (from, to) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY);
+const isDate = (value) => /^\d{4}-\d{2}-\d{2}$/.test(value ?? '') && !Number.isNaN(Date.parse(`${value}T00:00:00Z`));
+
+let token = storedToken();
+const api = createApi(() => token);
+
+/** What the URL keeps: track, date (absent = today) and view. */
+const state = { trackId: '', asOf: null, view: 'true' };
+
+/** What the panels show, kept so a live row can be merged without a refetch. */
+const shown = { board: null, matrix: null, sessions: null, statements: new Map(), bounds: null, boundsTrack: '' };
+
+let tracks = [];
+let loadController = null;
+let stopLive = null;
+let liveRefresh = null;
+
+const readUrl = () => {
+  const params = new URLSearchParams(location.hash.slice(1));
+  state.trackId = params.get('track') ?? '';
+  const date = params.get('date');
+  state.asOf = isDate(date) && date < todayUtc() ? date : null;
+  state.view = params.get('view') === 'ledger' ? 'ledger' : 'true';
+};
+
+const writeUrl = () => {
+  const params = new URLSearchParams();
+  if (state.trackId) params.set('track', state.trackId);
+  if (state.asOf) params.set('date', state.asOf);
+  if (state.view === 'ledger') params.set('view', 'ledger');
+  const hash = `#${params.toString()}`;
+  if (location.hash !== hash) history.replaceState(null, '', hash);
+};
+
+/** The query cut for the current state (DESIGN.md §5). */
+const cut = () => {
+  if (!state.asOf) return {};
+  return state.view === 'ledger' ? { asOf: state.asOf, knownAt: state.asOf } : { asOf: state.asOf };
+};
+
+const announce = (text) => {
+  el.announcer.textContent = '';
+  // A new text node each time, so a repeated message is still read out.
+  setTimeout(() => {
+    el.announcer.textContent = text;
+  }, 50);
+};
+
+const setNotice = (message, { kind = 'info', action } = {}) => {
+  el.notice.replaceChildren();
+  el.notice.dataset.kind = kind;
+  if (!message) return;
+  el.notice.append(h('span', {}, message));
+  if (action) {
+    const button = h('button', { type: 'button', class: 'secondary' }, action.label);
+    button.addEventListener('click', action.run);
+    el.notice.append(' ', button);
+  }
+};
+
+const formatLong = (date) =>
+  new Date(`${date}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+const syncControls = () => {
+  const today = todayUtc();
+  const bounds = shown.bounds ?? { min: addDays(today, -365), max: today };
+  const date = state.asOf ?? today;
+  el.dateField.min = bounds.min;
+  el.dateField.max = today;
+  el.dateField.value = date;
+  el.slider.max = String(Math.max(daysBetween(bounds.min, today), 0));
+  el.slider.value = String(Math.max(daysBetween(bounds.min, date), 0));
+  el.slider.setAttribute('aria-valuetext', state.asOf ? formatLong(date) : `today, ${formatLong(date)}`);
+  el.sliderMin.textContent = bounds.min;
+  el.sliderMax.textContent = 'today';
+  for (const radio of el.views) radio.checked = radio.value === state.view;
+  el.explainer.textContent = !state.asOf
+    ? 'Showing the ledger as it stands now. Pick an earlier date to look back.'
+    : state.view === 'ledger'
+      ? `Showing what the ledger said at the end of ${formatLong(date)}: corrections recorded later are not applied.`
+      : `Showing what was true on ${formatLong(date)}, with every correction known today applied.`;
+  el.today.disabled = !state.asOf;
+};
+
+const panels = () => [el.board, el.matrix, el.sessions, el.cbms];
+
+const setBusy = (busy) => {
+  for (const panel of panels()) panel.setAttribute('aria-busy', busy ? 'true' : 'false');
+};
+
+const showEverywhere = (text) => {
+  for (const panel of panels()) panel.replaceChildren(placeholder(text));
+};
+
+/** Keeps keyboard focus on the same chip or control when a panel is re-rendered. */
+const preservingFocus = (render) => {
+  const key = document.activeElement?.dataset?.focusKey;
+  render();
+  if (key) document.querySelector(`[data-focus-key="${CSS.escape(key)}"]`)?.focus();
+};
+
+const partiesOf = () => {
+  const fromMatrix = shown.matrix?.parties ?? [];
+  const fromRows = (shown.board?.rows ?? []).flatMap((r) => Object.keys(r.stances ?? {}));
+  return [...new Set([...fromMatrix, ...fromRows])].sort();
+};
+
+const when = () => (state.asOf ? ` on ${formatLong(state.asOf)}` : ' yet');
+
+const renderBoard = (changed) => {
+  const rows = shown.board?.rows ?? [];
+  preservingFocus(() => {
+    if (rows.length === 0) {
+      el.board.replaceChildren(placeholder(`Nothing had been proposed on this track${when()}.`));
+    } else {
+      el.board.replaceChildren(legend(), boardTable(rows, partiesOf(), shown.statements, changed));
+    }
+  });
+};
+
+const renderTracker = () => {
+  const table = cbmTracker(shown.board?.rows ?? [], partiesOf());
+  el.cbms.replaceChildren(table ?? placeholder(`No confidence-building measure had been proposed on this track${when()}.`));
+};
+
+const renderMatrix = () => {
+  const rows = shown.matrix?.rows ?? [];
+  el.matrix.replaceChildren(rows.length === 0 ? placeholder(`No subjects${when()}, so no stances.`) : matrixTable(shown.matrix));
+};
+
+const renderSessions = () => {
+  const sessions = shown.sessions?.sessions ?? [];
+  el.sessions.replaceChildren(sessions.length === 0 ? placeholder(`No session had been scheduled${when()}.`) : sessionTimeline(sessions));
+};
+
+const renderAll = (changed) => {
+  renderBoard(changed);
+  renderMatrix();
+  renderSessions();
+  renderTracker();
+};
+
+/** The earliest date anything on the track happened, for the slider's left end. */
+const boundsOf = (board, sessions) => {
+  const dates = [];
+  for (const row of board.rows ?? []) {
+    if (row.statusSince) dates.push(row.statusSince);
+    for (const cell of Object.values(row.stances ?? {})) dates.push(cell.effectiveOn);
+  }
+  for (const s of sessions.sessions ?? []) for (const d of [s.scheduledFor, s.originallyScheduledFor, s.heldOn]) if (d) dates.push(d);
+  const today = todayUtc();
+  const earliest = dates.filter(isDate).sort()[0] ?? addDays(today, -30);
+  return { min: addDays(earliest < today ? earliest : today, -7), max: today };
+};
+
+/** statementId → the statement text under the cut, from each subject's history. */
+const loadStatements = async (rows, signal) => {
+  const details = await Promise.all(
+    rows.map((row) => api.subject(row.kind, row.id, cut(), signal).catch((error) => (error.name === 'AbortError' ? Promise.reject(error) : null))),
+  );
+  const statements = new Map();
+  for (const detail of details) {
+    for (const entry of detail?.history ?? []) {
+      if (entry.type !== 'PositionStated' || !entry.data?.statementId) continue;
+      statements.set(entry.data.statementId, entry.data);
+    }
+  }
+  return statements;
+};
+
+const handleError = (error) => {
+  if (error.name === 'AbortError') return;
+  setBusy(false);
+  if (error instanceof TokenError) {
+    askForToken(
+      error.status === 403
+        ? 'That token may not read the ledger. Please enter a viewer token.'
+        : 'That token was not accepted (mistyped, revoked, or from another server). Please enter a viewer token.',
+    );
+    showEverywhere('Waiting for a viewer token.');
+    return;
+  }
+  if (error instanceof ServerDownError) {
+    setNotice('The ledger server is not answering. Check that it is running, then try again.', { kind: 'error', action: { label: 'Try again', run: () => start() } });
+    showEverywhere('The ledger server is not answering.');
+    return;
+  }
+  const message = error instanceof ApiError ? error.message : 'Something went wrong while reading the ledger.';
+  setNotice(message, { kind: 'error', action: { label: 'Try again', run: () => loadTrack({ quiet: false }) } });
+};
+
+/** Loads the four panels for the current state; `quiet` keeps the old content up while it loads. */
+const loadTrack = async ({ quiet = false } = {}) => {
+  loadController?.abort();
+  const controller = new AbortController();
+  loadController = controller;
+  const { signal } = controller;
+  const trackId = state.trackId;
+  if (!trackId) return;
+  setBusy(true);
+  if (!quiet) showEverywhere('Loading…');
+  try {
+    if (shown.boundsTrack !== trackId) {
+      const [board, sessions] = await Promise.all([api.board(trackId, {}, signal), api.sessions(trackId, {}, signal)]);
+      shown.bounds = boundsOf(board, sessions);
+      shown.boundsTrack = trackId;
+      syncControls();
+    }
+    const [board, matrix, sessions] = await Promise.all([api.board(trackId, cut(), signal), api.matrix(trackId, cut(), signal), api.sessions(trackId, cut(), signal)]);
+    if (signal.aborted) return;
+    Object.assign(shown, { board, matrix, sessions });
+    renderAll();
+    setNotice('');
+    setBusy(false);
+    const statements = await loadStatements(board.rows ?? [], signal);
+    if (signal.aborted) return;
+    shown.statements = statements;
+    renderBoard();
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) {
+      setNotice(`There is no track “${trackId}” in this ledger.`, { kind: 'error' });
+      showEverywhere('Choose a track above.');
+      setBusy(false);
+      return;
+    }
+    handleError(error);
+  }
+};
+
+const setLive = (liveState, text) => {
+  el.live.dataset.state = liveState;
+  el.live.textContent = text;
+};
+
+const connectLive = () => {
+  stopLive?.();
+  stopLive = null;
+  if (!state.trackId || !token) return;
+  const trackId = state.trackId;
+  setLive('connecting', 'Connecting to live updates…');
+  stopLive = api.live(trackId, {
+    open: () => setLive('on', 'Live: the board updates as the secretariat records'),
+    snapshot: (board) => {
+      if (state.asOf || !shown.board || board.trackId !== trackId) return;
+      shown.board = { ...shown.board, rows: board.rows ?? shown.board.rows };
+      renderBoard();
+      renderTracker();
+    },
+    row: (row) => onLiveRow(trackId, row),
+    error: (closed) => {
+      if (closed) {
+        setLive('off', 'Live updates stopped. Reload the page to resume.');
+        // A closed stream is usually a refused token: the next read will say so.
+        void loadTrack({ quiet: true });
+      } else {
+        setLive('connecting', 'Live updates interrupted; reconnecting…');
+      }
+    },
+  });
+};
+
+const onLiveRow = (trackId, row) => {
+  if (trackId !== state.trackId || !shown.board) return;
+  const label = `${row.kind === 'cbm' ? 'CBM' : row.kind === 'topic' ? 'Topic' : 'Norm'} ${row.id}`;
+  if (!state.asOf) {
+    const rows = [...(shown.board.rows ?? [])];
+    const index = rows.findIndex((r) => r.id === row.id && r.kind === row.kind);
+    if (index >= 0) rows[index] = row;
+    else rows.push(row);
+    shown.board = { ...shown.board, rows };
+    renderBoard(new Set([row.id]));
+    renderTracker();
+    announce(`${label} updated: ${row.status ? row.status.replaceAll('_', ' ') : 'new stance'}.`);
+  } else {
+    announce(`${label} changed just now; this view looks at ${formatLong(state.asOf)}.`);
+  }
+  // Statement texts, the matrix and the sessions follow with a quiet reload.
+  clearTimeout(liveRefresh);
+  liveRefresh = setTimeout(() => void refreshAfterLive(), 300);
+};
+
+const refreshAfterLive = async () => {
+  if (state.asOf) return loadTrack({ quiet: true });
+  const trackId = state.trackId;
+  try {
+    const [matrix, sessions, statements] = await Promise.all([api.matrix(trackId, {}), api.sessions(trackId, {}), loadStatements(shown.board?.rows ?? [])]);
+    if (trackId !== state.trackId || state.asOf) return;
+    Object.assign(shown, { matrix, sessions, statements });
+    renderMatrix();
+    renderSessions();
+    renderBoard(new Set([...el.board.querySelectorAll('tr.changed')].map((r) => r.dataset.rowId)));
+  } catch (error) {
+    handleError(error);
+  }
+};
+
+const renderTrackOptions = () => {
+  el.track.replaceChildren(...tracks.map((t) => h('option', { value: t.trackId }, `${t.name} (${t.trackId})`)));
+  el.track.disabled = tracks.length === 0;
+  el.track.value = state.trackId;
+};
+
+const chooseTrack = (trackId) => {
+  state.trackId = trackId;
+  writeUrl();
+  el.track.value = trackId;
+  connectLive();
+  void loadTrack();
+};
+
+/** Reads the tracks, then the chosen one. */
+const start = async () => {
+  if (!token) {
+    askForToken('This dashboard reads the ledger with a viewer token. Ask the secretariat for one.');
+    showEverywhere('Waiting for a viewer token.');
+    return;
+  }
+  setNotice('Loading the tracks…');
+  try {
+    tracks = (await api.tracks()).tracks ?? [];
+  } catch (error) {
+    handleError(error);
+    return;
+  }
+  setNotice('');
+  if (tracks.length === 0) {
+    renderTrackOptions();
+    el.track.replaceChildren(h('option', { value: '' }, 'No tracks'));
+    showEverywhere('There are no tracks in this ledger yet. The secretariat records one first (or runs “norms-ledger demo” for an example).');
+    setBusy(false);
+    return;
+  }
+  if (!tracks.some((t) => t.trackId === state.trackId)) state.trackId = tracks[0].trackId;
+  renderTrackOptions();
+  syncControls();
+  chooseTrack(state.trackId);
+};
+
+function askForToken(reason) {
+  el.tokenReason.textContent = reason;
+  el.tokenInput.value = '';
+  el.tokenCancel.hidden = !token;
+  if (!el.dialog.open) el.dialog.showModal();
+  el.tokenInput.focus();
+}
+
+const setDate = (date, { immediate = true } = {}) => {
+  const today = todayUtc();
+  state.asOf = isDate(date) && date < today ? date : null;
+  writeUrl();
+  syncControls();
+  clearTimeout(setDate.timer);
+  if (immediate) void loadTrack({ quiet: true });
+  else setDate.timer = setTimeout(() => void loadTrack({ quiet: true }), 200);
+};
+
+el.slider.addEventListener('input', () => {
+  const bounds = shown.bounds ?? { min: addDays(todayUtc(), -365) };
+  setDate(addDays(bounds.min, Number(el.slider.value)), { immediate: false });
+});
+el.dateField.addEventListener('change', () => {
+  if (el.dateField.value === '') return;
+  setDate(el.dateField.value);
+});
+el.today.addEventListener('click', () => {
+  setDate(null);
+  el.slider.focus();
+});
+for (const radio of el.views) {
+  radio.addEventListener('change', () => {
+    state.view = radio.value === 'ledger' ? 'ledger' : 'true';
+    writeUrl();
+    syncControls();
+    void loadTrack({ quiet: true });
+  });
+}
+el.track.addEventListener('change', () => chooseTrack(el.track.value));
+el.tokenButton.addEventListener('click', () => askForToken('Enter the viewer token this dashboard should use.'));
+el.tokenCancel.addEventListener('click', () => el.dialog.close());
+el.tokenForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const value = el.tokenInput.value.trim();
+  if (!value) return;
+  token = value;
+  storeToken(token);
+  el.dialog.close();
+  void start();
+});
+el.dialog.addEventListener('cancel', (event) => {
+  // Nothing works without a token, so Escape only closes the dialog when there is one.
+  if (!token) event.preventDefault();
+});
+document.addEventListener('keydown', (event) => {
+  if (event.key !== 'Escape') return;
+  const chip = document.activeElement?.closest?.('.chip');
+  if (chip) chip.classList.add('tip-dismissed');
+});
+document.addEventListener('focusout', (event) => event.target?.classList?.remove('tip-dismissed'));
+window.addEventListener('hashchange', () => {
+  const before = state.trackId;
+  readUrl();
+  syncControls();
+  if (state.trackId !== before) chooseTrack(state.trackId);
+  else void loadTrack({ quiet: true });
+});
+
+readUrl();
+syncControls();
+void start();
