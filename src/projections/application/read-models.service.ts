@@ -1,0 +1,137 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { CLOCK, utcDay, type Clock } from '../../shared/event-store/clock.js';
+import { EVENT_STORE, type EventStore } from '../../shared/event-store/event-store.port.js';
+import type { RowChange } from '../read-model/projector.js';
+import { closeAsSingleFile, openReadModelDb, removeDbFiles, type ReadModelDb } from '../read-model/read-model.database.js';
+import { ProjectionStoppedError, ReadModelProjection } from '../read-model/read-model.projection.js';
+import { ReadModelQueries } from '../read-model/read-model.queries.js';
+import { buildReadModels, replaceFile, type RebuildResult } from '../read-model/rebuild.js';
+
+export interface ReadModelConfig {
+  /** <dataDir>/read-models.sqlite, or ':memory:'. */
+  readonly file: string;
+}
+
+export const READ_MODEL_CONFIG = Symbol.for('norms-ledger.ReadModelConfig');
+
+/**
+ * Owns the read-model database and the projection that feeds it. Queries go to whichever database
+ * is current; a rebuild fills a new one while the old one keeps answering, then swaps them in one
+ * synchronous step, so no request ever sees a half-built board.
+ */
+@Injectable()
+export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('ReadModels');
+  private db!: ReadModelDb;
+  private projection!: ReadModelProjection;
+  private current!: ReadModelQueries;
+  private readonly rowListeners = new Set<(changes: readonly RowChange[]) => void>();
+  private rebuilding: Promise<RebuildResult> | undefined;
+  private closed = false;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(READ_MODEL_CONFIG) private readonly config: ReadModelConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.open(openReadModelDb(this.config.file));
+    if (this.projection.checkpoint === null && (await this.store.headPosition()) !== null) {
+      // A first start on an existing log: one bulk replay, before any query is answered.
+      const started = Date.now();
+      const result = await buildReadModels(this.store, this.db);
+      this.open(this.db);
+      this.logger.log(`read models built from ${result.events} events in ${Date.now() - started} ms`);
+    }
+    await this.projection.start();
+  }
+
+  private open(db: ReadModelDb): void {
+    this.db = db;
+    this.projection = new ReadModelProjection(this.store, db, {
+      onError: (error) => this.logger.error(`read models stopped: ${(error as Error)?.stack ?? String(error)}`),
+    });
+    this.projection.onRows((changes) => {
+      for (const listener of this.rowListeners) listener(changes);
+    });
+    this.current = new ReadModelQueries(db);
+  }
+
+  get queries(): ReadModelQueries {
+    return this.current;
+  }
+
+  /** The last applied position ('0' before any event). */
+  get checkpoint(): string {
+    return this.projection.checkpoint ?? '0';
+  }
+
+  /** "Today" for overdue action items: from the injected clock. */
+  today(): string {
+    return utcDay(this.clock.now());
+  }
+
+  /** Resolves once every event up to `position` is in the read models (across a rebuild's swap too). */
+  async whenCaughtUp(position: string, timeoutMs = 10_000): Promise<void> {
+    for (;;) {
+      try {
+        return await this.projection.whenCaughtUp(position, timeoutMs);
+      } catch (error) {
+        if (!(error instanceof ProjectionStoppedError) || this.closed) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    }
+  }
+
+  /** Board rows as they change, whichever database is current. Returns the unsubscribe function. */
+  onRows(listener: (changes: readonly RowChange[]) => void): () => void {
+    this.rowListeners.add(listener);
+    return () => this.rowListeners.delete(listener);
+  }
+
+  /** POST /projections/rebuild. A second request while one runs gets the same answer. */
+  rebuild(): Promise<RebuildResult> {
+    this.rebuilding ??= this.rebuildAndSwap().finally(() => {
+      this.rebuilding = undefined;
+    });
+    return this.rebuilding;
+  }
+
+  private async rebuildAndSwap(): Promise<RebuildResult> {
+    const file = this.config.file;
+    const inMemory = file === ':memory:';
+    const temporary = `${file}.rebuild`;
+    if (!inMemory) removeDbFiles(temporary);
+    const fresh = openReadModelDb(inMemory ? file : temporary);
+    let result: RebuildResult;
+    try {
+      result = await buildReadModels(this.store, fresh);
+    } catch (error) {
+      fresh.close();
+      if (!inMemory) removeDbFiles(temporary);
+      throw error;
+    }
+    if (!inMemory) closeAsSingleFile(fresh);
+    // Until here the old database answered and kept following the log; from here to open() nothing awaits.
+    await this.projection.stop();
+    if (this.closed) return result;
+    this.db.close();
+    if (inMemory) this.open(fresh);
+    else {
+      replaceFile(temporary, file);
+      this.open(openReadModelDb(file));
+    }
+    // The events recorded while rebuilding are applied on top, as after any restart.
+    await this.projection.start();
+    this.logger.log(`read models rebuilt: ${result.events} events, ${result.eventsPerSecond} events/s`);
+    return result;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.closed = true;
+    await this.rebuilding?.catch(() => undefined);
+    await this.projection?.stop();
+    if (this.db?.open) this.db.close();
+  }
+}

@@ -1,0 +1,140 @@
+import { Controller, Get, HttpCode, Inject, Param, Post, Query, UseInterceptors } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { NotFoundError } from '../../shared/domain/domain-error.js';
+import { ApiProblems, ApiSlugParam, SlugParamPipe } from '../../shared/http/command-route.js';
+import { ReadModels } from '../application/read-models.service.js';
+import type { ResolvedCut } from '../projections/cut.js';
+import type { SubjectKind } from '../projections/ledger-payloads.js';
+import type { RebuildResult } from '../read-model/rebuild.js';
+import { cutOf, CutQueryDto } from './cut-query.dto.js';
+import { BOARD_EXAMPLE, MATRIX_EXAMPLE, REBUILD_EXAMPLE, REGISTRY_EXAMPLE, SESSION_EXAMPLE, SUBJECT_EXAMPLE, TRACKS_EXAMPLE } from './read-models.examples.js';
+import { RawJsonInterceptor } from './raw-json.interceptor.js';
+
+const track = new SlugParamPipe('track');
+const session = new SlugParamPipe('session');
+const norm = new SlugParamPipe('norm');
+const cbm = new SlugParamPipe('cbm');
+const topic = new SlugParamPipe('topic');
+
+const CUT_NOTE =
+  'Without `asOf`/`knownAt` the answer comes from the live read model. `asOf=D`: what was true on D (every correction known applied ab initio); ' +
+  '`asOf=D&knownAt=D`: what the ledger said on D.';
+
+const found = <T>(answer: T | null, kind: string, id: string, cut: ResolvedCut): T => {
+  if (answer !== null) return answer;
+  const under = cut.asOf !== null || cut.knownAt !== null ? ' under that cut' : '';
+  throw new NotFoundError('not-found', `${kind} ${JSON.stringify(id)} does not exist${under}`);
+};
+
+const ok = (example: unknown, description = 'The answer') => ApiOkResponse({ description, content: { 'application/json': { example } } });
+
+@ApiTags('queries')
+@Controller()
+@UseInterceptors(RawJsonInterceptor)
+export class ReadModelsController {
+  constructor(@Inject(ReadModels) private readonly readModels: ReadModels) {}
+
+  @Get('tracks')
+  @ApiOperation({ summary: 'Every track', description: CUT_NOTE })
+  @ok(TRACKS_EXAMPLE)
+  @ApiProblems(400)
+  tracks(@Query() query: CutQueryDto): unknown {
+    return this.readModels.queries.trackList(cutOf(query));
+  }
+
+  @Get('tracks/:trackId')
+  @ApiOperation({ summary: 'The registry of a track: parties, agencies, delegates', description: CUT_NOTE })
+  @ApiSlugParam('trackId', 'The track')
+  @ok(REGISTRY_EXAMPLE)
+  @ApiProblems(400, 404)
+  registry(@Param('trackId', track) trackId: string, @Query() query: CutQueryDto): unknown {
+    const cut = cutOf(query);
+    return found(this.readModels.queries.registry(trackId, cut), 'track', trackId, cut);
+  }
+
+  @Get('tracks/:trackId/board')
+  @ApiOperation({
+    summary: 'The norm-agreement board: one row per norm, CBM and topic',
+    description: `${CUT_NOTE} With a cut the rows come from the bitemporal index, not from a refold of the track.`,
+  })
+  @ApiSlugParam('trackId', 'The track')
+  @ok(BOARD_EXAMPLE)
+  @ApiProblems(400, 404)
+  board(@Param('trackId', track) trackId: string, @Query() query: CutQueryDto): unknown {
+    const cut = cutOf(query);
+    return found(this.readModels.queries.board(trackId, cut), 'track', trackId, cut);
+  }
+
+  @Get('tracks/:trackId/matrix')
+  @ApiOperation({ summary: 'The party × subject stance matrix (null: no stance yet)', description: CUT_NOTE })
+  @ApiSlugParam('trackId', 'The track')
+  @ok(MATRIX_EXAMPLE)
+  @ApiProblems(400, 404)
+  matrix(@Param('trackId', track) trackId: string, @Query() query: CutQueryDto): unknown {
+    const cut = cutOf(query);
+    return found(this.readModels.queries.matrix(trackId, cut), 'track', trackId, cut);
+  }
+
+  @Get('tracks/:trackId/sessions')
+  @ApiOperation({ summary: 'The session register of a track', description: `${CUT_NOTE} Action items are overdue when open and due before asOf, or before today without one.` })
+  @ApiSlugParam('trackId', 'The track')
+  @ok({ trackId: 'us-cn-seg', asOf: null, knownAt: null, sessions: [SESSION_EXAMPLE] })
+  @ApiProblems(400, 404)
+  sessions(@Param('trackId', track) trackId: string, @Query() query: CutQueryDto): unknown {
+    const cut = cutOf(query);
+    return found(this.readModels.queries.sessionRegister(trackId, cut, this.readModels.today()), 'track', trackId, cut);
+  }
+
+  @Get('sessions/:sessionId')
+  @ApiOperation({ summary: 'One session of the register', description: CUT_NOTE })
+  @ApiSlugParam('sessionId', 'The session')
+  @ok({ ...SESSION_EXAMPLE, asOf: null, knownAt: null })
+  @ApiProblems(400, 404)
+  session(@Param('sessionId', session) sessionId: string, @Query() query: CutQueryDto): unknown {
+    const cut = cutOf(query);
+    return found(this.readModels.queries.sessionDetail(sessionId, cut, this.readModels.today()), 'session', sessionId, cut);
+  }
+
+  @Get('norms/:id')
+  @ApiOperation({ summary: 'One norm: its board row, decisions, capital responses and history in effective order', description: CUT_NOTE })
+  @ApiSlugParam('id', 'The norm')
+  @ok(SUBJECT_EXAMPLE)
+  @ApiProblems(400, 404)
+  norm(@Param('id', norm) id: string, @Query() query: CutQueryDto): unknown {
+    return this.subject('norm', id, query);
+  }
+
+  @Get('cbms/:id')
+  @ApiOperation({ summary: 'One CBM: its board row, reports and history in effective order', description: CUT_NOTE })
+  @ApiSlugParam('id', 'The CBM')
+  @ok({ ...SUBJECT_EXAMPLE, kind: 'cbm', id: 'osce-cbm-3', status: 'implementing', linkedCbms: undefined, linkedNorms: ['gge-13i'], implementationReportedBy: ['us'] })
+  @ApiProblems(400, 404)
+  cbm(@Param('id', cbm) id: string, @Query() query: CutQueryDto): unknown {
+    return this.subject('cbm', id, query);
+  }
+
+  @Get('topics/:id')
+  @ApiOperation({ summary: 'One topic: stances and history in effective order (no status)', description: CUT_NOTE })
+  @ApiSlugParam('id', 'The topic')
+  @ok({ ...SUBJECT_EXAMPLE, kind: 'topic', id: 'internet-governance', status: null, statusSince: null, linkedCbms: undefined })
+  @ApiProblems(400, 404)
+  topic(@Param('id', topic) id: string, @Query() query: CutQueryDto): unknown {
+    return this.subject('topic', id, query);
+  }
+
+  private subject(kind: SubjectKind, id: string, query: CutQueryDto): unknown {
+    const cut = cutOf(query);
+    return found(this.readModels.queries.subjectDetail(kind, id, cut), kind, id, cut);
+  }
+
+  @Post('projections/rebuild')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Rebuild every read model from the log',
+    description: 'Builds new read models into a new database while queries keep answering from the current one, then swaps them atomically.',
+  })
+  @ok(REBUILD_EXAMPLE, 'Rebuilt')
+  rebuild(): Promise<RebuildResult> {
+    return this.readModels.rebuild();
+  }
+}

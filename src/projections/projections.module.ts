@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { join } from 'node:path';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { READ_MODEL_CONFIG, ReadModels, type ReadModelConfig } from './application/read-models.service.js';
+import { BoardLiveController, LIVE_BOARD_OPTIONS, LiveBoardStreams, type LiveBoardOptions } from './http/board-live.controller.js';
+import { ReadModelsController } from './http/read-models.controller.js';
+import { READ_MODEL_FILE } from './read-model/rebuild.js';
+
+/** The read side: read models fed from the log, query routes, live board, rebuild. */
+@Module({
+  controllers: [ReadModelsController, BoardLiveController],
+  providers: [
+    { provide: READ_MODEL_CONFIG, inject: [APP_CONFIG], useFactory: (config: AppConfig): ReadModelConfig => ({ file: join(config.dataDir, READ_MODEL_FILE) }) },
+    { provide: LIVE_BOARD_OPTIONS, useValue: { heartbeatMs: 15_000 } satisfies LiveBoardOptions },
+    ReadModels,
+    LiveBoardStreams,
+  ],
+  exports: [ReadModels],
+})
+export class ProjectionsModule {}
