@@ -1,0 +1,182 @@
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { boardOf, matrixOf, subjectDetailOf } from '../../src/projections/projections/board.projection.js';
+import { resolveCut, type Cut } from '../../src/projections/projections/cut.js';
+import type { LedgerEvent } from '../../src/projections/projections/ledger-event.js';
+import { sessionDetailOf, sessionRegisterOf } from '../../src/projections/projections/register.projection.js';
+import { foldRegistry, registryAnswerOf, trackListOf } from '../../src/projections/projections/registry.projection.js';
+import { foldTrack } from '../../src/projections/projections/track.projection.js';
+import { ReadModels } from '../../src/projections/application/read-models.service.js';
+import { CLERK_TOKEN, type E2eApp, PROBLEM_JSON, problemType, removeDataDir, startApp } from './support/e2e-app.js';
+import { givenHeldSession, givenTrack, ok } from './support/fixtures.js';
+
+const AUTH = { Authorization: `Bearer ${CLERK_TOKEN}` };
+
+describe('queries (e2e)', () => {
+  let t: E2eApp;
+  let readModels: ReadModels;
+  let correctionPosition: string;
+
+  const get = (path: string) => t.http().get(path).set(AUTH);
+  /** Waits for the read models to reach a command's position: no sleeps. */
+  const settled = async (response: { body: { position: string } }) => readModels.whenCaughtUp(response.body.position, 5000);
+  const log = async (): Promise<LedgerEvent[]> => {
+    const events: LedgerEvent[] = [];
+    for await (const e of t.store.readAll()) events.push(e as unknown as LedgerEvent);
+    return events;
+  };
+  const plain = (value: unknown) => JSON.parse(JSON.stringify(value)) as unknown;
+
+  beforeAll(async () => {
+    t = await startApp();
+    readModels = t.app.get(ReadModels);
+    t.fixClock('2026-01-05T09:00:00.000Z');
+    await givenTrack(t, 'seg');
+    await givenHeldSession(t, 'seg', 's1', 1, '2026-03-10');
+    t.fixClock('2026-03-10T15:00:00.000Z');
+    await ok(t, '/tracks/seg/norms', { normId: 'n1', title: 'Protect critical infrastructure', summary: 'A norm.', proposedBy: ['us'], sessionId: 's1' });
+    await ok(t, '/tracks/seg/cbms', { cbmId: 'c1', title: 'Points of contact', proposedBy: ['us'], linkedNorms: ['n1'], sessionId: 's1' });
+    await ok(t, '/tracks/seg/topics', { topicId: 'ig', title: 'Internet governance', sessionId: 's1' });
+    const position = (statementId: string, partyId: string, stance: string) => ({ statementId, partyId, delegateId: `${partyId}-d1`, stance, text: `${partyId} ${stance}`, channel: 'oral', sessionId: 's1' });
+    await ok(t, '/norms/n1/positions', position('st-1', 'us', 'supports'));
+    await ok(t, '/norms/n1/positions', position('st-2', 'cn', 'opposes'));
+    await ok(t, '/topics/ig/positions', position('st-1', 'cn', 'reserves'));
+    await ok(t, '/sessions/s1/action-items', { actionItemId: 'ai-1', assignee: 'secretariat', text: 'Circulate the draft', dueOn: '2026-03-20' });
+    t.fixClock('2026-03-25T10:00:00.000Z');
+    const correction = await ok(t, '/norms/n1/corrections', {
+      correctionId: 'corr-1',
+      target: { statementId: 'st-2' },
+      changes: [{ field: 'stance', from: 'opposes', to: 'supports' }],
+      reason: 'the delegation supported the text',
+      requestedBy: 'cn',
+    });
+    correctionPosition = correction.body.position;
+    await settled(correction);
+  });
+  afterAll(async () => {
+    await t.close();
+    removeDataDir(t.dataDir);
+  });
+
+  it('every route answers what folding the log gives, live and under cuts', async () => {
+    const events = await log();
+    const today = '2026-03-25';
+    for (const cut of [{}, { asOf: '2026-03-10' }, { asOf: '2026-03-10', knownAt: '2026-03-10' }, { knownAt: '2026-03-10T15:00:00.000Z' }] as Cut[]) {
+      const query = new URLSearchParams(cut as Record<string, string>).toString();
+      const q = query === '' ? '' : `?${query}`;
+      const resolved = resolveCut(cut);
+      const track = foldTrack('seg', events, resolved);
+      const expectations: Array<[string, unknown]> = [
+        ['/tracks', trackListOf(events, resolved)],
+        ['/tracks/seg', registryAnswerOf(foldRegistry(events.filter((e) => e.streamId === 'track-seg'), resolved)!, resolved)],
+        ['/tracks/seg/board', boardOf(track)],
+        ['/tracks/seg/matrix', matrixOf(track)],
+        ['/tracks/seg/sessions', sessionRegisterOf(track, { today })],
+        ['/sessions/s1', sessionDetailOf(track, 's1', { today })],
+        ['/norms/n1', subjectDetailOf(track, 'norm', 'n1')],
+        ['/cbms/c1', subjectDetailOf(track, 'cbm', 'c1')],
+        ['/topics/ig', subjectDetailOf(track, 'topic', 'ig')],
+      ];
+      for (const [path, expected] of expectations) {
+        const response = await get(`${path}${q}`).expect(200);
+        expect(response.headers['content-type']).toMatch(/^application\/json/);
+        expect({ path: `${path}${q}`, body: response.body }).toEqual({ path: `${path}${q}`, body: plain(expected) });
+      }
+    }
+  });
+
+  it('the two views of one date: what the ledger said, and what was true after the correction', async () => {
+    const cn = async (q: string) => (await get(`/tracks/seg/board${q}`).expect(200)).body.rows.find((r: { id: string }) => r.id === 'n1').stances.cn.stance;
+    expect(await cn('?asOf=2026-03-10&knownAt=2026-03-10')).toBe('opposes');
+    expect(await cn('?asOf=2026-03-10')).toBe('supports');
+    expect(await cn('')).toBe('supports');
+    const overdue = (await get('/sessions/s1').expect(200)).body.actionItems[0].overdue;
+    expect(overdue).toBe(true);
+    expect((await get('/sessions/s1?asOf=2026-03-15').expect(200)).body.actionItems[0].overdue).toBe(false);
+  });
+
+  it.each([
+    ['/tracks/seg/board?asOf=2026-02-30', [{ field: 'asOf', message: 'must be a real calendar date written YYYY-MM-DD' }]],
+    [
+      '/tracks/seg/board?knownAt=yesterday',
+      [{ field: 'knownAt', message: 'must be an ISO-8601 timestamp with a time zone (2026-03-12T09:30:00Z) or a date YYYY-MM-DD (the end of that day, UTC)' }],
+    ],
+    ['/norms/n1?asOf=2026-3-1&knownAt=2026-03-01T10:00:00Z', [{ field: 'asOf', message: 'must be a real calendar date written YYYY-MM-DD' }]],
+    ['/tracks?at=2026-03-01', [{ field: 'at', message: 'is not a field of this request' }]],
+  ])('GET %s → 400 naming the bad field', async (path, errors) => {
+    const response = await get(path).expect(400);
+    expect(response.headers['content-type']).toBe(PROBLEM_JSON);
+    expect(response.body).toMatchObject({ type: problemType('invalid-request'), status: 400, errors });
+  });
+
+  it.each([
+    ['/tracks/nope', 'track "nope" does not exist'],
+    ['/tracks/nope/board', 'track "nope" does not exist'],
+    ['/tracks/nope/matrix', 'track "nope" does not exist'],
+    ['/tracks/nope/sessions', 'track "nope" does not exist'],
+    ['/sessions/nope', 'session "nope" does not exist'],
+    ['/norms/nope', 'norm "nope" does not exist'],
+    ['/cbms/n1', 'cbm "n1" does not exist'],
+    ['/topics/NOPE', 'topic "NOPE" does not exist'],
+    ['/norms/n1?asOf=2026-01-01', 'norm "n1" does not exist under that cut'],
+    ['/tracks/seg?asOf=2025-12-31', 'track "seg" does not exist under that cut'],
+  ])('GET %s → 404', async (path, detail) => {
+    const response = await get(path).expect(404);
+    expect(response.headers['content-type']).toBe(PROBLEM_JSON);
+    expect(response.body).toMatchObject({ type: problemType('not-found'), status: 404, detail });
+  });
+
+  it('the live board sends a snapshot, then the row each time a subject changes', async () => {
+    await t.app.listen(0, '127.0.0.1');
+    const { port } = t.app.getHttpServer().address() as AddressInfo;
+    const response = await new Promise<IncomingMessage>((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port, path: '/tracks/seg/board/live', headers: AUTH }, resolve);
+      req.on('error', reject);
+      req.end();
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('text/event-stream; charset=utf-8');
+    response.setEncoding('utf8');
+    let buffer = '';
+    const frames: Array<{ event: string; id: string; data: unknown }> = [];
+    let notify: (() => void) | undefined;
+    response.on('data', (chunk: string) => {
+      buffer += chunk;
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const text = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        if (text.startsWith(':')) continue;
+        const field = (name: string) => text.split('\n').find((line) => line.startsWith(`${name}: `))!.slice(name.length + 2);
+        frames.push({ event: field('event'), id: field('id'), data: JSON.parse(field('data')) });
+        notify?.();
+      }
+    });
+    const frame = async (n: number) => {
+      while (frames.length < n) await new Promise<void>((resolve) => (notify = resolve));
+      return frames[n - 1]!;
+    };
+    try {
+      const snapshot = await frame(1);
+      expect(snapshot).toMatchObject({ event: 'snapshot', id: correctionPosition, data: { trackId: 'seg', rows: expect.any(Array) } });
+      t.fixClock('2026-03-26T10:00:00.000Z');
+      const stated = await ok(t, '/cbms/c1/positions', { statementId: 'st-9', partyId: 'cn', stance: 'abstains', text: 'cn abstains', channel: 'written' });
+      const row = await frame(2);
+      expect(row).toMatchObject({ event: 'row', id: stated.body.position, data: { kind: 'cbm', id: 'c1', status: 'under_discussion', stances: { cn: { stance: 'abstains', statementId: 'st-9' } } } });
+    } finally {
+      response.destroy();
+    }
+  });
+
+  it('POST /projections/rebuild rebuilds into a new database and swaps it in; answers stay the same', async () => {
+    const before = (await get('/tracks/seg/board?asOf=2026-03-10&knownAt=2026-03-10').expect(200)).body;
+    const live = (await get('/tracks/seg/board').expect(200)).body;
+    const response = await t.http().post('/projections/rebuild').set(AUTH).expect(200);
+    expect(response.body).toEqual({ events: (await log()).length, streams: 5, tracks: 1, durationMs: expect.any(Number), eventsPerSecond: expect.any(Number) });
+    expect((await get('/tracks/seg/board?asOf=2026-03-10&knownAt=2026-03-10').expect(200)).body).toEqual(before);
+    expect((await get('/tracks/seg/board').expect(200)).body).toEqual(live);
+    const stated = await ok(t, '/topics/ig/positions', { statementId: 'st-10', partyId: 'us', stance: 'supports', text: 'us supports', channel: 'written' });
+    await settled(stated);
+    expect((await get('/topics/ig').expect(200)).body.stances.us.statementId).toBe('st-10');
+  });
+});
