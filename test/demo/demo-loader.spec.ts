@@ -141,7 +141,7 @@ describe('demo loader', () => {
   });
 
   it('shows a held, a rescheduled, a cancelled, a scheduled session, with overdue action items and corrections in the minutes', () => {
-    const register = sessionRegisterOf(foldTrack(DEMO_TRACK_ID, events as unknown as LedgerEvent[], { asOf: '2026-11-25' }));
+    const register = sessionRegisterOf(foldTrack(DEMO_TRACK_ID, events as unknown as LedgerEvent[], { asOf: '2026-11-25' }), { today: '2026-11-25' });
     const byId = new Map(register.sessions.map((s) => [s.sessionId, s]));
     expect(byId.get('seg-2')).toMatchObject({ status: 'held', originallyScheduledFor: '2025-09-16', scheduledFor: '2025-10-21', minutes: { status: 'adopted', procedure: 'silence' } });
     expect(byId.get('seg-3')).toMatchObject({ status: 'cancelled' });

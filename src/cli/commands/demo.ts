@@ -1,0 +1,44 @@
+import { Command } from 'commander';
+import type { AppConfig } from '../../config/app-config.js';
+import { loadDemo } from '../../demo/demo-loader.js';
+import { createDemoContext } from '../../demo/demo.module.js';
+import { DEMO_STEPS } from '../../demo/demo-track.js';
+import { type CliIo, configOrExit, EXIT_OK, fail, processIo, progressReporter } from '../cli-io.js';
+
+/**
+ * `norms-ledger demo`: loads the synthetic us-cn-seg track into the configured store through the
+ * command bus (every decider guard applies). A store that already holds events is refused with one
+ * line on stderr and a non-zero exit, before anything is written.
+ */
+export const runDemo = async (config: AppConfig, io: CliIo = processIo): Promise<number> => {
+  let app;
+  try {
+    app = await createDemoContext(config);
+  } catch (error) {
+    return fail(io, 'demo', error);
+  }
+  const progress = progressReporter(io, 'demo', DEMO_STEPS.length);
+  try {
+    const report = await loadDemo(app, { onProgress: ({ done }) => progress.update(done) });
+    progress.stop();
+    const where = config.store === 'sqlite' ? `sqlite, ${config.dataDir}` : config.store;
+    io.out.write(
+      `demo: loaded track ${report.trackId}: ${report.commands} commands, ${report.events} events in ${report.streams} streams ` +
+        `in ${(report.durationMs / 1000).toFixed(1)} s (${where}); start the server (npm start) and open http://${config.host}:${config.port}/\n`,
+    );
+    return EXIT_OK;
+  } catch (error) {
+    progress.stop();
+    return fail(io, 'demo', error);
+  } finally {
+    await app.close();
+  }
+};
+
+export const demoCommand = (): Command =>
+  new Command('demo')
+    .description('load a synthetic two-party dialogue track (us-cn-seg) into an empty store, through the same commands the API uses')
+    .action(async () => {
+      const config = configOrExit('demo');
+      if (config !== undefined) process.exitCode = await runDemo(config);
+    });

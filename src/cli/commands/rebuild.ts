@@ -1,0 +1,50 @@
+import { Command } from 'commander';
+import type { AppConfig } from '../../config/app-config.js';
+import { readModelFile, rebuildReadModels, type RebuildResult } from '../../projections/read-model/rebuild.js';
+import type { EventStore } from '../../shared/event-store/event-store.port.js';
+import { type CliIo, configOrExit, EXIT_OK, fail, processIo, type Progress, progressReporter } from '../cli-io.js';
+import { openExistingStore } from '../cli-store.js';
+
+export const summaryLine = (result: RebuildResult, file: string): string =>
+  `rebuild: ${result.events} events, ${result.streams} streams, ${result.tracks} tracks in ${(result.durationMs / 1000).toFixed(2)} s ` +
+  `(${result.eventsPerSecond} events/s) into ${file}\n`;
+
+/**
+ * `norms-ledger rebuild`: drops and rebuilds every read model from the log into a new file that
+ * replaces the old one only once complete. A running server keeps the read model it has open:
+ * under a running server, use POST /projections/rebuild.
+ */
+export const runRebuild = async (config: AppConfig, io: CliIo = processIo, options: { readonly store?: EventStore } = {}): Promise<number> => {
+  let store: EventStore;
+  try {
+    store = options.store ?? (await openExistingStore(config));
+  } catch (error) {
+    return fail(io, 'rebuild', error);
+  }
+  // The total arrives with the first batch (0 when the store's positions say nothing about counts).
+  let progress: Progress | undefined;
+  const onProgress = (done: number, total: number): void => {
+    progress ??= progressReporter(io, 'rebuild', total > 0 ? total : undefined);
+    progress.update(done);
+  };
+  const file = readModelFile(config.dataDir);
+  try {
+    const result = await rebuildReadModels(store, { dataDir: config.dataDir, onProgress });
+    progress?.stop();
+    io.out.write(summaryLine(result, file));
+    return EXIT_OK;
+  } catch (error) {
+    progress?.stop();
+    return fail(io, 'rebuild', error);
+  } finally {
+    if (options.store === undefined) await store.close();
+  }
+};
+
+export const rebuildCommand = (): Command =>
+  new Command('rebuild')
+    .description('drop and rebuild every read model (board, matrix, CBM tracker, session register) from the event log')
+    .action(async () => {
+      const config = configOrExit('rebuild');
+      if (config !== undefined) process.exitCode = await runRebuild(config);
+    });

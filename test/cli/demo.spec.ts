@@ -1,0 +1,76 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CliIo } from '../../src/cli/cli-io.js';
+import { runDemo } from '../../src/cli/commands/demo.js';
+import { runRebuild } from '../../src/cli/commands/rebuild.js';
+import { loadConfig } from '../../src/config/app-config.js';
+import { DEMO_STEPS } from '../../src/demo/demo-track.js';
+import { SqliteEventStore } from '../../src/infrastructure/sqlite/sqlite-event-store.js';
+
+/** Captures what a command writes; `tty` pretends stderr is a terminal (progress bar). */
+const captureIo = (tty = false): CliIo & { stdout: () => string; stderr: () => string } => {
+  const out: string[] = [];
+  const err: string[] = [];
+  const stream = (sink: string[], isTTY: boolean) =>
+    ({ isTTY, write: (chunk: string) => sink.push(String(chunk)) > 0, on: () => undefined, once: () => undefined, removeListener: () => undefined, cursorTo: () => true, clearLine: () => true, columns: 120 }) as unknown as NodeJS.WriteStream;
+  return { out: stream(out, false), err: stream(err, tty), stdout: () => out.join(''), stderr: () => err.join('') };
+};
+
+const countEvents = async (dataDir: string): Promise<number> => {
+  const store = new SqliteEventStore({ file: join(dataDir, 'ledger.sqlite') });
+  try {
+    return Number((await store.headPosition()) ?? 0);
+  } finally {
+    await store.close();
+  }
+};
+
+describe('norms-ledger demo, then rebuild', () => {
+  let dataDir: string;
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'norms-ledger-demo-'));
+  });
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  const configFor = (dir: string) => loadConfig({ LEDGER_DATA_DIR: dir, LOG_LEVEL: 'silent', LEDGER_SQLITE_SYNCHRONOUS: 'NORMAL' });
+
+  it('loads into an empty data directory, reports progress lines and one summary line, then refuses a second load writing nothing', async () => {
+    const io = captureIo();
+    expect(await runDemo(configFor(dataDir), io)).toBe(0);
+    expect(io.stdout()).toMatch(
+      new RegExp(`^demo: loaded track us-cn-seg: ${DEMO_STEPS.length} commands, \\d+ events in \\d+ streams in \\d+\\.\\d s \\(sqlite, ${dataDir}\\); start the server \\(npm start\\) and open http://127\\.0\\.0\\.1:3000/\\n$`),
+    );
+    const events = await countEvents(dataDir);
+    expect(events).toBeGreaterThanOrEqual(DEMO_STEPS.length);
+
+    const again = captureIo();
+    expect(await runDemo(configFor(dataDir), again)).not.toBe(0);
+    expect(again.stdout()).toBe('');
+    expect(again.stderr()).toBe(`norms-ledger demo: the store is not empty (last position ${events}); the demo loads only into an empty store: point LEDGER_DATA_DIR at a new directory\n`);
+    expect(await countEvents(dataDir)).toBe(events);
+  });
+
+  it('draws a progress bar on a terminal, on stderr, keeping stdout to the summary', async () => {
+    const io = captureIo(true);
+    expect(await runDemo(configFor(dataDir), io)).toBe(0);
+    expect(io.stdout().split('\n').filter(Boolean)).toHaveLength(1);
+    expect(io.stderr()).toContain(`${DEMO_STEPS.length}/${DEMO_STEPS.length}`);
+  });
+
+  it('rebuild replays the demo into the read-model file and answers with counts, duration and events/s', async () => {
+    expect(await runDemo(configFor(dataDir), captureIo())).toBe(0);
+    const events = await countEvents(dataDir);
+    const io = captureIo();
+    expect(await runRebuild(configFor(dataDir), io)).toBe(0);
+    expect(io.stdout()).toMatch(new RegExp(`^rebuild: ${events} events, \\d+ streams, 1 tracks in \\d+\\.\\d\\d s \\(\\d+ events/s\\) into ${join(dataDir, 'read-models.sqlite')}\\n$`));
+    expect(existsSync(join(dataDir, 'read-models.sqlite'))).toBe(true);
+  });
+
+  it('rebuild refuses a data directory with no ledger, creating none', async () => {
+    const io = captureIo();
+    expect(await runRebuild(configFor(join(dataDir, 'nothing-here')), io)).not.toBe(0);
+    expect(io.stderr()).toMatch(/^norms-ledger rebuild: no ledger at .*nothing-here.*\n$/);
+    expect(existsSync(join(dataDir, 'nothing-here', 'ledger.sqlite'))).toBe(false);
+  });
+});
