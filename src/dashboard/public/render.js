@@ -171,8 +171,8 @@ export const boardTable = (rows, parties, statements, changed = new Set()) => {
             (row.blockingParties ?? []).length > 0
               ? h('span', { class: 'blockers' }, row.blockingParties.join(', '))
               : row.consensusPossible
-                ? h('span', { class: 'ok' }, 'nobody · consensus possible')
-                : h('span', { class: 'muted' }, 'nobody'),
+                ? h('span', { class: 'ok' }, 'nobody', h('span', { class: 'consensus' }, 'consensus possible'))
+                : h('span', { class: 'muted' }, 'nobody', row.kind === 'topic' ? null : h('span', { class: 'consensus' }, 'no support yet')),
           ),
           labelled('td', 'Awaiting confirmation', {}, list(row.pendingConfirmations, '—')),
           labelled('td', 'Linked', {}, linkedCell(row)),

@@ -1,0 +1,319 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { jest } from '@jest/globals';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+
+/*
+ * The dashboard in a real Chromium against a real server process (`node dist/main.js`; `npm test`
+ * builds dist first), loaded with the demo track by the CLI. Debian's chromium only: no browser is
+ * ever downloaded. Read here, not through src/config: CI and the machine are the test's own inputs.
+ */
+const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) => existsSync(path));
+const IN_CI = process.env.CI === 'true';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const ARTIFACTS = join(ROOT, 'test-artifacts');
+const VIEWER_TOKEN = 'browser-viewer-token-0123456789';
+const CLERK_TOKEN = 'browser-clerk-token-0123456789';
+
+/** The flags this machine needs (see the environment notes): no background traffic to Google. */
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const run = promisify(execFile);
+
+/*
+ * Page-side code goes in as strings: the test project's types have no DOM, and what runs in the
+ * browser is the page's business, not this file's.
+ */
+const js = <T = unknown>(page: Page, expression: string): Promise<T> => page.evaluate(expression) as Promise<T>;
+/** Polls a page-side expression; wrapped in a function because a bare string is eval'd, which the page's CSP forbids. */
+const until = (page: Page, expression: string): Promise<unknown> =>
+  page.waitForFunction(new Function(`return (${expression});`) as () => unknown, undefined, { timeout: 15_000 });
+const stanceIs = (rowId: string, party: string, stance: string): string =>
+  `document.querySelector('tr[data-row-id="${rowId}"] .chip[data-party="${party}"]')?.dataset.stance === '${stance}'`;
+
+const freePort = (): Promise<number> =>
+  new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+
+const serverEnv = (dataDir: string, port: number): NodeJS.ProcessEnv => ({
+  PATH: process.env.PATH,
+  HOME: process.env.HOME,
+  PORT: String(port),
+  HOST: '127.0.0.1',
+  LEDGER_DATA_DIR: dataDir,
+  LEDGER_TOKENS: `viewer:${VIEWER_TOKEN},clerk:${CLERK_TOKEN}`,
+  LOG_LEVEL: 'warn',
+});
+
+const waitForHealth = async (base: string, child: ChildProcess, output: () => string): Promise<void> => {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}:\n${output()}`);
+    try {
+      const response = await fetch(`${base}/health`);
+      if (response.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`the server did not answer /health within 60 s:\n${output()}`);
+};
+
+/**
+ * `norms-ledger demo` into the data directory. What it printed decides, not only its exit status:
+ * the board checks below then show whether the track really is there.
+ */
+const loadDemoTrack = async (dataDir: string, port: number): Promise<void> => {
+  try {
+    await run(process.execPath, [join(ROOT, 'dist', 'cli', 'main.js'), 'demo'], { env: serverEnv(dataDir, port), cwd: ROOT, timeout: 120_000 });
+  } catch (error) {
+    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+    if (!`${stdout}${stderr}`.includes('loaded track us-cn-seg')) throw error;
+  }
+};
+
+const describeDashboard = (): void => {
+  jest.setTimeout(180_000);
+
+  let dataDir: string;
+  let server: ChildProcess;
+  let serverOutput = '';
+  let base: string;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const pageErrors: string[] = [];
+
+  const clerkPost = async (path: string, body: unknown): Promise<Response> =>
+    fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${CLERK_TOKEN}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
+  const newPage = async (width: number, height: number, token?: string): Promise<Page> => {
+    const context = await browser.newContext({ viewport: { width, height } });
+    contexts.push(context);
+    if (token !== undefined) {
+      await context.addInitScript(`localStorage.setItem('norms-ledger.viewer-token', ${JSON.stringify(token)})`);
+    }
+    const page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(`${error.name}: ${error.message}`));
+    return page;
+  };
+
+  const row = (page: Page, id: string) => page.locator(`table.board tbody tr[data-row-id="${id}"]`);
+  const chip = (page: Page, id: string, party: string) => row(page, id).locator(`.chip[data-party="${party}"]`);
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    dataDir = mkdtempSync(join(tmpdir(), 'norms-ledger-browser-'));
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    // The demo CLI writes straight to the store, with the story's recording dates, before the server starts.
+    await loadDemoTrack(dataDir, port);
+    server = spawn(process.execPath, [join(ROOT, 'dist', 'main.js')], { env: serverEnv(dataDir, port), cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    server.stdout?.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
+    server.stderr?.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
+    await waitForHealth(base, server, () => serverOutput);
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({ executablePath: CHROMIUM!, args: CHROMIUM_ARGS, headless: true });
+  });
+
+  afterEach(() => {
+    // An uncaught error in the page's own scripts fails the test that caused it.
+    expect(pageErrors.splice(0)).toEqual([]);
+  });
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await browser?.close().catch(() => undefined);
+    if (server?.exitCode === null) {
+      const exited = new Promise((r) => server.once('exit', r));
+      server.kill('SIGTERM');
+      await exited;
+    }
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('asks once for a viewer token, then shows the demo board with stance chips and their statements', async () => {
+    const page = await newPage(1280, 800);
+    await page.goto(`${base}/`);
+    const dialog = page.locator('#token-dialog');
+    await dialog.waitFor({ state: 'visible' });
+    await page.fill('#token-input', VIEWER_TOKEN);
+    await page.click('#token-save');
+    await dialog.waitFor({ state: 'hidden' });
+
+    await row(page, 'gge-13h').waitFor();
+    await expect(page.locator('#track-select').inputValue()).resolves.toBe('us-cn-seg');
+    const ids = await js<string[]>(page, `[...document.querySelectorAll('table.board tbody tr')].map((r) => r.dataset.rowId)`);
+    expect(ids).toEqual(expect.arrayContaining(['gge-13b', 'gge-13c', 'gge-13f', 'gge-13h', 'gge-13i', 'gge-13j', 'cbm-poc', 'cbm-consultations']));
+    await expect(row(page, 'gge-13h').locator('.status').first().textContent()).resolves.toBe('Adopted');
+    await expect(row(page, 'gge-13d').locator('.status').first().textContent()).resolves.toBe('Withdrawn');
+
+    // The latest US stance on the supply-chain norm is the written conditional one of August 2026.
+    const us13i = chip(page, 'gge-13i', 'us');
+    await expect(us13i.getAttribute('data-stance')).resolves.toBe('conditional');
+    await page.locator('.tip-text').first().waitFor({ state: 'attached' });
+    await us13i.focus();
+    const tip = us13i.locator('[role="tooltip"]');
+    await tip.waitFor({ state: 'visible' });
+    await expect(tip.textContent()).resolves.toContain('worded neutrally');
+
+    // The stored token is used from now on: a reload asks for nothing.
+    await page.reload();
+    await row(page, 'gge-13h').waitFor();
+    await expect(dialog.isVisible()).resolves.toBe(false);
+
+    // The other three panels.
+    await expect(page.locator('table.matrix th.party-col').allTextContents()).resolves.toEqual(['cn', 'us']);
+    await expect(page.locator('.timeline li.session-cancelled').count()).resolves.toBe(1);
+    await expect(page.locator('.timeline li[data-session-id="seg-2"] .session-minutes').textContent()).resolves.toContain('by silence procedure');
+    await expect(page.locator('table.tracker tbody tr[data-row-id="cbm-threat-views"] td.impl-yes').count()).resolves.toBeGreaterThan(0);
+
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-1280x800.png') });
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-1280-full.png'), fullPage: true });
+  });
+
+  it('moves back in time with the date field and the slider, and keeps the state in the URL', async () => {
+    const page = await newPage(1280, 800, VIEWER_TOKEN);
+    await page.goto(`${base}/`);
+    await row(page, 'gge-13h').waitFor();
+
+    // Agreed ad referendum at Vienna on 2026-05-19, adopted on the second confirmation (2026-07-15).
+    await page.fill('#date-field', '2026-06-01');
+    await until(page, `document.querySelector('tr[data-row-id="gge-13h"] .status')?.textContent === 'Agreed ad referendum'`);
+    await expect(row(page, 'gge-13h').locator('.since time').textContent()).resolves.toContain('2026');
+    expect(new URL(page.url()).hash).toContain('date=2026-06-01');
+
+    // The slider moves the same date, a day per arrow key.
+    await page.focus('#date-slider');
+    await page.keyboard.press('ArrowLeft');
+    await until(page, `location.hash.includes('date=2026-05-31')`);
+    await expect(page.inputValue('#date-field')).resolves.toBe('2026-05-31');
+
+    // Before the norm on assistance requests was even proposed... (it was proposed at seg-1, 2025-03-18).
+    await page.fill('#date-field', '2025-02-01');
+    await until(page, `document.querySelector('tr[data-row-id="gge-13h"]') === null`);
+  });
+
+  it('shows what was true then and what the ledger said then: a corrected statement differs', async () => {
+    // 2026-05-25: after the Vienna session, before the US asked (on 2026-06-05) to correct "opposes" to "reserves".
+    const page = await newPage(1280, 800, VIEWER_TOKEN);
+    await page.goto(`${base}/#track=us-cn-seg&date=2026-05-25`);
+    await row(page, 'gge-13i').waitFor();
+    await expect(chip(page, 'gge-13i', 'us').getAttribute('data-stance')).resolves.toBe('reserves');
+
+    await page.getByLabel('What the ledger said then').check();
+    await until(page, stanceIs('gge-13i', 'us', 'opposes'));
+    expect(new URL(page.url()).hash).toContain('view=ledger');
+    await expect(page.locator('#view-explainer').textContent()).resolves.toContain('what the ledger said');
+
+    // A shared link opens the same view.
+    const shared = page.url();
+    const other = await newPage(1280, 800, VIEWER_TOKEN);
+    await other.goto(shared);
+    await row(other, 'gge-13i').waitFor();
+    await expect(chip(other, 'gge-13i', 'us').getAttribute('data-stance')).resolves.toBe('opposes');
+    await expect(other.getByLabel('What the ledger said then').isChecked()).resolves.toBe(true);
+    await expect(other.inputValue('#date-field')).resolves.toBe('2026-05-25');
+    await other.screenshot({ path: join(ARTIFACTS, 'dashboard-ledger-view.png') });
+
+    await page.getByLabel('What was true then').check();
+    await until(page, stanceIs('gge-13i', 'us', 'reserves'));
+  });
+
+  it('updates the board live when the secretariat records a position', async () => {
+    const page = await newPage(1280, 800, VIEWER_TOKEN);
+    await page.goto(`${base}/`);
+    await row(page, 'gge-13e').waitFor();
+    await page.waitForSelector('#live-status[data-state="on"]');
+    await expect(chip(page, 'gge-13e', 'cn').getAttribute('data-stance')).resolves.toBe('abstains');
+    await js(page, 'window.notReloaded = true');
+
+    const response = await clerkPost('/norms/gge-13e/positions', {
+      statementId: 'browser-cn-13e',
+      partyId: 'cn',
+      stance: 'supports',
+      text: '[Synthetic] China now associates itself with the norm.',
+      channel: 'written',
+    });
+    expect(response.status).toBe(201);
+
+    await until(page, stanceIs('gge-13e', 'cn', 'supports'));
+    await expect(js(page, 'window.notReloaded')).resolves.toBe(true);
+    await until(page, `document.querySelector('#announcer')?.textContent?.includes('gge-13e')`);
+    await until(page, `document.querySelector('tr[data-row-id="gge-13e"] .chip[data-party="cn"] .tip-text')?.textContent?.includes('associates itself')`);
+  });
+
+  it('fits a 375-pixel-wide screen and is usable by keyboard', async () => {
+    const page = await newPage(375, 812, VIEWER_TOKEN);
+    await page.goto(`${base}/`);
+    await row(page, 'gge-13h').waitFor();
+    const overflow = await js<number>(page, 'document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-375.png') });
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-375-full.png'), fullPage: true });
+
+    // The first Tab reaches the skip link, which lands on the board.
+    await page.keyboard.press('Tab');
+    await expect(js(page, 'document.activeElement?.textContent')).resolves.toBe('Skip to the board');
+    await page.keyboard.press('Enter');
+    await expect(js(page, 'document.activeElement?.id')).resolves.toBe('board-heading');
+    await expect(page.locator('table.board').getAttribute('role')).resolves.toBe('table');
+  });
+
+  it('asks again for a token that is not accepted, and says plainly when the server is down', async () => {
+    const page = await newPage(1280, 800, 'not-a-real-token');
+    await page.goto(`${base}/`);
+    await page.locator('#token-dialog').waitFor({ state: 'visible' });
+    await expect(page.locator('#token-reason').textContent()).resolves.toContain('not accepted');
+    await page.fill('#token-input', VIEWER_TOKEN);
+    await page.click('#token-save');
+    await row(page, 'gge-13h').waitFor();
+
+    const exited = new Promise((r) => server.once('exit', r));
+    server.kill('SIGTERM');
+    await exited;
+    await page.fill('#date-field', '2026-01-01');
+    await until(page, `document.querySelector('#notice')?.textContent?.includes('not answering')`);
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-server-down.png') });
+  });
+};
+
+if (CHROMIUM !== undefined) {
+  describe('dashboard in headless Chromium', describeDashboard);
+} else if (IN_CI) {
+  describe('dashboard in headless Chromium', () => {
+    it('needs Chromium in CI (.ci/run installs Debian’s chromium package)', () => {
+      throw new Error('no Chromium at /usr/bin/chromium: in CI the browser test must run; install the Debian package "chromium"');
+    });
+  });
+} else {
+  const why = 'dashboard browser test NOT RUN: no Chromium at /usr/bin/chromium (apt-get install chromium; no browser is downloaded)';
+  process.stderr.write(`${why}\n`);
+  describe('dashboard in headless Chromium', () => {
+    it.skip(why, () => undefined);
+  });
+}
