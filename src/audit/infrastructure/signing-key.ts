@@ -115,3 +115,10 @@ export const trustedPublicKeys = (config: Pick<AppConfig, 'dataDir'>, signer: Ch
   signer.publicKey,
   ...readTrustedKeys(config).filter((key) => key.keyId !== signer.publicKey.keyId),
 ];
+
+/** For read-only work (verify): the keys known here, without creating a signing key as a side effect. */
+export const knownPublicKeys = (config: Pick<AppConfig, 'dataDir' | 'signingKeyFile'>): PublicKeyInfo[] => {
+  const file = config.signingKeyFile ?? defaultSigningKeyFile(config);
+  const own = config.signingKeyFile !== undefined || existsSync(file) ? [publicKeyInfo(readPrivateKey(file))] : [];
+  return [...own, ...readTrustedKeys(config).filter((key) => !own.some((mine) => mine.keyId === key.keyId))];
+};

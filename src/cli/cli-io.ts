@@ -1,0 +1,79 @@
+import cliProgress from 'cli-progress';
+import { type AppConfig, loadConfig } from '../config/app-config.js';
+
+/** Where a command writes; the process's streams unless a test hands in its own. */
+export interface CliIo {
+  readonly out: NodeJS.WritableStream;
+  /** Progress goes here, so that stdout stays clean for `--json` and pipes. */
+  readonly err: NodeJS.WritableStream & { readonly isTTY?: boolean };
+}
+
+export const processIo: CliIo = { out: process.stdout, err: process.stderr };
+
+/** Exit codes of the audit commands: 1 the ledger or bundle does not verify, 2 the command could not run. */
+export const EXIT_OK = 0;
+export const EXIT_PROBLEMS = 1;
+export const EXIT_ERROR = 2;
+
+/** One line on stderr, the way every failure of a command is told. */
+export const fail = (io: CliIo, command: string, error: unknown): number => {
+  const message = error instanceof Error ? error.message : String(error);
+  io.err.write(`norms-ledger ${command}: ${message.split('\n')[0]}\n`);
+  return EXIT_ERROR;
+};
+
+/** Loads the configuration for a command action, or tells why not and sets a non-zero exit. */
+export const configOrExit = (command: string, io: CliIo = processIo): AppConfig | undefined => {
+  try {
+    return loadConfig();
+  } catch (error) {
+    process.exitCode = fail(io, command, error);
+    return undefined;
+  }
+};
+
+export interface Progress {
+  readonly update: (done: number) => void;
+  readonly stop: () => void;
+}
+
+const LINE_INTERVAL_MS = 2000;
+
+/** A bar on a terminal; elsewhere (CI, a pipe, a log file) a plain line every two seconds at most. */
+export const progressReporter = (io: CliIo, label: string, total?: number, now: () => number = () => performance.now()): Progress => {
+  if (io.err.isTTY === true) {
+    const known = total !== undefined && total > 0;
+    const bar = new cliProgress.SingleBar(
+      {
+        format: known ? `${label} [{bar}] {percentage}% | {value}/{total} events | eta {eta_formatted}` : `${label} {value} events | {duration_formatted}`,
+        hideCursor: true,
+        stream: io.err as NodeJS.WriteStream,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    let running = false;
+    return {
+      update: (done) => {
+        if (!running) {
+          bar.start(known ? total : done, done);
+          running = true;
+        }
+        if (known && done > total) bar.setTotal(done);
+        bar.update(done);
+      },
+      stop: () => {
+        if (running) bar.stop();
+      },
+    };
+  }
+  let last = now();
+  return {
+    update: (done) => {
+      const at = now();
+      if (at - last < LINE_INTERVAL_MS) return;
+      last = at;
+      io.err.write(total !== undefined && total > 0 ? `${label}: ${done}/${total} events\n` : `${label}: ${done} events\n`);
+    },
+    stop: () => {},
+  };
+};

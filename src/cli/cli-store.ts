@@ -1,0 +1,33 @@
+import { existsSync } from 'node:fs';
+import type { AppConfig } from '../config/app-config.js';
+import { openEventStore, sqliteFile } from '../infrastructure/event-store.module.js';
+import type { EventStore } from '../shared/event-store/event-store.port.js';
+
+/** Opening a SQLite store creates it: commands that read a ledger must not leave an empty one behind. */
+export const openExistingStore = async (config: AppConfig): Promise<EventStore> => {
+  if (config.store === 'sqlite' && !existsSync(sqliteFile(config))) {
+    throw new Error(`no ledger at ${sqliteFile(config)} (LEDGER_DATA_DIR=${config.dataDir})`);
+  }
+  return openEventStore(config);
+};
+
+/** Rough event count for a progress bar: SQLite positions count events; others say nothing. */
+export const estimatedEvents = async (config: AppConfig, store: EventStore): Promise<number | undefined> => {
+  if (config.store !== 'sqlite') return undefined;
+  const head = await store.headPosition();
+  return head === null ? 0 : Number(head);
+};
+
+/**
+ * Closes the store while holding the event loop open: the SQLite adapter waits for its unref'd
+ * checkpoint worker to exit, and without a ref'd handle the process could end mid-close, losing
+ * the exit code still to be set.
+ */
+export const closeStore = async (store: EventStore): Promise<void> => {
+  const keepAlive = setInterval(() => {}, 60_000);
+  try {
+    await store.close();
+  } finally {
+    clearInterval(keepAlive);
+  }
+};

@@ -1,0 +1,51 @@
+import { randomUUID } from 'node:crypto';
+import { userInfo } from 'node:os';
+import { Command } from 'commander';
+import type { AppConfig } from '../../config/app-config.js';
+import { issueCheckpoint } from '../../audit/application/issue-checkpoint.command.js';
+import { loadOrCreateSigningKey } from '../../audit/infrastructure/signing-key.js';
+import { randomIds, systemClock } from '../../shared/event-store/clock.js';
+import { type CliIo, configOrExit, EXIT_OK, fail, processIo } from '../cli-io.js';
+import { closeStore, openExistingStore } from '../cli-store.js';
+
+const operator = (): string => {
+  try {
+    return `cli:${userInfo().username}`;
+  } catch {
+    return 'cli';
+  }
+};
+
+/** `norms-ledger checkpoint`: signs the ledger as it stands (nothing is appended when nothing changed). */
+export const runCheckpoint = async (config: AppConfig, io: CliIo = processIo): Promise<number> => {
+  let store;
+  try {
+    store = await openExistingStore(config);
+  } catch (error) {
+    return fail(io, 'checkpoint', error);
+  }
+  try {
+    const signer = loadOrCreateSigningKey(config);
+    const result = await issueCheckpoint({ store, clock: systemClock, ids: randomIds, signer }, { principal: operator(), correlationId: randomUUID() });
+    const { checkpoint } = result;
+    const covers = `${checkpoint.eventCount} events in ${checkpoint.streamCount} streams up to position ${checkpoint.upTo}, root ${checkpoint.root}, key ${checkpoint.keyId}`;
+    io.out.write(
+      result.events.length > 0
+        ? `checkpoint issued at position ${result.position}: ${covers}\n`
+        : `nothing new since the last checkpoint (position ${result.position}): ${covers}\n`,
+    );
+    return EXIT_OK;
+  } catch (error) {
+    return fail(io, 'checkpoint', error);
+  } finally {
+    await closeStore(store);
+  }
+};
+
+export const checkpointCommand = (): Command =>
+  new Command('checkpoint')
+    .description('append a signed checkpoint (RFC 6962 Merkle root over every stream, Ed25519) to ledger-checkpoints')
+    .action(async () => {
+      const config = configOrExit('checkpoint');
+      if (config !== undefined) process.exitCode = await runCheckpoint(config);
+    });

@@ -1,0 +1,65 @@
+import { existsSync, rmSync } from 'node:fs';
+import { Command } from 'commander';
+import type { AppConfig } from '../../config/app-config.js';
+import { importBundle } from '../../audit/application/bundle.js';
+import { addTrustedKey, loadOrCreateSigningKey } from '../../audit/infrastructure/signing-key.js';
+import { openEventStore, sqliteFile } from '../../infrastructure/event-store.module.js';
+import { closeStore } from '../cli-store.js';
+import { type CliIo, configOrExit, EXIT_OK, fail, processIo, progressReporter } from '../cli-io.js';
+
+/**
+ * `norms-ledger import --in FILE`: loads a verified bundle into an empty store, then trusts the
+ * bundle's key so its checkpoints verify here. A refused import leaves nothing behind, not even
+ * the empty SQLite file that opening the store created.
+ */
+export const runImport = async (config: AppConfig, options: { in: string }, io: CliIo = processIo): Promise<number> => {
+  const file = config.store === 'sqlite' ? sqliteFile(config) : undefined;
+  const created = file !== undefined && !existsSync(file);
+  let store;
+  try {
+    store = await openEventStore(config);
+  } catch (error) {
+    return fail(io, 'import', error);
+  }
+  let imported = false;
+  try {
+    const signer = loadOrCreateSigningKey(config);
+    const progress = progressReporter(io, 'import');
+    const result = await importBundle(store, options.in, progress.update);
+    progress.stop();
+    imported = true;
+    if (result.publicKey.keyId !== signer.publicKey.keyId) addTrustedKey(config, result.publicKey);
+    io.out.write(
+      `imported ${result.events} events in ${result.streams} streams (${result.checkpoints} checkpoints, key ${result.publicKey.keyId}) from ${options.in}\n`,
+    );
+    if (result.renumbered > 0) {
+      io.err.write(`norms-ledger import: warning: ${result.renumbered} events got other positions here than in the bundle; checkpoints name the bundle's positions\n`);
+    }
+    return EXIT_OK;
+  } catch (error) {
+    return fail(io, 'import', error);
+  } finally {
+    await closeStore(store);
+    if (created && !imported && (await isEmptyLedger(config))) {
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+    }
+  }
+};
+
+const isEmptyLedger = async (config: AppConfig): Promise<boolean> => {
+  const store = await openEventStore(config);
+  try {
+    return (await store.headPosition()) === null;
+  } finally {
+    await closeStore(store);
+  }
+};
+
+export const importCommand = (): Command =>
+  new Command('import')
+    .description('load a bundle into an EMPTY store, keeping every event id and metadata so hashes and checkpoints still verify')
+    .requiredOption('--in <file>', 'the bundle file to load')
+    .action(async (options: { in: string }) => {
+      const config = configOrExit('import');
+      if (config !== undefined) process.exitCode = await runImport(config, options);
+    });

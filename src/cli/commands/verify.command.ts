@@ -1,0 +1,90 @@
+import { Command } from 'commander';
+import type { AppConfig } from '../../config/app-config.js';
+import { describeProblem, verifyBundle } from '../../audit/application/bundle.js';
+import { verifyStore } from '../../audit/application/verify-ledger.query.js';
+import type { VerificationReport } from '../../audit/domain/verifier.js';
+import { knownPublicKeys } from '../../audit/infrastructure/signing-key.js';
+import { type CliIo, configOrExit, EXIT_OK, EXIT_PROBLEMS, fail, processIo, progressReporter } from '../cli-io.js';
+import { closeStore, estimatedEvents, openExistingStore } from '../cli-store.js';
+
+export interface VerifyOptions {
+  /** Verify this bundle file offline instead of the configured store. */
+  readonly bundle?: string;
+  /** The keyId the bundle must be signed with (as published by the ledger's operator). */
+  readonly keyId?: string;
+  /** Print the report as JSON instead of lines. */
+  readonly json?: boolean;
+}
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+export const summaryOf = (what: string, report: VerificationReport): string => {
+  const counts = `${plural(report.eventsChecked, 'event')} in ${plural(report.streamsChecked, 'stream')}, ${plural(report.checkpointsChecked, 'checkpoint')}`;
+  if (report.ok) return `${what} OK: ${counts} verified`;
+  const problems = report.problems.length + (report.problemsOmitted ?? 0);
+  return `${what} NOT OK: ${plural(problems, 'problem')} in ${counts}`;
+};
+
+export const printReport = (io: CliIo, what: string, report: VerificationReport, json = false): number => {
+  if (json) {
+    io.out.write(`${JSON.stringify(report, null, 2)}\n`);
+  } else {
+    io.out.write(`${summaryOf(what, report)}\n`);
+    for (const problem of report.problems) io.out.write(`  ${describeProblem(problem)}\n`);
+    if (report.problemsOmitted) io.out.write(`  ... and ${plural(report.problemsOmitted, 'more problem')}\n`);
+  }
+  return report.ok ? EXIT_OK : EXIT_PROBLEMS;
+};
+
+/**
+ * `norms-ledger verify [--bundle FILE]`: every hash, link, revision and checkpoint, of the store or
+ * of a bundle (offline: no store, no configuration). Exit 0 when all holds, 1 when anything is
+ * wrong (a one-line summary, then the problems), 2 when verification could not run.
+ */
+export const runVerify = async (config: AppConfig | undefined, options: VerifyOptions, io: CliIo = processIo): Promise<number> => {
+  if (options.keyId !== undefined && !/^[0-9a-f]{16}$/.test(options.keyId)) {
+    return fail(io, 'verify', new Error(`--key-id ${JSON.stringify(options.keyId)} is not 16 lowercase hex digits`));
+  }
+  if (options.bundle !== undefined) {
+    const progress = progressReporter(io, 'verify');
+    try {
+      const report = await verifyBundle(options.bundle, { onProgress: progress.update, ...(options.keyId !== undefined ? { expectKeyId: options.keyId } : {}) });
+      progress.stop();
+      return printReport(io, `bundle ${options.bundle}`, report, options.json);
+    } catch (error) {
+      progress.stop();
+      return fail(io, 'verify', error);
+    }
+  }
+  if (config === undefined) return fail(io, 'verify', new Error('no configuration'));
+  let store;
+  try {
+    store = await openExistingStore(config);
+  } catch (error) {
+    return fail(io, 'verify', error);
+  }
+  try {
+    const keys = knownPublicKeys(config).filter((key) => options.keyId === undefined || key.keyId === options.keyId);
+    const progress = progressReporter(io, 'verify', await estimatedEvents(config, store));
+    const report = await verifyStore(store, keys, progress.update);
+    progress.stop();
+    return printReport(io, 'ledger', report, options.json);
+  } catch (error) {
+    return fail(io, 'verify', error);
+  } finally {
+    await closeStore(store);
+  }
+};
+
+export const verifyCommand = (): Command =>
+  new Command('verify')
+    .description('verify every hash, link, revision and signed checkpoint of the ledger, or of a bundle offline (exit 1 when anything is wrong)')
+    .option('--bundle <file>', 'verify this bundle file offline, with no store and no server')
+    .option('--key-id <keyId>', 'require checkpoints to be signed by this key (16 hex digits, from GET /audit/public-key)')
+    .option('--json', 'print the report as JSON')
+    .action(async (options: VerifyOptions) => {
+      // A bundle needs no configuration: an auditor may have nothing but the file.
+      const config = options.bundle === undefined ? configOrExit('verify') : undefined;
+      if (options.bundle === undefined && config === undefined) return;
+      process.exitCode = await runVerify(config, options);
+    });
