@@ -6,10 +6,13 @@ import { createDemoContext, DemoClock } from '../../src/demo/demo.module.js';
 import { DEMO_STEPS, DEMO_TRACK_ID } from '../../src/demo/demo-track.js';
 import { SqliteEventStore } from '../../src/infrastructure/sqlite/sqlite-event-store.js';
 import { boardOf, type BoardRow } from '../../src/projections/projections/board.projection.js';
-import { ledgerSaidAt, trueAt } from '../../src/projections/projections/cut.js';
+import { ledgerSaidAt, NO_CUT, trueAt } from '../../src/projections/projections/cut.js';
 import type { LedgerEvent } from '../../src/projections/projections/ledger-event.js';
 import { sessionRegisterOf } from '../../src/projections/projections/register.projection.js';
 import { foldTrack } from '../../src/projections/projections/track.projection.js';
+import { openReadModelDb } from '../../src/projections/read-model/read-model.database.js';
+import { RawJson, ReadModelQueries } from '../../src/projections/read-model/read-model.queries.js';
+import { buildReadModels } from '../../src/projections/read-model/rebuild.js';
 import type { LedgerMetadata } from '../../src/shared/event-store/envelope.js';
 import type { EventStore, RecordedEvent } from '../../src/shared/event-store/event-store.port.js';
 
@@ -138,6 +141,26 @@ describe('demo loader', () => {
     // The late note: true on 2025-12-01, but the ledger did not know it then.
     expect(rowOf(boardOf(foldTrack(DEMO_TRACK_ID, ledger, trueAt('2025-12-01'))).rows, 'gge-13c').stances['cn']).toMatchObject({ stance: 'conditional', statementId: 'cn-note-13c' });
     expect(rowOf(boardOf(foldTrack(DEMO_TRACK_ID, ledger, ledgerSaidAt('2025-12-01'))).rows, 'gge-13c').stances['cn']).toMatchObject({ stance: 'reserves' });
+  });
+
+  it('builds read models whose live and as-of boards equal the fold', async () => {
+    const db = openReadModelDb(':memory:');
+    try {
+      const result = await buildReadModels(store, db);
+      expect(result).toMatchObject({ events: events.length, tracks: 1 });
+      const queries = new ReadModelQueries(db);
+      const ledger = events as unknown as LedgerEvent[];
+      const live = queries.board(DEMO_TRACK_ID, NO_CUT);
+      const liveBoard = live instanceof RawJson ? JSON.parse(live.json) : live;
+      expect(liveBoard.rows).toEqual(JSON.parse(JSON.stringify(boardOf(foldTrack(DEMO_TRACK_ID, ledger)).rows)));
+      for (const cut of [trueAt('2026-02-01'), ledgerSaidAt('2025-12-01')]) {
+        const answer = queries.board(DEMO_TRACK_ID, cut);
+        const board = answer instanceof RawJson ? JSON.parse(answer.json) : answer;
+        expect(board.rows).toEqual(JSON.parse(JSON.stringify(boardOf(foldTrack(DEMO_TRACK_ID, ledger, cut)).rows)));
+      }
+    } finally {
+      db.close();
+    }
   });
 
   it('shows a held, a rescheduled, a cancelled, a scheduled session, with overdue action items and corrections in the minutes', () => {
