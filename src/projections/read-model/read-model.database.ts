@@ -92,7 +92,7 @@ export const openReadModelDb = (file: string): ReadModelDb => {
     db.pragma('synchronous = NORMAL');
   }
   db.pragma('busy_timeout = 5000');
-  db.pragma('cache_size = -65536');
+  db.pragma('cache_size = -16384');
   db.exec(SCHEMA);
   db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema', READ_MODEL_SCHEMA_VERSION);
   return db;
