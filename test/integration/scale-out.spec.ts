@@ -1,15 +1,19 @@
+import { existsSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { computeEventHash, GENESIS_HASH, type LedgerMetadata } from '../../src/shared/event-store/envelope.js';
 import type { RecordedEvent } from '../../src/shared/event-store/event-store.port.js';
-import { type E2eApp, newDataDir, removeDataDir, startApp } from '../e2e/support/e2e-app.js';
+import { CLERK_TOKEN, type E2eApp, newDataDir, removeDataDir, startApp } from '../e2e/support/e2e-app.js';
 import { givenHeldSession, givenTrack, ok } from '../e2e/support/fixtures.js';
 
 /*
  * Issue 6 item 5: several instances against one store behave as one ledger. Two Nest apps in this
- * process open the SAME SQLite file, each through its own SqliteEventStore (own connection, own
- * group-commit queue, own per-stream lock): nothing is shared between them but the store, as with
- * several instances against one EventStoreDB cluster. Whatever holds here holds only through the
- * store: deterministic event ids from the Idempotency-Key, the exact expected revision on append,
- * the hash chain read back from the stream.
+ * process open the SAME SQLite event store file, each through its own SqliteEventStore (own
+ * connection, own group-commit queue, own per-stream lock), and each has its own data directory
+ * (its own read models), as with several instances against one EventStoreDB cluster: B's
+ * ledger.sqlite is a symlink to A's, which SQLite resolves, so the WAL is shared too. Whatever holds
+ * here holds only through the store: deterministic event ids from the Idempotency-Key, the exact
+ * expected revision on append, the hash chain read back from the stream, the shared log that each
+ * instance's read models follow.
  */
 
 const position = (statementId: string, extra: object = {}) => ({
@@ -31,20 +35,28 @@ const expectValidChain = (events: readonly RecordedEvent[]): void => {
 describe('scale-out: two app instances on one store behave as one ledger', () => {
   let a: E2eApp;
   let b: E2eApp;
-  let dataDir: string;
+  const dataDirs: string[] = [];
 
   beforeAll(async () => {
-    dataDir = newDataDir();
-    // One after the other: the first start creates the schema (and keys) that the second finds.
-    a = await startApp(dataDir);
-    b = await startApp(dataDir);
+    const [dirA, dirB] = [newDataDir(), newDataDir()];
+    dataDirs.push(dirA, dirB);
+    // A creates the store; B opens the same file through its own data directory.
+    a = await startApp(dirA);
+    symlinkSync(join(dirA, 'ledger.sqlite'), join(dirB, 'ledger.sqlite'));
+    b = await startApp(dirB);
     await givenTrack(a, 'seg');
     await givenHeldSession(b, 'seg', 's1', 1, '2026-02-10');
     await ok(a, '/tracks/seg/norms', { normId: 'n1', title: 'Norm one', summary: 'A norm.', proposedBy: ['us'] });
   });
   afterAll(async () => {
     await Promise.all([a?.close(), b?.close()]);
-    removeDataDir(dataDir);
+    for (const dir of dataDirs) removeDataDir(dir);
+  });
+
+  it('shares one store file: B writes through the symlink into A\'s WAL, not one of its own', async () => {
+    await ok(b, '/norms/n1/positions', position('st-through-b'));
+    expect(existsSync(join(dataDirs[1]!, 'ledger.sqlite-wal'))).toBe(false);
+    expect(existsSync(join(dataDirs[0]!, 'ledger.sqlite-wal'))).toBe(true);
   });
 
   it('sees on each instance what the other recorded', async () => {
@@ -90,6 +102,8 @@ describe('scale-out: two app instances on one store behave as one ledger', () =>
 
   it('concurrent positions on one norm spread over both instances without If-Match all succeed, gap-free, with one hash chain', async () => {
     await ok(a, '/tracks/seg/norms', { normId: 'n-busy', title: 'Busy', summary: 'S', proposedBy: ['us'] });
+    // Each instance serialises its own commands per stream, so a command that loses to the other
+    // instance keeps losing while the other still has a backlog: the handler's retries must outlast it.
     const PER_INSTANCE = 12;
     const responses = await Promise.all(
       Array.from({ length: 2 * PER_INSTANCE }, (_, i) =>
@@ -124,8 +138,31 @@ describe('scale-out: two app instances on one store behave as one ledger', () =>
     await b.post('/norms/n-match/positions', position('st-m-3'), { 'If-Match': 'W/"2"' }).expect(201);
   });
 
+  describe('read models', () => {
+    const boardRow = async (t: E2eApp, normId: string) => {
+      const response = await t.http().get('/tracks/seg/board').set('Authorization', `Bearer ${CLERK_TOKEN}`).expect(200);
+      return (response.body.rows as Array<{ id: string; stances: Record<string, { statementId: string }> }>).find((row) => row.id === normId);
+    };
+    /** Polls the instance's board until `party`'s stance on the norm is `statementId` (its subscription follows the shared log). */
+    const boardShows = async (t: E2eApp, normId: string, party: string, statementId: string): Promise<boolean> => {
+      for (const deadline = Date.now() + 5000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 50))) {
+        if ((await boardRow(t, normId))?.stances[party]?.statementId === statementId) return true;
+      }
+      return false;
+    };
+
+    it("each instance's board follows the writes made through the other", async () => {
+      await ok(a, '/tracks/seg/norms', { normId: 'n-board', title: 'Board', summary: 'S', proposedBy: ['us'] });
+      await ok(a, '/norms/n-board/positions', position('st-board-a'));
+      expect(await boardShows(b, 'n-board', 'us', 'st-board-a')).toBe(true);
+      await ok(b, '/norms/n-board/positions', position('st-board-b', { partyId: 'cn', delegateId: 'cn-d1', stance: 'opposes' }));
+      expect(await boardShows(a, 'n-board', 'cn', 'st-board-b')).toBe(true);
+      expect(await boardRow(a, 'n-board')).toEqual(await boardRow(b, 'n-board'));
+    });
+  });
+
   it('every stream the two instances wrote is one valid hash chain', async () => {
-    for (const streamId of ['track-seg', 'session-s1', 'norm-n1', 'norm-n-busy', 'norm-n-match']) {
+    for (const streamId of ['track-seg', 'session-s1', 'norm-n1', 'norm-n-busy', 'norm-n-match', 'norm-n-board']) {
       expectValidChain(await a.store.readStream(streamId));
     }
   });
