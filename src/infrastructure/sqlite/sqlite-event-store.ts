@@ -360,6 +360,9 @@ export class SqliteEventStore implements EventStore {
     this.notifier.emit('appended');
     if (this.checkpointer) {
       const exited = new Promise((done) => this.checkpointer!.once('exit', done));
+      // An unref'd worker does not keep Node alive: without this, a process with nothing else
+      // pending would exit before close() resolves.
+      this.checkpointer.ref();
       this.checkpointer.postMessage('stop');
       await exited;
     }
