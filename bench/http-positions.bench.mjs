@@ -5,7 +5,8 @@
 //
 //   node --expose-gc bench/http-positions.bench.mjs [--quick] [--runs=N] [--seconds=S] [--profile]
 //
-// --profile starts the ledger under `node --cpu-prof` and prints where its CPU time went.
+// --profile profiles the ledger's main thread during the measured runs (bench/http/profiled-main.mjs)
+// and prints where its CPU time went; the .cpuprofile stays in data/ for Chrome DevTools.
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, fmt, load, makeTempDir, median, parseArgs, printTable } from './lib/bench-kit.mjs';
@@ -52,11 +53,11 @@ let ledgerArgs = [join(REPO_ROOT, 'dist/main.js')];
 if (profile) {
   profileDir = join(REPO_ROOT, 'data', `cpu-profile-${Date.now()}`);
   mkdirSync(profileDir, { recursive: true });
-  ledgerArgs = ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, join(REPO_ROOT, 'bench/http/profiled-main.mjs')];
+  ledgerArgs = [join(REPO_ROOT, 'bench/http/profiled-main.mjs')];
 }
 
 console.log(`# POST /norms/:id/positions over ${NORMS} norms, ${CONNECTIONS} connections, ${SECONDS} s per measurement, ${runs} runs${flags.quick ? ' (--quick)' : ''}`);
-console.log(`# ledger: node ${profile ? 'dist/main.js under --cpu-prof' : 'dist/main.js'}, SQLite WAL synchronous=FULL in ${dir}, clerk token, rate limits off`);
+console.log(`# ledger: node ${profile ? 'dist/main.js with an IPC-driven CPU profiler (bench/http/profiled-main.mjs)' : 'dist/main.js'}, SQLite WAL synchronous=FULL in ${dir}, clerk token, rate limits off`);
 console.log('# baseline: bare NestJS + Fastify, StatePositionDto + LedgerValidationPipe, 201, no store/auth (bench/http/bare-server.mjs)');
 console.log(`# client: autocannon in this process; load average at start ${load()}`);
 
@@ -127,10 +128,12 @@ const targets = {
 const measure = async (key, seconds) => {
   const account = cpuAccount(targets[key].pid);
   const result = await hammer({ url: targets[key].url, connections: CONNECTIONS, seconds, headers: targets[key].headers, nextRequest: nextPosition });
-  return { ...result, cpu: account() };
+  const cpu = account();
+  // Server CPU per request: unlike req/s, it barely moves when other processes take the cores.
+  return { ...result, cpu, cpuMsPerRequest: (cpu.server * cpu.seconds * 1000) / result.total };
 };
 const describe = (r) =>
-  `${fmt(r.rps)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, max ${r.max} ms, non-2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts} [${formatAccount(r.cpu)}]`;
+  `${fmt(r.rps)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, max ${r.max} ms, server CPU ${r.cpuMsPerRequest.toFixed(3)} ms/req, non-2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts} [${formatAccount(r.cpu)}]`;
 
 let exitCode = 0;
 try {
@@ -142,7 +145,8 @@ try {
     console.log(`  warm-up ${key}: ${describe(warm)}`);
   }
 
-  const results = { bare: [], ledger: [], ratio: [] };
+  if (profile) await ledger.request({ type: 'profile-start' }, 'profile-started');
+  const results = { bare: [], ledger: [], ratio: [], cpuRatio: [] };
   for (let run = 0; run < runs; run++) {
     // Alternate the order so that a slow phase of the machine does not always hit the same side.
     const order = run % 2 === 0 ? ['bare', 'ledger'] : ['ledger', 'bare'];
@@ -151,9 +155,11 @@ try {
     results.bare.push(perRun.bare);
     results.ledger.push(perRun.ledger);
     results.ratio.push(perRun.ledger.rps / perRun.bare.rps);
+    results.cpuRatio.push(perRun.bare.cpuMsPerRequest / perRun.ledger.cpuMsPerRequest);
     console.log(`  run ${run + 1}: bare    ${describe(perRun.bare)}`);
     console.log(`  run ${run + 1}: ledger  ${describe(perRun.ledger)}`);
   }
+  if (profile) await ledger.request({ type: 'profile-stop', file: join(profileDir, 'ledger-main.cpuprofile') }, 'profile-written');
 
   console.log('');
   const row = (label, rs, ratio, target) => [
@@ -162,6 +168,7 @@ try {
     median(rs.map((r) => r.p50)).toFixed(1),
     median(rs.map((r) => r.p99)).toFixed(1),
     rs.reduce((sum, r) => sum + r.non2xx + r.errors + r.timeouts, 0),
+    median(rs.map((r) => r.cpuMsPerRequest)).toFixed(3),
     median(rs.map((r) => r.cpu.server)).toFixed(2),
     median(rs.map((r) => r.cpu.others)).toFixed(2),
     ratio,
@@ -169,13 +176,14 @@ try {
     rs.map((r) => fmt(r.rps)).join(' '),
   ];
   printTable(
-    ['', 'median req/s', 'p50 ms', 'p99 ms', 'non-2xx+err', 'server cores', 'others cores', 'ratio', 'target', 'per run (req/s)'],
+    ['', 'median req/s', 'p50 ms', 'p99 ms', 'non-2xx+err', 'server CPU ms/req', 'server cores', 'others cores', 'ratio', 'target', 'per run (req/s)'],
     [
       row('bare NestJS + validation', results.bare, '', '', ''),
       row('ledger POST positions', results.ledger, `${median(results.ratio).toFixed(2)}×`, `≥ ${TARGET_RATIO}×, p99 < ${TARGET_P99_MS} ms`),
     ],
   );
   console.log('ratio = median of per-run ratios (each run measures bare and ledger back to back); latency = medians of per-run p50/p99');
+  console.log(`CPU-bound ratio (bare server CPU per request / ledger's, median per run): ${median(results.cpuRatio).toFixed(2)}×, what the req/s ratio tends to when the server alone is the bottleneck`);
   console.log('"others cores" = CPU used by processes other than the server under test and autocannon (other engineers, builds)');
 
   const ratio = median(results.ratio);
@@ -203,7 +211,10 @@ if (profileDir) {
   for (const file of files) {
     const lines = summarizeProfile(join(profileDir, file), {
       top: 30,
-      inclusive: ['handleCommand', 'decideAndAppend', 'flush', 'readStream', 'fold', 'sealMetadata', 'transform', 'validate', 'canActivate', 'requireTrackFacts', 'loadSessionFacts', 'toRecorded'],
+      inclusive: [
+        'decideAndAppend@handle-command', 'readStream@sqlite-event-store', 'toRecorded@sqlite-event-store', 'flush@sqlite-event-store',
+        'loadSessionFacts', 'requireTrackFacts', 'fold@handle-command', 'sealMetadata', 'transform@validation', 'check@access-control', 'applyBatch@projector',
+      ],
     });
     for (const line of lines) console.log(`# ${line}`);
   }

@@ -52,6 +52,17 @@ const serverHandle = (label, child, output) => ({
   label,
   pid: child.pid,
   output,
+  /** Sends an IPC message and resolves with the first reply of type `replyType`. */
+  request: (message, replyType) =>
+    new Promise((resolve) => {
+      const onMessage = (reply) => {
+        if (reply?.type !== replyType) return;
+        child.off('message', onMessage);
+        resolve(reply);
+      };
+      child.on('message', onMessage);
+      child.send(message);
+    }),
   /** Asks for a graceful stop (IPC "stop" when there is a channel, else SIGTERM); SIGKILL after 15 s. */
   stop: () =>
     new Promise((resolve) => {
@@ -106,7 +117,7 @@ export const cpuAccount = (serverPid) => {
     const serverCores = (processCpuSeconds(serverPid) - server) / seconds;
     const used = process.cpuUsage(client);
     const clientCores = (used.user + used.system) / 1e6 / seconds;
-    return { cores, busy, server: serverCores, client: clientCores, others: Math.max(0, busy - serverCores - clientCores) };
+    return { seconds, cores, busy, server: serverCores, client: clientCores, others: Math.max(0, busy - serverCores - clientCores) };
   };
 };
 

@@ -29,16 +29,35 @@ export const summarizeProfile = (file, { top = 25, inclusive = [] } = {}) => {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  // The profiler's own Profiler.stop (serialising the profile) is not the server's work.
+  const ownWork = new Set();
+  for (const node of profile.nodes) {
+    if (node.callFrame.functionName === 'post' && node.callFrame.url === 'node:inspector') {
+      const stack = [node.id];
+      while (stack.length > 0) {
+        const id = stack.pop();
+        ownWork.add(id);
+        stack.push(...(byId.get(id).children ?? []));
+      }
+    }
+  }
   const self = new Map();
   for (let i = 0; i < profile.samples.length; i++) {
     const id = profile.samples[i];
+    if (ownWork.has(id)) continue;
     self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
   }
   let total = 0;
   let idle = 0;
   const areas = new Map();
   const functions = new Map();
+  // `name` or `name@file-part`: the function, anywhere or only in a file whose URL contains file-part.
   const inclusiveTotals = new Map(inclusive.map((name) => [name, 0]));
+  const matchers = new Map();
+  for (const name of inclusive) {
+    const fn = name.split('@')[0];
+    matchers.set(fn, [...(matchers.get(fn) ?? []), name]);
+  }
   for (const [id, micros] of self) {
     const node = byId.get(id);
     total += micros;
@@ -50,10 +69,11 @@ export const summarizeProfile = (file, { top = 25, inclusive = [] } = {}) => {
     if (inclusive.length > 0) {
       const seen = new Set();
       for (let at = id; at !== undefined; at = parent.get(at)) {
-        const fn = byId.get(at).callFrame.functionName;
-        if (inclusiveTotals.has(fn) && !seen.has(fn)) {
-          seen.add(fn);
-          inclusiveTotals.set(fn, inclusiveTotals.get(fn) + micros);
+        const { functionName, url } = byId.get(at).callFrame;
+        for (const name of matchers.get(functionName) ?? []) {
+          if (seen.has(name) || !url.includes(name.split('@')[1] ?? '')) continue;
+          seen.add(name);
+          inclusiveTotals.set(name, inclusiveTotals.get(name) + micros);
         }
       }
     }

@@ -1,8 +1,24 @@
-// `node --cpu-prof --cpu-prof-dir=<dir> bench/http/profiled-main.mjs`: the real server (dist/main.js)
-// with one addition: an IPC "stop" message ends the process with process.exit(0), which is what
-// makes --cpu-prof write its profile (a signal would be re-raised by Nest's shutdown hooks and kill
-// the process before the profile is written).
-process.on('message', (message) => {
+// The real server (dist/main.js) plus an in-process CPU profiler driven over IPC, so that a profile
+// covers the measured runs only (not start-up, seeding or warm-up):
+//   {type: 'profile-start'} → replies {type: 'profile-started'}
+//   {type: 'profile-stop', file} → writes the .cpuprofile, replies {type: 'profile-written', file}
+//   'stop' → process.exit(0)
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+
+const session = new Session();
+session.connect();
+process.on('message', async (message) => {
   if (message === 'stop') process.exit(0);
+  if (message?.type === 'profile-start') {
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+    process.send({ type: 'profile-started' });
+  }
+  if (message?.type === 'profile-stop') {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(message.file, JSON.stringify(profile));
+    process.send({ type: 'profile-written', file: message.file });
+  }
 });
 await import('../../dist/main.js');
