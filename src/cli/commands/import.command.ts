@@ -1,4 +1,4 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { Command } from 'commander';
 import type { AppConfig } from '../../config/app-config.js';
 import { importBundle } from '../../audit/application/bundle.js';
@@ -15,6 +15,7 @@ import { type CliIo, configOrExit, EXIT_OK, fail, processIo, progressReporter } 
 export const runImport = async (config: AppConfig, options: { in: string }, io: CliIo = processIo): Promise<number> => {
   const file = config.store === 'sqlite' ? sqliteFile(config) : undefined;
   const created = file !== undefined && !existsSync(file);
+  const dirCreated = !existsSync(config.dataDir);
   let store;
   try {
     store = await openEventStore(config);
@@ -23,11 +24,11 @@ export const runImport = async (config: AppConfig, options: { in: string }, io: 
   }
   let imported = false;
   try {
-    const signer = loadOrCreateSigningKey(config);
     const progress = progressReporter(io, 'import');
     const result = await importBundle(store, options.in, progress.update);
     progress.stop();
     imported = true;
+    const signer = loadOrCreateSigningKey(config);
     if (result.publicKey.keyId !== signer.publicKey.keyId) addTrustedKey(config, result.publicKey);
     io.out.write(
       `imported ${result.events} events in ${result.streams} streams (${result.checkpoints} checkpoints, key ${result.publicKey.keyId}) from ${options.in}\n`,
@@ -42,6 +43,7 @@ export const runImport = async (config: AppConfig, options: { in: string }, io: 
     await closeStore(store);
     if (created && !imported && (await isEmptyLedger(config))) {
       for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+      if (dirCreated && readdirSync(config.dataDir).length === 0) rmdirSync(config.dataDir);
     }
   }
 };

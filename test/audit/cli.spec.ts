@@ -1,0 +1,130 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { runCheckpoint } from '../../src/cli/commands/checkpoint.command.js';
+import { runExport } from '../../src/cli/commands/export.command.js';
+import { runImport } from '../../src/cli/commands/import.command.js';
+import { runVerify } from '../../src/cli/commands/verify.command.js';
+import type { CliIo } from '../../src/cli/cli-io.js';
+import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
+import { SqliteEventStore } from '../../src/infrastructure/sqlite/sqlite-event-store.js';
+import { type Ledger, openLedger, removeDir, seedLedger, tempDir } from './support/ledger-fixture.js';
+
+const capture = (): CliIo & { text: () => { out: string; err: string } } => {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  let o = '';
+  let e = '';
+  out.on('data', (chunk: Buffer) => (o += chunk.toString()));
+  err.on('data', (chunk: Buffer) => (e += chunk.toString()));
+  return { out, err, text: () => ({ out: o, err: e }) };
+};
+
+const configFor = (dataDir: string): AppConfig => loadConfig({ LEDGER_DATA_DIR: dataDir, LEDGER_SQLITE_SYNCHRONOUS: 'NORMAL', LOG_LEVEL: 'silent' });
+
+describe('norms-ledger audit commands', () => {
+  let dir: string;
+  let config: AppConfig;
+  beforeEach(async () => {
+    dir = tempDir();
+    config = configFor(join(dir, 'data'));
+    // A ledger in the data directory, written the way the server writes it (file store, key in the directory).
+    const ledger: Ledger = openLedger({ file: join(dir, 'data', 'ledger.sqlite'), dir: join(dir, 'data') });
+    await seedLedger(ledger);
+    await ledger.close();
+  });
+  afterEach(() => removeDir(dir));
+
+  it('verify: exit 0 and a one-line summary when all holds', async () => {
+    const io = capture();
+    expect(await runVerify(config, {}, io)).toBe(0);
+    expect(io.text()).toEqual({ out: 'ledger OK: 11 events in 5 streams, 2 checkpoints verified\n', err: '' });
+  });
+
+  it('verify: exit 1, the summary, then each problem', async () => {
+    const store = new SqliteEventStore({ file: join(dir, 'data', 'ledger.sqlite') });
+    store.database.prepare("UPDATE events SET data = replace(data, 'first', 'First') WHERE position = 3").run();
+    await store.close();
+    const io = capture();
+    expect(await runVerify(config, {}, io)).toBe(1);
+    const lines = io.text().out.split('\n');
+    expect(lines[0]).toBe('ledger NOT OK: 1 problem in 11 events in 5 streams, 2 checkpoints');
+    expect(lines[1]).toMatch(/^ {2}norm-b revision 0, event \S+, position 3: hash-mismatch: stored hash [0-9a-f]{64}, recomputed [0-9a-f]{64}$/);
+  });
+
+  it('verify: exit 2 with one line when there is no ledger, or a bad --key-id', async () => {
+    const io = capture();
+    expect(await runVerify(configFor(join(dir, 'elsewhere')), {}, io)).toBe(2);
+    expect(io.text().err).toBe(`norms-ledger verify: no ledger at ${join(dir, 'elsewhere', 'ledger.sqlite')} (LEDGER_DATA_DIR=${join(dir, 'elsewhere')})\n`);
+    expect(existsSync(join(dir, 'elsewhere'))).toBe(false);
+    const io2 = capture();
+    expect(await runVerify(config, { keyId: 'nope' }, io2)).toBe(2);
+    expect(io2.text().err).toBe('norms-ledger verify: --key-id "nope" is not 16 lowercase hex digits\n');
+  });
+
+  it('export, verify --bundle offline, import into a fresh store, verify there', async () => {
+    const bundle = join(dir, 'bundle.ndjson');
+    const io = capture();
+    expect(await runExport(config, { out: bundle }, io)).toBe(0);
+    expect(io.text().out).toMatch(/^exported 11 events to .*bundle\.ndjson \(\d+ bytes, key [0-9a-f]{16}\)\n$/);
+
+    const offline = capture();
+    expect(await runVerify(undefined, { bundle }, offline)).toBe(0);
+    expect(offline.text().out).toBe(`bundle ${bundle} OK: 11 events in 5 streams, 2 checkpoints verified\n`);
+
+    // Another instance, with its own signing key: it trusts the bundle's key on import.
+    const other = configFor(join(dir, 'other'));
+    const imported = capture();
+    expect(await runImport(other, { in: bundle }, imported)).toBe(0);
+    expect(imported.text().out).toMatch(/^imported 11 events in 5 streams \(2 checkpoints, key [0-9a-f]{16}\) from /);
+    const there = capture();
+    expect(await runVerify(other, {}, there)).toBe(0);
+    expect(there.text().out).toBe('ledger OK: 11 events in 5 streams, 2 checkpoints verified\n');
+
+    const again = join(dir, 'again.ndjson');
+    expect(await runExport(other, { out: again }, capture())).toBe(0);
+    const withoutKey = (file: string): string => readFileSync(file, 'utf8').split('\n').slice(0, 11).join('\n');
+    expect(withoutKey(again)).toBe(withoutKey(bundle));
+  });
+
+  it('verify --bundle: exit 1 naming the tampered line; exit 2 for a missing file', async () => {
+    const bundle = join(dir, 'bundle.ndjson');
+    await runExport(config, { out: bundle }, capture());
+    const lines = readFileSync(bundle, 'utf8').split('\n');
+    lines[7] = lines[7]!.replace('third', 'THIRD');
+    writeFileSync(bundle, lines.join('\n'));
+    const io = capture();
+    expect(await runVerify(undefined, { bundle }, io)).toBe(1);
+    expect(io.text().out.split('\n')[1]).toMatch(/^ {2}line 8, norm-a revision 2, .*hash-mismatch/);
+    const missing = capture();
+    expect(await runVerify(undefined, { bundle: join(dir, 'none.ndjson') }, missing)).toBe(2);
+    expect(missing.text().err).toBe(`norms-ledger verify: bundle ${join(dir, 'none.ndjson')}: no such file\n`);
+  });
+
+  it('import: refuses a non-empty store and a bad bundle with one line, exit 2, nothing written', async () => {
+    const bundle = join(dir, 'bundle.ndjson');
+    await runExport(config, { out: bundle }, capture());
+    const io = capture();
+    expect(await runImport(config, { in: bundle }, io)).toBe(2);
+    expect(io.text().err).toBe('norms-ledger import: the store already holds events (head position 11): import needs an empty store; nothing was written\n');
+
+    writeFileSync(bundle, readFileSync(bundle, 'utf8').slice(0, 2000));
+    const fresh = join(dir, 'fresh');
+    const refused = capture();
+    expect(await runImport(configFor(fresh), { in: bundle }, refused)).toBe(2);
+    expect(refused.text().err).toMatch(/^norms-ledger import: bundle .* does not verify \(\d+ problems; first: line \d+: unparseable: .*\); nothing was written\n$/);
+    expect(existsSync(fresh) ? readdirSync(fresh) : []).toEqual([]);
+  });
+
+  it('checkpoint: issues one, then says nothing is new', async () => {
+    const store = new SqliteEventStore({ file: join(dir, 'data', 'ledger.sqlite') });
+    await store.close();
+    const first = capture();
+    expect(await runCheckpoint(config, first)).toBe(0);
+    expect(first.text().out).toMatch(/^checkpoint issued at position 12: 9 events in 4 streams up to position 11, root [0-9a-f]{64}, key [0-9a-f]{16}\n$/);
+    const second = capture();
+    expect(await runCheckpoint(config, second)).toBe(0);
+    expect(second.text().out).toMatch(/^nothing new since the last checkpoint \(position 12\)/);
+    expect(await runVerify(config, {}, capture())).toBe(0);
+  });
+});
