@@ -281,6 +281,13 @@ const describeDashboard = (): void => {
     await expect(js(page, 'document.activeElement?.textContent')).resolves.toBe('Skip to the board');
     await page.keyboard.press('Enter');
     await expect(js(page, 'document.activeElement?.id')).resolves.toBe('board-heading');
+    expect(new URL(page.url()).hash).toContain('track=us-cn-seg');
+
+    // Tab from the board's heading reaches the first stance chip, whose statement then shows.
+    await page.keyboard.press('Tab');
+    await expect(js(page, `document.activeElement?.classList.contains('chip')`)).resolves.toBe(true);
+    await expect(js(page, `getComputedStyle(document.activeElement.querySelector('[role=tooltip]')).display`)).resolves.toBe('block');
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-375-chip-focus.png') });
     await expect(page.locator('table.board').getAttribute('role')).resolves.toBe('table');
   });
 
@@ -289,6 +296,7 @@ const describeDashboard = (): void => {
     await page.goto(`${base}/`);
     await page.locator('#token-dialog').waitFor({ state: 'visible' });
     await expect(page.locator('#token-reason').textContent()).resolves.toContain('not accepted');
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-token-refused.png') });
     await page.fill('#token-input', VIEWER_TOKEN);
     await page.click('#token-save');
     await row(page, 'gge-13h').waitFor();

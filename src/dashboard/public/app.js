@@ -204,10 +204,15 @@ const handleError = (error) => {
   if (error.name === 'AbortError') return;
   setBusy(false);
   if (error instanceof TokenError) {
+    setNotice('');
+    setLive('off', 'Live updates off');
+    stopLive?.();
+    stopLive = null;
     askForToken(
       error.status === 403
         ? 'That token may not read the ledger. Please enter a viewer token.'
         : 'That token was not accepted (mistyped, revoked, or from another server). Please enter a viewer token.',
+      { canCancel: false },
     );
     showEverywhere('Waiting for a viewer token.');
     return;
@@ -368,10 +373,11 @@ const start = async () => {
   chooseTrack(state.trackId);
 };
 
-function askForToken(reason) {
+function askForToken(reason, { canCancel = Boolean(token) } = {}) {
   el.tokenReason.textContent = reason;
   el.tokenInput.value = '';
-  el.tokenCancel.hidden = !token;
+  el.tokenCancel.hidden = !canCancel;
+  el.dialog.dataset.canCancel = String(canCancel);
   if (!el.dialog.open) el.dialog.showModal();
   el.tokenInput.focus();
 }
@@ -419,8 +425,8 @@ el.tokenForm.addEventListener('submit', (event) => {
   void start();
 });
 el.dialog.addEventListener('cancel', (event) => {
-  // Nothing works without a token, so Escape only closes the dialog when there is one.
-  if (!token) event.preventDefault();
+  // Nothing works without a good token, so Escape only closes the dialog when the current one is not known to be bad.
+  if (el.dialog.dataset.canCancel !== 'true') event.preventDefault();
 });
 document.addEventListener('keydown', (event) => {
   if (event.key !== 'Escape') return;
@@ -428,9 +434,17 @@ document.addEventListener('keydown', (event) => {
   if (chip) chip.classList.add('tip-dismissed');
 });
 document.addEventListener('focusout', (event) => event.target?.classList?.remove('tip-dismissed'));
+// The URL's hash holds the view state, so the skip link moves focus itself instead of navigating.
+document.querySelector('.skip-link').addEventListener('click', (event) => {
+  event.preventDefault();
+  const heading = $('board-heading');
+  heading.focus();
+  heading.scrollIntoView({ block: 'start' });
+});
 window.addEventListener('hashchange', () => {
   const before = state.trackId;
   readUrl();
+  if (!state.trackId) state.trackId = before;
   syncControls();
   if (state.trackId !== before) chooseTrack(state.trackId);
   else void loadTrack({ quiet: true });

@@ -262,7 +262,7 @@ export const sessionTimeline = (sessions) =>
           s.status === 'held'
             ? ['held ', dateText(s.heldOn)]
             : s.status === 'cancelled'
-              ? ['was due ', dateText(s.scheduledFor)]
+              ? [s.cancelledOn ? ['cancelled ', dateText(s.cancelledOn), ' · '] : null, 'was due ', dateText(s.scheduledFor)]
               : ['due ', dateText(s.scheduledFor)];
         const overdue = (s.actionItems ?? []).filter((a) => a.overdue).length;
         const open = (s.actionItems ?? []).filter((a) => a.status === 'open').length;
