@@ -3,7 +3,7 @@
 // limits off), next to a bare NestJS/Fastify app with the same DTO and global validation pipe and no
 // store (bench/http/bare-server.mjs), both measured in the same run with autocannon in this process.
 //
-//   node --expose-gc bench/http-positions.bench.mjs [--quick] [--runs=N] [--seconds=S] [--profile]
+//   node --expose-gc bench/http-positions.bench.mjs [--quick] [--runs=N] [--seconds=S] [--profile] [--synchronous=NORMAL]
 //
 // --profile profiles the ledger's main thread during the measured runs (bench/http/profiled-main.mjs)
 // and prints where its CPU time went; the .cpuprofile stays in data/ for Chrome DevTools.
@@ -17,6 +17,9 @@ const flags = parseArgs();
 const extra = process.argv.slice(2);
 const secondsFlag = extra.find((arg) => arg.startsWith('--seconds='));
 const profile = extra.includes('--profile');
+// Diagnosis only (what the fsync costs): the targets are defined for FULL.
+const synchronous = extra.find((arg) => arg.startsWith('--synchronous='))?.slice('--synchronous='.length) ?? 'FULL';
+if (!['FULL', 'NORMAL'].includes(synchronous)) throw new RangeError('--synchronous must be FULL or NORMAL');
 const SECONDS = secondsFlag ? Number(secondsFlag.slice('--seconds='.length)) : flags.quick ? 4 : 12;
 const WARMUP_SECONDS = flags.quick ? 1 : 3;
 const runs = flags.runs ?? (flags.quick ? 2 : 3);
@@ -40,7 +43,7 @@ const ledgerEnv = {
   LEDGER_STORE: 'sqlite',
   LEDGER_DATA_DIR: join(dir, 'ledger'),
   LEDGER_TOKENS: `clerk:${TOKEN}`,
-  LEDGER_SQLITE_SYNCHRONOUS: 'FULL',
+  LEDGER_SQLITE_SYNCHRONOUS: synchronous,
   LEDGER_RATE_LIMIT_PER_ADDRESS: '0',
   LEDGER_RATE_LIMIT_PER_TOKEN: '0',
   LOG_LEVEL: 'warn',
@@ -57,7 +60,7 @@ if (profile) {
 }
 
 console.log(`# POST /norms/:id/positions over ${NORMS} norms, ${CONNECTIONS} connections, ${SECONDS} s per measurement, ${runs} runs${flags.quick ? ' (--quick)' : ''}`);
-console.log(`# ledger: node ${profile ? 'dist/main.js with an IPC-driven CPU profiler (bench/http/profiled-main.mjs)' : 'dist/main.js'}, SQLite WAL synchronous=FULL in ${dir}, clerk token, rate limits off`);
+console.log(`# ledger: node ${profile ? 'dist/main.js with an IPC-driven CPU profiler (bench/http/profiled-main.mjs)' : 'dist/main.js'}, SQLite WAL synchronous=${synchronous}${synchronous === 'FULL' ? '' : ' (DIAGNOSIS ONLY: the targets are for FULL)'} in ${dir}, clerk token, rate limits off`);
 console.log('# baseline: bare NestJS + Fastify, StatePositionDto + LedgerValidationPipe, 201, no store/auth (bench/http/bare-server.mjs)');
 console.log(`# client: autocannon in this process; load average at start ${load()}`);
 
@@ -211,6 +214,7 @@ if (profileDir) {
   for (const file of files) {
     const lines = summarizeProfile(join(profileDir, file), {
       top: 30,
+      byCount: true,
       inclusive: [
         'decideAndAppend@handle-command', 'readStream@sqlite-event-store', 'toRecorded@sqlite-event-store', 'flush@sqlite-event-store',
         'loadSessionFacts', 'requireTrackFacts', 'fold@handle-command', 'sealMetadata', 'transform@validation', 'check@access-control', 'applyBatch@projector',

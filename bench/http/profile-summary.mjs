@@ -2,7 +2,7 @@
 // (a package under node_modules, a folder of dist/, Node internals, GC, idle) and by function, and
 // inclusive time of the functions that frame a request.
 //
-//   node bench/http/profile-summary.mjs <file.cpuprofile> [--top=25]
+//   node bench/http/profile-summary.mjs <file.cpuprofile> [--top=25] [--inclusive=fn,fn@file] [--by-count]
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -24,7 +24,12 @@ const frameName = ({ functionName, url, lineNumber }) => {
   return `${functionName || '(anonymous)'} ${file ? `${file}:${lineNumber + 1}` : ''}`.trim();
 };
 
-export const summarizeProfile = (file, { top = 25, inclusive = [] } = {}) => {
+/**
+ * `byCount`: weigh every sample alike (as 1 ms) instead of by its time delta. On a machine whose
+ * cores are taken by other processes a descheduled thread yields one late sample whose delta
+ * covers the wait, so deltas measure wall time there; sample counts stay close to CPU time.
+ */
+export const summarizeProfile = (file, { top = 25, inclusive = [], byCount = false } = {}) => {
   const profile = JSON.parse(readFileSync(file, 'utf8'));
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map();
@@ -45,7 +50,7 @@ export const summarizeProfile = (file, { top = 25, inclusive = [] } = {}) => {
   for (let i = 0; i < profile.samples.length; i++) {
     const id = profile.samples[i];
     if (ownWork.has(id)) continue;
-    self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+    self.set(id, (self.get(id) ?? 0) + (byCount ? 1000 : (profile.timeDeltas[i] ?? 0)));
   }
   let total = 0;
   let idle = 0;
@@ -82,7 +87,7 @@ export const summarizeProfile = (file, { top = 25, inclusive = [] } = {}) => {
   const pct = (micros) => `${((micros / busy) * 100).toFixed(1)}%`.padStart(6);
   const ranked = (map) => [...map].filter(([name]) => name !== '(idle)').sort((a, b) => b[1] - a[1]).slice(0, top);
   const lines = [];
-  lines.push(`profile ${file}: ${(total / 1e6).toFixed(1)} s sampled, ${(idle / 1e6).toFixed(1)} s idle; percentages are of the ${(busy / 1e6).toFixed(1)} s busy`);
+  lines.push(`profile ${file}${byCount ? ' (weighted by sample count ≈ CPU time)' : ''}: ${(total / 1e6).toFixed(1)} s sampled, ${(idle / 1e6).toFixed(1)} s idle; percentages are of the ${(busy / 1e6).toFixed(1)} s busy`);
   lines.push('self time by area:');
   for (const [area, micros] of ranked(areas)) lines.push(`  ${pct(micros)}  ${area}`);
   lines.push('self time by function:');
@@ -98,5 +103,5 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const file = process.argv[2];
   const top = Number(process.argv.find((arg) => arg.startsWith('--top='))?.slice(6) ?? 25);
   const inclusive = process.argv.find((arg) => arg.startsWith('--inclusive='))?.slice(12).split(',') ?? [];
-  for (const line of summarizeProfile(file, { top, inclusive })) console.log(line);
+  for (const line of summarizeProfile(file, { top, inclusive, byCount: process.argv.includes('--by-count') })) console.log(line);
 }
