@@ -141,8 +141,7 @@ describe('verify over the SQLite store', () => {
       expect(report.problems).toEqual([
         expect.objectContaining({ streamId: CHECKPOINT_STREAM, revision: 2, position: '13', problem: 'unknown-key', detail: `signed by key ${other.publicKey.keyId}; known keys: ${ledger.signer.publicKey.keyId}` }),
       ]);
-      // With that key known but lying about its keyId, the signature itself fails.
-      const lying = { ...other.publicKey, keyId: ledger.signer.publicKey.keyId };
+      // Relabelled with our keyId (its event hash recomputed), the signature itself fails.
       const row = rowAt(ledger.store, 13);
       const data = { ...JSON.parse(row.data), keyId: ledger.signer.publicKey.keyId };
       const metadata = JSON.parse(row.metadata);
@@ -151,7 +150,6 @@ describe('verify over the SQLite store', () => {
       updateRow(ledger.store, 13, 'metadata', JSON.stringify(metadata));
       const second = await verifyStore(ledger.store, [ledger.signer.publicKey]);
       expect(second.problems.map(({ problem }) => problem)).toEqual(['bad-signature']);
-      expect(lying.keyId).toBe(ledger.signer.publicKey.keyId);
     } finally {
       removeDir(otherDir);
     }
