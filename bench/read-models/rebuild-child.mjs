@@ -1,0 +1,20 @@
+// One rebuild in its own process, so that its RSS is the rebuild's alone: rebuildReadModels over
+// the store file into a fresh read-model file, then a GC, then one JSON line on stdout.
+//
+//   node --expose-gc bench/read-models/rebuild-child.mjs <store.sqlite> <read-models.sqlite>
+import { rmSync } from 'node:fs';
+import { closeStore, importDist } from '../lib/bench-kit.mjs';
+
+const [storeFile, outFile] = process.argv.slice(2);
+const { SqliteEventStore } = await importDist('infrastructure/sqlite/sqlite-event-store.js');
+const { rebuildReadModels } = await importDist('projections/read-model/rebuild.js');
+for (const suffix of ['', '-wal', '-shm', '.rebuild', '.rebuild-wal', '.rebuild-shm']) rmSync(outFile + suffix, { force: true });
+const store = new SqliteEventStore({ file: storeFile, synchronous: 'NORMAL' });
+const started = process.hrtime.bigint();
+const result = await rebuildReadModels(store, { file: outFile });
+const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+await closeStore(store);
+globalThis.gc?.();
+const { rss, heapUsed } = process.memoryUsage();
+const maxRssKb = process.resourceUsage().maxRSS;
+console.log(JSON.stringify({ result, wallMs, rss, heapUsed, maxRss: maxRssKb * 1024 }));
