@@ -13,8 +13,6 @@ export interface CheckpointSigner {
 }
 
 export const SIGNING_KEY = Symbol.for('norms-ledger.SigningKey');
-/** Every key a checkpoint of this ledger may be signed with: ours, plus keys of imported bundles. */
-export const TRUSTED_KEYS = Symbol.for('norms-ledger.TrustedKeys');
 
 export class SigningKeyError extends Error {
   constructor(message: string) {
