@@ -96,7 +96,8 @@ export class SqliteEventStore implements EventStore {
   constructor(private readonly options: SqliteEventStoreOptions) {
     const inMemory = options.file === ':memory:';
     const file = inMemory ? ':memory:' : resolve(options.file);
-    if (!inMemory) mkdirSync(dirname(file), { recursive: true });
+    // Owner-only: the data directory also holds the signing key and token hashes.
+    if (!inMemory) mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     this.db = new Database(file);
     this.pollIntervalMs = options.pollIntervalMs ?? 100;
     this.notifier.setMaxListeners(0);
