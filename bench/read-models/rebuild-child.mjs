@@ -10,11 +10,14 @@ const { SqliteEventStore } = await importDist('infrastructure/sqlite/sqlite-even
 const { rebuildReadModels } = await importDist('projections/read-model/rebuild.js');
 for (const suffix of ['', '-wal', '-shm', '.rebuild', '.rebuild-wal', '.rebuild-shm']) rmSync(outFile + suffix, { force: true });
 const store = new SqliteEventStore({ file: storeFile, synchronous: 'NORMAL' });
+const cpu = process.cpuUsage();
 const started = process.hrtime.bigint();
 const result = await rebuildReadModels(store, { file: outFile });
 const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+const used = process.cpuUsage(cpu);
+const cpuMs = (used.user + used.system) / 1000;
 await closeStore(store);
 globalThis.gc?.();
 const { rss, heapUsed } = process.memoryUsage();
 const maxRssKb = process.resourceUsage().maxRSS;
-console.log(JSON.stringify({ result, wallMs, rss, heapUsed, maxRss: maxRssKb * 1024 }));
+console.log(JSON.stringify({ result, wallMs, cpuMs, rss, heapUsed, maxRss: maxRssKb * 1024 }));

@@ -56,7 +56,6 @@ const isSubjectKind = (kind: string): kind is SubjectKind => kind === 'norm' || 
 
 interface LastPoint {
   readonly date: string;
-  readonly rowid: number;
   readonly knownFrom: string;
   readonly json: string;
 }
@@ -162,11 +161,11 @@ export class Projector {
          ON CONFLICT (stream_id) DO UPDATE SET number = excluded.number, state = excluded.state, session_corrections = excluded.session_corrections`,
       ),
       upsertTrack: db.prepare('INSERT INTO tracks (track_id, name, registry) VALUES (?, ?, ?) ON CONFLICT (track_id) DO UPDATE SET name = excluded.name, registry = excluded.registry'),
-      lastVersion: db.prepare('SELECT rowid, effective_from, known_from, state FROM versions WHERE stream_id = ? AND known_to = ? ORDER BY effective_from DESC LIMIT 1').raw(),
-      currentVersions: db.prepare('SELECT rowid, effective_from, known_from, state FROM versions WHERE stream_id = ? AND known_to = ?').raw(),
+      lastVersion: db.prepare('SELECT effective_from, known_from, state FROM versions WHERE stream_id = ? AND known_to = ? ORDER BY effective_from DESC LIMIT 1').raw(),
+      currentVersions: db.prepare('SELECT effective_from, known_from, state FROM versions WHERE stream_id = ? AND known_to = ?').raw(),
       insertVersion: db.prepare('INSERT INTO versions (stream_id, effective_from, known_from, known_to, state) VALUES (?, ?, ?, ?, ?)'),
-      closeVersion: db.prepare('UPDATE versions SET known_to = ? WHERE rowid = ?'),
-      deleteVersion: db.prepare('DELETE FROM versions WHERE rowid = ?'),
+      closeVersion: db.prepare('UPDATE versions SET known_to = ? WHERE stream_id = ? AND effective_from = ? AND known_from = ?'),
+      deleteVersion: db.prepare('DELETE FROM versions WHERE stream_id = ? AND effective_from = ? AND known_from = ?'),
       linksOfCbm: db.prepare('SELECT norm_id, status FROM cbm_links WHERE track_id = ? AND cbm_id = ? ORDER BY norm_id').raw(),
       deleteLinksOfCbm: db.prepare('DELETE FROM cbm_links WHERE track_id = ? AND cbm_id = ?'),
       insertLink: db.prepare('INSERT OR REPLACE INTO cbm_links (track_id, norm_id, cbm_id, status) VALUES (?, ?, ?, ?)'),
@@ -331,14 +330,14 @@ export class Projector {
     let ctx = this.subjects.get(streamId);
     if (ctx !== undefined) return ctx;
     const row = this.statements.loadSubject.get(streamId) as [string, string, string | null] | undefined;
-    const last = this.statements.lastVersion.get(streamId, STILL_CURRENT) as [number, string, string, string] | undefined;
+    const last = this.statements.lastVersion.get(streamId, STILL_CURRENT) as [string, string, string] | undefined;
     ctx = {
       streamId,
       trackId,
       kind,
       id,
       state: row === undefined ? null : (JSON.parse(row[0]) as SubjectState),
-      last: last === undefined ? null : { rowid: last[0], date: last[1], knownFrom: last[2], json: last[3] },
+      last: last === undefined ? null : { date: last[0], knownFrom: last[1], json: last[2] },
       rowJson: row?.[1] ?? null,
       corrections: row?.[2] ?? null,
       stateDirty: false,
@@ -365,14 +364,14 @@ export class Projector {
     this.dirtySubjects.add(ctx);
   }
 
-  private closeVersion(rowid: number, versionKnownFrom: string, knownFrom: string): void {
-    if (versionKnownFrom >= knownFrom) this.statements.deleteVersion.run(rowid);
-    else this.statements.closeVersion.run(knownFrom, rowid);
+  private closeVersion(streamId: string, date: string, versionKnownFrom: string, knownFrom: string): void {
+    if (versionKnownFrom >= knownFrom) this.statements.deleteVersion.run(streamId, date, versionKnownFrom);
+    else this.statements.closeVersion.run(knownFrom, streamId, date, versionKnownFrom);
   }
 
   private insertVersion(ctx: SubjectCtx, date: string, knownFrom: string, json: string): LastPoint {
-    const { lastInsertRowid } = this.statements.insertVersion.run(ctx.streamId, date, knownFrom, STILL_CURRENT, json);
-    return { date, rowid: Number(lastInsertRowid), knownFrom, json };
+    this.statements.insertVersion.run(ctx.streamId, date, knownFrom, STILL_CURRENT, json);
+    return { date, knownFrom, json };
   }
 
   /** The in-order case: only the last point of the curve changes. False when the curve is not where it should be. */
@@ -382,7 +381,7 @@ export class Projector {
     const json = compactJsonOf(state);
     if (last !== null && last.date === date) {
       if (last.json === json) return true;
-      this.closeVersion(last.rowid, last.knownFrom, knownFrom);
+      this.closeVersion(ctx.streamId, last.date, last.knownFrom, knownFrom);
     }
     ctx.last = this.insertVersion(ctx, date, knownFrom, json);
     return true;
@@ -395,9 +394,9 @@ export class Projector {
     const fresh = new Map<string, string>();
     for (const point of curve) fresh.set(point.date, compactJsonOf(point.state));
     const kept = new Map<string, LastPoint>();
-    for (const [rowid, date, versionKnownFrom, json] of this.statements.currentVersions.all(ctx.streamId, STILL_CURRENT) as Array<[number, string, string, string]>) {
-      if (fresh.get(date) === json) kept.set(date, { rowid, date, knownFrom: versionKnownFrom, json });
-      else this.closeVersion(rowid, versionKnownFrom, knownFrom);
+    for (const [date, versionKnownFrom, json] of this.statements.currentVersions.all(ctx.streamId, STILL_CURRENT) as Array<[string, string, string]>) {
+      if (fresh.get(date) === json) kept.set(date, { date, knownFrom: versionKnownFrom, json });
+      else this.closeVersion(ctx.streamId, date, versionKnownFrom, knownFrom);
     }
     let last: LastPoint | null = null;
     for (const point of curve) last = kept.get(point.date) ?? this.insertVersion(ctx, point.date, knownFrom, fresh.get(point.date)!);

@@ -11,11 +11,14 @@ import Database from 'better-sqlite3';
  * - `ledger_events`: the events the projections read, so a refold never goes back to the store.
  * - `streams`: stream → track (from each stream's creation event).
  * - live tables (`tracks`, `subjects`, `sessions`, `cbm_links`): the answers without a cut.
- * - `versions`: the bitemporal index (see subject-curve.ts and projector.ts).
+ * - `versions`: the bitemporal index (see subject-curve.ts and projector.ts), clustered by
+ *   (stream_id, effective_from, known_from) so that an as-of probe reads the state from the key's
+ *   own page (no second lookup). The key is unique: a version replaced at its own known_from is
+ *   deleted, so a later one at the same date always starts later in transaction time.
  * - `knowledge`: per track, the latest recordedAt applied and the windows of transaction time in
  *   which the index cannot be trusted because events were recorded out of order (see projector.ts).
  */
-export const READ_MODEL_SCHEMA_VERSION = '1';
+export const READ_MODEL_SCHEMA_VERSION = '2';
 
 /** known_to of a version still current: sorts after every ISO timestamp. */
 export const STILL_CURRENT = '~';
@@ -65,9 +68,9 @@ CREATE TABLE IF NOT EXISTS versions (
   effective_from TEXT NOT NULL,
   known_from TEXT NOT NULL,
   known_to TEXT NOT NULL,
-  state TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS versions_lookup ON versions (stream_id, effective_from, known_from, known_to);
+  state TEXT NOT NULL,
+  PRIMARY KEY (stream_id, effective_from, known_from)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS knowledge (track_id TEXT PRIMARY KEY, latest TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS untrusted_windows (track_id TEXT NOT NULL, known_from TEXT NOT NULL, known_to TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS untrusted_windows_by_track ON untrusted_windows (track_id);

@@ -1,6 +1,7 @@
 import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventStore } from '../../shared/event-store/event-store.port.js';
+import { bulkBuild, isSqliteBacked } from './bulk-build.js';
 import { closeAsSingleFile, openReadModelDb, removeDbFiles, type ReadModelDb } from './read-model.database.js';
 import { ReadModelProjection } from './read-model.projection.js';
 
@@ -49,11 +50,18 @@ export const buildReadModels = async (
 ): Promise<RebuildResult> => {
   const started = process.hrtime.bigint();
   const total = await totalOf(store);
-  if (db.name !== ':memory:') db.pragma('synchronous = OFF');
-  const projection = new ReadModelProjection(store, db, { batchSize: options.batchSize ?? 5000, deferLiveTables: true });
-  const events = await projection.catchUp((done) => options.onProgress?.(done, Math.max(total, done)));
-  projection.projector.finish();
-  if (db.name !== ':memory:') db.pragma('synchronous = NORMAL');
+  const empty = db.prepare("SELECT value FROM meta WHERE key = 'checkpoint'").pluck().get() === undefined;
+  let events: number;
+  if (empty && isSqliteBacked(store)) {
+    // The SQLite store can be read stream by stream: the bulk path (bulk-build.ts).
+    ({ events } = await bulkBuild(store, db, (done) => options.onProgress?.(done, Math.max(total, done))));
+  } else {
+    if (db.name !== ':memory:') db.pragma('synchronous = OFF');
+    const projection = new ReadModelProjection(store, db, { batchSize: options.batchSize ?? 5000, deferLiveTables: true });
+    events = await projection.catchUp((done) => options.onProgress?.(done, Math.max(total, done)));
+    projection.projector.finish();
+    if (db.name !== ':memory:') db.pragma('synchronous = NORMAL');
+  }
   const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
   const count = (sql: string): number => db.prepare(sql).pluck().get() as number;
   return {

@@ -80,7 +80,28 @@ export const compactStateOf = (state: SubjectState): CompactState => {
   }
 };
 
-export const compactJsonOf = (state: SubjectState): string => JSON.stringify(compactStateOf(state));
+const q = JSON.stringify;
+const list = (ids: readonly string[]): string => (ids.length === 0 ? '[]' : `[${ids.map((id) => q(id)).join(',')}]`);
+
+/**
+ * JSON.stringify(compactStateOf(state)), byte for byte, without building the compact object: a
+ * version is serialised per recorded event, so this is on the rebuild's hot path.
+ */
+export const compactJsonOf = (state: SubjectState): string => {
+  let st = '';
+  const parties = Object.keys(state.stances);
+  if (parties.length > 1) parties.sort();
+  for (const partyId of parties) {
+    const entry = state.stances[partyId]!;
+    st += `${st === '' ? '' : ','}${q(partyId)}:[${q(entry.stance)},${q(entry.statementId)},${q(entry.effectiveOn)}]`;
+  }
+  let flagged = false;
+  for (const d of state.decisions) if (!d.consensusHeld) flagged = true;
+  let json = `{"k":${q(state.kind)},"i":${q(state.id)},"t":${q(state.title)},"s":${q(state.status)},"ss":${q(state.statusSince)},"st":{${st}}${flagged ? ',"f":1' : ''}`;
+  if (state.kind === 'norm') json += `,"c":${list(state.confirmations)}`;
+  else if (state.kind === 'cbm') json += `,"ln":${list(state.linkedNorms)},"rb":${list(state.reportedBy)}`;
+  return `${json}}`;
+};
 
 /**
  * Enough of a SubjectState for boardRowOf and linkedCbmsByNorm, rebuilt from a compact one: the

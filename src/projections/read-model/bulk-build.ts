@@ -1,0 +1,434 @@
+/**
+ * The bulk path of a rebuild from the SQLite store: the same answers as replaying the log through
+ * the Projector (projector.ts), computed track by track in memory.
+ *
+ * Why per track: everything the Projector derives for an event depends only on the events of the
+ * same track that precede it (the track registry, the subject's own stream, the track's latest
+ * recordedAt), so one track's events, sorted by position, can be folded with the Projector's rules
+ * without any read-back from SQLite: a refold (correction, late entry, party registered in the past)
+ * takes the stream's events from memory, and a version is closed in memory and written once, with
+ * its final known_to (a version whose transaction-time interval ends up empty is never written).
+ * Memory is bounded by one track's events. The store is read through its (stream_id, revision)
+ * index, one stream at a time, up to the head position taken at the start: events appended during
+ * the build are left to the live projection, which resumes from that checkpoint.
+ *
+ * Secondary indexes of the read-model database are dropped before the load and created after it,
+ * and the file is written with synchronous = OFF and an in-memory journal: a rebuild writes a file
+ * nobody reads until it is complete.
+ */
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type Database from 'better-sqlite3';
+import { boardRowOf, type LinkedCbm } from '../projections/board.projection.js';
+import { NO_CUT } from '../projections/cut.js';
+import { compareEffective, comparePosition, parseStreamId, type LedgerEvent } from '../projections/ledger-event.js';
+import { CREATION_EVENT, type SubjectKind } from '../projections/ledger-payloads.js';
+import { foldRegistry, partyIdsOf, registryAnswerOf, type TrackRegistry } from '../projections/registry.projection.js';
+import { evolveSession, foldSessionTimeline, type SessionState } from '../projections/session.projection.js';
+import { appliesInOrder, evolveSubject, type SubjectState } from '../projections/subject.projection.js';
+import { recordOf, streamTimeline } from '../projections/timeline.projection.js';
+import { sessionCorrectionsOf } from '../projections/track.projection.js';
+import { SUBJECT_SORT } from './projector.js';
+import { STILL_CURRENT, type ReadModelDb } from './read-model.database.js';
+import { compactJsonOf, pointDateOf, subjectCurve } from './subject-curve.js';
+
+type StoreRow = [position: number, streamId: string, revision: number, eventId: string, type: string, data: string, metadata: string];
+
+/** What the bulk path needs of the store: its SQLite connection (SqliteEventStore.database). */
+export interface SqliteBackedStore {
+  readonly database: Database.Database;
+}
+
+export const isSqliteBacked = (store: unknown): store is SqliteBackedStore => {
+  const db = (store as { database?: unknown }).database;
+  return typeof db === 'object' && db !== null && typeof (db as { prepare?: unknown }).prepare === 'function';
+};
+
+/** Indexes created after the load (names and definitions as in read-model.database.ts). */
+const DEFERRED_INDEXES: ReadonlyArray<[name: string, definition: string]> = [
+  ['ledger_events_by_stream', 'ledger_events (stream_id, seq)'],
+  ['ledger_events_by_track', 'ledger_events (track_id, seq)'],
+  ['streams_by_track', 'streams (track_id, kind, id)'],
+  ['subjects_by_track', 'subjects (track_id, sort, id)'],
+  ['sessions_by_track', 'sessions (track_id, number, session_id)'],
+];
+
+const isSubjectKind = (kind: string): kind is SubjectKind => kind === 'norm' || kind === 'cbm' || kind === 'topic';
+
+/**
+ * effectiveOn and recordedAt without parsing the whole metadata: the pattern `"key":"` cannot occur
+ * inside a JSON string (its quotes would be escaped), so a single occurrence is the key itself.
+ * Anything unusual (escapes, a repeated key, a non-string) goes through JSON.parse.
+ */
+const stringField = (json: string, key: string): string | null | undefined => {
+  const pattern = `"${key}":"`;
+  const at = json.indexOf(pattern);
+  if (at < 0 || json.indexOf(pattern, at + pattern.length) >= 0) return undefined;
+  const start = at + pattern.length;
+  const end = json.indexOf('"', start);
+  if (end < 0) return undefined;
+  const value = json.slice(start, end);
+  return value.includes('\\') ? undefined : value;
+};
+
+const metadataOf = (json: string): { effectiveOn: string; recordedAt: string } => {
+  let recordedAt = stringField(json, 'recordedAt');
+  let effectiveOn = stringField(json, 'effectiveOn');
+  if (recordedAt === undefined || effectiveOn === undefined || recordedAt === null || effectiveOn === null) {
+    const metadata = JSON.parse(json) as Record<string, unknown>;
+    recordedAt = typeof metadata['recordedAt'] === 'string' ? metadata['recordedAt'] : '';
+    effectiveOn = typeof metadata['effectiveOn'] === 'string' ? metadata['effectiveOn'] : recordedAt.slice(0, 10);
+  }
+  return { effectiveOn, recordedAt };
+};
+
+interface Version {
+  readonly date: string;
+  readonly knownFrom: string;
+  readonly json: string;
+}
+
+interface SubjectCtx {
+  readonly streamId: string;
+  readonly kind: SubjectKind;
+  readonly id: string;
+  state: SubjectState | null;
+  /** The current versions (known_to still open), by date ascending. */
+  current: Version[];
+  corrections: string | null;
+}
+
+interface SessionCtx {
+  readonly streamId: string;
+  readonly id: string;
+  state: SessionState | null;
+  corrections: string | null;
+}
+
+/** A stream of one track and the position from which its events count (its creation event). */
+interface TrackStream {
+  readonly streamId: string;
+  readonly kind: string;
+  readonly id: string;
+  /** Null: every event (track streams); else the position of the creation event. */
+  readonly from: number | null;
+}
+
+export interface BulkResult {
+  readonly events: number;
+}
+
+export const bulkBuild = async (
+  store: SqliteBackedStore,
+  db: ReadModelDb,
+  onProgress: ((done: number) => void) | undefined,
+): Promise<BulkResult> => {
+  const source = store.database;
+  const head = (source.prepare('SELECT MAX(position) FROM events').pluck().get() as number | null) ?? 0;
+  const total = head === 0 ? 0 : (source.prepare('SELECT COUNT(*) FROM events WHERE position <= ?').pluck().get(head) as number);
+  const firstOfNext = source.prepare('SELECT position, stream_id, revision, event_id, type, data, metadata FROM events WHERE stream_id > ? AND position <= ? ORDER BY stream_id, revision LIMIT 1').raw();
+  const streamRows = source.prepare('SELECT position, stream_id, revision, event_id, type, data, metadata FROM events WHERE stream_id = ? AND position <= ? ORDER BY revision').raw();
+
+  // Which streams belong to which track, from each stream's creation event (as Projector.applyOne decides).
+  const tracks = new Map<string, TrackStream[]>();
+  const addStream = (trackId: string, stream: TrackStream): void => {
+    const list = tracks.get(trackId);
+    if (list === undefined) tracks.set(trackId, [stream]);
+    else list.push(stream);
+  };
+  let after = '';
+  let seen = 0;
+  for (;;) {
+    const first = firstOfNext.get(after, head) as StoreRow | undefined;
+    if (first === undefined) break;
+    const streamId = first[1];
+    after = streamId;
+    const { kind, id } = parseStreamId(streamId);
+    if (kind === 'track') addStream(id, { streamId, kind, id, from: null });
+    else if (kind === 'session' || isSubjectKind(kind)) {
+      const creation = kind === 'session' ? 'SessionScheduled' : CREATION_EVENT[kind];
+      const rows = first[4] === creation ? [first] : (streamRows.all(streamId, head) as StoreRow[]);
+      for (const row of rows) {
+        if (row[4] !== creation) continue;
+        const declared = (JSON.parse(row[5]) as Record<string, unknown>)['trackId'];
+        if (typeof declared !== 'string') continue;
+        addStream(declared, { streamId, kind, id, from: row[0] });
+        break;
+      }
+    }
+    if (++seen % 2000 === 0) await yieldToEventLoop();
+  }
+
+  if (db.name !== ':memory:') {
+    db.pragma('journal_mode = MEMORY');
+    db.pragma('synchronous = OFF');
+  }
+  db.exec('BEGIN');
+  try {
+    for (const table of ['ledger_events', 'streams', 'tracks', 'subjects', 'sessions', 'cbm_links', 'versions', 'knowledge', 'untrusted_windows']) db.exec(`DELETE FROM ${table}`);
+    db.exec("DELETE FROM meta WHERE key = 'checkpoint'");
+    for (const [name] of DEFERRED_INDEXES) db.exec(`DROP INDEX IF EXISTS ${name}`);
+    db.exec('COMMIT');
+  } catch (error) {
+    db.exec('ROLLBACK');
+    throw error;
+  }
+
+  const writer = new TrackWriter(db);
+  let done = 0;
+  for (const trackId of [...tracks.keys()].sort()) {
+    const events: LedgerEvent[] = [];
+    const dataJson = new Map<LedgerEvent, string>();
+    for (const stream of tracks.get(trackId)!) {
+      for (const row of streamRows.all(stream.streamId, head) as StoreRow[]) {
+        if (stream.from !== null && row[0] < stream.from) continue;
+        const event: LedgerEvent = {
+          position: String(row[0]),
+          streamId: row[1],
+          revision: row[2],
+          eventId: row[3],
+          type: row[4],
+          data: JSON.parse(row[5]) as Record<string, unknown>,
+          metadata: metadataOf(row[6]),
+        };
+        events.push(event);
+        dataJson.set(event, row[5]);
+      }
+    }
+    events.sort((a, b) => comparePosition(a.position, b.position));
+    db.exec('BEGIN');
+    try {
+      new TrackFold(writer, trackId, tracks.get(trackId)!).run(events, dataJson);
+      writer.flushVersions();
+      db.exec('COMMIT');
+    } catch (error) {
+      db.exec('ROLLBACK');
+      throw error;
+    }
+    done += events.length;
+    onProgress?.(done);
+    await yieldToEventLoop();
+  }
+
+  db.exec('BEGIN');
+  try {
+    if (head > 0) writer.statements.setCheckpoint.run(String(head));
+    db.exec('COMMIT');
+  } catch (error) {
+    db.exec('ROLLBACK');
+    throw error;
+  }
+  for (const [name, definition] of DEFERRED_INDEXES) {
+    db.exec(`CREATE INDEX IF NOT EXISTS ${name} ON ${definition}`);
+    await yieldToEventLoop();
+  }
+  if (db.name !== ':memory:') {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+  }
+  onProgress?.(total);
+  return { events: total };
+};
+
+class TrackWriter {
+  readonly statements;
+  private versions: Array<[string, string, string, string, string]> = [];
+
+  constructor(readonly db: ReadModelDb) {
+    this.statements = {
+      setCheckpoint: db.prepare("INSERT INTO meta (key, value) VALUES ('checkpoint', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+      insertEvent: db.prepare(
+        'INSERT INTO ledger_events (position, stream_id, track_id, type, effective_on, recorded_at, event_id, revision, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      insertStream: db.prepare('INSERT OR IGNORE INTO streams (stream_id, track_id, kind, id) VALUES (?, ?, ?, ?)'),
+      insertSubject: db.prepare('INSERT OR REPLACE INTO subjects (stream_id, track_id, sort, id, state, row, session_corrections) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      insertSession: db.prepare('INSERT OR REPLACE INTO sessions (stream_id, track_id, session_id, number, state, session_corrections) VALUES (?, ?, ?, ?, ?, ?)'),
+      insertTrack: db.prepare('INSERT OR REPLACE INTO tracks (track_id, name, registry) VALUES (?, ?, ?)'),
+      insertVersion: db.prepare('INSERT INTO versions (stream_id, effective_from, known_from, known_to, state) VALUES (?, ?, ?, ?, ?)'),
+      insertLink: db.prepare('INSERT OR REPLACE INTO cbm_links (track_id, norm_id, cbm_id, status) VALUES (?, ?, ?, ?)'),
+      setKnowledge: db.prepare('INSERT OR REPLACE INTO knowledge (track_id, latest) VALUES (?, ?)'),
+      insertWindow: db.prepare('INSERT INTO untrusted_windows (track_id, known_from, known_to) VALUES (?, ?, ?)'),
+    };
+  }
+
+  version(streamId: string, v: Version, knownTo: string): void {
+    this.versions.push([streamId, v.date, v.knownFrom, knownTo, v.json]);
+  }
+
+  /** In key order: the clustered table then grows at the end of each run of keys, without page splits. */
+  flushVersions(): void {
+    const insert = this.statements.insertVersion;
+    const key = (v: [string, string, string, string, string]): string => `${v[0]}\u0000${v[1]}\u0000${v[2]}`;
+    const keyed = this.versions.map((v) => [key(v), v] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    for (const [, v] of keyed) insert.run(v[0], v[1], v[2], v[3], v[4]);
+    this.versions = [];
+  }
+}
+
+/** One track's events through the Projector's rules, in memory. */
+class TrackFold {
+  private registryCache: TrackRegistry | null | undefined;
+  private readonly trackEvents: LedgerEvent[] = [];
+  private readonly streamEvents = new Map<string, LedgerEvent[]>();
+  private readonly subjects = new Map<string, SubjectCtx>();
+  private readonly sessions = new Map<string, SessionCtx>();
+  private readonly creationAt = new Map<string, number>();
+  private latest = '';
+  private trackTouched = false;
+
+  constructor(
+    private readonly writer: TrackWriter,
+    private readonly trackId: string,
+    streams: readonly TrackStream[],
+  ) {
+    for (const s of streams) if (s.from !== null) this.creationAt.set(s.streamId, s.from);
+  }
+
+  private registry(): TrackRegistry | null {
+    if (this.registryCache === undefined) this.registryCache = foldRegistry(this.trackEvents, NO_CUT);
+    return this.registryCache;
+  }
+
+  private knownFrom(recordedAt: string): string {
+    if (recordedAt < this.latest) {
+      this.writer.statements.insertWindow.run(this.trackId, recordedAt, this.latest);
+      return this.latest;
+    }
+    this.latest = recordedAt;
+    return recordedAt;
+  }
+
+  run(events: readonly LedgerEvent[], dataJson: ReadonlyMap<LedgerEvent, string>): void {
+    const { insertEvent, insertStream } = this.writer.statements;
+    const trackId = this.trackId;
+    for (const e of events) {
+      const { kind, id } = parseStreamId(e.streamId);
+      const isCreation = kind !== 'track' && this.creationAt.get(e.streamId) === Number(e.position);
+      if (kind === 'track' ? e.revision === 0 : isCreation) insertStream.run(e.streamId, trackId, kind, id);
+      insertEvent.run(e.position, e.streamId, trackId, e.type, e.metadata.effectiveOn, e.metadata.recordedAt, e.eventId, e.revision, dataJson.get(e)!);
+      let list = this.streamEvents.get(e.streamId);
+      if (list === undefined) this.streamEvents.set(e.streamId, (list = []));
+      list.push(e);
+      if (kind === 'track') this.applyTrackEvent(e);
+      else if (kind === 'session') this.applySessionEvent(e, id);
+      else this.applySubjectEvent(e, kind as SubjectKind, id);
+    }
+    this.finish();
+  }
+
+  private applyTrackEvent(e: LedgerEvent): void {
+    const knownFrom = this.knownFrom(e.metadata.recordedAt);
+    this.trackEvents.push(e);
+    this.registryCache = undefined;
+    this.trackTouched = true;
+    if (e.type !== 'PartyRegistered') return;
+    const key = { effectiveOn: e.metadata.effectiveOn, position: e.position };
+    for (const ctx of this.subjects.values()) {
+      if (ctx.state !== null && compareEffective(key, ctx.state.lastKey) < 0) this.refoldSubject(ctx, knownFrom);
+    }
+  }
+
+  private applySubjectEvent(e: LedgerEvent, kind: SubjectKind, id: string): void {
+    let ctx = this.subjects.get(e.streamId);
+    if (ctx === undefined) {
+      ctx = { streamId: e.streamId, kind, id, state: null, current: [], corrections: null };
+      this.subjects.set(e.streamId, ctx);
+    }
+    const knownFrom = this.knownFrom(e.metadata.recordedAt);
+    const inOrder = ctx.state === null ? e.revision === 0 && e.type === CREATION_EVENT[kind] : appliesInOrder(ctx.state, e);
+    if (inOrder) {
+      const next = evolveSubject(ctx.state, recordOf(e), this.registry());
+      if (next !== null && !this.putPoint(ctx, pointDateOf(next, e.metadata.effectiveOn), next, knownFrom)) this.refoldSubject(ctx, knownFrom);
+      else ctx.state = next;
+    } else {
+      this.refoldSubject(ctx, knownFrom);
+    }
+  }
+
+  /** A version replaced: written with its final known_to, or dropped when that interval is empty. */
+  private close(ctx: SubjectCtx, v: Version, knownFrom: string): void {
+    if (v.knownFrom < knownFrom) this.writer.version(ctx.streamId, v, knownFrom);
+  }
+
+  private putPoint(ctx: SubjectCtx, date: string, state: SubjectState, knownFrom: string): boolean {
+    const current = ctx.current;
+    const last = current.length === 0 ? null : current[current.length - 1]!;
+    if (last !== null && last.date > date) return false;
+    const json = compactJsonOf(state);
+    if (last !== null && last.date === date) {
+      if (last.json === json) return true;
+      this.close(ctx, last, knownFrom);
+      current[current.length - 1] = { date, knownFrom, json };
+    } else {
+      current.push({ date, knownFrom, json });
+    }
+    return true;
+  }
+
+  private refoldSubject(ctx: SubjectCtx, knownFrom: string): void {
+    const timeline = streamTimeline(ctx.streamId, this.streamEvents.get(ctx.streamId) ?? [], NO_CUT);
+    const curve = subjectCurve(timeline, this.registry());
+    const kept = new Map<string, Version>();
+    const fresh = new Map<string, string>();
+    for (const point of curve) fresh.set(point.date, compactJsonOf(point.state));
+    for (const v of ctx.current) {
+      if (fresh.get(v.date) === v.json) kept.set(v.date, v);
+      else this.close(ctx, v, knownFrom);
+    }
+    ctx.current = curve.map((point) => kept.get(point.date) ?? { date: point.date, knownFrom, json: fresh.get(point.date)! });
+    ctx.state = curve.length === 0 ? null : curve[curve.length - 1]!.state;
+    const corrections = sessionCorrectionsOf(timeline);
+    ctx.corrections = corrections.length === 0 ? null : JSON.stringify(corrections);
+  }
+
+  private applySessionEvent(e: LedgerEvent, id: string): void {
+    let ctx = this.sessions.get(e.streamId);
+    if (ctx === undefined) {
+      ctx = { streamId: e.streamId, id, state: null, corrections: null };
+      this.sessions.set(e.streamId, ctx);
+    }
+    const inOrder =
+      ctx.state === null
+        ? e.revision === 0 && e.type === 'SessionScheduled'
+        : e.type !== 'RecordCorrected' && compareEffective({ effectiveOn: e.metadata.effectiveOn, position: e.position }, ctx.state.lastKey) > 0;
+    if (inOrder) {
+      ctx.state = evolveSession(ctx.state, recordOf(e));
+    } else {
+      const timeline = streamTimeline(e.streamId, this.streamEvents.get(e.streamId)!, NO_CUT);
+      ctx.state = foldSessionTimeline(timeline);
+      const corrections = sessionCorrectionsOf(timeline);
+      ctx.corrections = corrections.length === 0 ? null : JSON.stringify(corrections);
+    }
+  }
+
+  /** The live tables and the current versions, as Projector.writeLiveTables leaves them at the end of a replay. */
+  private finish(): void {
+    const s = this.writer.statements;
+    const trackId = this.trackId;
+    const registry = this.registry();
+    if (this.trackTouched && registry !== null) s.insertTrack.run(trackId, registry.name, JSON.stringify(registryAnswerOf(registry, NO_CUT)));
+    if (this.latest !== '') s.setKnowledge.run(trackId, this.latest);
+    for (const ctx of this.sessions.values()) {
+      if (ctx.state === null || ctx.state.trackId !== trackId) continue;
+      s.insertSession.run(ctx.streamId, trackId, ctx.id, ctx.state.number, JSON.stringify(ctx.state), ctx.corrections);
+    }
+    const linked = new Map<string, LinkedCbm[]>();
+    const cbms = [...this.subjects.values()].filter((ctx) => ctx.kind === 'cbm' && ctx.state?.kind === 'cbm').sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    for (const ctx of cbms) {
+      const state = ctx.state!;
+      if (state.kind !== 'cbm') continue;
+      for (const normId of state.linkedNorms) {
+        s.insertLink.run(trackId, normId, ctx.id, state.status);
+        let list = linked.get(normId);
+        if (list === undefined) linked.set(normId, (list = []));
+        list.push({ id: ctx.id, status: state.status });
+      }
+    }
+    const parties = partyIdsOf(registry);
+    for (const ctx of this.subjects.values()) {
+      for (const v of ctx.current) this.writer.version(ctx.streamId, v, STILL_CURRENT);
+      if (ctx.state === null || ctx.state.trackId !== trackId) continue;
+      const row = JSON.stringify(boardRowOf(ctx.state, parties, ctx.kind === 'norm' ? (linked.get(ctx.id) ?? []) : []));
+      s.insertSubject.run(ctx.streamId, trackId, SUBJECT_SORT[ctx.kind], ctx.id, JSON.stringify(ctx.state), row, ctx.corrections);
+    }
+  }
+}
