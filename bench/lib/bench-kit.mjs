@@ -38,10 +38,12 @@ export const makeTempDir = (label) => {
   const dir = mkdtempSync(join(parent, `norms-bench-${label}-`));
   const cleanup = () => rmSync(dir, { recursive: true, force: true });
   process.once('exit', cleanup);
-  process.once('SIGINT', () => {
-    cleanup();
-    process.exit(130);
-  });
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
+    process.once(signal, () => {
+      cleanup();
+      process.exit(code);
+    });
+  }
   return { dir, cleanup };
 };
 
