@@ -34,7 +34,7 @@ export interface SqliteEventStoreOptions {
   readonly synchronous?: 'FULL' | 'NORMAL';
   /** How often a subscription looks for events written by another process on the same file. */
   readonly pollIntervalMs?: number;
-  /** How often the WAL is checkpointed, from a worker thread so that commits never pay for it. */
+  /** How often a worker thread checkpoints the WAL, so that commits pay for little of it. */
   readonly checkpointIntervalMs?: number;
 }
 
@@ -107,7 +107,12 @@ export class SqliteEventStore implements EventStore {
       if (!inMemory) {
         this.db.pragma('journal_mode = WAL');
         this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
-        this.db.pragma('wal_autocheckpoint = 0');
+        // The worker copies most pages off the event loop, but a PASSIVE checkpoint racing a steady
+        // writer never reaches the end of the log, so SQLite would never restart the WAL (measured:
+        // 282 MB of WAL for 35 MB of events, every commit's fsync paying for the growth). SQLite's own
+        // auto-checkpoint finishes what the worker started, and the next commit rewrites the log
+        // from its start.
+        this.db.pragma('wal_autocheckpoint = 1000');
       }
       migrate(this.db, file);
     } catch (error) {
@@ -374,10 +379,8 @@ export class SqliteEventStore implements EventStore {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     this.checkpointer = new Worker(CHECKPOINTER_SOURCE, { eval: true, workerData: { file, driver, intervalMs } });
     this.checkpointer.unref();
-    this.checkpointer.on('error', () => {
-      // Without the worker, SQLite's own auto-checkpoint takes over on the write path.
-      this.db.pragma('wal_autocheckpoint = 1000');
-    });
+    // Without the worker, SQLite's own auto-checkpoint does all the work on the write path.
+    this.checkpointer.on('error', () => undefined);
   }
 }
 
