@@ -18,6 +18,6 @@ const used = process.cpuUsage(cpu);
 const cpuMs = (used.user + used.system) / 1000;
 await closeStore(store);
 globalThis.gc?.();
-const { rss, heapUsed } = process.memoryUsage();
+const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
 const maxRssKb = process.resourceUsage().maxRSS;
-console.log(JSON.stringify({ result, wallMs, cpuMs, rss, heapUsed, maxRss: maxRssKb * 1024 }));
+console.log(JSON.stringify({ result, wallMs, cpuMs, rss, heapUsed, heapTotal, external, maxRss: maxRssKb * 1024 }));

@@ -94,6 +94,10 @@ interface SubjectCtx {
   state: SubjectState | null;
   /** The current versions (known_to still open), by date ascending. */
   current: Version[];
+  /** The state of each current version, same index. */
+  points: SubjectState[];
+  /** A correction or a second creation record was seen: late entries then refold the whole stream. */
+  irregular: boolean;
   corrections: string | null;
 }
 
@@ -177,27 +181,32 @@ export const bulkBuild = async (
   let done = 0;
   for (const trackId of [...tracks.keys()].sort()) {
     const events: LedgerEvent[] = [];
-    const dataJson = new Map<LedgerEvent, string>();
-    for (const stream of tracks.get(trackId)!) {
-      for (const row of streamRows.all(stream.streamId, head) as StoreRow[]) {
-        if (stream.from !== null && row[0] < stream.from) continue;
-        const event: LedgerEvent = {
-          position: String(row[0]),
-          streamId: row[1],
-          revision: row[2],
-          eventId: row[3],
-          type: row[4],
-          data: JSON.parse(row[5]) as Record<string, unknown>,
-          metadata: metadataOf(row[6]),
-        };
-        events.push(event);
-        dataJson.set(event, row[5]);
-      }
-    }
-    events.sort((a, b) => comparePosition(a.position, b.position));
+    const { insertEvent, insertStream } = writer.statements;
     db.exec('BEGIN');
     try {
-      new TrackFold(writer, trackId, tracks.get(trackId)!).run(events, dataJson);
+      // ledger_events is written as the streams are read (stream by stream within the track): its
+      // readers order by position themselves, and the payload strings need not wait for the fold.
+      for (const stream of tracks.get(trackId)!) {
+        for (const row of streamRows.all(stream.streamId, head) as StoreRow[]) {
+          if (stream.from !== null && row[0] < stream.from) continue;
+          const metadata = metadataOf(row[6]);
+          if (stream.from === null ? row[2] === 0 : row[0] === stream.from) insertStream.run(stream.streamId, trackId, stream.kind, stream.id);
+          // A bound JS number is a REAL: the position column must get the canonical decimal string.
+          const position = String(row[0]);
+          insertEvent.run(position, row[1], trackId, row[4], metadata.effectiveOn, metadata.recordedAt, row[3], row[2], row[5]);
+          events.push({
+            position,
+            streamId: row[1],
+            revision: row[2],
+            eventId: row[3],
+            type: row[4],
+            data: JSON.parse(row[5]) as Record<string, unknown>,
+            metadata,
+          });
+        }
+      }
+      events.sort((a, b) => comparePosition(a.position, b.position));
+      new TrackFold(writer, trackId).run(events);
       writer.flushVersions();
       db.exec('COMMIT');
     } catch (error) {
@@ -271,17 +280,13 @@ class TrackFold {
   private readonly streamEvents = new Map<string, LedgerEvent[]>();
   private readonly subjects = new Map<string, SubjectCtx>();
   private readonly sessions = new Map<string, SessionCtx>();
-  private readonly creationAt = new Map<string, number>();
   private latest = '';
   private trackTouched = false;
 
   constructor(
     private readonly writer: TrackWriter,
     private readonly trackId: string,
-    streams: readonly TrackStream[],
-  ) {
-    for (const s of streams) if (s.from !== null) this.creationAt.set(s.streamId, s.from);
-  }
+  ) {}
 
   private registry(): TrackRegistry | null {
     if (this.registryCache === undefined) this.registryCache = foldRegistry(this.trackEvents, NO_CUT);
@@ -297,14 +302,9 @@ class TrackFold {
     return recordedAt;
   }
 
-  run(events: readonly LedgerEvent[], dataJson: ReadonlyMap<LedgerEvent, string>): void {
-    const { insertEvent, insertStream } = this.writer.statements;
-    const trackId = this.trackId;
+  run(events: readonly LedgerEvent[]): void {
     for (const e of events) {
       const { kind, id } = parseStreamId(e.streamId);
-      const isCreation = kind !== 'track' && this.creationAt.get(e.streamId) === Number(e.position);
-      if (kind === 'track' ? e.revision === 0 : isCreation) insertStream.run(e.streamId, trackId, kind, id);
-      insertEvent.run(e.position, e.streamId, trackId, e.type, e.metadata.effectiveOn, e.metadata.recordedAt, e.eventId, e.revision, dataJson.get(e)!);
       let list = this.streamEvents.get(e.streamId);
       if (list === undefined) this.streamEvents.set(e.streamId, (list = []));
       list.push(e);
@@ -330,18 +330,55 @@ class TrackFold {
   private applySubjectEvent(e: LedgerEvent, kind: SubjectKind, id: string): void {
     let ctx = this.subjects.get(e.streamId);
     if (ctx === undefined) {
-      ctx = { streamId: e.streamId, kind, id, state: null, current: [], corrections: null };
+      ctx = { streamId: e.streamId, kind, id, state: null, current: [], points: [], irregular: false, corrections: null };
       this.subjects.set(e.streamId, ctx);
     }
     const knownFrom = this.knownFrom(e.metadata.recordedAt);
+    if (ctx.state !== null && (e.type === 'RecordCorrected' || e.type === CREATION_EVENT[kind])) ctx.irregular = true;
     const inOrder = ctx.state === null ? e.revision === 0 && e.type === CREATION_EVENT[kind] : appliesInOrder(ctx.state, e);
     if (inOrder) {
       const next = evolveSubject(ctx.state, recordOf(e), this.registry());
       if (next !== null && !this.putPoint(ctx, pointDateOf(next, e.metadata.effectiveOn), next, knownFrom)) this.refoldSubject(ctx, knownFrom);
       else ctx.state = next;
+    } else if (!ctx.irregular && ctx.state !== null && e.metadata.effectiveOn > ctx.state.createdOn) {
+      this.refoldFrom(ctx, e.metadata.effectiveOn, knownFrom);
     } else {
       this.refoldSubject(ctx, knownFrom);
     }
+  }
+
+  /**
+   * A late entry in a stream without corrections: the curve before its date cannot change (records
+   * there come first in effective order, and the registry has not changed under them, or a party
+   * refold would have recomputed them), so the fold restarts from the last point before that date
+   * and only the records on or after it are applied again; the result is the full refold's.
+   */
+  private refoldFrom(ctx: SubjectCtx, from: string, knownFrom: string): void {
+    const i = ctx.current.findIndex((v) => v.date >= from);
+    if (i <= 0) {
+      this.refoldSubject(ctx, knownFrom);
+      return;
+    }
+    const records = this.streamEvents.get(ctx.streamId)!.filter((ev) => ev.metadata.effectiveOn >= from);
+    records.sort((a, b) => compareEffective({ effectiveOn: a.metadata.effectiveOn, position: a.position }, { effectiveOn: b.metadata.effectiveOn, position: b.position }));
+    const registry = this.registry();
+    let state: SubjectState | null = ctx.points[i - 1]!;
+    const suffix: Array<{ date: string; state: SubjectState }> = [];
+    for (let k = 0; k < records.length; k += 1) {
+      state = evolveSubject(state, recordOf(records[k]!), registry);
+      const date = records[k]!.metadata.effectiveOn;
+      if (state !== null && records[k + 1]?.metadata.effectiveOn !== date) suffix.push({ date, state });
+    }
+    const fresh = new Map<string, string>();
+    for (const point of suffix) fresh.set(point.date, compactJsonOf(point.state));
+    const kept = new Map<string, Version>();
+    for (const v of ctx.current.slice(i)) {
+      if (fresh.get(v.date) === v.json) kept.set(v.date, v);
+      else this.close(ctx, v, knownFrom);
+    }
+    ctx.current = [...ctx.current.slice(0, i), ...suffix.map((p) => kept.get(p.date) ?? { date: p.date, knownFrom, json: fresh.get(p.date)! })];
+    ctx.points = [...ctx.points.slice(0, i), ...suffix.map((p) => p.state)];
+    ctx.state = ctx.points[ctx.points.length - 1]!;
   }
 
   /** A version replaced: written with its final known_to, or dropped when that interval is empty. */
@@ -355,11 +392,13 @@ class TrackFold {
     if (last !== null && last.date > date) return false;
     const json = compactJsonOf(state);
     if (last !== null && last.date === date) {
+      ctx.points[ctx.points.length - 1] = state;
       if (last.json === json) return true;
       this.close(ctx, last, knownFrom);
       current[current.length - 1] = { date, knownFrom, json };
     } else {
       current.push({ date, knownFrom, json });
+      ctx.points.push(state);
     }
     return true;
   }
@@ -375,6 +414,7 @@ class TrackFold {
       else this.close(ctx, v, knownFrom);
     }
     ctx.current = curve.map((point) => kept.get(point.date) ?? { date: point.date, knownFrom, json: fresh.get(point.date)! });
+    ctx.points = curve.map((point) => point.state);
     ctx.state = curve.length === 0 ? null : curve[curve.length - 1]!.state;
     const corrections = sessionCorrectionsOf(timeline);
     ctx.corrections = corrections.length === 0 ? null : JSON.stringify(corrections);

@@ -10,7 +10,9 @@ import Database from 'better-sqlite3';
  *   every change it covers.
  * - `ledger_events`: the events the projections read, so a refold never goes back to the store.
  * - `streams`: stream → track (from each stream's creation event).
- * - live tables (`tracks`, `subjects`, `sessions`, `cbm_links`): the answers without a cut.
+ * - live tables (`tracks`, `subjects`, `sessions`, `cbm_links`): the answers without a cut. A
+ *   subject's full state goes last in its row: SQLite reads a row's columns in order, so a board
+ *   read of `row` never walks the overflow pages of a long state.
  * - `versions`: the bitemporal index (see subject-curve.ts and projector.ts), clustered by
  *   (stream_id, effective_from, known_from) so that an as-of probe reads the state from the key's
  *   own page (no second lookup). The key is unique: a version replaced at its own known_from is
@@ -18,7 +20,7 @@ import Database from 'better-sqlite3';
  * - `knowledge`: per track, the latest recordedAt applied and the windows of transaction time in
  *   which the index cannot be trusted because events were recorded out of order (see projector.ts).
  */
-export const READ_MODEL_SCHEMA_VERSION = '2';
+export const READ_MODEL_SCHEMA_VERSION = '3';
 
 /** known_to of a version still current: sorts after every ISO timestamp. */
 export const STILL_CURRENT = '~';
@@ -47,9 +49,9 @@ CREATE TABLE IF NOT EXISTS subjects (
   track_id TEXT NOT NULL,
   sort INTEGER NOT NULL,
   id TEXT NOT NULL,
-  state TEXT NOT NULL,
   row TEXT NOT NULL,
-  session_corrections TEXT
+  session_corrections TEXT,
+  state TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS subjects_by_track ON subjects (track_id, sort, id);
 CREATE TABLE IF NOT EXISTS sessions (
