@@ -1,3 +1,4 @@
+import { canonicalJson } from './envelope.js';
 import { InvalidAppendError } from './event-store.errors.js';
 import type { EventToAppend } from './event-store.port.js';
 
@@ -14,23 +15,51 @@ export interface SerialisedEvent {
   readonly metadata: string;
 }
 
-const serialise = (value: unknown, what: string, index: number): string => {
-  let json: string | undefined;
-  try {
-    json = JSON.stringify(value, (_key, v: unknown) => {
-      if (typeof v === 'bigint' || typeof v === 'function' || typeof v === 'symbol') {
-        throw new TypeError(`${typeof v} is not JSON`);
+/**
+ * Throws on what JSON.stringify would silently drop or turn into null (functions, symbols) and on
+ * bigints; canonicalize (below) refuses the rest (non-finite numbers, lone surrogates, cycles).
+ */
+const assertJsonValues = (value: unknown): void => {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+    case 'undefined':
+      return;
+    case 'number':
+      if (!Number.isFinite(value)) throw new TypeError(`${value} is not JSON`);
+      return;
+    case 'object': {
+      if (value === null) return;
+      const json = (value as { toJSON?: unknown }).toJSON;
+      if (typeof json === 'function') return assertJsonValues((json as () => unknown).call(value));
+      if (Array.isArray(value)) {
+        for (const item of value) assertJsonValues(item);
+        return;
       }
-      if (typeof v === 'number' && !Number.isFinite(v)) throw new TypeError(`${v} is not JSON`);
-      return v;
-    });
+      for (const key of Object.keys(value)) assertJsonValues((value as Record<string, unknown>)[key]);
+      return;
+    }
+    default:
+      throw new TypeError(`${typeof value} is not JSON`);
+  }
+};
+
+/**
+ * The stored text is the RFC 8785 canonical form, the very bytes the event hash covers, so a
+ * verifier can hash what is stored without parsing it (src/audit/domain/verifier.ts, fast path).
+ */
+const serialise = (value: unknown, what: string, index: number): string => {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new InvalidAppendError('not-serialisable', `event ${index} ${what} must be a JSON object`);
+  }
+  try {
+    // canonicalize first: it detects cycles, which the walk below would recurse into.
+    const json = canonicalJson(value);
+    assertJsonValues(value);
+    return json;
   } catch (error) {
     throw new InvalidAppendError('not-serialisable', `event ${index} ${what}: ${(error as Error).message}`);
   }
-  if (json === undefined || value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new InvalidAppendError('not-serialisable', `event ${index} ${what} must be a JSON object`);
-  }
-  return json;
 };
 
 /**

@@ -57,6 +57,24 @@ export const computeEventHash = (event: HashableEvent): string => {
   );
 };
 
+/**
+ * The exact string computeEventHash hashes, assembled from already-canonical parts without parsing:
+ * `dataJson` is the JCS text of data and `unsealedMetadataJson` the JCS text of metadata without
+ * `hash`. Keys are in JCS order (data < eventId < metadata < revision < streamId < type); strings
+ * go through JSON.stringify, which is how JCS serialises a string. Equals
+ * canonicalJson({streamId, revision, eventId, type, data, metadata}) whenever the parts are
+ * canonical; a verifier that hashes it and finds the stored hash therefore holds the sealed bytes.
+ */
+export const hashInputFromCanonicalText = (
+  streamId: string,
+  revision: number,
+  eventId: string,
+  type: string,
+  dataJson: string,
+  unsealedMetadataJson: string,
+): string =>
+  `{"data":${dataJson},"eventId":${JSON.stringify(eventId)},"metadata":${unsealedMetadataJson},"revision":${revision},"streamId":${JSON.stringify(streamId)},"type":${JSON.stringify(type)}}`;
+
 /** Returns the metadata with `prevHash` and `hash` filled in, for the event at `revision`. */
 export const sealMetadata = (
   event: Omit<HashableEvent, 'metadata'> & { metadata: Omit<LedgerMetadata, 'prevHash' | 'hash'> },
