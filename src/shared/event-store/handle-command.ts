@@ -49,7 +49,12 @@ export interface CommandDeps {
 
 /** Event schema version written by this build; a change of shape is a new version with an upcaster. */
 export const SCHEMA_VERSION = 1;
-const MAX_ATTEMPTS = 5;
+/**
+ * How long a command without If-Match keeps re-deciding after losing races to other instances.
+ * A budget of time, not of attempts: an instance with a queue of commands on the same stream can
+ * win many races in a row, and a fixed count ran out (seen: 22 losses in a row at 40 commands).
+ */
+const RETRY_BUDGET_MS = 3000;
 /** Namespace for event ids derived from an Idempotency-Key. */
 const IDEMPOTENCY_NAMESPACE = '5b0c6f3e-2f0e-4c1a-9d1e-6b8f6c1e7a42';
 
@@ -109,7 +114,7 @@ const lockFor = (store: EventStore): KeyedLock => {
 
 /** Jittered pause before deciding again after losing a race to another instance. */
 const backoff = (attempt: number): Promise<void> =>
-  new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** attempt));
+  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(20, 2 ** attempt)));
 
 const decideAndAppend = async <Command extends { effectiveOn: string }, State, Event extends DomainEvent>(
   deps: CommandDeps,
@@ -119,6 +124,7 @@ const decideAndAppend = async <Command extends { effectiveOn: string }, State, E
   const key = context.idempotencyKey;
   const fingerprint = key === undefined ? undefined : sha256Hex(canonicalJson([spec.streamId, context.requestFingerprint ?? '']));
 
+  const deadline = Date.now() + RETRY_BUDGET_MS;
   for (let attempt = 1; ; attempt++) {
     if (key !== undefined && fingerprint !== undefined) {
       const earlier = await deps.store.findByIdempotencyKey(key);
@@ -200,7 +206,7 @@ const decideAndAppend = async <Command extends { effectiveOn: string }, State, E
       if (context.ifMatch !== undefined) {
         throw new PreconditionFailedError('revision-mismatch', `${spec.subject} changed while this command was decided: reload it and decide again`);
       }
-      if (attempt >= MAX_ATTEMPTS) {
+      if (Date.now() >= deadline) {
         throw new ConflictError('concurrent-writes', `${spec.subject} is being changed by others right now: try again`);
       }
       await backoff(attempt);
