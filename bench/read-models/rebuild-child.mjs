@@ -2,7 +2,7 @@
 // the store file into a fresh read-model file, then a GC, then one JSON line on stdout.
 //
 //   node --expose-gc bench/read-models/rebuild-child.mjs <store.sqlite> <read-models.sqlite>
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { closeStore, importDist } from '../lib/bench-kit.mjs';
 
 const [storeFile, outFile] = process.argv.slice(2);
@@ -20,4 +20,13 @@ await closeStore(store);
 globalThis.gc?.();
 const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
 const maxRssKb = process.resourceUsage().maxRSS;
-console.log(JSON.stringify({ result, wallMs, cpuMs, rss, heapUsed, heapTotal, external, maxRss: maxRssKb * 1024 }));
+let rssParts = {};
+try {
+  for (const line of readFileSync('/proc/self/status', 'utf8').split('\n')) {
+    const m = /^(RssAnon|RssFile|RssShmem):\s+(\d+) kB/.exec(line);
+    if (m) rssParts[m[1]] = Number(m[2]) * 1024;
+  }
+} catch {
+  rssParts = {};
+}
+console.log(JSON.stringify({ result, wallMs, cpuMs, rss, heapUsed, heapTotal, external, ...rssParts, maxRss: maxRssKb * 1024 }));

@@ -48,7 +48,7 @@ const DEFERRED_INDEXES: ReadonlyArray<[name: string, definition: string]> = [
   ['ledger_events_by_stream', 'ledger_events (stream_id, seq)'],
   ['ledger_events_by_track', 'ledger_events (track_id, seq)'],
   ['streams_by_track', 'streams (track_id, kind, id)'],
-  ['subjects_by_track', 'subjects (track_id, sort, id)'],
+  ['subjects_by_track', 'subjects (track_id, sort, id, row)'],
   ['sessions_by_track', 'sessions (track_id, number, session_id)'],
 ];
 

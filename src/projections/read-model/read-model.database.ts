@@ -20,7 +20,7 @@ import Database from 'better-sqlite3';
  * - `knowledge`: per track, the latest recordedAt applied and the windows of transaction time in
  *   which the index cannot be trusted because events were recorded out of order (see projector.ts).
  */
-export const READ_MODEL_SCHEMA_VERSION = '3';
+export const READ_MODEL_SCHEMA_VERSION = '4';
 
 /** known_to of a version still current: sorts after every ISO timestamp. */
 export const STILL_CURRENT = '~';
@@ -53,7 +53,8 @@ CREATE TABLE IF NOT EXISTS subjects (
   session_corrections TEXT,
   state TEXT NOT NULL
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS subjects_by_track ON subjects (track_id, sort, id);
+-- Covering the live board: one track's rows are read from consecutive index pages.
+CREATE INDEX IF NOT EXISTS subjects_by_track ON subjects (track_id, sort, id, row);
 CREATE TABLE IF NOT EXISTS sessions (
   stream_id TEXT PRIMARY KEY,
   track_id TEXT NOT NULL,

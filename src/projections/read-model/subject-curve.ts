@@ -108,29 +108,30 @@ export const compactJsonOf = (state: SubjectState): string => {
  * row is rendered by the same function as the reference fold's, so the two cannot drift apart.
  */
 export const stateOfCompact = (compact: CompactState): SubjectState => {
+  // Plain loops and one object literal per kind: an as-of board rebuilds hundreds of these per request.
   const stances: Record<string, { stance: StanceCell['stance']; statementId: string; effectiveOn: string }> = {};
-  for (const [partyId, [stance, statementId, effectiveOn]] of Object.entries(compact.st)) {
-    stances[partyId] = { stance: stance as StanceCell['stance'], statementId, effectiveOn };
+  const st = compact.st;
+  for (const partyId in st) {
+    const entry = st[partyId]!;
+    stances[partyId] = { stance: entry[0] as StanceCell['stance'], statementId: entry[1], effectiveOn: entry[2] };
   }
-  const common = {
-    id: compact.i,
-    title: compact.t,
-    stances,
-    decisions: compact.f === 1 ? [{ consensusHeld: false }] : [],
-  };
+  const decisions = compact.f === 1 ? [{ consensusHeld: false }] : [];
   switch (compact.k) {
     case 'norm':
-      return { ...common, kind: 'norm', status: compact.s as NormStatus, statusSince: compact.ss, confirmations: compact.c ?? [] } as unknown as SubjectState;
+      return { kind: 'norm', id: compact.i, title: compact.t, stances, decisions, status: compact.s as NormStatus, statusSince: compact.ss, confirmations: compact.c ?? [] } as unknown as SubjectState;
     case 'cbm':
       return {
-        ...common,
         kind: 'cbm',
+        id: compact.i,
+        title: compact.t,
+        stances,
+        decisions,
         status: compact.s as CbmStatus,
         statusSince: compact.ss,
         linkedNorms: compact.ln ?? [],
         reportedBy: compact.rb ?? [],
       } as unknown as SubjectState;
     default:
-      return { ...common, kind: 'topic', status: null, statusSince: null } as unknown as SubjectState;
+      return { kind: 'topic', id: compact.i, title: compact.t, stances, decisions, status: null, statusSince: null } as unknown as SubjectState;
   }
 };
