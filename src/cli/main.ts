@@ -2,10 +2,10 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT_ERROR } from './cli-io.js';
 import { checkpointCommand } from './commands/checkpoint.command.js';
-import { demoCommand } from './commands/demo.js';
+import { demoCommand } from './commands/demo.command.js';
 import { exportCommand } from './commands/export.command.js';
 import { importCommand } from './commands/import.command.js';
-import { rebuildCommand } from './commands/rebuild.js';
+import { rebuildCommand } from './commands/rebuild.command.js';
 import { serveCommand } from './commands/serve.command.js';
 import { verifyCommand } from './commands/verify.command.js';
 
