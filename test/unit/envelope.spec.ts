@@ -1,5 +1,14 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson, computeEventHash, GENESIS_HASH, type HashableEvent, sealMetadata } from '../../src/shared/event-store/envelope.js';
+import fc from 'fast-check';
+import {
+  canonicalJson,
+  computeEventHash,
+  GENESIS_HASH,
+  type HashableEvent,
+  hashInputFromCanonicalText,
+  sealMetadata,
+  sha256Hex,
+} from '../../src/shared/event-store/envelope.js';
 
 const base: HashableEvent = {
   streamId: 'norm-gge-13i',
@@ -69,5 +78,28 @@ describe('the hash chain envelope (DESIGN.md §3)', () => {
     const sealed = sealMetadata({ ...base, metadata: unsealed as never }, GENESIS_HASH);
     expect(sealed.prevHash).toBe('0'.repeat(64));
     expect(sealed.hash).toBe(computeEventHash({ ...base, metadata: sealed }));
+  });
+
+  it('builds the exact hash input from canonical text, for any event', () => {
+    const text = fc.string({ unit: 'grapheme' });
+    fc.assert(
+      fc.property(
+        fc.record({
+          streamId: text,
+          revision: fc.nat(),
+          eventId: text,
+          type: text,
+          data: fc.dictionary(text, fc.jsonValue()),
+          metadata: fc.dictionary(text, fc.jsonValue()),
+        }),
+        (event) => {
+          const { hash: _hash, ...unsealed } = event.metadata;
+          const input = hashInputFromCanonicalText(event.streamId, event.revision, event.eventId, event.type, canonicalJson(event.data), canonicalJson(unsealed));
+          expect(input).toBe(canonicalJson({ ...event, metadata: unsealed }));
+          expect(sha256Hex(input)).toBe(computeEventHash(event));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

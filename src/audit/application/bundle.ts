@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { rename, rm, stat } from 'node:fs/promises';
+import { open, rename, rm, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -7,7 +7,7 @@ import { ConflictError, UnprocessableError } from '../../shared/domain/domain-er
 import type { EventStore, EventToAppend, ExpectedRevision, JsonObject } from '../../shared/event-store/event-store.port.js';
 import { type PublicKeyInfo, publicKeyProblem } from '../domain/checkpoint.js';
 import { CHECKPOINT_ISSUED, CHECKPOINT_STREAM } from '../domain/checkpoint.events.js';
-import { LedgerVerifier, type VerificationReport } from '../domain/verifier.js';
+import { LedgerVerifier, type StoredEventText, type VerificationReport } from '../domain/verifier.js';
 import { envelopeLine, rawEvents } from './ledger-source.js';
 import { PROGRESS_EVERY, type ProgressListener } from './verify-ledger.query.js';
 
@@ -78,7 +78,71 @@ export interface BundleVerifyOptions {
   readonly publicKeys?: readonly PublicKeyInfo[];
   /** When set, the bundle's key must be this one (the auditor pins the ledger's published keyId). */
   readonly expectKeyId?: string;
+  /** False forces the full path (parse + canonicalize + SHA-256) for every line. */
+  readonly fastPath?: boolean;
 }
+
+const CHECKPOINT_LINE_START = `{"streamId":${JSON.stringify(CHECKPOINT_STREAM)},`;
+
+/**
+ * The `upTo` of the bundle's last checkpoint line, found by reading the file backwards in 1 MiB
+ * chunks (constant memory), so the fast path knows how far it may go without a pass of its own.
+ */
+const lastCheckpointUpToInFile = async (file: string): Promise<string | undefined> => {
+  const handle = await open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    const marker = Buffer.from(`\n${CHECKPOINT_LINE_START}`);
+    const chunk = Buffer.alloc((1 << 20) + marker.length);
+    let lineStart = -1;
+    for (let end = size; end > 0 && lineStart < 0; ) {
+      const start = Math.max(0, end - (1 << 20));
+      const { bytesRead } = await handle.read(chunk, 0, Math.min(size, end + marker.length) - start, start);
+      const view = chunk.subarray(0, bytesRead);
+      const at = view.lastIndexOf(marker);
+      if (at >= 0) lineStart = start + at + 1;
+      else if (start === 0 && view.subarray(0, marker.length - 1).equals(marker.subarray(1))) lineStart = 0;
+      end = start;
+    }
+    if (lineStart < 0) return undefined;
+    // A checkpoint line is a few hundred bytes; 64 KiB is plenty.
+    const line = Buffer.alloc(1 << 16);
+    const { bytesRead } = await handle.read(line, 0, line.length, lineStart);
+    const newline = line.subarray(0, bytesRead).indexOf(0x0a);
+    const upTo = (JSON.parse(line.toString('utf8', 0, newline < 0 ? bytesRead : newline)) as { data?: { upTo?: unknown } }).data?.upTo;
+    return typeof upTo === 'string' && /^\d{1,30}$/.test(upTo) ? upTo.replace(/^0+(?=\d)/, '') : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    await handle.close();
+  }
+};
+
+/** The start of a line as envelopeLine writes it; strings without escapes, so their text is their value. */
+const LINE_HEAD =
+  /^\{"streamId":"([^"\\\u0000-\u001f]*)","revision":(0|[1-9]\d{0,14}),"position":"(0|[1-9]\d*)","eventId":"([^"\\\u0000-\u001f]*)","type":"([^"\\\u0000-\u001f]*)","data":/;
+const METADATA_MEMBER = ',"metadata":{';
+
+/** A line's parts as stored text, when it has exactly envelopeLine's layout; undefined otherwise. */
+const lineParts = (text: string): StoredEventText | undefined => {
+  const head = LINE_HEAD.exec(text);
+  if (head === null || text.charCodeAt(text.length - 1) !== 0x7d) return undefined;
+  const metadataAt = text.lastIndexOf(METADATA_MEMBER);
+  if (metadataAt < head[0].length) return undefined;
+  return {
+    streamId: head[1]!,
+    revision: Number(head[2]),
+    position: head[3]!,
+    eventId: head[4]!,
+    type: head[5]!,
+    data: text.slice(head[0].length, metadataAt),
+    metadata: text.slice(metadataAt + METADATA_MEMBER.length - 1, text.length - 1),
+  };
+};
+
+/** Positions are canonical decimal strings: longer is larger, equal lengths compare as text. */
+const coversPosition = (upTo: string | undefined, position: string): boolean =>
+  upTo !== undefined && (upTo.length > position.length || (upTo.length === position.length && upTo >= position));
 
 /**
  * Offline verification: the file alone, no store, no domain knowledge. Every problem names its
@@ -86,12 +150,39 @@ export interface BundleVerifyOptions {
  */
 export const verifyBundle = async (file: string, options: BundleVerifyOptions = {}): Promise<VerificationReport> => {
   await assertReadable(file);
-  const verifier = new LedgerVerifier({ publicKeys: options.publicKeys });
+  if (options.fastPath !== false && options.expectKeyId !== undefined) {
+    // Lines up to the last checkpoint take the verifier's fast path (their text hashed as it is);
+    // that report stands only when it is clean and the checkpoint was checked, otherwise the file
+    // is verified again on the full path, which names every problem exactly. Only with a pinned
+    // key: the fast path relies on the signer having checked what it signed (issueCheckpoint
+    // does), and a bundle's own key vouches for nothing.
+    const fastUpTo = await lastCheckpointUpToInFile(file);
+    if (fastUpTo !== undefined) {
+      const { report, checkpointedUpTo } = await verifyBundlePass(file, options, fastUpTo);
+      if (report.ok && coversPosition(checkpointedUpTo, fastUpTo)) return report;
+    }
+  }
+  return (await verifyBundlePass(file, options, undefined)).report;
+};
+
+const verifyBundlePass = async (
+  file: string,
+  options: BundleVerifyOptions,
+  fastUpTo: string | undefined,
+): Promise<{ report: VerificationReport; checkpointedUpTo: string | undefined }> => {
+  const verifier = new LedgerVerifier(fastUpTo !== undefined ? { publicKeys: options.publicKeys, fastUpTo } : { publicKeys: options.publicKeys });
   let keyLine: number | undefined;
   let lastLine = 0;
   let count = 0;
   for await (const { line, text } of bundleFileLines(file)) {
     lastLine = line;
+    if (fastUpTo !== undefined && keyLine === undefined) {
+      const parts = lineParts(text);
+      if (parts !== undefined && verifier.addStoredText(parts)) {
+        if (options.onProgress !== undefined && ++count % PROGRESS_EVERY === 0) options.onProgress(count);
+        continue;
+      }
+    }
     if (text.trim() === '') continue;
     let value: unknown;
     try {
@@ -133,7 +224,7 @@ export const verifyBundle = async (file: string, options: BundleVerifyOptions = 
     });
   }
   options.onProgress?.(count);
-  return verifier.finish();
+  return { report: verifier.finish(), checkpointedUpTo: verifier.checkpointedUpTo };
 };
 
 const assertReadable = async (file: string): Promise<void> => {

@@ -2,13 +2,14 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ConflictError } from '../../shared/domain/domain-error.js';
 import { CLOCK, type Clock, ID_GENERATOR, type IdGenerator, utcDay } from '../../shared/event-store/clock.js';
+import { computeEventHash } from '../../shared/event-store/envelope.js';
 import { EVENT_STORE, type EventStore } from '../../shared/event-store/event-store.port.js';
 import { type CommandContext, type CommandResult, handleCommand } from '../../shared/event-store/handle-command.js';
 import { checkpointDecider, type CheckpointState } from '../domain/checkpoint.decider.js';
 import { CHECKPOINT_STREAM, type CheckpointIssuedData, type CheckpointPayload } from '../domain/checkpoint.events.js';
 import { ledgerRoot, type StreamHead } from '../domain/merkle.js';
 import { type CheckpointSigner, SIGNING_KEY } from '../infrastructure/signing-key.js';
-import { rawEvents } from './ledger-source.js';
+import { parseRaw, type RawEvent, rawEvents } from './ledger-source.js';
 
 export interface IssuedCheckpoint extends CommandResult {
   /** The checkpoint appended, or the last one when it already covered every event (nothing appended). */
@@ -24,17 +25,35 @@ export interface CheckpointDeps {
 
 export type LedgerTree = Pick<CheckpointPayload, 'upTo' | 'eventCount' | 'streamCount' | 'root'>;
 
+/** The full path's check of one event: its stored hash is the SHA-256 of its canonical form. */
+const matchesItsHash = (raw: RawEvent, hash: string): boolean => {
+  const parsed = parseRaw(raw);
+  if (!parsed.ok) return false;
+  try {
+    return computeEventHash(parsed.event) === hash;
+  } catch {
+    return false;
+  }
+};
+
 /**
  * The tree over every stream but `ledger-checkpoints`, as of the head when the read began. upTo is
  * the last event covered ("0" for an empty ledger), never a checkpoint, so a checkpoint issued when
  * nothing changed covers exactly what the previous one did.
+ *
+ * Events after `checkAfter` (those no checkpoint covers yet) must match their hashes on the full
+ * path (parse, canonicalize, SHA-256) before they are signed for: this is what lets the verifier's
+ * fast path trust that every event a checkpoint covers was sealed over canonical text.
  */
-export const computeLedgerTree = async (store: EventStore): Promise<LedgerTree> => {
+export const computeLedgerTree = async (store: EventStore, checkAfter?: string): Promise<LedgerTree> => {
   const head = await store.headPosition();
   const heads = new Map<string, StreamHead>();
+  const check = checkAfter !== undefined;
+  const after = BigInt(checkAfter ?? 0);
   let upTo = '0';
   let eventCount = 0;
   for await (const raw of rawEvents(store, { upTo: head })) {
+    // Checkpoints are in no tree, and the verifier's fast path never takes them.
     if (raw.streamId === CHECKPOINT_STREAM) continue;
     let hash: unknown;
     try {
@@ -48,6 +67,12 @@ export const computeLedgerTree = async (store: EventStore): Promise<LedgerTree> 
         `cannot issue a checkpoint: the event at position ${raw.position} (${raw.streamId} revision ${raw.revision}) has no readable hash; run verify`,
       );
     }
+    if (check && BigInt(raw.position) > after && !matchesItsHash(raw, hash)) {
+      throw new ConflictError(
+        'ledger-damaged',
+        `cannot issue a checkpoint: the event at position ${raw.position} (${raw.streamId} revision ${raw.revision}) does not match its hash; run verify`,
+      );
+    }
     heads.set(raw.streamId, { streamId: raw.streamId, lastRevision: raw.revision, lastHash: hash });
     upTo = raw.position;
     eventCount++;
@@ -55,8 +80,19 @@ export const computeLedgerTree = async (store: EventStore): Promise<LedgerTree> 
   return { upTo, eventCount, streamCount: heads.size, root: ledgerRoot(heads.values()) };
 };
 
+/** The upTo of the last checkpoint; "0" (check everything) when there is none or it cannot be read. */
+const lastUpTo = async (store: EventStore): Promise<string> => {
+  try {
+    const [last] = await store.readStream(CHECKPOINT_STREAM, { direction: 'backwards', maxCount: 1 });
+    const upTo = (last?.data as { upTo?: unknown } | undefined)?.upTo;
+    return typeof upTo === 'string' && /^\d{1,30}$/.test(upTo) ? upTo : '0';
+  } catch {
+    return '0';
+  }
+};
+
 export const issueCheckpoint = async (deps: CheckpointDeps, context: CommandContext): Promise<IssuedCheckpoint> => {
-  const tree = await computeLedgerTree(deps.store);
+  const tree = await computeLedgerTree(deps.store, await lastUpTo(deps.store));
   const now = deps.clock.now();
   const payload: CheckpointPayload = { ...tree, issuedAt: now.toISOString(), keyId: deps.signer.publicKey.keyId };
   const checkpoint: CheckpointIssuedData = { ...payload, signature: deps.signer.sign(payload) };

@@ -1,16 +1,9 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { EventStore, JsonObject } from '../../shared/event-store/event-store.port.js';
+import type { StoredEventText } from '../domain/verifier.js';
 
 /** One stored event as text, exactly as the store holds it (nothing parsed, nothing normalised). */
-export interface RawEvent {
-  readonly position: string;
-  readonly streamId: string;
-  readonly revision: number;
-  readonly eventId: string;
-  readonly type: string;
-  readonly data: string;
-  readonly metadata: string;
-}
+export type RawEvent = StoredEventText;
 
 type RawRow = [position: number, streamId: string, revision: number, eventId: string, type: string, data: string, metadata: string];
 
@@ -19,6 +12,10 @@ interface RawPageReader {
   readPage(after: number, limit: number): RawRow[];
 }
 
+/**
+ * Rows per read. Measured on verify (100k events, CPU time): 512-1024 beat 4096, whose pages of
+ * strings outlive more young-generation collections.
+ */
 const PAGE_SIZE = 1000;
 
 const rawPageReader = (store: EventStore): RawPageReader | undefined =>
@@ -34,18 +31,21 @@ export interface RawEventsOptions {
 const beyond = (position: string, upTo: string): boolean => BigInt(position) > BigInt(upTo);
 
 /**
- * The global log in position order as stored text. On SQLite the rows are read unparsed, so that a
- * row whose JSON was damaged is still delivered (and named by the verifier) rather than aborting
- * the read; other stores go through the port and are serialised back.
+ * The global log in position order as stored text, a page at a time. On SQLite the rows are read
+ * unparsed, so that a row whose JSON was damaged is still delivered (and named by the verifier)
+ * rather than aborting the read; other stores go through the port and are serialised back
+ * (JSON.stringify keeps the order of the canonical text they were given, so the verifier's fast
+ * path still applies to most events; the rest take its full path).
  */
-export async function* rawEvents(store: EventStore, options: RawEventsOptions = {}): AsyncGenerator<RawEvent> {
+export async function* rawEventPages(store: EventStore, options: RawEventsOptions = {}): AsyncGenerator<RawEvent[]> {
   const upTo = options.upTo;
   if (upTo === null) return;
   const reader = rawPageReader(store);
   if (reader === undefined) {
+    let page: RawEvent[] = [];
     for await (const event of store.readAll({ after: options.after ?? 'start' })) {
-      if (upTo !== undefined && beyond(event.position, upTo)) return;
-      yield {
+      if (upTo !== undefined && beyond(event.position, upTo)) break;
+      page.push({
         position: event.position,
         streamId: event.streamId,
         revision: event.revision,
@@ -53,8 +53,13 @@ export async function* rawEvents(store: EventStore, options: RawEventsOptions = 
         type: event.type,
         data: JSON.stringify(event.data),
         metadata: JSON.stringify(event.metadata),
-      };
+      });
+      if (page.length === PAGE_SIZE) {
+        yield page;
+        page = [];
+      }
     }
+    if (page.length > 0) yield page;
     return;
   }
   let after = options.after === undefined ? 0 : Number(options.after);
@@ -62,22 +67,23 @@ export async function* rawEvents(store: EventStore, options: RawEventsOptions = 
   for (;;) {
     const rows = reader.readPage(after, PAGE_SIZE);
     if (rows.length === 0) return;
+    const page: RawEvent[] = new Array<RawEvent>(rows.length);
+    let size = 0;
     for (const row of rows) {
-      if (row[0] > last) return;
-      after = row[0];
-      yield {
-        position: String(row[0]),
-        streamId: row[1],
-        revision: row[2],
-        eventId: row[3],
-        type: row[4],
-        data: row[5],
-        metadata: row[6],
-      };
+      if (row[0] > last) break;
+      page[size++] = { position: String(row[0]), streamId: row[1], revision: row[2], eventId: row[3], type: row[4], data: row[5], metadata: row[6] };
     }
-    if (rows.length < PAGE_SIZE) return;
+    page.length = size;
+    after = rows[rows.length - 1]![0];
+    if (size > 0) yield page;
+    if (size < rows.length || rows.length < PAGE_SIZE) return;
     await yieldToEventLoop();
   }
+}
+
+/** The global log in position order as stored text, one event at a time. */
+export async function* rawEvents(store: EventStore, options: RawEventsOptions = {}): AsyncGenerator<RawEvent> {
+  for await (const page of rawEventPages(store, options)) yield* page;
 }
 
 export type ParsedRaw =

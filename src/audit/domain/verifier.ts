@@ -1,4 +1,5 @@
-import { computeEventHash, GENESIS_HASH } from '../../shared/event-store/envelope.js';
+import { hash as digest } from 'node:crypto';
+import { computeEventHash, GENESIS_HASH, hashInputFromCanonicalText } from '../../shared/event-store/envelope.js';
 import { checkpointShapeProblem, checkpointSignatureValid, type PublicKeyInfo } from './checkpoint.js';
 import { CHECKPOINT_ISSUED, CHECKPOINT_STREAM, type CheckpointIssuedData } from './checkpoint.events.js';
 import { ledgerRoot, type StreamHead } from './merkle.js';
@@ -50,6 +51,23 @@ export interface VerifierOptions {
    * appending the checkpoint). Bounds the undo log, so memory stays constant in the number of events.
    */
   readonly maxCheckpointLag?: number;
+  /**
+   * Events at or before this position may take the fast path (see addStoredText): set it to the
+   * `upTo` of the last checkpoint of the log, and trust a report that uses it only when it is ok and
+   * a checkpoint covering that position was checked (`checkpointedUpTo`).
+   */
+  readonly fastUpTo?: string;
+}
+
+/** One stored event as text, exactly as stored (a store row, or the parts of a bundle line). */
+export interface StoredEventText {
+  readonly position: string;
+  readonly streamId: string;
+  readonly revision: number;
+  readonly eventId: string;
+  readonly type: string;
+  readonly data: string;
+  readonly metadata: string;
 }
 
 /** Where an event came from, to name it in problems. */
@@ -68,18 +86,15 @@ export interface UnparseableEvent {
   readonly hash?: string;
 }
 
+/** A stream's head, one object per stream, updated in place (no allocation per event). */
 interface ChainState {
-  readonly revision: number;
+  readonly streamId: string;
+  revision: number;
   /** null when the event could not be parsed: the next link cannot be checked. */
-  readonly hash: string | null;
+  hash: string | null;
 }
 
-interface UndoEntry {
-  readonly position: string;
-  readonly streamId: string;
-  /** The stream's state before this event; undefined when this event opened the stream. */
-  readonly prior: ChainState | undefined;
-}
+type HeadState = Pick<ChainState, 'revision' | 'hash'>;
 
 interface PendingSignature {
   readonly data: CheckpointIssuedData;
@@ -90,6 +105,53 @@ const CANONICAL_POSITION = /^(0|[1-9]\d*)$/;
 
 /** Positions are canonical decimal strings: longer is larger, equal lengths compare as text. */
 const comparePosition = (a: string, b: string): number => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * A flat JSON object of scalars whose strings hold no escape and no control character: every `"`
+ * in it delimits a string, so a key found by text search is a top-level key. Stored metadata has
+ * this shape; anything else takes the full path.
+ */
+const FLAT_STRING = '"[^"\\\\\\u0000-\\u001f]*"';
+const FLAT_VALUE = `(?:${FLAT_STRING}|-?(?:0|[1-9]\\d*)(?:\\.\\d+)?(?:[eE][+-]?\\d+)?|true|false|null)`;
+const FLAT_MEMBER = `${FLAT_STRING}:${FLAT_VALUE}`;
+const FLAT_OBJECT = new RegExp(`^\\{(?:${FLAT_MEMBER}(?:,${FLAT_MEMBER})*)?\\}$`);
+
+/** The top-level separator before eventId in the hash input; see addStoredText for why it is searched for. */
+const EVENT_ID_MEMBER = ',"eventId":';
+
+interface Unsealed {
+  readonly hash: string;
+  readonly prevHash: string;
+  /** The metadata text without its `hash` member. */
+  readonly text: string;
+}
+
+/** The value of the one string member `key` of flat metadata, or undefined if absent, repeated or not a string. */
+const memberAt = (text: string, key: string): number => {
+  const at = text.indexOf(key);
+  if (at < 0 || text.indexOf(key, at + key.length) >= 0) return -1;
+  return text.charCodeAt(at + key.length) === 0x22 ? at : -1;
+};
+
+/** Splits stored metadata text into its hash, its prevHash and the text the hash covers; undefined if not flat. */
+const unseal = (metadata: string): Unsealed | undefined => {
+  if (!FLAT_OBJECT.test(metadata)) return undefined;
+  const at = memberAt(metadata, '"hash":');
+  if (at < 0) return undefined;
+  const close = metadata.indexOf('"', at + 8);
+  const hash = metadata.slice(at + 8, close);
+  // The member goes with the comma before it, or, when first, with the comma after it.
+  const text =
+    metadata.charCodeAt(at - 1) === 0x2c
+      ? metadata.slice(0, at - 1) + metadata.slice(close + 1)
+      : metadata.charCodeAt(close + 1) === 0x2c
+        ? `{${metadata.slice(close + 2)}`
+        : '{}';
+  const prev = memberAt(text, '"prevHash":');
+  if (prev < 0) return undefined;
+  const prevHash = text.slice(prev + 12, text.indexOf('"', prev + 12));
+  return { hash, prevHash, text };
+};
 
 const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
@@ -113,18 +175,78 @@ export class LedgerVerifier {
   private ledgerEvents = 0;
   private ledgerStreams = 0;
   private lastPosition: string | undefined;
-  private undo: UndoEntry[] = [];
+  // The undo log, one slot per event in four parallel arrays (no object per event, so nothing
+  // long-lived is allocated per event): its position, its stream, and the stream's revision (-1:
+  // this event opened the stream) and hash before it.
+  private undoPositions: string[] = [];
+  private undoStates: ChainState[] = [];
+  private undoRevisions: number[] = [];
+  private undoHashes: Array<string | null> = [];
   private undoStart = 0;
   /** Highest position whose undo entry was dropped for lack of room (not because a checkpoint covered it). */
   private droppedUpTo: string | undefined;
   private lastCheckpointUpTo: string | undefined;
   private finished = false;
+  private readonly fastUpTo: string | undefined;
+  private fastEvents = 0;
 
   constructor(options: VerifierOptions = {}) {
     for (const key of options.publicKeys ?? []) this.keys.set(key.keyId, key);
     this.checkCheckpoints = options.checkCheckpoints ?? true;
     this.maxProblems = options.maxProblems ?? 1000;
     this.maxLag = options.maxCheckpointLag ?? 100_000;
+    this.fastUpTo = options.fastUpTo !== undefined && CANONICAL_POSITION.test(options.fastUpTo) ? options.fastUpTo : undefined;
+  }
+
+  /** The `upTo` of the last checkpoint checked (its signature is checked by finish()). */
+  get checkpointedUpTo(): string | undefined {
+    return this.lastCheckpointUpTo;
+  }
+
+  /** How many events the fast path accepted. */
+  get fastPathEvents(): number {
+    return this.fastEvents;
+  }
+
+  /**
+   * The fast path: hashes the stored text as it is, arranged as the hash input, with nothing parsed.
+   * Returns false, having recorded nothing, whenever the event must take the full path (add): past
+   * `fastUpTo`, a checkpoint, anything out of order, a broken link, text that is not canonical
+   * (rows written before the stores kept canonical text), and every damaged event.
+   *
+   * Why a match proves what the full path proves: the input is `{"data":D,"eventId":E,"metadata":M,
+   * "revision":R,"streamId":S,"type":T}` with E, S, T from JSON.stringify and R digits. If its
+   * SHA-256 is the hash the chain and a signed checkpoint commit to, it is (SHA-256 being collision
+   * resistant) the very string the writer hashed, the JCS text of the event it sealed. Could the
+   * same string split into different parts? D ends where the literal `,"eventId":` begins; E, R, S
+   * and T are single tokens, fixed from either end. A split anywhere else needs `,"eventId":` inside
+   * D or M, which we refuse; so D and M are the sealed canonical texts and parse to the sealed
+   * values. M is flat (FLAT_OBJECT), so the hash and prevHash found by text search are its top-level
+   * members. What vouches that the writer hashed canonical text is the checkpoint: issueCheckpoint
+   * checks every event it newly covers on the full path before signing, and the chain links and the
+   * signed root tie each covered event's hash to that moment. Events after the last checkpoint
+   * (`fastUpTo`) are vouched for by nothing but their own hash, so they take the full path; so does
+   * everything when the caller cannot trust the signer (an unpinned bundle key).
+   */
+  addStoredText(event: StoredEventText): boolean {
+    const fastUpTo = this.fastUpTo;
+    if (fastUpTo === undefined || event.streamId === CHECKPOINT_STREAM) return false;
+    const position = event.position;
+    if (comparePosition(position, fastUpTo) > 0) return false;
+    if (this.lastPosition !== undefined && comparePosition(position, this.lastPosition) <= 0) return false;
+    const prior = this.chains.get(event.streamId);
+    if (event.revision !== (prior === undefined ? 0 : prior.revision + 1)) return false;
+    const unsealed = unseal(event.metadata);
+    if (unsealed === undefined || unsealed.prevHash !== (prior === undefined ? GENESIS_HASH : prior.hash)) return false;
+    if (event.data.includes(EVENT_ID_MEMBER) || unsealed.text.includes(EVENT_ID_MEMBER)) return false;
+    const input = hashInputFromCanonicalText(event.streamId, event.revision, event.eventId, event.type, event.data, unsealed.text);
+    const computed = digest('sha256', input, 'hex');
+    if (computed !== unsealed.hash) return false;
+    this.eventsChecked++;
+    this.fastEvents++;
+    // The computed copy, not the slice: a slice would keep the whole metadata text alive in the undo log.
+    this.advance(event.streamId, event.revision, computed, position);
+    return true;
   }
 
   addPublicKey(key: PublicKeyInfo): void {
@@ -149,7 +271,7 @@ export class LedgerVerifier {
       detail,
     });
     if (event.streamId !== undefined && event.revision !== undefined && Number.isSafeInteger(event.revision)) {
-      this.advance(event.streamId, { revision: event.revision, hash: event.hash ?? null }, event.position);
+      this.advance(event.streamId, event.revision, event.hash ?? null, event.position);
     }
   }
 
@@ -241,31 +363,44 @@ export class LedgerVerifier {
       });
     }
 
-    this.advance(streamIdS, { revision: revisionN, hash: typeof storedHash === 'string' ? storedHash : (computed ?? null) }, positionS);
+    this.advance(streamIdS, revisionN, typeof storedHash === 'string' ? storedHash : (computed ?? null), positionS);
 
     if (this.checkCheckpoints && streamIdS === CHECKPOINT_STREAM && type === CHECKPOINT_ISSUED) {
       this.checkpoint(data, positionS, where);
     }
   }
 
-  private advance(streamId: string, state: ChainState, position: string | undefined): void {
-    const prior = this.chains.get(streamId);
-    this.chains.set(streamId, state);
+  private advance(streamId: string, revision: number, hash: string | null, position: string | undefined): void {
+    let state = this.chains.get(streamId);
+    const priorRevision = state === undefined ? -1 : state.revision;
+    const priorHash = state === undefined ? null : state.hash;
+    if (state === undefined) this.chains.set(streamId, (state = { streamId, revision, hash }));
+    else {
+      state.revision = revision;
+      state.hash = hash;
+    }
     if (position !== undefined && CANONICAL_POSITION.test(position)) {
       if (this.lastPosition === undefined || comparePosition(position, this.lastPosition) > 0) this.lastPosition = position;
     }
     if (streamId === CHECKPOINT_STREAM) return;
     this.ledgerEvents++;
-    if (prior === undefined) this.ledgerStreams++;
+    if (priorRevision < 0) this.ledgerStreams++;
     if (!this.checkCheckpoints || position === undefined) return;
-    this.undo.push({ position, streamId, prior });
-    if (this.undo.length - this.undoStart > this.maxLag) this.droppedUpTo = this.undo[this.undoStart++]!.position;
+    this.undoPositions.push(position);
+    this.undoStates.push(state);
+    this.undoRevisions.push(priorRevision);
+    this.undoHashes.push(priorHash);
+    if (this.undoPositions.length - this.undoStart > this.maxLag) this.droppedUpTo = this.undoPositions[this.undoStart++]!;
     this.compactUndo();
   }
 
   private compactUndo(): void {
-    if (this.undoStart > 4096 && this.undoStart * 2 > this.undo.length) {
-      this.undo = this.undo.slice(this.undoStart);
+    if (this.undoStart > 4096 && this.undoStart * 2 > this.undoPositions.length) {
+      const start = this.undoStart;
+      this.undoPositions = this.undoPositions.slice(start);
+      this.undoStates = this.undoStates.slice(start);
+      this.undoRevisions = this.undoRevisions.slice(start);
+      this.undoHashes = this.undoHashes.slice(start);
       this.undoStart = 0;
     }
   }
@@ -298,21 +433,21 @@ export class LedgerVerifier {
     }
 
     // Roll back, newest first, every event after upTo: the oldest prior state of a stream wins.
-    const overlay = new Map<string, ChainState | undefined>();
+    const overlay = new Map<string, HeadState | undefined>();
     let laterEvents = 0;
     let laterStreams = 0;
-    for (let i = this.undo.length - 1; i >= this.undoStart && comparePosition(this.undo[i]!.position, upTo) > 0; i--) {
-      const entry = this.undo[i]!;
-      overlay.set(entry.streamId, entry.prior);
+    for (let i = this.undoPositions.length - 1; i >= this.undoStart && comparePosition(this.undoPositions[i]!, upTo) > 0; i--) {
+      const opened = this.undoRevisions[i]! < 0;
+      overlay.set(this.undoStates[i]!.streamId, opened ? undefined : { revision: this.undoRevisions[i]!, hash: this.undoHashes[i]! });
       laterEvents++;
-      if (entry.prior === undefined) laterStreams++;
+      if (opened) laterStreams++;
     }
     const eventCount = this.ledgerEvents - laterEvents;
     const streamCount = this.ledgerStreams - laterStreams;
     const heads: StreamHead[] = [];
     for (const [streamId, current] of this.chains) {
       if (streamId === CHECKPOINT_STREAM) continue;
-      const state = overlay.has(streamId) ? overlay.get(streamId) : current;
+      const state: HeadState | undefined = overlay.has(streamId) ? overlay.get(streamId) : current;
       if (state !== undefined) heads.push({ streamId, lastRevision: state.revision, lastHash: state.hash ?? '' });
     }
     if (checkpoint.eventCount !== eventCount || checkpoint.streamCount !== streamCount) {
@@ -328,7 +463,7 @@ export class LedgerVerifier {
     }
 
     this.lastCheckpointUpTo = upTo;
-    while (this.undoStart < this.undo.length && comparePosition(this.undo[this.undoStart]!.position, upTo) <= 0) this.undoStart++;
+    while (this.undoStart < this.undoPositions.length && comparePosition(this.undoPositions[this.undoStart]!, upTo) <= 0) this.undoStart++;
     this.compactUndo();
   }
 
