@@ -96,6 +96,8 @@ interface SubjectCtx {
   current: Version[];
   /** The state of each current version, same index. */
   points: SubjectState[];
+  /** Versions replaced so far, with their known_to: written at the end of the track. */
+  closed: Array<readonly [Version, string]>;
   /** A correction or a second creation record was seen: late entries then refold the whole stream. */
   irregular: boolean;
   corrections: string | null;
@@ -207,7 +209,6 @@ export const bulkBuild = async (
       }
       events.sort((a, b) => comparePosition(a.position, b.position));
       new TrackFold(writer, trackId).run(events);
-      writer.flushVersions();
       db.exec('COMMIT');
     } catch (error) {
       db.exec('ROLLBACK');
@@ -240,7 +241,6 @@ export const bulkBuild = async (
 
 class TrackWriter {
   readonly statements;
-  private versions: Array<[string, string, string, string, string]> = [];
 
   constructor(readonly db: ReadModelDb) {
     this.statements = {
@@ -259,17 +259,14 @@ class TrackWriter {
     };
   }
 
-  version(streamId: string, v: Version, knownTo: string): void {
-    this.versions.push([streamId, v.date, v.knownFrom, knownTo, v.json]);
-  }
-
-  /** In key order: the clustered table then grows at the end of each run of keys, without page splits. */
-  flushVersions(): void {
+  /**
+   * One subject's versions, in key order (date, then known_from): subjects are written in stream
+   * order, so the clustered table grows at the end of each run of keys, without page splits.
+   */
+  writeVersions(streamId: string, versions: Array<readonly [Version, string]>): void {
+    versions.sort(([a], [b]) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.knownFrom < b.knownFrom ? -1 : a.knownFrom > b.knownFrom ? 1 : 0));
     const insert = this.statements.insertVersion;
-    const key = (v: [string, string, string, string, string]): string => `${v[0]}\u0000${v[1]}\u0000${v[2]}`;
-    const keyed = this.versions.map((v) => [key(v), v] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    for (const [, v] of keyed) insert.run(v[0], v[1], v[2], v[3], v[4]);
-    this.versions = [];
+    for (const [v, knownTo] of versions) insert.run(streamId, v.date, v.knownFrom, knownTo, v.json);
   }
 }
 
@@ -330,7 +327,7 @@ class TrackFold {
   private applySubjectEvent(e: LedgerEvent, kind: SubjectKind, id: string): void {
     let ctx = this.subjects.get(e.streamId);
     if (ctx === undefined) {
-      ctx = { streamId: e.streamId, kind, id, state: null, current: [], points: [], irregular: false, corrections: null };
+      ctx = { streamId: e.streamId, kind, id, state: null, current: [], points: [], closed: [], irregular: false, corrections: null };
       this.subjects.set(e.streamId, ctx);
     }
     const knownFrom = this.knownFrom(e.metadata.recordedAt);
@@ -383,7 +380,7 @@ class TrackFold {
 
   /** A version replaced: written with its final known_to, or dropped when that interval is empty. */
   private close(ctx: SubjectCtx, v: Version, knownFrom: string): void {
-    if (v.knownFrom < knownFrom) this.writer.version(ctx.streamId, v, knownFrom);
+    if (v.knownFrom < knownFrom) ctx.closed.push([v, knownFrom]);
   }
 
   private putPoint(ctx: SubjectCtx, date: string, state: SubjectState, knownFrom: string): boolean {
@@ -464,8 +461,11 @@ class TrackFold {
       }
     }
     const parties = partyIdsOf(registry);
-    for (const ctx of this.subjects.values()) {
-      for (const v of ctx.current) this.writer.version(ctx.streamId, v, STILL_CURRENT);
+    const byStream = [...this.subjects.values()].sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0));
+    for (const ctx of byStream) {
+      for (const v of ctx.current) ctx.closed.push([v, STILL_CURRENT]);
+      this.writer.writeVersions(ctx.streamId, ctx.closed);
+      ctx.closed = [];
       if (ctx.state === null || ctx.state.trackId !== trackId) continue;
       const row = JSON.stringify(boardRowOf(ctx.state, parties, ctx.kind === 'norm' ? (linked.get(ctx.id) ?? []) : []));
       s.insertSubject.run(ctx.streamId, trackId, SUBJECT_SORT[ctx.kind], ctx.id, JSON.stringify(ctx.state), row, ctx.corrections);
