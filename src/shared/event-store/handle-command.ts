@@ -2,10 +2,13 @@ import { v5 as uuidv5 } from 'uuid';
 import type { Decider, DomainEvent, FoldedEvent, StreamExpectation } from '../domain/decider.js';
 import { ConflictError, NotFoundError, PreconditionFailedError, UnprocessableError } from '../domain/domain-error.js';
 import type { Clock, IdGenerator } from './clock.js';
-import { canonicalJson, GENESIS_HASH, type LedgerMetadata, sealMetadata, sha256Hex } from './envelope.js';
+import { canonicalJson, type LedgerMetadata, sealMetadata, sha256Hex } from './envelope.js';
 import { StreamNotFoundError, WrongExpectedRevisionError } from './event-store.errors.js';
 import type { EventStore, EventToAppend, JsonObject, RecordedEvent } from './event-store.port.js';
+import { foldedEvent, foldedStreamCacheFor } from './folded-stream-cache.js';
 import { KeyedLock } from './keyed-lock.js';
+
+export { foldedEvent };
 
 /** Who asked, and how the request is to be traced and de-duplicated. */
 export interface CommandContext {
@@ -57,16 +60,6 @@ export const SCHEMA_VERSION = 1;
 const RETRY_BUDGET_MS = 3000;
 /** Namespace for event ids derived from an Idempotency-Key. */
 const IDEMPOTENCY_NAMESPACE = '5b0c6f3e-2f0e-4c1a-9d1e-6b8f6c1e7a42';
-
-export const foldedEvent = <E extends DomainEvent>(event: RecordedEvent): FoldedEvent<E> =>
-  ({
-    type: event.type,
-    data: event.data,
-    eventId: event.eventId,
-    revision: event.revision,
-    effectiveOn: (event.metadata as LedgerMetadata).effectiveOn,
-    recordedAt: (event.metadata as LedgerMetadata).recordedAt,
-  }) as unknown as FoldedEvent<E>;
 
 export const fold = <C, S, E extends DomainEvent>(decider: Decider<C, S, E>, events: readonly RecordedEvent[]): S =>
   events.reduce((state, event) => decider.evolve(state, foldedEvent<E>(event)), decider.initialState());
@@ -124,6 +117,7 @@ const decideAndAppend = async <Command extends { effectiveOn: string }, State, E
   const key = context.idempotencyKey;
   const fingerprint = key === undefined ? undefined : sha256Hex(canonicalJson([spec.streamId, context.requestFingerprint ?? '']));
 
+  const cache = foldedStreamCacheFor(deps.store);
   const deadline = Date.now() + RETRY_BUDGET_MS;
   for (let attempt = 1; ; attempt++) {
     if (key !== undefined && fingerprint !== undefined) {
@@ -139,8 +133,10 @@ const decideAndAppend = async <Command extends { effectiveOn: string }, State, E
       }
     }
 
-    const stored = await readStreamOrEmpty(deps.store, spec.streamId);
-    const revision = stored.length - 1;
+    // Only the events appended since this instance last folded the stream are read; the append
+    // below still names the exact revision folded, so a stale fold can only lose the race.
+    const folded = await cache.load(spec.streamId, spec.decider.evolve, spec.decider.initialState);
+    const { revision, state, head } = folded;
     if (spec.expectation === 'new' && revision >= 0) {
       throw new ConflictError('already-exists', `${spec.subject} already exists`);
     }
@@ -154,18 +150,22 @@ const decideAndAppend = async <Command extends { effectiveOn: string }, State, E
         { currentRevision: revision },
       );
     }
-    const state = fold(spec.decider, stored);
     const command = await spec.command({ state, revision });
     const decided = spec.decider.decide(command, state);
     if (decided.length === 0) {
       // Already satisfied: nothing to append, answer with the stream as it stands.
-      const last = stored[stored.length - 1];
-      if (last === undefined) throw new ConflictError('nothing-to-record', `${spec.subject}: nothing to record`);
-      return { ...resultOf([last]), events: [] };
+      if (head === undefined) throw new ConflictError('nothing-to-record', `${spec.subject}: nothing to record`);
+      return {
+        streamId: spec.streamId,
+        revision: head.revision,
+        position: head.position,
+        recordedAt: head.recordedAt,
+        events: [],
+      };
     }
 
     const recordedAt = deps.clock.now().toISOString();
-    let prevHash = revision >= 0 ? (stored[revision]!.metadata as LedgerMetadata).hash : GENESIS_HASH;
+    let prevHash = folded.lastHash;
     const toAppend: EventToAppend[] = decided.map((event, index) => {
       const eventId = key !== undefined && fingerprint !== undefined ? idempotentEventId(key, fingerprint, index) : deps.ids.uuid();
       const metadata = sealMetadata(
@@ -203,6 +203,7 @@ const decideAndAppend = async <Command extends { effectiveOn: string }, State, E
       };
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      cache.forget(spec.streamId);
       if (context.ifMatch !== undefined) {
         throw new PreconditionFailedError('revision-mismatch', `${spec.subject} changed while this command was decided: reload it and decide again`);
       }

@@ -1,16 +1,20 @@
 import type { TrackFacts } from '../../shared/domain/facts.js';
 import type { EventStore } from '../../shared/event-store/event-store.port.js';
-import { foldedEvent, readStreamOrEmpty } from '../../shared/event-store/handle-command.js';
-import { buildTrackFacts } from '../domain/track-facts.js';
-import { trackStreamId, type TrackEvent } from '../domain/track.events.js';
+import { loadFolded, memoizeByState } from '../../shared/event-store/folded-stream-cache.js';
+import { trackFactsOf } from '../domain/track-facts.js';
+import { evolveTrack, initialTrackState } from '../domain/track.decider.js';
+import { trackStreamId } from '../domain/track.events.js';
 import { NotFoundError } from '../../shared/domain/domain-error.js';
 
+const factsOf = memoizeByState(trackFactsOf);
+
 /**
- * The track's registry as other features' commands need it, read fresh from its stream; the
- * published read port of this feature (other features import this file, never the decider).
+ * The track's registry as other features' commands need it, current as of this read (the cached
+ * fold is brought up to the stream's last event first); the published read port of this feature
+ * (other features import this file, never the decider).
  */
 export const loadTrackFacts = async (store: EventStore, trackId: string): Promise<TrackFacts | undefined> =>
-  buildTrackFacts((await readStreamOrEmpty(store, trackStreamId(trackId))).map((event) => foldedEvent<TrackEvent>(event)));
+  factsOf((await loadFolded(store, trackStreamId(trackId), evolveTrack, initialTrackState)).state);
 
 /** Same, for a track named by the route: it must exist (404 otherwise). */
 export const requireTrackFacts = async (store: EventStore, trackId: string): Promise<TrackFacts> => {
