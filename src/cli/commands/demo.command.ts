@@ -31,7 +31,7 @@ export const runDemo = async (config: AppConfig, io: CliIo = processIo): Promise
     progress.stop();
     return fail(io, 'demo', error);
   } finally {
-    await whileOpen(() => app.close());
+    await app.close();
   }
 };
 
@@ -42,17 +42,3 @@ export const demoCommand = (): Command =>
       const config = configOrExit('demo');
       if (config !== undefined) process.exitCode = await runDemo(config);
     });
-
-/**
- * Keeps the event loop alive until `close` settles. SqliteEventStore.close() awaits the exit of its
- * unref'd checkpointer worker; with nothing else pending, Node would exit first, before the exit
- * code is set, so a refusal would end with status 0.
- */
-const whileOpen = async (close: () => Promise<void>): Promise<void> => {
-  const keepAlive = setInterval(() => {}, 1000);
-  try {
-    await close();
-  } finally {
-    clearInterval(keepAlive);
-  }
-};

@@ -37,7 +37,7 @@ export const runRebuild = async (config: AppConfig, io: CliIo = processIo, optio
     progress?.stop();
     return fail(io, 'rebuild', error);
   } finally {
-    if (options.store === undefined) await whileOpen(() => store.close());
+    if (options.store === undefined) await store.close();
   }
 };
 
@@ -48,17 +48,3 @@ export const rebuildCommand = (): Command =>
       const config = configOrExit('rebuild');
       if (config !== undefined) process.exitCode = await runRebuild(config);
     });
-
-/**
- * Keeps the event loop alive until `close` settles. SqliteEventStore.close() awaits the exit of its
- * unref'd checkpointer worker; with nothing else pending, Node would exit first, before the exit
- * code is set, so a refusal would end with status 0.
- */
-const whileOpen = async (close: () => Promise<void>): Promise<void> => {
-  const keepAlive = setInterval(() => {}, 1000);
-  try {
-    await close();
-  } finally {
-    clearInterval(keepAlive);
-  }
-};
