@@ -91,7 +91,8 @@ export class SqliteEventStore implements EventStore {
   private closed = false;
   private checkpointer: Worker | undefined;
   private readonly statements;
-  private readonly applyInSavepoint: (pending: PendingAppend) => AppendResult;
+  /** A transaction at top level, a savepoint inside the batch transaction (better-sqlite3 nests them). */
+  private readonly applyInSavepoint: Database.Transaction<(pending: PendingAppend) => AppendResult>;
 
   constructor(private readonly options: SqliteEventStoreOptions) {
     const inMemory = options.file === ':memory:';
@@ -160,6 +161,20 @@ export class SqliteEventStore implements EventStore {
     const batch = this.queue;
     this.queue = [];
     if (batch.length === 0) return;
+    if (batch.length === 1) {
+      // Alone in its transaction, an append needs no savepoint: a refusal rolls back only itself.
+      const only = batch[0]!;
+      let result: AppendResult;
+      try {
+        result = this.applyInSavepoint.immediate(only);
+      } catch (error) {
+        only.reject(error);
+        return;
+      }
+      only.resolve(result);
+      this.notifier.emit('appended');
+      return;
+    }
     const outcomes: Array<{ ok: true; result: AppendResult } | { ok: false; error: unknown }> = [];
     try {
       this.db
