@@ -1,14 +1,14 @@
 import type { CorrectionFields } from '../../src/shared/domain/corrections.js';
-import { ConflictError, type DomainError, NotFoundError, UnprocessableError } from '../../src/shared/domain/domain-error.js';
+import { ConflictError, NotFoundError, UnprocessableError } from '../../src/shared/domain/domain-error.js';
 import type { SessionFacts, SubjectFacts, TrackFacts } from '../../src/shared/domain/facts.js';
 import type { CbmCommand } from '../../src/subjects/domain/cbm.commands.js';
 import { cbmDecider, cbmStatusOf } from '../../src/subjects/domain/cbm.decider.js';
 import type { CbmEvent, CbmProposedData } from '../../src/subjects/domain/cbm.events.js';
 import type { PositionFields } from '../../src/subjects/domain/position.events.js';
 import { deciderSpec, type Given } from '../support/decider-spec.js';
+import { type ErrorClass, heldSession } from './subject.fixtures.js';
 
 const spec = deciderSpec(cbmDecider);
-type ErrorClass = abstract new (...args: never[]) => DomainError;
 
 const track: TrackFacts = {
   trackId: 'us-cn-seg',
@@ -22,16 +22,7 @@ const track: TrackFacts = {
     { delegateId: 'us-1', partyId: 'us', agencyId: 'us-dos' },
   ],
 };
-const session = (overrides: Partial<SessionFacts> = {}): SessionFacts => ({
-  sessionId: 's1',
-  trackId: 'us-cn-seg',
-  status: 'held',
-  heldOn: '2026-03-10',
-  attendance: { cn: ['cn-1'], us: ['us-1'] },
-  agendaItemIds: ['item-1'],
-  minutesStatus: 'none',
-  ...overrides,
-});
+const session = heldSession;
 const s1 = session();
 const norm = (id: string, trackId = 'us-cn-seg'): SubjectFacts => ({ kind: 'norm', id, trackId, status: 'under_discussion' });
 

@@ -1,5 +1,5 @@
 import type { CorrectionFields } from '../../src/shared/domain/corrections.js';
-import { ConflictError, type DomainError, NotFoundError, UnprocessableError } from '../../src/shared/domain/domain-error.js';
+import { ConflictError, NotFoundError, UnprocessableError } from '../../src/shared/domain/domain-error.js';
 import type { SessionFacts, TrackFacts } from '../../src/shared/domain/facts.js';
 import type { NormCommand } from '../../src/subjects/domain/norm.commands.js';
 import { normDecider, normStatusOf } from '../../src/subjects/domain/norm.decider.js';
@@ -7,9 +7,9 @@ import type { NormEvent } from '../../src/subjects/domain/norm.events.js';
 import type { PositionFields } from '../../src/subjects/domain/position.events.js';
 import { recordOf, recordSessionOf } from '../../src/subjects/domain/subject-core.js';
 import { deciderSpec, type Given } from '../support/decider-spec.js';
+import { type ErrorClass, heldSession } from './subject.fixtures.js';
 
 const spec = deciderSpec(normDecider);
-type ErrorClass = abstract new (...args: never[]) => DomainError;
 
 const track: TrackFacts = {
   trackId: 'us-cn-seg',
@@ -24,16 +24,7 @@ const track: TrackFacts = {
     { delegateId: 'us-2', partyId: 'us', agencyId: 'us-dos' },
   ],
 };
-const session = (overrides: Partial<SessionFacts> = {}): SessionFacts => ({
-  sessionId: 's1',
-  trackId: 'us-cn-seg',
-  status: 'held',
-  heldOn: '2026-03-10',
-  attendance: { cn: ['cn-1'], us: ['us-1'] },
-  agendaItemIds: ['item-1'],
-  minutesStatus: 'none',
-  ...overrides,
-});
+const session = heldSession;
 const s1 = session();
 const s2 = session({ sessionId: 's2', heldOn: '2026-04-10' });
 

@@ -1,5 +1,5 @@
 import type { CorrectionFields } from '../../src/shared/domain/corrections.js';
-import { ConflictError, type DomainError, NotFoundError, UnprocessableError } from '../../src/shared/domain/domain-error.js';
+import { ConflictError, NotFoundError, UnprocessableError } from '../../src/shared/domain/domain-error.js';
 import type { SessionFacts, TrackFacts } from '../../src/shared/domain/facts.js';
 import type { PositionFields } from '../../src/subjects/domain/position.events.js';
 import { latestStances, recordSessionOf } from '../../src/subjects/domain/subject-core.js';
@@ -7,9 +7,9 @@ import type { TopicCommand } from '../../src/subjects/domain/topic.commands.js';
 import { topicDecider } from '../../src/subjects/domain/topic.decider.js';
 import type { TopicEvent } from '../../src/subjects/domain/topic.events.js';
 import { deciderSpec, type Given } from '../support/decider-spec.js';
+import { type ErrorClass, heldSession } from './subject.fixtures.js';
 
 const spec = deciderSpec(topicDecider);
-type ErrorClass = abstract new (...args: never[]) => DomainError;
 
 const track: TrackFacts = {
   trackId: 'us-cn-seg',
@@ -20,16 +20,7 @@ const track: TrackFacts = {
     { delegateId: 'us-1', partyId: 'us', agencyId: 'us-dos' },
   ],
 };
-const session = (overrides: Partial<SessionFacts> = {}): SessionFacts => ({
-  sessionId: 's1',
-  trackId: 'us-cn-seg',
-  status: 'held',
-  heldOn: '2026-03-10',
-  attendance: { cn: ['cn-1'], us: ['us-1'] },
-  agendaItemIds: ['item-1'],
-  minutesStatus: 'none',
-  ...overrides,
-});
+const session = heldSession;
 const s1 = session();
 
 const opened: Given<TopicEvent> = { type: 'TopicOpened', eventId: 'ev-opened', data: { trackId: 'us-cn-seg', topicId: 'inet-gov', title: 'Internet governance', sessionId: 's1' } };
