@@ -10,7 +10,7 @@
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, fmt, load, makeTempDir, median, parseArgs, printTable } from './lib/bench-kit.mjs';
-import { cpuAccount, formatAccount, freePort, hammer, inParallel, postJson, startServer } from './http/http-kit.mjs';
+import { cpuAccount, formatAccount, freePort, hammer, seedTrack, startServer } from './http/http-kit.mjs';
 import { summarizeProfile } from './http/profile-summary.mjs';
 
 const flags = parseArgs();
@@ -73,33 +73,7 @@ const normId = (i) => `n-${String(i).padStart(4, '0')}`;
 /** A track with 2 parties (an agency and a delegate each), a held session and 1,000 norms, through the API. */
 const seed = async () => {
   const started = Date.now();
-  const post = (path, body) => postJson(ledgerBase, TOKEN, path, body);
-  await post('/tracks', { trackId: TRACK, name: 'Benchmark track', effectiveOn: '2026-01-05' });
-  for (const [partyId, name] of [['us', 'United States'], ['cn', 'China']]) {
-    await post(`/tracks/${TRACK}/parties`, { partyId, name, effectiveOn: '2026-01-05' });
-    await post(`/tracks/${TRACK}/agencies`, { agencyId: `${partyId}-mfa`, partyId, name: `${name} foreign ministry`, effectiveOn: '2026-01-05' });
-    await post(`/tracks/${TRACK}/delegates`, { delegateId: `${partyId}-d1`, partyId, agencyId: `${partyId}-mfa`, effectiveOn: '2026-01-05' });
-  }
-  await post(`/tracks/${TRACK}/sessions`, { sessionId: SESSION, number: 1, place: 'Geneva', scheduledFor: '2026-02-10', effectiveOn: '2026-01-06' });
-  await post(`/sessions/${SESSION}/held`, {
-    heldOn: '2026-02-10',
-    place: 'Geneva',
-    agenda: [{ itemId: 'item-1', title: 'Opening' }, { itemId: 'item-2', title: 'Norms' }],
-    attendance: { us: ['us-d1'], cn: ['cn-d1'] },
-  });
-  await inParallel(
-    Array.from({ length: NORMS }, (_, i) => () =>
-      post(`/tracks/${TRACK}/norms`, {
-        normId: normId(i),
-        title: `Norm ${i}`,
-        summary: 'States should not conduct or knowingly support ICT activity that damages critical infrastructure.',
-        proposedBy: ['us'],
-        sessionId: SESSION,
-        agendaItemId: 'item-2',
-      }),
-    ),
-    8,
-  );
+  await seedTrack({ base: ledgerBase, token: TOKEN, trackId: TRACK, sessionId: SESSION, norms: NORMS, normId });
   return (Date.now() - started) / 1000;
 };
 

@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { REPO_ROOT, fmt, load, makeTempDir, parseArgs, printTable } from './lib/bench-kit.mjs';
-import { cpuAccount, formatAccount, freePort, inParallel, postJson, startServer } from './http/http-kit.mjs';
+import { cpuAccount, formatAccount, freePort, seedTrack, startServer } from './http/http-kit.mjs';
 import { closedLoop, percentile } from './load/closed-loop.mjs';
 
 const flags = parseArgs();
@@ -54,28 +54,7 @@ console.log(`# server: node dist/main.js, SQLite WAL synchronous=FULL in ${dir},
 const server = await startServer('ledger', [join(REPO_ROOT, 'dist/main.js')], env);
 const normId = (i) => `n-${String(i).padStart(3, '0')}`;
 
-const seed = async () => {
-  const post = (path, body) => postJson(base, CLERK, path, body);
-  await post('/tracks', { trackId: TRACK, name: 'Load track', effectiveOn: '2026-01-05' });
-  for (const [partyId, name] of [['us', 'United States'], ['cn', 'China']]) {
-    await post(`/tracks/${TRACK}/parties`, { partyId, name, effectiveOn: '2026-01-05' });
-    await post(`/tracks/${TRACK}/agencies`, { agencyId: `${partyId}-mfa`, partyId, name: `${name} foreign ministry`, effectiveOn: '2026-01-05' });
-    await post(`/tracks/${TRACK}/delegates`, { delegateId: `${partyId}-d1`, partyId, agencyId: `${partyId}-mfa`, effectiveOn: '2026-01-05' });
-  }
-  await post(`/tracks/${TRACK}/sessions`, { sessionId: SESSION, number: 1, place: 'Geneva', scheduledFor: '2026-02-10', effectiveOn: '2026-01-06' });
-  await post(`/sessions/${SESSION}/held`, {
-    heldOn: '2026-02-10',
-    place: 'Geneva',
-    agenda: [{ itemId: 'item-1', title: 'Opening' }, { itemId: 'item-2', title: 'Norms' }],
-    attendance: { us: ['us-d1'], cn: ['cn-d1'] },
-  });
-  await inParallel(
-    Array.from({ length: NORMS }, (_, i) => () =>
-      post(`/tracks/${TRACK}/norms`, { normId: normId(i), title: `Norm ${i}`, summary: 'A norm under negotiation.', proposedBy: ['us'], sessionId: SESSION, agendaItemId: 'item-2' }),
-    ),
-    8,
-  );
-};
+const seed = () => seedTrack({ base, token: CLERK, trackId: TRACK, sessionId: SESSION, norms: NORMS, normId, name: 'Load track' });
 
 const STANCES = ['supports', 'reserves', 'opposes', 'abstains'];
 const TEXT = 'Supports the draft, on the understanding that the 9,000-troop threshold applies per exercise.';

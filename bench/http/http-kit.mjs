@@ -184,3 +184,37 @@ export const hammer = ({ url, connections, seconds, headers, nextRequest }) =>
       },
     );
   });
+
+/**
+ * Seeds a benchmark track through the API: two parties (us, cn) with an agency and a delegate each
+ * (`us-d1`, `cn-d1`), one held session with agenda item `item-2`, and `norms` norms proposed at it.
+ */
+export const seedTrack = async ({ base, token, trackId, sessionId, norms, normId, name = 'Benchmark track' }) => {
+  const post = (path, body) => postJson(base, token, path, body);
+  await post('/tracks', { trackId, name, effectiveOn: '2026-01-05' });
+  for (const [partyId, partyName] of [['us', 'United States'], ['cn', 'China']]) {
+    await post(`/tracks/${trackId}/parties`, { partyId, name: partyName, effectiveOn: '2026-01-05' });
+    await post(`/tracks/${trackId}/agencies`, { agencyId: `${partyId}-mfa`, partyId, name: `${partyName} foreign ministry`, effectiveOn: '2026-01-05' });
+    await post(`/tracks/${trackId}/delegates`, { delegateId: `${partyId}-d1`, partyId, agencyId: `${partyId}-mfa`, effectiveOn: '2026-01-05' });
+  }
+  await post(`/tracks/${trackId}/sessions`, { sessionId, number: 1, place: 'Geneva', scheduledFor: '2026-02-10', effectiveOn: '2026-01-06' });
+  await post(`/sessions/${sessionId}/held`, {
+    heldOn: '2026-02-10',
+    place: 'Geneva',
+    agenda: [{ itemId: 'item-1', title: 'Opening' }, { itemId: 'item-2', title: 'Norms' }],
+    attendance: { us: ['us-d1'], cn: ['cn-d1'] },
+  });
+  await inParallel(
+    Array.from({ length: norms }, (_, i) => () =>
+      post(`/tracks/${trackId}/norms`, {
+        normId: normId(i),
+        title: `Norm ${i}`,
+        summary: 'States should not conduct or knowingly support ICT activity that damages critical infrastructure.',
+        proposedBy: ['us'],
+        sessionId,
+        agendaItemId: 'item-2',
+      }),
+    ),
+    8,
+  );
+};
