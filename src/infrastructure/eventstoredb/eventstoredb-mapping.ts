@@ -20,6 +20,7 @@ import {
   StreamNotFoundError,
   WrongExpectedRevisionError,
 } from '../../shared/event-store/event-store.errors.js';
+import { decideAppend, type StoredRef } from '../../shared/event-store/append-rules.js';
 import type { AllFilter, AppendResult, ExpectedRevision } from '../../shared/event-store/event-store.port.js';
 
 /**
@@ -142,13 +143,7 @@ export const translateError = (error: unknown, streamId: string, expected?: Expe
   return error;
 };
 
-/** A stored event as this module needs it to decide an append. */
-export interface StoredRef {
-  readonly eventId: string;
-  readonly type: string;
-  readonly revision: number;
-  readonly position: string;
-}
+export type { StoredRef };
 
 export type AppendPlan =
   | { readonly kind: 'replay'; readonly result: AppendResult }
@@ -167,32 +162,11 @@ export const planAppend = (
   expected: ExpectedRevision,
   stream: readonly StoredRef[],
 ): AppendPlan => {
-  const last = stream[stream.length - 1];
-  const current = last === undefined ? -1 : last.revision;
-  const actual: ActualRevision = current < 0 ? 'no_stream' : current;
+  const current = stream.length === 0 ? -1 : stream[stream.length - 1]!.revision;
   const byId = new Map(stream.map((event) => [event.eventId, event]));
-  const found = events.map((event) => byId.get(event.eventId.toLowerCase()));
-
-  if (found.some((ref) => ref !== undefined)) {
-    const first = found[0]?.revision;
-    const whole =
-      first !== undefined &&
-      found.every((ref, index) => ref !== undefined && ref.revision === first + index && ref.type === events[index]!.type);
-    const sameExpectation =
-      expected === 'any' || expected === 'stream_exists' || (expected === 'no_stream' ? first === 0 : first === expected + 1);
-    if (!whole || !sameExpectation) throw new WrongExpectedRevisionError(streamId, expected, actual);
-    const refs = found.map((ref) => ({ eventId: ref!.eventId, type: ref!.type, revision: ref!.revision, position: ref!.position }));
-    const end = refs[refs.length - 1]!;
-    return { kind: 'replay', result: { streamId, revision: end.revision, position: end.position, events: refs, idempotentReplay: true } };
-  }
-
-  const matches =
-    expected === 'any' ||
-    (expected === 'no_stream' && current === -1) ||
-    (expected === 'stream_exists' && current >= 0) ||
-    expected === current;
-  if (!matches) throw new WrongExpectedRevisionError(streamId, expected, actual);
-  return { kind: 'write', expectedRevision: current < 0 ? NO_STREAM : BigInt(current), firstRevision: current + 1 };
+  const decision = decideAppend(streamId, events, expected, current, events.map((event) => byId.get(event.eventId.toLowerCase())));
+  if (decision.kind === 'replay') return decision;
+  return { kind: 'write', expectedRevision: current < 0 ? NO_STREAM : BigInt(current), firstRevision: decision.firstRevision };
 };
 
 /** Credentials in a connection string never reach a message or a log line. */

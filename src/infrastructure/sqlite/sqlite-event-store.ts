@@ -3,12 +3,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import Database from 'better-sqlite3';
+import { decideAppend } from '../../shared/event-store/append-rules.js';
 import { type SerialisedEvent, validateAppend } from '../../shared/event-store/append-validation.js';
-import {
-  InvalidAppendError,
-  StreamNotFoundError,
-  WrongExpectedRevisionError,
-} from '../../shared/event-store/event-store.errors.js';
+import { InvalidAppendError, StreamNotFoundError } from '../../shared/event-store/event-store.errors.js';
 import type {
   AllFilter,
   AppendResult,
@@ -192,39 +189,20 @@ export class SqliteEventStore implements EventStore {
 
   private apply({ streamId, events, expected }: PendingAppend): AppendResult {
     const current = this.currentRevision(streamId);
-    const actual = current < 0 ? ('no_stream' as const) : current;
-
     const existing = events.map((event) => this.statements.byEventId.get(event.eventId) as [string, number, number, string] | undefined);
-    if (existing.some((row) => row !== undefined)) {
-      const elsewhere = existing.find((row) => row !== undefined && row[0] !== streamId);
-      if (elsewhere) {
-        throw new InvalidAppendError('duplicate-event-id', `an event id of this append is already recorded in stream ${elsewhere[0]}`);
-      }
-      const first = existing[0]?.[1];
-      const whole =
-        first !== undefined && existing.every((row, index) => row !== undefined && row[1] === first + index && row[3] === events[index]!.type);
-      const sameExpectation =
-        expected === 'any' || expected === 'stream_exists' || (expected === 'no_stream' ? first === 0 : first === expected + 1);
-      if (!whole || !sameExpectation) throw new WrongExpectedRevisionError(streamId, expected, actual);
-      const refs = existing.map((row, index) => ({
-        eventId: events[index]!.eventId,
-        type: row![3],
-        revision: row![1],
-        position: String(row![2]),
-      }));
-      const last = refs[refs.length - 1]!;
-      return { streamId, revision: last.revision, position: last.position, events: refs, idempotentReplay: true };
+    // Beyond the port's rules: on SQLite an event id is unique across all streams.
+    const elsewhere = existing.find((row) => row !== undefined && row[0] !== streamId);
+    if (elsewhere) {
+      throw new InvalidAppendError('duplicate-event-id', `an event id of this append is already recorded in stream ${elsewhere[0]}`);
     }
-
-    const matches =
-      expected === 'any' ||
-      (expected === 'no_stream' && current === -1) ||
-      (expected === 'stream_exists' && current >= 0) ||
-      expected === current;
-    if (!matches) throw new WrongExpectedRevisionError(streamId, expected, actual);
+    const found = existing.map((row, index) =>
+      row === undefined ? undefined : { eventId: events[index]!.eventId, type: row[3], revision: row[1], position: String(row[2]) },
+    );
+    const decision = decideAppend(streamId, events, expected, current, found);
+    if (decision.kind === 'replay') return decision.result;
 
     const refs = events.map((event, index) => {
-      const revision = current + 1 + index;
+      const revision = decision.firstRevision + index;
       const info = this.statements.insert.run(streamId, revision, event.eventId, event.type, event.data, event.metadata);
       return { eventId: event.eventId, type: event.type, revision, position: String(info.lastInsertRowid) };
     });
