@@ -134,6 +134,17 @@ const contents = (db: ReadModelDb): Record<string, unknown[]> => {
   return out;
 };
 
+/** The read models in `db` equal a build from scratch over the same log. */
+const expectEqualToFreshBuild = async (store: SqliteEventStore, db: ReadModelDb): Promise<void> => {
+  const fresh = openReadModelDb(':memory:');
+  try {
+    await buildReadModels(store, fresh);
+    expect(contents(db)).toEqual(contents(fresh));
+  } finally {
+    fresh.close();
+  }
+};
+
 describe('read models: restart and exactly once', () => {
   let dir: string;
   beforeEach(() => {
@@ -178,10 +189,7 @@ describe('read models: restart and exactly once', () => {
       await projection.stop();
 
       expect(db.prepare('SELECT COUNT(*) FROM ledger_events').pluck().get()).toBe(ledger.events.length);
-      const fresh = openReadModelDb(':memory:');
-      await buildReadModels(store, fresh);
-      expect(contents(db)).toEqual(contents(fresh));
-      fresh.close();
+      await expectEqualToFreshBuild(store, db);
       db.close();
     } finally {
       await store.close();
@@ -208,10 +216,7 @@ describe('read models: restart and exactly once', () => {
       expect(db.prepare('SELECT COUNT(*) FROM ledger_events').pluck().get()).toBe(10);
       projector.applyOne = applyOne;
       await projection.catchUp();
-      const fresh = openReadModelDb(':memory:');
-      await buildReadModels(store, fresh);
-      expect(contents(db)).toEqual(contents(fresh));
-      fresh.close();
+      await expectEqualToFreshBuild(store, db);
       db.close();
     } finally {
       await store.close();
