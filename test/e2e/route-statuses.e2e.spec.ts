@@ -886,6 +886,17 @@ describe('every route × every status it can answer (e2e)', () => {
     });
   }
 
+  it('documents, in the OpenAPI document, every status this spec sees each command route answer', async () => {
+    const document = (await t.http().get('/docs/openapi.json').expect(200)).body as { paths: Record<string, { post?: { responses: Record<string, unknown> } }> };
+    const documented = new Map(Object.entries(document.paths).map(([path, item]) => [`POST ${path.replace(/\{[^}]+\}/g, ':')}`, Object.keys(item.post?.responses ?? {})]));
+    const missing = COMMANDS.flatMap((c) => {
+      const statuses = new Set(['201', '400', '412', '422', ...c.rejections.map((rejection) => String(rejection.status))]);
+      const responses = documented.get(c.route.replace(/:[A-Za-z]+/g, ':')) ?? [];
+      return [...statuses].filter((status) => !responses.includes(status)).map((status) => `${c.route} ${status}`);
+    });
+    expect(missing).toEqual([]);
+  });
+
   describe('queries', () => {
     // 200 and 404 of every query, and 400 of GET /tracks, /tracks/:id/board and /norms/:id: queries.e2e.spec.ts.
     it.each([

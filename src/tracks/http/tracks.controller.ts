@@ -17,12 +17,12 @@ const track = new SlugParamPipe('track');
 export class TracksController {
   constructor(@Inject(CommandBus) private readonly commands: CommandBus) {}
 
-  @CommandRoute('', { summary: 'Establish a track (a standing dialogue)', body: EstablishTrackDto, errors: [409] })
+  @CommandRoute('', { summary: 'Establish a track (a standing dialogue)', body: EstablishTrackDto, errors: [409, 422] })
   establish(@Body() body: EstablishTrackDto, @CommandCtx() context: CommandContext): Promise<CommandResult> {
     return this.commands.execute(new EstablishTrackCommand(body, context));
   }
 
-  @CommandRoute(':trackId/parties', { summary: 'Register a party on the track', body: RegisterPartyDto, errors: [404, 409] })
+  @CommandRoute(':trackId/parties', { summary: 'Register a party on the track', body: RegisterPartyDto, errors: [404, 409, 422] })
   @ApiSlugParam('trackId', 'The track')
   registerParty(@Param('trackId', track) trackId: string, @Body() body: RegisterPartyDto, @CommandCtx() context: CommandContext): Promise<CommandResult> {
     return this.commands.execute(new RegisterPartyCommand(trackId, body, context));
