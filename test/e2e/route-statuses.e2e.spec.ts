@@ -975,4 +975,70 @@ describe('every route × every status it can answer (e2e)', () => {
       expect((recorded!.metadata as LedgerMetadata).prevHash).toBe((previous!.metadata as LedgerMetadata).hash);
     });
   });
+
+  /*
+   * Bugs found by this inventory whose fix lies outside the files this spec's author could change,
+   * each as a failing reproduction: `it.failing` passes while the bug is there and fails once it
+   * is fixed, at which point drop `.failing`.
+   */
+  describe('known bugs (reproductions)', () => {
+    /*
+     * src/shared/http/validators.ts: `field()` applies class-validator's IsOptional(), which skips
+     * every check for null as well as undefined, so `presence()`'s "must not be null when given"
+     * never runs; null reaches the handlers, and the deciders and events.
+     */
+    const nullRefused = (field: string) => {
+      const errors = [{ field, message: 'must not be null when given' }];
+      return { status: 400, code: 'invalid-request', detail: invalidDetail(errors), errors };
+    };
+
+    it.failing('400, not 500: null for an optional list (provisionalAgenda of POST /tracks/:trackId/sessions)', async () => {
+      await expectRefused(() => t.post('/tracks/seg/sessions', { sessionId: 's-null-1', number: 30, place: 'Rome', scheduledFor: '2026-09-01', provisionalAgenda: null }), nullRefused('provisionalAgenda'));
+    });
+
+    it.failing('400, not 422 "host party null is not registered": null for an optional id (hostPartyId)', async () => {
+      await expectRefused(() => t.post('/tracks/seg/sessions', { sessionId: 's-null-2', number: 31, place: 'Rome', hostPartyId: null, scheduledFor: '2026-09-01' }), nullRefused('hostPartyId'));
+    });
+
+    it.failing('400, not 201 recording `mandateRef: null` in TrackEstablished (optional fields are absent, never null)', async () => {
+      await expectRefused(() => t.post('/tracks', { trackId: 't-null', name: 'Null track', mandateRef: null, effectiveOn: '2026-01-05' }), nullRefused('mandateRef'));
+    });
+
+    /*
+     * src/shared/http/request-context.ts: the CommandCtx decorator parses If-Match and
+     * Idempotency-Key and throws before the body's problems are gathered, so `errors` names the
+     * header alone (DESIGN §7: `errors` lists each field).
+     */
+    it.failing('400 lists the invalid fields of the body and of the headers together', async () => {
+      const response = await t.post('/tracks/other/parties', { partyId: 'RU' }, { 'If-Match': 'yesterday' });
+      expect(response.status).toBe(400);
+      expect(response.body.errors).toHaveLength(4);
+      expect(response.body.errors).toEqual(expect.arrayContaining([
+        { field: 'If-Match', message: IF_MATCH },
+        { field: 'partyId', message: SLUG },
+        { field: 'name', message: 'is required' },
+        { field: 'effectiveOn', message: 'is required' },
+      ]));
+    });
+
+    /*
+     * src/audit/application/issue-checkpoint.command.ts: on a replay handleCommand answers before
+     * calling `command`, so `seen` stays undefined and the answer carries the checkpoint computed
+     * for the retry (a new issuedAt and signature), not the one recorded.
+     */
+    it.failing('POST /audit/checkpoints: a retry with the Idempotency-Key answers the first response', async () => {
+      const headers = { 'Idempotency-Key': 'checkpoint-key-1' };
+      const first = await t.post('/audit/checkpoints', undefined, headers);
+      expect(first.status).toBe(201);
+      const position = await head();
+      t.fixClock('2026-03-13T10:00:00.000Z');
+      try {
+        const retry = await t.post('/audit/checkpoints', undefined, headers);
+        expect(await head()).toBe(position);
+        expect(retry.body).toEqual(first.body);
+      } finally {
+        t.fixClock(NOW);
+      }
+    });
+  });
 });
