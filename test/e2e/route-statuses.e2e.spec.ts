@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { jest } from '@jest/globals';
 import type { Response } from 'supertest';
 import type { LedgerMetadata } from '../../src/shared/event-store/envelope.js';
+import { ReadModelQueries } from '../../src/projections/read-model/read-model.queries.js';
 import { readStreamOrEmpty } from '../../src/shared/event-store/handle-command.js';
 import { titleOf } from '../../src/shared/http/problem-details.js';
 import { CLERK_TOKEN, type E2eApp, PROBLEM_JSON, problemType, removeDataDir, startApp } from './support/e2e-app.js';
@@ -16,7 +17,8 @@ import { givenHeldSession, givenTrack, ok } from './support/fixtures.js';
  * Statuses that are the same for every command route because one shared layer answers them,
  * before any route-specific code runs, are tested once where that layer is tested:
  * 401/403 (access matrix), 413, 415, malformed JSON and a body that is not an object (Fastify's
- * content-type parser and the validation pipe). 500 is tested once below (one global filter).
+ * content-type parser and the validation pipe). 500 is tested below on one command and one query
+ * (one global filter answers it for every route).
  *
  * Unreachable over HTTP (the DTO answers 400 first, so only decider tables test them):
  * session `duplicate-attendee` and `duplicate-agenda-item`, subject `no-proposer`,
@@ -973,6 +975,29 @@ describe('every route × every status it can answer (e2e)', () => {
       expect({ status: retry.status, revision: retry.body.revision }).toEqual({ status: 201, revision: revision + 1 });
       const [previous, recorded] = await t.store.readStream('norm-n-pos', { fromRevision: revision });
       expect((recorded!.metadata as LedgerMetadata).prevHash).toBe((previous!.metadata as LedgerMetadata).hash);
+    });
+  });
+
+  describe('500 on a query', () => {
+    it('answers the same generic problem when a read model throws, and logs it', async () => {
+      const board = jest.spyOn(ReadModelQueries.prototype, 'board').mockImplementationOnce(() => {
+        throw new Error('SQLITE_CORRUPT: database disk image is malformed (/srv/ledger/read-models.db)');
+      });
+      const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+      try {
+        const response = await t.http().get('/tracks/seg/board').set(auth).set('X-Correlation-Id', 'corr-500-q');
+        expect({ status: response.status, contentType: response.headers['content-type'], body: response.body }).toEqual({
+          status: 500,
+          contentType: PROBLEM_JSON,
+          body: { type: problemType('internal-error'), title: 'Internal error', status: 500, detail: 'an unexpected error occurred; quote correlation id corr-500-q when reporting it' },
+        });
+        expect(response.text).not.toMatch(/SQLITE|read-models\.db|malformed/);
+        expect(logged.mock.calls.map((call) => String(call[0]))).toEqual([expect.stringMatching(/^GET \/tracks\/seg\/board \[corr-500-q\]: Error: SQLITE_CORRUPT/)]);
+      } finally {
+        board.mockRestore();
+        logged.mockRestore();
+      }
+      expect((await t.http().get('/tracks/seg/board').set(auth)).status).toBe(200);
     });
   });
 
