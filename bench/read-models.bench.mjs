@@ -1,10 +1,12 @@
 // Issue 4 item 7: read models over a generated store of 1M events (20 tracks × 500 subjects, two
 // parties, ~400-700-byte events, ten sessions over five years, late entries and corrections).
 //
-//   (a) rebuild events/s: rebuildReadModels in a child process (its RSS is the rebuild's alone),
+//   (a) rebuild events/s: rebuildReadModels in a child process (as `norms-ledger rebuild` and the
+//       server run it: the build itself on a worker thread of that process),
 //       next to the baseline: a raw better-sqlite3 scan of the same file + JSON.parse of data and
 //       metadata + a trivial fold (count and last effective date per stream). Target ≥ 200,000/s.
-//   (b) RSS of the rebuild process after the rebuild and a GC. Target < 300 MB.
+//   (b) RSS of that process after the rebuild and a GC (what a server keeps once it has rebuilt).
+//       Target < 300 MB. Its peak RSS during the build (worker included) is printed next to it.
 //   (c) current board of one track (live tables), p50/p99. Target p50 < 5 ms.
 //   (d) as-of board and as-of + as-recorded board of one track at several dates, through
 //       ReadModelQueries, serialised; p50/p99. Target p50 < 20 ms. Baseline for (c) and (d): the
@@ -165,8 +167,8 @@ printTable(
     ['(a) rebuildReadModels', `${fmt(median(results.rebuild))} ev/s`, `${median(results.ratio).toFixed(2)}×`, '≥ 200,000 ev/s', results.rebuild.map((v) => fmt(v)).join(' ')],
     ['baseline per CPU-second', `${fmt(median(results.rawCpu))} ev/s`, '', '', results.rawCpu.map((v) => fmt(v)).join(' ')],
     ['(a) rebuild per CPU-second', `${fmt(median(results.rebuildCpu))} ev/s`, `${median(results.ratioCpu).toFixed(2)}×`, '', results.rebuildCpu.map((v) => fmt(v)).join(' ')],
-    ['(b) rebuild process RSS after GC', `${fmt(median(results.rss))} MB`, '', '< 300 MB', results.rss.map((v) => fmt(v)).join(' ')],
-    ['    rebuild process peak RSS', `${fmt(median(results.maxRss))} MB`, '', '', results.maxRss.map((v) => fmt(v)).join(' ')],
+    ['(b) process RSS after the rebuild + GC', `${fmt(median(results.rss))} MB`, '', '< 300 MB', results.rss.map((v) => fmt(v)).join(' ')],
+    ['    peak RSS during it (worker included)', `${fmt(median(results.maxRss))} MB`, '', '', results.maxRss.map((v) => fmt(v)).join(' ')],
   ],
 );
 console.log('');
@@ -181,7 +183,7 @@ verdict(
   median(results.rebuild) >= 200_000,
   `${fmt(median(results.rebuild))} ev/s wall (target ≥ 200,000), ${median(results.ratio).toFixed(2)}× baseline; per CPU-second ${fmt(median(results.rebuildCpu))} ev/s, ${median(results.ratioCpu).toFixed(2)}× baseline's`,
 );
-verdict('(b) rebuild process RSS after the rebuild', median(results.rss) < 300, `${fmt(median(results.rss))} MB (target < 300 MB)`);
+verdict('(b) process RSS after the rebuild (peak ' + fmt(median(results.maxRss)) + ' MB during it)', median(results.rss) < 300, `${fmt(median(results.rss))} MB (target < 300 MB)`);
 const live = queryResults[0];
 verdict('(c) current board p50', live.ours.p50 < 5, `${live.ours.p50.toFixed(2)} ms (target < 5 ms), p99 ${live.ours.p99.toFixed(2)} ms`);
 const worstAsOf = Math.max(...queryResults.filter((q) => q.asOf).map((q) => q.ours.p50));

@@ -1,5 +1,6 @@
 // One rebuild in its own process, so that its RSS is the rebuild's alone: rebuildReadModels over
-// the store file into a fresh read-model file, then a GC, then one JSON line on stdout.
+// the store file into a fresh read-model file (the build on a worker thread, as in the server and
+// the CLI), then a GC, then one JSON line on stdout (RSS after; maxRss: the peak, worker included).
 //
 //   node --expose-gc bench/read-models/rebuild-child.mjs <store.sqlite> <read-models.sqlite>
 import { readFileSync, rmSync } from 'node:fs';

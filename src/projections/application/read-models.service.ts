@@ -2,10 +2,10 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import { CLOCK, utcDay, type Clock } from '../../shared/event-store/clock.js';
 import { EVENT_STORE, type EventStore } from '../../shared/event-store/event-store.port.js';
 import type { RowChange } from '../read-model/projector.js';
-import { closeAsSingleFile, openReadModelDb, removeDbFiles, type ReadModelDb } from '../read-model/read-model.database.js';
+import { openReadModelDb, removeDbFiles, type ReadModelDb } from '../read-model/read-model.database.js';
 import { ProjectionStoppedError, ReadModelProjection } from '../read-model/read-model.projection.js';
 import { ReadModelQueries } from '../read-model/read-model.queries.js';
-import { buildReadModels, replaceFile, type RebuildResult } from '../read-model/rebuild.js';
+import { buildReadModels, buildReadModelsFile, rebuildRunsOnWorker, replaceFile, type RebuildResult } from '../read-model/rebuild.js';
 
 export interface ReadModelConfig {
   /** <dataDir>/read-models.sqlite, or ':memory:'. */
@@ -28,6 +28,8 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly rowListeners = new Set<(changes: readonly RowChange[]) => void>();
   private rebuilding: Promise<RebuildResult> | undefined;
   private closed = false;
+  /** Stops a rebuild that is still running when the server shuts down. */
+  private readonly shutdown = new AbortController();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -36,15 +38,28 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.open(openReadModelDb(this.config.file));
+    const file = this.config.file;
+    this.open(openReadModelDb(file));
     if (this.projection.checkpoint === null && (await this.store.headPosition()) !== null) {
       // A first start on an existing log: one bulk replay, before any query is answered.
-      const started = Date.now();
-      const result = await buildReadModels(this.store, this.db);
-      this.open(this.db);
-      this.logger.log(`read models built from ${result.events} events in ${Date.now() - started} ms`);
+      let result: RebuildResult;
+      if (file === ':memory:') {
+        result = await buildReadModels(this.store, this.db);
+        this.open(this.db);
+      } else {
+        this.db.close();
+        const temporary = `${file}.rebuild`;
+        result = await buildReadModelsFile(this.store, temporary, { signal: this.shutdown.signal });
+        replaceFile(temporary, file);
+        this.open(openReadModelDb(file));
+      }
+      this.logger.log(`read models built on ${this.builtOn()} from ${result.events} events in ${result.durationMs} ms`);
     }
     await this.projection.start();
+  }
+
+  private builtOn(): string {
+    return this.config.file !== ':memory:' && rebuildRunsOnWorker(this.store) ? 'a worker thread' : 'the main thread';
   }
 
   private open(db: ReadModelDb): void {
@@ -102,34 +117,42 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
     const file = this.config.file;
     const inMemory = file === ':memory:';
     const temporary = `${file}.rebuild`;
-    if (!inMemory) removeDbFiles(temporary);
-    const fresh = openReadModelDb(inMemory ? file : temporary);
+    let fresh: ReadModelDb | undefined;
     let result: RebuildResult;
-    try {
-      result = await buildReadModels(this.store, fresh);
-    } catch (error) {
-      fresh.close();
-      if (!inMemory) removeDbFiles(temporary);
-      throw error;
+    if (inMemory) {
+      fresh = openReadModelDb(file);
+      try {
+        result = await buildReadModels(this.store, fresh);
+      } catch (error) {
+        fresh.close();
+        throw error;
+      }
+    } else {
+      // On a SQLite store this runs on a worker thread: this one keeps answering meanwhile.
+      result = await buildReadModelsFile(this.store, temporary, { signal: this.shutdown.signal });
     }
-    if (!inMemory) closeAsSingleFile(fresh);
     // Until here the old database answered and kept following the log; from here to open() nothing awaits.
     await this.projection.stop();
-    if (this.closed) return result;
+    if (this.closed) {
+      fresh?.close();
+      if (!inMemory) removeDbFiles(temporary);
+      return result;
+    }
     this.db.close();
-    if (inMemory) this.open(fresh);
+    if (fresh !== undefined) this.open(fresh);
     else {
       replaceFile(temporary, file);
       this.open(openReadModelDb(file));
     }
     // The events recorded while rebuilding are applied on top, as after any restart.
     await this.projection.start();
-    this.logger.log(`read models rebuilt: ${result.events} events, ${result.eventsPerSecond} events/s`);
+    this.logger.log(`read models rebuilt on ${this.builtOn()}: ${result.events} events, ${result.eventsPerSecond} events/s`);
     return result;
   }
 
   async onModuleDestroy(): Promise<void> {
     this.closed = true;
+    this.shutdown.abort(new Error('the server is shutting down'));
     await this.rebuilding?.catch(() => undefined);
     await this.projection?.stop();
     if (this.db?.open) this.db.close();

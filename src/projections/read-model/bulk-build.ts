@@ -126,7 +126,7 @@ export interface BulkResult {
 export const bulkBuild = async (
   store: SqliteBackedStore,
   db: ReadModelDb,
-  onProgress: ((done: number) => void) | undefined,
+  onProgress: ((done: number, total: number) => void) | undefined,
 ): Promise<BulkResult> => {
   const source = store.database;
   const head = (source.prepare('SELECT MAX(position) FROM events').pluck().get() as number | null) ?? 0;
@@ -215,7 +215,7 @@ export const bulkBuild = async (
       throw error;
     }
     done += events.length;
-    onProgress?.(done);
+    onProgress?.(done, Math.max(total, done));
     await yieldToEventLoop();
   }
 
@@ -235,7 +235,7 @@ export const bulkBuild = async (
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
   }
-  onProgress?.(total);
+  onProgress?.(total, total);
   return { events: total };
 };
 

@@ -1,7 +1,9 @@
 import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { EventStore } from '../../shared/event-store/event-store.port.js';
-import { bulkBuild, isSqliteBacked } from './bulk-build.js';
+import { bulkBuild, isSqliteBacked, type SqliteBackedStore } from './bulk-build.js';
 import { closeAsSingleFile, openReadModelDb, removeDbFiles, type ReadModelDb } from './read-model.database.js';
 import { ReadModelProjection } from './read-model.projection.js';
 
@@ -42,22 +44,24 @@ const totalOf = async (store: EventStore): Promise<number> => {
 /**
  * Replays the whole log into `db` (a new, empty read-model database) and returns the counts. The
  * live answers are written once at the end: nobody reads this database before it is complete.
+ * `store` may be the bare connection of a SQLite store (what the rebuild worker has).
  */
 export const buildReadModels = async (
-  store: EventStore,
+  store: EventStore | SqliteBackedStore,
   db: ReadModelDb,
   options: Pick<RebuildOptions, 'onProgress' | 'batchSize'> = {},
 ): Promise<RebuildResult> => {
   const started = process.hrtime.bigint();
-  const total = await totalOf(store);
   const empty = db.prepare("SELECT value FROM meta WHERE key = 'checkpoint'").pluck().get() === undefined;
   let events: number;
   if (empty && isSqliteBacked(store)) {
     // The SQLite store can be read stream by stream: the bulk path (bulk-build.ts).
-    ({ events } = await bulkBuild(store, db, (done) => options.onProgress?.(done, Math.max(total, done))));
+    ({ events } = await bulkBuild(store, db, options.onProgress));
   } else {
+    const log = store as EventStore;
+    const total = await totalOf(log);
     if (db.name !== ':memory:') db.pragma('synchronous = OFF');
-    const projection = new ReadModelProjection(store, db, { batchSize: options.batchSize ?? 5000, deferLiveTables: true });
+    const projection = new ReadModelProjection(log, db, { batchSize: options.batchSize ?? 5000, deferLiveTables: true });
     events = await projection.catchUp((done) => options.onProgress?.(done, Math.max(total, done)));
     projection.projector.finish();
     if (db.name !== ':memory:') db.pragma('synchronous = NORMAL');
@@ -74,6 +78,95 @@ export const buildReadModels = async (
 };
 
 /**
+ * The compiled worker (rebuild.worker.js next to this module). Absent when this module runs from
+ * its TypeScript source (the test runner): the build then runs on the calling thread.
+ */
+const WORKER_FILE = import.meta.url.endsWith('.js') ? fileURLToPath(new URL('./rebuild.worker.js', import.meta.url)) : undefined;
+
+/** The file of a SQLite store that a worker thread can open on its own connection. */
+const storeFileOf = (store: EventStore): string | undefined => {
+  if (!isSqliteBacked(store)) return undefined;
+  const { name, memory } = store.database;
+  return memory || name === ':memory:' || name === '' ? undefined : name;
+};
+
+/** Whether buildReadModelsFile runs on a worker thread for this store. */
+export const rebuildRunsOnWorker = (store: EventStore): boolean => storeFileOf(store) !== undefined && WORKER_FILE !== undefined && existsSync(WORKER_FILE);
+
+/** What the rebuild worker posts to its parent. */
+export type RebuildWorkerMessage =
+  | { readonly type: 'progress'; readonly done: number; readonly total: number }
+  | { readonly type: 'done'; readonly result: RebuildResult }
+  | { readonly type: 'failed'; readonly message: string };
+
+/** What the rebuild worker is given. */
+export interface RebuildWorkerData {
+  readonly storeFile: string;
+  readonly target: string;
+}
+
+export interface BuildFileOptions extends Pick<RebuildOptions, 'onProgress' | 'batchSize'> {
+  /** Aborting stops the build (the worker is terminated) and removes the half-written file. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Builds every read model into `target` (a file that is about to be created) and leaves it closed
+ * as a single file. On a SQLite store the build runs on a worker thread with its own read-only
+ * connection to the store: the caller's event loop keeps serving (queries, commands, the live
+ * projection) during a rebuild of millions of events, and the memory the build used (one track's
+ * events at a time, SQLite's caches) goes back when the worker exits instead of staying in the
+ * server's heap. Other stores are replayed on the calling thread.
+ */
+export const buildReadModelsFile = async (store: EventStore, target: string, options: BuildFileOptions = {}): Promise<RebuildResult> => {
+  removeDbFiles(target);
+  const storeFile = storeFileOf(store);
+  try {
+    if (storeFile !== undefined && rebuildRunsOnWorker(store)) return await buildInWorker(WORKER_FILE!, { storeFile, target }, options);
+    options.signal?.throwIfAborted();
+    const db = openReadModelDb(target);
+    try {
+      const result = await buildReadModels(store, db, options);
+      closeAsSingleFile(db);
+      return result;
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  } catch (error) {
+    removeDbFiles(target);
+    throw error;
+  }
+};
+
+const buildInWorker = (file: string, data: RebuildWorkerData, options: BuildFileOptions): Promise<RebuildResult> =>
+  new Promise<RebuildResult>((resolve, reject) => {
+    options.signal?.throwIfAborted();
+    const worker = new Worker(file, { workerData: data });
+    let settled = false;
+    const settle = (outcome: () => void): void => {
+      if (settled) return;
+      settled = true;
+      options.signal?.removeEventListener('abort', abort);
+      outcome();
+    };
+    const abort = (): void => {
+      settle(() => reject(options.signal?.reason ?? new Error('rebuild aborted')));
+      void worker.terminate();
+    };
+    options.signal?.addEventListener('abort', abort, { once: true });
+    // The answer waits for the worker's exit: its memory is given back before the caller goes on.
+    let outcome: (() => void) | undefined;
+    worker.on('message', (message: RebuildWorkerMessage) => {
+      if (message.type === 'progress') options.onProgress?.(message.done, message.total);
+      else if (message.type === 'done') outcome = () => resolve(message.result);
+      else outcome = () => reject(new Error(message.message));
+    });
+    worker.on('error', (error) => settle(() => reject(error)));
+    worker.on('exit', (code) => settle(outcome ?? (() => reject(new Error(`the rebuild worker stopped (exit code ${code}) before finishing`)))));
+  });
+
+/**
  * `norms-ledger rebuild`: rebuilds every read model from the log into a new file next to the
  * current one, then replaces it with one rename. For a server that is running, use
  * POST /projections/rebuild, which also swaps the open connection.
@@ -82,17 +175,7 @@ export const rebuildReadModels = async (store: EventStore, options: RebuildOptio
   const target = options.file ?? (options.dataDir !== undefined ? readModelFile(options.dataDir) : undefined);
   if (target === undefined) throw new TypeError('rebuildReadModels needs a dataDir or a file');
   const temporary = `${target}.rebuild`;
-  removeDbFiles(temporary);
-  const db = openReadModelDb(temporary);
-  let result: RebuildResult;
-  try {
-    result = await buildReadModels(store, db, options);
-  } catch (error) {
-    db.close();
-    removeDbFiles(temporary);
-    throw error;
-  }
-  closeAsSingleFile(db);
+  const result = await buildReadModelsFile(store, temporary, options);
   replaceFile(temporary, target);
   return result;
 };

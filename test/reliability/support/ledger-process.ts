@@ -146,11 +146,13 @@ export class LedgerProcess {
         child.kill('SIGKILL');
         fail(new Error(`the ledger did not start within ${timeoutMs} ms:\n${this.output}`));
       }, timeoutMs);
+      // Kept after start too: `log` is the last 8 KiB the server printed.
+      let listening = false;
       const keep = (chunk: Buffer): void => {
         this.output = (this.output + chunk.toString()).slice(-8192);
-        if (/listening on/.test(this.output)) {
+        if (!listening && /listening on/.test(this.output)) {
+          listening = true;
           clearTimeout(timer);
-          child.stdout?.off('data', keep);
           done();
         }
       };
@@ -163,8 +165,6 @@ export class LedgerProcess {
         fail(new Error(`the ledger exited (${signal ?? code}) before listening:\n${this.output}`));
       });
     });
-    // Drain stdout so that a chatty server never blocks on a full pipe.
-    child.stdout?.resume();
     const client = new JsonClient(this.port);
     try {
       for (let attempt = 0; ; attempt++) {

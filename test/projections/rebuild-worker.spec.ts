@@ -1,0 +1,113 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { runDemo } from '../../src/cli/commands/demo.command.js';
+import { loadConfig } from '../../src/config/app-config.js';
+import { SqliteEventStore } from '../../src/infrastructure/sqlite/sqlite-event-store.js';
+import { buildReadModelsFile } from '../../src/projections/read-model/rebuild.js';
+
+/**
+ * The rebuild's worker thread exists only in the compiled build (dist/, which `npm test` compiles
+ * first): these tests drive dist/ in a child process and compare what it wrote with a build on the
+ * test's own thread (the TypeScript source has no worker file, so it builds inline).
+ */
+const DIST_REBUILD = resolve('dist/projections/read-model/rebuild.js');
+const TABLES = ['meta', 'ledger_events', 'streams', 'tracks', 'subjects', 'sessions', 'cbm_links', 'versions', 'knowledge', 'untrusted_windows'];
+
+const quietIo = () => {
+  const sink = { isTTY: false, write: () => true, on: () => undefined, once: () => undefined, removeListener: () => undefined } as unknown as NodeJS.WriteStream;
+  return { out: sink, err: sink };
+};
+
+/** Every row of every read-model table, in a stable order. */
+const dump = (file: string): Record<string, unknown[]> => {
+  const db = new Database(file, { readonly: true });
+  try {
+    return Object.fromEntries(
+      TABLES.map((table) => {
+        const columns = (db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).map((c) => c.name);
+        return [table, db.prepare(`SELECT * FROM ${table} ORDER BY ${columns.join(', ')}`).raw().all()];
+      }),
+    );
+  } finally {
+    db.close();
+  }
+};
+
+/** Runs buildReadModelsFile from dist/ in a child process; prints what happened as one JSON line. */
+const buildWithDist = (scriptDir: string, storeFile: string, target: string) => {
+  const script = `
+    import { SqliteEventStore } from ${JSON.stringify(resolve('dist/infrastructure/sqlite/sqlite-event-store.js'))};
+    import { buildReadModelsFile, rebuildRunsOnWorker } from ${JSON.stringify(DIST_REBUILD)};
+    const store = new SqliteEventStore({ file: process.argv[2], synchronous: 'NORMAL' });
+    const progress = [];
+    try {
+      const result = await buildReadModelsFile(store, process.argv[3], { onProgress: (done, total) => progress.push([done, total]) });
+      console.log(JSON.stringify({ ok: true, onWorker: rebuildRunsOnWorker(store), result, progress }));
+    } catch (error) {
+      console.log(JSON.stringify({ ok: false, onWorker: rebuildRunsOnWorker(store), message: error.message }));
+    } finally {
+      await store.close();
+    }`;
+  const file = join(scriptDir, `build-${process.hrtime.bigint()}.mjs`);
+  writeFileSync(file, script);
+  const out = spawnSync(process.execPath, [file, storeFile, target], { encoding: 'utf8' });
+  if (out.status !== 0) throw new Error(`child failed (${out.status}): ${out.stderr}`);
+  return JSON.parse(out.stdout.trim().split('\n').pop()!) as {
+    ok: boolean;
+    onWorker: boolean;
+    message?: string;
+    result?: { events: number; streams: number; tracks: number };
+    progress?: Array<[number, number]>;
+  };
+};
+
+describe('rebuild on a worker thread (compiled build)', () => {
+  let dir: string;
+  let storeFile: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'norms-ledger-rebuild-worker-'));
+    expect(await runDemo(loadConfig({ LEDGER_DATA_DIR: dir, LOG_LEVEL: 'silent', LEDGER_SQLITE_SYNCHRONOUS: 'NORMAL' }), quietIo())).toBe(0);
+    storeFile = join(dir, 'ledger.sqlite');
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('the compiled build has its worker file', () => {
+    expect(existsSync(DIST_REBUILD)).toBe(true);
+    expect(existsSync(resolve('dist/projections/read-model/rebuild.worker.js'))).toBe(true);
+  });
+
+  it('writes exactly what a build on the calling thread writes, reporting progress up to the total', async () => {
+    const fromWorker = join(dir, 'worker.sqlite');
+    const child = buildWithDist(dir, storeFile, fromWorker);
+    expect(child).toMatchObject({ ok: true, onWorker: true });
+
+    const store = new SqliteEventStore({ file: storeFile });
+    const inline = join(dir, 'inline.sqlite');
+    try {
+      const result = await buildReadModelsFile(store, inline);
+      expect(child.result).toEqual(expect.objectContaining({ events: result.events, streams: result.streams, tracks: result.tracks }));
+      expect(Number(await store.headPosition())).toBe(result.events);
+    } finally {
+      await store.close();
+    }
+    expect(child.progress!.at(-1)).toEqual([child.result!.events, child.result!.events]);
+    const expected = dump(inline);
+    expect(expected['versions']!.length).toBeGreaterThan(0);
+    expect(dump(fromWorker)).toEqual(expected);
+    // Closed as a single file: no WAL left next to it.
+    expect(existsSync(`${fromWorker}-wal`)).toBe(false);
+  });
+
+  it('a failure inside the worker rejects with its reason and leaves no file behind', () => {
+    const notADirectory = join(dir, 'plain-file');
+    writeFileSync(notADirectory, 'a file where the target expects a directory');
+    const target = join(notADirectory, 'read-models.sqlite');
+    const child = buildWithDist(dir, storeFile, target);
+    expect(child).toMatchObject({ ok: false, onWorker: true });
+    expect(child.message).toMatch(/EEXIST|ENOTDIR/);
+    expect(existsSync(target)).toBe(false);
+  });
+});
