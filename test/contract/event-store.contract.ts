@@ -224,6 +224,18 @@ export const eventStoreContract = (name: string, open: () => Promise<ContractSub
         await store.append(stream, events(1), 'no_stream');
         await expect(store.readStream(stream, { fromRevision: 5 })).resolves.toEqual([]);
       });
+
+      it('streamHead (optional in the port) names the last revision and event id, undefined for a missing stream', async () => {
+        if (store.streamHead === undefined) return; // Not offered: the folded-stream cache reads the head event instead.
+        const stream = uniqueStream();
+        await expect(store.streamHead(stream)).resolves.toBeUndefined();
+        const written = events(3);
+        await store.append(stream, written, 'no_stream');
+        await expect(store.streamHead(stream)).resolves.toEqual({ revision: 2, eventId: written[2]!.eventId });
+        const next = events(1);
+        await store.append(stream, next, 2);
+        await expect(store.streamHead(stream)).resolves.toEqual({ revision: 3, eventId: next[0]!.eventId });
+      });
     });
 
     describe('the global log', () => {

@@ -23,13 +23,18 @@ const added = (n: number): EventToAppend => ({
 /** Counts what the cache asks of the store. */
 const counting = (store: EventStore) => {
   const reads: Array<{ streamId: string; options: ReadStreamOptions | undefined; returned: number }> = [];
+  const heads: string[] = [];
   const spy: EventStore = Object.create(store) as EventStore;
   spy.readStream = async (streamId, options) => {
     const events = await store.readStream(streamId, options);
     reads.push({ streamId, options, returned: events.length });
     return events;
   };
-  return { spy, reads };
+  spy.streamHead = async (streamId) => {
+    heads.push(streamId);
+    return store.streamHead!(streamId);
+  };
+  return { spy, reads, heads };
 };
 
 describe('FoldedStreamCache: per-instance folds brought up to date from the store on every load', () => {
@@ -43,7 +48,7 @@ describe('FoldedStreamCache: per-instance folds brought up to date from the stor
 
   it('folds a new stream from the start, then reads only the tail (from the cached head on)', async () => {
     const store = new SqliteEventStore({ file });
-    const { spy, reads } = counting(store);
+    const { spy, reads, heads } = counting(store);
     const cache = new FoldedStreamCache(spy);
     await store.append('s-1', [added(1), added(2)], 'no_stream');
 
@@ -56,9 +61,20 @@ describe('FoldedStreamCache: per-instance folds brought up to date from the stor
     expect(second.head).toMatchObject({ revision: 2, type: 'Added', recordedAt: '2026-01-01T00:00:00.000Z' });
     expect(reads.map((read) => [read.options?.fromRevision ?? 0, read.returned])).toEqual([[0, 2], [1, 2]]);
 
-    // Nothing new: one read of the head alone, and the very same fold is handed out.
+    // Nothing new: the store's head (revision and event id, no payload) confirms it, nothing is
+    // read, and the very same fold is handed out.
+    const headsBefore = heads.length;
     const third = await cache.load('s-1', evolve, initial);
     expect(third).toBe(second);
+    expect(heads.length).toBe(headsBefore + 1);
+    expect(reads).toHaveLength(2);
+
+    // Without streamHead (an adapter that cannot answer it cheaply): a read of the head event alone.
+    const plain: EventStore = Object.create(spy) as EventStore;
+    (plain as { streamHead?: unknown }).streamHead = undefined;
+    const plainCache = new FoldedStreamCache(plain);
+    await plainCache.load('s-1', evolve, initial);
+    expect(await plainCache.load('s-1', evolve, initial)).toMatchObject({ revision: 2, state: { total: 13 } });
     expect(reads.at(-1)).toMatchObject({ options: { fromRevision: 2 }, returned: 1 });
     await store.close();
   });
@@ -97,6 +113,12 @@ describe('FoldedStreamCache: per-instance folds brought up to date from the stor
       evolve,
       folded: await new FoldedStreamCache(other).load('s-4', evolve, initial),
     });
+    // Same revision as the store's head, another event there: the head check must not take it.
+    expect(await staleCache.load('s-4', evolve, initial)).toMatchObject({ revision: 1, state: { total: 3, revisions: [0, 1] } });
+    (staleCache as unknown as { entries: Map<string, unknown> }).entries.set('s-4', {
+      evolve,
+      folded: await new FoldedStreamCache(other).load('s-4', evolve, initial),
+    });
     await store.append('s-4', [added(4)], 1);
     expect(await staleCache.load('s-4', evolve, initial)).toMatchObject({ revision: 2, state: { total: 7, revisions: [0, 1, 2] } });
     await Promise.all([store.close(), other.close()]);
@@ -126,10 +148,8 @@ describe('FoldedStreamCache: per-instance folds brought up to date from the stor
     reads.length = 0;
     await cache.load('a', evolve, initial);
     await cache.load('b', evolve, initial);
-    expect(reads.map((read) => [read.streamId, read.options])).toEqual([
-      ['a', { fromRevision: 0 }], // cached: only the head (revision 0) is re-read, to confirm it
-      ['b', undefined], // evicted: a full read
-    ]);
+    // a is cached (confirmed by its head, nothing read); b was evicted: a full read.
+    expect(reads.map((read) => [read.streamId, read.options])).toEqual([['b', undefined]]);
     await store.close();
   });
 

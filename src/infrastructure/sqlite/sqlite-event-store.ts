@@ -17,6 +17,7 @@ import type {
   ReadStreamOptions,
   RecordedEvent,
   StoreHealth,
+  StreamHeadRef,
   SubscribeOptions,
   Subscription,
 } from '../../shared/event-store/event-store.port.js';
@@ -104,6 +105,7 @@ export class SqliteEventStore implements EventStore {
     const db = this.db;
     this.statements = {
       lastRevision: db.prepare('SELECT revision FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1').pluck(),
+      streamHead: db.prepare('SELECT revision, event_id FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1').raw(),
       byEventId: db.prepare('SELECT stream_id, revision, position, type FROM events WHERE event_id = ?').raw(),
       insert: db.prepare('INSERT INTO events (stream_id, revision, event_id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)'),
       forwards: db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`).raw(),
@@ -220,6 +222,11 @@ export class SqliteEventStore implements EventStore {
           : (this.statements.forwards.all(streamId, options.fromRevision ?? 0, maxCount) as Row[]);
     if (rows.length === 0 && this.currentRevision(streamId) < 0) throw new StreamNotFoundError(streamId);
     return rows.map(toRecorded);
+  }
+
+  async streamHead(streamId: string): Promise<StreamHeadRef | undefined> {
+    const row = this.statements.streamHead.get(streamId) as [number, string] | undefined;
+    return row === undefined ? undefined : { revision: row[0], eventId: row[1] };
   }
 
   readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {

@@ -27,6 +27,11 @@ export interface RecordedEvent {
   readonly metadata: JsonObject;
 }
 
+export interface StreamHeadRef {
+  readonly revision: number;
+  readonly eventId: string;
+}
+
 export interface AppendedEventRef {
   readonly eventId: string;
   readonly type: string;
@@ -104,6 +109,14 @@ export interface EventStore {
 
   /** Throws StreamNotFoundError when the stream has no events. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+
+  /**
+   * The revision and event id of the stream's last event, undefined when it has none. Optional: the
+   * folded-stream cache asks it before reading a tail, and an adapter that can answer without
+   * reading payloads (SQLite: one probe of its (stream, revision) index) spares every command that
+   * finds its streams unchanged a read and a parse of the head event.
+   */
+  streamHead?(streamId: string): Promise<StreamHeadRef | undefined>;
 
   /**
    * The global log in position order, read lazily in pages. Positions belong to one store: after

@@ -91,6 +91,11 @@ export class FoldedStreamCache {
 
   /** The tail after `base`, folded in; undefined when the store no longer has base's head. */
   private async extend<State, Event extends DomainEvent>(base: FoldedStream<State>, evolve: Evolve<State, Event>): Promise<FoldedStream<State> | undefined> {
+    if (this.store.streamHead !== undefined) {
+      // The common case, a stream nobody else moved: confirmed by its head alone, no events read.
+      const head = await this.store.streamHead(base.streamId);
+      if (head === undefined ? base.head === undefined : base.head !== undefined && head.revision === base.revision && head.eventId === base.head.eventId) return base;
+    }
     if (base.head === undefined) {
       const events = await this.read(base.streamId);
       return events.length === 0 ? base : this.foldFrom(base.streamId, evolve, base.state, events);
