@@ -21,6 +21,15 @@ const PAGE_SIZE = 1000;
 const rawPageReader = (store: EventStore): RawPageReader | undefined =>
   typeof (store as Partial<RawPageReader>).readPage === 'function' ? (store as unknown as RawPageReader) : undefined;
 
+/**
+ * The file of a SQLite store, which other threads may open on connections of their own; undefined
+ * for other stores and for an in-memory database (no other connection can see it).
+ */
+export const sqliteFileOf = (store: EventStore): string | undefined => {
+  const database = (store as { database?: { name?: unknown; memory?: unknown; open?: unknown } }).database;
+  return database !== undefined && database.memory === false && database.open === true && typeof database.name === 'string' ? database.name : undefined;
+};
+
 export interface RawEventsOptions {
   /** Exclusive start position (decimal string); omitted: from the beginning. */
   readonly after?: string;

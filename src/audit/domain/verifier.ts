@@ -70,6 +70,24 @@ export interface StoredEventText {
   readonly metadata: string;
 }
 
+/**
+ * Consecutive events checked elsewhere (a worker thread) exactly as addStoredText checks each one,
+ * summed up per stream: every event matched its hash over its stored canonical text and, after the
+ * first of its stream in the run, continued that stream's revisions and links. What is left to
+ * check here is how each stream's first event in the run continues its chain before the run. One
+ * entry per stream, in parallel arrays.
+ */
+export interface CheckedRun {
+  readonly firstPosition: string;
+  readonly lastPosition: string;
+  readonly events: number;
+  readonly streamIds: readonly string[];
+  readonly firstRevisions: readonly number[];
+  readonly firstPrevHashes: readonly string[];
+  readonly lastRevisions: readonly number[];
+  readonly lastHashes: readonly string[];
+}
+
 /** Where an event came from, to name it in problems. */
 export interface EventSource {
   readonly line?: number;
@@ -118,6 +136,9 @@ const FLAT_OBJECT = new RegExp(`^\\{(?:${FLAT_MEMBER}(?:,${FLAT_MEMBER})*)?\\}$`
 
 /** The top-level separator before eventId in the hash input; see addStoredText for why it is searched for. */
 const EVENT_ID_MEMBER = ',"eventId":';
+
+/** What addStoredText's text checks are made of, for a checker that runs where this module cannot be loaded (a worker thread). */
+export const FAST_PATH_TEXT = { flatObject: FLAT_OBJECT.source, eventIdMember: EVENT_ID_MEMBER } as const;
 
 interface Unsealed {
   readonly hash: string;
@@ -175,14 +196,20 @@ export class LedgerVerifier {
   private ledgerEvents = 0;
   private ledgerStreams = 0;
   private lastPosition: string | undefined;
-  // The undo log, one slot per event in four parallel arrays (no object per event, so nothing
-  // long-lived is allocated per event): its position, its stream, and the stream's revision (-1:
-  // this event opened the stream) and hash before it.
+  // The undo log, one slot per event in parallel arrays (no object per event, so nothing
+  // long-lived is allocated per event): its position, its stream, the stream's revision (-1: this
+  // event opened the stream) and hash before it, and how many events the slot stands for (1, or a
+  // stream's events in a checked run, whose slot takes the run's last position).
   private undoPositions: string[] = [];
   private undoStates: ChainState[] = [];
   private undoRevisions: number[] = [];
   private undoHashes: Array<string | null> = [];
+  private undoWeights: number[] = [];
   private undoStart = 0;
+  /** Events the undo log holds from undoStart on. */
+  private undoEvents = 0;
+  /** First and last positions of the checked runs a checkpoint may still roll back: a checkpoint's upTo must not cut one. */
+  private runSpans: Array<readonly [string, string]> = [];
   /** Highest position whose undo entry was dropped for lack of room (not because a checkpoint covered it). */
   private droppedUpTo: string | undefined;
   private lastCheckpointUpTo: string | undefined;
@@ -246,6 +273,59 @@ export class LedgerVerifier {
     this.fastEvents++;
     // The computed copy, not the slice: a slice would keep the whole metadata text alive in the undo log.
     this.advance(event.streamId, event.revision, computed, position);
+    return true;
+  }
+
+  /**
+   * Takes a run of events checked elsewhere as addStoredText checks them (see CheckedRun), as if
+   * each had been given to addStoredText: every stream's first event in the run must continue its
+   * chain (next revision, prevHash the stream's last hash, 64 zeros at revision 0). Returns false,
+   * having recorded nothing, when the run does not continue the log or may not take the fast path
+   * (past `fastUpTo`, a checkpoint); the caller then gives those events one by one. A checkpoint
+   * whose upTo falls inside a run cannot be checked against it: the caller cuts runs at every upTo.
+   */
+  addCheckedRun(run: CheckedRun): boolean {
+    const fastUpTo = this.fastUpTo;
+    const { firstPosition, lastPosition, streamIds, firstRevisions, firstPrevHashes, lastRevisions, lastHashes } = run;
+    if (fastUpTo === undefined || !CANONICAL_POSITION.test(firstPosition) || !CANONICAL_POSITION.test(lastPosition)) return false;
+    if (comparePosition(firstPosition, lastPosition) > 0 || comparePosition(lastPosition, fastUpTo) > 0) return false;
+    if (this.lastPosition !== undefined && comparePosition(firstPosition, this.lastPosition) <= 0) return false;
+    const streams = streamIds.length;
+    if (firstRevisions.length !== streams || firstPrevHashes.length !== streams || lastRevisions.length !== streams || lastHashes.length !== streams) return false;
+    const seen = new Set<string>();
+    let events = 0;
+    for (let i = 0; i < streams; i++) {
+      const streamId = streamIds[i]!;
+      const first = firstRevisions[i]!;
+      const last = lastRevisions[i]!;
+      if (streamId === CHECKPOINT_STREAM || seen.has(streamId) || !Number.isSafeInteger(last) || last < first) return false;
+      seen.add(streamId);
+      const prior = this.chains.get(streamId);
+      if (first !== (prior === undefined ? 0 : prior.revision + 1)) return false;
+      if (firstPrevHashes[i] !== (prior === undefined ? GENESIS_HASH : prior.hash)) return false;
+      events += last - first + 1;
+    }
+    if (events !== run.events) return false;
+
+    this.eventsChecked += events;
+    this.fastEvents += events;
+    this.ledgerEvents += events;
+    for (let i = 0; i < streams; i++) {
+      const streamId = streamIds[i]!;
+      let state = this.chains.get(streamId);
+      const priorRevision = state === undefined ? -1 : state.revision;
+      const priorHash = state === undefined ? null : state.hash;
+      if (state === undefined) {
+        this.chains.set(streamId, (state = { streamId, revision: lastRevisions[i]!, hash: lastHashes[i]! }));
+        this.ledgerStreams++;
+      } else {
+        state.revision = lastRevisions[i]!;
+        state.hash = lastHashes[i]!;
+      }
+      if (this.checkCheckpoints) this.pushUndo(lastPosition, state, priorRevision, priorHash, lastRevisions[i]! - firstRevisions[i]! + 1);
+    }
+    this.lastPosition = lastPosition;
+    if (this.checkCheckpoints) this.runSpans.push([firstPosition, lastPosition]);
     return true;
   }
 
@@ -386,11 +466,21 @@ export class LedgerVerifier {
     this.ledgerEvents++;
     if (priorRevision < 0) this.ledgerStreams++;
     if (!this.checkCheckpoints || position === undefined) return;
+    this.pushUndo(position, state, priorRevision, priorHash, 1);
+  }
+
+  /** Keeps at least maxLag events in the log, and no slot more than that needs: memory stays bounded. */
+  private pushUndo(position: string, state: ChainState, priorRevision: number, priorHash: string | null, events: number): void {
     this.undoPositions.push(position);
     this.undoStates.push(state);
     this.undoRevisions.push(priorRevision);
     this.undoHashes.push(priorHash);
-    if (this.undoPositions.length - this.undoStart > this.maxLag) this.droppedUpTo = this.undoPositions[this.undoStart++]!;
+    this.undoWeights.push(events);
+    this.undoEvents += events;
+    while (this.undoStart < this.undoPositions.length && this.undoEvents - this.undoWeights[this.undoStart]! >= this.maxLag) {
+      this.undoEvents -= this.undoWeights[this.undoStart]!;
+      this.droppedUpTo = this.undoPositions[this.undoStart++]!;
+    }
     this.compactUndo();
   }
 
@@ -401,6 +491,7 @@ export class LedgerVerifier {
       this.undoStates = this.undoStates.slice(start);
       this.undoRevisions = this.undoRevisions.slice(start);
       this.undoHashes = this.undoHashes.slice(start);
+      this.undoWeights = this.undoWeights.slice(start);
       this.undoStart = 0;
     }
   }
@@ -423,12 +514,19 @@ export class LedgerVerifier {
       this.report({ ...where, problem: 'bad-checkpoint', detail: `covers up to position ${upTo}, before the previous checkpoint's ${this.lastCheckpointUpTo}` });
       return;
     }
-    if (this.droppedUpTo !== undefined && comparePosition(this.droppedUpTo, upTo) > 0) {
+    const tooFarBack = (): void =>
       this.report({
         ...where,
         problem: 'bad-checkpoint',
         detail: `covers up to position ${upTo}, more than ${this.maxLag} events before itself: too far back to check`,
       });
+    if (this.droppedUpTo !== undefined && comparePosition(this.droppedUpTo, upTo) > 0) {
+      tooFarBack();
+      return;
+    }
+    const cut = this.runSpans.find(([first, last]) => comparePosition(first, upTo) <= 0 && comparePosition(upTo, last) < 0);
+    if (cut !== undefined) {
+      this.report({ ...where, problem: 'bad-checkpoint', detail: `covers up to position ${upTo}, inside positions ${cut[0]}..${cut[1]} checked as one run: verify event by event` });
       return;
     }
 
@@ -439,8 +537,13 @@ export class LedgerVerifier {
     for (let i = this.undoPositions.length - 1; i >= this.undoStart && comparePosition(this.undoPositions[i]!, upTo) > 0; i--) {
       const opened = this.undoRevisions[i]! < 0;
       overlay.set(this.undoStates[i]!.streamId, opened ? undefined : { revision: this.undoRevisions[i]!, hash: this.undoHashes[i]! });
-      laterEvents++;
+      laterEvents += this.undoWeights[i]!;
       if (opened) laterStreams++;
+    }
+    // Only runs can get here: single events never leave more than maxLag in the log.
+    if (laterEvents > this.maxLag) {
+      tooFarBack();
+      return;
     }
     const eventCount = this.ledgerEvents - laterEvents;
     const streamCount = this.ledgerStreams - laterStreams;
@@ -463,7 +566,11 @@ export class LedgerVerifier {
     }
 
     this.lastCheckpointUpTo = upTo;
-    while (this.undoStart < this.undoPositions.length && comparePosition(this.undoPositions[this.undoStart]!, upTo) <= 0) this.undoStart++;
+    while (this.undoStart < this.undoPositions.length && comparePosition(this.undoPositions[this.undoStart]!, upTo) <= 0) {
+      this.undoEvents -= this.undoWeights[this.undoStart++]!;
+    }
+    // Later checkpoints cover at least this upTo (or are refused before the spans are looked at).
+    if (this.runSpans.length > 0) this.runSpans = this.runSpans.filter(([, last]) => comparePosition(last, upTo) > 0);
     this.compactUndo();
   }
 
