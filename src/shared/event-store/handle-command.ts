@@ -146,7 +146,9 @@ const decideAndAppend = async <Command extends { effectiveOn: string }, State, E
     if (context.ifMatch !== undefined && context.ifMatch !== revision) {
       throw new PreconditionFailedError(
         'revision-mismatch',
-        `${spec.subject} is at revision ${revision}, not ${context.ifMatch}: reload it and decide again`,
+        revision < 0
+          ? `${spec.subject} does not exist yet (If-Match W/"${context.ifMatch}" expects revision ${context.ifMatch}): send the command without If-Match to create it`
+          : `${spec.subject} is at revision ${revision}, not ${context.ifMatch}: reload it and decide again`,
         { currentRevision: revision },
       );
     }
