@@ -110,16 +110,17 @@ describe('queries (e2e)', () => {
   });
 
   it.each([
-    ['/tracks/nope', 'track "nope" does not exist'],
-    ['/tracks/nope/board', 'track "nope" does not exist'],
-    ['/tracks/nope/matrix', 'track "nope" does not exist'],
-    ['/tracks/nope/sessions', 'track "nope" does not exist'],
-    ['/sessions/nope', 'session "nope" does not exist'],
-    ['/norms/nope', 'norm "nope" does not exist'],
-    ['/cbms/n1', 'cbm "n1" does not exist'],
+    // As in command problems: a slug bare, an id that is not one JSON-quoted.
+    ['/tracks/nope', 'track nope does not exist'],
+    ['/tracks/nope/board', 'track nope does not exist'],
+    ['/tracks/nope/matrix', 'track nope does not exist'],
+    ['/tracks/nope/sessions', 'track nope does not exist'],
+    ['/sessions/nope', 'session nope does not exist'],
+    ['/norms/nope', 'norm nope does not exist'],
+    ['/cbms/n1', 'cbm n1 does not exist'],
     ['/topics/NOPE', 'topic "NOPE" does not exist'],
-    ['/norms/n1?asOf=2026-01-01', 'norm "n1" does not exist under that cut'],
-    ['/tracks/seg?asOf=2025-12-31', 'track "seg" does not exist under that cut'],
+    ['/norms/n1?asOf=2026-01-01', 'norm n1 does not exist under that cut'],
+    ['/tracks/seg?asOf=2025-12-31', 'track seg does not exist under that cut'],
   ])('GET %s → 404', async (path, detail) => {
     const response = await get(path).expect(404);
     expect(response.headers['content-type']).toBe(PROBLEM_JSON);

@@ -924,7 +924,7 @@ describe('every route × every status it can answer (e2e)', () => {
       expect({ status: response.status, contentType: response.headers['content-type'], body: response.body }).toEqual({
         status: 404,
         contentType: PROBLEM_JSON,
-        body: { type: problemType('not-found'), title: 'Not found', status: 404, detail: 'track "ghost" does not exist' },
+        body: { type: problemType('not-found'), title: 'Not found', status: 404, detail: 'track ghost does not exist' },
       });
     });
   });
@@ -1004,11 +1004,10 @@ describe('every route × every status it can answer (e2e)', () => {
   });
 
   /*
-   * Bugs found by this inventory whose fix lies outside the files this spec's author could change,
-   * each as a failing reproduction: `it.failing` passes while the bug is there and fails once it
-   * is fixed, at which point drop `.failing`.
+   * Bugs this inventory found (first pinned here as `it.failing` reproductions), fixed ones are
+   * regression tests, the rest still `it.failing` (passes while the bug is there).
    */
-  describe('known bugs (reproductions)', () => {
+  describe('regressions of bugs found by this inventory', () => {
     /*
      * src/shared/http/validators.ts: `field()` applies class-validator's IsOptional(), which skips
      * every check for null as well as undefined, so `presence()`'s "must not be null when given"
@@ -1065,6 +1064,28 @@ describe('every route × every status it can answer (e2e)', () => {
         expect(retry.body).toEqual(first.body);
       } finally {
         t.fixClock(NOW);
+      }
+    });
+    /*
+     * A route id that is not a slug was named JSON-quoted by the route pipe (`norm "GHOST"`) and a
+     * valid unknown one bare by the command (`norm ghost`), while queries quoted every id. One rule
+     * now: slugs bare, anything else quoted.
+     */
+    it('404: one wording for commands and queries, an id quoted only when it is not a slug', async () => {
+      const notFound = (detail: string) => ({ status: 404, code: 'not-found', detail });
+      const body = position('st-9', 'us', 'supports');
+      await expectRefused(() => t.post('/norms/ghost/positions', body), notFound('norm ghost does not exist'));
+      await expectRefused(() => t.post('/norms/GHOST/positions', body), notFound('norm "GHOST" does not exist'));
+      await expectRefused(() => t.post('/sessions/a%20b/cancel', { reason: 'x', effectiveOn: '2026-03-01' }), notFound('session "a b" does not exist'));
+      for (const [path, detail] of [
+        ['/norms/ghost', 'norm ghost does not exist'],
+        ['/norms/GHOST', 'norm "GHOST" does not exist'],
+        ['/tracks/ghost/board', 'track ghost does not exist'],
+        ['/tracks/Ghost/board/live', 'track "Ghost" does not exist'],
+        ['/sessions/a%22b', 'session "a\\"b" does not exist'],
+      ] as const) {
+        const response = await t.http().get(path).set(auth);
+        expect({ path, status: response.status, detail: response.body.detail }).toEqual({ path, status: 404, detail });
       }
     });
   });

@@ -1,8 +1,7 @@
 import { Controller, Get, Inject, Injectable, Param, Req, Res, type BeforeApplicationShutdown } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { NotFoundError } from '../../shared/domain/domain-error.js';
-import { ApiProblems, ApiSlugParam, SlugParamPipe } from '../../shared/http/command-route.js';
+import { ApiProblems, ApiSlugParam, notFound, SlugParamPipe } from '../../shared/http/command-route.js';
 import { ReadModels } from '../application/read-models.service.js';
 import { NO_CUT } from '../projections/cut.js';
 import { RawJson } from '../read-model/read-model.queries.js';
@@ -55,7 +54,7 @@ export class BoardLiveController {
   @ApiProblems(404)
   live(@Param('trackId', track) trackId: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): void {
     const queries = this.readModels.queries;
-    if (!queries.trackExists(trackId)) throw new NotFoundError('not-found', `track ${JSON.stringify(trackId)} does not exist`);
+    if (!queries.trackExists(trackId)) throw notFound('track', trackId);
     reply.hijack();
     const raw = reply.raw;
     raw.writeHead(200, {

@@ -1,7 +1,6 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, Query, UseInterceptors } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { NotFoundError } from '../../shared/domain/domain-error.js';
-import { ApiProblems, ApiSlugParam, SlugParamPipe } from '../../shared/http/command-route.js';
+import { ApiProblems, ApiSlugParam, notFound, SlugParamPipe } from '../../shared/http/command-route.js';
 import { ReadModels } from '../application/read-models.service.js';
 import type { ResolvedCut } from '../projections/cut.js';
 import type { SubjectKind } from '../projections/ledger-payloads.js';
@@ -23,7 +22,7 @@ const CUT_NOTE =
 const found = <T>(answer: T | null, kind: string, id: string, cut: ResolvedCut): T => {
   if (answer !== null) return answer;
   const under = cut.asOf !== null || cut.knownAt !== null ? ' under that cut' : '';
-  throw new NotFoundError('not-found', `${kind} ${JSON.stringify(id)} does not exist${under}`);
+  throw notFound(kind, id, under);
 };
 
 const ok = (example: unknown, description = 'The answer') => ApiOkResponse({ description, content: { 'application/json': { example } } });
