@@ -12,7 +12,8 @@ import { type Answer, type AuthApp, isProblem, startAuthApp } from './support/au
  *  - mutated: a valid body for the route with one to three fields replaced by hostile or
  *    plausible-but-wrong values, or removed; this is what reaches the deciders, and a few of
  *    these ARE valid commands (a different free text, a known party): those may answer 201, and
- *    then, and only then, the log may grow, by exactly the events the answer lists;
+ *    then, and only then, the log may grow, by exactly the events the answer lists, none of them
+ *    holding a null (optional fields are absent, never null; a correction's from/to excepted);
  *  - raw: not a JSON object at all (arrays, scalars, broken JSON, bodies over 1 MiB).
  * Every answer: no 5xx, problem+json for every 4xx, and the log's head unchanged unless 201.
  */
@@ -25,11 +26,12 @@ const correction = { correctionId: 'corr-9', target: { statementId: 'st-1' }, ch
 
 /** A valid body per command route of DESIGN.md §7, keyed by normalized pattern. */
 const TEMPLATES: Readonly<Record<string, Record<string, unknown>>> = {
-  '/tracks': { trackId: 'seg-new', name: 'New track', effectiveOn: '2026-01-05' },
+  // A few optional fields among them, so that null (and removal) reaches optional fields too.
+  '/tracks': { trackId: 'seg-new', name: 'New track', mandateRef: 'MoU 2026', effectiveOn: '2026-01-05' },
   '/tracks/:/parties': { partyId: 'ru', name: 'Russia', effectiveOn: '2026-01-05' },
   '/tracks/:/agencies': { agencyId: 'us-dod', partyId: 'us', name: 'Defense', effectiveOn: '2026-01-05' },
   '/tracks/:/delegates': { delegateId: 'us-d9', partyId: 'us', agencyId: 'us-mfa', effectiveOn: '2026-01-05' },
-  '/tracks/:/sessions': { sessionId: 's9', number: 9, place: 'Geneva', scheduledFor: '2026-06-01' },
+  '/tracks/:/sessions': { sessionId: 's9', number: 9, place: 'Geneva', hostPartyId: 'us', scheduledFor: '2026-06-01', provisionalAgenda: [{ itemId: 'item-1', title: 'Opening' }] },
   '/tracks/:/norms': { normId: 'n9', title: 'A norm', summary: 'Its summary', proposedBy: ['us'] },
   '/tracks/:/cbms': { cbmId: 'c9', title: 'A CBM', proposedBy: ['us'], linkedNorms: ['n1'] },
   '/tracks/:/topics': { topicId: 't9', title: 'A topic' },
@@ -37,7 +39,7 @@ const TEMPLATES: Readonly<Record<string, Record<string, unknown>>> = {
   '/sessions/:/cancel': { reason: 'strike', effectiveOn: '2026-02-01' },
   '/sessions/:/held': { heldOn: '2026-02-10', place: 'Geneva', agenda: [{ itemId: 'item-1', title: 'Opening' }], attendance: { us: ['us-d1'], cn: ['cn-d1'] } },
   '/sessions/:/decisions': { decisionId: 'dec-9', kind: 'procedural', text: 'Next session in Vienna' },
-  '/sessions/:/action-items': { actionItemId: 'ai-9', assignee: 'us', text: 'Circulate a paper' },
+  '/sessions/:/action-items': { actionItemId: 'ai-9', assignee: 'us', text: 'Circulate a paper', dueOn: '2026-04-01' },
   '/sessions/:/action-items/:/complete': { effectiveOn: '2026-02-11' },
   '/sessions/:/minutes/circulate': { effectiveOn: '2026-02-12' },
   '/sessions/:/minutes/silence-procedure': { deadline: '2026-03-01', effectiveOn: '2026-02-13' },
@@ -92,6 +94,14 @@ const hostile: fc.Arbitrary<string> = fc.letrec<{ value: string }>((tie) => ({
     { weight: 1, arbitrary: fc.array(fc.tuple(fc.string({ maxLength: 12 }), tie('value')), { maxLength: 4 }).map((entries) => `{${entries.map(([k, v]) => `${json(k)}:${v}`).join(',')}}`) },
   ),
 })).value;
+/** Where a recorded payload holds null: nowhere but a correction's from/to (optional fields are absent, never null). */
+const nullsIn = (value: unknown, path = ''): string[] => {
+  if (value === null) return /^changes\[\d+\]\.(from|to)/.test(path) ? [] : [path];
+  if (Array.isArray(value)) return value.flatMap((item, index) => nullsIn(item, `${path}[${index}]`));
+  if (typeof value === 'object') return Object.entries(value as object).flatMap(([key, item]) => nullsIn(item, path === '' ? key : `${path}.${key}`));
+  return [];
+};
+
 /** Wrong but well-formed: unknown ids, ids of the wrong kind, far dates, empty or foreign lists. */
 const plausible = fc.constantFrom('"zz-unknown"', '"us"', '"cn"', '"s1"', '"n1"', '"st-1"', '"item-1"', '"2026-02-10"', '"2099-12-31"', '"1900-01-01"', '[]', '["us","cn"]', '["zz"]', '["us","us"]', '"conditional"', '"opposes"', '"written"', '"silence"', '{"eventId":"00000000-0000-4000-8000-000000000000"}', '{"statementId":"st-1","eventId":"00000000-0000-4000-8000-000000000000"}');
 const notAField = fc.constantFrom('__proto__', 'constructor', 'prototype', 'zz-unknown', '', ' ', 'trackid', 'recordedBy', 'hash', 'metadata');
@@ -111,7 +121,7 @@ const hostileBody = (fields: readonly string[]): fc.Arbitrary<Body> =>
 const mutatedBody = (template: Record<string, unknown>): fc.Arbitrary<Body> => {
   const fields = Object.keys(template);
   return fc
-    .array(fc.tuple(fc.constantFrom(...fields), fc.oneof({ weight: 3, arbitrary: hostile }, { weight: 3, arbitrary: plausible }, { weight: 1, arbitrary: fc.constant(undefined) })), { minLength: 1, maxLength: 3 })
+    .array(fc.tuple(fc.constantFrom(...fields), fc.oneof({ weight: 3, arbitrary: hostile }, { weight: 3, arbitrary: plausible }, { weight: 1, arbitrary: fc.constant('null') }, { weight: 1, arbitrary: fc.constant(undefined) })), { minLength: 1, maxLength: 3 })
     .map((changes) => {
       const entries = new Map(fields.map((field) => [field, json(template[field])]));
       for (const [field, value] of changes) {
@@ -200,6 +210,10 @@ describe('fuzzed command bodies never harm the ledger', () => {
           tally.accepted += 1;
           const appended = (answer.json() as { events: unknown[] }).events.length;
           if (BigInt(after ?? '0') - BigInt(before ?? '0') !== BigInt(appended)) throw new Error(`appended ${before}→${after} but the answer lists ${appended}: ${where}`);
+          const { streamId, revision } = answer.json() as { streamId: string; revision: number };
+          const recorded = await t.store.readStream(streamId, { fromRevision: revision - appended + 1 });
+          const nulls = recorded.flatMap((event) => nullsIn(event.data).map((path) => `${event.type}.${path}`));
+          if (nulls.length > 0) throw new Error(`null recorded at ${nulls.join(', ')}: ${where}`);
           return;
         }
         if (answer.statusCode < 400) throw new Error(`unexpected ${where}`);

@@ -1009,25 +1009,56 @@ describe('every route × every status it can answer (e2e)', () => {
    */
   describe('regressions of bugs found by this inventory', () => {
     /*
-     * src/shared/http/validators.ts: `field()` applies class-validator's IsOptional(), which skips
-     * every check for null as well as undefined, so `presence()`'s "must not be null when given"
-     * never runs; null reaches the handlers, and the deciders and events.
+     * `field()` applied class-validator's IsOptional(), which skips null as well as undefined, so
+     * null reached the handlers: 500 (provisionalAgenda), a 422 about "host party null", or null
+     * recorded in an event where optional fields are absent, never null.
      */
     const nullRefused = (field: string) => {
       const errors = [{ field, message: 'must not be null when given' }];
       return { status: 400, code: 'invalid-request', detail: invalidDetail(errors), errors };
     };
 
-    it.failing('400, not 500: null for an optional list (provisionalAgenda of POST /tracks/:trackId/sessions)', async () => {
+    it('400, not 500: null for an optional list (provisionalAgenda of POST /tracks/:trackId/sessions)', async () => {
       await expectRefused(() => t.post('/tracks/seg/sessions', { sessionId: 's-null-1', number: 30, place: 'Rome', scheduledFor: '2026-09-01', provisionalAgenda: null }), nullRefused('provisionalAgenda'));
     });
 
-    it.failing('400, not 422 "host party null is not registered": null for an optional id (hostPartyId)', async () => {
+    it('400, not 422 "host party null is not registered": null for an optional id (hostPartyId)', async () => {
       await expectRefused(() => t.post('/tracks/seg/sessions', { sessionId: 's-null-2', number: 31, place: 'Rome', hostPartyId: null, scheduledFor: '2026-09-01' }), nullRefused('hostPartyId'));
     });
 
-    it.failing('400, not 201 recording `mandateRef: null` in TrackEstablished (optional fields are absent, never null)', async () => {
+    it('400, not 201 recording `mandateRef: null` in TrackEstablished (optional fields are absent, never null)', async () => {
       await expectRefused(() => t.post('/tracks', { trackId: 't-null', name: 'Null track', mandateRef: null, effectiveOn: '2026-01-05' }), nullRefused('mandateRef'));
+    });
+
+    /** Every optional body field (DESIGN §7 `?`) of a spread of routes: ids, texts, dates, lists, records, nested. */
+    const OPTIONAL_FIELDS: ReadonlyArray<readonly [path: string, body: Body, optional: readonly string[]]> = [
+      ['/tracks', { trackId: 't-null', name: 'Null track', effectiveOn: '2026-01-05' }, ['mandateRef', 'cadence']],
+      ['/tracks/reg/delegates', { delegateId: 'us-d7', partyId: 'us', agencyId: 'us-mfa', effectiveOn: '2026-01-05' }, ['role', 'name']],
+      ['/tracks/seg/sessions', { sessionId: 's-null', number: 40, place: 'Rome', scheduledFor: '2026-09-01' }, ['hostPartyId', 'provisionalAgenda', 'effectiveOn']],
+      ['/sessions/s-hold/held', { heldOn: '2026-06-01', place: 'Geneva', agenda: [], attendance: {} }, ['headsOfDelegation', 'effectiveOn']],
+      ['/sessions/s1/decisions', { decisionId: 'dec-null', kind: 'procedural', text: 'x' }, ['agendaItemId', 'effectiveOn']],
+      ['/sessions/s1/action-items', { actionItemId: 'ai-null', assignee: 'x', text: 'x' }, ['dueOn', 'effectiveOn']],
+      ['/sessions/s1/action-items/ai-open/complete', { effectiveOn: '2026-03-01' }, ['note']],
+      ['/sessions/s-circ/minutes/adopt', { procedure: 'in_session', effectiveOn: '2026-03-05' }, ['atSessionId', 'agendaItemId']],
+      ['/tracks/seg/cbms', { cbmId: 'c-null', title: 'T', proposedBy: ['us'] }, ['summary', 'sourceRef', 'linkedNorms', 'sessionId', 'agendaItemId', 'effectiveOn']],
+      ['/norms/n-pos/positions', position('st-null', 'us', 'supports'), ['delegateId', 'condition', 'interpretativeStatement', 'communicationRef', 'sessionId', 'agendaItemId', 'effectiveOn']],
+      ['/norms/n-dec/decisions', { decisionId: 'dec-null', kind: 'agree_ad_referendum', sessionId: 's1' }, ['agendaItemId', 'text', 'effectiveOn']],
+      ['/norms/n-prop/withdrawal', { partyIds: ['us'] }, ['reason', 'sessionId', 'agendaItemId', 'effectiveOn']],
+      ['/norms/n-pos/corrections', correction({ target: { statementId: 'st-1' }, changes: [{ field: 'stance', from: 'supports', to: 'reserves' }] }), ['corrigendumId', 'effectiveOn']],
+    ];
+
+    it.each(OPTIONAL_FIELDS)('POST %s: null for any optional field is a 400 naming it, nothing appended', async (path, body, optional) => {
+      for (const field of optional) await expectRefused(() => t.post(path, { ...body, [field]: null }), nullRefused(field));
+      // All at once: one 400 that names every one of them, in the order the route declares them.
+      const errors = optional.map((field) => ({ field, message: 'must not be null when given' }));
+      await expectRefused(() => t.post(path, { ...body, ...Object.fromEntries(optional.map((field) => [field, null])) }), { status: 400, code: 'invalid-request', detail: invalidDetail(errors), errors });
+    });
+
+    it('POST /norms/:id/corrections: a null target id beside the other one is named, nested', async () => {
+      await expectRefused(
+        () => t.post('/norms/n-pos/corrections', correction({ target: { statementId: 'st-1', eventId: null }, changes: [{ field: 'stance', from: 'supports', to: 'reserves' }] })),
+        nullRefused('target.eventId'),
+      );
     });
 
     /*

@@ -1,8 +1,8 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, registerDecorator } from 'class-validator';
+import { registerDecorator } from 'class-validator';
 import { isCalendarDate } from '../../shared/domain/ids.js';
-import { DateField, MESSAGES } from '../../shared/http/validators.js';
+import { DateField, MESSAGES, SkipWhenAbsent } from '../../shared/http/validators.js';
 import { resolveCut, type ResolvedCut } from '../projections/cut.js';
 
 const ISO_INSTANT = /^(\d{4}-\d{2}-\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
@@ -22,7 +22,7 @@ const KnownAtField = (): PropertyDecorator =>
       description: 'Transaction time: only what was recorded by then (corrections included). A bare date means the end of that day (UTC). Default: now.',
       example: '2026-03-20',
     }),
-    IsOptional(),
+    SkipWhenAbsent(),
     (target: object, propertyName: string | symbol) =>
       registerDecorator({
         name: 'isKnownAt',

@@ -20,7 +20,9 @@ export class FieldChangeDto {
 
 const exactlyOneTarget = (value: unknown): string | undefined => {
   const target = value as Record<string, unknown>;
-  return (target.eventId !== undefined) === (target.statementId !== undefined) ? 'must name exactly one of eventId or statementId' : undefined;
+  // A null beside a real target is left to that field's own check, which names it.
+  const given = (key: string): boolean => target[key] !== undefined && target[key] !== null;
+  return given('eventId') === given('statementId') ? 'must name exactly one of eventId or statementId' : undefined;
 };
 
 /** POST /{sessions|norms|cbms|topics}/:id/corrections. */

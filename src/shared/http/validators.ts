@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsOptional, registerDecorator, ValidateNested, type ValidationArguments } from 'class-validator';
+import { registerDecorator, ValidateIf, ValidateNested, type ValidationArguments } from 'class-validator';
 import { isCalendarDate, isSlug, SLUG_PATTERN } from '../domain/ids.js';
 
 /**
@@ -66,10 +66,16 @@ const presence = (optional: boolean | undefined, check: Check): Check => (value)
   return check(value);
 };
 
+/**
+ * An optional field is skipped only when ABSENT. class-validator's IsOptional() also skips null, so
+ * `null` would reach the handlers and be recorded (events carry optional fields absent, never null).
+ */
+export const SkipWhenAbsent = (): PropertyDecorator => ValidateIf((_object: object, value: unknown) => value !== undefined);
+
 const field = (name: string, options: FieldOptions, check: Check, api: ApiPropertyOptions): PropertyDecorator =>
   applyDecorators(
     ApiProperty({ ...api, required: !options.optional, description: options.description ?? api.description, ...(options.example !== undefined ? { example: options.example } : {}) } as ApiPropertyOptions),
-    ...(options.optional ? [IsOptional()] : []),
+    ...(options.optional ? [SkipWhenAbsent()] : []),
     constraint(name, presence(options.optional, check)),
   );
 
