@@ -1079,11 +1079,10 @@ describe('every route × every status it can answer (e2e)', () => {
     });
 
     /*
-     * src/audit/application/issue-checkpoint.command.ts: on a replay handleCommand answers before
-     * calling `command`, so `seen` stays undefined and the answer carries the checkpoint computed
-     * for the retry (a new issuedAt and signature), not the one recorded.
+     * On a replay handleCommand answers before calling `command`, so the answer carried the
+     * checkpoint computed for the retry (a new issuedAt and signature), not the one recorded.
      */
-    it.failing('POST /audit/checkpoints: a retry with the Idempotency-Key answers the first response', async () => {
+    it('POST /audit/checkpoints: a retry with the Idempotency-Key answers the first response', async () => {
       const headers = { 'Idempotency-Key': 'checkpoint-key-1' };
       const first = await t.post('/audit/checkpoints', undefined, headers);
       expect(first.status).toBe(201);
@@ -1096,7 +1095,11 @@ describe('every route × every status it can answer (e2e)', () => {
       } finally {
         t.fixClock(NOW);
       }
+      // What both answered is what was recorded.
+      const [recorded] = await t.store.readStream('ledger-checkpoints', { direction: 'backwards', maxCount: 1 });
+      expect({ eventId: recorded!.eventId, data: recorded!.data }).toEqual({ eventId: first.body.events[0].eventId, data: first.body.checkpoint });
     });
+
     /*
      * A route id that is not a slug was named JSON-quoted by the route pipe (`norm "GHOST"`) and a
      * valid unknown one bare by the command (`norm ghost`), while queries quoted every id. One rule

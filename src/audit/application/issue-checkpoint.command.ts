@@ -108,7 +108,16 @@ export const issueCheckpoint = async (deps: CheckpointDeps, context: CommandCont
     },
     context,
   });
-  return { ...result, checkpoint: result.events.length > 0 ? checkpoint : (seen?.last ?? checkpoint) };
+  if (result.events.length === 0) return { ...result, checkpoint: seen?.last ?? checkpoint };
+  // An Idempotency-Key replay (or a race lost to the same key) answers an event recorded by an
+  // earlier request, not the one computed above: the answer carries what was recorded.
+  return { ...result, checkpoint: await recordedCheckpoint(deps.store, result.events[result.events.length - 1]!) };
+};
+
+const recordedCheckpoint = async (store: EventStore, event: { eventId: string; revision: number }): Promise<CheckpointIssuedData> => {
+  const [recorded] = await store.readStream(CHECKPOINT_STREAM, { fromRevision: event.revision, maxCount: 1 });
+  if (recorded?.eventId !== event.eventId) throw new Error(`${CHECKPOINT_STREAM} revision ${event.revision} is not the event ${event.eventId} just answered`);
+  return recorded.data as unknown as CheckpointIssuedData;
 };
 
 export class IssueCheckpointCommand extends Command<IssuedCheckpoint> {
