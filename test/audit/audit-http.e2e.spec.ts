@@ -109,6 +109,31 @@ describe('audit routes (e2e)', () => {
     expect(report.body).toEqual({ ok: true, eventsChecked: 5, streamsChecked: 3, checkpointsChecked: 1, problems: [] });
   });
 
+  it.each([
+    ['/audit/verify', AUDITOR],
+    ['/audit/checkpoints', CLERK],
+    ['/projections/rebuild', AUDITOR],
+  ])('POST %s takes no body: unknown fields are a 400 naming each, nothing appended', async (path, token) => {
+    const head = await get('/audit/events?limit=1000');
+    const response = await post(path, token).send({ x: 1, options: { full: true } }).expect(400);
+    expect(response.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+    expect(response.body).toEqual({
+      type: 'https://norms-ledger.dev/problems/invalid-request',
+      title: 'Invalid request',
+      status: 400,
+      detail: 'the request has 2 invalid fields: x, options',
+      errors: [{ field: 'x', message: 'is not a field of this request' }, { field: 'options', message: 'is not a field of this request' }],
+    });
+    expect((await get('/audit/events?limit=1000')).body).toEqual(head.body);
+    const notObject = await post(path, token).send([]).expect(400);
+    expect(notObject.body.errors).toEqual([{ field: '(body)', message: 'must be a JSON object' }]);
+  });
+
+  it('POST /audit/verify and /projections/rebuild answer {} as they answer no body', async () => {
+    expect((await post('/audit/verify').send({}).expect(200)).body).toEqual((await post('/audit/verify').expect(200)).body);
+    expect((await post('/projections/rebuild').send({}).expect(200)).body).toMatchObject({ events: expect.any(Number) });
+  });
+
   it('serves a bundle that verifies offline', async () => {
     const response = await get('/audit/bundle').buffer(true).parse((res, done) => {
       let text = '';

@@ -1101,6 +1101,19 @@ describe('every route × every status it can answer (e2e)', () => {
     });
 
     /*
+     * POST /audit/checkpoints took no body parameter, so a body with any fields was ignored
+     * (DESIGN §7: unknown fields are a 400). /audit/verify and /projections/rebuild: audit-http.e2e.spec.ts.
+     */
+    it('POST /audit/checkpoints: a body with fields is a 400 naming each, nothing appended; none and {} issue', async () => {
+      const errors = [{ field: 'upTo', message: UNKNOWN }, { field: 'x', message: UNKNOWN }];
+      await expectRefused(() => t.post('/audit/checkpoints', { upTo: '3', x: 1 }), { status: 400, code: 'invalid-request', detail: invalidDetail(errors), errors });
+      await ok(t, '/tracks', { trackId: 't-cp-1', name: 'Checkpointed', effectiveOn: '2026-01-05' });
+      expect((await t.post('/audit/checkpoints', {})).body).toMatchObject({ streamId: 'ledger-checkpoints', events: [{ type: 'CheckpointIssued' }] });
+      await ok(t, '/tracks', { trackId: 't-cp-2', name: 'Checkpointed', effectiveOn: '2026-01-05' });
+      expect((await t.post('/audit/checkpoints')).body).toMatchObject({ streamId: 'ledger-checkpoints', events: [{ type: 'CheckpointIssued' }] });
+    });
+
+    /*
      * A route id that is not a slug was named JSON-quoted by the route pipe (`norm "GHOST"`) and a
      * valid unknown one bare by the command (`norm ghost`), while queries quoted every id. One rule
      * now: slugs bare, anything else quoted.

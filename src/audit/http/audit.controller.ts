@@ -1,12 +1,13 @@
-import { Controller, Get, Header, HttpCode, Inject, Param, Post, Query, Req, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Inject, Param, Post, Query, Req, Res, UseInterceptors } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { EVENT_STORE, type EventStore } from '../../shared/event-store/event-store.port.js';
 import type { CommandContext } from '../../shared/event-store/handle-command.js';
-import { CommandETagInterceptor } from '../../shared/http/command-route.js';
+import { ApiNoBody, CommandETagInterceptor } from '../../shared/http/command-route.js';
 import { CommandCtx } from '../../shared/http/request-context.js';
+import { EmptyBodyDto } from '../../shared/http/validation.js';
 import { bundleLines } from '../application/bundle.js';
 import { type IssuedCheckpoint, IssueCheckpointCommand } from '../application/issue-checkpoint.command.js';
 import { type CheckpointListing, ListCheckpointsQuery } from '../application/list-checkpoints.query.js';
@@ -57,7 +58,8 @@ export class AuditController {
   @Post('verify')
   @HttpCode(200)
   @ApiOperation({ summary: 'Verify every hash, link, revision and checkpoint of the stored log' })
-  verify(): Promise<VerificationReport> {
+  @ApiNoBody()
+  verify(@Body() _body: EmptyBodyDto): Promise<VerificationReport> {
     return this.queries.execute(new VerifyLedgerQuery());
   }
 
@@ -65,7 +67,8 @@ export class AuditController {
   @HttpCode(201)
   @UseInterceptors(CommandETagInterceptor)
   @ApiOperation({ summary: 'Issue a signed checkpoint over the log as it stands (nothing is appended when nothing changed)' })
-  checkpoint(@CommandCtx() context: CommandContext): Promise<IssuedCheckpoint> {
+  @ApiNoBody()
+  checkpoint(@Body() _body: EmptyBodyDto, @CommandCtx() context: CommandContext): Promise<IssuedCheckpoint> {
     return this.commands.execute(new IssueCheckpointCommand(context));
   }
 

@@ -1,6 +1,7 @@
-import { Controller, Get, HttpCode, Inject, Param, Post, Query, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, UseInterceptors } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblems, ApiSlugParam, notFound, SlugParamPipe } from '../../shared/http/command-route.js';
+import { ApiNoBody, ApiProblems, ApiSlugParam, notFound, SlugParamPipe } from '../../shared/http/command-route.js';
+import { EmptyBodyDto } from '../../shared/http/validation.js';
 import { ReadModels } from '../application/read-models.service.js';
 import type { ResolvedCut } from '../projections/cut.js';
 import type { SubjectKind } from '../projections/ledger-payloads.js';
@@ -133,7 +134,8 @@ export class ReadModelsController {
     description: 'Builds new read models into a new database while queries keep answering from the current one, then swaps them atomically.',
   })
   @ok(REBUILD_EXAMPLE, 'Rebuilt')
-  rebuild(): Promise<RebuildResult> {
+  @ApiNoBody()
+  rebuild(@Body() _body: EmptyBodyDto): Promise<RebuildResult> {
     return this.readModels.rebuild();
   }
 }

@@ -56,6 +56,13 @@ export const ApiProblems = (...statuses: number[]): MethodDecorator & ClassDecor
     ),
   );
 
+/** A POST that takes no body (pair it with `@Body() _body: EmptyBodyDto`): none or `{}`, any field a 400. */
+export const ApiNoBody = (): MethodDecorator =>
+  applyDecorators(
+    ApiBody({ required: false, description: 'None: send no body, or `{}`; any field is a 400', schema: { type: 'object', maxProperties: 0 } }),
+    ApiProblems(400),
+  );
+
 /** Sets `ETag: W/"<revision>"` from the command's result. */
 @Injectable()
 export class CommandETagInterceptor implements NestInterceptor {

@@ -53,6 +53,14 @@ export const VALIDATION_PIPE_OPTIONS: ValidationPipeOptions = {
 };
 
 /**
+ * The body of a POST route that takes none (verify, checkpoints, rebuild): absent or `{}`. Any field
+ * is an unknown field (DESIGN §7), so a client that believes it is passing options learns it is not.
+ */
+export class EmptyBodyDto {}
+
+const unknownFieldsOf = (value: object): FieldError[] => Object.keys(value).map((field) => ({ field, message: UNKNOWN_FIELD_MESSAGE }));
+
+/**
  * The global pipe: class-validator DTOs, unknown fields rejected. A body that is not a JSON object
  * (an array, a string) is a 400 before any field is looked at; no body at all counts as `{}` so
  * that the answer lists the required fields.
@@ -66,8 +74,14 @@ export class LedgerValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body' && metadata.metatype !== undefined && metadata.metatype !== Object) {
       if (value === undefined) value = {};
-      if (typeof value !== 'object' || Array.isArray(value)) {
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
         throw new RequestValidationError([{ field: '(body)', message: 'must be a JSON object' }], 'the request body must be a JSON object');
+      }
+      if (metadata.metatype === EmptyBodyDto) {
+        // class-validator cannot check a class with no fields (forbidUnknownValues refuses it whole).
+        const unknown = unknownFieldsOf(value as object);
+        if (unknown.length > 0) throw new RequestValidationError(unknown);
+        return {};
       }
     }
     const validated: unknown = await super.transform(value, metadata);
