@@ -1004,8 +1004,8 @@ describe('every route × every status it can answer (e2e)', () => {
   });
 
   /*
-   * Bugs this inventory found (first pinned here as `it.failing` reproductions), fixed ones are
-   * regression tests, the rest still `it.failing` (passes while the bug is there).
+   * Bugs this inventory found (first pinned here as `it.failing` reproductions), now fixed: each
+   * test is the regression test of its bug.
    */
   describe('regressions of bugs found by this inventory', () => {
     /*
@@ -1062,11 +1062,10 @@ describe('every route × every status it can answer (e2e)', () => {
     });
 
     /*
-     * src/shared/http/request-context.ts: the CommandCtx decorator parses If-Match and
-     * Idempotency-Key and throws before the body's problems are gathered, so `errors` names the
-     * header alone (DESIGN §7: `errors` lists each field).
+     * The CommandCtx decorator threw on a bad If-Match / Idempotency-Key before the body's problems
+     * were gathered, so `errors` named the header alone (DESIGN §7: `errors` lists each field).
      */
-    it.failing('400 lists the invalid fields of the body and of the headers together', async () => {
+    it('400 lists the invalid fields of the body and of the headers together', async () => {
       const response = await t.post('/tracks/other/parties', { partyId: 'RU' }, { 'If-Match': 'yesterday' });
       expect(response.status).toBe(400);
       expect(response.body.errors).toHaveLength(4);
@@ -1076,6 +1075,38 @@ describe('every route × every status it can answer (e2e)', () => {
         { field: 'name', message: 'is required' },
         { field: 'effectiveOn', message: 'is required' },
       ]));
+    });
+
+    it('400 lists both bad headers and every bad body field, headers first, in one exact problem; nothing appended', async () => {
+      const errors = [
+        { field: 'Idempotency-Key', message: 'must be 1 to 128 visible ASCII characters' },
+        { field: 'If-Match', message: IF_MATCH },
+        { field: 'flag', message: UNKNOWN },
+        { field: 'partyId', message: SLUG },
+        { field: 'name', message: 'must not be blank' },
+        { field: 'effectiveOn', message: DATE },
+      ];
+      await expectRefused(() => t.post('/tracks/other/parties', { partyId: 'RU', name: '', effectiveOn: '05/01/2026', flag: true }, { 'If-Match': '"3', 'Idempotency-Key': 'k'.repeat(129) }), {
+        status: 400,
+        code: 'invalid-request',
+        detail: invalidDetail(errors),
+        errors,
+      });
+    });
+
+    it('400 lists a bad header with a body that is not an object, and with the nested fields of a body', async () => {
+      const notObject = [{ field: 'If-Match', message: IF_MATCH }, { field: '(body)', message: 'must be a JSON object' }];
+      await expectRefused(() => t.post('/tracks/other/parties', ['us'], { 'If-Match': 'nope' }), { status: 400, code: 'invalid-request', detail: invalidDetail(notObject), errors: notObject });
+      const nested = [{ field: 'Idempotency-Key', message: 'must be 1 to 128 visible ASCII characters' }, { field: 'provisionalAgenda[0].itemId', message: SLUG }];
+      await expectRefused(
+        () => t.post('/tracks/seg/sessions', { sessionId: 's-hdr', number: 41, place: 'Rome', scheduledFor: '2026-09-01', provisionalAgenda: [{ itemId: 'Item 1', title: 'Opening' }] }, { 'Idempotency-Key': '' }),
+        { status: 400, code: 'invalid-request', detail: invalidDetail(nested), errors: nested },
+      );
+    });
+
+    it('POST /audit/checkpoints: a bad header and an unknown body field, in one 400', async () => {
+      const errors = [{ field: 'If-Match', message: IF_MATCH }, { field: 'upTo', message: UNKNOWN }];
+      await expectRefused(() => t.post('/audit/checkpoints', { upTo: '3' }, { 'If-Match': 'latest' }), { status: 400, code: 'invalid-request', detail: invalidDetail(errors), errors });
     });
 
     /*

@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { EVENT_STORE, type EventStore } from '../../shared/event-store/event-store.port.js';
 import type { CommandContext } from '../../shared/event-store/handle-command.js';
 import { ApiNoBody, CommandETagInterceptor } from '../../shared/http/command-route.js';
-import { CommandCtx } from '../../shared/http/request-context.js';
+import { CommandCtx, CommandHeadersInterceptor } from '../../shared/http/request-context.js';
 import { EmptyBodyDto } from '../../shared/http/validation.js';
 import { bundleLines } from '../application/bundle.js';
 import { type IssuedCheckpoint, IssueCheckpointCommand } from '../application/issue-checkpoint.command.js';
@@ -65,7 +65,7 @@ export class AuditController {
 
   @Post('checkpoints')
   @HttpCode(201)
-  @UseInterceptors(CommandETagInterceptor)
+  @UseInterceptors(CommandHeadersInterceptor, CommandETagInterceptor)
   @ApiOperation({ summary: 'Issue a signed checkpoint over the log as it stands (nothing is appended when nothing changed)' })
   @ApiNoBody()
   checkpoint(@Body() _body: EmptyBodyDto, @CommandCtx() context: CommandContext): Promise<IssuedCheckpoint> {

@@ -16,7 +16,7 @@ import { NotFoundError } from '../domain/domain-error.js';
 import { isSlug, SLUG_PATTERN } from '../domain/ids.js';
 import type { CommandResult } from '../event-store/handle-command.js';
 import { ProblemDetailsDto } from './problem-details.js';
-import { formatETag, IF_MATCH_MESSAGE, MAX_IDEMPOTENCY_KEY_LENGTH } from './request-context.js';
+import { CommandHeadersInterceptor, formatETag, IF_MATCH_MESSAGE, MAX_IDEMPOTENCY_KEY_LENGTH } from './request-context.js';
 
 export class RecordedEventRefDto {
   @ApiProperty({ format: 'uuid' }) readonly eventId!: string;
@@ -93,7 +93,7 @@ export const CommandRoute = (path: string, doc: CommandRouteDoc): MethodDecorato
   applyDecorators(
     Post(path),
     HttpCode(201),
-    UseInterceptors(CommandETagInterceptor),
+    UseInterceptors(CommandHeadersInterceptor, CommandETagInterceptor),
     ApiOperation({ summary: doc.summary, ...(doc.description !== undefined ? { description: doc.description } : {}) }),
     ApiConsumes('application/json'),
     ApiBody({ type: doc.body }),

@@ -1,10 +1,14 @@
-import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { type CallHandler, createParamDecorator, type ExecutionContext, Injectable, type NestInterceptor, type Type } from '@nestjs/common';
+import { PARAMTYPES_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Observable } from 'rxjs';
 import type { IdGenerator } from '../event-store/clock.js';
 import { canonicalJson, sha256Hex } from '../event-store/envelope.js';
 import type { CommandContext } from '../event-store/handle-command.js';
 import { principalOf, type RequestWithPrincipal } from './principal.js';
-import { RequestValidationError } from './validation.js';
+import type { FieldError } from './problem-details.js';
+import { LedgerValidationPipe, RequestValidationError } from './validation.js';
 
 export const CORRELATION_HEADER = 'x-correlation-id';
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
@@ -24,28 +28,82 @@ export const formatETag = (revision: number): string => `W/"${revision}"`;
 
 export const IF_MATCH_MESSAGE = 'must be W/"<revision>" with the revision from an earlier ETag, e.g. W/"3"';
 
+type HeaderValue = string | string[] | undefined;
+
+const headerText = (header: string | string[]): string => (Array.isArray(header) ? header.join(',') : header);
+const IF_MATCH = /^\s*(?:W\/)?"(0|[1-9]\d{0,14})"\s*$/;
+
 /**
- * Parses If-Match. Anything but one (weak or strong) entity tag holding a revision is a 400, not a
- * 412: a malformed header is a broken request, not a stale one, and a retry will not fix it.
+ * If-Match: anything but one (weak or strong) entity tag holding a revision is a 400, not a 412: a
+ * malformed header is a broken request, not a stale one, and a retry will not fix it.
  */
-export const parseIfMatch = (header: string | string[] | undefined): number | undefined => {
+const ifMatchProblem = (header: HeaderValue): FieldError | undefined =>
+  header === undefined || IF_MATCH.test(headerText(header)) ? undefined : { field: 'If-Match', message: IF_MATCH_MESSAGE };
+
+const idempotencyKeyProblem = (header: HeaderValue): FieldError | undefined => {
   if (header === undefined) return undefined;
-  const value = Array.isArray(header) ? header.join(',') : header;
-  const match = /^\s*(?:W\/)?"(0|[1-9]\d{0,14})"\s*$/.exec(value);
-  if (match === null) throw new RequestValidationError([{ field: 'If-Match', message: IF_MATCH_MESSAGE }]);
-  return Number(match[1]);
+  const value = headerText(header);
+  return value.length === 0 || value.length > MAX_IDEMPOTENCY_KEY_LENGTH || !VISIBLE_ASCII.test(value)
+    ? { field: 'Idempotency-Key', message: `must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} visible ASCII characters` }
+    : undefined;
 };
 
-export const parseIdempotencyKey = (header: string | string[] | undefined): string | undefined => {
-  if (header === undefined) return undefined;
-  const value = Array.isArray(header) ? header.join(',') : header;
-  if (value.length === 0 || value.length > MAX_IDEMPOTENCY_KEY_LENGTH || !VISIBLE_ASCII.test(value)) {
-    throw new RequestValidationError([
-      { field: 'Idempotency-Key', message: `must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} visible ASCII characters` },
-    ]);
-  }
-  return value;
+/** Every malformed command header, in the order a 400 lists them (before the body's fields). */
+export const commandHeaderProblems = (headers: FastifyRequest['headers']): FieldError[] =>
+  [idempotencyKeyProblem(headers[IDEMPOTENCY_HEADER]), ifMatchProblem(headers['if-match'])].filter((problem) => problem !== undefined);
+
+/** Parses If-Match (see ifMatchProblem). */
+export const parseIfMatch = (header: HeaderValue): number | undefined => {
+  const problem = ifMatchProblem(header);
+  if (problem !== undefined) throw new RequestValidationError([problem]);
+  return header === undefined ? undefined : Number(IF_MATCH.exec(headerText(header))![1]);
 };
+
+export const parseIdempotencyKey = (header: HeaderValue): string | undefined => {
+  const problem = idempotencyKeyProblem(header);
+  if (problem !== undefined) throw new RequestValidationError([problem]);
+  return header === undefined ? undefined : headerText(header);
+};
+
+/** The DTO class of a route's @Body(): the metatype Nest hands the validation pipe for it. */
+const bodyTypeOf = (context: ExecutionContext): Type | undefined => {
+  const handler = context.getHandler().name;
+  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), handler) ?? {}) as Record<string, { index: number }>;
+  const body = Object.entries(args).find(([key]) => key.split(':')[0] === String(RouteParamtypes.BODY))?.[1];
+  if (body === undefined) return undefined;
+  const types = Reflect.getMetadata(PARAMTYPES_METADATA, context.getClass().prototype as object, handler) as Type[] | undefined;
+  return types?.[body.index];
+};
+
+/**
+ * Checks If-Match and Idempotency-Key before the route's parameters are resolved. Nest resolves
+ * them concurrently and answers the first failure, so a bad header thrown by CommandCtx would hide
+ * the body's problems; DESIGN §7 wants one 400 listing every invalid field, so here, and only when a
+ * header is bad, the body is validated too and both lists go into one answer.
+ */
+@Injectable()
+export class CommandHeadersInterceptor implements NestInterceptor {
+  private readonly pipe = new LedgerValidationPipe();
+
+  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const headers = commandHeaderProblems(request.headers);
+    if (headers.length === 0) return next.handle();
+    throw new RequestValidationError([...headers, ...(await this.bodyProblems(context, request.body))]);
+  }
+
+  private async bodyProblems(context: ExecutionContext, body: unknown): Promise<readonly FieldError[]> {
+    const metatype = bodyTypeOf(context);
+    if (metatype === undefined) return [];
+    try {
+      await this.pipe.transform(body, { type: 'body', metatype, data: undefined });
+      return [];
+    } catch (error) {
+      if (error instanceof RequestValidationError) return error.errors;
+      throw error;
+    }
+  }
+}
 
 /** Route + canonical body: what "the same request" means for an Idempotency-Key. */
 export const requestFingerprint = (method: string, url: string, body: unknown): string =>
