@@ -1,3 +1,4 @@
+import { unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { rawEvents } from '../../src/audit/application/ledger-source.js';
@@ -148,6 +149,14 @@ describe('verify across worker threads (SQLite file)', () => {
       updateRow(ledger.store, position, 'data', reorder(rowAt(ledger.store, position).data));
       updateRow(ledger.store, position, 'metadata', reorder(rowAt(ledger.store, position).metadata));
     }
+    const { report, passes } = await verifyBoth(ledger);
+    expect(passes).toEqual(['parallel', 'fast']);
+    expect(report).toMatchObject({ ok: true, eventsChecked: 66 });
+  });
+
+  it('verifies on one thread when the workers cannot open the file', async () => {
+    // The store keeps its open connection; a new connection finds no file.
+    unlinkSync(join(dir, 'ledger.sqlite'));
     const { report, passes } = await verifyBoth(ledger);
     expect(passes).toEqual(['parallel', 'fast']);
     expect(report).toMatchObject({ ok: true, eventsChecked: 66 });

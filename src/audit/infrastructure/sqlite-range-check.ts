@@ -57,14 +57,6 @@ const db = new Database(workerData.file, { readonly: true, fileMustExist: true }
 const page = db
   .prepare('SELECT position, stream_id, revision, event_id, type, data, metadata FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ' + PAGE_ROWS)
   .raw();
-function* scan(from, to) {
-  for (let after = from; ; ) {
-    const rows = page.all(after, to);
-    for (const row of rows) yield row;
-    if (rows.length < PAGE_ROWS) return;
-    after = rows[rows.length - 1][0];
-  }
-}
 
 const memberAt = (text, key) => {
   const at = text.indexOf(key);
@@ -72,21 +64,26 @@ const memberAt = (text, key) => {
   return text.charCodeAt(at + key.length) === 0x22 ? at : -1;
 };
 
+// unseal() of the verifier, written to these instead of returning an object per row.
+let sealedHash = '';
+let prevHash = '';
+let unsealedText = '';
 const unseal = (metadata) => {
-  if (!FLAT_OBJECT.test(metadata)) return undefined;
+  if (!FLAT_OBJECT.test(metadata)) return false;
   const at = memberAt(metadata, '"hash":');
-  if (at < 0) return undefined;
+  if (at < 0) return false;
   const close = metadata.indexOf('"', at + 8);
-  const hash = metadata.slice(at + 8, close);
-  const text =
+  sealedHash = metadata.slice(at + 8, close);
+  unsealedText =
     metadata.charCodeAt(at - 1) === 0x2c
       ? metadata.slice(0, at - 1) + metadata.slice(close + 1)
       : metadata.charCodeAt(close + 1) === 0x2c
         ? '{' + metadata.slice(close + 2)
         : '{}';
-  const prev = memberAt(text, '"prevHash":');
-  if (prev < 0) return undefined;
-  return { hash, prevHash: text.slice(prev + 12, text.indexOf('"', prev + 12)), text };
+  const prev = memberAt(unsealedText, '"prevHash":');
+  if (prev < 0) return false;
+  prevHash = unsealedText.slice(prev + 12, unsealedText.indexOf('"', prev + 12));
+  return true;
 };
 
 const check = (from, to) => {
@@ -112,53 +109,65 @@ const check = (from, to) => {
     });
     run = undefined;
   };
-  for (const row of scan(from, to)) {
-    rows++;
-    if ((rows & 1023) === 0) {
-      if (Atomics.load(abort, 0) !== 0) return { rows: rows - reported, aborted: true };
-      if (rows - reported >= PROGRESS_ROWS) {
-        parentPort.postMessage({ rows: rows - reported });
-        reported = rows;
+  for (let after = from; ; ) {
+    if (Atomics.load(abort, 0) !== 0) return { rows: rows - reported, aborted: true };
+    if (rows - reported >= PROGRESS_ROWS) {
+      parentPort.postMessage({ rows: rows - reported });
+      reported = rows;
+    }
+    const batch = page.all(after, to);
+    for (let r = 0; r < batch.length; r++) {
+      const row = batch[r];
+      const position = row[0];
+      const streamId = row[1];
+      const revision = row[2];
+      const eventId = row[3];
+      const type = row[4];
+      const data = row[5];
+      const metadata = row[6];
+      rows++;
+      while (k < cuts.length && cuts[k] < position) {
+        if (run !== undefined && cuts[k] >= run.last) closeRun();
+        k++;
       }
+      if (streamId === checkpointStream) {
+        closeRun();
+        segments.push({ row: { position: String(position), streamId, revision, eventId, type, data, metadata } });
+        continue;
+      }
+      if (
+        typeof streamId !== 'string' || typeof eventId !== 'string' || typeof type !== 'string' || typeof data !== 'string' ||
+        typeof metadata !== 'string' || !Number.isSafeInteger(revision) || revision < 0 ||
+        !unseal(metadata) || data.includes(eventIdMember) || unsealedText.includes(eventIdMember)
+      ) {
+        return { rows: rows - reported, cannotCheck: position };
+      }
+      const input =
+        '{"data":' + data + ',"eventId":' + JSON.stringify(eventId) + ',"metadata":' + unsealedText + ',"revision":' + revision +
+        ',"streamId":' + JSON.stringify(streamId) + ',"type":' + JSON.stringify(type) + '}';
+      const computed = digest('sha256', input, 'hex');
+      if (computed !== sealedHash) return { rows: rows - reported, cannotCheck: position };
+      if (run === undefined) {
+        run = { first: position, last: position, events: 0, index: new Map(), streamIds: [], firstRevisions: [], firstPrevHashes: [], lastRevisions: [], lastHashes: [] };
+      }
+      const i = run.index.get(streamId);
+      if (i === undefined) {
+        run.index.set(streamId, run.streamIds.length);
+        run.streamIds.push(streamId);
+        run.firstRevisions.push(revision);
+        run.firstPrevHashes.push(prevHash);
+        run.lastRevisions.push(revision);
+        run.lastHashes.push(computed);
+      } else {
+        if (revision !== run.lastRevisions[i] + 1 || prevHash !== run.lastHashes[i]) return { rows: rows - reported, cannotCheck: position };
+        run.lastRevisions[i] = revision;
+        run.lastHashes[i] = computed;
+      }
+      run.events++;
+      run.last = position;
     }
-    const [position, streamId, revision, eventId, type, data, metadata] = row;
-    while (k < cuts.length && cuts[k] < position) {
-      if (run !== undefined && cuts[k] >= run.last) closeRun();
-      k++;
-    }
-    if (streamId === checkpointStream) {
-      closeRun();
-      segments.push({ row: { position: String(position), streamId, revision, eventId, type, data, metadata } });
-      continue;
-    }
-    const cannotCheck = { rows: rows - reported, cannotCheck: position };
-    if (typeof streamId !== 'string' || typeof eventId !== 'string' || typeof type !== 'string') return cannotCheck;
-    if (typeof data !== 'string' || typeof metadata !== 'string' || !Number.isSafeInteger(revision) || revision < 0) return cannotCheck;
-    const unsealed = unseal(metadata);
-    if (unsealed === undefined || data.includes(eventIdMember) || unsealed.text.includes(eventIdMember)) return cannotCheck;
-    const input =
-      '{"data":' + data + ',"eventId":' + JSON.stringify(eventId) + ',"metadata":' + unsealed.text + ',"revision":' + revision +
-      ',"streamId":' + JSON.stringify(streamId) + ',"type":' + JSON.stringify(type) + '}';
-    const computed = digest('sha256', input, 'hex');
-    if (computed !== unsealed.hash) return cannotCheck;
-    if (run === undefined) {
-      run = { first: position, last: position, events: 0, index: new Map(), streamIds: [], firstRevisions: [], firstPrevHashes: [], lastRevisions: [], lastHashes: [] };
-    }
-    const i = run.index.get(streamId);
-    if (i === undefined) {
-      run.index.set(streamId, run.streamIds.length);
-      run.streamIds.push(streamId);
-      run.firstRevisions.push(revision);
-      run.firstPrevHashes.push(unsealed.prevHash);
-      run.lastRevisions.push(revision);
-      run.lastHashes.push(computed);
-    } else {
-      if (revision !== run.lastRevisions[i] + 1 || unsealed.prevHash !== run.lastHashes[i]) return cannotCheck;
-      run.lastRevisions[i] = revision;
-      run.lastHashes[i] = computed;
-    }
-    run.events++;
-    run.last = position;
+    if (batch.length < PAGE_ROWS) break;
+    after = batch[batch.length - 1][0];
   }
   closeRun();
   return { rows: rows - reported, segments };
