@@ -5,7 +5,9 @@ import { rawEvents } from '../../src/audit/application/ledger-source.js';
 import { type ParallelVerifyOptions, type VerifyPass, verifyStore } from '../../src/audit/application/verify-ledger.query.js';
 import { CHECKPOINT_STREAM } from '../../src/audit/domain/checkpoint.events.js';
 import { type CheckedRun, LedgerVerifier, type StoredEventText, type VerificationReport } from '../../src/audit/domain/verifier.js';
-import { canonicalJson, computeEventHash } from '../../src/shared/event-store/envelope.js';
+import { checkRangesInParallel } from '../../src/audit/infrastructure/sqlite-range-check.js';
+import { SqliteEventStore } from '../../src/infrastructure/sqlite/sqlite-event-store.js';
+import { canonicalJson, computeEventHash, GENESIS_HASH, sealMetadata } from '../../src/shared/event-store/envelope.js';
 import { type Ledger, openLedger, removeDir, rowAt, rows, seedLedger, tempDir, updateRow } from './support/ledger-fixture.js';
 
 /**
@@ -202,6 +204,65 @@ describe('verify across worker threads (SQLite file)', () => {
       }),
       { numRuns: 25, seed: 20260312 },
     );
+  });
+});
+
+describe('the workers take the rows the fast path takes, and only those', () => {
+  let dir: string;
+  let store: SqliteEventStore;
+  beforeEach(() => {
+    dir = tempDir();
+    store = new SqliteEventStore({ file: join(dir, 'ledger.sqlite'), synchronous: 'NORMAL' });
+  });
+  afterEach(async () => {
+    await store.close();
+    removeDir(dir);
+  });
+
+  /** Revision 0 plain, then revision 1 with the given data and extra metadata, sealed and stored as canonical text. */
+  const storeStream = (data: Record<string, unknown>, extra: Record<string, unknown>): StoredEventText[] => {
+    let prevHash = GENESIS_HASH;
+    const stored: StoredEventText[] = [];
+    for (const [revision, payload, more] of [
+      [0, { a: 1 }, {}],
+      [1, data, extra],
+    ] as const) {
+      const base = { streamId: 's-1', revision, eventId: `00000000-0000-4000-8000-00000000000${revision}`, type: 'Noted' };
+      const metadata = sealMetadata(
+        { ...base, data: payload, metadata: { schemaVersion: 1, effectiveOn: '2026-01-01', recordedAt: 'r', recordedBy: 'b', correlationId: 'c', causationId: 'c', ...more } },
+        prevHash,
+      );
+      prevHash = metadata.hash;
+      const row = { ...base, position: String(revision + 1), data: canonicalJson(payload), metadata: canonicalJson(metadata) };
+      store.database.prepare('INSERT INTO events (stream_id, revision, event_id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)').run(row.streamId, row.revision, row.eventId, row.type, row.data, row.metadata);
+      stored.push(row);
+    }
+    return stored;
+  };
+
+  it.each([
+    ['plain data and flat metadata', { b: 2, 'é"\\': 'ü\u2028' }, {}, true],
+    ['`,"eventId":` in data (the text could split another way)', { a: 1, eventId: 'x' }, {}, false],
+    ['metadata that is not flat', { b: 2 }, { trace: { span: 1 } }, false],
+    ['a metadata string with an escape', { b: 2 }, { note: 'say "hi"' }, false],
+  ])('%s', async (_case, data, extra, fast) => {
+    const stored = storeStream(data, extra);
+    const verifier = new LedgerVerifier({ checkCheckpoints: false, fastUpTo: '2' });
+    expect(stored.map((event) => verifier.addStoredText(event))).toEqual([true, fast]);
+    const runs: CheckedRun[] = [];
+    const outcome = await checkRangesInParallel({
+      file: join(dir, 'ledger.sqlite'),
+      upTo: 2,
+      chunkSize: 2,
+      threads: 1,
+      cuts: [],
+      consume: (segments) => {
+        for (const segment of segments) if ('run' in segment) runs.push(segment.run);
+        return true;
+      },
+    });
+    expect(outcome).toBe(fast ? 'checked' : 'cannot-check');
+    if (fast) expect(runs).toEqual([runOf(stored)]);
   });
 });
 
