@@ -7,6 +7,8 @@ import { runDemo } from '../../src/cli/commands/demo.command.js';
 import { loadConfig } from '../../src/config/app-config.js';
 import { SqliteEventStore } from '../../src/infrastructure/sqlite/sqlite-event-store.js';
 import { buildReadModelsFile } from '../../src/projections/read-model/rebuild.js';
+import { seededTrack } from './ledger-builder.js';
+import { appendAll } from './read-model.support.js';
 
 /**
  * The rebuild's worker thread exists only in the compiled build (dist/, which `npm test` compiles
@@ -37,15 +39,21 @@ const dump = (file: string): Record<string, unknown[]> => {
 };
 
 /** Runs buildReadModelsFile from dist/ in a child process; prints what happened as one JSON line. */
-const buildWithDist = (scriptDir: string, storeFile: string, target: string) => {
+const buildWithDist = (scriptDir: string, storeFile: string, target: string, workerHeapMb?: number) => {
   const script = `
     import { SqliteEventStore } from ${JSON.stringify(resolve('dist/infrastructure/sqlite/sqlite-event-store.js'))};
     import { buildReadModelsFile, rebuildRunsOnWorker } from ${JSON.stringify(DIST_REBUILD)};
     const store = new SqliteEventStore({ file: process.argv[2], synchronous: 'NORMAL' });
     const progress = [];
+    const outOfMemory = [];
+    const workerHeapMb = process.argv[4] === undefined ? undefined : Number(process.argv[4]);
     try {
-      const result = await buildReadModelsFile(store, process.argv[3], { onProgress: (done, total) => progress.push([done, total]) });
-      console.log(JSON.stringify({ ok: true, onWorker: rebuildRunsOnWorker(store), result, progress }));
+      const result = await buildReadModelsFile(store, process.argv[3], {
+        onProgress: (done, total) => progress.push([done, total]),
+        workerHeapMb,
+        onWorkerOutOfMemory: (mb) => outOfMemory.push(mb),
+      });
+      console.log(JSON.stringify({ ok: true, onWorker: rebuildRunsOnWorker(store), result, progress, outOfMemory }));
     } catch (error) {
       console.log(JSON.stringify({ ok: false, onWorker: rebuildRunsOnWorker(store), message: error.message }));
     } finally {
@@ -53,7 +61,7 @@ const buildWithDist = (scriptDir: string, storeFile: string, target: string) => 
     }`;
   const file = join(scriptDir, `build-${process.hrtime.bigint()}.mjs`);
   writeFileSync(file, script);
-  const out = spawnSync(process.execPath, [file, storeFile, target], { encoding: 'utf8' });
+  const out = spawnSync(process.execPath, [file, storeFile, target, ...(workerHeapMb === undefined ? [] : [String(workerHeapMb)])], { encoding: 'utf8' });
   if (out.status !== 0) throw new Error(`child failed (${out.status}): ${out.stderr}`);
   return JSON.parse(out.stdout.trim().split('\n').pop()!) as {
     ok: boolean;
@@ -61,6 +69,7 @@ const buildWithDist = (scriptDir: string, storeFile: string, target: string) => 
     message?: string;
     result?: { events: number; streams: number; tracks: number };
     progress?: Array<[number, number]>;
+    outOfMemory?: number[];
   };
 };
 
@@ -82,7 +91,7 @@ describe('rebuild on a worker thread (compiled build)', () => {
   it('writes exactly what a build on the calling thread writes, reporting progress up to the total', async () => {
     const fromWorker = join(dir, 'worker.sqlite');
     const child = buildWithDist(dir, storeFile, fromWorker);
-    expect(child).toMatchObject({ ok: true, onWorker: true });
+    expect(child).toMatchObject({ ok: true, onWorker: true, outOfMemory: [] });
 
     const store = new SqliteEventStore({ file: storeFile });
     const inline = join(dir, 'inline.sqlite');
@@ -100,6 +109,27 @@ describe('rebuild on a worker thread (compiled build)', () => {
     // Closed as a single file: no WAL left next to it.
     expect(existsSync(`${fromWorker}-wal`)).toBe(false);
   });
+
+  it('a worker that runs out of its first heap bound is told and tried again without it, with the same result', async () => {
+    // One track of 6,000 statements: far more than a 1 MB heap holds while the track is folded.
+    const ledger = seededTrack();
+    for (let n = 0; n < 300; n++) ledger.norm('seg', `n${n}`);
+    for (let i = 0; i < 6000; i++) ledger.position(`norm-n${i % 300}`, `st-${i}`, i % 2 === 0 ? 'us' : 'cn', i % 3 === 0 ? 'reserves' : 'supports');
+    const bigStore = join(dir, 'big-ledger.sqlite');
+    const store = new SqliteEventStore({ file: bigStore, synchronous: 'NORMAL' });
+    try {
+      await appendAll(store, ledger.events);
+    } finally {
+      await store.close();
+    }
+    const bounded = join(dir, 'bounded.sqlite');
+    const unbounded = join(dir, 'unbounded.sqlite');
+    expect(buildWithDist(dir, bigStore, bounded, 1)).toMatchObject({ ok: true, onWorker: true, outOfMemory: [1] });
+    expect(buildWithDist(dir, bigStore, unbounded)).toMatchObject({ ok: true, onWorker: true, outOfMemory: [] });
+    const rows = dump(unbounded);
+    expect(rows['subjects']).toHaveLength(300);
+    expect(dump(bounded)).toEqual(rows);
+  }, 60_000);
 
   it('a failure inside the worker rejects with its reason and leaves no file behind', () => {
     const notADirectory = join(dir, 'plain-file');

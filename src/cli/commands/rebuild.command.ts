@@ -29,7 +29,12 @@ export const runRebuild = async (config: AppConfig, io: CliIo = processIo, optio
   };
   const file = readModelFile(config.dataDir);
   try {
-    const result = await rebuildReadModels(store, { dataDir: config.dataDir, onProgress });
+    const onWorkerOutOfMemory = (heapMb: number): void => {
+      progress?.stop();
+      progress = undefined;
+      io.err.write(`norms-ledger rebuild: a track needed more than ${heapMb} MB of heap; building again without that bound\n`);
+    };
+    const result = await rebuildReadModels(store, { dataDir: config.dataDir, onProgress, onWorkerOutOfMemory });
     progress?.stop();
     io.out.write(summaryLine(result, file));
     return EXIT_OK;

@@ -49,13 +49,20 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
       } else {
         this.db.close();
         const temporary = `${file}.rebuild`;
-        result = await buildReadModelsFile(this.store, temporary, { signal: this.shutdown.signal });
+        result = await buildReadModelsFile(this.store, temporary, this.buildOptions());
         replaceFile(temporary, file);
         this.open(openReadModelDb(file));
       }
       this.logger.log(`read models built on ${this.builtOn()} from ${result.events} events in ${result.durationMs} ms`);
     }
     await this.projection.start();
+  }
+
+  private buildOptions() {
+    return {
+      signal: this.shutdown.signal,
+      onWorkerOutOfMemory: (heapMb: number) => this.logger.warn(`the read-model build needed more than ${heapMb} MB of heap (a very large track): building again without that bound`),
+    };
   }
 
   private builtOn(): string {
@@ -129,7 +136,7 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
       }
     } else {
       // On a SQLite store this runs on a worker thread: this one keeps answering meanwhile.
-      result = await buildReadModelsFile(this.store, temporary, { signal: this.shutdown.signal });
+      result = await buildReadModelsFile(this.store, temporary, this.buildOptions());
     }
     // Until here the old database answered and kept following the log; from here to open() nothing awaits.
     await this.projection.stop();
