@@ -1131,6 +1131,17 @@ describe('every route × every status it can answer (e2e)', () => {
       expect({ eventId: recorded!.eventId, data: recorded!.data }).toEqual({ eventId: first.body.events[0].eventId, data: first.body.checkpoint });
     });
 
+    it('POST /audit/checkpoints: no body and {} are the same request for an Idempotency-Key', async () => {
+      const headers = { 'Idempotency-Key': 'checkpoint-key-2' };
+      const first = await t.post('/audit/checkpoints', undefined, headers);
+      expect(first.status).toBe(201);
+      const position = await head();
+      const retry = await t.post('/audit/checkpoints', {}, headers);
+      expect(retry.status).toBe(201);
+      expect(retry.body).toEqual(first.body);
+      expect(await head()).toBe(position);
+    });
+
     /*
      * POST /audit/checkpoints took no body parameter, so a body with any fields was ignored
      * (DESIGN §7: unknown fields are a 400). /audit/verify and /projections/rebuild: audit-http.e2e.spec.ts.

@@ -105,9 +105,12 @@ export class CommandHeadersInterceptor implements NestInterceptor {
   }
 }
 
-/** Route + canonical body: what "the same request" means for an Idempotency-Key. */
+/**
+ * Route + canonical body: what "the same request" means for an Idempotency-Key. No body and `{}`
+ * are one request (a route that takes no body accepts both), so a retry may switch between them.
+ */
 export const requestFingerprint = (method: string, url: string, body: unknown): string =>
-  sha256Hex(canonicalJson([method.toUpperCase(), url.split('?')[0], body === undefined ? null : body]));
+  sha256Hex(canonicalJson([method.toUpperCase(), url.split('?')[0], body === undefined || body === null ? {} : body]));
 
 /**
  * Accepts the caller's X-Correlation-Id (visible ASCII, at most 128 characters) or makes one, and
