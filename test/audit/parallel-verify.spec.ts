@@ -8,7 +8,7 @@ import { type CheckedRun, LedgerVerifier, type StoredEventText, type Verificatio
 import { checkRangesInParallel } from '../../src/audit/infrastructure/sqlite-range-check.js';
 import { SqliteEventStore } from '../../src/infrastructure/sqlite/sqlite-event-store.js';
 import { canonicalJson, computeEventHash, GENESIS_HASH, sealMetadata } from '../../src/shared/event-store/envelope.js';
-import { type Ledger, openLedger, removeDir, rowAt, rows, seedLedger, tempDir, updateRow } from './support/ledger-fixture.js';
+import { type Ledger, openLedger, removeDir, rowAt, rows, seedLedger, tempDir, updateRow, withFrozenHead } from './support/ledger-fixture.js';
 
 /**
  * 20 notes over 5 streams, checkpoint at 21 (upTo 20), 20 notes, checkpoint at 42 (upTo 41), 20
@@ -380,13 +380,7 @@ describe('LedgerVerifier.addCheckedRun', () => {
     const store = ledger.store;
     await ledger.note('norm-a', 'raced in');
     await ledger.note('norm-a', 'raced in too');
-    const frozen = new Proxy(store, {
-      get: (target, property) => {
-        if (property === 'headPosition') return async () => '11';
-        const value = Reflect.get(target, property, target) as unknown;
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
+    const frozen = withFrozenHead(store, '11');
     await issueCheckpoint({ store: frozen, clock: ledger.clock, ids: ledger.ids, signer: ledger.signer }, { principal: 't', correlationId: 'c' });
     await ledger.checkpoint();
     const all: StoredEventText[] = [];

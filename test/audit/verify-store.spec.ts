@@ -4,7 +4,7 @@ import { CHECKPOINT_STREAM } from '../../src/audit/domain/checkpoint.events.js';
 import type { VerificationReport } from '../../src/audit/domain/verifier.js';
 import { loadOrCreateSigningKey } from '../../src/audit/infrastructure/signing-key.js';
 import { computeEventHash } from '../../src/shared/event-store/envelope.js';
-import { type Ledger, openLedger, removeDir, rowAt, rows, seedLedger, tempDir, updateRow } from './support/ledger-fixture.js';
+import { type Ledger, openLedger, removeDir, rowAt, rows, seedLedger, tempDir, updateRow, withFrozenHead } from './support/ledger-fixture.js';
 
 const verify = (ledger: Ledger): Promise<VerificationReport> => verifyStore(ledger.store, [ledger.signer.publicKey]);
 
@@ -179,13 +179,7 @@ describe('verify over the SQLite store', () => {
     await ledger.note('norm-c', 'raced in');
     await ledger.note('norm-a', 'raced in too');
     const store = ledger.store;
-    const frozen = new Proxy(store, {
-      get: (target, property) => {
-        if (property === 'headPosition') return async () => '11';
-        const value = Reflect.get(target, property, target) as unknown;
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
+    const frozen = withFrozenHead(store, '11');
     await issueCheckpoint({ store: frozen, clock: ledger.clock, ids: ledger.ids, signer: ledger.signer }, { principal: 't', correlationId: 'c' });
     const last = rows(store).at(-1)!;
     expect(last.stream_id).toBe(CHECKPOINT_STREAM);

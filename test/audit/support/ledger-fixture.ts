@@ -110,3 +110,16 @@ export const rowAt = (store: SqliteEventStore, position: number): StoredRow =>
 export const updateRow = (store: SqliteEventStore, position: number, column: keyof StoredRow, value: string | number): void => {
   store.database.prepare(`UPDATE events SET ${column} = ? WHERE position = ?`).run(value, position);
 };
+
+/**
+ * The store as a checkpoint that raced later appends sees it: every call as the store's, except
+ * that the log's head stays at `head` (the position the checkpoint's tree was computed up to).
+ */
+export const withFrozenHead = (store: SqliteEventStore, head: string): SqliteEventStore =>
+  new Proxy(store, {
+    get: (target, property) => {
+      if (property === 'headPosition') return async () => head;
+      const value = Reflect.get(target, property, target) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
