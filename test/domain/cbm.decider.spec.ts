@@ -97,6 +97,21 @@ describe('cbm decider: status machine', () => {
   ] as const)('after %s', (_name, events, status) => {
     expect(statusAfter(events)).toBe(status);
   });
+
+  it('stays implemented when a party joins the track later; a party that was one already (late registration) must report too', () => {
+    // spec.given records every event effective 2026-01-01 unless told otherwise.
+    const joinedOn = (ukOn: string) => ({
+      ...track,
+      parties: ['cn', 'uk', 'us'],
+      joined: {
+        cn: { effectiveOn: '2025-12-01', recordedAt: '2025-12-01T09:00:00.000Z' },
+        us: { effectiveOn: '2025-12-01', recordedAt: '2025-12-01T09:00:00.000Z' },
+        uk: { effectiveOn: ukOn, recordedAt: '2026-06-01T09:00:00.000Z' },
+      },
+    });
+    expect(cbmStatusOf(spec.given(implemented).state, joinedOn('2026-06-01'))).toBe('implemented');
+    expect(cbmStatusOf(spec.given(implemented).state, joinedOn('2025-12-15'))).toBe('implementing');
+  });
 });
 
 describe('cbm decider: proposal and links', () => {

@@ -1,7 +1,7 @@
 import type { CorrectionFields } from '../../src/shared/domain/corrections.js';
 import { ConflictError, NotFoundError, UnprocessableError } from '../../src/shared/domain/domain-error.js';
 import type { SessionFacts, TrackFacts } from '../../src/shared/domain/facts.js';
-import type { NormCommand } from '../../src/subjects/domain/norm.commands.js';
+import type { NormCommand, RecordCapitalResponse } from '../../src/subjects/domain/norm.commands.js';
 import { normDecider, normStatusOf } from '../../src/subjects/domain/norm.decider.js';
 import type { NormEvent } from '../../src/subjects/domain/norm.events.js';
 import type { PositionFields } from '../../src/subjects/domain/position.events.js';
@@ -340,8 +340,38 @@ describe('norm decider: capital responses', () => {
     const events = normDecider.decide(respond('us', 'confirmed'), spec.given(oneConfirmed).state);
     const after = spec.given([...oneConfirmed, ...events]).state;
     expect(normStatusOf(after, track)).toBe('adopted');
-    // a party registered later has not confirmed: adoption is judged against the track as it stands
-    expect(normStatusOf(after, { parties: ['cn', 'uk', 'us'] })).toBe('agreed_ad_referendum');
+  });
+
+  // As on the board (DESIGN §4, effective order): adoption is judged against the parties of the
+  // track at the confirmation that completed it; a party that joins later does not undo it.
+  const joined = (ukOn: string) => ({
+    ...track,
+    parties: ['cn', 'uk', 'us'],
+    joined: {
+      cn: { effectiveOn: '2026-01-05', recordedAt: '2026-01-05T09:00:00.000Z' },
+      us: { effectiveOn: '2026-01-05', recordedAt: '2026-01-05T09:00:00.000Z' },
+      uk: { effectiveOn: ukOn, recordedAt: '2026-06-01T09:00:00.000Z' },
+    },
+  });
+  const adopted = [...agreedNorm, response('cap-cn', 'cn', 'confirmed'), response('cap-us', 'us', 'confirmed')];
+
+  it('stays adopted when a party joins the track later, and refuses that party a capital response', () => {
+    const later = joined('2026-06-01');
+    expect(normStatusOf(spec.given(adopted).state, later)).toBe('adopted');
+    spec
+      .given(adopted)
+      .when({ ...(respond('uk', 'declined', 'cap-uk') as RecordCapitalResponse), track: later })
+      .thenThrows(ConflictError, 'not-agreed-ad-referendum', /is adopted/);
+  });
+
+  it('is not adopted when a party registered late but effective before the confirmations has not confirmed; its confirmation adopts it', () => {
+    const earlier = joined('2026-02-01');
+    expect(normStatusOf(spec.given(adopted).state, earlier)).toBe('agreed_ad_referendum');
+    const events = normDecider.decide({ ...(respond('uk', 'confirmed', 'cap-uk') as RecordCapitalResponse), track: earlier }, spec.given(adopted).state);
+    expect(events).toEqual([{ type: 'CapitalResponseRecorded', data: { normId: 'gge-13i', responseId: 'cap-uk', partyId: 'uk', response: 'confirmed' } }]);
+    expect(normStatusOf(spec.given([...adopted, ...events.map((event) => ({ ...event, effectiveOn: '2026-04-02' }))]).state, earlier)).toBe('adopted');
+    // A late entry, effective before the others, counts in effective order as on the board.
+    expect(normStatusOf(spec.given([...adopted, ...events.map((event) => ({ ...event, effectiveOn: '2026-03-15' }))]).state, earlier)).toBe('adopted');
   });
 
   it('sends the norm back under discussion on a decline, clearing confirmations', () => {

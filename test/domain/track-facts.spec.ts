@@ -1,3 +1,4 @@
+import { everyPartyActed, partiesAt } from '../../src/shared/domain/facts.js';
 import { buildTrackFacts } from '../../src/tracks/domain/track-facts.js';
 import type { TrackEvent } from '../../src/tracks/domain/track.events.js';
 import type { FoldedEvent } from '../../src/shared/domain/decider.js';
@@ -29,6 +30,45 @@ describe('buildTrackFacts', () => {
         { agencyId: 'cn-mfa', partyId: 'cn' },
       ],
       delegates: [{ delegateId: 'smith', partyId: 'us', agencyId: 'us-dos' }],
+      joined: {
+        us: { effectiveOn: '2026-01-01', recordedAt: '2026-01-01T00:00:00.000Z' },
+        cn: { effectiveOn: '2026-01-01', recordedAt: '2026-01-01T00:00:00.000Z' },
+      },
     });
+  });
+});
+
+describe('partiesAt and everyPartyActed: the parties of a moment, as the board folds them', () => {
+  const track = {
+    parties: ['us', 'cn', 'ru'],
+    joined: {
+      us: { effectiveOn: '2026-01-01', recordedAt: '2026-01-01T09:00:00.000Z' },
+      cn: { effectiveOn: '2026-01-01', recordedAt: '2026-01-01T09:00:01.000Z' },
+      ru: { effectiveOn: '2026-05-01', recordedAt: '2026-05-01T09:00:00.000Z' },
+    },
+  };
+  const act = (partyId: string, effectiveOn: string, recordedAt = `${effectiveOn}T12:00:00.000Z`) => ({ partyId, effectiveOn, recordedAt });
+
+  it.each([
+    ['before anyone joined', act('x', '2025-12-31'), []],
+    ['on the day, recorded between two registrations', act('x', '2026-01-01', '2026-01-01T09:00:00.500Z'), ['us']],
+    ['after both, before ru', act('x', '2026-04-30'), ['us', 'cn']],
+    ['on and after the day ru joined', act('x', '2026-05-01'), ['us', 'cn', 'ru']],
+  ])('%s', (_why, at, expected) => {
+    expect(partiesAt(track, at)).toEqual(expected);
+  });
+
+  it('facts without join dates count every party at every point', () => {
+    expect(partiesAt({ parties: ['us', 'cn'] }, act('x', '2000-01-01'))).toEqual(['us', 'cn']);
+  });
+
+  it.each([
+    ['both parties of the moment confirmed: reached, and a party joining later does not undo it', [act('us', '2026-03-01'), act('cn', '2026-03-02')], true],
+    ['one of two', [act('us', '2026-03-01')], false],
+    ['after ru joined, us and cn are not enough', [act('us', '2026-06-01'), act('cn', '2026-06-02')], false],
+    ['after ru joined, all three', [act('us', '2026-06-01'), act('cn', '2026-06-02'), act('ru', '2026-06-03')], true],
+    ['no party registered at the time of the acts', [act('us', '2025-06-01')], false],
+  ])('everyPartyActed: %s', (_why, acts, expected) => {
+    expect(everyPartyActed(acts, track)).toBe(expected);
   });
 });

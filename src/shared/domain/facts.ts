@@ -7,7 +7,54 @@ export interface TrackFacts {
   readonly parties: readonly string[];
   readonly agencies: ReadonlyArray<{ readonly agencyId: string; readonly partyId: string }>;
   readonly delegates: ReadonlyArray<{ readonly delegateId: string; readonly partyId: string; readonly agencyId: string }>;
+  /**
+   * partyId → when it joined the track (its registration's effective date and recording time).
+   * Absent in facts written out by hand: every party then counts at every point.
+   */
+  readonly joined?: Readonly<Record<string, RecordPlace>>;
 }
+
+/** Where a record sits in the order the board folds in: effective date, then recording time. */
+export interface RecordPlace {
+  readonly effectiveOn: string;
+  readonly recordedAt: string;
+}
+
+/** A party's act that counts towards "every party has …" (a confirmation, an implementation report). */
+export interface PartyAct extends RecordPlace {
+  readonly partyId: string;
+}
+
+/**
+ * The parties of the track at a record's place, as the board folds them (DESIGN.md §4): those
+ * registered effective before it, or on the same day and recorded no later.
+ */
+export const partiesAt = (track: Pick<TrackFacts, 'parties' | 'joined'>, at: RecordPlace): readonly string[] => {
+  const joined = track.joined;
+  if (joined === undefined) return track.parties;
+  return track.parties.filter((partyId) => {
+    const place = joined[partyId];
+    return place === undefined || place.effectiveOn < at.effectiveOn || (place.effectiveOn === at.effectiveOn && place.recordedAt <= at.recordedAt);
+  });
+};
+
+const byPlace = (a: RecordPlace, b: RecordPlace): number =>
+  a.effectiveOn < b.effectiveOn ? -1 : a.effectiveOn > b.effectiveOn ? 1 : a.recordedAt < b.recordedAt ? -1 : a.recordedAt > b.recordedAt ? 1 : 0;
+
+/**
+ * Whether the acts, taken in effective order as the board takes them, reached a point where every
+ * party of the track at that point had acted ("adopted": every party confirmed; "implemented":
+ * every party reported). Reached once, it stays reached: a party that joins later does not undo it.
+ */
+export const everyPartyActed = (acts: readonly PartyAct[], track: Pick<TrackFacts, 'parties' | 'joined'>): boolean => {
+  const acted = new Set<string>();
+  for (const act of [...acts].sort(byPlace)) {
+    acted.add(act.partyId);
+    const parties = partiesAt(track, act);
+    if (parties.length > 0 && parties.every((partyId) => acted.has(partyId))) return true;
+  }
+  return false;
+};
 
 export type MinutesStatus = 'none' | 'circulated' | 'silence_procedure' | 'adopted';
 

@@ -11,5 +11,5 @@ export const loadNormFacts = async (store: EventStore, normId: string): Promise<
   const { state } = await loadFolded(store, normStreamId(normId), normDecider.evolve, normDecider.initialState);
   if (state.core === undefined) return undefined;
   const track = await loadTrackFacts(store, state.core.trackId);
-  return { kind: 'norm', id: normId, trackId: state.core.trackId, status: normStatusOf(state, { parties: track?.parties ?? [] }) };
+  return { kind: 'norm', id: normId, trackId: state.core.trackId, status: normStatusOf(state, track ?? { parties: [] }) };
 };

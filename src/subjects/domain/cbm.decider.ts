@@ -4,7 +4,7 @@
  * Write-side state only; the board and tracker are the projections'.
  */
 import type { Decider, FoldedEvent } from '../../shared/domain/decider.js';
-import type { TrackFacts } from '../../shared/domain/facts.js';
+import { everyPartyActed, type PartyAct, type TrackFacts } from '../../shared/domain/facts.js';
 import type { CbmCommand, LinkCbmToNorm, ProposeCbm, ReportImplementation, ResumeCbm, SuspendCbm } from './cbm.commands.js';
 import type { CbmEvent, CbmStatus } from './cbm.events.js';
 import type { RecordDecision, WithdrawSubject } from './subject.commands.js';
@@ -20,6 +20,8 @@ interface CbmCore {
   readonly reportIds: ReadonlySet<string>;
   /** Parties that reported implementation, in order of first report. */
   readonly reportedBy: readonly string[];
+  /** Every report, in the order recorded: when "every party has reported" was reached. */
+  readonly reports: readonly PartyAct[];
 }
 
 /**
@@ -34,12 +36,13 @@ export type CbmState =
 
 export const initialCbmState = (): CbmState => ({ status: 'none' });
 
-export const cbmStatusOf = (state: CbmState, track: Pick<TrackFacts, 'parties'>): CbmStatus | null => {
+/** Like normStatusOf: implemented once every party of the moment had reported, whoever joins later. */
+export const cbmStatusOf = (state: CbmState, track: Pick<TrackFacts, 'parties' | 'joined'>): CbmStatus | null => {
   switch (state.status) {
     case 'none':
       return null;
     case 'implementing':
-      return track.parties.length > 0 && track.parties.every((p) => state.reportedBy.includes(p)) ? 'implemented' : 'implementing';
+      return everyPartyActed(state.reports, track) ? 'implemented' : 'implementing';
     case 'proposed':
     case 'under_discussion':
     case 'agreed':
@@ -170,6 +173,7 @@ export const evolveCbm = (state: CbmState, event: FoldedEvent<CbmEvent>): CbmSta
       decisionIds: new Set(),
       reportIds: new Set(),
       reportedBy: [],
+      reports: [],
     };
   }
   if (state.status === 'none') return state;
@@ -188,6 +192,7 @@ export const evolveCbm = (state: CbmState, event: FoldedEvent<CbmEvent>): CbmSta
         status: state.status === 'agreed' ? 'implementing' : state.status,
         reportIds: new Set(state.reportIds).add(event.data.reportId),
         reportedBy: state.reportedBy.includes(event.data.partyId) ? state.reportedBy : [...state.reportedBy, event.data.partyId],
+        reports: [...state.reports, { partyId: event.data.partyId, effectiveOn: event.effectiveOn, recordedAt: event.recordedAt }],
       };
     case 'CbmSuspended':
       return { ...state, core, status: 'suspended' };

@@ -3,7 +3,7 @@
  * adopted, or withdrawn before agreement. Write-side state only; the board is the projections'.
  */
 import type { Decider, FoldedEvent } from '../../shared/domain/decider.js';
-import type { TrackFacts } from '../../shared/domain/facts.js';
+import { everyPartyActed, type PartyAct, type TrackFacts } from '../../shared/domain/facts.js';
 import type { NormCommand, RecordCapitalResponse, ProposeNorm } from './norm.commands.js';
 import type { NormEvent, NormStatus } from './norm.events.js';
 import type { RecordDecision, WithdrawSubject } from './subject.commands.js';
@@ -19,24 +19,29 @@ interface NormCore {
 }
 
 /**
- * `adopted` is not stored: it needs a confirmation from every party of the track, and the party
- * list lives in the track stream, so it is resolved against the command's track facts
- * (`normStatusOf`). Declines clear `confirmedBy` by leaving agreed_ad_referendum.
+ * `adopted` is not stored: it needs a confirmation from every party of the track at the time of the
+ * confirmation, and the party list lives in the track stream, so it is resolved against the
+ * command's track facts (`normStatusOf`). Declines clear the confirmations by leaving
+ * agreed_ad_referendum.
  */
 export type NormState =
   | { readonly status: 'none'; readonly core?: undefined }
   | (NormCore & { readonly status: 'proposed' | 'under_discussion' | 'withdrawn' })
-  | (NormCore & { readonly status: 'agreed_ad_referendum'; readonly confirmedBy: readonly string[] });
+  | (NormCore & { readonly status: 'agreed_ad_referendum'; readonly confirmedBy: readonly string[]; readonly confirmations: readonly PartyAct[] });
 
 export const initialNormState = (): NormState => ({ status: 'none' });
 
-/** The norm's status with adoption resolved against the track's parties; null before proposal. */
-export const normStatusOf = (state: NormState, track: Pick<TrackFacts, 'parties'>): NormStatus | null => {
+/**
+ * The norm's status with adoption resolved against the track's parties as the board resolves it:
+ * adopted at the confirmation that completed the parties of that moment, so a party that joins
+ * later does not make an adopted norm agreed_ad_referendum again. Null before proposal.
+ */
+export const normStatusOf = (state: NormState, track: Pick<TrackFacts, 'parties' | 'joined'>): NormStatus | null => {
   switch (state.status) {
     case 'none':
       return null;
     case 'agreed_ad_referendum':
-      return track.parties.length > 0 && track.parties.every((p) => state.confirmedBy.includes(p)) ? 'adopted' : 'agreed_ad_referendum';
+      return everyPartyActed(state.confirmations, track) ? 'adopted' : 'agreed_ad_referendum';
     case 'proposed':
     case 'under_discussion':
     case 'withdrawn':
@@ -152,6 +157,7 @@ export const evolveNorm = (state: NormState, event: FoldedEvent<NormEvent>): Nor
         responseIds,
         decisionIds: new Set(state.decisionIds).add(event.data.decisionId),
         confirmedBy: [],
+        confirmations: [],
       };
     }
     case 'CapitalResponseRecorded': {
@@ -162,8 +168,10 @@ export const evolveNorm = (state: NormState, event: FoldedEvent<NormEvent>): Nor
         const { proposedBy, decisionIds } = state;
         return { status: 'under_discussion', core, proposedBy, decisionIds, responseIds };
       }
-      const confirmedBy = state.confirmedBy.includes(event.data.partyId) ? state.confirmedBy : [...state.confirmedBy, event.data.partyId];
-      return { ...state, core, responseIds, confirmedBy };
+      const { partyId } = event.data;
+      const confirmedBy = state.confirmedBy.includes(partyId) ? state.confirmedBy : [...state.confirmedBy, partyId];
+      const confirmations = [...state.confirmations, { partyId, effectiveOn: event.effectiveOn, recordedAt: event.recordedAt }];
+      return { ...state, core, responseIds, confirmedBy, confirmations };
     }
     case 'NormWithdrawn': {
       const { proposedBy, decisionIds, responseIds } = state;

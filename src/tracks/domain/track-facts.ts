@@ -10,6 +10,7 @@ export const trackFactsOf = (state: TrackState): TrackFacts | undefined =>
     : {
         trackId: state.trackId,
         parties: [...state.parties.keys()],
+        joined: Object.fromEntries([...state.parties.values()].map((p) => [p.partyId, { effectiveOn: p.registeredOn, recordedAt: p.registeredAt }])),
         agencies: [...state.agencies.values()].map(({ agencyId, partyId }) => ({ agencyId, partyId })),
         delegates: [...state.delegates.values()].map(({ delegateId, partyId, agencyId }) => ({ delegateId, partyId, agencyId })),
       };

@@ -7,6 +7,8 @@ export interface RegisteredParty {
   readonly partyId: string;
   readonly name: string;
   readonly registeredOn: string;
+  /** The registration's recordedAt: orders it against other records of the same day. */
+  readonly registeredAt: string;
 }
 
 export interface RegisteredAgency {
@@ -127,7 +129,7 @@ export const evolveTrack = (state: TrackState, event: FoldedEvent<TrackEvent>): 
     case 'PartyRegistered': {
       if (state.status !== 'established') return state;
       const { partyId, name } = event.data;
-      return { ...state, parties: withEntry(state.parties, partyId, { partyId, name, registeredOn: event.effectiveOn }) };
+      return { ...state, parties: withEntry(state.parties, partyId, { partyId, name, registeredOn: event.effectiveOn, registeredAt: event.recordedAt }) };
     }
     case 'AgencyRegistered': {
       if (state.status !== 'established') return state;
