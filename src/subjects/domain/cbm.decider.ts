@@ -18,9 +18,7 @@ interface CbmCore {
   readonly linkedNorms: readonly string[];
   readonly decisionIds: ReadonlySet<string>;
   readonly reportIds: ReadonlySet<string>;
-  /** Parties that reported implementation, in order of first report. */
-  readonly reportedBy: readonly string[];
-  /** Every report, in the order recorded: when "every party has reported" was reached. */
+  /** Every implementation report, in the order recorded: who reported, and when "every party has reported" was reached. */
   readonly reports: readonly PartyAct[];
 }
 
@@ -172,7 +170,6 @@ export const evolveCbm = (state: CbmState, event: FoldedEvent<CbmEvent>): CbmSta
       linkedNorms: [...new Set(event.data.linkedNorms ?? [])],
       decisionIds: new Set(),
       reportIds: new Set(),
-      reportedBy: [],
       reports: [],
     };
   }
@@ -191,7 +188,6 @@ export const evolveCbm = (state: CbmState, event: FoldedEvent<CbmEvent>): CbmSta
         core,
         status: state.status === 'agreed' ? 'implementing' : state.status,
         reportIds: new Set(state.reportIds).add(event.data.reportId),
-        reportedBy: state.reportedBy.includes(event.data.partyId) ? state.reportedBy : [...state.reportedBy, event.data.partyId],
         reports: [...state.reports, { partyId: event.data.partyId, effectiveOn: event.effectiveOn, recordedAt: event.recordedAt }],
       };
     case 'CbmSuspended':

@@ -27,7 +27,7 @@ interface NormCore {
 export type NormState =
   | { readonly status: 'none'; readonly core?: undefined }
   | (NormCore & { readonly status: 'proposed' | 'under_discussion' | 'withdrawn' })
-  | (NormCore & { readonly status: 'agreed_ad_referendum'; readonly confirmedBy: readonly string[]; readonly confirmations: readonly PartyAct[] });
+  | (NormCore & { readonly status: 'agreed_ad_referendum'; readonly confirmations: readonly PartyAct[] });
 
 export const initialNormState = (): NormState => ({ status: 'none' });
 
@@ -90,7 +90,7 @@ const recordCapitalResponse = (command: RecordCapitalResponse, state: Existing):
   const status = normStatusOf(state, track)!;
   if (state.status !== 'agreed_ad_referendum' || status !== 'agreed_ad_referendum') throw SubjectErrors.notAgreedAdReferendum(subject, status);
   // A second confirmation would hide which communication counts; the clerk should know it is redundant.
-  if (data.response === 'confirmed' && state.confirmedBy.includes(data.partyId)) throw SubjectErrors.alreadyConfirmed(subject, data.partyId);
+  if (data.response === 'confirmed' && state.confirmations.some((c) => c.partyId === data.partyId)) throw SubjectErrors.alreadyConfirmed(subject, data.partyId);
   return [{ type: 'CapitalResponseRecorded', data: compact({ normId: state.core.id, ...data }) }];
 };
 
@@ -156,7 +156,6 @@ export const evolveNorm = (state: NormState, event: FoldedEvent<NormEvent>): Nor
         proposedBy,
         responseIds,
         decisionIds: new Set(state.decisionIds).add(event.data.decisionId),
-        confirmedBy: [],
         confirmations: [],
       };
     }
@@ -168,10 +167,8 @@ export const evolveNorm = (state: NormState, event: FoldedEvent<NormEvent>): Nor
         const { proposedBy, decisionIds } = state;
         return { status: 'under_discussion', core, proposedBy, decisionIds, responseIds };
       }
-      const { partyId } = event.data;
-      const confirmedBy = state.confirmedBy.includes(partyId) ? state.confirmedBy : [...state.confirmedBy, partyId];
-      const confirmations = [...state.confirmations, { partyId, effectiveOn: event.effectiveOn, recordedAt: event.recordedAt }];
-      return { ...state, core, responseIds, confirmedBy, confirmations };
+      const confirmations = [...state.confirmations, { partyId: event.data.partyId, effectiveOn: event.effectiveOn, recordedAt: event.recordedAt }];
+      return { ...state, core, responseIds, confirmations };
     }
     case 'NormWithdrawn': {
       const { proposedBy, decisionIds, responseIds } = state;
