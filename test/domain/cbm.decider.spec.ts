@@ -1,27 +1,16 @@
 import type { CorrectionFields } from '../../src/shared/domain/corrections.js';
 import { ConflictError, NotFoundError, UnprocessableError } from '../../src/shared/domain/domain-error.js';
-import type { SessionFacts, SubjectFacts, TrackFacts } from '../../src/shared/domain/facts.js';
+import type { SessionFacts, SubjectFacts } from '../../src/shared/domain/facts.js';
 import type { CbmCommand } from '../../src/subjects/domain/cbm.commands.js';
 import { cbmDecider, cbmStatusOf } from '../../src/subjects/domain/cbm.decider.js';
 import type { CbmEvent, CbmProposedData } from '../../src/subjects/domain/cbm.events.js';
 import type { PositionFields } from '../../src/subjects/domain/position.events.js';
 import { deciderSpec, type Given } from '../support/decider-spec.js';
-import { type ErrorClass, heldSession } from './subject.fixtures.js';
+import { type ErrorClass, heldSession, usCnTrack } from './subject.fixtures.js';
 
 const spec = deciderSpec(cbmDecider);
 
-const track: TrackFacts = {
-  trackId: 'us-cn-seg',
-  parties: ['cn', 'us'],
-  agencies: [
-    { agencyId: 'cn-mfa', partyId: 'cn' },
-    { agencyId: 'us-dos', partyId: 'us' },
-  ],
-  delegates: [
-    { delegateId: 'cn-1', partyId: 'cn', agencyId: 'cn-mfa' },
-    { delegateId: 'us-1', partyId: 'us', agencyId: 'us-dos' },
-  ],
-};
+const track = usCnTrack;
 const session = heldSession;
 const s1 = session();
 const norm = (id: string, trackId = 'us-cn-seg'): SubjectFacts => ({ kind: 'norm', id, trackId, status: 'under_discussion' });

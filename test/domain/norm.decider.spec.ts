@@ -1,29 +1,17 @@
 import type { CorrectionFields } from '../../src/shared/domain/corrections.js';
 import { ConflictError, NotFoundError, UnprocessableError } from '../../src/shared/domain/domain-error.js';
-import type { SessionFacts, TrackFacts } from '../../src/shared/domain/facts.js';
+import type { SessionFacts } from '../../src/shared/domain/facts.js';
 import type { NormCommand, RecordCapitalResponse } from '../../src/subjects/domain/norm.commands.js';
 import { normDecider, normStatusOf } from '../../src/subjects/domain/norm.decider.js';
 import type { NormEvent } from '../../src/subjects/domain/norm.events.js';
 import type { PositionFields } from '../../src/subjects/domain/position.events.js';
 import { recordOf, recordSessionOf } from '../../src/subjects/domain/subject-core.js';
 import { deciderSpec, type Given } from '../support/decider-spec.js';
-import { type ErrorClass, heldSession } from './subject.fixtures.js';
+import { type ErrorClass, heldSession, usCnTrack } from './subject.fixtures.js';
 
 const spec = deciderSpec(normDecider);
 
-const track: TrackFacts = {
-  trackId: 'us-cn-seg',
-  parties: ['cn', 'us'],
-  agencies: [
-    { agencyId: 'cn-mfa', partyId: 'cn' },
-    { agencyId: 'us-dos', partyId: 'us' },
-  ],
-  delegates: [
-    { delegateId: 'cn-1', partyId: 'cn', agencyId: 'cn-mfa' },
-    { delegateId: 'us-1', partyId: 'us', agencyId: 'us-dos' },
-    { delegateId: 'us-2', partyId: 'us', agencyId: 'us-dos' },
-  ],
-};
+const track = usCnTrack;
 const session = heldSession;
 const s1 = session();
 const s2 = session({ sessionId: 's2', heldOn: '2026-04-10' });

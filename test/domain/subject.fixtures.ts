@@ -1,5 +1,5 @@
 import type { DomainError } from '../../src/shared/domain/domain-error.js';
-import type { SessionFacts } from '../../src/shared/domain/facts.js';
+import type { SessionFacts, TrackFacts } from '../../src/shared/domain/facts.js';
 
 /** Shared by the norm, CBM and topic decider tables. */
 export type ErrorClass = abstract new (...args: never[]) => DomainError;
@@ -15,3 +15,18 @@ export const heldSession = (overrides: Partial<SessionFacts> = {}): SessionFacts
   minutesStatus: 'none',
   ...overrides,
 });
+
+/** Facts of track us-cn-seg: parties cn and us, an agency each, delegates cn-1, us-1 and us-2 (us-2 attends no session). */
+export const usCnTrack: TrackFacts = {
+  trackId: 'us-cn-seg',
+  parties: ['cn', 'us'],
+  agencies: [
+    { agencyId: 'cn-mfa', partyId: 'cn' },
+    { agencyId: 'us-dos', partyId: 'us' },
+  ],
+  delegates: [
+    { delegateId: 'cn-1', partyId: 'cn', agencyId: 'cn-mfa' },
+    { delegateId: 'us-1', partyId: 'us', agencyId: 'us-dos' },
+    { delegateId: 'us-2', partyId: 'us', agencyId: 'us-dos' },
+  ],
+};

@@ -1,25 +1,17 @@
 import type { CorrectionFields } from '../../src/shared/domain/corrections.js';
 import { ConflictError, NotFoundError, UnprocessableError } from '../../src/shared/domain/domain-error.js';
-import type { SessionFacts, TrackFacts } from '../../src/shared/domain/facts.js';
+import type { SessionFacts } from '../../src/shared/domain/facts.js';
 import type { PositionFields } from '../../src/subjects/domain/position.events.js';
 import { latestStances, recordSessionOf } from '../../src/subjects/domain/subject-core.js';
 import type { TopicCommand } from '../../src/subjects/domain/topic.commands.js';
 import { topicDecider } from '../../src/subjects/domain/topic.decider.js';
 import type { TopicEvent } from '../../src/subjects/domain/topic.events.js';
 import { deciderSpec, type Given } from '../support/decider-spec.js';
-import { type ErrorClass, heldSession } from './subject.fixtures.js';
+import { type ErrorClass, heldSession, usCnTrack } from './subject.fixtures.js';
 
 const spec = deciderSpec(topicDecider);
 
-const track: TrackFacts = {
-  trackId: 'us-cn-seg',
-  parties: ['cn', 'us'],
-  agencies: [],
-  delegates: [
-    { delegateId: 'cn-1', partyId: 'cn', agencyId: 'cn-mfa' },
-    { delegateId: 'us-1', partyId: 'us', agencyId: 'us-dos' },
-  ],
-};
+const track = usCnTrack;
 const session = heldSession;
 const s1 = session();
 
