@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { availableParallelism } from 'node:os';
 import autocannon from 'autocannon';
+import { cpuTicks } from '../lib/bench-kit.mjs';
 
 export const freePort = () =>
   new Promise((resolve, reject) => {
@@ -90,28 +91,18 @@ export const processCpuSeconds = (pid) => {
   }
 };
 
-const machineTicks = () => {
-  try {
-    const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/);
-    const ticks = fields.map(Number);
-    return { total: ticks.reduce((a, b) => a + b, 0), idle: ticks[3] + ticks[4] };
-  } catch {
-    return undefined;
-  }
-};
-
 /**
  * Who used the CPU between start and stop, in cores: the machine, the server under test, this
  * client (autocannon), and everything else (other engineers' builds and tests).
  */
 export const cpuAccount = (serverPid) => {
-  const machine = machineTicks();
+  const machine = cpuTicks();
   const server = processCpuSeconds(serverPid);
   const client = process.cpuUsage();
   const wall = process.hrtime.bigint();
   return () => {
     const seconds = Number(process.hrtime.bigint() - wall) / 1e9;
-    const end = machineTicks();
+    const end = cpuTicks();
     const cores = availableParallelism();
     const busy = machine && end ? (1 - (end.idle - machine.idle) / (end.total - machine.total)) * cores : Number.NaN;
     const serverCores = (processCpuSeconds(serverPid) - server) / seconds;

@@ -105,7 +105,8 @@ export const fmt = (n, digits = 0) => n.toLocaleString('en-US', { minimumFractio
 
 export const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 
-const cpuTicks = () => {
+/** The machine's CPU ticks so far, all cores (undefined where /proc/stat is not readable). */
+export const cpuTicks = () => {
   try {
     const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/);
     const ticks = fields.map(Number);
