@@ -27,5 +27,5 @@ const inMemory = async (): Promise<ContractSubject> => {
   return { store, dispose: () => store.close() };
 };
 
-eventStoreContract('SQLite in a temp file', onFile, { restartable: true });
-eventStoreContract('SQLite in :memory:', inMemory, { restartable: false });
+eventStoreContract('SQLite in a temp file', onFile, { restartable: true, streamHead: true });
+eventStoreContract('SQLite in :memory:', inMemory, { restartable: false, streamHead: true });
