@@ -39,18 +39,22 @@ const dump = (file: string): Record<string, unknown[]> => {
 };
 
 /** Runs buildReadModelsFile from dist/ in a child process; prints what happened as one JSON line. */
-const buildWithDist = (scriptDir: string, storeFile: string, target: string, workerHeapMb?: number) => {
+/** `abortAfterMs`: aborts the build that long after it starts (what a server shutting down does). */
+const buildWithDist = (scriptDir: string, storeFile: string, target: string, options: { workerHeapMb?: number; abortAfterMs?: number } = {}) => {
   const script = `
     import { SqliteEventStore } from ${JSON.stringify(resolve('dist/infrastructure/sqlite/sqlite-event-store.js'))};
     import { buildReadModelsFile, rebuildRunsOnWorker } from ${JSON.stringify(DIST_REBUILD)};
     const store = new SqliteEventStore({ file: process.argv[2], synchronous: 'NORMAL' });
     const progress = [];
     const outOfMemory = [];
-    const workerHeapMb = process.argv[4] === undefined ? undefined : Number(process.argv[4]);
+    const { workerHeapMb, abortAfterMs } = JSON.parse(process.argv[4]);
+    const aborting = new AbortController();
+    if (abortAfterMs !== undefined) setTimeout(() => aborting.abort(new Error('stopped by the test')), abortAfterMs);
     try {
       const result = await buildReadModelsFile(store, process.argv[3], {
         onProgress: (done, total) => progress.push([done, total]),
         workerHeapMb,
+        signal: aborting.signal,
         onWorkerOutOfMemory: (mb) => outOfMemory.push(mb),
       });
       console.log(JSON.stringify({ ok: true, onWorker: rebuildRunsOnWorker(store), result, progress, outOfMemory }));
@@ -61,7 +65,7 @@ const buildWithDist = (scriptDir: string, storeFile: string, target: string, wor
     }`;
   const file = join(scriptDir, `build-${process.hrtime.bigint()}.mjs`);
   writeFileSync(file, script);
-  const out = spawnSync(process.execPath, [file, storeFile, target, ...(workerHeapMb === undefined ? [] : [String(workerHeapMb)])], { encoding: 'utf8' });
+  const out = spawnSync(process.execPath, [file, storeFile, target, JSON.stringify(options)], { encoding: 'utf8' });
   if (out.status !== 0) throw new Error(`child failed (${out.status}): ${out.stderr}`);
   return JSON.parse(out.stdout.trim().split('\n').pop()!) as {
     ok: boolean;
@@ -124,12 +128,18 @@ describe('rebuild on a worker thread (compiled build)', () => {
     }
     const bounded = join(dir, 'bounded.sqlite');
     const unbounded = join(dir, 'unbounded.sqlite');
-    expect(buildWithDist(dir, bigStore, bounded, 1)).toMatchObject({ ok: true, onWorker: true, outOfMemory: [1] });
+    expect(buildWithDist(dir, bigStore, bounded, { workerHeapMb: 1 })).toMatchObject({ ok: true, onWorker: true, outOfMemory: [1] });
     expect(buildWithDist(dir, bigStore, unbounded)).toMatchObject({ ok: true, onWorker: true, outOfMemory: [] });
     const rows = dump(unbounded);
     expect(rows['subjects']).toHaveLength(300);
     expect(dump(bounded)).toEqual(rows);
   }, 60_000);
+
+  it('an abort (the server shutting down) stops the worker and leaves no file behind', () => {
+    const target = join(dir, 'aborted.sqlite');
+    expect(buildWithDist(dir, storeFile, target, { abortAfterMs: 5 })).toMatchObject({ ok: false, onWorker: true, message: 'stopped by the test' });
+    expect(existsSync(target)).toBe(false);
+  });
 
   it('a failure inside the worker rejects with its reason and leaves no file behind', () => {
     const notADirectory = join(dir, 'plain-file');

@@ -171,27 +171,27 @@ const buildInWorker = (file: string, data: RebuildWorkerData, options: BuildFile
   new Promise<RebuildResult>((resolve, reject) => {
     options.signal?.throwIfAborted();
     const worker = new Worker(file, { workerData: data, ...(heapMb !== undefined ? { resourceLimits: { maxOldGenerationSizeMb: heapMb } } : {}) });
-    let settled = false;
-    const settle = (outcome: () => void): void => {
-      if (settled) return;
-      settled = true;
-      options.signal?.removeEventListener('abort', abort);
-      outcome();
+    // The first of done / failed / error / abort decides the answer, given once the worker has
+    // exited: its memory is back and it writes no more to the file (which a failure then removes).
+    let outcome: (() => void) | undefined;
+    const decide = (answer: () => void): void => {
+      outcome ??= answer;
     };
     const abort = (): void => {
-      settle(() => reject(options.signal?.reason ?? new Error('rebuild aborted')));
+      decide(() => reject(options.signal?.reason ?? new Error('rebuild aborted')));
       void worker.terminate();
     };
     options.signal?.addEventListener('abort', abort, { once: true });
-    // The answer waits for the worker's exit: its memory is given back before the caller goes on.
-    let outcome: (() => void) | undefined;
     worker.on('message', (message: RebuildWorkerMessage) => {
       if (message.type === 'progress') options.onProgress?.(message.done, message.total);
-      else if (message.type === 'done') outcome = () => resolve(message.result);
-      else outcome = () => reject(new Error(message.message));
+      else if (message.type === 'done') decide(() => resolve(message.result));
+      else decide(() => reject(new Error(message.message)));
     });
-    worker.on('error', (error) => settle(() => reject(error)));
-    worker.on('exit', (code) => settle(outcome ?? (() => reject(new Error(`the rebuild worker stopped (exit code ${code}) before finishing`)))));
+    worker.on('error', (error) => decide(() => reject(error)));
+    worker.once('exit', (code) => {
+      options.signal?.removeEventListener('abort', abort);
+      (outcome ?? (() => reject(new Error(`the rebuild worker stopped (exit code ${code}) before finishing`))))();
+    });
   });
 
 /**
