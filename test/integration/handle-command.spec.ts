@@ -4,7 +4,8 @@ import type { Decider, DomainEvent } from '../../src/shared/domain/decider.js';
 import { ConflictError, NotFoundError, PreconditionFailedError, UnprocessableError } from '../../src/shared/domain/domain-error.js';
 import type { Clock, IdGenerator } from '../../src/shared/event-store/clock.js';
 import { computeEventHash, GENESIS_HASH, type LedgerMetadata } from '../../src/shared/event-store/envelope.js';
-import { type CommandContext, handleCommand } from '../../src/shared/event-store/handle-command.js';
+import { type CommandContext, fold, handleCommand } from '../../src/shared/event-store/handle-command.js';
+import { foldedStreamCacheFor } from '../../src/shared/event-store/folded-stream-cache.js';
 
 /** A minimal aggregate: a list of notes, where a note id may be used once. */
 type NoteEvent = DomainEvent<'NoteAdded', { noteId: string; text: string }>;
@@ -54,6 +55,25 @@ describe('handleCommand: load, fold, decide, seal, append', () => {
     expect(m0.hash).toBe(computeEventHash(e0!));
     expect(m1.prevHash).toBe(m0.hash);
     expect(m1.hash).toBe(computeEventHash(e1!));
+  });
+
+  it('remembers the fold of what it appended: the next command on the stream reads no event, and decides on the state a full read gives', async () => {
+    await add('notes-fold', 'n1');
+    const reads: string[] = [];
+    const readStream = store.readStream.bind(store);
+    store.readStream = async (streamId, options) => {
+      reads.push(streamId);
+      return readStream(streamId, options);
+    };
+    await add('notes-fold', 'n2');
+    await add('notes-fold', 'n3');
+    await expect(add('notes-fold', 'n2')).rejects.toThrow('note n2 already recorded');
+    expect(reads).toEqual([]);
+    // The cached state is the one a fresh fold of the stored events gives.
+    const cached = await foldedStreamCacheFor(store).load('notes-fold', notes.evolve, notes.initialState);
+    const stored = await readStream('notes-fold');
+    expect(cached.state).toEqual(fold(notes, stored));
+    expect(cached).toMatchObject({ revision: 2, lastHash: (stored[2]!.metadata as LedgerMetadata).hash, head: { position: stored[2]!.position, eventId: stored[2]!.eventId } });
   });
 
   it('enforces the declared stream expectation', async () => {

@@ -54,6 +54,48 @@ describe('SQLite event store: beyond the port contract', () => {
     await store.close();
   });
 
+  it('streamHead sees a commit of another connection on the same file (its memo of heads is dropped when data_version moves)', async () => {
+    const mine = new SqliteEventStore({ file });
+    const other = new SqliteEventStore({ file });
+    const first = anEvent(1);
+    await mine.append('heads-1', [first], 'no_stream');
+    await expect(mine.streamHead('heads-1')).resolves.toEqual({ revision: 0, eventId: first.eventId });
+    await expect(mine.streamHead('heads-2')).resolves.toBeUndefined();
+    // Another instance (another process would do the same) moves one stream and creates the other.
+    const second = anEvent(2);
+    const created = anEvent(3);
+    await other.append('heads-1', [second], 0);
+    await other.append('heads-2', [created], 'no_stream');
+    await expect(mine.streamHead('heads-1')).resolves.toEqual({ revision: 1, eventId: second.eventId });
+    await expect(mine.streamHead('heads-2')).resolves.toEqual({ revision: 0, eventId: created.eventId });
+    // A raw write outside any store instance is seen too.
+    const raw = new Database(file);
+    raw.prepare("INSERT INTO events (stream_id, revision, event_id, type, data, metadata) VALUES ('heads-2', 1, ?, 'Thing', '{}', '{}')").run(randomUUID());
+    raw.close();
+    await expect(mine.streamHead('heads-2')).resolves.toMatchObject({ revision: 1 });
+    await Promise.all([mine.close(), other.close()]);
+  });
+
+  it('streamHead stays on the real head after an idempotent replay of an earlier append and after a refused append', async () => {
+    const store = new SqliteEventStore({ file });
+    const early = [anEvent(1)];
+    await store.append('replayed-1', early, 'no_stream');
+    await expect(store.streamHead('replayed-1')).resolves.toMatchObject({ revision: 0 });
+    const later = anEvent(2);
+    await store.append('replayed-1', [later], 0);
+    await expect(store.streamHead('replayed-1')).resolves.toEqual({ revision: 1, eventId: later.eventId });
+    // The same events again: a replay answers with revision 0, while the head is at 1.
+    await expect(store.append('replayed-1', early, 'no_stream')).resolves.toMatchObject({ idempotentReplay: true, revision: 0 });
+    await expect(store.streamHead('replayed-1')).resolves.toEqual({ revision: 1, eventId: later.eventId });
+    // Refused in a batch next to an accepted append to another stream.
+    const accepted = anEvent(3);
+    const results = await Promise.allSettled([store.append('replayed-1', [anEvent(4)], 0), store.append('replayed-2', [accepted], 'no_stream')]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled']);
+    await expect(store.streamHead('replayed-1')).resolves.toEqual({ revision: 1, eventId: later.eventId });
+    await expect(store.streamHead('replayed-2')).resolves.toEqual({ revision: 0, eventId: accepted.eventId });
+    await store.close();
+  });
+
   it('group-commits concurrent appends, each caller getting its own result or its own conflict', async () => {
     const store = new SqliteEventStore({ file });
     await store.append('shared-1', [anEvent()], 'no_stream');

@@ -43,6 +43,8 @@ interface PendingAppend {
 }
 
 const PAGE_SIZE = 1000;
+/** Stream heads remembered per connection; past this many the memo starts again. */
+const MAX_REMEMBERED_HEADS = 50_000;
 const COLUMNS = 'position, stream_id, revision, event_id, type, data, metadata';
 
 const toRecorded = (row: Row): RecordedEvent => ({
@@ -74,6 +76,14 @@ export class SqliteEventStore implements EventStore {
   private flushScheduled = false;
   private closed = false;
   private readonly statements;
+  /**
+   * Stream heads this connection has read or written (null: no such stream), valid for as long as no
+   * other connection has committed: `PRAGMA data_version` changes exactly then (another store on the
+   * same file, another process), and the memo is dropped. One pragma read per question instead of an
+   * index probe: the folded-stream cache asks for the head of every stream a command reads.
+   */
+  private readonly heads = new Map<string, StreamHeadRef | null>();
+  private headsDataVersion: number | undefined;
   /** A transaction at top level, a savepoint inside the batch transaction (better-sqlite3 nests them). */
   private readonly applyInSavepoint: Database.Transaction<(pending: PendingAppend) => AppendResult>;
 
@@ -115,8 +125,10 @@ export class SqliteEventStore implements EventStore {
       page: db.prepare(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(),
       byIdempotencyKey: db.prepare(`SELECT ${COLUMNS} FROM events WHERE idempotency_key = ? ORDER BY position`).raw(),
       head: db.prepare('SELECT MAX(position) FROM events').pluck(),
+      dataVersion: db.prepare('PRAGMA data_version').pluck(),
     };
     this.applyInSavepoint = db.transaction((pending: PendingAppend) => this.apply(pending));
+    this.headsDataVersion = this.statements.dataVersion.get() as number;
   }
 
   append(streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
@@ -154,6 +166,7 @@ export class SqliteEventStore implements EventStore {
         only.reject(error);
         return;
       }
+      this.rememberWritten(result);
       only.resolve(result);
       this.notifier.emit('appended');
       return;
@@ -176,6 +189,10 @@ export class SqliteEventStore implements EventStore {
       for (const pending of batch) pending.reject(error);
       return;
     }
+    batch.forEach((pending, index) => {
+      const outcome = outcomes[index]!;
+      if (outcome.ok) this.rememberWritten(outcome.result);
+    });
     batch.forEach((pending, index) => {
       const outcome = outcomes[index]!;
       if (outcome.ok) pending.resolve(outcome.result);
@@ -225,8 +242,33 @@ export class SqliteEventStore implements EventStore {
   }
 
   async streamHead(streamId: string): Promise<StreamHeadRef | undefined> {
+    this.dropHeadsIfOthersWrote();
+    const known = this.heads.get(streamId);
+    if (known !== undefined) return known ?? undefined;
     const row = this.statements.streamHead.get(streamId) as [number, string] | undefined;
-    return row === undefined ? undefined : { revision: row[0], eventId: row[1] };
+    const head = row === undefined ? null : { revision: row[0], eventId: row[1] };
+    this.rememberHead(streamId, head);
+    return head ?? undefined;
+  }
+
+  private dropHeadsIfOthersWrote(): void {
+    const version = this.statements.dataVersion.get() as number;
+    if (version === this.headsDataVersion) return;
+    this.heads.clear();
+    this.headsDataVersion = version;
+  }
+
+  /** After a commit of this connection (which leaves data_version as it was): the stream's new head. */
+  private rememberWritten(result: AppendResult): void {
+    // A replay answers with earlier events, which need not be the head any more.
+    if (result.idempotentReplay) return;
+    const last = result.events[result.events.length - 1];
+    if (last !== undefined) this.rememberHead(result.streamId, { revision: last.revision, eventId: last.eventId });
+  }
+
+  private rememberHead(streamId: string, head: StreamHeadRef | null): void {
+    if (this.heads.size >= MAX_REMEMBERED_HEADS && !this.heads.has(streamId)) this.heads.clear();
+    this.heads.set(streamId, head);
   }
 
   readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {

@@ -84,6 +84,17 @@ export class FoldedStreamCache {
     return folded;
   }
 
+  /**
+   * After this instance appended `events` right after `base` (the fold it decided on): the stream
+   * folded up to the last of them, remembered so that the next command on the stream reads nothing.
+   * Each event is exactly what a read would give back: its data round-trips through JSON as stored.
+   */
+  advance<State, Event extends DomainEvent>(base: FoldedStream<State>, evolve: Evolve<State, Event>, events: readonly RecordedEvent[]): FoldedStream<State> {
+    const folded = events.length === 0 ? base : this.foldFrom(base.streamId, evolve, base.state, events, base);
+    this.remember(base.streamId, evolve as Evolve<unknown, DomainEvent>, folded);
+    return folded;
+  }
+
   /** Drops what is known of a stream (after losing a race for it, say). */
   forget(streamId: string): void {
     this.entries.delete(streamId);

@@ -196,6 +196,22 @@ const decideAndAppend = async <Command extends { effectiveOn: string }, State, E
     try {
       const appended = await deps.store.append(spec.streamId, toAppend, revision < 0 ? 'no_stream' : revision);
       if (appended.idempotentReplay && key !== undefined) return resultOf(await deps.store.findByIdempotencyKey(key));
+      if (!appended.idempotentReplay) {
+        cache.advance(
+          folded,
+          spec.decider.evolve,
+          appended.events.map((ref, index) => ({
+            streamId: spec.streamId,
+            revision: ref.revision,
+            position: ref.position,
+            eventId: ref.eventId,
+            type: ref.type,
+            // As stored and read back: JSON drops what JSON cannot hold (an undefined field).
+            data: JSON.parse(JSON.stringify(toAppend[index]!.data)) as JsonObject,
+            metadata: toAppend[index]!.metadata as unknown as JsonObject,
+          })),
+        );
+      }
       return {
         streamId: spec.streamId,
         revision: appended.revision,
