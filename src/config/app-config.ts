@@ -28,6 +28,8 @@ export interface AppConfig {
   readonly rateLimit: { readonly windowSeconds: number; readonly perAddress: number; readonly perToken: number };
   /** Origins allowed to call the API from a browser; CORS is off when undefined. */
   readonly corsOrigins: readonly string[] | undefined;
+  /** Threads a rebuild of the read models may use (one track run each); undefined: one per core, at most 4. */
+  readonly rebuildThreads: number | undefined;
 }
 
 export const APP_CONFIG = Symbol.for('norms-ledger.AppConfig');
@@ -78,6 +80,9 @@ class EnvironmentVariables {
 
   @IsOptional() @Matches(/^https?:\/\/[^\s,/]+(,https?:\/\/[^\s,/]+)*$/, { message: 'must be origins such as https://dash.example.org, separated by commas, without paths' })
   LEDGER_CORS_ORIGINS?: string;
+
+  @IsOptional() @IsInt({ message: 'must be a whole number of threads from 1 to 4' }) @Min(1, { message: 'must be a whole number of threads from 1 to 4' }) @Max(4, { message: 'must be a whole number of threads from 1 to 4' })
+  LEDGER_REBUILD_THREADS?: number;
 }
 
 /** Thrown with a one-line message naming every bad variable. */
@@ -92,9 +97,10 @@ const KNOWN = [
   'PORT', 'HOST', 'LEDGER_STORE', 'LEDGER_DATA_DIR', 'ESDB_CONNECTION_STRING', 'LEDGER_TOKENS', 'LEDGER_TOKENS_FILE',
   'LOG_LEVEL', 'LEDGER_SIGNING_KEY_FILE', 'LEDGER_SQLITE_SYNCHRONOUS',
   'LEDGER_RATE_LIMIT_WINDOW_SECONDS', 'LEDGER_RATE_LIMIT_PER_ADDRESS', 'LEDGER_RATE_LIMIT_PER_TOKEN', 'LEDGER_CORS_ORIGINS',
+  'LEDGER_REBUILD_THREADS',
 ] as const;
 
-const INTEGERS: ReadonlySet<string> = new Set(['PORT', 'LEDGER_RATE_LIMIT_WINDOW_SECONDS', 'LEDGER_RATE_LIMIT_PER_ADDRESS', 'LEDGER_RATE_LIMIT_PER_TOKEN']);
+const INTEGERS: ReadonlySet<string> = new Set(['PORT', 'LEDGER_RATE_LIMIT_WINDOW_SECONDS', 'LEDGER_RATE_LIMIT_PER_ADDRESS', 'LEDGER_RATE_LIMIT_PER_TOKEN', 'LEDGER_REBUILD_THREADS']);
 
 /** Generous enough that no test or benchmark trips them: a ceiling against runaway clients. */
 export const DEFAULT_RATE_LIMIT = { windowSeconds: 60, perAddress: 120_000, perToken: 60_000 } as const;
@@ -134,6 +140,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
       perToken: vars.LEDGER_RATE_LIMIT_PER_TOKEN ?? DEFAULT_RATE_LIMIT.perToken,
     },
     corsOrigins: vars.LEDGER_CORS_ORIGINS?.split(','),
+    rebuildThreads: vars.LEDGER_REBUILD_THREADS,
   };
 };
 

@@ -10,7 +10,7 @@ import { READ_MODEL_FILE } from './read-model/rebuild.js';
 @Module({
   controllers: [ReadModelsController, BoardLiveController],
   providers: [
-    { provide: READ_MODEL_CONFIG, inject: [APP_CONFIG], useFactory: (config: AppConfig): ReadModelConfig => ({ file: join(config.dataDir, READ_MODEL_FILE) }) },
+    { provide: READ_MODEL_CONFIG, inject: [APP_CONFIG], useFactory: (config: AppConfig): ReadModelConfig => ({ file: join(config.dataDir, READ_MODEL_FILE), rebuildThreads: config.rebuildThreads }) },
     { provide: LIVE_BOARD_OPTIONS, useValue: { heartbeatMs: 15_000 } satisfies LiveBoardOptions },
     ReadModels,
     LiveBoardStreams,

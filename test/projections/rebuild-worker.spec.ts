@@ -3,12 +3,13 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import fc from 'fast-check';
 import { runDemo } from '../../src/cli/commands/demo.command.js';
 import { loadConfig } from '../../src/config/app-config.js';
 import { SqliteEventStore } from '../../src/infrastructure/sqlite/sqlite-event-store.js';
 import { buildReadModelsFile } from '../../src/projections/read-model/rebuild.js';
 import { seededTrack } from './ledger-builder.js';
-import { appendAll } from './read-model.support.js';
+import { appendAll, historyOf, stepArb } from './read-model.support.js';
 
 /**
  * The rebuild's worker thread exists only in the compiled build (dist/, which `npm test` compiles
@@ -30,7 +31,9 @@ const dump = (file: string): Record<string, unknown[]> => {
     return Object.fromEntries(
       TABLES.map((table) => {
         const columns = (db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).map((c) => c.name);
-        return [table, db.prepare(`SELECT * FROM ${table} ORDER BY ${columns.join(', ')}`).raw().all()];
+        // A table with a hidden rowid shows it too: the order rows were written in is compared.
+        const rowid = table === 'untrusted_windows' ? 'rowid, ' : '';
+        return [table, db.prepare(`SELECT ${rowid}* FROM ${table} ORDER BY ${rowid}${columns.join(', ')}`).raw().all()];
       }),
     );
   } finally {
@@ -40,20 +43,24 @@ const dump = (file: string): Record<string, unknown[]> => {
 
 /** Runs buildReadModelsFile from dist/ in a child process; prints what happened as one JSON line. */
 /** `abortAfterMs`: aborts the build that long after it starts (what a server shutting down does). */
-const buildWithDist = (scriptDir: string, storeFile: string, target: string, options: { workerHeapMb?: number; abortAfterMs?: number } = {}) => {
+const buildWithDist = (scriptDir: string, storeFile: string, target: string, options: { workerHeapMb?: number; abortAfterMs?: number; abortAtProgress?: number; threads?: number } = {}) => {
   const script = `
     import { SqliteEventStore } from ${JSON.stringify(resolve('dist/infrastructure/sqlite/sqlite-event-store.js'))};
     import { buildReadModelsFile, rebuildRunsOnWorker } from ${JSON.stringify(DIST_REBUILD)};
     const store = new SqliteEventStore({ file: process.argv[2], synchronous: 'NORMAL' });
     const progress = [];
     const outOfMemory = [];
-    const { workerHeapMb, abortAfterMs } = JSON.parse(process.argv[4]);
+    const { workerHeapMb, abortAfterMs, abortAtProgress, threads } = JSON.parse(process.argv[4]);
     const aborting = new AbortController();
     if (abortAfterMs !== undefined) setTimeout(() => aborting.abort(new Error('stopped by the test')), abortAfterMs);
     try {
       const result = await buildReadModelsFile(store, process.argv[3], {
-        onProgress: (done, total) => progress.push([done, total]),
+        onProgress: (done, total) => {
+          progress.push([done, total]);
+          if (progress.length === abortAtProgress) aborting.abort(new Error('stopped by the test'));
+        },
         workerHeapMb,
+        threads,
         signal: aborting.signal,
         onWorkerOutOfMemory: (mb) => outOfMemory.push(mb),
       });
@@ -149,5 +156,75 @@ describe('rebuild on a worker thread (compiled build)', () => {
     expect(child).toMatchObject({ ok: false, onWorker: true });
     expect(child.message).toMatch(/EEXIST|ENOTDIR/);
     expect(existsSync(target)).toBe(false);
+  });
+
+  describe('on several threads (a log of several tracks)', () => {
+    let tracksStore: string;
+    let expected: Record<string, unknown[]>;
+    beforeAll(async () => {
+      // A random two-track history (corrections, late entries, parties registered late), then three
+      // more tracks of different sizes, so that the runs of tracks given to each thread differ.
+      const [steps] = fc.sample(fc.array(stepArb, { minLength: 400, maxLength: 400 }), { seed: 20261127, numRuns: 1 });
+      const ledger = historyOf(steps!);
+      for (const [trackId, norms] of [['t3', 3], ['t4', 12], ['t5', 40]] as const) {
+        ledger.track(trackId);
+        ledger.party(trackId, 'us');
+        ledger.party(trackId, 'cn');
+        for (let n = 0; n < norms; n++) {
+          ledger.norm(trackId, `${trackId}-n${n}`);
+          ledger.position(`norm-${trackId}-n${n}`, `${trackId}-st-${n}`, n % 2 === 0 ? 'us' : 'cn', 'supports');
+          // Recorded before what the track already holds (a clock set back, say): windows the index cannot trust.
+          if (n % 4 === 1) ledger.position(`norm-${trackId}-n${n}`, `${trackId}-st-${n}-back`, 'us', 'reserves', {}, { recordedAt: `2026-01-0${1 + (n % 9)}T08:00:00.000Z` });
+        }
+      }
+      // The last track is the largest, so that its thread is still at work when the others report.
+      for (let i = 0; i < 2000; i++) ledger.position(`norm-t5-n${i % 40}`, `t5-more-${i}`, i % 2 === 0 ? 'us' : 'cn', i % 3 === 0 ? 'reserves' : 'supports');
+      tracksStore = join(dir, 'tracks-ledger.sqlite');
+      const store = new SqliteEventStore({ file: tracksStore, synchronous: 'NORMAL' });
+      const inline = join(dir, 'tracks-inline.sqlite');
+      try {
+        await appendAll(store, ledger.events);
+        await buildReadModelsFile(store, inline);
+      } finally {
+        await store.close();
+      }
+      expected = dump(inline);
+      expect(expected['tracks']).toHaveLength(5);
+      expect(expected['versions']!.length).toBeGreaterThan(0);
+      // In the tracks of the later threads too, more than one (their order is compared).
+      expect(expected['untrusted_windows']!.filter((row) => (row as unknown[])[1] === 't4').length).toBeGreaterThan(1);
+    });
+
+    it.each([1, 2, 3, 4])('on %i thread(s) writes, row for row and rowid for rowid, what one thread writes, and reports progress up to the total', (threads) => {
+      const target = join(dir, `tracks-${threads}.sqlite`);
+      const child = buildWithDist(dir, tracksStore, target, { threads });
+      expect(child).toMatchObject({ ok: true, onWorker: true, outOfMemory: [], result: { tracks: 5 } });
+      const progress = child.progress!;
+      expect(progress.at(-1)).toEqual([child.result!.events, child.result!.events]);
+      for (let i = 1; i < progress.length; i++) expect(progress[i]![0]).toBeGreaterThanOrEqual(progress[i - 1]![0]);
+      expect(dump(target)).toEqual(expected);
+      for (let part = 0; part < 4; part++) expect(existsSync(`${target}.part-${part}`)).toBe(false);
+    });
+
+    it('a thread that runs out of its first heap bound makes the whole build run again without it, with the same result', () => {
+      const target = join(dir, 'tracks-bounded.sqlite');
+      expect(buildWithDist(dir, tracksStore, target, { threads: 3, workerHeapMb: 1 })).toMatchObject({ ok: true, onWorker: true, outOfMemory: [1] });
+      expect(dump(target)).toEqual(expected);
+    }, 60_000);
+
+    it('an abort while the parts are built leaves neither the target nor a part file behind', async () => {
+      const target = join(dir, 'tracks-aborted.sqlite');
+      // Stopped at the third track reported: the thread of the largest track is still at it.
+      expect(buildWithDist(dir, tracksStore, target, { threads: 3, abortAtProgress: 3 })).toMatchObject({ ok: false, onWorker: true, message: 'stopped by the test' });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(existsSync(target)).toBe(false);
+      for (let part = 0; part < 4; part++) expect(existsSync(`${target}.part-${part}`)).toBe(false);
+    });
+
+    it('refuses a thread count that is not a positive integer, and writes nothing', () => {
+      const target = join(dir, 'tracks-zero.sqlite');
+      expect(buildWithDist(dir, tracksStore, target, { threads: 0 })).toMatchObject({ ok: false, message: 'threads must be a positive integer, not 0' });
+      expect(existsSync(target)).toBe(false);
+    });
   });
 });

@@ -15,7 +15,12 @@ describe('configuration (DESIGN.md §8)', () => {
       sqliteSynchronous: 'FULL',
       rateLimit: { windowSeconds: 60, perAddress: 120_000, perToken: 60_000 },
       corsOrigins: undefined,
+      rebuildThreads: undefined,
     });
+  });
+
+  it('reads the threads a rebuild may use', () => {
+    expect(loadConfig({ LEDGER_REBUILD_THREADS: '3' }).rebuildThreads).toBe(3);
   });
 
   it('reads rate limits (0 turns one off) and CORS origins', () => {
@@ -50,6 +55,9 @@ describe('configuration (DESIGN.md §8)', () => {
     ['LEDGER_RATE_LIMIT_PER_ADDRESS', '-5', 'LEDGER_RATE_LIMIT_PER_ADDRESS="-5" must be a whole number of requests per window (0 turns the limit off)'],
     ['LEDGER_CORS_ORIGINS', 'https://a.example/path', 'LEDGER_CORS_ORIGINS="https://a.example/path" must be origins such as https://dash.example.org'],
     ['LEDGER_CORS_ORIGINS', '*', 'LEDGER_CORS_ORIGINS="*" must be origins such as https://dash.example.org'],
+    ['LEDGER_REBUILD_THREADS', '0', 'LEDGER_REBUILD_THREADS="0" must be a whole number of threads from 1 to 4'],
+    ['LEDGER_REBUILD_THREADS', '8', 'LEDGER_REBUILD_THREADS="8" must be a whole number of threads from 1 to 4'],
+    ['LEDGER_REBUILD_THREADS', 'all', 'LEDGER_REBUILD_THREADS="all" must be a whole number of threads from 1 to 4'],
   ])('refuses %s=%j with one line naming the variable', (name, value, message) => {
     let error: unknown;
     try {

@@ -34,7 +34,7 @@ export const runRebuild = async (config: AppConfig, io: CliIo = processIo, optio
       progress = undefined;
       io.err.write(`norms-ledger rebuild: a track needed more than ${heapMb} MB of heap; building again without that bound\n`);
     };
-    const result = await rebuildReadModels(store, { dataDir: config.dataDir, onProgress, onWorkerOutOfMemory });
+    const result = await rebuildReadModels(store, { dataDir: config.dataDir, onProgress, onWorkerOutOfMemory, threads: config.rebuildThreads });
     progress?.stop();
     io.out.write(summaryLine(result, file));
     return EXIT_OK;

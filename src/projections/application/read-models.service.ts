@@ -10,6 +10,8 @@ import { buildReadModels, buildReadModelsFile, rebuildRunsOnWorker, replaceFile,
 export interface ReadModelConfig {
   /** <dataDir>/read-models.sqlite, or ':memory:'. */
   readonly file: string;
+  /** Threads for a rebuild (LEDGER_REBUILD_THREADS); undefined: one per core, at most 4. */
+  readonly rebuildThreads?: number | undefined;
 }
 
 export const READ_MODEL_CONFIG = Symbol.for('norms-ledger.ReadModelConfig');
@@ -61,6 +63,7 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
   private buildOptions() {
     return {
       signal: this.shutdown.signal,
+      threads: this.config.rebuildThreads,
       onWorkerOutOfMemory: (heapMb: number) => this.logger.warn(`the read-model build needed more than ${heapMb} MB of heap (a very large track): building again without that bound`),
     };
   }

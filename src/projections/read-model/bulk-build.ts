@@ -120,17 +120,67 @@ interface TrackStream {
 }
 
 export interface BulkResult {
+  /** Every event up to the head (a part: the events of its tracks). */
   readonly events: number;
 }
+
+export interface BulkOptions {
+  /** The last position to build (default: the head of the log); every part of one build is given the same. */
+  readonly head?: number;
+  /**
+   * Builds one part of a parallel rebuild (parallel-build.ts): the tracks of the `index`-th of `of`
+   * runs of consecutive tracks, in track id order, and stops there: no checkpoint and no deferred
+   * index (the parts are merged first; parallel-build.ts finishes the target).
+   */
+  readonly part?: { readonly index: number; readonly of: number };
+}
+
+/** The log's last position and the number of events up to it. */
+export const logExtent = (source: Database.Database, at?: number): { head: number; total: number } => {
+  const head = at ?? (source.prepare('SELECT MAX(position) FROM events').pluck().get() as number | null) ?? 0;
+  const total = head === 0 ? 0 : (source.prepare('SELECT COUNT(*) FROM events WHERE position <= ?').pluck().get(head) as number);
+  return { head, total };
+};
+
+/** Empties every read model of `db` and drops the indexes created after the load (finishBulkTarget). */
+export const prepareBulkTarget = (db: ReadModelDb): void => {
+  if (db.name !== ':memory:') {
+    db.pragma('journal_mode = MEMORY');
+    db.pragma('synchronous = OFF');
+  }
+  db.exec('BEGIN');
+  try {
+    for (const table of ['ledger_events', 'streams', 'tracks', 'subjects', 'sessions', 'cbm_links', 'versions', 'knowledge', 'untrusted_windows']) db.exec(`DELETE FROM ${table}`);
+    db.exec("DELETE FROM meta WHERE key = 'checkpoint'");
+    for (const [name] of DEFERRED_INDEXES) db.exec(`DROP INDEX IF EXISTS ${name}`);
+    db.exec('COMMIT');
+  } catch (error) {
+    db.exec('ROLLBACK');
+    throw error;
+  }
+};
+
+/** The checkpoint, the indexes dropped by prepareBulkTarget, and the usual durability again. */
+export const finishBulkTarget = async (db: ReadModelDb, head: number): Promise<void> => {
+  if (head > 0) db.prepare("INSERT INTO meta (key, value) VALUES ('checkpoint', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(String(head));
+  for (const [name, definition] of DEFERRED_INDEXES) {
+    db.exec(`CREATE INDEX IF NOT EXISTS ${name} ON ${definition}`);
+    await yieldToEventLoop();
+  }
+  if (db.name !== ':memory:') {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+  }
+};
 
 export const bulkBuild = async (
   store: SqliteBackedStore,
   db: ReadModelDb,
   onProgress: ((done: number, total: number) => void) | undefined,
+  options: BulkOptions = {},
 ): Promise<BulkResult> => {
   const source = store.database;
-  const head = (source.prepare('SELECT MAX(position) FROM events').pluck().get() as number | null) ?? 0;
-  const total = head === 0 ? 0 : (source.prepare('SELECT COUNT(*) FROM events WHERE position <= ?').pluck().get(head) as number);
+  const { head, total } = logExtent(source, options.head);
   const firstOfNext = source.prepare('SELECT position, stream_id, revision, event_id, type, data, metadata FROM events WHERE stream_id > ? AND position <= ? ORDER BY stream_id, revision LIMIT 1').raw();
   const streamRows = source.prepare('SELECT position, stream_id, revision, event_id, type, data, metadata FROM events WHERE stream_id = ? AND position <= ? ORDER BY revision').raw();
 
@@ -164,24 +214,14 @@ export const bulkBuild = async (
     if (++seen % 2000 === 0) await yieldToEventLoop();
   }
 
-  if (db.name !== ':memory:') {
-    db.pragma('journal_mode = MEMORY');
-    db.pragma('synchronous = OFF');
-  }
-  db.exec('BEGIN');
-  try {
-    for (const table of ['ledger_events', 'streams', 'tracks', 'subjects', 'sessions', 'cbm_links', 'versions', 'knowledge', 'untrusted_windows']) db.exec(`DELETE FROM ${table}`);
-    db.exec("DELETE FROM meta WHERE key = 'checkpoint'");
-    for (const [name] of DEFERRED_INDEXES) db.exec(`DROP INDEX IF EXISTS ${name}`);
-    db.exec('COMMIT');
-  } catch (error) {
-    db.exec('ROLLBACK');
-    throw error;
-  }
+  prepareBulkTarget(db);
 
   const writer = new TrackWriter(db);
+  const { part } = options;
   let done = 0;
-  for (const trackId of [...tracks.keys()].sort()) {
+  const trackIds = [...tracks.keys()].sort();
+  const run = part === undefined ? trackIds : trackIds.slice(Math.floor((part.index * trackIds.length) / part.of), Math.floor(((part.index + 1) * trackIds.length) / part.of));
+  for (const trackId of run) {
     const events: LedgerEvent[] = [];
     const { insertEvent, insertStream } = writer.statements;
     db.exec('BEGIN');
@@ -218,23 +258,9 @@ export const bulkBuild = async (
     onProgress?.(done, Math.max(total, done));
     await yieldToEventLoop();
   }
+  if (part !== undefined) return { events: done };
 
-  db.exec('BEGIN');
-  try {
-    if (head > 0) writer.statements.setCheckpoint.run(String(head));
-    db.exec('COMMIT');
-  } catch (error) {
-    db.exec('ROLLBACK');
-    throw error;
-  }
-  for (const [name, definition] of DEFERRED_INDEXES) {
-    db.exec(`CREATE INDEX IF NOT EXISTS ${name} ON ${definition}`);
-    await yieldToEventLoop();
-  }
-  if (db.name !== ':memory:') {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-  }
+  await finishBulkTarget(db, head);
   onProgress?.(total, total);
   return { events: total };
 };
@@ -244,7 +270,6 @@ class TrackWriter {
 
   constructor(readonly db: ReadModelDb) {
     this.statements = {
-      setCheckpoint: db.prepare("INSERT INTO meta (key, value) VALUES ('checkpoint', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
       insertEvent: db.prepare(
         'INSERT INTO ledger_events (position, stream_id, track_id, type, effective_on, recorded_at, event_id, revision, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),

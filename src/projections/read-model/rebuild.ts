@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { EventStore } from '../../shared/event-store/event-store.port.js';
 import { bulkBuild, isSqliteBacked, type SqliteBackedStore } from './bulk-build.js';
+import { buildInParts, defaultRebuildThreads, type PartSpec, type PartsOptions, removePartFiles } from './parallel-build.js';
 import { closeAsSingleFile, openReadModelDb, removeDbFiles, type ReadModelDb } from './read-model.database.js';
 import { ReadModelProjection } from './read-model.projection.js';
 
@@ -35,6 +36,8 @@ export interface RebuildOptions {
   readonly batchSize?: number;
   /** See BuildFileOptions. */
   readonly onWorkerOutOfMemory?: (heapMb: number) => void;
+  /** See BuildFileOptions. */
+  readonly threads?: number | undefined;
 }
 
 const totalOf = async (store: EventStore): Promise<number> => {
@@ -68,6 +71,11 @@ export const buildReadModels = async (
     projection.projector.finish();
     if (db.name !== ':memory:') db.pragma('synchronous = NORMAL');
   }
+  return resultOf(db, events, started);
+};
+
+/** The counts of a finished build into `db`, and its speed since `started` (process.hrtime.bigint()). */
+const resultOf = (db: ReadModelDb, events: number, started: bigint): RebuildResult => {
   const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
   const count = (sql: string): number => db.prepare(sql).pluck().get() as number;
   return {
@@ -77,6 +85,16 @@ export const buildReadModels = async (
     durationMs: Math.round(durationMs),
     eventsPerSecond: durationMs > 0 ? Math.round((events * 1000) / durationMs) : events,
   };
+};
+
+/**
+ * buildReadModels on `parts` threads (parallel-build.ts), this one included, for the SQLite store
+ * whose connection is `store` and whose file is options.storeFile.
+ */
+export const buildReadModelsInParts = async (db: ReadModelDb, store: SqliteBackedStore, options: PartsOptions): Promise<RebuildResult> => {
+  const started = process.hrtime.bigint();
+  const { events } = await buildInParts(db, store.database, options);
+  return resultOf(db, events, started);
 };
 
 /**
@@ -99,12 +117,18 @@ export const rebuildRunsOnWorker = (store: EventStore): boolean => storeFileOf(s
 export type RebuildWorkerMessage =
   | { readonly type: 'progress'; readonly done: number; readonly total: number }
   | { readonly type: 'done'; readonly result: RebuildResult }
-  | { readonly type: 'failed'; readonly message: string };
+  | { readonly type: 'failed'; readonly message: string; readonly code?: string };
 
 /** What the rebuild worker is given. */
 export interface RebuildWorkerData {
   readonly storeFile: string;
   readonly target: string;
+  /** Threads to build on (one part each) when the log has that many tracks; 1: this thread alone. */
+  readonly threads?: number;
+  /** The heap bound given to each part's thread, in MB. */
+  readonly heapMb?: number;
+  /** Set on a part's thread: the part to build (parallel-build.ts). */
+  readonly part?: PartSpec;
 }
 
 export interface BuildFileOptions extends Pick<RebuildOptions, 'onProgress' | 'batchSize'> {
@@ -114,6 +138,12 @@ export interface BuildFileOptions extends Pick<RebuildOptions, 'onProgress' | 'b
   readonly workerHeapMb?: number;
   /** Told when the first try ran out of that bound, before the build is tried again without it. */
   readonly onWorkerOutOfMemory?: (heapMb: number) => void;
+  /**
+   * Threads the build may use, one per part of the tracks (default: one per core, at most
+   * MAX_REBUILD_THREADS). Tracks are independent, so a log of several tracks builds on several
+   * threads; a log of one track builds on one. Each thread holds one track's events at a time.
+   */
+  readonly threads?: number | undefined;
 }
 
 /**
@@ -136,19 +166,20 @@ const isWorkerOutOfMemory = (error: unknown): boolean => (error as { code?: unkn
  * server's heap. Other stores are replayed on the calling thread.
  */
 export const buildReadModelsFile = async (store: EventStore, target: string, options: BuildFileOptions = {}): Promise<RebuildResult> => {
-  removeDbFiles(target);
+  removeBuildFiles(target);
   const storeFile = storeFileOf(store);
   try {
     if (storeFile !== undefined && rebuildRunsOnWorker(store)) {
-      const data = { storeFile, target };
+      const threads = options.threads ?? defaultRebuildThreads();
+      if (!(Number.isSafeInteger(threads) && threads >= 1)) throw new RangeError(`threads must be a positive integer, not ${String(threads)}`);
       const heapMb = options.workerHeapMb ?? WORKER_HEAP_MB;
       try {
-        return await buildInWorker(WORKER_FILE!, data, options, heapMb);
+        return await buildInWorker(WORKER_FILE!, { storeFile, target, threads, heapMb }, options, heapMb);
       } catch (error) {
         if (!isWorkerOutOfMemory(error)) throw error;
         options.onWorkerOutOfMemory?.(heapMb);
-        removeDbFiles(target);
-        return await buildInWorker(WORKER_FILE!, data, options, undefined);
+        removeBuildFiles(target);
+        return await buildInWorker(WORKER_FILE!, { storeFile, target, threads }, options, undefined);
       }
     }
     options.signal?.throwIfAborted();
@@ -162,9 +193,15 @@ export const buildReadModelsFile = async (store: EventStore, target: string, opt
       throw error;
     }
   } catch (error) {
-    removeDbFiles(target);
+    removeBuildFiles(target);
     throw error;
   }
+};
+
+/** The target and any part file of a parallel build into it. */
+const removeBuildFiles = (target: string): void => {
+  removeDbFiles(target);
+  removePartFiles(target);
 };
 
 const buildInWorker = (file: string, data: RebuildWorkerData, options: BuildFileOptions, heapMb: number | undefined): Promise<RebuildResult> =>
@@ -185,7 +222,8 @@ const buildInWorker = (file: string, data: RebuildWorkerData, options: BuildFile
     worker.on('message', (message: RebuildWorkerMessage) => {
       if (message.type === 'progress') options.onProgress?.(message.done, message.total);
       else if (message.type === 'done') decide(() => resolve(message.result));
-      else decide(() => reject(new Error(message.message)));
+      // A part's thread that ran out of its heap bound: its code goes up, and the build is retried.
+      else decide(() => reject(Object.assign(new Error(message.message), message.code !== undefined ? { code: message.code } : {})));
     });
     worker.on('error', (error) => decide(() => reject(error)));
     worker.once('exit', (code) => {
