@@ -12,7 +12,8 @@
 //       ReadModelQueries, serialised; p50/p99. Target p50 < 20 ms. Baseline for (c) and (d): the
 //       reference fold of the same track under the same cut (what the index spares a request).
 //
-//   node --expose-gc bench/read-models.bench.mjs [--quick] [--runs=N] [--events=N] [--cpu-prof]
+//   node --expose-gc bench/read-models.bench.mjs [--quick] [--runs=N] [--events=N] [--threads=N] [--cpu-prof]
+// --threads: threads the rebuild may use (default: as the server, one per core, at most 4).
 // --quick: 100k events. The store is generated once and cached in os.tmpdir() (generate.mjs).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -28,6 +29,9 @@ const eventsArg = process.argv.find((arg) => arg.startsWith('--events='));
 const EVENTS = eventsArg ? Number(eventsArg.slice('--events='.length)) : flags.quick ? 100_000 : 1_000_000;
 const runs = flags.runs ?? 3;
 const cpuProf = process.argv.includes('--cpu-prof');
+const threadsArg = process.argv.find((arg) => arg.startsWith('--threads='));
+const THREADS = threadsArg ? Number(threadsArg.slice('--threads='.length)) : undefined;
+if (THREADS !== undefined && !(Number.isSafeInteger(THREADS) && THREADS >= 1 && THREADS <= 4)) throw new RangeError('--threads must be 1 to 4');
 const TRACK = 't07';
 const QUERY_ITERATIONS = flags.quick ? 100 : 200;
 
@@ -67,7 +71,7 @@ const measureRaw = () => {
 const outFile = join(dir, 'read-models.sqlite');
 const profDir = join(tmpdir(), 'norms-bench-read-models-prof');
 const measureRebuild = (profile) => {
-  const args = ['--expose-gc', ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), child, store.file, outFile];
+  const args = ['--expose-gc', ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), child, store.file, outFile, ...(THREADS === undefined ? [] : [String(THREADS)])];
   if (profile) mkdirSync(profDir, { recursive: true });
   const out = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (out.status !== 0) throw new Error(`rebuild child failed (${out.status ?? out.signal}): ${out.stderr}`);
@@ -76,6 +80,9 @@ const measureRebuild = (profile) => {
   if (parsed.result.events !== EVENTS) throw new Error(`rebuild read ${parsed.result.events} events, not ${EVENTS}`);
   return { ...parsed, rate: parsed.result.events / (parsed.wallMs / 1000), cpuRate: parsed.result.events / (parsed.cpuMs / 1000) };
 };
+
+const { defaultRebuildThreads } = await importDist('projections/read-model/parallel-build.js');
+console.log(`# rebuild threads: ${THREADS ?? `${defaultRebuildThreads()} (the default: one per core, at most 4)`}; the store has 20 tracks`);
 
 // A first untimed pass, so that neither side pays for pulling the store into the page cache.
 measureRaw();

@@ -2,18 +2,19 @@
 // the store file into a fresh read-model file (the build on a worker thread, as in the server and
 // the CLI), then a GC, then one JSON line on stdout (RSS after; maxRss: the peak, worker included).
 //
-//   node --expose-gc bench/read-models/rebuild-child.mjs <store.sqlite> <read-models.sqlite>
+//   node --expose-gc bench/read-models/rebuild-child.mjs <store.sqlite> <read-models.sqlite> [threads]
 import { readFileSync, rmSync } from 'node:fs';
 import { closeStore, importDist } from '../lib/bench-kit.mjs';
 
-const [storeFile, outFile] = process.argv.slice(2);
+const [storeFile, outFile, threadsArg] = process.argv.slice(2);
+const threads = threadsArg === undefined ? undefined : Number(threadsArg);
 const { SqliteEventStore } = await importDist('infrastructure/sqlite/sqlite-event-store.js');
 const { rebuildReadModels } = await importDist('projections/read-model/rebuild.js');
 for (const suffix of ['', '-wal', '-shm', '.rebuild', '.rebuild-wal', '.rebuild-shm']) rmSync(outFile + suffix, { force: true });
 const store = new SqliteEventStore({ file: storeFile, synchronous: 'NORMAL' });
 const cpu = process.cpuUsage();
 const started = process.hrtime.bigint();
-const result = await rebuildReadModels(store, { file: outFile });
+const result = await rebuildReadModels(store, { file: outFile, threads });
 const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
 const used = process.cpuUsage(cpu);
 const cpuMs = (used.user + used.system) / 1000;
