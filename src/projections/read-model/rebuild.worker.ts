@@ -9,30 +9,24 @@ import { fileURLToPath } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { bulkBuild } from './bulk-build.js';
-import { countTrackStreams, type PartMessage } from './parallel-build.js';
-import { closeAsSingleFile, openReadModelDb } from './read-model.database.js';
+import { countTrackStreams, MAX_REBUILD_THREADS, type PartMessage, type PartSpec } from './parallel-build.js';
+import { closeAsSingleFile, openReadModelDb, type ReadModelDb } from './read-model.database.js';
 import { buildReadModels, buildReadModelsInParts, type RebuildWorkerData, type RebuildWorkerMessage } from './rebuild.js';
 
 const post = (message: RebuildWorkerMessage | PartMessage): void => parentPort!.postMessage(message);
 
-const openSource = (storeFile: string): Database.Database => new Database(storeFile, { readonly: true, fileMustExist: true });
-
-const run = async ({ storeFile, target, threads = 1, heapMb }: RebuildWorkerData): Promise<void> => {
-  const source = openSource(storeFile);
-  let parts: number;
+/**
+ * The store's file read-only and a new read-model file at `target`, for `build`, which closes the
+ * read-model database when it succeeds; on a failure it is closed here (and removed by the caller).
+ */
+const withFiles = async (storeFile: string, target: string, build: (source: Database.Database, db: ReadModelDb) => Promise<void>): Promise<void> => {
+  const source = new Database(storeFile, { readonly: true, fileMustExist: true });
   try {
-    parts = threads > 1 ? Math.min(threads, countTrackStreams(source)) : 1;
     const db = openReadModelDb(target);
     try {
-      const onProgress = (done: number, total: number): void => post({ type: 'progress', done, total });
-      const result =
-        parts > 1
-          ? await buildReadModelsInParts(db, { database: source }, { storeFile, target, parts, workerFile: fileURLToPath(import.meta.url), heapMb, onProgress })
-          : await buildReadModels({ database: source }, db, { onProgress });
-      closeAsSingleFile(db);
-      post({ type: 'done', result });
+      await build(source, db);
     } catch (error) {
-      db.close();
+      if (db.open) db.close();
       throw error;
     }
   } finally {
@@ -40,26 +34,28 @@ const run = async ({ storeFile, target, threads = 1, heapMb }: RebuildWorkerData
   }
 };
 
-/** One part of a parallel build: its tracks into its own file, which the parent merges and removes. */
-const runPart = async ({ storeFile, target, part }: RebuildWorkerData & { part: NonNullable<RebuildWorkerData['part']> }): Promise<void> => {
-  const source = openSource(storeFile);
-  try {
-    const db = openReadModelDb(target);
-    try {
-      const { events } = await bulkBuild({ database: source }, db, (done) => post({ type: 'part-progress', done }), {
-        head: part.head,
-        part: { index: part.index, of: part.of },
-      });
-      db.close();
-      post({ type: 'part-done', events });
-    } catch (error) {
-      db.close();
-      throw error;
-    }
-  } finally {
-    source.close();
-  }
-};
+const run = ({ storeFile, target, threads = 1, heapMb }: RebuildWorkerData): Promise<void> =>
+  withFiles(storeFile, target, async (source, db) => {
+    const parts = threads > 1 ? Math.min(threads, MAX_REBUILD_THREADS, countTrackStreams(source)) : 1;
+    const onProgress = (done: number, total: number): void => post({ type: 'progress', done, total });
+    const result =
+      parts > 1
+        ? await buildReadModelsInParts(db, { database: source }, { storeFile, target, parts, workerFile: fileURLToPath(import.meta.url), heapMb, onProgress })
+        : await buildReadModels({ database: source }, db, { onProgress });
+    closeAsSingleFile(db);
+    post({ type: 'done', result });
+  });
+
+/** One part of a parallel build: its tracks into its own file, which the parent appends and removes. */
+const runPart = ({ storeFile, target, part }: RebuildWorkerData & { part: PartSpec }): Promise<void> =>
+  withFiles(storeFile, target, async (source, db) => {
+    const { events } = await bulkBuild({ database: source }, db, (done) => post({ type: 'part-progress', done }), {
+      head: part.head,
+      part: { index: part.index, of: part.of },
+    });
+    db.close();
+    post({ type: 'part-done', events });
+  });
 
 const data = workerData as RebuildWorkerData;
 (data.part !== undefined ? runPart({ ...data, part: data.part }) : run(data)).catch((error: unknown) => {
