@@ -76,6 +76,27 @@ describe('handleCommand: load, fold, decide, seal, append', () => {
     expect(cached).toMatchObject({ revision: 2, lastHash: (stored[2]!.metadata as LedgerMetadata).hash, head: { position: stored[2]!.position, eventId: stored[2]!.eventId } });
   });
 
+  it('answers with what it appended even when folding it in afterwards fails: the stream is then only dropped from the cache', async () => {
+    const fragile: Decider<AddNote, Notes, NoteEvent> = {
+      ...notes,
+      evolve: (state, event) => {
+        if (event.data.text === 'explode') throw new Error('cannot fold this note');
+        return notes.evolve(state, event);
+      },
+    };
+    const addTo = (noteId: string, text: string) =>
+      handleCommand(
+        { store, clock, ids },
+        { decider: fragile, streamId: 'notes-fragile', subject: 'notes notes-fragile', expectation: 'any', command: () => ({ noteId, text, effectiveOn: '2026-04-30' }), context: context() },
+      );
+    await addTo('n1', 'fine');
+    const cache = foldedStreamCacheFor(store);
+    const cached = cache.size;
+    await expect(addTo('n2', 'explode')).resolves.toMatchObject({ streamId: 'notes-fragile', revision: 1 });
+    expect(cache.size).toBe(cached - 1);
+    await expect(store.readStream('notes-fragile')).resolves.toHaveLength(2);
+  });
+
   it('enforces the declared stream expectation', async () => {
     await expect(add('notes-b', 'n1', {}, 'existing')).rejects.toThrow(NotFoundError);
     await add('notes-b', 'n1', {}, 'new');

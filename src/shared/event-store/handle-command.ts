@@ -4,8 +4,8 @@ import { ConflictError, NotFoundError, PreconditionFailedError, UnprocessableErr
 import type { Clock, IdGenerator } from './clock.js';
 import { canonicalJson, type LedgerMetadata, sealMetadata, sha256Hex } from './envelope.js';
 import { StreamNotFoundError, WrongExpectedRevisionError } from './event-store.errors.js';
-import type { EventStore, EventToAppend, JsonObject, RecordedEvent } from './event-store.port.js';
-import { foldedEvent, foldedStreamCacheFor } from './folded-stream-cache.js';
+import type { AppendedEventRef, EventStore, EventToAppend, JsonObject, RecordedEvent } from './event-store.port.js';
+import { type FoldedStream, foldedEvent, type FoldedStreamCache, foldedStreamCacheFor } from './folded-stream-cache.js';
 import { KeyedLock } from './keyed-lock.js';
 
 export { foldedEvent };
@@ -109,6 +109,37 @@ const lockFor = (store: EventStore): KeyedLock => {
 const backoff = (attempt: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(20, 2 ** attempt)));
 
+/**
+ * The fold of what was just appended, kept for the next command on the stream. Only a saving: the
+ * events are recorded whatever happens here, so a fold that fails only drops the stream's entry.
+ */
+const rememberAppended = <State, Event extends DomainEvent>(
+  cache: FoldedStreamCache,
+  base: FoldedStream<State>,
+  spec: { readonly streamId: string; readonly decider: { readonly evolve: (state: State, event: FoldedEvent<Event>) => State } },
+  appended: readonly EventToAppend[],
+  refs: readonly AppendedEventRef[],
+): void => {
+  try {
+    cache.advance(
+      base,
+      spec.decider.evolve,
+      refs.map((ref, index) => ({
+        streamId: spec.streamId,
+        revision: ref.revision,
+        position: ref.position,
+        eventId: ref.eventId,
+        type: ref.type,
+        // As stored and read back: JSON drops what JSON cannot hold (an undefined field).
+        data: JSON.parse(JSON.stringify(appended[index]!.data)) as JsonObject,
+        metadata: appended[index]!.metadata,
+      })),
+    );
+  } catch {
+    cache.forget(spec.streamId);
+  }
+};
+
 const decideAndAppend = async <Command extends { effectiveOn: string }, State, Event extends DomainEvent>(
   deps: CommandDeps,
   spec: CommandSpec<Command, State, Event>,
@@ -196,22 +227,7 @@ const decideAndAppend = async <Command extends { effectiveOn: string }, State, E
     try {
       const appended = await deps.store.append(spec.streamId, toAppend, revision < 0 ? 'no_stream' : revision);
       if (appended.idempotentReplay && key !== undefined) return resultOf(await deps.store.findByIdempotencyKey(key));
-      if (!appended.idempotentReplay) {
-        cache.advance(
-          folded,
-          spec.decider.evolve,
-          appended.events.map((ref, index) => ({
-            streamId: spec.streamId,
-            revision: ref.revision,
-            position: ref.position,
-            eventId: ref.eventId,
-            type: ref.type,
-            // As stored and read back: JSON drops what JSON cannot hold (an undefined field).
-            data: JSON.parse(JSON.stringify(toAppend[index]!.data)) as JsonObject,
-            metadata: toAppend[index]!.metadata as unknown as JsonObject,
-          })),
-        );
-      }
+      if (!appended.idempotentReplay) rememberAppended(cache, folded, spec, toAppend, appended.events);
       return {
         streamId: spec.streamId,
         revision: appended.revision,
