@@ -7,6 +7,7 @@
 //
 // --profile profiles the ledger's main thread during the measured runs (bench/http/profiled-main.mjs)
 // and prints where its CPU time went; the .cpuprofile stays in data/ for Chrome DevTools.
+// bench/http/command-path.mjs measures the same command without HTTP (through the command bus).
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, fmt, load, makeTempDir, median, parseArgs, printTable } from './lib/bench-kit.mjs';
