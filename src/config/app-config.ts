@@ -28,7 +28,10 @@ export interface AppConfig {
   readonly rateLimit: { readonly windowSeconds: number; readonly perAddress: number; readonly perToken: number };
   /** Origins allowed to call the API from a browser; CORS is off when undefined. */
   readonly corsOrigins: readonly string[] | undefined;
-  /** Threads a rebuild of the read models may use (one track run each); undefined: one per core, at most 4. */
+  /**
+   * Threads a rebuild of the read models may use (one run of tracks each); undefined: one per core,
+   * at most 4, less one core for a rebuild asked of a running server (POST /projections/rebuild).
+   */
   readonly rebuildThreads: number | undefined;
 }
 

@@ -7,6 +7,8 @@ import fc from 'fast-check';
 import { runDemo } from '../../src/cli/commands/demo.command.js';
 import { loadConfig } from '../../src/config/app-config.js';
 import { SqliteEventStore } from '../../src/infrastructure/sqlite/sqlite-event-store.js';
+import { availableParallelism } from 'node:os';
+import { defaultRebuildThreads, MAX_REBUILD_THREADS } from '../../src/projections/read-model/parallel-build.js';
 import { buildReadModelsFile } from '../../src/projections/read-model/rebuild.js';
 import { seededTrack } from './ledger-builder.js';
 import { appendAll, historyOf, stepArb } from './read-model.support.js';
@@ -226,5 +228,14 @@ describe('rebuild on a worker thread (compiled build)', () => {
       expect(buildWithDist(dir, tracksStore, target, { threads: 0 })).toMatchObject({ ok: false, message: 'threads must be a positive integer, not 0' });
       expect(existsSync(target)).toBe(false);
     });
+  });
+
+  it('the default thread count: one per core within 1 to MAX_REBUILD_THREADS, with cores left spare for a running server', () => {
+    const cores = availableParallelism();
+    expect(MAX_REBUILD_THREADS).toBe(4);
+    expect(defaultRebuildThreads()).toBe(Math.min(4, cores));
+    expect(defaultRebuildThreads(1)).toBe(Math.max(1, Math.min(4, cores - 1)));
+    // Never none, however many cores are to be left spare.
+    expect(defaultRebuildThreads(64)).toBe(1);
   });
 });

@@ -5,12 +5,13 @@ import type { RowChange } from '../read-model/projector.js';
 import { openReadModelDb, removeDbFiles, type ReadModelDb } from '../read-model/read-model.database.js';
 import { ProjectionStoppedError, ReadModelProjection } from '../read-model/read-model.projection.js';
 import { ReadModelQueries } from '../read-model/read-model.queries.js';
+import { defaultRebuildThreads } from '../read-model/parallel-build.js';
 import { buildReadModels, buildReadModelsFile, rebuildRunsOnWorker, replaceFile, type RebuildResult } from '../read-model/rebuild.js';
 
 export interface ReadModelConfig {
   /** <dataDir>/read-models.sqlite, or ':memory:'. */
   readonly file: string;
-  /** Threads for a rebuild (LEDGER_REBUILD_THREADS); undefined: one per core, at most 4. */
+  /** Threads for a rebuild (LEDGER_REBUILD_THREADS); undefined: one per core, at most 4, less one core while serving. */
   readonly rebuildThreads?: number | undefined;
 }
 
@@ -51,7 +52,8 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
       } else {
         this.db.close();
         const temporary = `${file}.rebuild`;
-        result = await buildReadModelsFile(this.store, temporary, this.buildOptions());
+        // Nothing is served yet: every core the build may use.
+        result = await buildReadModelsFile(this.store, temporary, this.buildOptions({ serving: false }));
         replaceFile(temporary, file);
         this.open(openReadModelDb(file));
       }
@@ -60,10 +62,11 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
     await this.projection.start();
   }
 
-  private buildOptions() {
+  /** While serving, a core is left to the server unless LEDGER_REBUILD_THREADS says otherwise. */
+  private buildOptions({ serving }: { serving: boolean }) {
     return {
       signal: this.shutdown.signal,
-      threads: this.config.rebuildThreads,
+      threads: this.config.rebuildThreads ?? defaultRebuildThreads(serving ? 1 : 0),
       onWorkerOutOfMemory: (heapMb: number) => this.logger.warn(`the read-model build needed more than ${heapMb} MB of heap (a very large track): building again without that bound`),
     };
   }
@@ -139,7 +142,7 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
       }
     } else {
       // On a SQLite store this runs on a worker thread: this one keeps answering meanwhile.
-      result = await buildReadModelsFile(this.store, temporary, this.buildOptions());
+      result = await buildReadModelsFile(this.store, temporary, this.buildOptions({ serving: true }));
     }
     // Until here the old database answered and kept following the log; from here to open() nothing awaits.
     await this.projection.stop();

@@ -19,8 +19,11 @@ import { removeDbFiles, type ReadModelDb } from './read-model.database.js';
 /** At most this many part threads: beyond it the merge and the memory (one track per thread) cost more than they save. */
 export const MAX_REBUILD_THREADS = 4;
 
-/** Threads for a rebuild when none is asked for: one per core, within MAX_REBUILD_THREADS. */
-export const defaultRebuildThreads = (): number => Math.max(1, Math.min(MAX_REBUILD_THREADS, availableParallelism()));
+/**
+ * Threads for a rebuild when none is asked for: one per core, within MAX_REBUILD_THREADS, less
+ * `spare` cores left to a server that keeps answering meanwhile (never fewer than one).
+ */
+export const defaultRebuildThreads = (spare = 0): number => Math.max(1, Math.min(MAX_REBUILD_THREADS, availableParallelism() - spare));
 
 export const partFile = (target: string, index: number): string => `${target}.part-${index}`;
 
