@@ -22,22 +22,11 @@ export interface RebuildResult {
   readonly eventsPerSecond: number;
 }
 
-export interface RebuildOptions {
+export interface RebuildOptions extends BuildFileOptions {
   /** The data directory: the read models go to <dataDir>/read-models.sqlite. */
   readonly dataDir?: string;
   /** Or an explicit file. */
   readonly file?: string;
-  /**
-   * Called after each batch. `total` is the head position of the log: the number of events on
-   * SQLite (positions are 1, 2, 3, ...); 0 when the store's positions say nothing about counts.
-   */
-  readonly onProgress?: (done: number, total: number) => void;
-  /** Events per transaction (default 5000). */
-  readonly batchSize?: number;
-  /** See BuildFileOptions. */
-  readonly onWorkerOutOfMemory?: (heapMb: number) => void;
-  /** See BuildFileOptions. */
-  readonly threads?: number | undefined;
 }
 
 const totalOf = async (store: EventStore): Promise<number> => {
@@ -54,7 +43,7 @@ const totalOf = async (store: EventStore): Promise<number> => {
 export const buildReadModels = async (
   store: EventStore | SqliteBackedStore,
   db: ReadModelDb,
-  options: Pick<RebuildOptions, 'onProgress' | 'batchSize'> = {},
+  options: Pick<BuildFileOptions, 'onProgress' | 'batchSize'> = {},
 ): Promise<RebuildResult> => {
   const started = process.hrtime.bigint();
   const empty = db.prepare("SELECT value FROM meta WHERE key = 'checkpoint'").pluck().get() === undefined;
@@ -131,7 +120,14 @@ export interface RebuildWorkerData {
   readonly part?: PartSpec;
 }
 
-export interface BuildFileOptions extends Pick<RebuildOptions, 'onProgress' | 'batchSize'> {
+export interface BuildFileOptions {
+  /**
+   * Called after each batch. `total` is the head position of the log: the number of events on
+   * SQLite (positions are 1, 2, 3, ...); 0 when the store's positions say nothing about counts.
+   */
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Events per transaction (default 5000). */
+  readonly batchSize?: number;
   /** Aborting stops the build (the worker is terminated) and removes the half-written file. */
   readonly signal?: AbortSignal;
   /** The worker's first try at an old-generation heap bound, in MB (default WORKER_HEAP_MB). */
