@@ -6,7 +6,7 @@ import { cbmDecider, cbmStatusOf } from '../../src/subjects/domain/cbm.decider.j
 import type { CbmEvent, CbmProposedData } from '../../src/subjects/domain/cbm.events.js';
 import type { PositionFields } from '../../src/subjects/domain/position.events.js';
 import { deciderSpec, type Given } from '../support/decider-spec.js';
-import { type ErrorClass, heldSession, usCnTrack } from './subject.fixtures.js';
+import { type ErrorClass, heldSession, usCnTrack, usCnTrackWithUk } from './subject.fixtures.js';
 
 const spec = deciderSpec(cbmDecider);
 
@@ -89,15 +89,7 @@ describe('cbm decider: status machine', () => {
 
   it('stays implemented when a party joins the track later; a party that was one already (late registration) must report too', () => {
     // spec.given records every event effective 2026-01-01 unless told otherwise.
-    const joinedOn = (ukOn: string) => ({
-      ...track,
-      parties: ['cn', 'uk', 'us'],
-      joined: {
-        cn: { effectiveOn: '2025-12-01', recordedAt: '2025-12-01T09:00:00.000Z' },
-        us: { effectiveOn: '2025-12-01', recordedAt: '2025-12-01T09:00:00.000Z' },
-        uk: { effectiveOn: ukOn, recordedAt: '2026-06-01T09:00:00.000Z' },
-      },
-    });
+    const joinedOn = (ukOn: string) => usCnTrackWithUk(ukOn, '2025-12-01');
     expect(cbmStatusOf(spec.given(implemented).state, joinedOn('2026-06-01'))).toBe('implemented');
     expect(cbmStatusOf(spec.given(implemented).state, joinedOn('2025-12-15'))).toBe('implementing');
   });

@@ -7,7 +7,7 @@ import type { NormEvent } from '../../src/subjects/domain/norm.events.js';
 import type { PositionFields } from '../../src/subjects/domain/position.events.js';
 import { recordOf, recordSessionOf } from '../../src/subjects/domain/subject-core.js';
 import { deciderSpec, type Given } from '../support/decider-spec.js';
-import { type ErrorClass, heldSession, usCnTrack } from './subject.fixtures.js';
+import { type ErrorClass, heldSession, usCnTrack, usCnTrackWithUk } from './subject.fixtures.js';
 
 const spec = deciderSpec(normDecider);
 
@@ -332,15 +332,7 @@ describe('norm decider: capital responses', () => {
 
   // As on the board (DESIGN §4, effective order): adoption is judged against the parties of the
   // track at the confirmation that completed it; a party that joins later does not undo it.
-  const joined = (ukOn: string) => ({
-    ...track,
-    parties: ['cn', 'uk', 'us'],
-    joined: {
-      cn: { effectiveOn: '2026-01-05', recordedAt: '2026-01-05T09:00:00.000Z' },
-      us: { effectiveOn: '2026-01-05', recordedAt: '2026-01-05T09:00:00.000Z' },
-      uk: { effectiveOn: ukOn, recordedAt: '2026-06-01T09:00:00.000Z' },
-    },
-  });
+  const joined = (ukOn: string) => usCnTrackWithUk(ukOn, '2026-01-05');
   const adopted = [...agreedNorm, response('cap-cn', 'cn', 'confirmed'), response('cap-us', 'us', 'confirmed')];
 
   it('stays adopted when a party joins the track later, and refuses that party a capital response', () => {

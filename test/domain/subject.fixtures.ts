@@ -30,3 +30,17 @@ export const usCnTrack: TrackFacts = {
     { delegateId: 'us-2', partyId: 'us', agencyId: 'us-dos' },
   ],
 };
+
+/**
+ * usCnTrack with a third party, uk, registered effective `ukOn` (recorded 2026-06-01); cn and us
+ * joined effective `foundedOn`. For "a party joining later" against "a party registered late".
+ */
+export const usCnTrackWithUk = (ukOn: string, foundedOn: string): TrackFacts => ({
+  ...usCnTrack,
+  parties: ['cn', 'uk', 'us'],
+  joined: {
+    cn: { effectiveOn: foundedOn, recordedAt: `${foundedOn}T09:00:00.000Z` },
+    us: { effectiveOn: foundedOn, recordedAt: `${foundedOn}T09:00:00.000Z` },
+    uk: { effectiveOn: ukOn, recordedAt: '2026-06-01T09:00:00.000Z' },
+  },
+});
