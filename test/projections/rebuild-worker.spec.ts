@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -221,6 +221,31 @@ describe('rebuild on a worker thread (compiled build)', () => {
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(existsSync(target)).toBe(false);
       for (let part = 0; part < 4; part++) expect(existsSync(`${target}.part-${part}`)).toBe(false);
+    });
+
+    it('a part that fails fails the whole build with its reason, stops the other threads, and leaves no file behind', () => {
+      // A row of the last track that no fold can read (written around the store, say by a broken restore).
+      const broken = join(dir, 'tracks-broken.sqlite');
+      copyFileSync(tracksStore, broken);
+      const db = new Database(broken);
+      try {
+        const next = (db.prepare("SELECT MAX(revision) + 1 FROM events WHERE stream_id = 'norm-t5-n0'").pluck().get() as number) ?? 0;
+        db.prepare("INSERT INTO events (stream_id, revision, event_id, type, data, metadata) VALUES ('norm-t5-n0', ?, ?, 'PositionStated', '{not json', ?)").run(
+          next,
+          '00000000-0000-4000-8000-999999999999',
+          JSON.stringify({ effectiveOn: '2026-06-01', recordedAt: '2026-06-01T09:00:00.000Z' }),
+        );
+      } finally {
+        db.close();
+      }
+      for (const threads of [3, 1]) {
+        const target = join(dir, `tracks-broken-${threads}.sqlite`);
+        const child = buildWithDist(dir, broken, target, { threads });
+        expect(child).toMatchObject({ ok: false, onWorker: true });
+        expect(child.message).toMatch(/JSON/);
+        expect(existsSync(target)).toBe(false);
+        for (let part = 0; part < 4; part++) expect(existsSync(`${target}.part-${part}`)).toBe(false);
+      }
     });
 
     it('refuses a thread count that is not a positive integer, and writes nothing', () => {
