@@ -111,7 +111,7 @@ interface SessionCtx {
 }
 
 /** A stream of one track and the position from which its events count (its creation event). */
-interface TrackStream {
+export interface TrackStream {
   readonly streamId: string;
   readonly kind: string;
   readonly id: string;
@@ -124,20 +124,22 @@ export interface BulkResult {
   readonly events: number;
 }
 
-export interface BulkOptions {
-  /** The last position to build (default: the head of the log); every part of one build is given the same. */
-  readonly head?: number;
-  /**
-   * Builds one part of a parallel rebuild (parallel-build.ts): the tracks of the `index`-th of `of`
-   * runs of consecutive tracks, in track id order, and stops there: no checkpoint and no deferred
-   * index (the parts are merged first; parallel-build.ts finishes the target).
-   */
-  readonly part?: { readonly index: number; readonly of: number };
+/** Tracks in track id order, each with its streams: the whole log's (discoverTracks) or one thread's share. */
+export type TrackRun = ReadonlyArray<readonly [trackId: string, streams: readonly TrackStream[]]>;
+
+/** One part of a parallel rebuild (parallel-build.ts): its tracks, up to the head every part shares. */
+export interface BulkPart {
+  readonly head: number;
+  readonly tracks: TrackRun;
 }
 
+/** The `index`-th of `of` runs of consecutive tracks, as even in number as they can be. */
+export const runOf = (tracks: TrackRun, index: number, of: number): TrackRun =>
+  tracks.slice(Math.floor((index * tracks.length) / of), Math.floor(((index + 1) * tracks.length) / of));
+
 /** The log's last position and the number of events up to it. */
-export const logExtent = (source: Database.Database, at?: number): { head: number; total: number } => {
-  const head = at ?? (source.prepare('SELECT MAX(position) FROM events').pluck().get() as number | null) ?? 0;
+export const logExtent = (source: Database.Database): { head: number; total: number } => {
+  const head = (source.prepare('SELECT MAX(position) FROM events').pluck().get() as number | null) ?? 0;
   const total = head === 0 ? 0 : (source.prepare('SELECT COUNT(*) FROM events WHERE position <= ?').pluck().get(head) as number);
   return { head, total };
 };
@@ -173,18 +175,12 @@ export const finishBulkTarget = async (db: ReadModelDb, head: number): Promise<v
   }
 };
 
-export const bulkBuild = async (
-  store: SqliteBackedStore,
-  db: ReadModelDb,
-  onProgress: ((done: number, total: number) => void) | undefined,
-  options: BulkOptions = {},
-): Promise<BulkResult> => {
-  const source = store.database;
-  const { head, total } = logExtent(source, options.head);
-  const firstOfNext = source.prepare('SELECT position, stream_id, revision, event_id, type, data, metadata FROM events WHERE stream_id > ? AND position <= ? ORDER BY stream_id, revision LIMIT 1').raw();
-  const streamRows = source.prepare('SELECT position, stream_id, revision, event_id, type, data, metadata FROM events WHERE stream_id = ? AND position <= ? ORDER BY revision').raw();
+const STREAM_ROWS = 'SELECT position, stream_id, revision, event_id, type, data, metadata FROM events WHERE stream_id = ? AND position <= ? ORDER BY revision';
 
-  // Which streams belong to which track, from each stream's creation event (as Projector.applyOne decides).
+/** Which streams belong to which track up to `head`, from each stream's creation event (as Projector.applyOne decides). */
+export const discoverTracks = async (source: Database.Database, head: number): Promise<TrackRun> => {
+  const firstOfNext = source.prepare('SELECT position, stream_id, revision, event_id, type, data, metadata FROM events WHERE stream_id > ? AND position <= ? ORDER BY stream_id, revision LIMIT 1').raw();
+  const streamRows = source.prepare(STREAM_ROWS).raw();
   const tracks = new Map<string, TrackStream[]>();
   const addStream = (trackId: string, stream: TrackStream): void => {
     const list = tracks.get(trackId);
@@ -213,22 +209,37 @@ export const bulkBuild = async (
     }
     if (++seen % 2000 === 0) await yieldToEventLoop();
   }
+  return [...tracks.keys()].sort().map((trackId) => [trackId, tracks.get(trackId)!] as const);
+};
+
+/**
+ * Builds every read model of the log into `db`; given a `part`, only that part's tracks, and stops
+ * there: no checkpoint and no deferred index (parallel-build.ts appends the parts and finishes).
+ */
+export const bulkBuild = async (
+  store: SqliteBackedStore,
+  db: ReadModelDb,
+  onProgress: ((done: number, total: number) => void) | undefined,
+  part?: BulkPart,
+): Promise<BulkResult> => {
+  const source = store.database;
+  // A part counts only its own events: the total is the coordinator's.
+  const { head, total } = part === undefined ? logExtent(source) : { head: part.head, total: 0 };
+  const streamRows = source.prepare(STREAM_ROWS).raw();
+  const tracks = part?.tracks ?? (await discoverTracks(source, head));
 
   prepareBulkTarget(db);
 
   const writer = new TrackWriter(db);
-  const { part } = options;
   let done = 0;
-  const trackIds = [...tracks.keys()].sort();
-  const run = part === undefined ? trackIds : trackIds.slice(Math.floor((part.index * trackIds.length) / part.of), Math.floor(((part.index + 1) * trackIds.length) / part.of));
-  for (const trackId of run) {
+  for (const [trackId, streams] of tracks) {
     const events: LedgerEvent[] = [];
     const { insertEvent, insertStream } = writer.statements;
     db.exec('BEGIN');
     try {
       // ledger_events is written as the streams are read (stream by stream within the track): its
       // readers order by position themselves, and the payload strings need not wait for the fold.
-      for (const stream of tracks.get(trackId)!) {
+      for (const stream of streams) {
         for (const row of streamRows.all(stream.streamId, head) as StoreRow[]) {
           if (stream.from !== null && row[0] < stream.from) continue;
           const metadata = metadataOf(row[6]);

@@ -13,7 +13,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { bulkBuild, finishBulkTarget, logExtent } from './bulk-build.js';
+import { type BulkPart, bulkBuild, discoverTracks, finishBulkTarget, logExtent, runOf } from './bulk-build.js';
 import { removeDbFiles, type ReadModelDb } from './read-model.database.js';
 
 /** At most this many part threads: beyond it the merge and the memory (one track per thread) cost more than they save. */
@@ -36,12 +36,6 @@ export const removePartFiles = (target: string): void => {
 export const countTrackStreams = (source: Database.Database): number =>
   source.prepare("SELECT COUNT(*) FROM (SELECT DISTINCT stream_id FROM events WHERE stream_id >= 'track-' AND stream_id < 'track.')").pluck().get() as number;
 
-/** What a part worker is given (with the store file and the target, see RebuildWorkerData). */
-export interface PartSpec {
-  readonly head: number;
-  readonly index: number;
-  readonly of: number;
-}
 
 /** What a part worker posts to the rebuild worker. */
 export type PartMessage =
@@ -67,6 +61,8 @@ export interface PartsOptions {
  */
 export const buildInParts = async (db: ReadModelDb, source: Database.Database, options: PartsOptions): Promise<{ events: number }> => {
   const { head, total } = logExtent(source);
+  // Which streams make up which track is read once, here, and each part is handed its share.
+  const tracks = await discoverTracks(source, head);
   removePartFiles(options.target);
   const done = new Array<number>(options.parts).fill(0);
   const progress = (index: number, count: number): void => {
@@ -81,7 +77,8 @@ export const buildInParts = async (db: ReadModelDb, source: Database.Database, o
     const runs = Array.from({ length: options.parts - 1 }, (_, offset) => offset + 1).map((index) =>
       runPart(
         options,
-        { head, index, of: options.parts },
+        index,
+        { head, tracks: runOf(tracks, index, options.parts) },
         (worker) => workers.push(worker),
         (count) => progress(index, count),
       ),
@@ -89,7 +86,7 @@ export const buildInParts = async (db: ReadModelDb, source: Database.Database, o
     const others = Promise.all(runs);
     others.catch(() => undefined); // awaited below, once part 0 is built: no unhandled rejection meanwhile
     try {
-      await bulkBuild({ database: source }, db, (count) => progress(0, count), { head, part: { index: 0, of: options.parts } });
+      await bulkBuild({ database: source }, db, (count) => progress(0, count), { head, tracks: runOf(tracks, 0, options.parts) });
       await others;
     } catch (error) {
       // A part failed: the others are stopped, and waited for, before their files are removed.
@@ -112,13 +109,14 @@ export const buildInParts = async (db: ReadModelDb, source: Database.Database, o
 /** One part on its own worker thread; settles once that thread has exited. */
 const runPart = (
   options: PartsOptions,
-  part: PartSpec,
+  index: number,
+  part: BulkPart,
   onWorker: (worker: Worker) => void,
   onProgress: (done: number) => void,
 ): Promise<void> =>
   new Promise((resolve, reject) => {
     const worker = new Worker(options.workerFile, {
-      workerData: { storeFile: options.storeFile, target: partFile(options.target, part.index), part },
+      workerData: { storeFile: options.storeFile, target: partFile(options.target, index), part },
       ...(options.heapMb !== undefined ? { resourceLimits: { maxOldGenerationSizeMb: options.heapMb } } : {}),
     });
     onWorker(worker);
@@ -130,7 +128,7 @@ const runPart = (
     });
     // An error keeps its code (ERR_WORKER_OUT_OF_MEMORY makes the caller try again without a bound).
     worker.on('error', (error) => (outcome ??= () => reject(error)));
-    worker.once('exit', (code) => (outcome ?? (() => reject(new Error(`rebuild part ${part.index} stopped (exit code ${code}) before finishing`))))());
+    worker.once('exit', (code) => (outcome ?? (() => reject(new Error(`rebuild part ${index} stopped (exit code ${code}) before finishing`))))());
   });
 
 /** Appends the parts' rows to `db`, in part order: what one thread would have written next. */

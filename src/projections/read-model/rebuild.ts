@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { EventStore } from '../../shared/event-store/event-store.port.js';
-import { bulkBuild, isSqliteBacked, type SqliteBackedStore } from './bulk-build.js';
-import { buildInParts, defaultRebuildThreads, type PartSpec, type PartsOptions, removePartFiles } from './parallel-build.js';
+import { type BulkPart, bulkBuild, isSqliteBacked, type SqliteBackedStore } from './bulk-build.js';
+import { buildInParts, defaultRebuildThreads, type PartsOptions, removePartFiles } from './parallel-build.js';
 import { closeAsSingleFile, openReadModelDb, removeDbFiles, type ReadModelDb } from './read-model.database.js';
 import { ReadModelProjection } from './read-model.projection.js';
 
@@ -116,8 +116,8 @@ export interface RebuildWorkerData {
   readonly threads?: number;
   /** The heap bound given to each part's thread, in MB. */
   readonly heapMb?: number;
-  /** Set on a part's thread: the part to build (parallel-build.ts). */
-  readonly part?: PartSpec;
+  /** Set on a part's thread: its tracks and their streams, found once by the rebuild worker (parallel-build.ts). */
+  readonly part?: BulkPart;
 }
 
 export interface BuildFileOptions {

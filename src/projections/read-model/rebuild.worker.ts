@@ -8,8 +8,8 @@
 import { fileURLToPath } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { bulkBuild } from './bulk-build.js';
-import { countTrackStreams, MAX_REBUILD_THREADS, type PartMessage, type PartSpec } from './parallel-build.js';
+import { type BulkPart, bulkBuild } from './bulk-build.js';
+import { countTrackStreams, MAX_REBUILD_THREADS, type PartMessage } from './parallel-build.js';
 import { closeAsSingleFile, openReadModelDb, type ReadModelDb } from './read-model.database.js';
 import { buildReadModels, buildReadModelsInParts, type RebuildWorkerData, type RebuildWorkerMessage } from './rebuild.js';
 
@@ -47,12 +47,9 @@ const run = ({ storeFile, target, threads = 1, heapMb }: RebuildWorkerData): Pro
   });
 
 /** One part of a parallel build: its tracks into its own file, which the parent appends and removes. */
-const runPart = ({ storeFile, target, part }: RebuildWorkerData & { part: PartSpec }): Promise<void> =>
+const runPart = ({ storeFile, target, part }: RebuildWorkerData & { part: BulkPart }): Promise<void> =>
   withFiles(storeFile, target, async (source, db) => {
-    const { events } = await bulkBuild({ database: source }, db, (done) => post({ type: 'part-progress', done }), {
-      head: part.head,
-      part: { index: part.index, of: part.of },
-    });
+    const { events } = await bulkBuild({ database: source }, db, (done) => post({ type: 'part-progress', done }), part);
     db.close();
     post({ type: 'part-done', events });
   });
