@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { CLOCK, utcDay, type Clock } from '../../shared/event-store/clock.js';
 import { EVENT_STORE, type EventStore } from '../../shared/event-store/event-store.port.js';
+import { HttpProblemCode, ServiceUnavailableError } from '../../shared/http/problem-details.js';
+import { comparePosition } from '../projections/ledger-event.js';
 import type { RowChange } from '../read-model/projector.js';
 import { openReadModelDb, removeDbFiles, type ReadModelDb } from '../read-model/read-model.database.js';
 import { ProjectionStoppedError, ReadModelProjection } from '../read-model/read-model.projection.js';
@@ -16,6 +18,9 @@ export interface ReadModelConfig {
 }
 
 export const READ_MODEL_CONFIG = Symbol.for('norms-ledger.ReadModelConfig');
+
+/** How long a query waits for the read models to reach the log's head before answering 503. */
+export const SETTLE_TIMEOUT_MS = 5_000;
 
 /**
  * Owns the read-model database and the projection that feeds it. Queries go to whichever database
@@ -86,7 +91,32 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
     this.current = new ReadModelQueries(db);
   }
 
+  /** The queries as they are now: use settledQueries() to answer a request. */
   get queries(): ReadModelQueries {
+    return this.current;
+  }
+
+  /**
+   * The queries once every event the log holds at the time of the call is applied: a query sent
+   * after a command's 201 (answered by this instance or by another writer of the same log) sees that
+   * command. The live projection usually applies an append within the same turn of the event loop,
+   * so this rarely waits; read models that do not catch up within `timeoutMs` (stopped on an error,
+   * or far behind) are a 503 rather than a silently stale answer.
+   */
+  async settledQueries(timeoutMs = SETTLE_TIMEOUT_MS): Promise<ReadModelQueries> {
+    const head = await this.store.headPosition();
+    if (head !== null && comparePosition(head, this.checkpoint) > 0) {
+      try {
+        await this.whenCaughtUp(head, timeoutMs);
+      } catch (error) {
+        throw new ServiceUnavailableError(
+          HttpProblemCode.readModelsBehind,
+          `the read models have not caught up with the log (applied up to position ${this.checkpoint}, the log is at ${head}): ${(error as Error)?.message ?? String(error)}; try again shortly, or rebuild them with POST /projections/rebuild`,
+          1,
+          { cause: error },
+        );
+      }
+    }
     return this.current;
   }
 

@@ -51,9 +51,9 @@ export class BoardLiveController {
   @ApiProduces('text/event-stream')
   @ApiSlugParam('trackId', 'The track')
   @ApiOkResponse({ description: 'An event stream', content: { 'text/event-stream': { example: 'event: row\nid: 42\ndata: {"kind":"norm","id":"gge-13i",…}\n\n' } } })
-  @ApiProblems(404)
-  live(@Param('trackId', track) trackId: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): void {
-    const queries = this.readModels.queries;
+  @ApiProblems(404, 503)
+  async live(@Param('trackId', track) trackId: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const queries = await this.readModels.settledQueries();
     if (!queries.trackExists(trackId)) throw notFound('track', trackId);
     reply.hijack();
     const raw = reply.raw;

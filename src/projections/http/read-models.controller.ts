@@ -18,7 +18,7 @@ const topic = new SlugParamPipe('topic');
 
 const CUT_NOTE =
   'Without `asOf`/`knownAt` the answer comes from the live read model. `asOf=D`: what was true on D (every correction known applied ab initio); ' +
-  '`asOf=D&knownAt=D`: what the ledger said on D.';
+  '`asOf=D&knownAt=D`: what the ledger said on D. Every answer reflects every command recorded before the query arrived (read your writes).';
 
 const found = <T>(answer: T | null, kind: string, id: string, cut: ResolvedCut): T => {
   if (answer !== null) return answer;
@@ -37,19 +37,20 @@ export class ReadModelsController {
   @Get('tracks')
   @ApiOperation({ summary: 'Every track', description: CUT_NOTE })
   @ok(TRACKS_EXAMPLE)
-  @ApiProblems(400)
-  tracks(@Query() query: CutQueryDto): unknown {
-    return this.readModels.queries.trackList(cutOf(query));
+  @ApiProblems(400, 503)
+  async tracks(@Query() query: CutQueryDto): Promise<unknown> {
+    return (await this.readModels.settledQueries()).trackList(cutOf(query));
   }
 
   @Get('tracks/:trackId')
   @ApiOperation({ summary: 'The registry of a track: parties, agencies, delegates', description: CUT_NOTE })
   @ApiSlugParam('trackId', 'The track')
   @ok(REGISTRY_EXAMPLE)
-  @ApiProblems(400, 404)
-  registry(@Param('trackId', track) trackId: string, @Query() query: CutQueryDto): unknown {
+  @ApiProblems(400, 404, 503)
+  async registry(@Param('trackId', track) trackId: string, @Query() query: CutQueryDto): Promise<unknown> {
     const cut = cutOf(query);
-    return found(this.readModels.queries.registry(trackId, cut), 'track', trackId, cut);
+    const queries = await this.readModels.settledQueries();
+    return found(queries.registry(trackId, cut), 'track', trackId, cut);
   }
 
   @Get('tracks/:trackId/board')
@@ -59,48 +60,52 @@ export class ReadModelsController {
   })
   @ApiSlugParam('trackId', 'The track')
   @ok(BOARD_EXAMPLE)
-  @ApiProblems(400, 404)
-  board(@Param('trackId', track) trackId: string, @Query() query: CutQueryDto): unknown {
+  @ApiProblems(400, 404, 503)
+  async board(@Param('trackId', track) trackId: string, @Query() query: CutQueryDto): Promise<unknown> {
     const cut = cutOf(query);
-    return found(this.readModels.queries.board(trackId, cut), 'track', trackId, cut);
+    const queries = await this.readModels.settledQueries();
+    return found(queries.board(trackId, cut), 'track', trackId, cut);
   }
 
   @Get('tracks/:trackId/matrix')
   @ApiOperation({ summary: 'The party × subject stance matrix (null: no stance yet)', description: CUT_NOTE })
   @ApiSlugParam('trackId', 'The track')
   @ok(MATRIX_EXAMPLE)
-  @ApiProblems(400, 404)
-  matrix(@Param('trackId', track) trackId: string, @Query() query: CutQueryDto): unknown {
+  @ApiProblems(400, 404, 503)
+  async matrix(@Param('trackId', track) trackId: string, @Query() query: CutQueryDto): Promise<unknown> {
     const cut = cutOf(query);
-    return found(this.readModels.queries.matrix(trackId, cut), 'track', trackId, cut);
+    const queries = await this.readModels.settledQueries();
+    return found(queries.matrix(trackId, cut), 'track', trackId, cut);
   }
 
   @Get('tracks/:trackId/sessions')
   @ApiOperation({ summary: 'The session register of a track', description: `${CUT_NOTE} Action items are overdue when open and due before asOf, or before today without one.` })
   @ApiSlugParam('trackId', 'The track')
   @ok({ trackId: 'us-cn-seg', asOf: null, knownAt: null, sessions: [SESSION_EXAMPLE] })
-  @ApiProblems(400, 404)
-  sessions(@Param('trackId', track) trackId: string, @Query() query: CutQueryDto): unknown {
+  @ApiProblems(400, 404, 503)
+  async sessions(@Param('trackId', track) trackId: string, @Query() query: CutQueryDto): Promise<unknown> {
     const cut = cutOf(query);
-    return found(this.readModels.queries.sessionRegister(trackId, cut, this.readModels.today()), 'track', trackId, cut);
+    const queries = await this.readModels.settledQueries();
+    return found(queries.sessionRegister(trackId, cut, this.readModels.today()), 'track', trackId, cut);
   }
 
   @Get('sessions/:sessionId')
   @ApiOperation({ summary: 'One session of the register', description: CUT_NOTE })
   @ApiSlugParam('sessionId', 'The session')
   @ok({ ...SESSION_EXAMPLE, asOf: null, knownAt: null })
-  @ApiProblems(400, 404)
-  session(@Param('sessionId', session) sessionId: string, @Query() query: CutQueryDto): unknown {
+  @ApiProblems(400, 404, 503)
+  async session(@Param('sessionId', session) sessionId: string, @Query() query: CutQueryDto): Promise<unknown> {
     const cut = cutOf(query);
-    return found(this.readModels.queries.sessionDetail(sessionId, cut, this.readModels.today()), 'session', sessionId, cut);
+    const queries = await this.readModels.settledQueries();
+    return found(queries.sessionDetail(sessionId, cut, this.readModels.today()), 'session', sessionId, cut);
   }
 
   @Get('norms/:id')
   @ApiOperation({ summary: 'One norm: its board row, decisions, capital responses and history in effective order', description: CUT_NOTE })
   @ApiSlugParam('id', 'The norm')
   @ok(SUBJECT_EXAMPLE)
-  @ApiProblems(400, 404)
-  norm(@Param('id', norm) id: string, @Query() query: CutQueryDto): unknown {
+  @ApiProblems(400, 404, 503)
+  norm(@Param('id', norm) id: string, @Query() query: CutQueryDto): Promise<unknown> {
     return this.subject('norm', id, query);
   }
 
@@ -108,8 +113,8 @@ export class ReadModelsController {
   @ApiOperation({ summary: 'One CBM: its board row, reports and history in effective order', description: CUT_NOTE })
   @ApiSlugParam('id', 'The CBM')
   @ok({ ...SUBJECT_EXAMPLE, kind: 'cbm', id: 'osce-cbm-3', status: 'implementing', linkedCbms: undefined, linkedNorms: ['gge-13i'], implementationReportedBy: ['us'] })
-  @ApiProblems(400, 404)
-  cbm(@Param('id', cbm) id: string, @Query() query: CutQueryDto): unknown {
+  @ApiProblems(400, 404, 503)
+  cbm(@Param('id', cbm) id: string, @Query() query: CutQueryDto): Promise<unknown> {
     return this.subject('cbm', id, query);
   }
 
@@ -117,14 +122,15 @@ export class ReadModelsController {
   @ApiOperation({ summary: 'One topic: stances and history in effective order (no status)', description: CUT_NOTE })
   @ApiSlugParam('id', 'The topic')
   @ok({ ...SUBJECT_EXAMPLE, kind: 'topic', id: 'internet-governance', status: null, statusSince: null, linkedCbms: undefined })
-  @ApiProblems(400, 404)
-  topic(@Param('id', topic) id: string, @Query() query: CutQueryDto): unknown {
+  @ApiProblems(400, 404, 503)
+  topic(@Param('id', topic) id: string, @Query() query: CutQueryDto): Promise<unknown> {
     return this.subject('topic', id, query);
   }
 
-  private subject(kind: SubjectKind, id: string, query: CutQueryDto): unknown {
+  private async subject(kind: SubjectKind, id: string, query: CutQueryDto): Promise<unknown> {
     const cut = cutOf(query);
-    return found(this.readModels.queries.subjectDetail(kind, id, cut), kind, id, cut);
+    const queries = await this.readModels.settledQueries();
+    return found(queries.subjectDetail(kind, id, cut), kind, id, cut);
   }
 
   @Post('projections/rebuild')

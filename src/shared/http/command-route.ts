@@ -41,6 +41,7 @@ const PROBLEM_DESCRIPTIONS: Readonly<Record<number, string>> = {
   413: 'Body over 1 MiB',
   415: 'Body not sent as application/json',
   422: 'The body refers to something unknown or inconsistent, or the Idempotency-Key was used for another request',
+  503: 'The read models have not caught up with the log within 5 s (type `read-models-behind`; Retry-After says when to try again)',
 };
 
 /** Documents problem+json answers for the given statuses. */

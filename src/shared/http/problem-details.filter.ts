@@ -3,7 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type DomainErrorKind } from '../domain/domain-error.js';
 import { InvalidAppendError, StoreUnavailableError, StreamNotFoundError, WrongExpectedRevisionError } from '../event-store/event-store.errors.js';
-import { HttpProblemCode, problem, PROBLEM_CONTENT_TYPE, type ProblemDetails } from './problem-details.js';
+import { HttpProblemCode, problem, PROBLEM_CONTENT_TYPE, type ProblemDetails, ServiceUnavailableError } from './problem-details.js';
 import { RequestValidationError } from './validation.js';
 
 export const STATUS_OF_KIND: Readonly<Record<DomainErrorKind, number>> = {
@@ -37,6 +37,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const body = this.toProblem(exception, request);
+    if (exception instanceof ServiceUnavailableError) void reply.header('Retry-After', String(exception.retryAfterSeconds));
     void reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
   }
 
@@ -57,6 +58,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return problem(409, 'concurrent-writes', 'the record is being changed by others right now: try again');
     }
     if (exception instanceof StreamNotFoundError) return problem(404, 'not-found', `${exception.streamId} does not exist`);
+    if (exception instanceof ServiceUnavailableError) {
+      this.logger.warn(`${request.method} ${request.url} [${request.correlationId ?? request.id}]: ${exception.message}`);
+      return problem(503, exception.code, exception.message);
+    }
     if (exception instanceof StoreUnavailableError) {
       this.logger.error(`${request.method} ${request.url} [${request.correlationId ?? request.id}]: ${exception.message}`);
       return problem(503, HttpProblemCode.storeUnavailable, 'the event store is unavailable; try again later');

@@ -20,7 +20,24 @@ export const HttpProblemCode = {
   routeNotFound: 'route-not-found',
   internalError: 'internal-error',
   storeUnavailable: 'store-unavailable',
+  readModelsBehind: 'read-models-behind',
 } as const;
+
+/**
+ * A dependency of the route is not ready yet (503): `code` is the problem code, `retryAfterSeconds`
+ * goes to the Retry-After header.
+ */
+export class ServiceUnavailableError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly retryAfterSeconds: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ServiceUnavailableError';
+  }
+}
 
 export interface FieldError {
   readonly field: string;
