@@ -147,6 +147,29 @@ describe('HTTP contract of commands (e2e)', () => {
       });
     });
 
+    it('answers text with a lone UTF-16 surrogate (the JSON escape \\ud800) with 400 naming each field, appending nothing', async () => {
+      const before = await count('norm-n1');
+      const send = (json: string) =>
+        t.http().post('/norms/n1/positions').set('Authorization', `Bearer ${CLERK_TOKEN}`).set('Content-Type', 'application/json').send(json);
+      const MALFORMED = 'must be well-formed Unicode text (it contains a lone UTF-16 surrogate)';
+      const lone = await send('{"statementId":"sur-1","partyId":"us","delegateId":"us-d1","stance":"supports","text":"a\\ud800b","channel":"oral","sessionId":"s1"}').expect(400);
+      expect(lone.headers['content-type']).toBe(PROBLEM_JSON);
+      expect(lone.body).toEqual({
+        type: problemType('invalid-request'), title: 'Invalid request', status: 400, detail: 'the request has 1 invalid field: text',
+        errors: [{ field: 'text', message: MALFORMED }],
+      });
+      // A trailing low surrogate, in a field that also fails another check, and an unknown field.
+      const mixed = await send('{"statementId":"sur-2","partyId":"us","stance":"supports","text":"ok","condition":"\\udc00","channel":"fax","sessionId":"s1","x\\ud800":1}').expect(400);
+      expect(mixed.body.errors).toEqual(expect.arrayContaining([
+        { field: 'condition', message: MALFORMED },
+        { field: 'channel', message: expect.any(String) },
+      ]));
+      expect(mixed.body.errors.map((e: { field: string }) => e.field)).toContain('x\ud800');
+      // A well-formed pair (an emoji written as two escapes) is text like any other.
+      await send('{"statementId":"sur-3","partyId":"us","delegateId":"us-d1","stance":"supports","text":"\\ud83d\\ude00 agreed","channel":"oral","sessionId":"s1"}').expect(201);
+      expect(await count('norm-n1')).toBe(before + 1);
+    });
+
     it('answers malformed JSON with 400', async () => {
       const response = await t.http().post('/tracks').set('Authorization', `Bearer ${CLERK_TOKEN}`).set('Content-Type', 'application/json').send('{"trackId": ').expect(400);
       expect(response.headers['content-type']).toBe(PROBLEM_JSON);

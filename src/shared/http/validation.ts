@@ -58,12 +58,33 @@ export const VALIDATION_PIPE_OPTIONS: ValidationPipeOptions = {
  */
 export class EmptyBodyDto {}
 
+/** A lone UTF-16 surrogate: text that has no UTF-8 form, hence no canonical JSON and no hash. */
+const LONE_SURROGATE = /\p{Surrogate}/u;
+export const MALFORMED_TEXT_MESSAGE = 'must be well-formed Unicode text (it contains a lone UTF-16 surrogate)';
+
+/** Every string of a body (keys included) that is not well-formed Unicode, by field path. */
+const malformedTextOf = (value: unknown, path: string, found: FieldError[]): FieldError[] => {
+  if (typeof value === 'string') {
+    if (LONE_SURROGATE.test(value)) found.push({ field: path === '' ? '(body)' : path, message: MALFORMED_TEXT_MESSAGE });
+  } else if (Array.isArray(value)) {
+    value.forEach((element, index) => malformedTextOf(element, `${path}[${index}]`, found));
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [key, child] of Object.entries(value)) {
+      const childPath = path === '' ? key : `${path}.${key}`;
+      if (LONE_SURROGATE.test(key)) found.push({ field: childPath, message: MALFORMED_TEXT_MESSAGE });
+      else malformedTextOf(child, childPath, found);
+    }
+  }
+  return found;
+};
+
 const unknownFieldsOf = (value: object): FieldError[] => Object.keys(value).map((field) => ({ field, message: UNKNOWN_FIELD_MESSAGE }));
 
 /**
  * The global pipe: class-validator DTOs, unknown fields rejected. A body that is not a JSON object
  * (an array, a string) is a 400 before any field is looked at; no body at all counts as `{}` so
- * that the answer lists the required fields.
+ * that the answer lists the required fields. Text with a lone UTF-16 surrogate (JSON allows the
+ * escape `\ud800`) is a 400 too: it could not be canonicalised, hashed or stored as UTF-8.
  */
 @Injectable()
 export class LedgerValidationPipe extends ValidationPipe {
@@ -84,7 +105,16 @@ export class LedgerValidationPipe extends ValidationPipe {
         return {};
       }
     }
-    const validated: unknown = await super.transform(value, metadata);
+    const malformed = metadata.type === 'body' ? malformedTextOf(value, '', []) : [];
+    let validated: unknown;
+    try {
+      validated = await super.transform(value, metadata);
+    } catch (error) {
+      if (!(error instanceof RequestValidationError) || malformed.length === 0) throw error;
+      const listed = new Set(error.errors.map((e) => e.field));
+      throw new RequestValidationError([...error.errors, ...malformed.filter((e) => !listed.has(e.field))]);
+    }
+    if (malformed.length > 0) throw new RequestValidationError(malformed);
     // Handlers get plain data, never DTO instances: absent optional fields stay absent in events.
     return metadata.type === 'body' && typeof validated === 'object' && validated !== null ? JSON.parse(JSON.stringify(validated)) : validated;
   }
