@@ -307,6 +307,7 @@ describe('norm decider: decision to agree ad referendum', () => {
     ['a session not held', bothSupport, decide({}, { session: session({ status: 'scheduled' }) }), UnprocessableError, 'session-not-held'],
     ['an agenda item not on the agenda', bothSupport, decide({ agendaItemId: 'item-9' }), UnprocessableError, 'unknown-agenda-item'],
     ['a decisionId already used', [...bothSupport, agreed, response('cap-cn', 'cn', 'declined')], decide({ decisionId: 'dec-1' }), ConflictError, 'duplicate-decision'],
+    ['a decision effective before the decline that reopened the norm', [...bothSupport, agreed, response('cap-cn', 'cn', 'declined')], decide(), ConflictError, 'before-status-change', /a decision cannot take effect on 2026-03-10, before the capital response that took effect on 2026-04-01/],
     ['a norm only proposed', [proposed], decide(), ConflictError, 'not-under-discussion', /is proposed: a decision to agree needs it under_discussion/],
     ['a norm already agreed', [...bothSupport, agreed], decide(), ConflictError, 'not-under-discussion', /is agreed_ad_referendum/],
     ['a withdrawn norm', [...bothSupport, withdrawn], decide(), ConflictError, 'subject-withdrawn'],
@@ -373,7 +374,16 @@ describe('norm decider: capital responses', () => {
     ['a second confirmation by the same party', [...agreedNorm, response('cap-cn', 'cn', 'confirmed')], respond('cn', 'confirmed'), ConflictError, 'already-confirmed'],
     ['not a response', agreedNorm, { ...(respond('cn', 'confirmed') as object), data: { responseId: 'r', partyId: 'cn', response: 'maybe' } } as never, UnprocessableError, 'invalid-response'],
     ['a withdrawn norm', [proposed, withdrawn], respond('cn', 'confirmed'), ConflictError, 'subject-withdrawn'],
+    // The board folds in effective order: a response dated before the agreement would never count there.
+    ['a response effective before the decision to agree', agreedNorm, { ...(respond('cn', 'confirmed') as RecordCapitalResponse), effectiveOn: '2026-03-09' }, ConflictError, 'before-status-change', /cannot take effect on 2026-03-09, before the decision that took effect on 2026-03-10/],
+    ['a response effective before an earlier response', [...agreedNorm, response('cap-us', 'us', 'confirmed')], { ...(respond('cn', 'declined') as RecordCapitalResponse), effectiveOn: '2026-03-31' }, ConflictError, 'before-status-change', /before the capital response that took effect on 2026-04-01/],
   ]);
+
+  it('records a response effective on the day of the decision (the order of the log breaks the tie)', () => {
+    spec.given(agreedNorm).when({ ...(respond('cn', 'confirmed') as RecordCapitalResponse), effectiveOn: '2026-03-10' }).then([
+      { type: 'CapitalResponseRecorded', data: { normId: 'gge-13i', responseId: 'cap-cn-02', partyId: 'cn', response: 'confirmed' } },
+    ]);
+  });
 });
 
 describe('norm decider: withdrawal', () => {
@@ -391,6 +401,7 @@ describe('norm decider: withdrawal', () => {
     ['an agreed norm', [...bothSupport, agreed], withdraw(['cn', 'us']), ConflictError, 'already-agreed'],
     ['an adopted norm', [...bothSupport, agreed, response('a', 'cn', 'confirmed'), response('b', 'us', 'confirmed')], withdraw(['cn', 'us']), ConflictError, 'already-agreed', /is adopted/],
     ['a withdrawn norm', [proposed, withdrawn], withdraw(['cn', 'us']), ConflictError, 'already-withdrawn'],
+    ['a withdrawal effective before the decline that reopened the norm', [...bothSupport, agreed, response('cap-cn', 'cn', 'declined')], withdraw(['cn', 'us']), ConflictError, 'before-status-change', /a withdrawal cannot take effect on 2026-03-12, before the capital response that took effect on 2026-04-01/],
   ]);
 });
 

@@ -528,6 +528,7 @@ const COMMANDS: readonly CommandCase[] = [
       { status: 409, code: 'not-agreed-ad-referendum', why: 'the norm is not agreed', path: '/norms/n-pos/capital-responses', body: { responseId: 'cap-9', partyId: 'us', response: 'confirmed', effectiveOn: '2026-03-01' }, detail: 'norm n-pos is under_discussion: capital responses are recorded only while it is agreed_ad_referendum' },
       { status: 409, code: 'already-confirmed', why: 'the party confirmed already', path: '/norms/n-conf/capital-responses', body: { responseId: 'cap-us-2', partyId: 'us', response: 'confirmed', effectiveOn: '2026-03-01' }, detail: 'norm n-conf: us has already confirmed it' },
       { status: 409, code: 'duplicate-response', why: 'the responseId is taken', path: '/norms/n-conf/capital-responses', body: { responseId: 'cap-us', partyId: 'cn', response: 'confirmed', effectiveOn: '2026-03-01' }, detail: 'norm n-conf: response cap-us is already recorded; choose a new responseId' },
+      { status: 409, code: 'before-status-change', why: 'the response would take effect before the decision to agree', body: { responseId: 'cap-early', partyId: 'us', response: 'confirmed', effectiveOn: '2026-02-01' }, detail: "norm n-agreed: a capital response cannot take effect on 2026-02-01, before the decision that took effect on 2026-02-10; what changes a subject's status is recorded in the order it took effect: use an effectiveOn on or after 2026-02-10" },
       { status: 409, code: 'subject-withdrawn', why: 'the norm is withdrawn', path: '/norms/n-wd/capital-responses', body: { responseId: 'cap-9', partyId: 'us', response: 'confirmed', effectiveOn: '2026-03-01' }, detail: WITHDRAWN('norm n-wd') },
       { status: 422, code: 'unknown-party', why: 'the party is not registered', body: { responseId: 'cap-fr', partyId: 'fr', response: 'confirmed', effectiveOn: '2026-03-01' }, detail: 'norm n-agreed: party fr is not registered on track seg' },
     ],
@@ -600,12 +601,13 @@ const COMMANDS: readonly CommandCase[] = [
     path: '/cbms/c-impl/suspension',
     stream: 'cbm-c-impl',
     subject: 'cbm c-impl',
-    body: { partyId: 'us', reason: 'line down', effectiveOn: '2026-03-02' },
+    body: { partyId: 'us', reason: 'line down', effectiveOn: '2026-03-12' },
     recorded: ['CbmSuspended'],
     invalid: { body: { partyId: 'us', sessionId: 'S 1' }, errors: [{ field: 'reason', message: 'is required' }, { field: 'sessionId', message: SLUG }] },
     rejections: [
       { status: 404, code: 'not-found', why: 'no such cbm', path: '/cbms/ghost/suspension', body: { partyId: 'us', reason: 'x' }, detail: 'cbm ghost does not exist' },
       { status: 409, code: 'cannot-suspend', why: 'the cbm is not being implemented', path: '/cbms/c-agreed/suspension', body: { partyId: 'us', reason: 'x' }, detail: 'cbm c-agreed is agreed: it can be suspended only while implementing or implemented' },
+      { status: 409, code: 'before-status-change', why: 'the suspension would take effect before the implementation report', body: { partyId: 'us', reason: 'x', effectiveOn: '2026-03-02' }, detail: "cbm c-impl: a suspension cannot take effect on 2026-03-02, before the implementation report that took effect on 2026-03-12; what changes a subject's status is recorded in the order it took effect: use an effectiveOn on or after 2026-03-12" },
       { status: 409, code: 'subject-withdrawn', why: 'the cbm is withdrawn', path: '/cbms/c-wd/suspension', body: { partyId: 'us', reason: 'x' }, detail: WITHDRAWN('cbm c-wd') },
       { status: 422, code: 'unknown-party', why: 'the party is not registered', body: { partyId: 'fr', reason: 'x' }, detail: 'cbm c-impl: party fr is not registered on track seg' },
     ],
@@ -615,7 +617,7 @@ const COMMANDS: readonly CommandCase[] = [
     path: '/cbms/c-susp/resumption',
     stream: 'cbm-c-susp',
     subject: 'cbm c-susp',
-    body: { partyId: 'us', reason: 'line restored', effectiveOn: '2026-03-03' },
+    body: { partyId: 'us', reason: 'line restored', effectiveOn: '2026-03-12' },
     recorded: ['CbmResumed'],
     invalid: { body: { partyId: 'us', reason: 'ok', effectiveOn: '03/03/2026' }, errors: [{ field: 'effectiveOn', message: DATE }] },
     rejections: [
@@ -786,7 +788,7 @@ describe('every route × every status it can answer (e2e)', () => {
       await ok(t, `/cbms/${cbmId}/decisions`, { decisionId: 'dec-1', kind: 'agree_cbm', sessionId: 's1' });
     }
     for (const cbmId of ['c-impl', 'c-susp']) await ok(t, `/cbms/${cbmId}/implementation-reports`, { reportId: 'rep-1', partyId: 'cn', text: 'Hotline set up.' });
-    await ok(t, '/cbms/c-susp/suspension', { partyId: 'us', reason: 'line down', effectiveOn: '2026-03-01' });
+    await ok(t, '/cbms/c-susp/suspension', { partyId: 'us', reason: 'line down', effectiveOn: '2026-03-12' });
 
     await ok(t, '/tracks/seg/topics', { topicId: 'tp-pos', title: 'Internet governance', sessionId: 's1' });
     await ok(t, '/topics/tp-pos/positions', position('st-1', 'cn', 'reserves'));

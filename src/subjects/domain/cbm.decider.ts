@@ -8,7 +8,7 @@ import { everyPartyActed, type PartyAct, type TrackFacts } from '../../shared/do
 import type { CbmCommand, LinkCbmToNorm, ProposeCbm, ReportImplementation, ResumeCbm, SuspendCbm } from './cbm.commands.js';
 import type { CbmEvent, CbmStatus } from './cbm.events.js';
 import type { RecordDecision, WithdrawSubject } from './subject.commands.js';
-import { consensusAt, decideCorrection, decidePosition, openCore, type SubjectCore, withCorrection, withRecord } from './subject-core.js';
+import { assertInStatusOrder, consensusAt, decideCorrection, decidePosition, openCore, type SubjectCore, withCorrection, withRecord } from './subject-core.js';
 import { SubjectErrors } from './subject.errors.js';
 import { assertPartyRegistered, assertSessionRefs, assertText, compact } from './subject-guards.js';
 
@@ -81,6 +81,7 @@ const recordDecision = (command: RecordDecision, state: Existing): CbmEvent[] =>
   assertSessionRefs(subject, track, data, command.session);
   if (state.decisionIds.has(data.decisionId)) throw SubjectErrors.duplicate(subject, 'decision', data.decisionId);
   if (state.status !== 'under_discussion') throw SubjectErrors.notUnderDiscussion(subject, cbmStatusOf(state, track)!);
+  assertInStatusOrder(state.core, command.effectiveOn, 'a decision');
   const consensus = consensusAt(state.core, track, command.effectiveOn);
   if (!consensus.reached) throw SubjectErrors.noConsensus(subject, consensus.reason!, consensus.blockingParties);
   return [{ type: 'DecisionRecorded', data: compact({ cbmId: state.core.id, ...data, kind: 'agree_cbm' as const }) }];
@@ -103,6 +104,7 @@ const report = (command: ReportImplementation, state: Existing): CbmEvent[] => {
   assertText(subject, 'text', data.text);
   assertSessionRefs(subject, track, data, command.session);
   if (state.status !== 'agreed' && state.status !== 'implementing') throw SubjectErrors.notAgreed(subject, cbmStatusOf(state, track)!);
+  assertInStatusOrder(state.core, command.effectiveOn, 'an implementation report');
   return [{ type: 'CbmImplementationReported', data: compact({ cbmId: state.core.id, ...data }) }];
 };
 
@@ -115,9 +117,11 @@ const suspendOrResume = (command: SuspendCbm | ResumeCbm, state: Existing): CbmE
   const payload = compact({ cbmId: state.core.id, ...data });
   if (command.type === 'SuspendCbm') {
     if (state.status !== 'implementing') throw SubjectErrors.cannotSuspend(subject, cbmStatusOf(state, track)!);
+    assertInStatusOrder(state.core, command.effectiveOn, 'a suspension');
     return [{ type: 'CbmSuspended', data: payload }];
   }
   if (state.status !== 'suspended') throw SubjectErrors.notSuspended(subject, cbmStatusOf(state, track)!);
+  assertInStatusOrder(state.core, command.effectiveOn, 'a resumption');
   return [{ type: 'CbmResumed', data: payload }];
 };
 
@@ -129,6 +133,7 @@ const withdraw = (command: WithdrawSubject, state: Existing): CbmEvent[] => {
   if (missing.length > 0) throw SubjectErrors.notAllProposers(subject, missing);
   assertSessionRefs(subject, track, data, command.session);
   if (state.status !== 'proposed' && state.status !== 'under_discussion') throw SubjectErrors.alreadyAgreed(subject, cbmStatusOf(state, track)!);
+  assertInStatusOrder(state.core, command.effectiveOn, 'a withdrawal');
   return [{ type: 'CbmWithdrawn', data: compact({ cbmId: state.core.id, ...data }) }];
 };
 

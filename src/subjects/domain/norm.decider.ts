@@ -7,7 +7,7 @@ import { everyPartyActed, type PartyAct, type TrackFacts } from '../../shared/do
 import type { NormCommand, RecordCapitalResponse, ProposeNorm } from './norm.commands.js';
 import type { NormEvent, NormStatus } from './norm.events.js';
 import type { RecordDecision, WithdrawSubject } from './subject.commands.js';
-import { consensusAt, decideCorrection, decidePosition, openCore, type SubjectCore, withCorrection, withRecord } from './subject-core.js';
+import { assertInStatusOrder, consensusAt, decideCorrection, decidePosition, openCore, type SubjectCore, withCorrection, withRecord } from './subject-core.js';
 import { SubjectErrors } from './subject.errors.js';
 import { assertPartyRegistered, assertSessionRefs, assertText, compact } from './subject-guards.js';
 
@@ -76,6 +76,7 @@ const recordDecision = (command: RecordDecision, state: Existing): NormEvent[] =
   if (state.decisionIds.has(data.decisionId)) throw SubjectErrors.duplicate(subject, 'decision', data.decisionId);
   const status = normStatusOf(state, track)!;
   if (status !== 'under_discussion') throw SubjectErrors.notUnderDiscussion(subject, status);
+  assertInStatusOrder(state.core, command.effectiveOn, 'a decision');
   const consensus = consensusAt(state.core, track, command.effectiveOn);
   if (!consensus.reached) throw SubjectErrors.noConsensus(subject, consensus.reason!, consensus.blockingParties);
   return [{ type: 'DecisionRecorded', data: compact({ normId: state.core.id, ...data, kind: 'agree_ad_referendum' as const }) }];
@@ -91,6 +92,7 @@ const recordCapitalResponse = (command: RecordCapitalResponse, state: Existing):
   if (state.status !== 'agreed_ad_referendum' || status !== 'agreed_ad_referendum') throw SubjectErrors.notAgreedAdReferendum(subject, status);
   // A second confirmation would hide which communication counts; the clerk should know it is redundant.
   if (data.response === 'confirmed' && state.confirmations.some((c) => c.partyId === data.partyId)) throw SubjectErrors.alreadyConfirmed(subject, data.partyId);
+  assertInStatusOrder(state.core, command.effectiveOn, 'a capital response');
   return [{ type: 'CapitalResponseRecorded', data: compact({ normId: state.core.id, ...data }) }];
 };
 
@@ -102,6 +104,7 @@ const withdraw = (command: WithdrawSubject, state: Existing): NormEvent[] => {
   if (missing.length > 0) throw SubjectErrors.notAllProposers(subject, missing);
   assertSessionRefs(subject, track, data, command.session);
   if (state.status !== 'proposed' && state.status !== 'under_discussion') throw SubjectErrors.alreadyAgreed(subject, normStatusOf(state, track)!);
+  assertInStatusOrder(state.core, command.effectiveOn, 'a withdrawal');
   return [{ type: 'NormWithdrawn', data: compact({ normId: state.core.id, ...data }) }];
 };
 

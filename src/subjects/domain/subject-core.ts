@@ -67,6 +67,33 @@ export const openCore = (kind: SubjectKind, id: string, trackId: string): Subjec
   correctionIds: new Set(),
 });
 
+/** The records that move a norm's or CBM's status machine (DESIGN.md §4), in words. */
+const STATUS_RECORDS: Readonly<Record<string, string>> = {
+  DecisionRecorded: 'decision',
+  CapitalResponseRecorded: 'capital response',
+  NormWithdrawn: 'withdrawal',
+  CbmImplementationReported: 'implementation report',
+  CbmSuspended: 'suspension',
+  CbmResumed: 'resumption',
+  CbmWithdrawn: 'withdrawal',
+};
+
+/**
+ * The board folds a subject in effective order, the decider in recorded order: the two agree on its
+ * status because whatever moves the status machine is recorded in the order it took effect. A
+ * command that moves it (`what`: "a capital response") may not take effect before the latest such
+ * record; positions and links may (late entries), as they only change stances and links.
+ */
+export const assertInStatusOrder = (core: SubjectCore, effectiveOn: string, what: string): void => {
+  let latest: SubjectRecord | undefined;
+  for (const record of core.records.values()) {
+    if (STATUS_RECORDS[record.type] !== undefined && (latest === undefined || record.effectiveOn > latest.effectiveOn)) latest = record;
+  }
+  if (latest !== undefined && effectiveOn < latest.effectiveOn) {
+    throw SubjectErrors.beforeStatusChange(core.label, what, effectiveOn, { what: STATUS_RECORDS[latest.type]!, effectiveOn: latest.effectiveOn });
+  }
+};
+
 /** Adds a folded event as a record (and indexes a statement). */
 export const withRecord = (core: SubjectCore, event: AnyFolded): SubjectCore => {
   const record: SubjectRecord = {

@@ -26,6 +26,13 @@ export const SubjectErrors = {
       `${subject} is ${status}: a decision to agree needs it under_discussion${status === 'proposed' ? ' (no position stated yet)' : ''}`,
       { status },
     ),
+  beforeStatusChange: (subject: string, what: string, effectiveOn: string, latest: { readonly what: string; readonly effectiveOn: string }): ConflictError =>
+    new ConflictError(
+      'before-status-change',
+      `${subject}: ${what} cannot take effect on ${effectiveOn}, before the ${latest.what} that took effect on ${latest.effectiveOn}; ` +
+        `what changes a subject's status is recorded in the order it took effect: use an effectiveOn on or after ${latest.effectiveOn}`,
+      { latestStatusChangeOn: latest.effectiveOn },
+    ),
   noConsensus: (subject: string, reason: string, blockingParties: readonly string[]): ConflictError =>
     new ConflictError('no-consensus', `${subject}: no consensus: ${reason}`, { blockingParties: [...blockingParties] }),
   notAgreedAdReferendum: (subject: string, status: string): ConflictError =>
