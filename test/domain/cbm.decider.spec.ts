@@ -100,13 +100,13 @@ describe('cbm decider: proposal and links', () => {
     spec.given([]).when(propose()).then([{ type: 'CbmProposed', data: proposedData }]);
   });
 
-  it('records a link to another norm, and nothing for a norm already linked', () => {
+  it('records a link to another norm', () => {
     spec.given([proposed]).when(link('gge-13j', norm('gge-13j'))).then([{ type: 'CbmLinkedToNorm', data: { cbmId: 'hotline', normId: 'gge-13j', reason: 'related' } }]);
-    spec.given([proposed]).when(link('gge-13i', norm('gge-13i'))).then([]);
   });
 
   refusals([
     ['an existing cbm', [proposed], propose(), ConflictError, 'already-exists'],
+    ['a link to a norm already linked', [proposed], link('gge-13i', norm('gge-13i')), ConflictError, 'already-linked', 'cbm hotline already links norm gge-13i'],
     ['an unregistered proposer', [], propose({ proposedBy: ['ru'] }), UnprocessableError, 'unknown-party'],
     ['a linked norm that does not exist', [], propose({}, []), UnprocessableError, 'unknown-norm', 'cbm hotline: there is no norm gge-13i on track us-cn-seg'],
     ['a linked norm of another track', [], propose({}, [norm('gge-13i', 'uk-fr')]), UnprocessableError, 'unknown-norm'],

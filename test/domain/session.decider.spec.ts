@@ -154,7 +154,6 @@ describe('session decider: happy paths', () => {
       [{ type: 'ActionItemCompleted', data: { sessionId: S, actionItemId: 'ai-1' } }],
     ],
     ['circulates the minutes', heldSession, circulate, [{ type: 'MinutesCirculated', data: { sessionId: S } }]],
-    ['circulating minutes already circulated is idempotent: nothing recorded', [...heldSession, circulated], circulate, []],
     [
       'launches a silence procedure',
       [...heldSession, circulated],
@@ -253,6 +252,7 @@ describe('session decider: guards', () => {
     ['circulate after adoption', adoptedSession, circulate, ConflictError, 'minutes-adopted', /cannot circulate its minutes: its minutes were adopted on 2026-04-01/],
     ['silence procedure on a session not held', [scheduled], launch, ConflictError, 'session-not-held', /not held/],
     ['silence procedure before circulation', heldSession, launch, ConflictError, 'minutes-not-circulated', /cannot launch a silence procedure: its minutes have not been circulated/],
+    ['circulating minutes already circulated', [...heldSession, circulated], circulate, ConflictError, 'minutes-already-circulated', /its minutes are already circulated/],
     ['silence procedure twice', [...heldSession, circulated, silence], launch, ConflictError, 'silence-procedure-running', /cannot launch a silence procedure/],
     ['silence procedure after adoption', adoptedSession, launch, ConflictError, 'minutes-adopted', /minutes were adopted/],
     ['silence deadline before launch', [...heldSession, circulated], { ...launch, deadline: '2026-03-01' }, UnprocessableError, 'deadline-before-launch', /deadline 2026-03-01 is before the launch date 2026-03-16/],

@@ -322,8 +322,8 @@ export const decideSession = (command: SessionCommand, state: SessionState): Ses
     case 'CirculateMinutes': {
       const action = 'circulate its minutes';
       const current = open(session, action);
-      // Idempotent: minutes already circulated are satisfied, a retry records nothing.
-      if (current.minutes.status === 'circulated') return [];
+      // A conflict, not an empty success: every 201 records something, so its Idempotency-Key is remembered.
+      if (current.minutes.status === 'circulated') throw SessionErrors.minutesAlreadyCirculated(sessionId);
       if (current.minutes.status === 'silence_procedure') throw SessionErrors.silenceProcedureRunning(sessionId, action, current.minutes.deadline);
       return [{ type: 'MinutesCirculated', data: { sessionId } }];
     }

@@ -98,6 +98,12 @@ export const SessionErrors = {
       actionItemId,
       completedOn,
     }),
+  minutesAlreadyCirculated: (sessionId: string) =>
+    new ConflictError(
+      'minutes-already-circulated',
+      `${subject(sessionId)}: its minutes are already circulated; launch a silence procedure or adopt them (a retry sent with its Idempotency-Key answers the first response)`,
+      { sessionId },
+    ),
   minutesNotCirculated: (sessionId: string, action: string) =>
     new ConflictError('minutes-not-circulated', `${subject(sessionId)}: cannot ${action}: its minutes have not been circulated; circulate them first`, {
       sessionId,

@@ -102,7 +102,7 @@ export const CommandRoute = (path: string, doc: CommandRouteDoc): MethodDecorato
     ApiHeader({
       name: 'Idempotency-Key',
       required: false,
-      description: `At most ${MAX_IDEMPOTENCY_KEY_LENGTH} visible ASCII characters. A retry with the same key, route and body answers the first response and records nothing; the same key with another route or body is a 422.`,
+      description: `At most ${MAX_IDEMPOTENCY_KEY_LENGTH} visible ASCII characters. A retry with the same key, route and body answers the first response and records nothing; the same key with another route or body is a 422. Every 201 records at least one event, so its key is remembered; a refused request records nothing and leaves its key free.`,
     }),
     ApiHeader({ name: 'X-Correlation-Id', required: false, description: 'Traces the request; recorded as metadata.correlationId and echoed on the response. Generated when absent or not 1 to 128 visible ASCII characters.' }),
     ApiCreatedResponse({

@@ -91,8 +91,8 @@ const link = (command: LinkCbmToNorm, state: Existing): CbmEvent[] => {
   const { data, track } = command;
   const subject = state.core.label;
   if (!normOnTrack(command.norm, data.normId, track.trackId)) throw SubjectErrors.unknownNorm(subject, data.normId, track.trackId);
-  // Already linked: the command is satisfied, nothing to record.
-  if (state.linkedNorms.includes(data.normId)) return [];
+  // A conflict, not an empty success: every 201 records something, so its Idempotency-Key is remembered.
+  if (state.linkedNorms.includes(data.normId)) throw SubjectErrors.alreadyLinked(subject, data.normId);
   return [{ type: 'CbmLinkedToNorm', data: compact({ cbmId: state.core.id, ...data }) }];
 };
 

@@ -89,6 +89,8 @@ export const SubjectErrors = {
     new UnprocessableError('invalid-response', `${subject}: response must be confirmed or declined, not ${JSON.stringify(response)}`),
   notAllProposers: (subject: string, missing: readonly string[]): UnprocessableError =>
     new UnprocessableError('not-all-proposers', `${subject}: a withdrawal needs every proposer; missing ${list(missing)}`, { missing: [...missing].sort() }),
+  alreadyLinked: (subject: string, normId: string): ConflictError =>
+    new ConflictError('already-linked', `${subject} already links norm ${normId}`, { normId }),
   unknownNorm: (subject: string, normId: string, trackId: string): UnprocessableError =>
     new UnprocessableError('unknown-norm', `${subject}: there is no norm ${normId} on track ${trackId}`, { normId }),
 } as const;
