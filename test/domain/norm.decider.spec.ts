@@ -493,6 +493,12 @@ describe('norm decider: corrections', () => {
     ['an empty text', base, correct({ statementId: 'st-us' }, [{ field: 'text', from: 'us speaks', to: null }]), UnprocessableError, 'field-required'],
     ['an empty summary of the proposal', base, correct({ eventId: 'ev-proposed' }, [{ field: 'summary', from: 'Do not attack it', to: '' }]), UnprocessableError, 'field-required'],
     ['an effective date that is not a date', base, correct({ statementId: 'st-us' }, [{ field: 'effectiveOn', from: '2026-03-10', to: 'soon' }]), UnprocessableError, 'invalid-effective-on'],
+    // A DTO checked the statement as it was sent; the corrected one is checked against the same limits.
+    ['a condition turned into an object by a nested path', base, correct({ statementId: 'st-us' }, [{ field: 'condition.x', from: null, to: 'y' }]), UnprocessableError, 'field-required', 'norm gge-13i: condition must be a non-empty text'],
+    ['a condition longer than a statement may carry', base, correct({ statementId: 'st-cn' }, [{ field: 'condition', from: 'if reciprocated', to: 'c'.repeat(2_001) }]), UnprocessableError, 'invalid-corrected-record', 'norm gge-13i: the correction would leave the record invalid: condition must be at most 2000 characters long'],
+    ['a text longer than a statement may carry', base, correct({ statementId: 'st-us' }, [{ field: 'text', from: 'us speaks', to: 't'.repeat(20_001) }]), UnprocessableError, 'invalid-corrected-record', /text must be at most 20000 characters long/],
+    ['a title longer than a proposal may carry', base, correct({ eventId: 'ev-proposed' }, [{ field: 'title', from: 'Critical infrastructure', to: 't'.repeat(301) }]), UnprocessableError, 'invalid-corrected-record', /title must be at most 300 characters long/],
+    ['a summary turned into a list', base, correct({ eventId: 'ev-proposed' }, [{ field: 'summary', from: 'Do not attack it', to: ['a'] }]), UnprocessableError, 'field-required'],
     ['a record made at a session whose facts are missing', base, correct({ statementId: 'st-us' }, [{ field: 'text', from: 'us speaks', to: 'x' }], { targetSession: undefined }), UnprocessableError, 'unknown-session'],
     ['a norm never proposed', [], correct({ statementId: 'st-us' }, [{ field: 'text', from: 'a', to: 'b' }]), NotFoundError, 'not-found'],
   ]);

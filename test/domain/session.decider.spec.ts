@@ -378,6 +378,7 @@ describe('session decider: corrections of the held record', () => {
     ['a head of delegation removed from attendance', heldSession, { ...correct, changes: [{ field: 'attendance.us', from: ['smith'], to: ['jones'] }] }, UnprocessableError, 'head-of-delegation-not-present', /after correction c1, head of delegation smith of us is not among the attendees of us \(present: jones\)/],
     ['heldOn to something not a date', heldSession, { ...correct, changes: [{ field: 'heldOn', from: '2026-03-10', to: 'March' }] }, UnprocessableError, 'invalid-corrected-record', /correction c1 would leave the held record invalid: heldOn must be a date/],
     ['attendance to something not a list', heldSession, { ...correct, changes: [{ field: 'attendance.cn', from: ['li'], to: 'li' }] }, UnprocessableError, 'invalid-corrected-record', /attendance.cn must be a list of delegateIds/],
+    ['place longer than a held record may carry', heldSession, { ...correct, changes: [{ field: 'place', from: 'Geneva', to: 'p'.repeat(201) }] }, UnprocessableError, 'invalid-corrected-record', /place must be at most 200 characters long/],
   ];
   it.each(guards)('%s', (_name, given, command, errorClass, code, message) => spec.given(given).when(command).thenThrows(errorClass, code, message));
 

@@ -7,6 +7,7 @@ import {
   writePath,
   type CorrectableRecord,
 } from '../../shared/domain/corrections.js';
+import { LIMITS, textProblem } from '../../shared/domain/limits.js';
 import type { Decider, FoldedEvent } from '../../shared/domain/decider.js';
 import type { TrackFacts } from '../../shared/domain/facts.js';
 import { isCalendarDate } from '../../shared/domain/ids.js';
@@ -208,7 +209,8 @@ const isStringRecord = (value: unknown): value is Record<string, unknown> =>
 const assertHeldShape = (sessionId: string, correctionId: string, data: SessionHeldData): void => {
   const invalid = (problem: string) => SessionErrors.invalidCorrectedRecord(sessionId, correctionId, problem);
   if (!isCalendarDate(data.heldOn)) throw invalid(`heldOn must be a date YYYY-MM-DD, not ${JSON.stringify(data.heldOn ?? null)}`);
-  if (typeof data.place !== 'string' || data.place.trim() === '') throw invalid('place must be a non-empty text');
+  const placeProblem = textProblem(data.place, LIMITS.name);
+  if (placeProblem !== undefined) throw invalid(`place ${placeProblem}`);
   if (!isStringRecord(data.attendance)) throw invalid('attendance must be an object {partyId: [delegateId]}');
   for (const [partyId, present] of Object.entries(data.attendance)) {
     if (!Array.isArray(present) || present.some((d) => typeof d !== 'string')) {

@@ -3,6 +3,7 @@ import { ApiProperty, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { registerDecorator, ValidateIf, ValidateNested, type ValidationArguments } from 'class-validator';
 import { isCalendarDate, isSlug, SLUG_PATTERN } from '../domain/ids.js';
+import { LIMITS } from '../domain/limits.js';
 
 /**
  * Body field decorators. Each field carries ONE constraint that checks presence, type and format
@@ -28,17 +29,7 @@ export const MESSAGES = {
   present: 'is required (null stands for an absent value)',
 } as const;
 
-export const LIMITS = {
-  name: 200,
-  title: 300,
-  summary: 10_000,
-  text: 20_000,
-  reason: 2_000,
-  reference: 500,
-  short: 100,
-  listItems: 1_000,
-  changes: 50,
-} as const;
+export { LIMITS };
 
 type Check = (value: unknown) => string | undefined;
 

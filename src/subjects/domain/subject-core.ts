@@ -15,6 +15,7 @@ import {
   replayCorrection,
 } from '../../shared/domain/corrections.js';
 import type { FoldedEvent } from '../../shared/domain/decider.js';
+import { LIMITS, textProblem } from '../../shared/domain/limits.js';
 import type { SessionFacts, TrackFacts } from '../../shared/domain/facts.js';
 import type { PositionFields, Stance } from './position.events.js';
 import { type Consensus, consensusOf } from './stance.js';
@@ -182,6 +183,14 @@ const touches = (changes: CorrectionFields['changes'], fields: readonly string[]
  * record passed all of them when it was recorded, and an unrelated fix (a typo in `text`) should
  * not be held hostage by a later change elsewhere (an attendance correction).
  */
+/** A text field as a correction leaves it: present (unless optional), a non-blank string within the body's limit. */
+const assertCorrectedText = (subject: string, data: Readonly<Record<string, unknown>>, field: string, max: number, optional = false): void => {
+  if (optional && data[field] === undefined) return;
+  assertText(subject, field, data[field]);
+  const problem = textProblem(data[field], max);
+  if (problem !== undefined) throw SubjectErrors.invalidCorrectedRecord(subject, field, problem);
+};
+
 const assertStillValid = (subject: string, record: SubjectRecord, changes: CorrectionFields['changes'], track: TrackFacts, session: SessionFacts | undefined): void => {
   const data = record.data;
   switch (record.type) {
@@ -191,17 +200,18 @@ const assertStillValid = (subject: string, record: SubjectRecord, changes: Corre
         assertPartyRegistered(subject, track, partyId);
         assertDelegate(subject, track, partyId, data['delegateId'] === undefined ? undefined : String(data['delegateId']), session);
       }
-      if (touches(changes, ['stance', 'condition'])) assertStance(subject, data['stance'], data['condition']);
-      if (touches(changes, ['text'])) assertText(subject, 'text', data['text']);
+      if (touches(changes, ['stance', 'condition'])) {
+        assertStance(subject, data['stance'], data['condition']);
+        assertCorrectedText(subject, data, 'condition', LIMITS.reason, true);
+      }
+      if (touches(changes, ['text'])) assertCorrectedText(subject, data, 'text', LIMITS.text);
       return;
     case 'NormProposed':
-      if (touches(changes, ['title'])) assertText(subject, 'title', data['title']);
-      if (touches(changes, ['summary'])) assertText(subject, 'summary', data['summary']);
-      return;
     case 'CbmProposed':
     case 'TopicOpened':
-      if (touches(changes, ['title'])) assertText(subject, 'title', data['title']);
-      if (data['summary'] !== undefined && touches(changes, ['summary'])) assertText(subject, 'summary', data['summary']);
+      if (touches(changes, ['title'])) assertCorrectedText(subject, data, 'title', LIMITS.title);
+      // A norm's summary is required; a CBM's or topic's may be removed.
+      if (touches(changes, ['summary'])) assertCorrectedText(subject, data, 'summary', LIMITS.summary, record.type !== 'NormProposed');
       return;
     default:
       return;

@@ -81,6 +81,8 @@ export const SubjectErrors = {
     new UnprocessableError('invalid-stance', `${subject}: ${JSON.stringify(stance)} is not a stance (supports, conditional, reserves, opposes, abstains)`),
   conditionRequired: (subject: string): UnprocessableError =>
     new UnprocessableError('condition-required', `${subject}: a conditional stance needs its condition`),
+  invalidCorrectedRecord: (subject: string, field: string, problem: string): UnprocessableError =>
+    new UnprocessableError('invalid-corrected-record', `${subject}: the correction would leave the record invalid: ${field} ${problem}`, { field }),
   fieldRequired: (subject: string, field: string): UnprocessableError =>
     new UnprocessableError('field-required', `${subject}: ${field} must be a non-empty text`, { field }),
   wrongDecisionKind: (subject: string, kind: string, expected: string): UnprocessableError =>
