@@ -260,6 +260,14 @@ describe('session decider: guards', () => {
     ['break silence after it was broken', [...heldSession, circulated, silence, broken], breakSilence, ConflictError, 'no-silence-procedure', /no silence procedure/],
     ['break silence by an unregistered party', [...heldSession, circulated, silence], { ...breakSilence, partyId: 'ru' }, UnprocessableError, 'unknown-party', /party ru is not registered/],
     ['break silence after the deadline', [...heldSession, circulated, silence], { ...breakSilence, effectiveOn: '2026-04-02' }, ConflictError, 'silence-deadline-passed', /ended on 2026-04-01/],
+    // The read side folds a session in effective order: each step must take effect after the one it follows.
+    ['a decision effective before the session was held', heldSession, { ...decision, effectiveOn: '2026-03-09' }, ConflictError, 'before-status-change', /a decision cannot take effect on 2026-03-09, before the session itself, held on 2026-03-10/],
+    ['an action item effective before the session was held', heldSession, { ...assign, effectiveOn: '2026-03-01' }, ConflictError, 'before-status-change', /an action item cannot take effect on 2026-03-01/],
+    ['completing an action item before it was assigned', [...heldSession, { ...assigned, effectiveOn: '2026-03-12' }], { ...complete, effectiveOn: '2026-03-11' }, ConflictError, 'before-status-change', /completing action item ai-1 cannot take effect on 2026-03-11, before the assignment of that item on 2026-03-12/],
+    ['circulating the minutes before the session was held', heldSession, { ...circulate, effectiveOn: '2026-03-01' }, ConflictError, 'before-status-change', /circulating the minutes cannot take effect on 2026-03-01, before the session itself, held on 2026-03-10/],
+    ['a silence procedure before the circulation', [...heldSession, circulated], { ...launch, effectiveOn: '2026-03-14' }, ConflictError, 'before-status-change', /a silence procedure cannot take effect on 2026-03-14, before the circulation of the minutes/],
+    ['breaking the silence before the procedure was launched', [...heldSession, circulated, silence], { ...breakSilence, effectiveOn: '2026-03-15' }, ConflictError, 'before-status-change', /breaking the silence cannot take effect on 2026-03-15, before the silence procedure on 2026-03-16/],
+    ['adopting in session before the circulation', [...heldSession, circulated], { ...adoptInSession, effectiveOn: '2026-03-14' }, ConflictError, 'before-status-change', /adopting the minutes cannot take effect on 2026-03-14/],
     ['break silence after adoption', adoptedSession, breakSilence, ConflictError, 'minutes-adopted', /minutes were adopted/],
     // adoption
     ['adopt twice', adoptedSession, adoptBySilence, ConflictError, 'minutes-adopted', /cannot adopt its minutes: its minutes were adopted on 2026-04-01/],

@@ -30,6 +30,8 @@ export type MinutesState =
 
 export interface ActionItemState {
   readonly actionItemId: string;
+  /** Effective date of its assignment. */
+  readonly assignedOn: string;
   readonly completedOn?: string;
 }
 
@@ -80,6 +82,25 @@ const open = (state: ExistingSession, action: string): HeldSession => {
   const session = held(state, action);
   if (session.minutes.status === 'adopted') throw SessionErrors.minutesAdopted(session.sessionId, action, session.minutes.adoptedOn);
   return session;
+};
+
+/**
+ * The read side folds a session in effective order, the decider in recorded order: they agree
+ * because what needs the session held, or follows a step of its minutes, is recorded in the order it
+ * took effect. `what` ("a decision") may not take effect before `since` (the step it follows).
+ */
+const assertNotBefore = (session: HeldSession, what: string, effectiveOn: string, since: { readonly what: string; readonly on: string }): void => {
+  if (effectiveOn < since.on) throw SessionErrors.beforeEarlierStep(session.sessionId, what, effectiveOn, since);
+};
+
+const heldStep = (session: HeldSession) => ({ what: 'session itself, held', on: session.held.effectiveOn });
+
+/** The step of the minutes the next one follows: the latest of circulation, silence procedure, silence broken (else the session). */
+const minutesStep = (session: HeldSession): { readonly what: string; readonly on: string } => {
+  const minutes = session.minutes;
+  if (minutes.status === 'circulated') return { what: 'circulation of the minutes (or the silence broken)', on: minutes.circulatedOn };
+  if (minutes.status === 'silence_procedure') return { what: 'silence procedure', on: minutes.launchedOn };
+  return heldStep(session);
 };
 
 const assertUniqueItems = (sessionId: string, items: readonly AgendaItem[], which: string): void => {
@@ -171,6 +192,7 @@ const breakSilence = (command: BreakSilence, state: ExistingSession): SessionEve
     throw SessionErrors.silenceDeadlinePassed(session.sessionId, session.minutes.deadline, command.effectiveOn);
   }
   assertParty(session.sessionId, command.track, command.partyId);
+  assertNotBefore(session, 'breaking the silence', command.effectiveOn, minutesStep(session));
   return [{ type: 'SilenceBroken', data: { sessionId: session.sessionId, partyId: command.partyId, reason: command.reason } }];
 };
 
@@ -178,6 +200,7 @@ const adopt = (command: AdoptMinutes, state: ExistingSession): SessionEvent[] =>
   const action = 'adopt its minutes';
   const session = open(state, action);
   const { sessionId, minutes } = session;
+  if (minutes.status === 'circulated' || minutes.status === 'silence_procedure') assertNotBefore(session, 'adopting the minutes', command.effectiveOn, minutesStep(session));
   if (command.procedure === 'silence') {
     if (command.atSessionId !== undefined || command.agendaItemId !== undefined) throw SessionErrors.atSessionNotAllowed(sessionId);
     if (minutes.status !== 'silence_procedure') throw SessionErrors.noSilenceProcedure(sessionId, `${action} by silence`, minutes.status);
@@ -290,6 +313,7 @@ export const decideSession = (command: SessionCommand, state: SessionState): Ses
     case 'RecordProceduralDecision': {
       const current = open(session, `record decision ${command.decisionId}`);
       if (current.decisionIds.has(command.decisionId)) throw SessionErrors.duplicateDecision(sessionId, command.decisionId);
+      assertNotBefore(current, 'a decision', command.effectiveOn, heldStep(current));
       const { decisionId, kind, agendaItemId, text } = command;
       if (agendaItemId !== undefined) {
         const items = current.held.data.agenda.map((item) => item.itemId);
@@ -305,6 +329,7 @@ export const decideSession = (command: SessionCommand, state: SessionState): Ses
     case 'AssignActionItem': {
       const current = open(session, `assign action item ${command.actionItemId}`);
       if (current.actionItems.has(command.actionItemId)) throw SessionErrors.duplicateActionItem(sessionId, command.actionItemId);
+      assertNotBefore(current, 'an action item', command.effectiveOn, heldStep(current));
       const { actionItemId, assignee, text, dueOn } = command;
       return [
         {
@@ -316,8 +341,9 @@ export const decideSession = (command: SessionCommand, state: SessionState): Ses
     case 'CompleteActionItem': {
       // Allowed after the minutes are adopted: completing an item is follow-up work, not part of the minutes.
       const item = session.status === 'held' ? session.actionItems.get(command.actionItemId) : undefined;
-      if (item === undefined) throw SessionErrors.actionItemNotFound(sessionId, command.actionItemId);
+      if (item === undefined || session.status !== 'held') throw SessionErrors.actionItemNotFound(sessionId, command.actionItemId);
       if (item.completedOn !== undefined) throw SessionErrors.actionItemCompleted(sessionId, item.actionItemId, item.completedOn);
+      assertNotBefore(session, `completing action item ${item.actionItemId}`, command.effectiveOn, { what: 'assignment of that item', on: item.assignedOn });
       const { actionItemId, note } = command;
       return [{ type: 'ActionItemCompleted', data: { sessionId, actionItemId, ...(note !== undefined ? { note } : {}) } }];
     }
@@ -327,6 +353,7 @@ export const decideSession = (command: SessionCommand, state: SessionState): Ses
       // A conflict, not an empty success: every 201 records something, so its Idempotency-Key is remembered.
       if (current.minutes.status === 'circulated') throw SessionErrors.minutesAlreadyCirculated(sessionId);
       if (current.minutes.status === 'silence_procedure') throw SessionErrors.silenceProcedureRunning(sessionId, action, current.minutes.deadline);
+      assertNotBefore(current, 'circulating the minutes', command.effectiveOn, minutesStep(current));
       return [{ type: 'MinutesCirculated', data: { sessionId } }];
     }
     case 'LaunchSilenceProcedure': {
@@ -334,6 +361,7 @@ export const decideSession = (command: SessionCommand, state: SessionState): Ses
       const current = open(session, action);
       if (current.minutes.status === 'silence_procedure') throw SessionErrors.silenceProcedureRunning(sessionId, action, current.minutes.deadline);
       if (current.minutes.status !== 'circulated') throw SessionErrors.minutesNotCirculated(sessionId, action);
+      assertNotBefore(current, 'a silence procedure', command.effectiveOn, minutesStep(current));
       if (command.deadline < command.effectiveOn) throw SessionErrors.deadlineBeforeLaunch(sessionId, command.deadline, command.effectiveOn);
       return [{ type: 'SilenceProcedureLaunched', data: { sessionId, deadline: command.deadline } }];
     }
@@ -413,12 +441,13 @@ export const evolveSession = (state: SessionState, event: FoldedEvent<SessionEve
     case 'DecisionRecorded':
       return { ...base, decisionIds: new Set(base.decisionIds).add(event.data.decisionId) };
     case 'ActionItemAssigned':
-      return { ...base, actionItems: new Map(base.actionItems).set(event.data.actionItemId, { actionItemId: event.data.actionItemId }) };
+      return { ...base, actionItems: new Map(base.actionItems).set(event.data.actionItemId, { actionItemId: event.data.actionItemId, assignedOn: event.effectiveOn }) };
     case 'ActionItemCompleted':
       return {
         ...base,
         actionItems: new Map(base.actionItems).set(event.data.actionItemId, {
           actionItemId: event.data.actionItemId,
+          assignedOn: base.actionItems.get(event.data.actionItemId)?.assignedOn ?? event.effectiveOn,
           completedOn: event.effectiveOn,
         }),
       };

@@ -98,6 +98,13 @@ export const SessionErrors = {
       actionItemId,
       completedOn,
     }),
+  beforeEarlierStep: (sessionId: string, what: string, effectiveOn: string, since: { readonly what: string; readonly on: string }) =>
+    new ConflictError(
+      'before-status-change',
+      `${subject(sessionId)}: ${what} cannot take effect on ${effectiveOn}, before the ${since.what} on ${since.on}; ` +
+        `a session's steps are recorded in the order they took effect: use an effectiveOn on or after ${since.on}`,
+      { sessionId, latestStatusChangeOn: since.on },
+    ),
   minutesAlreadyCirculated: (sessionId: string) =>
     new ConflictError(
       'minutes-already-circulated',
