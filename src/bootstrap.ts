@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -13,13 +14,27 @@ import { LedgerValidationPipe } from './shared/http/validation.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+/** LOG_LEVEL → the Nest levels printed: that level and every more severe one (`silent`: none). */
+export const nestLogLevels = (level: AppConfig['logLevel']): LogLevel[] | false => {
+  const order: ReadonlyArray<[AppConfig['logLevel'], LogLevel]> = [
+    ['fatal', 'fatal'],
+    ['error', 'error'],
+    ['warn', 'warn'],
+    ['info', 'log'],
+    ['debug', 'debug'],
+    ['trace', 'verbose'],
+  ];
+  const upTo = order.findIndex(([name]) => name === level);
+  return upTo < 0 ? false : order.slice(0, upTo + 1).map(([, nest]) => nest);
+};
+
 /** Builds the HTTP application (not listening), as `serve` and the e2e tests use it. */
 export const createApp = async (config: AppConfig, options: { logger?: false } = {}): Promise<NestFastifyApplication> => {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config),
     new FastifyAdapter({ bodyLimit: MAX_BODY_BYTES }),
     {
-      logger: options.logger ?? (config.logLevel === 'silent' ? false : ['log', 'warn', 'error', 'fatal']),
+      logger: options.logger ?? nestLogLevels(config.logLevel),
       abortOnError: false,
       // Fastify's own JSON parser only: a form or text body is then a 415, never parsed into fields.
       bodyParser: false,

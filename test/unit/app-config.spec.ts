@@ -1,3 +1,4 @@
+import { nestLogLevels } from '../../src/bootstrap.js';
 import { ConfigError, loadConfig } from '../../src/config/app-config.js';
 
 describe('configuration (DESIGN.md §8)', () => {
@@ -75,5 +76,13 @@ describe('configuration (DESIGN.md §8)', () => {
     expect(() => loadConfig({ LEDGER_TOKENS: 'clerk:clerk-token-0123456789', LEDGER_TOKENS_FILE: '/tmp/t.json' })).toThrow(
       /LEDGER_TOKENS and LEDGER_TOKENS_FILE/,
     );
+  });
+
+  it('LOG_LEVEL prints that level and every more severe one, and silent prints nothing', () => {
+    expect(nestLogLevels('warn')).toEqual(['fatal', 'error', 'warn']);
+    expect(nestLogLevels('info')).toEqual(['fatal', 'error', 'warn', 'log']);
+    expect(nestLogLevels('trace')).toEqual(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']);
+    expect(nestLogLevels('fatal')).toEqual(['fatal']);
+    expect(nestLogLevels('silent')).toBe(false);
   });
 });
