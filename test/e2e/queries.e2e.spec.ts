@@ -127,19 +127,18 @@ describe('queries (e2e)', () => {
     expect(response.body).toMatchObject({ type: problemType('not-found'), status: 404, detail });
   });
 
-  it('the live board sends a snapshot, then the row each time a subject changes', async () => {
-    await t.app.listen(0, '127.0.0.1');
+  /** Opens GET `path` (server-sent events) on a listening app; `frame(n)` waits for the n-th event. */
+  const openLive = async (path: string) => {
+    if (t.app.getHttpServer().address() === null) await t.app.listen(0, '127.0.0.1');
     const { port } = t.app.getHttpServer().address() as AddressInfo;
     const response = await new Promise<IncomingMessage>((resolve, reject) => {
-      const req = httpRequest({ host: '127.0.0.1', port, path: '/tracks/seg/board/live', headers: AUTH }, resolve);
+      const req = httpRequest({ host: '127.0.0.1', port, path, headers: AUTH }, resolve);
       req.on('error', reject);
       req.end();
     });
-    expect(response.statusCode).toBe(200);
-    expect(response.headers['content-type']).toBe('text/event-stream; charset=utf-8');
     response.setEncoding('utf8');
     let buffer = '';
-    const frames: Array<{ event: string; id: string; data: unknown }> = [];
+    const frames: Array<{ event: string; id: string; data: any }> = [];
     let notify: (() => void) | undefined;
     response.on('data', (chunk: string) => {
       buffer += chunk;
@@ -157,6 +156,13 @@ describe('queries (e2e)', () => {
       while (frames.length < n) await new Promise<void>((resolve) => (notify = resolve));
       return frames[n - 1]!;
     };
+    return { response, frames, frame };
+  };
+
+  it('the live board sends a snapshot, then the row each time a subject changes', async () => {
+    const { response, frame } = await openLive('/tracks/seg/board/live');
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('text/event-stream; charset=utf-8');
     try {
       const snapshot = await frame(1);
       expect(snapshot).toMatchObject({ event: 'snapshot', id: correctionPosition, data: { trackId: 'seg', rows: expect.any(Array) } });
@@ -167,6 +173,38 @@ describe('queries (e2e)', () => {
     } finally {
       response.destroy();
     }
+  });
+
+  it('the live board under asOf sends that board, then a row only when a record effective by then changes it', async () => {
+    const { response, frames, frame } = await openLive('/tracks/seg/board/live?asOf=2026-03-10');
+    expect(response.statusCode).toBe(200);
+    try {
+      const snapshot = await frame(1);
+      expect(snapshot.event).toBe('snapshot');
+      expect(snapshot.data).toEqual((await get('/tracks/seg/board?asOf=2026-03-10').expect(200)).body);
+      t.fixClock('2026-03-27T10:00:00.000Z');
+      // Effective after asOf: the board on 2026-03-10 does not change, so no row is sent for it.
+      await ok(t, '/topics/ig/positions', { statementId: 'st-11', partyId: 'us', stance: 'opposes', text: 'us opposes', channel: 'written', effectiveOn: '2026-03-20' });
+      // A late entry effective by then: its row is sent, as the board on 2026-03-10 now shows it.
+      const late = await ok(t, '/topics/ig/positions', { statementId: 'st-12', partyId: 'us', stance: 'abstains', text: 'us abstained', channel: 'written', effectiveOn: '2026-03-09' });
+      const row = await frame(2);
+      expect(row).toMatchObject({ event: 'row', id: late.body.position, data: { kind: 'topic', id: 'ig', stances: { us: { stance: 'abstains', statementId: 'st-12' } } } });
+      expect(row.data).toEqual((await get('/tracks/seg/board?asOf=2026-03-10').expect(200)).body.rows.find((r: { id: string }) => r.id === 'ig'));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(frames.map((f) => f.event)).toEqual(['snapshot', 'row']);
+    } finally {
+      response.destroy();
+    }
+  });
+
+  it.each([
+    ['/tracks/seg/board/live?asOf=2026-02-30', 'asOf'],
+    ['/tracks/seg/board/live?knownAt=soon', 'knownAt'],
+    ['/tracks/seg/board/live?since=1', 'since'],
+  ])('GET %s → 400 naming the field, before any event is sent', async (path, field) => {
+    const response = await get(path).expect(400);
+    expect(response.headers['content-type']).toBe(PROBLEM_JSON);
+    expect(response.body.errors.map((e: { field: string }) => e.field)).toEqual([field]);
   });
 
   it('POST /projections/rebuild rebuilds into a new database and swaps it in; answers stay the same', async () => {

@@ -34,6 +34,7 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
   private projection!: ReadModelProjection;
   private current!: ReadModelQueries;
   private readonly rowListeners = new Set<(changes: readonly RowChange[]) => void>();
+  private readonly appliedListeners = new Set<(checkpoint: string) => void>();
   private rebuilding: Promise<RebuildResult> | undefined;
   private closed = false;
   /** Stops a rebuild that is still running when the server shuts down. */
@@ -87,6 +88,9 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
     });
     this.projection.onRows((changes) => {
       for (const listener of this.rowListeners) listener(changes);
+    });
+    this.projection.onApplied((checkpoint) => {
+      for (const listener of this.appliedListeners) listener(checkpoint);
     });
     this.current = new ReadModelQueries(db);
   }
@@ -146,6 +150,12 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
   onRows(listener: (changes: readonly RowChange[]) => void): () => void {
     this.rowListeners.add(listener);
     return () => this.rowListeners.delete(listener);
+  }
+
+  /** After each batch applied (its checkpoint), whichever database is current. Returns the unsubscribe function. */
+  onApplied(listener: (checkpoint: string) => void): () => void {
+    this.appliedListeners.add(listener);
+    return () => this.appliedListeners.delete(listener);
   }
 
   /** POST /projections/rebuild. A second request while one runs gets the same answer. */

@@ -1,10 +1,15 @@
-import { Controller, Get, Inject, Injectable, Param, Req, Res, type BeforeApplicationShutdown } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Inject, Injectable, Param, Query, Req, Res, type BeforeApplicationShutdown } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsString } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiProblems, ApiSlugParam, notFound, SlugParamPipe } from '../../shared/http/command-route.js';
 import { ReadModels } from '../application/read-models.service.js';
-import { NO_CUT } from '../projections/cut.js';
+import { QUERY_TOKEN_PARAMETER } from '../../auth/access-control.js';
+import { SkipWhenAbsent } from '../../shared/http/validators.js';
+import type { Board } from '../projections/board.projection.js';
+import { NO_CUT, type ResolvedCut } from '../projections/cut.js';
 import { RawJson } from '../read-model/read-model.queries.js';
+import { cutOf, CutQueryDto } from './cut-query.dto.js';
 
 export const LIVE_BOARD_OPTIONS = Symbol.for('norms-ledger.LiveBoardOptions');
 
@@ -32,6 +37,17 @@ const track = new SlugParamPipe('track');
 
 const frame = (event: string, id: string, data: string): string => `event: ${event}\nid: ${id}\ndata: ${data}\n\n`;
 
+/** The cut, plus the token a browser EventSource passes in the URL (it cannot send headers). */
+export class LiveBoardQueryDto extends CutQueryDto {
+  @ApiPropertyOptional({ name: QUERY_TOKEN_PARAMETER, type: String, description: 'The bearer token, for an EventSource that cannot send an Authorization header (RFC 6750 §2.3). Never logged.' })
+  @SkipWhenAbsent()
+  @IsString({ message: 'must be a string' })
+  readonly access_token?: string;
+}
+
+/** How long changes are gathered before a board under a cut is computed again for a stream. */
+export const CUT_RECOMPUTE_DELAY_MS = 100;
+
 @ApiTags('queries')
 @Controller('tracks')
 export class BoardLiveController {
@@ -45,14 +61,17 @@ export class BoardLiveController {
   @ApiOperation({
     summary: 'The board, live (server-sent events)',
     description:
-      'First one `snapshot` event (data: the current board, id: the position it reflects), then one `row` event per board row that changes ' +
-      '(data: the row, id: the position of the event that changed it), and a `:` comment as heartbeat. A browser EventSource may pass its token as `?access_token=`.',
+      'First one `snapshot` event (data: the board, id: the position it reflects), then one `row` event per board row that changes ' +
+      '(data: the row, id: the position of the event that changed it), and a `:` comment as heartbeat. A browser EventSource may pass its token as `?access_token=`. ' +
+      'With `asOf`/`knownAt` the snapshot and the rows are the board under that cut: a row is sent when a later record (a late entry, a correction) changes it there, ' +
+      'with id the position the board then reflects.',
   })
   @ApiProduces('text/event-stream')
   @ApiSlugParam('trackId', 'The track')
   @ApiOkResponse({ description: 'An event stream', content: { 'text/event-stream': { example: 'event: row\nid: 42\ndata: {"kind":"norm","id":"gge-13i",…}\n\n' } } })
-  @ApiProblems(404, 503)
-  async live(@Param('trackId', track) trackId: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  @ApiProblems(400, 404, 503)
+  async live(@Param('trackId', track) trackId: string, @Query() query: LiveBoardQueryDto, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const cut = cutOf(query);
     const queries = await this.readModels.settledQueries();
     if (!queries.trackExists(trackId)) throw notFound('track', trackId);
     reply.hijack();
@@ -65,11 +84,18 @@ export class BoardLiveController {
       'x-accel-buffering': 'no',
     });
     // Subscribing and reading the snapshot in the same tick: no change can fall between the two.
-    const unsubscribe = this.readModels.onRows((changes) => {
-      for (const change of changes) if (change.trackId === trackId) raw.write(frame('row', change.position, change.row));
-    });
-    const snapshot = queries.board(trackId, NO_CUT) as RawJson;
-    raw.write(frame('snapshot', this.readModels.checkpoint, snapshot.json));
+    let unsubscribe: () => void;
+    if (cut.asOf === null && cut.knownAt === null) {
+      unsubscribe = this.readModels.onRows((changes) => {
+        for (const change of changes) if (change.trackId === trackId) raw.write(frame('row', change.position, change.row));
+      });
+      const snapshot = queries.board(trackId, NO_CUT) as RawJson;
+      raw.write(frame('snapshot', this.readModels.checkpoint, snapshot.json));
+    } else {
+      const board = queries.board(trackId, cut) as Board;
+      unsubscribe = this.followUnderCut(trackId, cut, board, (data) => raw.write(data));
+      raw.write(frame('snapshot', this.readModels.checkpoint, JSON.stringify(board)));
+    }
     const heartbeat = setInterval(() => raw.write(': heartbeat\n\n'), this.options.heartbeatMs);
     heartbeat.unref();
     let ended = false;
@@ -84,5 +110,35 @@ export class BoardLiveController {
     const forget = this.streams.add(end);
     request.raw.on('close', end);
     raw.on('close', end);
+  }
+
+  /**
+   * Rows of the board under `cut` as later records change them: after the log moves on (a late
+   * entry or a correction may change a row under the cut without changing the live one), the board
+   * under the cut is computed again, at most every CUT_RECOMPUTE_DELAY_MS, and the rows that differ
+   * from the ones sent are sent, with the position the board then reflects. Returns the unsubscribe function.
+   */
+  private followUnderCut(trackId: string, cut: ResolvedCut, snapshot: Board, write: (data: string) => void): () => void {
+    const sent = new Map(snapshot.rows.map((row) => [`${row.kind}-${row.id}`, JSON.stringify(row)]));
+    let timer: NodeJS.Timeout | undefined;
+    const recompute = (): void => {
+      timer = undefined;
+      const checkpoint = this.readModels.checkpoint;
+      const board = this.readModels.queries.board(trackId, cut) as Board | null;
+      for (const row of board?.rows ?? []) {
+        const key = `${row.kind}-${row.id}`;
+        const json = JSON.stringify(row);
+        if (sent.get(key) === json) continue;
+        sent.set(key, json);
+        write(frame('row', checkpoint, json));
+      }
+    };
+    const unsubscribe = this.readModels.onApplied(() => {
+      timer ??= setTimeout(recompute, CUT_RECOMPUTE_DELAY_MS);
+    });
+    return () => {
+      if (timer !== undefined) clearTimeout(timer);
+      unsubscribe();
+    };
   }
 }

@@ -81,6 +81,7 @@ export class ReadModelProjection {
   readonly projector: Projector;
   private readonly batchSize: number;
   private readonly listeners = new Set<(changes: readonly RowChange[]) => void>();
+  private readonly appliedListeners = new Set<(checkpoint: string) => void>();
   private waiters: Waiter[] = [];
   private subscription: Subscription | undefined;
   private pumping: Promise<void> | undefined;
@@ -106,12 +107,19 @@ export class ReadModelProjection {
     return () => this.listeners.delete(listener);
   }
 
+  /** After each committed batch, whatever it changed (a late entry may change no live row yet an answer under a cut). */
+  onApplied(listener: (checkpoint: string) => void): () => void {
+    this.appliedListeners.add(listener);
+    return () => this.appliedListeners.delete(listener);
+  }
+
   /** Applies one batch and tells listeners and waiters. */
   private apply(events: readonly IncomingEvent[]): void {
     if (events.length === 0 || this.stopped) return;
     const changes = this.projector.applyBatch(events);
     if (changes.length > 0) for (const listener of this.listeners) listener(changes);
     const checkpoint = this.projector.checkpoint;
+    if (checkpoint !== null) for (const listener of this.appliedListeners) listener(checkpoint);
     if (checkpoint === null || this.waiters.length === 0) return;
     const still: Waiter[] = [];
     for (const waiter of this.waiters) {
