@@ -6,6 +6,7 @@ import { normDecider, normStatusOf } from '../../src/subjects/domain/norm.decide
 import type { NormEvent } from '../../src/subjects/domain/norm.events.js';
 import type { PositionFields } from '../../src/subjects/domain/position.events.js';
 import { recordOf, recordSessionOf } from '../../src/subjects/domain/subject-core.js';
+import type { StatePosition } from '../../src/subjects/domain/subject.commands.js';
 import { deciderSpec, type Given } from '../support/decider-spec.js';
 import { type ErrorClass, heldSession, usCnTrack, usCnTrackWithUk } from './subject.fixtures.js';
 
@@ -341,8 +342,24 @@ describe('norm decider: capital responses', () => {
     expect(normStatusOf(spec.given(adopted).state, later)).toBe('adopted');
     spec
       .given(adopted)
-      .when({ ...(respond('uk', 'declined', 'cap-uk') as RecordCapitalResponse), track: later })
+      .when({ ...(respond('uk', 'declined', 'cap-uk') as RecordCapitalResponse), track: later, effectiveOn: '2026-06-02' })
       .thenThrows(ConflictError, 'not-agreed-ad-referendum', /is adopted/);
+  });
+
+  it('refuses an act of a party effective before its registration: the board counts it only from then on', () => {
+    const later = joined('2026-06-01');
+    spec
+      .given(agreedNorm)
+      .when({ ...(respond('uk', 'confirmed', 'cap-uk') as RecordCapitalResponse), track: later })
+      .thenThrows(UnprocessableError, 'party-not-yet-registered', 'norm gge-13i: party uk is registered on track us-cn-seg effective 2026-06-01; it cannot act on 2026-04-02, before that (correct the registration\'s date, or use an effectiveOn on or after 2026-06-01)');
+    spec.given(bothSupport).when({ ...(statePosition({ partyId: 'uk', delegateId: undefined, sessionId: undefined }) as StatePosition), track: later }).thenThrows(UnprocessableError, 'party-not-yet-registered');
+    // A correction that moves its statement before the party's registration, by date or to that party.
+    const ukStated = stated('st-uk', 'uk', 'supports', { effectiveOn: '2026-06-05', sessionId: undefined });
+    spec.given([...bothSupport, ukStated]).when({ ...correct({ statementId: 'st-uk' }, [{ field: 'effectiveOn', from: '2026-06-05', to: '2026-05-01' }]), track: later } as NormCommand).thenThrows(UnprocessableError, 'party-not-yet-registered');
+    spec.given(bothSupport).when({ ...correct({ statementId: 'st-us' }, [{ field: 'partyId', from: 'us', to: 'uk' }, { field: 'delegateId', from: null, to: null }]), track: later } as NormCommand).thenThrows(UnprocessableError, 'party-not-yet-registered');
+    spec.given(bothSupport).when({ ...(statePosition({ statementId: 'st-uk', partyId: 'uk', delegateId: undefined, sessionId: undefined }) as StatePosition), track: later, effectiveOn: '2026-06-01' }).then([
+      { type: 'PositionStated', data: expect.objectContaining({ statementId: 'st-uk', partyId: 'uk' }) as never },
+    ]);
   });
 
   it('is not adopted when a party registered late but effective before the confirmations has not confirmed; its confirmation adopts it', () => {

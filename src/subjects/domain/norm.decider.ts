@@ -62,7 +62,7 @@ const propose = (command: ProposeNorm, state: NormState): NormEvent[] => {
   assertText(subject, 'title', data.title);
   assertText(subject, 'summary', data.summary);
   if (data.proposedBy.length === 0) throw SubjectErrors.noProposer(subject);
-  for (const partyId of data.proposedBy) assertPartyRegistered(subject, track, partyId);
+  for (const partyId of data.proposedBy) assertPartyRegistered(subject, track, partyId, command.effectiveOn);
   assertSessionRefs(subject, track, data, command.session);
   return [{ type: 'NormProposed', data: compact(data) }];
 };
@@ -86,7 +86,7 @@ const recordCapitalResponse = (command: RecordCapitalResponse, state: Existing):
   const { data, track } = command;
   const subject = state.core.label;
   if (state.responseIds.has(data.responseId)) throw SubjectErrors.duplicate(subject, 'response', data.responseId);
-  assertPartyRegistered(subject, track, data.partyId);
+  assertPartyRegistered(subject, track, data.partyId, command.effectiveOn);
   if (data.response !== 'confirmed' && data.response !== 'declined') throw SubjectErrors.invalidResponse(subject, data.response);
   const status = normStatusOf(state, track)!;
   if (state.status !== 'agreed_ad_referendum' || status !== 'agreed_ad_referendum') throw SubjectErrors.notAgreedAdReferendum(subject, status);
@@ -99,7 +99,7 @@ const recordCapitalResponse = (command: RecordCapitalResponse, state: Existing):
 const withdraw = (command: WithdrawSubject, state: Existing): NormEvent[] => {
   const { data, track } = command;
   const subject = state.core.label;
-  for (const partyId of data.partyIds) assertPartyRegistered(subject, track, partyId);
+  for (const partyId of data.partyIds) assertPartyRegistered(subject, track, partyId, command.effectiveOn);
   const missing = state.proposedBy.filter((p) => !data.partyIds.includes(p));
   if (missing.length > 0) throw SubjectErrors.notAllProposers(subject, missing);
   assertSessionRefs(subject, track, data, command.session);

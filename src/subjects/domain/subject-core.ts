@@ -167,7 +167,7 @@ export const decidePosition = (core: SubjectCore, command: StatePosition): Posit
   const subject = core.label;
   const { data, track } = command;
   if (core.statements.has(data.statementId)) throw SubjectErrors.duplicate(subject, 'statement', data.statementId);
-  assertPartyRegistered(subject, track, data.partyId);
+  assertPartyRegistered(subject, track, data.partyId, command.effectiveOn);
   assertStance(subject, data.stance, data.condition);
   assertText(subject, 'text', data.text);
   const session = assertSessionRefs(subject, track, data, command.session);
@@ -195,10 +195,11 @@ const assertStillValid = (subject: string, record: SubjectRecord, changes: Corre
   const data = record.data;
   switch (record.type) {
     case 'PositionStated':
-      if (touches(changes, ['partyId', 'delegateId'])) {
+      if (touches(changes, ['partyId', 'delegateId', 'effectiveOn'])) {
         const partyId = typeof data['partyId'] === 'string' ? data['partyId'] : String(data['partyId']);
-        assertPartyRegistered(subject, track, partyId);
-        assertDelegate(subject, track, partyId, data['delegateId'] === undefined ? undefined : String(data['delegateId']), session);
+        // Moved to another party or another date: the party must have been registered by then.
+        assertPartyRegistered(subject, track, partyId, record.effectiveOn);
+        if (touches(changes, ['partyId', 'delegateId'])) assertDelegate(subject, track, partyId, data['delegateId'] === undefined ? undefined : String(data['delegateId']), session);
       }
       if (touches(changes, ['stance', 'condition'])) {
         assertStance(subject, data['stance'], data['condition']);

@@ -3,8 +3,14 @@ import type { SessionFacts, TrackFacts } from '../../shared/domain/facts.js';
 import { isStance, type Stance } from './position.events.js';
 import { SubjectErrors } from './subject.errors.js';
 
-export const assertPartyRegistered = (subject: string, track: TrackFacts, partyId: string): void => {
+/**
+ * The party is registered on the track, and (given the act's effective date) was already
+ * registered then: the board counts a party's stances and acts only from its registration on.
+ */
+export const assertPartyRegistered = (subject: string, track: TrackFacts, partyId: string, effectiveOn: string): void => {
   if (!track.parties.includes(partyId)) throw SubjectErrors.unknownParty(subject, partyId, track.trackId);
+  const joined = track.joined?.[partyId];
+  if (joined !== undefined && effectiveOn < joined.effectiveOn) throw SubjectErrors.partyNotYetRegistered(subject, partyId, track.trackId, joined.effectiveOn, effectiveOn);
 };
 
 /** `session` must be the facts of `sessionId`: a held session of the subject's track. */
