@@ -44,6 +44,20 @@ describe('board rows: norm status machine', () => {
     });
   });
 
+  it('a statement dated before the proposal counts from the proposal: statusSince is never before the norm existed', () => {
+    const ledger = seededTrack();
+    ledger.today('2026-03-12').norm('seg', 'n1');
+    ledger.today('2026-03-14').position('norm-n1', 'st-1', 'us', 'supports');
+    // A correction moves the statement to a day before the norm was proposed.
+    ledger.today('2026-03-20').correct('norm-n1', 'corr-1', { statementId: 'st-1' }, [{ field: 'effectiveOn', from: '2026-03-14', to: '2026-03-01' }]);
+    for (const cut of [{}, { asOf: '2026-03-12' }, { asOf: '2026-03-12', knownAt: '2026-03-20' }]) {
+      expect(norm(ledger, cut)).toMatchObject({ status: 'under_discussion', statusSince: '2026-03-12', stances: { us: { statementId: 'st-1', effectiveOn: '2026-03-01' } } });
+    }
+    // Before the proposal the norm does not exist; before the correction was known, the statement was on 2026-03-14.
+    expect(norm(ledger, { asOf: '2026-03-11' })).toBeUndefined();
+    expect(norm(ledger, { asOf: '2026-03-12', knownAt: '2026-03-19' })).toMatchObject({ status: 'proposed', statusSince: '2026-03-12' });
+  });
+
   it.each([
     ['supports', 'supports', [], true],
     ['supports', 'abstains', [], true],

@@ -205,8 +205,12 @@ const withDecision = <S extends SubjectState>(state: S, record: TimelineRecord, 
 const everyoneIn = (parties: readonly string[], done: readonly string[]): boolean =>
   parties.length > 0 && parties.every((p) => done.includes(p));
 
+/** A status date: a record effective before the subject's creation counts from its creation (as its curve point does). */
+const statusDateOf = (state: { readonly createdOn: string }, record: TimelineRecord): string =>
+  record.effectiveOn > state.createdOn ? record.effectiveOn : state.createdOn;
+
 const evolveNorm = (state: NormState, record: TimelineRecord, registry: TrackRegistry | null): NormState => {
-  const on = record.effectiveOn;
+  const on = statusDateOf(state, record);
   const moveTo = (status: NormStatus, extra: Partial<NormState> = {}): NormState => ({ ...state, ...extra, status, statusSince: on });
   switch (record.type) {
     case 'PositionStated':
@@ -217,7 +221,7 @@ const evolveNorm = (state: NormState, record: TimelineRecord, registry: TrackReg
     }
     case 'CapitalResponseRecorded': {
       const d = record.data as unknown as CapitalResponseRecordedData;
-      const responses = [...state.responses, { responseId: d.responseId, partyId: d.partyId, response: d.response, effectiveOn: on, eventId: record.eventId }];
+      const responses = [...state.responses, { responseId: d.responseId, partyId: d.partyId, response: d.response, effectiveOn: record.effectiveOn, eventId: record.eventId }];
       if (state.status !== 'agreed_ad_referendum') return { ...state, responses };
       if (d.response === 'declined') return moveTo('under_discussion', { responses, confirmations: [] });
       const confirmations = sortedIds([...state.confirmations, d.partyId]);
@@ -233,7 +237,7 @@ const evolveNorm = (state: NormState, record: TimelineRecord, registry: TrackReg
 };
 
 const evolveCbm = (state: CbmState, record: TimelineRecord, registry: TrackRegistry | null): CbmState => {
-  const on = record.effectiveOn;
+  const on = statusDateOf(state, record);
   const moveTo = (status: CbmStatus, extra: Partial<CbmState> = {}): CbmState => ({ ...state, ...extra, status, statusSince: on });
   const allReported = (reportedBy: readonly string[]): boolean => everyoneIn(partiesAt(registry, keyOf(record)), reportedBy);
   switch (record.type) {
@@ -254,7 +258,7 @@ const evolveCbm = (state: CbmState, record: TimelineRecord, registry: TrackRegis
         partyId: d.partyId,
         text: d.text,
         sessionId: str(d.sessionId),
-        effectiveOn: on,
+        effectiveOn: record.effectiveOn,
         eventId: record.eventId,
       };
       const reports = [...state.reports, report];

@@ -20,7 +20,7 @@ import Database from 'better-sqlite3';
  * - `knowledge`: per track, the latest recordedAt applied and the windows of transaction time in
  *   which the index cannot be trusted because events were recorded out of order (see projector.ts).
  */
-export const READ_MODEL_SCHEMA_VERSION = '4';
+export const READ_MODEL_SCHEMA_VERSION = '5';
 
 /** known_to of a version still current: sorts after every ISO timestamp. */
 export const STILL_CURRENT = '~';
