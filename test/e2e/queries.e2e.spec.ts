@@ -121,6 +121,10 @@ describe('queries (e2e)', () => {
     ['/topics/NOPE', 'topic "NOPE" does not exist'],
     ['/norms/n1?asOf=2026-01-01', 'norm n1 does not exist under that cut'],
     ['/tracks/seg?asOf=2025-12-31', 'track seg does not exist under that cut'],
+    ['/tracks/seg/board?asOf=2025-12-31', 'track seg does not exist under that cut'],
+    ['/tracks/seg/matrix?knownAt=2026-01-04', 'track seg does not exist under that cut'],
+    ['/tracks/seg/sessions?asOf=2025-12-31', 'track seg does not exist under that cut'],
+    ['/tracks/seg/board/live?asOf=2025-12-31', 'track seg does not exist under that cut'],
   ])('GET %s → 404', async (path, detail) => {
     const response = await get(path).expect(404);
     expect(response.headers['content-type']).toBe(PROBLEM_JSON);

@@ -74,6 +74,8 @@ export class BoardLiveController {
     const cut = cutOf(query);
     const queries = await this.readModels.settledQueries();
     if (!queries.trackExists(trackId)) throw notFound('track', trackId);
+    const underCut = cut.asOf === null && cut.knownAt === null ? null : (queries.board(trackId, cut) as Board | null);
+    if (underCut === null && (cut.asOf !== null || cut.knownAt !== null)) throw notFound('track', trackId, ' under that cut');
     reply.hijack();
     const raw = reply.raw;
     raw.writeHead(200, {
@@ -92,7 +94,7 @@ export class BoardLiveController {
       const snapshot = queries.board(trackId, NO_CUT) as RawJson;
       raw.write(frame('snapshot', this.readModels.checkpoint, snapshot.json));
     } else {
-      const board = queries.board(trackId, cut) as Board;
+      const board = underCut!;
       unsubscribe = this.followUnderCut(trackId, cut, board, (data) => raw.write(data));
       raw.write(frame('snapshot', this.readModels.checkpoint, JSON.stringify(board)));
     }

@@ -101,7 +101,13 @@ export class ReadModelQueries {
       const rows = this.statements.liveRows.all(trackId) as string[];
       return new RawJson(`{"trackId":${JSON.stringify(trackId)},"asOf":null,"knownAt":null,"rows":[${rows.join(',')}]}`);
     }
+    if (!this.establishedUnder(trackId, cut)) return null;
     return { trackId, asOf: cut.asOf, knownAt: cut.knownAt, rows: this.rowsAt(trackId, cut).rows };
+  }
+
+  /** Whether the track was established under the cut: before that, its board, matrix and register do not exist either (404, as the track itself). */
+  private establishedUnder(trackId: string, cut: ResolvedCut): boolean {
+    return !hasCut(cut) || foldRegistry(this.streamEvents(`track-${trackId}`), cut) !== null;
   }
 
   /** Whether the index can answer this cut for this track (else: fold). */
@@ -134,7 +140,7 @@ export class ReadModelQueries {
 
   /** GET /tracks/:trackId/matrix; null when the track does not exist. */
   matrix(trackId: string, cut: ResolvedCut): StanceMatrix | null {
-    if (!this.trackExists(trackId)) return null;
+    if (!this.trackExists(trackId) || !this.establishedUnder(trackId, cut)) return null;
     let rows: BoardRow[];
     let parties: string[];
     if (hasCut(cut)) ({ rows, parties } = this.rowsAt(trackId, cut));
@@ -178,7 +184,7 @@ export class ReadModelQueries {
 
   private trackAt(trackId: string, cut: ResolvedCut): TrackProjection | null {
     if (!hasCut(cut)) return this.liveTrack(trackId);
-    return this.trackExists(trackId) ? foldTrack(trackId, this.trackEvents(trackId), cut) : null;
+    return this.trackExists(trackId) && this.establishedUnder(trackId, cut) ? foldTrack(trackId, this.trackEvents(trackId), cut) : null;
   }
 
   /** GET /tracks/:trackId/sessions; null when the track does not exist. */
