@@ -170,6 +170,14 @@ describe('HTTP contract of commands (e2e)', () => {
       expect(await count('norm-n1')).toBe(before + 1);
     });
 
+    it('answers a body field named like a member of Object.prototype as an unknown field', async () => {
+      for (const field of ['constructor', 'toString', 'hasOwnProperty']) {
+        const response = await t.post('/tracks/seg/parties', { partyId: 'fr', name: 'France', effectiveOn: '2026-01-05', [field]: 1 }).expect(400);
+        expect(response.body.errors).toEqual([{ field, message: 'is not a field of this request' }]);
+      }
+      expect((await t.store.readStream('track-seg')).some((e) => (e.data as { partyId?: string }).partyId === 'fr')).toBe(false);
+    });
+
     it('answers malformed JSON with 400', async () => {
       const response = await t.http().post('/tracks').set('Authorization', `Bearer ${CLERK_TOKEN}`).set('Content-Type', 'application/json').send('{"trackId": ').expect(400);
       expect(response.headers['content-type']).toBe(PROBLEM_JSON);

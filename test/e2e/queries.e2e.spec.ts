@@ -202,6 +202,16 @@ describe('queries (e2e)', () => {
   });
 
   it.each([
+    ['/tracks/seg/board?constructor=1', 'constructor'],
+    ['/tracks/seg/board?__proto__=1', '__proto__'],
+    ['/tracks?toString=x', 'toString'],
+    ['/norms/n1?hasOwnProperty=1', 'hasOwnProperty'],
+  ])('GET %s → 400: a name Object.prototype has is an unknown field like any other', async (path, field) => {
+    const response = await get(path).expect(400);
+    expect(response.body.errors).toEqual([{ field, message: 'is not a field of this request' }]);
+  });
+
+  it.each([
     ['/tracks/seg/board/live?asOf=2026-02-30', 'asOf'],
     ['/tracks/seg/board/live?knownAt=soon', 'knownAt'],
     ['/tracks/seg/board/live?since=1', 'since'],

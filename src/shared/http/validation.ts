@@ -78,6 +78,14 @@ const malformedTextOf = (value: unknown, path: string, found: FieldError[]): Fie
   return found;
 };
 
+/** Top-level fields named like a member of Object.prototype (`constructor`, `toString`, `__proto__`). */
+const inheritedNamesOf = (value: unknown): FieldError[] =>
+  typeof value !== 'object' || value === null || Array.isArray(value)
+    ? []
+    : Object.keys(value)
+        .filter((key) => key === '__proto__' || key in Object.prototype)
+        .map((field) => ({ field, message: UNKNOWN_FIELD_MESSAGE }));
+
 const unknownFieldsOf = (value: object): FieldError[] => Object.keys(value).map((field) => ({ field, message: UNKNOWN_FIELD_MESSAGE }));
 
 /**
@@ -105,16 +113,20 @@ export class LedgerValidationPipe extends ValidationPipe {
         return {};
       }
     }
+    // class-transformer never copies fields named like members of Object.prototype, so class-validator
+    // never sees them as unknown: they are named here (top level; no DTO declares such a field).
+    const inherited = (metadata.type === 'query' || metadata.type === 'body') && metadata.metatype !== undefined && metadata.metatype !== Object ? inheritedNamesOf(value) : [];
     const malformed = metadata.type === 'body' ? malformedTextOf(value, '', []) : [];
+    const extra = [...inherited, ...malformed];
     let validated: unknown;
     try {
       validated = await super.transform(value, metadata);
     } catch (error) {
-      if (!(error instanceof RequestValidationError) || malformed.length === 0) throw error;
+      if (!(error instanceof RequestValidationError) || extra.length === 0) throw error;
       const listed = new Set(error.errors.map((e) => e.field));
-      throw new RequestValidationError([...error.errors, ...malformed.filter((e) => !listed.has(e.field))]);
+      throw new RequestValidationError([...error.errors, ...extra.filter((e) => !listed.has(e.field))]);
     }
-    if (malformed.length > 0) throw new RequestValidationError(malformed);
+    if (extra.length > 0) throw new RequestValidationError(extra);
     // Handlers get plain data, never DTO instances: absent optional fields stay absent in events.
     return metadata.type === 'body' && typeof validated === 'object' && validated !== null ? JSON.parse(JSON.stringify(validated)) : validated;
   }
