@@ -1,7 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AppConfig, ConfigError, type Role, ROLES } from '../config/app-config.js';
+import { ensureDir } from '../shared/ensure-dir.js';
 
 /** Who a token belongs to: `name` becomes every recorded event's metadata.recordedBy. */
 export interface Principal {
@@ -115,7 +116,7 @@ const readTokenFile = (path: string, variable: string): TokenFileEntry[] => {
  */
 const generateTokens = (dataDir: string, announce: (text: string) => void): TokenFileEntry[] => {
   const path = join(dataDir, GENERATED_TOKENS_FILE);
-  mkdirSync(dataDir, { recursive: true });
+  ensureDir(dataDir);
   const tokens = ROLES.map((role) => ({ role, token: newToken() }));
   const entries = tokens.map(({ role, token }) => ({ name: role, role, sha256: sha256OfToken(token) }));
   writeFileSync(path, `${JSON.stringify(entries, null, 2)}\n`, { mode: 0o600, flag: 'wx' });

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CliIo } from '../../src/cli/cli-io.js';
@@ -72,5 +72,16 @@ describe('norms-ledger demo, then rebuild', () => {
     expect(await runRebuild(configFor(join(dataDir, 'nothing-here')), io)).not.toBe(0);
     expect(io.stderr()).toMatch(/^norms-ledger rebuild: no ledger at .*nothing-here.*\n$/);
     expect(existsSync(join(dataDir, 'nothing-here', 'ledger.sqlite'))).toBe(false);
+  });
+
+  it.each([
+    ['under /proc, where Node\'s own recursive mkdir never returns', '/proc/norms-ledger-test/data'],
+    ['below a file', 'FILE/data'],
+  ])('demo into a data directory that cannot be made (%s) is one line and a non-zero exit', async (_why, where) => {
+    const target = where.replace('FILE', join(dataDir, 'a-file'));
+    if (where.startsWith('FILE')) writeFileSync(join(dataDir, 'a-file'), 'x');
+    const io = captureIo();
+    expect(await runDemo(configFor(target), io)).not.toBe(0);
+    expect(io.stderr()).toMatch(/^norms-ledger demo: .*(cannot create the directory|is not a directory).*\n$/);
   });
 });

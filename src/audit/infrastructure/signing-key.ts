@@ -1,9 +1,10 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { AppConfig } from '../../config/app-config.js';
 import { checkpointSigningBytes, keyIdOf, type PublicKeyInfo, publicKeyProblem } from '../domain/checkpoint.js';
 import type { CheckpointPayload } from '../domain/checkpoint.events.js';
+import { ensureDir } from '../../shared/ensure-dir.js';
 
 /** The key checkpoints are signed with. The private half never leaves this object. */
 export interface CheckpointSigner {
@@ -61,7 +62,7 @@ export const loadOrCreateSigningKey = (config: Pick<AppConfig, 'dataDir' | 'sign
   if (config.signingKeyFile !== undefined) return signerOf(readPrivateKey(config.signingKeyFile));
   const file = defaultSigningKeyFile(config);
   if (!existsSync(file)) {
-    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    ensureDir(dirname(file), 0o700);
     const { privateKey } = generateKeyPairSync('ed25519');
     const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }) as string;
     try {
@@ -102,7 +103,7 @@ export const addTrustedKey = (config: Pick<AppConfig, 'dataDir'>, key: PublicKey
   const keys = readTrustedKeys(config);
   if (keys.some((known) => known.keyId === key.keyId)) return;
   const file = trustedKeysFile(config);
-  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  ensureDir(dirname(file), 0o700);
   const temporary = `${file}.${process.pid}.tmp`;
   writeFileSync(temporary, `${JSON.stringify({ keys: [...keys, key] }, null, 2)}\n`, { mode: 0o644 });
   renameSync(temporary, file);

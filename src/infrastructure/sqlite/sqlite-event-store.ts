@@ -1,5 +1,4 @@
 import { EventEmitter } from 'node:events';
-import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import Database from 'better-sqlite3';
@@ -22,6 +21,7 @@ import type {
   Subscription,
 } from '../../shared/event-store/event-store.port.js';
 import { assertKnownSchema, EVENT_STORE_SCHEMA_VERSION, migrate } from './sqlite-schema.js';
+import { ensureDir } from '../../shared/ensure-dir.js';
 
 export interface SqliteEventStoreOptions {
   /** A file path, or ':memory:'. */
@@ -91,7 +91,7 @@ export class SqliteEventStore implements EventStore {
     const inMemory = options.file === ':memory:';
     const file = inMemory ? ':memory:' : resolve(options.file);
     // Owner-only: the data directory also holds the signing key and token hashes.
-    if (!inMemory) mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    if (!inMemory) ensureDir(dirname(file), 0o700);
     this.db = new Database(file);
     this.pollIntervalMs = options.pollIntervalMs ?? 100;
     this.notifier.setMaxListeners(0);

@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import { ensureDir } from '../../shared/ensure-dir.js';
 
 /**
  * The read-model database: always SQLite, whichever event store holds the log, and always
@@ -85,7 +86,7 @@ export type ReadModelDb = Database.Database;
 export const openReadModelDb = (file: string): ReadModelDb => {
   const inMemory = file === ':memory:';
   const path = inMemory ? file : resolve(file);
-  if (!inMemory) mkdirSync(dirname(path), { recursive: true });
+  if (!inMemory) ensureDir(dirname(path));
   let db = new Database(path);
   if (!inMemory) {
     const version = readSchemaVersion(db);

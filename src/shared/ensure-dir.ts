@@ -1,0 +1,35 @@
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+
+/**
+ * `mkdir -p`, one level at a time. Node's own recursive mkdirSync never returns for some paths
+ * (under /proc it loops on ENOENT); here a directory that cannot be made is an error naming it.
+ */
+export const ensureDir = (path: string, mode?: number): void => {
+  const missing: string[] = [];
+  let current = resolve(path);
+  for (;;) {
+    let isDirectory: boolean | undefined;
+    try {
+      isDirectory = statSync(current).isDirectory();
+    } catch (error) {
+      // ENOTDIR: an ancestor is a file, which the walk up finds and names.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
+    }
+    if (isDirectory === true) break;
+    if (isDirectory === false) throw new Error(`${current} is not a directory`);
+    missing.push(current);
+    const parent = dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  for (const dir of missing.reverse()) {
+    try {
+      mkdirSync(dir, mode === undefined ? {} : { mode });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST' && statSync(dir).isDirectory()) continue;
+      throw new Error(`cannot create the directory ${dir}: ${(error as Error).message}`);
+    }
+  }
+};
