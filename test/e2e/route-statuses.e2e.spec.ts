@@ -899,6 +899,8 @@ describe('every route × every status it can answer (e2e)', () => {
       ['GET /sessions/:id', '/sessions/s1?asOf=2026-2-1&knownAt=2026-02-01T10:00:00', [{ field: 'asOf', message: DATE }, { field: 'knownAt', message: 'must be an ISO-8601 timestamp with a time zone (2026-03-12T09:30:00Z) or a date YYYY-MM-DD (the end of that day, UTC)' }]],
       ['GET /cbms/:id', '/cbms/c-pos?asOf=yesterday', [{ field: 'asOf', message: DATE }]],
       ['GET /topics/:id', '/topics/tp-pos?knownAt=2026-02-30', [{ field: 'knownAt', message: 'must be an ISO-8601 timestamp with a time zone (2026-03-12T09:30:00Z) or a date YYYY-MM-DD (the end of that day, UTC)' }]],
+      ['GET /norms/:id', '/norms/n-pos?knownAt=9999-12-31T23:59:59-14:00', [{ field: 'knownAt', message: 'must fall within the years 0000 to 9999 once converted to UTC' }]],
+      ['GET /tracks/:trackId/board', '/tracks/seg/board?knownAt=0000-01-01T00:00:00%2B01:00', [{ field: 'knownAt', message: 'must fall within the years 0000 to 9999 once converted to UTC' }]],
     ])('%s 400 invalid-request: %s', async (_route, path, errors) => {
       const response = await t.http().get(path).set(auth);
       expect({ status: response.status, contentType: response.headers['content-type'], body: response.body }).toEqual({

@@ -9,10 +9,16 @@ const ISO_INSTANT = /^(\d{4}-\d{2}-\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+
 
 export const KNOWN_AT_MESSAGE = 'must be an ISO-8601 timestamp with a time zone (2026-03-12T09:30:00Z) or a date YYYY-MM-DD (the end of that day, UTC)';
 
+export const KNOWN_AT_OUT_OF_RANGE = 'must fall within the years 0000 to 9999 once converted to UTC';
+
 const checkKnownAt = (value: unknown): string | undefined => {
   if (typeof value !== 'string') return MESSAGES.string;
   const match = ISO_INSTANT.exec(value);
-  return match !== null && isCalendarDate(match[1]) && !Number.isNaN(Date.parse(value)) ? undefined : KNOWN_AT_MESSAGE;
+  if (match === null || !isCalendarDate(match[1])) return KNOWN_AT_MESSAGE;
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) return KNOWN_AT_MESSAGE;
+  // An offset can push an instant of year 9999 or 0000 out of four-digit years in UTC, where it is echoed.
+  return /^\d{4}-/.test(new Date(ms).toISOString()) ? undefined : KNOWN_AT_OUT_OF_RANGE;
 };
 
 const KnownAtField = (): PropertyDecorator =>
