@@ -1,4 +1,4 @@
-import { type Answer, freePort, JsonClient, LedgerProcess, newDataDir, positionBody, removeDataDir, seedTrack } from './support/ledger-process.js';
+import { type Answer, disposeLedger, type JsonClient, type LedgerProcess, positionBody, seedTrack, startedLedger } from './support/ledger-process.js';
 
 /*
  * Issue 9 item 3: 50 writers on one norm, all holding the same revision, all sending If-Match at
@@ -23,18 +23,11 @@ describe('concurrency: 50 writers on one norm', () => {
   let client: JsonClient;
 
   beforeAll(async () => {
-    dataDir = newDataDir();
-    server = new LedgerProcess(dataDir, await freePort());
-    await server.start();
-    client = new JsonClient(server.port);
+    ({ dataDir, server, client } = await startedLedger());
     await seedTrack(client, TRACK, SESSION, ['race', 'free-for-all']);
   }, 120_000);
 
-  afterAll(async () => {
-    client?.close();
-    await server?.stop();
-    if (dataDir !== undefined) removeDataDir(dataDir);
-  });
+  afterAll(() => disposeLedger(server === undefined ? undefined : { dataDir, server, client }));
 
   const stream = async (normId: string): Promise<StreamAnswer> => {
     const answer = await client.get(`/audit/streams/norm-${normId}`);

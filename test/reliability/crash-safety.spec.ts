@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { type Answer, AUDITOR, CLERK, freePort, JsonClient, LedgerProcess, newDataDir, NoAnswerError, positionBody, removeDataDir, seedTrack } from './support/ledger-process.js';
+import { type Answer, AUDITOR, CLERK, disposeLedger, type JsonClient, type LedgerProcess, NoAnswerError, positionBody, seedTrack, startedLedger } from './support/ledger-process.js';
 
 /*
  * Issue 9 item 1: a real server (`node dist/main.js`, SQLite WAL, synchronous=FULL) takes concurrent
@@ -36,17 +36,10 @@ describe('crash safety: SIGKILL under concurrent command traffic', () => {
   let client: JsonClient;
 
   beforeAll(async () => {
-    dataDir = newDataDir();
-    server = new LedgerProcess(dataDir, await freePort());
-    await server.start();
-    client = new JsonClient(server.port);
+    ({ dataDir, server, client } = await startedLedger());
   }, 180_000);
 
-  afterAll(async () => {
-    client?.close();
-    await server?.kill();
-    if (dataDir !== undefined) removeDataDir(dataDir);
-  });
+  afterAll(() => disposeLedger(server === undefined ? undefined : { dataDir, server, client }, 'kill'));
 
   it(`loses no acknowledged command and duplicates nothing across ${KILLS} kills`, async () => {
     await seedTrack(client, TRACK, SESSION, NORMS);

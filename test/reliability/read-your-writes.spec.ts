@@ -1,4 +1,4 @@
-import { freePort, JsonClient, LedgerProcess, newDataDir, positionBody, removeDataDir, seedTrack } from './support/ledger-process.js';
+import { disposeLedger, type JsonClient, positionBody, type RunningLedger, seedTrack, startedLedger } from './support/ledger-process.js';
 
 /*
  * A client that reads right after a 201 sees its command, on the real server (dist/main.js, a
@@ -11,23 +11,16 @@ const TRACK = 'ryw';
 const SESSION = 'ryw-s1';
 
 describe('read your writes on the running server', () => {
-  let dataDir: string;
-  let server: LedgerProcess;
+  let ledger: RunningLedger | undefined;
   let client: JsonClient;
 
   beforeAll(async () => {
-    dataDir = newDataDir();
-    server = new LedgerProcess(dataDir, await freePort());
-    await server.start();
-    client = new JsonClient(server.port);
+    ledger = await startedLedger();
+    client = ledger.client;
     await seedTrack(client, TRACK, SESSION, []);
   }, 180_000);
 
-  afterAll(async () => {
-    client?.close();
-    await server?.stop();
-    removeDataDir(dataDir);
-  });
+  afterAll(() => disposeLedger(ledger));
 
   it('the very next query after a 201 shows the command, on the subject, the board and an as-of board, while 16 clerks write at once', async () => {
     const CLERKS = 16;

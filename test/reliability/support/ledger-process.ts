@@ -203,6 +203,34 @@ export class LedgerProcess {
   }
 }
 
+export interface RunningLedger {
+  readonly dataDir: string;
+  readonly server: LedgerProcess;
+  readonly client: JsonClient;
+}
+
+/** A server started on a fresh data directory, and a client to it; nothing is left behind if the start fails. */
+export const startedLedger = async (extraEnv: Record<string, string> = {}): Promise<RunningLedger> => {
+  const dataDir = newDataDir();
+  const server = new LedgerProcess(dataDir, await freePort(), extraEnv);
+  try {
+    await server.start();
+  } catch (error) {
+    await server.kill();
+    removeDataDir(dataDir);
+    throw error;
+  }
+  return { dataDir, server, client: new JsonClient(server.port) };
+};
+
+/** Closes the client, stops the server (SIGTERM, or SIGKILL with `kill`) and removes its data directory. */
+export const disposeLedger = async (ledger: RunningLedger | undefined, how: 'stop' | 'kill' = 'stop'): Promise<void> => {
+  if (ledger === undefined) return;
+  ledger.client.close();
+  await (how === 'kill' ? ledger.server.kill() : ledger.server.stop());
+  removeDataDir(ledger.dataDir);
+};
+
 /** Track `trackId` with parties us and cn (an agency and a delegate each), a held session and `norms` norms. */
 export const seedTrack = async (client: JsonClient, trackId: string, sessionId: string, normIds: readonly string[]): Promise<void> => {
   await client.ok('/tracks', { trackId, name: 'Reliability track', effectiveOn: '2026-01-05' });
