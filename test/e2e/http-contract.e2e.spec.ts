@@ -158,6 +158,10 @@ describe('HTTP contract of commands (e2e)', () => {
         type: problemType('invalid-request'), title: 'Invalid request', status: 400, detail: 'the request has 1 invalid field: text',
         errors: [{ field: 'text', message: MALFORMED }],
       });
+      // With an Idempotency-Key too (its fingerprint is of the body, which has no canonical form).
+      const keyed = await t.http().post('/norms/n1/positions').set('Authorization', `Bearer ${CLERK_TOKEN}`).set('Content-Type', 'application/json').set('Idempotency-Key', 'sur-key')
+        .send('{"statementId":"sur-1","partyId":"us","delegateId":"us-d1","stance":"supports","text":"a\\ud800b","channel":"oral","sessionId":"s1"}').expect(400);
+      expect(keyed.body.errors).toEqual([{ field: 'text', message: MALFORMED }]);
       // A trailing low surrogate, in a field that also fails another check, and an unknown field.
       const mixed = await send('{"statementId":"sur-2","partyId":"us","stance":"supports","text":"ok","condition":"\\udc00","channel":"fax","sessionId":"s1","x\\ud800":1}').expect(400);
       expect(mixed.body.errors).toEqual(expect.arrayContaining([

@@ -109,8 +109,16 @@ export class CommandHeadersInterceptor implements NestInterceptor {
  * Route + canonical body: what "the same request" means for an Idempotency-Key. No body and `{}`
  * are one request (a route that takes no body accepts both), so a retry may switch between them.
  */
-export const requestFingerprint = (method: string, url: string, body: unknown): string =>
-  sha256Hex(canonicalJson([method.toUpperCase(), url.split('?')[0], body === undefined || body === null ? {} : body]));
+export const requestFingerprint = (method: string, url: string, body: unknown): string => {
+  const request = [method.toUpperCase(), url.split('?')[0], body === undefined || body === null ? {} : body];
+  try {
+    return sha256Hex(canonicalJson(request));
+  } catch {
+    // No canonical form (a lone surrogate): the body pipe refuses such a body with a 400, which must
+    // not be pre-empted by a 500 from here; this fingerprint is never used.
+    return sha256Hex(JSON.stringify(request));
+  }
+};
 
 /**
  * Accepts the caller's X-Correlation-Id (visible ASCII, at most 128 characters) or makes one, and
