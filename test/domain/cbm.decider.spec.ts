@@ -147,6 +147,12 @@ describe('cbm decider: implementation, suspension, resumption', () => {
     spec.given(implemented).when(report('cn')).then([{ type: 'CbmImplementationReported', data: { cbmId: 'hotline', reportId: 'rep-9', partyId: 'cn', text: 'installed' } }]);
   });
 
+  it("records a report dated before another party's report recorded earlier: reports may come in any order after the agreement", () => {
+    spec.given([...agreed, { ...reported('rep-1', 'us'), effectiveOn: '2026-03-20' }]).when(report('cn')).then([
+      { type: 'CbmImplementationReported', data: { cbmId: 'hotline', reportId: 'rep-9', partyId: 'cn', text: 'installed' } },
+    ]);
+  });
+
   it('suspends while implementing or implemented and resumes while suspended', () => {
     const suspendedEvent = [{ type: 'CbmSuspended', data: { cbmId: 'hotline', partyId: 'cn', reason: 'incident' } }];
     spec.given(implementing).when(suspend()).then(suspendedEvent as CbmEvent[]);

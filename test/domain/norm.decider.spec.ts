@@ -6,7 +6,7 @@ import { normDecider, normStatusOf } from '../../src/subjects/domain/norm.decide
 import type { NormEvent } from '../../src/subjects/domain/norm.events.js';
 import type { PositionFields } from '../../src/subjects/domain/position.events.js';
 import { recordOf, recordSessionOf } from '../../src/subjects/domain/subject-core.js';
-import type { StatePosition } from '../../src/subjects/domain/subject.commands.js';
+import type { RecordDecision, StatePosition, WithdrawSubject } from '../../src/subjects/domain/subject.commands.js';
 import { deciderSpec, type Given } from '../support/decider-spec.js';
 import { type ErrorClass, heldSession, usCnTrack, usCnTrackWithUk } from './subject.fixtures.js';
 
@@ -351,7 +351,7 @@ describe('norm decider: capital responses', () => {
     spec
       .given(agreedNorm)
       .when({ ...(respond('uk', 'confirmed', 'cap-uk') as RecordCapitalResponse), track: later })
-      .thenThrows(UnprocessableError, 'party-not-yet-registered', 'norm gge-13i: party uk is registered on track us-cn-seg effective 2026-06-01; it cannot act on 2026-04-02, before that (correct the registration\'s date, or use an effectiveOn on or after 2026-06-01)');
+      .thenThrows(UnprocessableError, 'party-not-yet-registered', 'norm gge-13i: party uk is registered on track us-cn-seg effective 2026-06-01; it cannot act on 2026-04-02, before that: use an effectiveOn on or after 2026-06-01');
     spec.given(bothSupport).when({ ...(statePosition({ partyId: 'uk', delegateId: undefined, sessionId: undefined }) as StatePosition), track: later }).thenThrows(UnprocessableError, 'party-not-yet-registered');
     // A correction that moves its statement before the party's registration, by date or to that party.
     const ukStated = stated('st-uk', 'uk', 'supports', { effectiveOn: '2026-06-05', sessionId: undefined });
@@ -393,8 +393,29 @@ describe('norm decider: capital responses', () => {
     ['a withdrawn norm', [proposed, withdrawn], respond('cn', 'confirmed'), ConflictError, 'subject-withdrawn'],
     // The board folds in effective order: a response dated before the agreement would never count there.
     ['a response effective before the decision to agree', agreedNorm, { ...(respond('cn', 'confirmed') as RecordCapitalResponse), effectiveOn: '2026-03-09' }, ConflictError, 'before-status-change', /cannot take effect on 2026-03-09, before the decision that took effect on 2026-03-10/],
-    ['a response effective before an earlier response', [...agreedNorm, response('cap-us', 'us', 'confirmed')], { ...(respond('cn', 'declined') as RecordCapitalResponse), effectiveOn: '2026-03-31' }, ConflictError, 'before-status-change', /before the capital response that took effect on 2026-04-01/],
+    ['a response effective before the proposal', [proposed], { ...(respond('cn', 'confirmed') as RecordCapitalResponse), effectiveOn: '2026-03-09' }, ConflictError, 'not-agreed-ad-referendum'],
   ]);
+
+  it("records a party's response dated before another party's response recorded earlier: responses of different parties may come in any order", () => {
+    spec.given([...agreedNorm, response('cap-us', 'us', 'confirmed')]).when({ ...(respond('cn', 'confirmed') as RecordCapitalResponse), effectiveOn: '2026-03-31' }).then([
+      { type: 'CapitalResponseRecorded', data: { normId: 'gge-13i', responseId: 'cap-cn-02', partyId: 'cn', response: 'confirmed' } },
+    ]);
+    spec.given([...agreedNorm, response('cap-us', 'us', 'confirmed')]).when({ ...(respond('cn', 'declined') as RecordCapitalResponse), effectiveOn: '2026-03-31' }).then([
+      { type: 'CapitalResponseRecorded', data: { normId: 'gge-13i', responseId: 'cap-cn-02', partyId: 'cn', response: 'declined' } },
+    ]);
+  });
+
+  it('judges consensus over the parties registered by the decision\'s date: a party that joins later neither blocks nor counts', () => {
+    spec.given(bothSupport).when({ ...(decide() as RecordDecision), track: joined('2026-05-01') }).then([
+      { type: 'DecisionRecorded', data: { normId: 'gge-13i', decisionId: 'dec-2', kind: 'agree_ad_referendum', sessionId: 's1' } },
+    ]);
+    spec.given(bothSupport).when({ ...(decide() as RecordDecision), track: joined('2026-02-01') }).thenThrows(ConflictError, 'no-consensus', /uk has no stance yet/);
+  });
+
+  it('refuses a decision or a withdrawal dated before the proposal', () => {
+    spec.given(bothSupport).when(decide({}, { session: s1 }, '2026-03-09')).thenThrows(ConflictError, 'before-status-change', /before the proposal that took effect on 2026-03-10/);
+    spec.given([proposed]).when({ ...(withdraw(['cn', 'us']) as WithdrawSubject), effectiveOn: '2026-03-01' }).thenThrows(ConflictError, 'before-status-change', /a withdrawal cannot take effect on 2026-03-01, before the proposal/);
+  });
 
   it('records a response effective on the day of the decision (the order of the log breaks the tie)', () => {
     spec.given(agreedNorm).when({ ...(respond('cn', 'confirmed') as RecordCapitalResponse), effectiveOn: '2026-03-10' }).then([

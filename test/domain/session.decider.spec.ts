@@ -390,6 +390,25 @@ describe('session decider: corrections of the held record', () => {
   ];
   it.each(guards)('%s', (_name, given, command, errorClass, code, message) => spec.given(given).when(command).thenThrows(errorClass, code, message));
 
+  it('a heldOn corrected to an earlier day moves the held record there, as on the register: a decision on the new day is recorded', () => {
+    const movedEarlier: Given<SessionEvent> = {
+      ...earlier,
+      data: { ...(earlier.data as object), correctionId: 'c-date', changes: [{ field: 'heldOn', from: '2026-03-10', to: '2026-03-08' }] } as never,
+    };
+    const { state } = spec.given([...heldSession, movedEarlier]);
+    expect(state.status === 'held' && state.held.effectiveOn).toBe('2026-03-08');
+    spec.given([...heldSession, movedEarlier]).when({ ...decision, effectiveOn: '2026-03-08' }).then([
+      { type: 'DecisionRecorded', data: { sessionId: S, decisionId: 'd2', kind: 'procedural', text: 'Next session in Beijing' } },
+    ]);
+    spec.given([...heldSession, movedEarlier]).when({ ...decision, effectiveOn: '2026-03-07' }).thenThrows(ConflictError, 'before-status-change', /before the session itself, held on 2026-03-08/);
+  });
+
+  it('a session held with an effective date after its heldOn still takes a decision dated on its heldOn (the default)', () => {
+    spec.given([scheduled, { ...held, effectiveOn: '2026-03-12' }]).when({ ...decision, effectiveOn: '2026-03-10' }).then([
+      { type: 'DecisionRecorded', data: { sessionId: S, decisionId: 'd2', kind: 'procedural', text: 'Next session in Beijing' } },
+    ]);
+  });
+
   it('folds corrections into the held record', () => {
     const { state } = spec.given([...heldSession, earlier]);
     expect(state.status === 'held' && state.held.data.attendance).toEqual({ us: ['smith'], cn: ['li', 'wang'] });

@@ -93,7 +93,11 @@ const assertNotBefore = (session: HeldSession, what: string, effectiveOn: string
   if (effectiveOn < since.on) throw SessionErrors.beforeEarlierStep(session.sessionId, what, effectiveOn, since);
 };
 
-const heldStep = (session: HeldSession) => ({ what: 'session itself, held', on: session.held.effectiveOn });
+/** The session held: its heldOn (what commands default to), or its record's effective date if earlier. */
+const heldStep = (session: HeldSession) => {
+  const { effectiveOn, data } = session.held;
+  return { what: 'session itself, held', on: typeof data.heldOn === 'string' && data.heldOn < effectiveOn ? data.heldOn : effectiveOn };
+};
 
 /** The step of the minutes the next one follows: the latest of circulation, silence procedure, silence broken (else the session). */
 const minutesStep = (session: HeldSession): { readonly what: string; readonly on: string } => {
@@ -382,17 +386,14 @@ export const decideSession = (command: SessionCommand, state: SessionState): Ses
 const replayCorrection = (
   sessionId: string,
   record: CorrectableRecord<SessionHeldData>,
-  changes: readonly { field: string; to: unknown }[],
+  changes: readonly { field: string; from?: unknown; to: unknown }[],
 ): CorrectableRecord<SessionHeldData> =>
-  changes.reduce(
-    (current, { field, to }) =>
-      field === EFFECTIVE_ON_FIELD
-        ? typeof to === 'string'
-          ? { ...current, effectiveOn: to }
-          : current
-        : { ...current, data: writePath(`session ${sessionId}`, current.data, field, to) },
-    record,
-  );
+  changes.reduce((current, { field, from, to }) => {
+    if (field === EFFECTIVE_ON_FIELD) return typeof to === 'string' ? { ...current, effectiveOn: to } : current;
+    const corrected = { ...current, data: writePath(`session ${sessionId}`, current.data, field, to) };
+    // As the register folds it (timeline.projection.ts): correcting heldOn moves the record when the two agreed.
+    return field === 'heldOn' && typeof to === 'string' && current.effectiveOn === from ? { ...corrected, effectiveOn: to } : corrected;
+  }, record);
 
 export const evolveSession = (state: SessionState, event: FoldedEvent<SessionEvent>): SessionState => {
   if (event.type === 'SessionScheduled') {

@@ -104,7 +104,7 @@ const report = (command: ReportImplementation, state: Existing): CbmEvent[] => {
   assertText(subject, 'text', data.text);
   assertSessionRefs(subject, track, data, command.session);
   if (state.status !== 'agreed' && state.status !== 'implementing') throw SubjectErrors.notAgreed(subject, cbmStatusOf(state, track)!);
-  assertInStatusOrder(state.core, command.effectiveOn, 'an implementation report');
+  assertInStatusOrder(state.core, command.effectiveOn, 'an implementation report', 'CbmImplementationReported');
   return [{ type: 'CbmImplementationReported', data: compact({ cbmId: state.core.id, ...data }) }];
 };
 

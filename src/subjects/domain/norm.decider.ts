@@ -92,7 +92,7 @@ const recordCapitalResponse = (command: RecordCapitalResponse, state: Existing):
   if (state.status !== 'agreed_ad_referendum' || status !== 'agreed_ad_referendum') throw SubjectErrors.notAgreedAdReferendum(subject, status);
   // A second confirmation would hide which communication counts; the clerk should know it is redundant.
   if (data.response === 'confirmed' && state.confirmations.some((c) => c.partyId === data.partyId)) throw SubjectErrors.alreadyConfirmed(subject, data.partyId);
-  assertInStatusOrder(state.core, command.effectiveOn, 'a capital response');
+  assertInStatusOrder(state.core, command.effectiveOn, 'a capital response', 'CapitalResponseRecorded');
   return [{ type: 'CapitalResponseRecorded', data: compact({ normId: state.core.id, ...data }) }];
 };
 

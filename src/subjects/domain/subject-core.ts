@@ -16,7 +16,7 @@ import {
 } from '../../shared/domain/corrections.js';
 import type { FoldedEvent } from '../../shared/domain/decider.js';
 import { LIMITS, textProblem } from '../../shared/domain/limits.js';
-import type { SessionFacts, TrackFacts } from '../../shared/domain/facts.js';
+import { partiesAt, type SessionFacts, type TrackFacts } from '../../shared/domain/facts.js';
 import type { PositionFields, Stance } from './position.events.js';
 import { type Consensus, consensusOf } from './stance.js';
 import type { CorrectRecord, StatePosition } from './subject.commands.js';
@@ -70,6 +70,8 @@ export const openCore = (kind: SubjectKind, id: string, trackId: string): Subjec
 
 /** The records that move a norm's or CBM's status machine (DESIGN.md §4), in words. */
 const STATUS_RECORDS: Readonly<Record<string, string>> = {
+  NormProposed: 'proposal',
+  CbmProposed: 'proposal',
   DecisionRecorded: 'decision',
   CapitalResponseRecorded: 'capital response',
   NormWithdrawn: 'withdrawal',
@@ -84,11 +86,16 @@ const STATUS_RECORDS: Readonly<Record<string, string>> = {
  * status because whatever moves the status machine is recorded in the order it took effect. A
  * command that moves it (`what`: "a capital response") may not take effect before the latest such
  * record; positions and links may (late entries), as they only change stances and links.
+ * `anyOrderAmong`: acts of one kind whose order among themselves does not matter (the capital
+ * responses of several parties, their implementation reports): a late one may be dated before
+ * another, never before the decision or step it follows.
  */
-export const assertInStatusOrder = (core: SubjectCore, effectiveOn: string, what: string): void => {
+export const assertInStatusOrder = (core: SubjectCore, effectiveOn: string, what: string, anyOrderAmong?: string): void => {
   let latest: SubjectRecord | undefined;
   for (const record of core.records.values()) {
-    if (STATUS_RECORDS[record.type] !== undefined && (latest === undefined || record.effectiveOn > latest.effectiveOn)) latest = record;
+    if (record.type === anyOrderAmong || STATUS_RECORDS[record.type] === undefined) continue;
+    // Records are in recorded order: on equal dates the later-recorded one is named.
+    if (latest === undefined || record.effectiveOn >= latest.effectiveOn) latest = record;
   }
   if (latest !== undefined && effectiveOn < latest.effectiveOn) {
     throw SubjectErrors.beforeStatusChange(core.label, what, effectiveOn, { what: STATUS_RECORDS[latest.type]!, effectiveOn: latest.effectiveOn });
@@ -159,8 +166,15 @@ export const latestStances = (core: SubjectCore, asOf?: string): Map<string, Sta
   return latest;
 };
 
-/** Consensus over every party of the track at `asOf` (DESIGN.md §2, §4). */
-export const consensusAt = (core: SubjectCore, track: TrackFacts, asOf?: string): Consensus => consensusOf(track.parties, latestStances(core, asOf));
+/** After every recording time: a command decided now sorts after every record already made. */
+const RECORDED_NOW = '~';
+
+/**
+ * Consensus at `asOf` over the parties of the track then (DESIGN.md §2, §4), as the board judges a
+ * decision: a party registered effective after `asOf` neither blocks nor counts.
+ */
+export const consensusAt = (core: SubjectCore, track: TrackFacts, asOf?: string): Consensus =>
+  consensusOf(asOf === undefined ? track.parties : partiesAt(track, { effectiveOn: asOf, recordedAt: RECORDED_NOW }), latestStances(core, asOf));
 
 /** The guards of a position (DESIGN.md §4); returns the payload fields. Withdrawal is the caller's check. */
 export const decidePosition = (core: SubjectCore, command: StatePosition): PositionFields => {
@@ -198,7 +212,7 @@ const assertStillValid = (subject: string, record: SubjectRecord, changes: Corre
       if (touches(changes, ['partyId', 'delegateId', 'effectiveOn'])) {
         const partyId = typeof data['partyId'] === 'string' ? data['partyId'] : String(data['partyId']);
         // Moved to another party or another date: the party must have been registered by then.
-        assertPartyRegistered(subject, track, partyId, record.effectiveOn);
+        if (touches(changes, ['partyId', 'effectiveOn'])) assertPartyRegistered(subject, track, partyId, record.effectiveOn);
         if (touches(changes, ['partyId', 'delegateId'])) assertDelegate(subject, track, partyId, data['delegateId'] === undefined ? undefined : String(data['delegateId']), session);
       }
       if (touches(changes, ['stance', 'condition'])) {

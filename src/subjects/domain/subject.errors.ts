@@ -55,7 +55,7 @@ export const SubjectErrors = {
   partyNotYetRegistered: (subject: string, partyId: string, trackId: string, joinedOn: string, effectiveOn: string): UnprocessableError =>
     new UnprocessableError(
       'party-not-yet-registered',
-      `${subject}: party ${partyId} is registered on track ${trackId} effective ${joinedOn}; it cannot act on ${effectiveOn}, before that (correct the registration's date, or use an effectiveOn on or after ${joinedOn})`,
+      `${subject}: party ${partyId} is registered on track ${trackId} effective ${joinedOn}; it cannot act on ${effectiveOn}, before that: use an effectiveOn on or after ${joinedOn}`,
       { partyId, registeredOn: joinedOn },
     ),
   noProposer: (subject: string): UnprocessableError => new UnprocessableError('no-proposer', `${subject}: proposedBy needs at least one party`),
