@@ -258,6 +258,19 @@ export const eventStoreContract = (name: string, open: () => Promise<ContractSub
         expect(new Set(positions).size).toBe(positions.length);
       });
 
+      it('knows, where it offers one, its local head: the position of the last append of this process, equal to the head when alone', async () => {
+        const local = (store as EventStore & { localHeadPosition?: () => string | null }).localHeadPosition;
+        const stream = uniqueStream('local');
+        const appended = await store.append(stream, events(2), 'no_stream');
+        if (local === undefined) {
+          // SQLite's head is a cheap local read: queries ask it directly.
+          expect(await store.headPosition()).toBe(appended.position);
+          return;
+        }
+        expect(local.call(store)).toBe(appended.position);
+        expect(await store.headPosition()).toBe(appended.position);
+      });
+
       it('reads after a position exclusively, with maxCount', async () => {
         const stream = uniqueStream();
         const { events: refs } = await store.append(stream, events(5), 'no_stream');

@@ -1,5 +1,8 @@
+import { jest } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
+import { ReadModels } from '../../src/projections/application/read-models.service.js';
+import type { EventStore } from '../../src/shared/event-store/event-store.port.js';
 import { CLERK_TOKEN, type E2eApp, PROBLEM_JSON, problemType, removeDataDir, startApp } from './support/e2e-app.js';
 import { givenHeldSession, givenTrack, ok } from './support/fixtures.js';
 
@@ -25,6 +28,24 @@ describe('read models behind the log (e2e)', () => {
   afterAll(async () => {
     await t.close();
     removeDataDir(t.dataDir);
+  });
+
+  it("on a store whose head is a round trip away, queries wait for the position it says this process wrote, without asking the store", async () => {
+    const readModels = t.app.get(ReadModels);
+    const created = await ok(t, '/tracks/seg/norms', { normId: 'local-head', title: 'Local head', summary: 'A norm.', proposedBy: ['us'], sessionId: 's1' });
+    const store = t.store as EventStore & { localHeadPosition?: () => string | null };
+    const headPosition = jest.spyOn(t.store, 'headPosition');
+    try {
+      store.localHeadPosition = () => created.body.position;
+      await expect(readModels.settledQueries(1_000)).resolves.toBe(readModels.queries);
+      // A position beyond what the read models hold: the wait times out into a 503, the store is never asked.
+      store.localHeadPosition = () => String(BigInt(created.body.position) + 1000n);
+      await expect(readModels.settledQueries(50)).rejects.toMatchObject({ code: 'read-models-behind', retryAfterSeconds: 1 });
+      expect(headPosition).not.toHaveBeenCalled();
+    } finally {
+      delete store.localHeadPosition;
+      headPosition.mockRestore();
+    }
   });
 
   it('read models that cannot catch up answer 503 read-models-behind (never a stale 200), and a rebuild brings them back', async () => {

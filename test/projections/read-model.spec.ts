@@ -198,6 +198,26 @@ describe('read models: restart and exactly once', () => {
     }
   });
 
+  it('a catch-up that fails when the projection starts fails the projection: waiters are told at once, not at their timeout', async () => {
+    const ledger = historyOf(STEPS);
+    const store = new SqliteEventStore({ file: ':memory:' });
+    try {
+      await appendAll(store, ledger.events);
+      const db = openReadModelDb(':memory:');
+      const failures: unknown[] = [];
+      const projection = new ReadModelProjection(store, db, { onError: (error) => failures.push(error) });
+      db.exec('DROP TABLE versions');
+      const waiting = projection.whenCaughtUp(String(ledger.events.length), 60_000);
+      await expect(projection.start()).rejects.toThrow(/no such table: versions/);
+      await expect(waiting).rejects.toThrow(/no such table: versions/);
+      await expect(projection.whenCaughtUp(String(ledger.events.length), 60_000)).rejects.toThrow(/no such table: versions/);
+      expect(failures).toHaveLength(1);
+      db.close();
+    } finally {
+      await store.close();
+    }
+  }, 10_000);
+
   it('a batch that fails half-way leaves nothing behind: the checkpoint and the tables are those of the batch before', async () => {
     const ledger = historyOf(STEPS);
     const store = new SqliteEventStore({ file: ':memory:' });

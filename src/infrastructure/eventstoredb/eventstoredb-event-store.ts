@@ -98,7 +98,11 @@ const claimStreamOf = (key: string): string => `${CLAIM_STREAM_PREFIX}${createHa
  * event id with any expectation, lookup by Idempotency-Key) is done here, on the server's data, so
  * that several ledger instances against one cluster behave as one.
  */
+/** Decimal position strings: longer is larger, equal lengths compare as text. */
+const comparePositionStrings = (a: string, b: string): number => (a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0);
+
 export class EventStoreDbEventStore implements EventStore {
+  private localHead: string | null = null;
   private closed = false;
   private readonly subscriptions = new Set<() => Promise<void>>();
   private lastError: string | undefined;
@@ -142,7 +146,17 @@ export class EventStoreDbEventStore implements EventStore {
       throw new StoreUnavailableError(`stream ${streamId}: the events read back after an append are not the ones written`);
     }
     const last = refs[refs.length - 1]!;
+    this.noteLocalHead(last.position);
     return { streamId, revision: last.revision, position: last.position, events: refs, idempotentReplay: false };
+  }
+
+  /** The last position this process appended (see the port): queries wait for it without a round trip. */
+  localHeadPosition(): string | null {
+    return this.localHead;
+  }
+
+  private noteLocalHead(position: string): void {
+    if (this.localHead === null || comparePositionStrings(position, this.localHead) > 0) this.localHead = position;
   }
 
   private async readRefs(streamId: string): Promise<StoredRef[]> {

@@ -34,7 +34,7 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
   private projection!: ReadModelProjection;
   private current!: ReadModelQueries;
   private readonly rowListeners = new Set<(changes: readonly RowChange[]) => void>();
-  private readonly appliedListeners = new Set<(checkpoint: string) => void>();
+  private readonly appliedListeners = new Set<(checkpoint: string, tracks: ReadonlySet<string>) => void>();
   private rebuilding: Promise<RebuildResult> | undefined;
   private closed = false;
   /** Stops a rebuild that is still running when the server shuts down. */
@@ -89,8 +89,8 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
     this.projection.onRows((changes) => {
       for (const listener of this.rowListeners) listener(changes);
     });
-    this.projection.onApplied((checkpoint) => {
-      for (const listener of this.appliedListeners) listener(checkpoint);
+    this.projection.onApplied((checkpoint, tracks) => {
+      for (const listener of this.appliedListeners) listener(checkpoint, tracks);
     });
     this.current = new ReadModelQueries(db);
   }
@@ -102,13 +102,14 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
 
   /**
    * The queries once every event the log holds at the time of the call is applied: a query sent
-   * after a command's 201 (answered by this instance or by another writer of the same log) sees that
-   * command. The live projection usually applies an append within the same turn of the event loop,
+   * after a command's 201 sees that command (on SQLite whoever wrote it; on EventStoreDB the writes
+   * of this instance, other instances' as soon as their events arrive). The live projection usually applies an append within the same turn of the event loop,
    * so this rarely waits; read models that do not catch up within `timeoutMs` (stopped on an error,
    * or far behind) are a 503 rather than a silently stale answer.
    */
   async settledQueries(timeoutMs = SETTLE_TIMEOUT_MS): Promise<ReadModelQueries> {
-    const head = await this.store.headPosition();
+    // A store whose head is remote (EventStoreDB) says what this process wrote: no round trip per query.
+    const head = typeof this.store.localHeadPosition === 'function' ? this.store.localHeadPosition() : await this.store.headPosition();
     if (head !== null && comparePosition(head, this.checkpoint) > 0) {
       try {
         await this.whenCaughtUp(head, timeoutMs);
@@ -136,11 +137,13 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Resolves once every event up to `position` is in the read models (across a rebuild's swap too). */
   async whenCaughtUp(position: string, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
     for (;;) {
       try {
-        return await this.projection.whenCaughtUp(position, timeoutMs);
+        return await this.projection.whenCaughtUp(position, Math.max(0, deadline - Date.now()));
       } catch (error) {
-        if (!(error instanceof ProjectionStoppedError) || this.closed) throw error;
+        // Stopped for a swap: wait for the next projection, within the same deadline.
+        if (!(error instanceof ProjectionStoppedError) || this.closed || Date.now() >= deadline) throw error;
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
     }
@@ -152,8 +155,8 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
     return () => this.rowListeners.delete(listener);
   }
 
-  /** After each batch applied (its checkpoint), whichever database is current. Returns the unsubscribe function. */
-  onApplied(listener: (checkpoint: string) => void): () => void {
+  /** After each batch applied (its checkpoint and the tracks it touched), whichever database is current. Returns the unsubscribe function. */
+  onApplied(listener: (checkpoint: string, tracks: ReadonlySet<string>) => void): () => void {
     this.appliedListeners.add(listener);
     return () => this.appliedListeners.delete(listener);
   }

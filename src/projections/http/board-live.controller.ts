@@ -73,6 +73,8 @@ export class BoardLiveController {
   async live(@Param('trackId', track) trackId: string, @Query() query: LiveBoardQueryDto, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const cut = cutOf(query);
     const queries = await this.readModels.settledQueries();
+    // The client may have gone while the read models caught up: its 'close' has fired already.
+    if (request.raw.socket.destroyed || reply.raw.destroyed) return;
     if (!queries.trackExists(trackId)) throw notFound('track', trackId);
     const underCut = cut.asOf === null && cut.knownAt === null ? null : (queries.board(trackId, cut) as Board | null);
     if (underCut === null && (cut.asOf !== null || cut.knownAt !== null)) throw notFound('track', trackId, ' under that cut');
@@ -115,8 +117,8 @@ export class BoardLiveController {
   }
 
   /**
-   * Rows of the board under `cut` as later records change them: after the log moves on (a late
-   * entry or a correction may change a row under the cut without changing the live one), the board
+   * Rows of the board under `cut` as later records change them: after a batch with events of the
+   * track (a late entry or a correction may change a row under the cut without changing the live one), the board
    * under the cut is computed again, at most every CUT_RECOMPUTE_DELAY_MS, and the rows that differ
    * from the ones sent are sent, with the position the board then reflects. Returns the unsubscribe function.
    */
@@ -135,8 +137,8 @@ export class BoardLiveController {
         write(frame('row', checkpoint, json));
       }
     };
-    const unsubscribe = this.readModels.onApplied(() => {
-      timer ??= setTimeout(recompute, CUT_RECOMPUTE_DELAY_MS);
+    const unsubscribe = this.readModels.onApplied((_checkpoint, tracks) => {
+      if (tracks.has(trackId)) timer ??= setTimeout(recompute, CUT_RECOMPUTE_DELAY_MS);
     });
     return () => {
       if (timer !== undefined) clearTimeout(timer);

@@ -129,6 +129,8 @@ export class Projector {
   /** Tracks whose parties changed: every row is re-rendered. */
   private readonly partyTracks = new Map<string, string>();
   private checkpointValue: string | null;
+  /** The tracks the last applied batch touched. */
+  private touched = new Set<string>();
   private readonly runBatch: (events: readonly IncomingEvent[]) => RowChange[];
   private readonly deferLive: boolean;
   private readonly maxCached: number;
@@ -176,12 +178,18 @@ export class Projector {
     };
     this.checkpointValue = (this.statements.getCheckpoint.get() as string | undefined) ?? null;
     this.runBatch = db.transaction((events: readonly IncomingEvent[]): RowChange[] => {
+      this.touched = new Set();
       for (const event of events) this.applyOne(event);
       const last = events[events.length - 1]!.position;
       const changes = this.deferLive ? [] : this.writeLiveTables(last);
       this.statements.setCheckpoint.run(last);
       return changes;
     });
+  }
+
+  /** The tracks whose events the last applied batch held. */
+  get touchedTracks(): ReadonlySet<string> {
+    return this.touched;
   }
 
   /** The last applied global position; null before the first event. */
@@ -251,6 +259,7 @@ export class Projector {
       return;
     }
     this.statements.insertEvent.run(e.position, e.streamId, trackId, e.type, e.effectiveOn, e.recordedAt, e.eventId, e.revision, e.dataJson);
+    this.touched.add(trackId);
     if (kind === 'track') this.applyTrackEvent(e, trackId);
     else if (kind === 'session') this.applySessionEvent(e, trackId, id);
     else this.applySubjectEvent(e, trackId, kind as SubjectKind, id);

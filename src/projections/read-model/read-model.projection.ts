@@ -81,7 +81,7 @@ export class ReadModelProjection {
   readonly projector: Projector;
   private readonly batchSize: number;
   private readonly listeners = new Set<(changes: readonly RowChange[]) => void>();
-  private readonly appliedListeners = new Set<(checkpoint: string) => void>();
+  private readonly appliedListeners = new Set<(checkpoint: string, tracks: ReadonlySet<string>) => void>();
   private waiters: Waiter[] = [];
   private subscription: Subscription | undefined;
   private pumping: Promise<void> | undefined;
@@ -108,7 +108,7 @@ export class ReadModelProjection {
   }
 
   /** After each committed batch, whatever it changed (a late entry may change no live row yet an answer under a cut). */
-  onApplied(listener: (checkpoint: string) => void): () => void {
+  onApplied(listener: (checkpoint: string, tracks: ReadonlySet<string>) => void): () => void {
     this.appliedListeners.add(listener);
     return () => this.appliedListeners.delete(listener);
   }
@@ -119,7 +119,7 @@ export class ReadModelProjection {
     const changes = this.projector.applyBatch(events);
     if (changes.length > 0) for (const listener of this.listeners) listener(changes);
     const checkpoint = this.projector.checkpoint;
-    if (checkpoint !== null) for (const listener of this.appliedListeners) listener(checkpoint);
+    if (checkpoint !== null) for (const listener of this.appliedListeners) listener(checkpoint, this.projector.touchedTracks);
     if (checkpoint === null || this.waiters.length === 0) return;
     const still: Waiter[] = [];
     for (const waiter of this.waiters) {
@@ -166,9 +166,14 @@ export class ReadModelProjection {
     return done;
   }
 
-  /** Catches up, then follows the log live. Resolves once the catch-up is done. */
+  /** Catches up, then follows the log live. Resolves once the catch-up is done; a failure also fails the projection (waiters are told). */
   async start(): Promise<void> {
-    await this.catchUp();
+    try {
+      await this.catchUp();
+    } catch (error) {
+      this.fail(error);
+      throw error;
+    }
     if (this.stopped) return;
     const subscription = this.store.subscribeToAll({ after: this.projector.checkpoint ?? 'start' });
     this.subscription = subscription;
@@ -226,10 +231,14 @@ export class ReadModelProjection {
           reject(new Error(`read models did not reach position ${position} within ${timeoutMs} ms (at ${this.projector.checkpoint ?? 'start'})`));
         }, timeoutMs);
         timer.unref();
-        const settle = waiter.resolve;
+        const [settle, refuse] = [waiter.resolve, waiter.reject];
         waiter.resolve = () => {
           clearTimeout(timer);
           settle();
+        };
+        waiter.reject = (error) => {
+          clearTimeout(timer);
+          refuse(error);
         };
       }
     });

@@ -138,6 +138,13 @@ export interface EventStore {
   /** Position of the last event in the global log, or null when the log is empty. */
   headPosition(): Promise<string | null>;
 
+  /**
+   * For a store whose head is a round trip away (EventStoreDB): the last position this process
+   * appended or replayed, known without asking, so that queries can wait for this instance's own
+   * writes on every request without a network call. Absent where headPosition is cheap (SQLite).
+   */
+  localHeadPosition?(): string | null;
+
   health(): Promise<StoreHealth>;
 
   close(): Promise<void>;
