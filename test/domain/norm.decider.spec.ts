@@ -412,9 +412,11 @@ describe('norm decider: capital responses', () => {
     spec.given(bothSupport).when({ ...(decide() as RecordDecision), track: joined('2026-02-01') }).thenThrows(ConflictError, 'no-consensus', /uk has no stance yet/);
   });
 
-  it('refuses a decision or a withdrawal dated before the proposal', () => {
-    spec.given(bothSupport).when(decide({}, { session: s1 }, '2026-03-09')).thenThrows(ConflictError, 'before-status-change', /before the proposal that took effect on 2026-03-10/);
-    spec.given([proposed]).when({ ...(withdraw(['cn', 'us']) as WithdrawSubject), effectiveOn: '2026-03-01' }).thenThrows(ConflictError, 'before-status-change', /a withdrawal cannot take effect on 2026-03-01, before the proposal/);
+  it('records a decision dated before the proposal (a norm recorded after the session that agreed it): the board counts it from the proposal', () => {
+    const early = [proposed, stated('st-cn', 'cn', 'supports', { effectiveOn: '2026-03-01' }), stated('st-us', 'us', 'supports', { effectiveOn: '2026-03-01' })];
+    spec.given(early).when(decide({}, { session: s1 }, '2026-03-01')).then([
+      { type: 'DecisionRecorded', data: { normId: 'gge-13i', decisionId: 'dec-2', kind: 'agree_ad_referendum', sessionId: 's1' } },
+    ]);
   });
 
   it('records a response effective on the day of the decision (the order of the log breaks the tie)', () => {

@@ -69,9 +69,9 @@ export const openCore = (kind: SubjectKind, id: string, trackId: string): Subjec
 });
 
 /** The records that move a norm's or CBM's status machine (DESIGN.md §4), in words. */
+// Not the proposal: a subject proposed today without a session may take a decision dated at the
+// session where it was agreed; the board counts such records from the subject's creation.
 const STATUS_RECORDS: Readonly<Record<string, string>> = {
-  NormProposed: 'proposal',
-  CbmProposed: 'proposal',
   DecisionRecorded: 'decision',
   CapitalResponseRecorded: 'capital response',
   NormWithdrawn: 'withdrawal',
