@@ -180,6 +180,20 @@ describe('HTTP contract of commands (e2e)', () => {
         expect(response.body.errors).toEqual([{ field, message: 'is not a field of this request' }]);
       }
       expect((await t.store.readStream('track-seg')).some((e) => (e.data as { partyId?: string }).partyId === 'fr')).toBe(false);
+      // Nested, in a correction's target and changes; a value that is any JSON may hold such a key.
+      const before = await count('norm-n1');
+      const nested = await t.post('/norms/n1/corrections', {
+        correctionId: 'corr-proto',
+        target: { statementId: 'st-x', constructor: 1 },
+        changes: [{ field: 'text', from: 'a', to: { toString: 'b' }, valueOf: 2 }],
+        reason: 'x',
+        requestedBy: 'us',
+      }).expect(400);
+      expect(nested.body.errors).toEqual([
+        { field: 'target.constructor', message: 'is not a field of this request' },
+        { field: 'changes[0].valueOf', message: 'is not a field of this request' },
+      ]);
+      expect(await count('norm-n1')).toBe(before);
     });
 
     it('answers malformed JSON with 400', async () => {

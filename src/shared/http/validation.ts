@@ -78,13 +78,21 @@ const malformedTextOf = (value: unknown, path: string, found: FieldError[]): Fie
   return found;
 };
 
-/** Top-level fields named like a member of Object.prototype (`constructor`, `toString`, `__proto__`). */
-const inheritedNamesOf = (value: unknown): FieldError[] =>
-  typeof value !== 'object' || value === null || Array.isArray(value)
-    ? []
-    : Object.keys(value)
-        .filter((key) => key === '__proto__' || key in Object.prototype)
-        .map((field) => ({ field, message: UNKNOWN_FIELD_MESSAGE }));
+/** Fields whose value is free-form (maps keyed by ids, any JSON value): their keys are data, not fields. */
+const FREE_FORM_FIELDS = new Set(['attendance', 'headsOfDelegation', 'from', 'to']);
+
+/** Fields named like a member of Object.prototype (`constructor`, `toString`, `__proto__`), at any depth of the DTOs. */
+const inheritedNamesOf = (value: unknown, path = '', found: FieldError[] = []): FieldError[] => {
+  if (Array.isArray(value)) value.forEach((element, index) => inheritedNamesOf(element, `${path}[${index}]`, found));
+  else if (typeof value === 'object' && value !== null) {
+    for (const [key, child] of Object.entries(value)) {
+      const field = path === '' ? key : `${path}.${key}`;
+      if (key === '__proto__' || key in Object.prototype) found.push({ field, message: UNKNOWN_FIELD_MESSAGE });
+      else if (!FREE_FORM_FIELDS.has(key)) inheritedNamesOf(child, field, found);
+    }
+  }
+  return found;
+};
 
 const unknownFieldsOf = (value: object): FieldError[] => Object.keys(value).map((field) => ({ field, message: UNKNOWN_FIELD_MESSAGE }));
 
@@ -114,7 +122,7 @@ export class LedgerValidationPipe extends ValidationPipe {
       }
     }
     // class-transformer never copies fields named like members of Object.prototype, so class-validator
-    // never sees them as unknown: they are named here (top level; no DTO declares such a field).
+    // never sees them as unknown: they are named here (no DTO declares such a field).
     const inherited = (metadata.type === 'query' || metadata.type === 'body') && metadata.metatype !== undefined && metadata.metatype !== Object ? inheritedNamesOf(value) : [];
     const malformed = metadata.type === 'body' ? malformedTextOf(value, '', []) : [];
     const extra = [...inherited, ...malformed];
