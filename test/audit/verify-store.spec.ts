@@ -163,6 +163,31 @@ describe('verify over the SQLite store', () => {
     ]);
   });
 
+  // Bytes changed while the values parse alike (DESIGN §6: any changed byte is found): the hash of
+  // the parsed values still matches, so the stored bytes are compared with their canonical form.
+  it.each([
+    ['a space after a colon', (data: string) => data.replace('":', '": ')],
+    ['a character written as an escape', (data: string) => data.replace('second', '\\u0073econd')],
+    ['a repeated key whose first value is forged', (data: string) => `{"text":"forged",${data.slice(1)}`],
+  ])('names an event whose stored data has %s (not-canonical), on either path and for the checkpoint', async (_what, edit) => {
+    const before = rowAt(ledger.store, EVENT);
+    const edited = edit(before.data);
+    expect(edited).not.toBe(before.data);
+    expect(JSON.parse(edited)).toEqual(JSON.parse(before.data));
+    updateRow(ledger.store, EVENT, 'data', edited);
+    const report = await verify(ledger);
+    expect(report.ok).toBe(false);
+    expect(report.problems).toEqual([
+      { streamId: 'norm-b', revision: 1, eventId: before.event_id, position: String(EVENT), problem: 'not-canonical', detail: expect.stringMatching(/^the stored data is not as written: bytes were changed/) },
+    ]);
+  });
+
+  it('refuses to sign for an event whose stored bytes are not canonical', async () => {
+    const last = rows(ledger.store).length;
+    updateRow(ledger.store, last, 'data', rowAt(ledger.store, last).data.replace('":', '": '));
+    await expect(ledger.checkpoint()).rejects.toThrow(/does not match its hash; run verify/);
+  });
+
   it('issues no new checkpoint when nothing changed, and answers with the last one', async () => {
     const before = rows(ledger.store).length;
     await ledger.checkpoint();

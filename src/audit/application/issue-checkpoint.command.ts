@@ -9,7 +9,7 @@ import { checkpointDecider, type CheckpointState } from '../domain/checkpoint.de
 import { CHECKPOINT_STREAM, type CheckpointIssuedData, type CheckpointPayload } from '../domain/checkpoint.events.js';
 import { ledgerRoot, type StreamHead } from '../domain/merkle.js';
 import { type CheckpointSigner, SIGNING_KEY } from '../infrastructure/signing-key.js';
-import { parseRaw, type RawEvent, rawEvents } from './ledger-source.js';
+import { parseRaw, type RawEvent, rawEvents, storedTextProblem } from './ledger-source.js';
 
 export interface IssuedCheckpoint extends CommandResult {
   /** The checkpoint appended, or the last one when it already covered every event (nothing appended). */
@@ -25,10 +25,10 @@ export interface CheckpointDeps {
 
 export type LedgerTree = Pick<CheckpointPayload, 'upTo' | 'eventCount' | 'streamCount' | 'root'>;
 
-/** The full path's check of one event: its stored hash is the SHA-256 of its canonical form. */
+/** The full path's check of one event: its stored hash is the SHA-256 of its canonical form, which is what is stored. */
 const matchesItsHash = (raw: RawEvent, hash: string): boolean => {
   const parsed = parseRaw(raw);
-  if (!parsed.ok) return false;
+  if (!parsed.ok || storedTextProblem(raw, parsed.event) !== undefined) return false;
   try {
     return computeEventHash(parsed.event) === hash;
   } catch {

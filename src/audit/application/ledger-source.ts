@@ -1,9 +1,14 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { canonicalJson } from '../../shared/event-store/envelope.js';
 import type { EventStore, JsonObject } from '../../shared/event-store/event-store.port.js';
 import type { StoredEventText } from '../domain/verifier.js';
 
-/** One stored event as text, exactly as the store holds it (nothing parsed, nothing normalised). */
-export type RawEvent = StoredEventText;
+/**
+ * One stored event as text, exactly as the store holds it (nothing parsed, nothing normalised).
+ * `verbatim`: the texts are the store's own bytes (SQLite), which the store writes as RFC 8785
+ * canonical JSON; other stores' events are serialised back from what the port parsed.
+ */
+export type RawEvent = StoredEventText & { readonly verbatim?: true };
 
 type RawRow = [position: number, streamId: string, revision: number, eventId: string, type: string, data: string, metadata: string];
 
@@ -80,7 +85,7 @@ export async function* rawEventPages(store: EventStore, options: RawEventsOption
     let size = 0;
     for (const row of rows) {
       if (row[0] > last) break;
-      page[size++] = { position: String(row[0]), streamId: row[1], revision: row[2], eventId: row[3], type: row[4], data: row[5], metadata: row[6] };
+      page[size++] = { position: String(row[0]), streamId: row[1], revision: row[2], eventId: row[3], type: row[4], data: row[5], metadata: row[6], verbatim: true };
     }
     page.length = size;
     after = rows[rows.length - 1]![0];
@@ -122,6 +127,29 @@ export const parseRaw = (raw: RawEvent): ParsedRaw => {
     ok: true,
     event: { streamId: raw.streamId, revision: raw.revision, position: raw.position, eventId: raw.eventId, type: raw.type, data, metadata },
   };
+};
+
+/**
+ * Why the stored bytes of a parsed event are not what a writer of this ledger stores, if they are
+ * not: a changed byte that leaves the values alike (whitespace, an escape, a repeated key, which
+ * other readers of the row may take differently) still hashes the same once parsed, so the bytes
+ * themselves are compared with the canonical JSON (RFC 8785) the store writes, or, for rows written
+ * before stores kept canonical text, with JSON.stringify of the same values in the same key order
+ * (what those writers stored). Only for verbatim texts (see RawEvent).
+ */
+export const storedTextProblem = (raw: RawEvent, event: { readonly data: JsonObject; readonly metadata: JsonObject }): string | undefined => {
+  if (raw.verbatim !== true) return undefined;
+  for (const [part, text, value] of [['data', raw.data, event.data], ['metadata', raw.metadata, event.metadata]] as const) {
+    if (text === JSON.stringify(value)) continue;
+    let canonical: string;
+    try {
+      canonical = canonicalJson(value);
+    } catch {
+      return undefined; // no canonical form at all: the hash check names it
+    }
+    if (text !== canonical) return `the stored ${part} is not as written: bytes were changed (whitespace, an escape or a repeated key) though the values parse alike`;
+  }
+  return undefined;
 };
 
 /** One bundle / NDJSON line: the envelope {streamId, revision, position, eventId, type, data, metadata}, stored JSON kept verbatim. */

@@ -8,7 +8,7 @@ import type { PublicKeyInfo } from '../domain/checkpoint.js';
 import { LedgerVerifier, type StoredEventText, type VerificationReport } from '../domain/verifier.js';
 import { type CheckpointSigner, SIGNING_KEY, trustedPublicKeys } from '../infrastructure/signing-key.js';
 import { checkRangesInParallel } from '../infrastructure/sqlite-range-check.js';
-import { parseRaw, rawEventPages, sqliteFileOf } from './ledger-source.js';
+import { parseRaw, rawEventPages, sqliteFileOf, storedTextProblem } from './ledger-source.js';
 
 /** Called every `PROGRESS_EVERY` events with the number checked so far. */
 export type ProgressListener = (eventsChecked: number) => void;
@@ -56,8 +56,13 @@ const lastCheckpointUpTo = async (store: EventStore, head: string): Promise<stri
 const addRaw = (verifier: LedgerVerifier, raw: StoredEventText): void => {
   if (verifier.addStoredText(raw)) return;
   const parsed = parseRaw(raw);
-  if (parsed.ok) verifier.add(parsed.event);
-  else verifier.unparseable(parsed.hash !== undefined ? { ...raw, hash: parsed.hash } : raw, parsed.detail);
+  if (!parsed.ok) {
+    verifier.unparseable(parsed.hash !== undefined ? { ...raw, hash: parsed.hash } : raw, parsed.detail);
+    return;
+  }
+  verifier.add(parsed.event);
+  const problem = storedTextProblem(raw, parsed.event);
+  if (problem !== undefined) verifier.report({ streamId: raw.streamId, revision: raw.revision, eventId: raw.eventId, position: raw.position, problem: 'not-canonical', detail: problem });
 };
 
 /** Calls back every PROGRESS_EVERY events, and with the final count. */

@@ -16,6 +16,7 @@ export type ProblemKind =
   | 'bad-checkpoint'
   | 'malformed'
   | 'unparseable'
+  | 'not-canonical'
   | 'missing-key'
   | 'bad-key';
 
