@@ -12,7 +12,7 @@ describe('the bundle', () => {
     ledger = openLedger();
     await seedLedger(ledger);
     file = join(ledger.dir, 'bundle.ndjson');
-    await exportBundle(ledger.store, ledger.signer.publicKey, file);
+    await exportBundle(ledger.store, [ledger.signer.publicKey], file);
   });
   afterEach(async () => {
     await ledger.close();
@@ -112,8 +112,30 @@ describe('the bundle', () => {
       expect(rows(fresh.store)).toEqual(rows(ledger.store));
       expect(await verifyStore(fresh.store, [result.publicKey])).toMatchObject({ ok: true, eventsChecked: 11, checkpointsChecked: 2 });
       const again = join(fresh.dir, 'again.ndjson');
-      await exportBundle(fresh.store, ledger.signer.publicKey, again);
+      await exportBundle(fresh.store, [ledger.signer.publicKey], again);
       expect(readFileSync(again, 'utf8')).toBe(readFileSync(file, 'utf8'));
+    });
+
+    it('a bundle exported again after an import, under a new signing key, carries the imported key and verifies offline', async () => {
+      const imported = await importBundle(fresh.store, file);
+      expect(fresh.signer.publicKey.keyId).not.toBe(ledger.signer.publicKey.keyId);
+      await fresh.checkpoint();
+      const again = join(fresh.dir, 'again.ndjson');
+      // As the server and the CLI export: their own key first, then those of the bundles they imported.
+      await exportBundle(fresh.store, [fresh.signer.publicKey, imported.publicKey], again);
+      const keyLine = JSON.parse(readFileSync(again, 'utf8').trim().split('\n').at(-1)!) as { publicKey: { keyId: string }; trustedKeys: Array<{ keyId: string }> };
+      expect(keyLine.publicKey.keyId).toBe(fresh.signer.publicKey.keyId);
+      expect(keyLine.trustedKeys.map((key) => key.keyId)).toEqual([ledger.signer.publicKey.keyId]);
+      expect(await verifyBundle(again)).toMatchObject({ ok: true, checkpointsChecked: 3, problems: [] });
+      // Pinned to the new key alone, the checkpoints the old key signed are not vouched for.
+      const pinned = await verifyBundle(again, { expectKeyId: fresh.signer.publicKey.keyId });
+      expect(pinned.ok).toBe(false);
+      expect(pinned.problems.map((problem) => problem.problem)).toEqual(['unknown-key', 'unknown-key']);
+      // Without that line's trustedKeys (the bundle format before), the old checkpoints do not verify.
+      const lines = readFileSync(again, 'utf8').trim().split('\n');
+      const bare = join(fresh.dir, 'bare.ndjson');
+      writeFileSync(bare, [...lines.slice(0, -1), JSON.stringify({ publicKey: keyLine.publicKey })].join('\n') + '\n');
+      expect((await verifyBundle(bare)).problems.map((problem) => problem.problem)).toEqual(['unknown-key', 'unknown-key']);
     });
 
     it('refuses a store that holds anything, writing nothing', async () => {

@@ -161,7 +161,7 @@ describe('the verifier fast path (stored canonical text hashed as it is)', () =>
 
     it('embeds the stored canonical text verbatim and verifies it as the full path does', async () => {
       file = join(ledger.dir, 'bundle.ndjson');
-      await exportBundle(ledger.store, ledger.signer.publicKey, file);
+      await exportBundle(ledger.store, [ledger.signer.publicKey], file);
       lines()
         .slice(0, 11)
         .forEach((line, index) => {
@@ -176,7 +176,7 @@ describe('the verifier fast path (stored canonical text hashed as it is)', () =>
     it('names a tampered or forged line exactly as the full path does', async () => {
       forgeNonCanonical(ledger, 4);
       file = join(ledger.dir, 'forged.ndjson');
-      await exportBundle(ledger.store, ledger.signer.publicKey, file);
+      await exportBundle(ledger.store, [ledger.signer.publicKey], file);
       const [forgedFast, forgedFull] = await fastAndFullBundle();
       expect(forgedFull.problems.map(({ line, problem }) => [line, problem])).toEqual([
         [4, 'hash-mismatch'],

@@ -11,12 +11,17 @@ import { LedgerVerifier, type StoredEventText, type VerificationReport } from '.
 import { envelopeLine, rawEvents } from './ledger-source.js';
 import { PROGRESS_EVERY, type ProgressListener } from './verify-ledger.query.js';
 
+const keyInfo = (key: PublicKeyInfo): PublicKeyInfo => ({ keyId: key.keyId, algorithm: key.algorithm, spki: key.spki });
+
 /**
  * The bundle (DESIGN.md §6): one NDJSON line per event in global order, checkpoints at their own
  * place, then {"publicKey": {...}}. It is a consistent prefix of the log: the head is fixed when
- * the export begins.
+ * the export begins. `keys`: the signing key first, then the other keys this ledger trusts (those
+ * of the bundles it was imported from, which signed its older checkpoints), carried on the same
+ * last line as `trustedKeys` (lines may carry more fields) so that the bundle verifies offline.
  */
-export async function* bundleLines(store: EventStore, publicKey: PublicKeyInfo, onProgress?: ProgressListener): AsyncGenerator<string> {
+export async function* bundleLines(store: EventStore, keys: readonly [PublicKeyInfo, ...PublicKeyInfo[]], onProgress?: ProgressListener): AsyncGenerator<string> {
+  const [publicKey, ...others] = keys;
   const head = await store.headPosition();
   let count = 0;
   for await (const raw of rawEvents(store, { upTo: head })) {
@@ -24,13 +29,14 @@ export async function* bundleLines(store: EventStore, publicKey: PublicKeyInfo, 
     if (onProgress !== undefined && ++count % PROGRESS_EVERY === 0) onProgress(count);
   }
   onProgress?.(count);
-  yield `${JSON.stringify({ publicKey: { keyId: publicKey.keyId, algorithm: publicKey.algorithm, spki: publicKey.spki } })}\n`;
+  const trustedKeys = others.filter((key) => key.keyId !== publicKey.keyId).map(keyInfo);
+  yield `${JSON.stringify({ publicKey: keyInfo(publicKey), ...(trustedKeys.length > 0 ? { trustedKeys } : {}) })}\n`;
 }
 
 /** Writes the bundle to a temporary file renamed into place, so a failed export leaves no half bundle. */
 export const exportBundle = async (
   store: EventStore,
-  publicKey: PublicKeyInfo,
+  keys: readonly [PublicKeyInfo, ...PublicKeyInfo[]],
   file: string,
   onProgress?: ProgressListener,
 ): Promise<{ events: number; bytes: number }> => {
@@ -41,7 +47,7 @@ export const exportBundle = async (
     onProgress?.(done);
   };
   try {
-    await pipeline(Readable.from(bundleLines(store, publicKey, counting)), createWriteStream(temporary));
+    await pipeline(Readable.from(bundleLines(store, keys, counting)), createWriteStream(temporary));
     await rename(temporary, file);
   } catch (error) {
     await rm(temporary, { force: true });
@@ -208,6 +214,19 @@ const verifyBundlePass = async (
         continue;
       }
       verifier.addPublicKey(key);
+      // The older keys the exporting ledger trusts, vouched for by the bundle as its own key is; a
+      // caller who pins a key (expectKeyId) trusts that one alone.
+      const trusted = (value as { trustedKeys?: unknown }).trustedKeys;
+      if (options.expectKeyId === undefined && trusted !== undefined) {
+        if (!Array.isArray(trusted)) verifier.report({ streamId: null, revision: null, eventId: null, line, problem: 'bad-key', detail: 'trustedKeys is not a list of public keys' });
+        else {
+          for (const other of trusted) {
+            const otherProblem = publicKeyProblem(other);
+            if (otherProblem !== undefined) verifier.report({ streamId: null, revision: null, eventId: null, line, problem: 'bad-key', detail: `trustedKeys: ${otherProblem}` });
+            else verifier.addPublicKey(other as PublicKeyInfo);
+          }
+        }
+      }
       continue;
     }
     verifier.add(value, { line });

@@ -3,6 +3,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { EVENT_STORE, type EventStore } from '../../shared/event-store/event-store.port.js';
 import type { CommandContext } from '../../shared/event-store/handle-command.js';
 import { ApiNoBody, CommandETagInterceptor } from '../../shared/http/command-route.js';
@@ -16,7 +17,7 @@ import { ReadStreamQuery, type StreamWithChain } from '../application/read-strea
 import { VerifyLedgerQuery } from '../application/verify-ledger.query.js';
 import type { PublicKeyInfo } from '../domain/checkpoint.js';
 import type { VerificationReport } from '../domain/verifier.js';
-import { type CheckpointSigner, SIGNING_KEY } from '../infrastructure/signing-key.js';
+import { trustedPublicKeys, type CheckpointSigner, SIGNING_KEY } from '../infrastructure/signing-key.js';
 import { ReadEventsQueryDto } from './audit.dtos.js';
 
 const NDJSON = 'application/x-ndjson';
@@ -38,6 +39,7 @@ export class AuditController {
     @Inject(QueryBus) private readonly queries: QueryBus,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(SIGNING_KEY) private readonly signer: CheckpointSigner,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Get('events')
@@ -89,6 +91,6 @@ export class AuditController {
   @ApiOperation({ summary: 'The offline-verifiable bundle: every event in global order, then the public key (NDJSON)' })
   @ApiProduces(NDJSON)
   bundle(@Res() reply: FastifyReply): FastifyReply {
-    return sendLines(reply, bundleLines(this.store, this.signer.publicKey), 'norms-ledger-bundle.ndjson');
+    return sendLines(reply, bundleLines(this.store, trustedPublicKeys(this.config, this.signer)), 'norms-ledger-bundle.ndjson');
   }
 }

@@ -109,8 +109,8 @@ export const addTrustedKey = (config: Pick<AppConfig, 'dataDir'>, key: PublicKey
   renameSync(temporary, file);
 };
 
-/** Our own key first, then those of imported bundles. */
-export const trustedPublicKeys = (config: Pick<AppConfig, 'dataDir'>, signer: CheckpointSigner): PublicKeyInfo[] => [
+/** Our own key first (it signs from now on), then those of imported bundles (they signed older checkpoints): what verify trusts and a bundle carries. */
+export const trustedPublicKeys = (config: Pick<AppConfig, 'dataDir'>, signer: CheckpointSigner): [PublicKeyInfo, ...PublicKeyInfo[]] => [
   signer.publicKey,
   ...readTrustedKeys(config).filter((key) => key.keyId !== signer.publicKey.keyId),
 ];

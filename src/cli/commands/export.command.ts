@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import type { AppConfig } from '../../config/app-config.js';
 import { exportBundle } from '../../audit/application/bundle.js';
-import { loadOrCreateSigningKey } from '../../audit/infrastructure/signing-key.js';
+import { trustedPublicKeys, loadOrCreateSigningKey } from '../../audit/infrastructure/signing-key.js';
 import { type CliIo, configOrExit, EXIT_OK, fail, processIo, progressReporter } from '../cli-io.js';
 import { closeStore, estimatedEvents, openExistingStore } from '../cli-store.js';
 
@@ -16,7 +16,7 @@ export const runExport = async (config: AppConfig, options: { out: string }, io:
   try {
     const signer = loadOrCreateSigningKey(config);
     const progress = progressReporter(io, 'export', await estimatedEvents(config, store));
-    const result = await exportBundle(store, signer.publicKey, options.out, progress.update);
+    const result = await exportBundle(store, trustedPublicKeys(config, signer), options.out, progress.update);
     progress.stop();
     io.out.write(`exported ${result.events} events to ${options.out} (${result.bytes} bytes, key ${signer.publicKey.keyId})\n`);
     return EXIT_OK;
