@@ -1,11 +1,15 @@
 import 'reflect-metadata';
 import type { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { lookup } from 'node:dns/promises';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from './config/app-config.js';
 import { AppModule } from './app.module.js';
+import { loadOrCreateSigningKey } from './audit/infrastructure/signing-key.js';
 import { applySecurity } from './auth/security.js';
+import { loadTokenRegistry } from './auth/tokens.js';
+import { ensureDir } from './shared/ensure-dir.js';
 import { ID_GENERATOR, type IdGenerator } from './shared/event-store/clock.js';
 import { ProblemDetailsDto } from './shared/http/problem-details.js';
 import { ProblemDetailsFilter } from './shared/http/problem-details.filter.js';
@@ -26,6 +30,39 @@ export const nestLogLevels = (level: AppConfig['logLevel']): LogLevel[] | false 
   ];
   const upTo = order.findIndex(([name]) => name === level);
   return upTo < 0 ? false : order.slice(0, upTo + 1).map(([, nest]) => nest);
+};
+
+/**
+ * What start-up would fail on, checked before Nest starts, each failure one line naming the
+ * variable (DESIGN §8): the host, the data directory, the tokens, the signing key. Inside Nest the same errors
+ * would surface as a dependency-injection stack trace, after the store file was already created.
+ */
+export const preflight = async (config: AppConfig): Promise<void> => {
+  try {
+    await lookup(config.host);
+  } catch (error) {
+    throw new Error(`invalid configuration: HOST: cannot resolve ${config.host} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  const named = (variable: string, run: () => void): void => {
+    try {
+      run();
+    } catch (error) {
+      const message = (error as Error).message;
+      throw new Error(message.includes(variable) ? message : `invalid configuration: ${variable}: ${message}`);
+    }
+  };
+  named('LEDGER_DATA_DIR', () => ensureDir(config.dataDir, 0o700));
+  named(config.tokensFile !== undefined ? 'LEDGER_TOKENS_FILE' : 'LEDGER_TOKENS', () => void loadTokenRegistry(config));
+  named(config.signingKeyFile !== undefined ? 'LEDGER_SIGNING_KEY_FILE' : 'LEDGER_DATA_DIR', () => void loadOrCreateSigningKey(config));
+};
+
+/** Listens, naming HOST and PORT when that fails (an unknown host, a port in use). */
+export const listen = async (app: NestFastifyApplication, config: AppConfig): Promise<void> => {
+  try {
+    await app.listen(config.port, config.host);
+  } catch (error) {
+    throw new Error(`cannot listen on HOST=${config.host} PORT=${config.port}: ${(error as Error).message.split('\n')[0]}`);
+  }
 };
 
 /** Builds the HTTP application (not listening), as `serve` and the e2e tests use it. */

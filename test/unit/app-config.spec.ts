@@ -1,4 +1,7 @@
-import { nestLogLevels } from '../../src/bootstrap.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { nestLogLevels, preflight } from '../../src/bootstrap.js';
 import { ConfigError, loadConfig } from '../../src/config/app-config.js';
 
 describe('configuration (DESIGN.md §8)', () => {
@@ -84,5 +87,29 @@ describe('configuration (DESIGN.md §8)', () => {
     expect(nestLogLevels('trace')).toEqual(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']);
     expect(nestLogLevels('fatal')).toEqual(['fatal']);
     expect(nestLogLevels('silent')).toBe(false);
+  });
+
+  describe('preflight (before Nest starts): one message naming the variable, nothing created', () => {
+    let dir: string;
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), 'norms-ledger-preflight-'));
+    });
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+    it.each([
+      ['LEDGER_TOKENS_FILE', () => ({ LEDGER_TOKENS_FILE: join(dir, 'missing.json') }), /^invalid configuration: LEDGER_TOKENS_FILE: cannot read .*missing\.json \(ENOENT\)$/],
+      ['LEDGER_SIGNING_KEY_FILE', () => {
+        writeFileSync(join(dir, 'key.pem'), 'garbage');
+        return { LEDGER_TOKENS: 'clerk:clerk-token-0123456789', LEDGER_SIGNING_KEY_FILE: join(dir, 'key.pem') };
+      }, /^invalid configuration: LEDGER_SIGNING_KEY_FILE: signing key .*key\.pem: not a PEM private key$/],
+      ['LEDGER_DATA_DIR', () => {
+        writeFileSync(join(dir, 'a-file'), 'x');
+        return { LEDGER_TOKENS: 'clerk:clerk-token-0123456789', LEDGER_DATA_DIR: join(dir, 'a-file') };
+      }, /^invalid configuration: LEDGER_DATA_DIR: .*a-file is not a directory$/],
+    ])('%s', async (_variable, env, message) => {
+      const config = loadConfig({ LEDGER_DATA_DIR: join(dir, 'data'), HOST: '127.0.0.1', ...env() });
+      await expect(preflight(config)).rejects.toThrow(message);
+      expect(() => rmSync(join(dir, 'data', 'ledger.sqlite'))).toThrow(/ENOENT/);
+    });
   });
 });
