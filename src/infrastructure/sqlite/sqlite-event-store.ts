@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { decideAppend } from '../../shared/event-store/append-rules.js';
 import { type SerialisedEvent, validateAppend } from '../../shared/event-store/append-validation.js';
 import { InvalidAppendError, StreamNotFoundError } from '../../shared/event-store/event-store.errors.js';
+import { parseStoredJson } from '../../shared/event-store/stored-json.js';
 import type {
   AllFilter,
   AppendResult,
@@ -47,15 +48,18 @@ const PAGE_SIZE = 1000;
 const MAX_REMEMBERED_HEADS = 50_000;
 const COLUMNS = 'position, stream_id, revision, event_id, type, data, metadata';
 
-const toRecorded = (row: Row): RecordedEvent => ({
-  streamId: row[1],
-  revision: row[2],
-  position: String(row[0]),
-  eventId: row[3],
-  type: row[4],
-  data: JSON.parse(row[5]) as JsonObject,
-  metadata: JSON.parse(row[6]) as JsonObject,
-});
+const toRecorded = (row: Row): RecordedEvent => {
+  const at = { position: row[0], streamId: row[1], revision: row[2] };
+  return {
+    streamId: row[1],
+    revision: row[2],
+    position: String(row[0]),
+    eventId: row[3],
+    type: row[4],
+    data: parseStoredJson<JsonObject>(row[5], at, 'data'),
+    metadata: parseStoredJson<JsonObject>(row[6], at, 'metadata'),
+  };
+};
 
 const parsePosition = (after: string | undefined): number => {
   if (after === undefined || after === 'start') return 0;

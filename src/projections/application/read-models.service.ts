@@ -37,6 +37,8 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly appliedListeners = new Set<(checkpoint: string, tracks: ReadonlySet<string>) => void>();
   private rebuilding: Promise<RebuildResult> | undefined;
   private closed = false;
+  /** Why the read models could not be built at start-up; undefined once they are (or a rebuild succeeded). */
+  private unavailable: string | undefined;
   /** Stops a rebuild that is still running when the server shuts down. */
   private readonly shutdown = new AbortController();
 
@@ -49,6 +51,20 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
   async onApplicationBootstrap(): Promise<void> {
     const file = this.config.file;
     this.open(openReadModelDb(file));
+    try {
+      await this.buildAndFollow(file);
+    } catch (error) {
+      if (this.shutdown.signal.aborted) return;
+      // A damaged log (or any failure to build) must not keep the server down: auditors need
+      // /audit/verify to find the damage. Queries answer 503 with the reason until a rebuild succeeds.
+      this.unavailable = (error as Error)?.message ?? String(error);
+      this.logger.error(`read models could not be built: ${this.unavailable}; queries answer 503 until POST /projections/rebuild succeeds (POST /audit/verify names damaged events)`);
+      if (!this.db.open) this.open(openReadModelDb(file));
+    }
+  }
+
+  /** The first start's bulk build when the log has events and no read models exist, then the live projection. */
+  private async buildAndFollow(file: string): Promise<void> {
     if (this.projection.checkpoint === null && (await this.store.headPosition()) !== null) {
       // A first start on an existing log: one bulk replay, before any query is answered.
       let result: RebuildResult;
@@ -108,6 +124,13 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
    * or far behind) are a 503 rather than a silently stale answer.
    */
   async settledQueries(timeoutMs = SETTLE_TIMEOUT_MS): Promise<ReadModelQueries> {
+    if (this.unavailable !== undefined) {
+      throw new ServiceUnavailableError(
+        HttpProblemCode.readModelsBehind,
+        `the read models could not be built: ${this.unavailable}; POST /audit/verify names damaged events, and POST /projections/rebuild builds the read models again`,
+        1,
+      );
+    }
     // A store whose head is remote (EventStoreDB) says what this process wrote: no round trip per query.
     const head = typeof this.store.localHeadPosition === 'function' ? this.store.localHeadPosition() : await this.store.headPosition();
     if (head !== null && comparePosition(head, this.checkpoint) > 0) {
@@ -202,6 +225,7 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
     }
     // The events recorded while rebuilding are applied on top, as after any restart.
     await this.projection.start();
+    this.unavailable = undefined;
     this.logger.log(`read models rebuilt on ${this.builtOn()}: ${result.events} events, ${result.eventsPerSecond} events/s`);
     return result;
   }

@@ -18,6 +18,7 @@
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type Database from 'better-sqlite3';
+import { parseStoredJson, type StoredAt } from '../../shared/event-store/stored-json.js';
 import { boardRowOf, type LinkedCbm } from '../projections/board.projection.js';
 import { NO_CUT } from '../projections/cut.js';
 import { compareEffective, comparePosition, parseStreamId, type LedgerEvent } from '../projections/ledger-event.js';
@@ -70,11 +71,11 @@ const stringField = (json: string, key: string): string | null | undefined => {
   return value.includes('\\') ? undefined : value;
 };
 
-const metadataOf = (json: string): { effectiveOn: string; recordedAt: string } => {
+const metadataOf = (json: string, at: StoredAt): { effectiveOn: string; recordedAt: string } => {
   let recordedAt = stringField(json, 'recordedAt');
   let effectiveOn = stringField(json, 'effectiveOn');
   if (recordedAt === undefined || effectiveOn === undefined || recordedAt === null || effectiveOn === null) {
-    const metadata = JSON.parse(json) as Record<string, unknown>;
+    const metadata = parseStoredJson(json, at, 'metadata');
     recordedAt = typeof metadata['recordedAt'] === 'string' ? metadata['recordedAt'] : '';
     effectiveOn = typeof metadata['effectiveOn'] === 'string' ? metadata['effectiveOn'] : recordedAt.slice(0, 10);
   }
@@ -201,7 +202,7 @@ export const discoverTracks = async (source: Database.Database, head: number): P
       const rows = first[4] === creation ? [first] : (streamRows.all(streamId, head) as StoreRow[]);
       for (const row of rows) {
         if (row[4] !== creation) continue;
-        const declared = (JSON.parse(row[5]) as Record<string, unknown>)['trackId'];
+        const declared = parseStoredJson(row[5], { position: row[0], streamId: row[1], revision: row[2] }, 'data')['trackId'];
         if (typeof declared !== 'string') continue;
         addStream(declared, { streamId, kind, id, from: row[0] });
         break;
@@ -242,7 +243,8 @@ export const bulkBuild = async (
       for (const stream of streams) {
         for (const row of streamRows.all(stream.streamId, head) as StoreRow[]) {
           if (stream.from !== null && row[0] < stream.from) continue;
-          const metadata = metadataOf(row[6]);
+          const at = { position: row[0], streamId: row[1], revision: row[2] };
+          const metadata = metadataOf(row[6], at);
           if (stream.from === null ? row[2] === 0 : row[0] === stream.from) insertStream.run(stream.streamId, trackId, stream.kind, stream.id);
           // A bound JS number is a REAL: the position column must get the canonical decimal string.
           const position = String(row[0]);
@@ -253,7 +255,7 @@ export const bulkBuild = async (
             revision: row[2],
             eventId: row[3],
             type: row[4],
-            data: JSON.parse(row[5]) as Record<string, unknown>,
+            data: parseStoredJson(row[5], at, 'data'),
             metadata,
           });
         }

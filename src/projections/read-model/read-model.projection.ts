@@ -1,5 +1,6 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { EventStore, RecordedEvent, Subscription } from '../../shared/event-store/event-store.port.js';
+import { parseStoredJson } from '../../shared/event-store/stored-json.js';
 import { comparePosition } from '../projections/ledger-event.js';
 import { Projector, type IncomingEvent, type ProjectorOptions, type RowChange } from './projector.js';
 import type { ReadModelDb } from './read-model.database.js';
@@ -43,15 +44,16 @@ export const incomingOfRecorded = (e: RecordedEvent): IncomingEvent => {
 const incomingOfRaw = (row: RawRow): IncomingEvent => {
   const position = String(row[0]);
   if (!PROJECTED.test(row[1])) return skipped(position, row[1]);
+  const at = { position, streamId: row[1], revision: row[2] };
   return {
     position,
     streamId: row[1],
     revision: row[2],
     eventId: row[3],
     type: row[4],
-    data: JSON.parse(row[5]) as Record<string, unknown>,
+    data: parseStoredJson(row[5], at, 'data'),
     dataJson: row[5],
-    ...metadataOf(JSON.parse(row[6]) as Record<string, unknown>),
+    ...metadataOf(parseStoredJson(row[6], at, 'metadata')),
   };
 };
 

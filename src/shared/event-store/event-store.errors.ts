@@ -46,3 +46,15 @@ export class InvalidAppendError extends EventStoreError {
 
 /** The store cannot be used (unreachable, newer schema, corrupt file). */
 export class StoreUnavailableError extends EventStoreError {}
+
+/** A stored event that cannot be read back (its JSON no longer parses): the ledger was damaged. */
+export class DamagedEventError extends EventStoreError {
+  constructor(
+    readonly position: string,
+    readonly streamId: string,
+    readonly revision: number,
+    reason: string,
+  ) {
+    super(`the stored event at position ${position} (${streamId} revision ${revision}) cannot be read: ${reason}`);
+  }
+}

@@ -2,7 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger,
 import { STATUS_CODES } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type DomainErrorKind } from '../domain/domain-error.js';
-import { InvalidAppendError, StoreUnavailableError, StreamNotFoundError, WrongExpectedRevisionError } from '../event-store/event-store.errors.js';
+import { DamagedEventError, InvalidAppendError, StoreUnavailableError, StreamNotFoundError, WrongExpectedRevisionError } from '../event-store/event-store.errors.js';
 import { HttpProblemCode, problem, PROBLEM_CONTENT_TYPE, type ProblemDetails, ServiceUnavailableError } from './problem-details.js';
 import { RequestValidationError } from './validation.js';
 
@@ -58,6 +58,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return problem(409, 'concurrent-writes', 'the record is being changed by others right now: try again');
     }
     if (exception instanceof StreamNotFoundError) return problem(404, 'not-found', `${exception.streamId} does not exist`);
+    if (exception instanceof DamagedEventError) {
+      this.logger.error(`${request.method} ${request.url} [${request.correlationId ?? request.id}]: ${exception.message}`);
+      return problem(500, 'ledger-damaged', `${exception.message}; POST /audit/verify (or norms-ledger verify) names every damaged event`);
+    }
     if (exception instanceof ServiceUnavailableError) {
       this.logger.warn(`${request.method} ${request.url} [${request.correlationId ?? request.id}]: ${exception.message}`);
       return problem(503, exception.code, exception.message);
