@@ -3,6 +3,7 @@ import type { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { lookup } from 'node:dns/promises';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from './config/app-config.js';
 import { AppModule } from './app.module.js';
@@ -11,7 +12,7 @@ import { applySecurity } from './auth/security.js';
 import { loadTokenRegistry } from './auth/tokens.js';
 import { ensureDir } from './shared/ensure-dir.js';
 import { ID_GENERATOR, type IdGenerator } from './shared/event-store/clock.js';
-import { ProblemDetailsDto } from './shared/http/problem-details.js';
+import { problem, PROBLEM_CONTENT_TYPE, ProblemDetailsDto } from './shared/http/problem-details.js';
 import { ProblemDetailsFilter } from './shared/http/problem-details.filter.js';
 import { installCorrelationIds } from './shared/http/request-context.js';
 import { LedgerValidationPipe } from './shared/http/validation.js';
@@ -69,7 +70,17 @@ export const listen = async (app: NestFastifyApplication, config: AppConfig): Pr
 export const createApp = async (config: AppConfig, options: { logger?: false } = {}): Promise<NestFastifyApplication> => {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config),
-    new FastifyAdapter({ bodyLimit: MAX_BODY_BYTES }),
+    new FastifyAdapter({
+      bodyLimit: MAX_BODY_BYTES,
+      // Rejected by the router before any route, hook or filter runs: problem+json like every error.
+      frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+        const body =
+          error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+            ? problem(414, 'uri-too-long', 'a segment of the path is longer than 100 characters; no id is that long')
+            : problem(400, 'malformed-url', 'the path is not a valid URL (a malformed %-escape)');
+        void reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+      },
+    }),
     {
       logger: options.logger ?? nestLogLevels(config.logLevel),
       abortOnError: false,

@@ -224,6 +224,15 @@ describe('HTTP contract of commands (e2e)', () => {
       expect(response.headers['content-type']).toBe(PROBLEM_JSON);
       expect(response.body.type).toBe(problemType('route-not-found'));
     });
+
+    it('answers a path the router refuses (a malformed %-escape, a segment over 100 characters) with problem+json', async () => {
+      const bad = await t.http().get('/norms/%zz').set('Authorization', `Bearer ${CLERK_TOKEN}`).expect(400);
+      expect(bad.headers['content-type']).toBe(PROBLEM_JSON);
+      expect(bad.body).toEqual({ type: problemType('malformed-url'), title: 'Malformed url', status: 400, detail: 'the path is not a valid URL (a malformed %-escape)' });
+      const long = await t.http().get(`/norms/${'n'.repeat(101)}`).set('Authorization', `Bearer ${CLERK_TOKEN}`).expect(414);
+      expect(long.headers['content-type']).toBe(PROBLEM_JSON);
+      expect(long.body).toMatchObject({ type: problemType('uri-too-long'), status: 414 });
+    });
   });
 
   describe('rules', () => {
