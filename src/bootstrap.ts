@@ -4,10 +4,11 @@ import { NestFactory } from '@nestjs/core';
 import { lookup } from 'node:dns/promises';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from './config/app-config.js';
 import { AppModule } from './app.module.js';
 import { loadOrCreateSigningKey } from './audit/infrastructure/signing-key.js';
+import { policyOf } from './auth/route-policy.js';
 import { applySecurity } from './auth/security.js';
 import { loadTokenRegistry } from './auth/tokens.js';
 import { ensureDir } from './shared/ensure-dir.js';
@@ -66,6 +67,33 @@ export const listen = async (app: NestFastifyApplication, config: AppConfig): Pr
   }
 };
 
+const BEARER = 'bearer';
+const OPERATIONS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head'] as const;
+
+/**
+ * The access table (src/auth/route-policy.ts) written into the OpenAPI document: a public
+ * operation needs no token; every other one needs a bearer token, answers 401 without a valid one
+ * and 403 to a role the table does not allow, naming the roles that may.
+ */
+const documentAccess = (document: OpenAPIObject): void => {
+  const problemJson = { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetailsDto' } } };
+  for (const [path, item] of Object.entries(document.paths)) {
+    const pattern = path.replace(/\{([^}]+)\}/g, ':$1');
+    for (const method of OPERATIONS) {
+      const operation = item[method];
+      if (operation === undefined) continue;
+      const policy = policyOf(method.toUpperCase(), pattern);
+      if (policy === 'public') {
+        operation.security = [];
+        continue;
+      }
+      operation.security = [{ [BEARER]: [] }];
+      operation.responses['401'] ??= { description: 'No token, or one that is not known (WWW-Authenticate: Bearer)', content: problemJson };
+      operation.responses['403'] ??= { description: `The token's role may not use this route (allowed: ${policy === undefined ? 'none' : policy.join(', ')})`, content: problemJson };
+    }
+  }
+};
+
 /** Builds the HTTP application (not listening), as `serve` and the e2e tests use it. */
 export const createApp = async (config: AppConfig, options: { logger?: false } = {}): Promise<NestFastifyApplication> => {
   const app = await NestFactory.create<NestFastifyApplication>(
@@ -108,10 +136,11 @@ export const createApp = async (config: AppConfig, options: { logger?: false } =
           'and `Idempotency-Key` (at most 128 visible ASCII characters).',
       )
       .setVersion('0.1.0')
-      .addBearerAuth()
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'opaque token', description: 'A token of role clerk, auditor or viewer (LEDGER_TOKENS or the tokens shown on first start)' }, BEARER)
       .build(),
     { extraModels: [ProblemDetailsDto] },
   );
+  documentAccess(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   return app;
 };

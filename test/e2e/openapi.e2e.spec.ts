@@ -35,4 +35,19 @@ describe('OpenAPI of the commands (e2e)', () => {
     expect(document.components.schemas.StatePositionDto.properties.stance.enum).toEqual(['supports', 'conditional', 'reserves', 'opposes', 'abstains']);
     expect(document.components.schemas.ProblemDetailsDto.properties.type.description).toContain('https://norms-ledger.dev/problems/<code>');
   });
+
+  it('documents who may call what: no token for public routes, a bearer token, 401 and 403 naming the roles for every other one', async () => {
+    const document = (await t.http().get('/docs/openapi.json').expect(200)).body;
+    expect(document.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'opaque token' });
+    expect(document.paths['/health'].get.security).toEqual([]);
+    expect(document.paths['/health'].get.responses['401']).toBeUndefined();
+    const command = document.paths['/tracks'].post;
+    expect(command.security).toEqual([{ bearer: [] }]);
+    expect(command.responses['401'].content['application/problem+json']).toBeDefined();
+    expect(command.responses['403'].description).toContain('allowed: clerk');
+    expect(document.paths['/audit/verify'].post.responses['403'].description).toContain('auditor');
+    const operations = Object.values(document.paths as Record<string, Record<string, { security?: unknown[]; responses: Record<string, unknown> }>>).flatMap((item) => Object.values(item));
+    expect(operations.every((operation) => Array.isArray(operation.security))).toBe(true);
+    expect(operations.filter((operation) => operation.security!.length > 0).every((operation) => '401' in operation.responses && '403' in operation.responses)).toBe(true);
+  });
 });

@@ -1,12 +1,12 @@
 import { Body, Controller, Get, Header, HttpCode, Inject, Param, Post, Query, Req, Res, UseInterceptors } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { EVENT_STORE, type EventStore } from '../../shared/event-store/event-store.port.js';
 import type { CommandContext } from '../../shared/event-store/handle-command.js';
-import { ApiNoBody, CommandETagInterceptor } from '../../shared/http/command-route.js';
+import { ApiNoBody, ApiProblems, CommandETagInterceptor } from '../../shared/http/command-route.js';
 import { CommandCtx, CommandHeadersInterceptor } from '../../shared/http/request-context.js';
 import { EmptyBodyDto } from '../../shared/http/validation.js';
 import { bundleLines } from '../application/bundle.js';
@@ -53,6 +53,8 @@ export class AuditController {
 
   @Get('streams/:streamId')
   @ApiOperation({ summary: 'One stream with its hash chain checked' })
+  @ApiOkResponse({ description: 'The stream, each event with its chain checked' })
+  @ApiProblems(404)
   stream(@Param('streamId') streamId: string): Promise<StreamWithChain> {
     return this.queries.execute(new ReadStreamQuery(streamId));
   }
@@ -60,6 +62,7 @@ export class AuditController {
   @Post('verify')
   @HttpCode(200)
   @ApiOperation({ summary: 'Verify every hash, link, revision and checkpoint of the stored log' })
+  @ApiOkResponse({ description: 'The report: {ok, eventsChecked, streamsChecked, checkpointsChecked, problems: [{streamId, revision, eventId, position?, problem, detail}]}' })
   @ApiNoBody()
   verify(@Body() _body: EmptyBodyDto): Promise<VerificationReport> {
     return this.queries.execute(new VerifyLedgerQuery());
@@ -69,6 +72,7 @@ export class AuditController {
   @HttpCode(201)
   @UseInterceptors(CommandHeadersInterceptor, CommandETagInterceptor)
   @ApiOperation({ summary: 'Issue a signed checkpoint over the log as it stands (nothing is appended when nothing changed)' })
+  @ApiCreatedResponse({ description: 'The checkpoint recorded (or the last one, when nothing changed since), with ETag: W/"<revision>" of ledger-checkpoints' })
   @ApiNoBody()
   checkpoint(@Body() _body: EmptyBodyDto, @CommandCtx() context: CommandContext): Promise<IssuedCheckpoint> {
     return this.commands.execute(new IssueCheckpointCommand(context));

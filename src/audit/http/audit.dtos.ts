@@ -10,7 +10,7 @@ export class ReadEventsQueryDto {
   @Matches(/^(0|[1-9]\d{0,15})$/, { message: 'must be a position: a decimal integer, e.g. the `next` of the previous page' })
   readonly after?: string;
 
-  @ApiPropertyOptional({ description: `Page size, 1 to ${MAX_PAGE} (default ${DEFAULT_PAGE}); ignored when streaming NDJSON`, example: DEFAULT_PAGE })
+  @ApiPropertyOptional({ description: `Page size, 1 to ${MAX_PAGE} (default ${DEFAULT_PAGE}); ignored when streaming NDJSON`, example: DEFAULT_PAGE, type: 'integer', minimum: 1, maximum: MAX_PAGE })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: MESSAGES.integer(1, MAX_PAGE) })
