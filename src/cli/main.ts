@@ -12,11 +12,22 @@ import { verifyCommand } from './commands/verify.command.js';
 /** Every subcommand, one file each under commands/. */
 const COMMANDS: ReadonlyArray<() => Command> = [serveCommand, rebuildCommand, verifyCommand, exportCommand, importCommand, checkpointCommand, demoCommand];
 
+// A reader that stops early (`verify … | head -1`) closes the pipe: stop quietly, not with an EPIPE stack.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  });
+}
+
+// One line per error: commander's message and the hint together.
+const oneLine = { outputError: (text: string, write: (text: string) => void) => write(`${text.trimEnd()} (run norms-ledger --help for usage)\n`) };
+
 const program = new Command('norms-ledger')
   .description('An event-sourced, hash-chained ledger of the records of intergovernmental expert talks')
-  .showHelpAfterError('(run norms-ledger --help for usage)')
+  .configureOutput(oneLine)
   .exitOverride();
-for (const command of COMMANDS) program.addCommand(command().exitOverride());
+for (const command of COMMANDS) program.addCommand(command().configureOutput(oneLine).exitOverride());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) {
