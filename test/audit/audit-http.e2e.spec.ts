@@ -68,7 +68,7 @@ describe('audit routes (e2e)', () => {
     expect(byType.body.events.map((event: { data: { partyId: string } }) => event.data.partyId)).toEqual(['us', 'cn']);
   });
 
-  it.each([['limit=1001'], ['limit=0'], ['limit=ten'], ['after=-1'], ['colour=blue']])('answers 400 to %s', async (query) => {
+  it.each([['limit=1001'], ['limit=0'], ['limit=ten'], ['limit=1e2'], ['limit=0x10'], ['limit=%2010'], ['limit=10.0'], ['after=-1'], ['colour=blue']])('answers 400 to %s', async (query) => {
     const response = await get(`/audit/events?${query}`).expect(400);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(response.body.errors).toHaveLength(1);

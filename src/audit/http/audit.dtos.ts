@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { MESSAGES } from '../../shared/http/validators.js';
 import { DEFAULT_PAGE, MAX_PAGE } from '../application/read-events.query.js';
@@ -12,7 +12,8 @@ export class ReadEventsQueryDto {
 
   @ApiPropertyOptional({ description: `Page size, 1 to ${MAX_PAGE} (default ${DEFAULT_PAGE}); ignored when streaming NDJSON`, example: DEFAULT_PAGE, type: 'integer', minimum: 1, maximum: MAX_PAGE })
   @IsOptional()
-  @Type(() => Number)
+  // Plain decimal digits only: Number() would also take '1e2', '0x10' or ' 10'.
+  @Transform(({ value }) => (typeof value === 'string' && /^[1-9]\d{0,6}$/.test(value) ? Number(value) : value))
   @IsInt({ message: MESSAGES.integer(1, MAX_PAGE) })
   @Min(1, { message: MESSAGES.integer(1, MAX_PAGE) })
   @Max(MAX_PAGE, { message: MESSAGES.integer(1, MAX_PAGE) })
