@@ -33,6 +33,7 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '../../shared/event-store/event-store.port.js';
+import { comparePositions } from '../../shared/event-store/event-store.port.js';
 import {
   isSystemEvent,
   parsePosition,
@@ -98,9 +99,6 @@ const claimStreamOf = (key: string): string => `${CLAIM_STREAM_PREFIX}${createHa
  * event id with any expectation, lookup by Idempotency-Key) is done here, on the server's data, so
  * that several ledger instances against one cluster behave as one.
  */
-/** Decimal position strings: longer is larger, equal lengths compare as text. */
-const comparePositionStrings = (a: string, b: string): number => (a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0);
-
 export class EventStoreDbEventStore implements EventStore {
   private localHead: string | null = null;
   private closed = false;
@@ -156,7 +154,7 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   private noteLocalHead(position: string): void {
-    if (this.localHead === null || comparePositionStrings(position, this.localHead) > 0) this.localHead = position;
+    if (this.localHead === null || comparePositions(position, this.localHead) > 0) this.localHead = position;
   }
 
   private async readRefs(streamId: string): Promise<StoredRef[]> {
