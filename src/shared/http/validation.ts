@@ -62,33 +62,27 @@ export class EmptyBodyDto {}
 const LONE_SURROGATE = /\p{Surrogate}/u;
 export const MALFORMED_TEXT_MESSAGE = 'must be well-formed Unicode text (it contains a lone UTF-16 surrogate)';
 
-/** Every string of a body (keys included) that is not well-formed Unicode, by field path. */
-const malformedTextOf = (value: unknown, path: string, found: FieldError[]): FieldError[] => {
-  if (typeof value === 'string') {
-    if (LONE_SURROGATE.test(value)) found.push({ field: path === '' ? '(body)' : path, message: MALFORMED_TEXT_MESSAGE });
-  } else if (Array.isArray(value)) {
-    value.forEach((element, index) => malformedTextOf(element, `${path}[${index}]`, found));
-  } else if (typeof value === 'object' && value !== null) {
-    for (const [key, child] of Object.entries(value)) {
-      const childPath = path === '' ? key : `${path}.${key}`;
-      if (LONE_SURROGATE.test(key)) found.push({ field: childPath, message: MALFORMED_TEXT_MESSAGE });
-      else malformedTextOf(child, childPath, found);
-    }
-  }
-  return found;
-};
-
 /** Fields whose value is free-form (maps keyed by ids, any JSON value): their keys are data, not fields. */
 const FREE_FORM_FIELDS = new Set(['attendance', 'headsOfDelegation', 'from', 'to']);
 
-/** Fields named like a member of Object.prototype (`constructor`, `toString`, `__proto__`), at any depth of the DTOs. */
-const inheritedNamesOf = (value: unknown, path = '', found: FieldError[] = []): FieldError[] => {
-  if (Array.isArray(value)) value.forEach((element, index) => inheritedNamesOf(element, `${path}[${index}]`, found));
-  else if (typeof value === 'object' && value !== null) {
+/**
+ * What class-validator cannot see, by field path, in one walk of a body or query:
+ * - text (values and keys) that is not well-formed Unicode;
+ * - fields named like a member of Object.prototype (`constructor`, `toString`, `__proto__`), which
+ *   class-transformer never copies, so they never show as unknown (no DTO declares such a field;
+ *   inside a free-form field such a key is data).
+ */
+const unseenProblemsOf = (value: unknown, path = '', freeForm = false, found: FieldError[] = []): FieldError[] => {
+  if (typeof value === 'string') {
+    if (LONE_SURROGATE.test(value)) found.push({ field: path === '' ? '(body)' : path, message: MALFORMED_TEXT_MESSAGE });
+  } else if (Array.isArray(value)) {
+    value.forEach((element, index) => unseenProblemsOf(element, `${path}[${index}]`, freeForm, found));
+  } else if (typeof value === 'object' && value !== null) {
     for (const [key, child] of Object.entries(value)) {
       const field = path === '' ? key : `${path}.${key}`;
-      if (key === '__proto__' || key in Object.prototype) found.push({ field, message: UNKNOWN_FIELD_MESSAGE });
-      else if (!FREE_FORM_FIELDS.has(key)) inheritedNamesOf(child, field, found);
+      if (!freeForm && (key === '__proto__' || key in Object.prototype)) found.push({ field, message: UNKNOWN_FIELD_MESSAGE });
+      else if (LONE_SURROGATE.test(key)) found.push({ field, message: MALFORMED_TEXT_MESSAGE });
+      else unseenProblemsOf(child, field, freeForm || FREE_FORM_FIELDS.has(key), found);
     }
   }
   return found;
@@ -121,11 +115,7 @@ export class LedgerValidationPipe extends ValidationPipe {
         return {};
       }
     }
-    // class-transformer never copies fields named like members of Object.prototype, so class-validator
-    // never sees them as unknown: they are named here (no DTO declares such a field).
-    const inherited = (metadata.type === 'query' || metadata.type === 'body') && metadata.metatype !== undefined && metadata.metatype !== Object ? inheritedNamesOf(value) : [];
-    const malformed = metadata.type === 'body' ? malformedTextOf(value, '', []) : [];
-    const extra = [...inherited, ...malformed];
+    const extra = (metadata.type === 'query' || metadata.type === 'body') && metadata.metatype !== undefined && metadata.metatype !== Object ? unseenProblemsOf(value) : [];
     let validated: unknown;
     try {
       validated = await super.transform(value, metadata);
