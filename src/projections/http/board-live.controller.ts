@@ -7,7 +7,7 @@ import { ReadModels } from '../application/read-models.service.js';
 import { QUERY_TOKEN_PARAMETER } from '../../auth/access-control.js';
 import { SkipWhenAbsent } from '../../shared/http/validators.js';
 import type { Board } from '../projections/board.projection.js';
-import { NO_CUT, type ResolvedCut } from '../projections/cut.js';
+import { hasCut, NO_CUT, type ResolvedCut } from '../projections/cut.js';
 import { RawJson } from '../read-model/read-model.queries.js';
 import { cutOf, CutQueryDto } from './cut-query.dto.js';
 
@@ -76,8 +76,8 @@ export class BoardLiveController {
     // The client may have gone while the read models caught up: its 'close' has fired already.
     if (request.raw.socket.destroyed || reply.raw.destroyed) return;
     if (!queries.trackExists(trackId)) throw notFound('track', trackId);
-    const underCut = cut.asOf === null && cut.knownAt === null ? null : (queries.board(trackId, cut) as Board | null);
-    if (underCut === null && (cut.asOf !== null || cut.knownAt !== null)) throw notFound('track', trackId, ' under that cut');
+    const underCut = hasCut(cut) ? (queries.board(trackId, cut) as Board | null) : undefined;
+    if (underCut === null) throw notFound('track', trackId, ' under that cut');
     reply.hijack();
     const raw = reply.raw;
     raw.writeHead(200, {
@@ -89,16 +89,15 @@ export class BoardLiveController {
     });
     // Subscribing and reading the snapshot in the same tick: no change can fall between the two.
     let unsubscribe: () => void;
-    if (cut.asOf === null && cut.knownAt === null) {
+    if (underCut === undefined) {
       unsubscribe = this.readModels.onRows((changes) => {
         for (const change of changes) if (change.trackId === trackId) raw.write(frame('row', change.position, change.row));
       });
       const snapshot = queries.board(trackId, NO_CUT) as RawJson;
       raw.write(frame('snapshot', this.readModels.checkpoint, snapshot.json));
     } else {
-      const board = underCut!;
-      unsubscribe = this.followUnderCut(trackId, cut, board, (data) => raw.write(data));
-      raw.write(frame('snapshot', this.readModels.checkpoint, JSON.stringify(board)));
+      unsubscribe = this.followUnderCut(trackId, cut, underCut, (data) => raw.write(data));
+      raw.write(frame('snapshot', this.readModels.checkpoint, JSON.stringify(underCut)));
     }
     const heartbeat = setInterval(() => raw.write(': heartbeat\n\n'), this.options.heartbeatMs);
     heartbeat.unref();

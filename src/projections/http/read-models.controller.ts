@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiNoBody, ApiProblems, ApiSlugParam, notFound, SlugParamPipe } from '../../shared/http/command-route.js';
 import { EmptyBodyDto } from '../../shared/http/validation.js';
 import { ReadModels } from '../application/read-models.service.js';
-import type { ResolvedCut } from '../projections/cut.js';
+import { hasCut, type ResolvedCut } from '../projections/cut.js';
 import type { SubjectKind } from '../projections/ledger-payloads.js';
 import type { RebuildResult } from '../read-model/rebuild.js';
 import { cutOf, CutQueryDto } from './cut-query.dto.js';
@@ -22,7 +22,7 @@ const CUT_NOTE =
 
 const found = <T>(answer: T | null, kind: string, id: string, cut: ResolvedCut): T => {
   if (answer !== null) return answer;
-  const under = cut.asOf !== null || cut.knownAt !== null ? ' under that cut' : '';
+  const under = hasCut(cut) ? ' under that cut' : '';
   throw notFound(kind, id, under);
 };
 

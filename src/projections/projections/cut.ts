@@ -16,6 +16,9 @@ export interface ResolvedCut {
   readonly knownAt: string | null;
 }
 
+/** Whether the cut keeps anything out: without one the answer is the live one. */
+export const hasCut = (cut: ResolvedCut): boolean => cut.asOf !== null || cut.knownAt !== null;
+
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export const endOfDay = (date: string): string => `${date}T23:59:59.999Z`;

@@ -5,7 +5,7 @@
  * which is correct by construction and fast enough for answers that have no latency target.
  */
 import { boardOf, boardRowOf, linkedCbmsByNorm, subjectDetailOf, type Board, type BoardRow, type LinkedCbm, type StanceCell, type StanceMatrix, type SubjectDetail } from '../projections/board.projection.js';
-import { NO_CUT, type ResolvedCut } from '../projections/cut.js';
+import { hasCut, NO_CUT, type ResolvedCut } from '../projections/cut.js';
 import type { LedgerEvent } from '../projections/ledger-event.js';
 import type { SubjectKind } from '../projections/ledger-payloads.js';
 import { sessionDetailOf, sessionRegisterOf, type SessionDetail, type SessionRegister } from '../projections/register.projection.js';
@@ -26,7 +26,6 @@ export class RawJson {
 const FAR_FUTURE_DAY = '9999-12-31';
 const FAR_FUTURE_INSTANT = '9999-12-31T23:59:59.999Z';
 
-const hasCut = (cut: ResolvedCut): boolean => cut.asOf !== null || cut.knownAt !== null;
 
 type EventRow = Parameters<typeof ledgerEventOfRow>[0];
 

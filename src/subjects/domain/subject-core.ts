@@ -68,9 +68,11 @@ export const openCore = (kind: SubjectKind, id: string, trackId: string): Subjec
   correctionIds: new Set(),
 });
 
-/** The records that move a norm's or CBM's status machine (DESIGN.md §4), in words. */
-// Not the proposal: a subject proposed today without a session may take a decision dated at the
-// session where it was agreed; the board counts such records from the subject's creation.
+/**
+ * The records that move a norm's or CBM's status machine (DESIGN.md §4), in words. Not the
+ * proposal: a subject proposed today without a session may take a decision dated at the session
+ * where it was agreed; the board counts such records from the subject's creation.
+ */
 const STATUS_RECORDS: Readonly<Record<string, string>> = {
   DecisionRecorded: 'decision',
   CapitalResponseRecorded: 'capital response',
