@@ -100,13 +100,8 @@ export class ReadModelQueries {
       const rows = this.statements.liveRows.all(trackId) as string[];
       return new RawJson(`{"trackId":${JSON.stringify(trackId)},"asOf":null,"knownAt":null,"rows":[${rows.join(',')}]}`);
     }
-    if (!this.establishedUnder(trackId, cut)) return null;
-    return { trackId, asOf: cut.asOf, knownAt: cut.knownAt, rows: this.rowsAt(trackId, cut).rows };
-  }
-
-  /** Whether the track was established under the cut: before that, its board, matrix and register do not exist either (404, as the track itself). */
-  private establishedUnder(trackId: string, cut: ResolvedCut): boolean {
-    return !hasCut(cut) || foldRegistry(this.streamEvents(`track-${trackId}`), cut) !== null;
+    const at = this.rowsAt(trackId, cut);
+    return at === null ? null : { trackId, asOf: cut.asOf, knownAt: cut.knownAt, rows: at.rows };
   }
 
   /** Whether the index can answer this cut for this track (else: fold). */
@@ -124,9 +119,13 @@ export class ReadModelQueries {
     return states.sort(compareSubjects);
   }
 
-  /** Board rows under a cut, and the parties they were rendered for. */
-  rowsAt(trackId: string, cut: ResolvedCut): { rows: BoardRow[]; parties: string[] } {
+  /**
+   * Board rows under a cut, and the parties they were rendered for. Null before the track was
+   * established under the cut: its board and matrix do not exist then either (404, as the track).
+   */
+  private rowsAt(trackId: string, cut: ResolvedCut): { rows: BoardRow[]; parties: string[] } | null {
     const registry = foldRegistry(this.streamEvents(`track-${trackId}`), cut);
+    if (registry === null) return null;
     if (!this.indexAnswers(trackId, cut, registry)) {
       const board = boardOf(foldTrack(trackId, this.trackEvents(trackId), cut));
       return { rows: [...board.rows], parties: partyIdsOf(registry) };
@@ -139,11 +138,14 @@ export class ReadModelQueries {
 
   /** GET /tracks/:trackId/matrix; null when the track does not exist. */
   matrix(trackId: string, cut: ResolvedCut): StanceMatrix | null {
-    if (!this.trackExists(trackId) || !this.establishedUnder(trackId, cut)) return null;
+    if (!this.trackExists(trackId)) return null;
     let rows: BoardRow[];
     let parties: string[];
-    if (hasCut(cut)) ({ rows, parties } = this.rowsAt(trackId, cut));
-    else {
+    if (hasCut(cut)) {
+      const at = this.rowsAt(trackId, cut);
+      if (at === null) return null;
+      ({ rows, parties } = at);
+    } else {
       rows = (this.statements.liveRows.all(trackId) as string[]).map((json) => JSON.parse(json) as BoardRow);
       parties = (JSON.parse(this.statements.registry.get(trackId) as string) as RegistryAnswer).parties.map((p) => p.partyId);
     }
@@ -183,7 +185,10 @@ export class ReadModelQueries {
 
   private trackAt(trackId: string, cut: ResolvedCut): TrackProjection | null {
     if (!hasCut(cut)) return this.liveTrack(trackId);
-    return this.trackExists(trackId) && this.establishedUnder(trackId, cut) ? foldTrack(trackId, this.trackEvents(trackId), cut) : null;
+    if (!this.trackExists(trackId)) return null;
+    const track = foldTrack(trackId, this.trackEvents(trackId), cut);
+    // Before the track was established under the cut, its register does not exist either.
+    return track.registry === null ? null : track;
   }
 
   /** GET /tracks/:trackId/sessions; null when the track does not exist. */
