@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { boardOf, matrixOf, subjectDetailOf } from '../../src/projections/projections/board.projection.js';
@@ -7,6 +8,8 @@ import { sessionDetailOf, sessionRegisterOf } from '../../src/projections/projec
 import { foldRegistry, registryAnswerOf, trackListOf } from '../../src/projections/projections/registry.projection.js';
 import { foldTrack } from '../../src/projections/projections/track.projection.js';
 import { ReadModels } from '../../src/projections/application/read-models.service.js';
+import { LiveBoardStreams } from '../../src/projections/http/board-live.controller.js';
+import type { EventStore } from '../../src/shared/event-store/event-store.port.js';
 import { CLERK_TOKEN, type E2eApp, PROBLEM_JSON, problemType, removeDataDir, startApp } from './support/e2e-app.js';
 import { givenHeldSession, givenTrack, ok } from './support/fixtures.js';
 
@@ -176,6 +179,31 @@ describe('queries (e2e)', () => {
       expect(row).toMatchObject({ event: 'row', id: stated.body.position, data: { kind: 'cbm', id: 'c1', status: 'under_discussion', stances: { cn: { stance: 'abstains', statementId: 'st-9' } } } });
     } finally {
       response.destroy();
+    }
+  });
+
+  it('a live-board client that leaves while the read models catch up opens no stream (its close has fired already)', async () => {
+    if (t.app.getHttpServer().address() === null) await t.app.listen(0, '127.0.0.1');
+    const { port } = t.app.getHttpServer().address() as AddressInfo;
+    const added = jest.spyOn(t.app.get(LiveBoardStreams), 'add');
+    // The query must wait for a position the read models have not reached yet: the next append.
+    const store = t.store as EventStore & { localHeadPosition?: () => string | null };
+    const next = String(BigInt((await t.store.headPosition())!) + 1n);
+    store.localHeadPosition = () => next;
+    try {
+      const req = httpRequest({ host: '127.0.0.1', port, path: '/tracks/seg/board/live', headers: AUTH });
+      req.on('error', () => undefined);
+      req.end();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      req.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      t.fixClock('2026-03-28T10:00:00.000Z');
+      await settled(await ok(t, '/topics/ig/positions', { statementId: 'st-13', partyId: 'cn', stance: 'abstains', text: 'cn abstains', channel: 'written' }));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(added).not.toHaveBeenCalled();
+    } finally {
+      delete store.localHeadPosition;
+      added.mockRestore();
     }
   });
 
