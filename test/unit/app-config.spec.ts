@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { nestLogLevels, preflight } from '../../src/bootstrap.js';
+import { listen, nestLogLevels, preflight } from '../../src/bootstrap.js';
 import { ConfigError, loadConfig } from '../../src/config/app-config.js';
 
 describe('configuration (DESIGN.md §8)', () => {
@@ -111,5 +111,12 @@ describe('configuration (DESIGN.md §8)', () => {
       await expect(preflight(config)).rejects.toThrow(message);
       expect(() => rmSync(join(dir, 'data', 'ledger.sqlite'))).toThrow(/ENOENT/);
     });
+  });
+
+  it('a failed listen names HOST and PORT, in one line', async () => {
+    const busy = { listen: async () => Promise.reject(new Error('listen EADDRINUSE: address already in use 127.0.0.1:3977\n    at Server.setupListenHandle')) };
+    await expect(listen(busy as never, loadConfig({ HOST: '127.0.0.1', PORT: '3977' }))).rejects.toThrow(
+      /^cannot listen on HOST=127\.0\.0\.1 PORT=3977: listen EADDRINUSE: address already in use 127\.0\.0\.1:3977$/,
+    );
   });
 });
