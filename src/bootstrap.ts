@@ -132,7 +132,7 @@ export const createApp = async (config: AppConfig, options: { logger?: false } =
           'Errors are RFC 9457 `application/problem+json` `{type, title, status, detail, errors?}`. `type` is ' +
           '`https://norms-ledger.dev/problems/<code>`, stable per code (see the ProblemDetails schema); `errors` ' +
           '(on 400) lists every invalid field as `{field, message}`, with paths such as `changes[1].from` or `attendance.cn[0]`.\n\n' +
-          'Commands answer 201 with `ETag: W/"<revision>"`, accept `If-Match: W/"<revision>"` (412 on mismatch, 400 when malformed) ' +
+          'Commands answer 201 with `ETag: W/"<revision>"`, accept `If-Match: W/"<revision>"` (also a list of tags, or `*`: the record exists; 412 on mismatch, 400 when malformed) ' +
           'and `Idempotency-Key` (at most 128 visible ASCII characters).',
       )
       .setVersion('0.1.0')

@@ -77,9 +77,29 @@ describe('HTTP contract of commands (e2e)', () => {
       expect(await count('norm-n1')).toBe(revision + 2);
     });
 
+    it('takes a list of entity tags (RFC 9110): the record must be at one of them', async () => {
+      const revision = (await count('norm-n1')) - 1;
+      const matched = await t.post('/norms/n1/positions', position('st-im4'), { 'If-Match': `W/"${revision + 5}", "${revision}"` }).expect(201);
+      expect(matched.headers.etag).toBe(`W/"${revision + 1}"`);
+      const stale = await t.post('/norms/n1/positions', position('st-im5'), { 'If-Match': `W/"${revision}", W/"${revision + 7}"` }).expect(412);
+      expect(stale.body.detail).toBe(`norm n1 is at revision ${revision + 1}, not one of ${revision}, ${revision + 7}: reload it and decide again`);
+      expect(await count('norm-n1')).toBe(revision + 2);
+    });
+
+    it('takes If-Match: * as "the record exists": recorded on an existing norm, 412 where the stream does not exist yet', async () => {
+      const revision = (await count('norm-n1')) - 1;
+      await t.post('/norms/n1/positions', position('st-im6'), { 'If-Match': '*' }).expect(201);
+      expect(await count('norm-n1')).toBe(revision + 2);
+      const refused = await t.post('/tracks/seg/norms', { normId: 'n-star', title: 'T', summary: 'S', proposedBy: ['us'] }, { 'If-Match': '*' }).expect(412);
+      expect(refused.body.detail).toBe('norm n-star does not exist yet (If-Match * expects it to exist): send the command without If-Match to create it');
+      await expect(t.store.readStream('norm-n-star')).rejects.toThrow('norm-n-star');
+    });
+
     it('answers 400 for a malformed If-Match', async () => {
-      const response = await t.post('/norms/n1/positions', position('st-im3'), { 'If-Match': 'yesterday' }).expect(400);
-      expect(response.body.errors).toEqual([{ field: 'If-Match', message: 'must be W/"<revision>" with the revision from an earlier ETag, e.g. W/"3"' }]);
+      for (const value of ['yesterday', 'W/"1",', '"1" "2"', '*, W/"1"']) {
+        const response = await t.post('/norms/n1/positions', position('st-im3'), { 'If-Match': value }).expect(400);
+        expect(response.body.errors).toEqual([{ field: 'If-Match', message: 'must be W/"<revision>" with the revision from an earlier ETag (e.g. W/"3"), a comma-separated list of them, or *' }]);
+      }
     });
   });
 

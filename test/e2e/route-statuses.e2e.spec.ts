@@ -45,7 +45,7 @@ const SEED_KEY = 'seed-key-1';
 const NO_SUCH_EVENT = '00000000-0000-4000-8000-000000000000';
 const SLUG = 'must be a slug: 1 to 63 lowercase letters, digits or hyphens, starting with a letter or digit';
 const DATE = 'must be a real calendar date written YYYY-MM-DD';
-const IF_MATCH = 'must be W/"<revision>" with the revision from an earlier ETag, e.g. W/"3"';
+const IF_MATCH = 'must be W/"<revision>" with the revision from an earlier ETag (e.g. W/"3"), a comma-separated list of them, or *';
 const UNKNOWN = 'is not a field of this request';
 const REGISTERED = '(registered: cn, us); register it first';
 

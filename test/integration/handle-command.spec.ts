@@ -117,8 +117,22 @@ describe('handleCommand: load, fold, decide, seal, append', () => {
 
   it('checks If-Match against the folded revision: 412 on mismatch, never retried', async () => {
     await add('notes-e', 'n1');
-    await expect(add('notes-e', 'n2', { ifMatch: 5 })).rejects.toMatchObject({ constructor: PreconditionFailedError, code: 'revision-mismatch' });
-    await expect(add('notes-e', 'n2', { ifMatch: 0 })).resolves.toMatchObject({ revision: 1 });
+    await expect(add('notes-e', 'n2', { ifMatch: [5] })).rejects.toMatchObject({ constructor: PreconditionFailedError, code: 'revision-mismatch', message: 'notes notes-e is at revision 0, not 5: reload it and decide again' });
+    await expect(add('notes-e', 'n2', { ifMatch: [3, 4] })).rejects.toMatchObject({ code: 'revision-mismatch', message: 'notes notes-e is at revision 0, not one of 3, 4: reload it and decide again' });
+    await expect(add('notes-e', 'n2', { ifMatch: [0] })).resolves.toMatchObject({ revision: 1 });
+    await expect(add('notes-e', 'n3', { ifMatch: [7, 1] })).resolves.toMatchObject({ revision: 2 });
+    expect(await store.readStream('notes-e')).toHaveLength(3);
+  });
+
+  it('takes If-Match * as "the stream exists, at any revision": 412 before it does', async () => {
+    await expect(add('notes-star', 'n1', { ifMatch: '*' })).rejects.toMatchObject({
+      constructor: PreconditionFailedError,
+      code: 'revision-mismatch',
+      message: 'notes notes-star does not exist yet (If-Match * expects it to exist): send the command without If-Match to create it',
+    });
+    await expect(store.readStream('notes-star')).rejects.toThrow();
+    await add('notes-star', 'n1');
+    await expect(add('notes-star', 'n2', { ifMatch: '*' })).resolves.toMatchObject({ revision: 1 });
   });
 
   describe('Idempotency-Key', () => {

@@ -18,9 +18,18 @@ export interface CommandContext {
   readonly idempotencyKey?: string;
   /** Identifies the request (route + body) for Idempotency-Key reuse detection. */
   readonly requestFingerprint?: string;
-  /** From If-Match: the revision the client last saw; a mismatch is a 412, never retried. */
-  readonly ifMatch?: number;
+  /** From If-Match (see IfMatch); a mismatch is a 412. */
+  readonly ifMatch?: IfMatch;
 }
+
+/**
+ * If-Match as RFC 9110 §13.1.1 writes it: `*`, the record must exist at any revision (a command that
+ * loses a race is decided again, as without If-Match); or the revisions the client last saw, one of
+ * which the record must still be at (never retried: a lost race is a 412).
+ */
+export type IfMatch = '*' | readonly number[];
+
+const tagsOf = (revisions: readonly number[]): string => revisions.map((r) => `W/"${r}"`).join(', ');
 
 export interface CommandResult {
   readonly streamId: string;
@@ -174,12 +183,21 @@ const decideAndAppend = async <Command extends { effectiveOn: string }, State, E
     if (spec.expectation === 'existing' && revision < 0) {
       throw new NotFoundError('not-found', `${spec.subject} does not exist`);
     }
-    if (context.ifMatch !== undefined && context.ifMatch !== revision) {
+    const ifMatch = context.ifMatch;
+    if (ifMatch === '*' && revision < 0) {
+      throw new PreconditionFailedError(
+        'revision-mismatch',
+        `${spec.subject} does not exist yet (If-Match * expects it to exist): send the command without If-Match to create it`,
+        { currentRevision: revision },
+      );
+    }
+    if (ifMatch !== undefined && ifMatch !== '*' && !ifMatch.includes(revision)) {
+      const expected = ifMatch.length === 1 ? String(ifMatch[0]) : `one of ${ifMatch.join(', ')}`;
       throw new PreconditionFailedError(
         'revision-mismatch',
         revision < 0
-          ? `${spec.subject} does not exist yet (If-Match W/"${context.ifMatch}" expects revision ${context.ifMatch}): send the command without If-Match to create it`
-          : `${spec.subject} is at revision ${revision}, not ${context.ifMatch}: reload it and decide again`,
+          ? `${spec.subject} does not exist yet (If-Match ${tagsOf(ifMatch)} expects revision ${expected}): send the command without If-Match to create it`
+          : `${spec.subject} is at revision ${revision}, not ${expected}: reload it and decide again`,
         { currentRevision: revision },
       );
     }
@@ -238,7 +256,7 @@ const decideAndAppend = async <Command extends { effectiveOn: string }, State, E
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
       cache.forget(spec.streamId);
-      if (context.ifMatch !== undefined) {
+      if (context.ifMatch !== undefined && context.ifMatch !== '*') {
         throw new PreconditionFailedError('revision-mismatch', `${spec.subject} changed while this command was decided: reload it and decide again`);
       }
       if (Date.now() >= deadline) {

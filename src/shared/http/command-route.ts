@@ -37,7 +37,7 @@ const PROBLEM_DESCRIPTIONS: Readonly<Record<number, string>> = {
   400: 'Malformed JSON, invalid or unknown fields (`errors` lists each), or a malformed If-Match / Idempotency-Key header',
   404: "The route's subject does not exist",
   409: "The command conflicts with the record's state",
-  412: 'If-Match does not name the current revision',
+  412: 'If-Match does not name the current revision (or, with If-Match: *, the record does not exist yet)',
   413: 'Body over 1 MiB',
   415: 'Body not sent as application/json',
   422: 'The body refers to something unknown or inconsistent, or the Idempotency-Key was used for another request',
@@ -98,7 +98,7 @@ export const CommandRoute = (path: string, doc: CommandRouteDoc): MethodDecorato
     ApiOperation({ summary: doc.summary, ...(doc.description !== undefined ? { description: doc.description } : {}) }),
     ApiConsumes('application/json'),
     ApiBody({ type: doc.body }),
-    ApiHeader({ name: 'If-Match', required: false, description: `Optimistic concurrency: the stream revision last seen (from an ETag). ${IF_MATCH_MESSAGE.replace('must be', 'Written')}. A mismatch is a 412; a malformed value a 400.` }),
+    ApiHeader({ name: 'If-Match', required: false, description: `Optimistic concurrency: the stream revision last seen (from an ETag). ${IF_MATCH_MESSAGE.replace('must be', 'Written')}. A mismatch is a 412; * asks only that the record exist; a malformed value a 400.` }),
     ApiHeader({
       name: 'Idempotency-Key',
       required: false,

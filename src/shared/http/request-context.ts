@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Observable } from 'rxjs';
 import type { IdGenerator } from '../event-store/clock.js';
 import { canonicalJson, sha256Hex } from '../event-store/envelope.js';
-import type { CommandContext } from '../event-store/handle-command.js';
+import type { CommandContext, IfMatch } from '../event-store/handle-command.js';
 import { principalOf, type RequestWithPrincipal } from './principal.js';
 import type { FieldError } from './problem-details.js';
 import { LedgerValidationPipe, RequestValidationError } from './validation.js';
@@ -26,19 +26,31 @@ declare module 'fastify' {
 /** `W/"<revision>"` as sent in ETag; a strong `"<revision>"` is accepted too. */
 export const formatETag = (revision: number): string => `W/"${revision}"`;
 
-export const IF_MATCH_MESSAGE = 'must be W/"<revision>" with the revision from an earlier ETag, e.g. W/"3"';
+export const IF_MATCH_MESSAGE = 'must be W/"<revision>" with the revision from an earlier ETag (e.g. W/"3"), a comma-separated list of them, or *';
 
 type HeaderValue = string | string[] | undefined;
 
 const headerText = (header: string | string[]): string => (Array.isArray(header) ? header.join(',') : header);
-const IF_MATCH = /^\s*(?:W\/)?"(0|[1-9]\d{0,14})"\s*$/;
+const ENTITY_TAG = /^(?:W\/)?"(0|[1-9]\d{0,14})"$/;
 
 /**
- * If-Match: anything but one (weak or strong) entity tag holding a revision is a 400, not a 412: a
- * malformed header is a broken request, not a stale one, and a retry will not fix it.
+ * If-Match: anything but `*` or a list of (weak or strong) entity tags holding revisions is a 400,
+ * not a 412: a malformed header is a broken request, not a stale one, and a retry will not fix it.
  */
-const ifMatchProblem = (header: HeaderValue): FieldError | undefined =>
-  header === undefined || IF_MATCH.test(headerText(header)) ? undefined : { field: 'If-Match', message: IF_MATCH_MESSAGE };
+const readIfMatch = (header: HeaderValue): { ifMatch?: IfMatch; problem?: FieldError } => {
+  if (header === undefined) return {};
+  const text = headerText(header).trim();
+  if (text === '*') return { ifMatch: '*' };
+  const revisions: number[] = [];
+  for (const tag of text.split(',')) {
+    const match = ENTITY_TAG.exec(tag.trim());
+    if (match === null) return { problem: { field: 'If-Match', message: IF_MATCH_MESSAGE } };
+    revisions.push(Number(match[1]));
+  }
+  return { ifMatch: revisions };
+};
+
+const ifMatchProblem = (header: HeaderValue): FieldError | undefined => readIfMatch(header).problem;
 
 const idempotencyKeyProblem = (header: HeaderValue): FieldError | undefined => {
   if (header === undefined) return undefined;
@@ -52,11 +64,11 @@ const idempotencyKeyProblem = (header: HeaderValue): FieldError | undefined => {
 export const commandHeaderProblems = (headers: FastifyRequest['headers']): FieldError[] =>
   [idempotencyKeyProblem(headers[IDEMPOTENCY_HEADER]), ifMatchProblem(headers['if-match'])].filter((problem) => problem !== undefined);
 
-/** Parses If-Match (see ifMatchProblem). */
-export const parseIfMatch = (header: HeaderValue): number | undefined => {
-  const problem = ifMatchProblem(header);
+/** Parses If-Match (see readIfMatch). */
+export const parseIfMatch = (header: HeaderValue): IfMatch | undefined => {
+  const { ifMatch, problem } = readIfMatch(header);
   if (problem !== undefined) throw new RequestValidationError([problem]);
-  return header === undefined ? undefined : Number(IF_MATCH.exec(headerText(header))![1]);
+  return ifMatch;
 };
 
 export const parseIdempotencyKey = (header: HeaderValue): string | undefined => {
