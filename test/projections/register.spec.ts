@@ -195,6 +195,23 @@ describe('session register', () => {
     expect(entry(ledger, ledgerSaidAt('2026-03-10'))).toMatchObject({ status: 'held', heldOn: '2026-03-10' });
   });
 
+  it('a session scheduled on the day of recording and then recorded as held earlier exists from its earliest record', () => {
+    // The backfilling clerk's usual flow: POST /sessions without effectiveOn (it takes effect today), then /held last March.
+    const ledger = track();
+    ledger.today('2026-06-01').schedule('seg', 's9', 9, '2026-03-20');
+    ledger.held('s9', '2026-03-20', { us: ['us-smith'] });
+    ledger.session('s9', 'DecisionRecorded', { decisionId: 'd9', kind: 'procedural', text: 'Agreed the agenda.' }, { on: '2026-03-20' });
+    for (const cut of [trueAt('2026-03-20'), trueAt('2026-05-31'), ledgerSaidAt('2026-06-01')]) {
+      expect(entry(ledger, cut, 's9')).toMatchObject({ status: 'held', scheduledFor: '2026-03-20', heldOn: '2026-03-20', decisions: [{ decisionId: 'd9' }] });
+      expect(register(ledger, cut).sessions.map((s) => s.sessionId)).toEqual(['s1', 's9']);
+    }
+    // Before its earliest record, or before anything of it was recorded, it does not exist.
+    expect(sessionDetailOf(foldTrack('seg', ledger.events, trueAt('2026-03-19')), 's9', TODAY)).toBeNull();
+    expect(sessionDetailOf(foldTrack('seg', ledger.events, ledgerSaidAt('2026-05-31')), 's9', TODAY)).toBeNull();
+    // A session scheduled on its own date is unchanged: it exists from then, scheduled.
+    expect(entry(ledger, trueAt('2026-01-05'))).toMatchObject({ status: 'scheduled' });
+  });
+
   it('the register lists the sessions of the track by number and echoes the cut', () => {
     const ledger = held();
     ledger.schedule('seg', 's0', 0, '2026-02-01');

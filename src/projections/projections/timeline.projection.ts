@@ -80,8 +80,11 @@ const applyChanges = (draft: Draft, changes: readonly FieldChange[]): void => {
   }
 };
 
-/** `events`: the events of one stream, in any order. */
-export const streamTimeline = (streamId: string, events: readonly LedgerEvent[], cut: ResolvedCut): StreamTimeline => {
+/**
+ * `events`: the events of one stream, in any order. `anchor`: a record type that is inside the cut
+ * as soon as any other record of the stream is (a session's scheduling: see foldSessionTimeline).
+ */
+export const streamTimeline = (streamId: string, events: readonly LedgerEvent[], cut: ResolvedCut, anchor?: string): StreamTimeline => {
   const known = events.filter((e) => isKnown(e.metadata.recordedAt, cut));
   // Corrections chain (`from` is the value after earlier ones), so they replay in recorded order.
   known.sort((a, b) => comparePosition(a.position, b.position));
@@ -120,8 +123,10 @@ export const streamTimeline = (streamId: string, events: readonly LedgerEvent[],
   }
   const records: TimelineRecord[] = [];
   const inCut = new Set<string>();
+  const anchored =
+    anchor !== undefined && drafts.some((d) => d.event.type !== anchor && isEffective(d.effectiveOn, cut)) && !drafts.some((d) => d.event.type === anchor && isEffective(d.effectiveOn, cut));
   for (const draft of drafts) {
-    if (!isEffective(draft.effectiveOn, cut)) continue;
+    if (!isEffective(draft.effectiveOn, cut) && !(anchored && draft.event.type === anchor)) continue;
     inCut.add(draft.event.eventId);
     records.push({
       streamId: draft.event.streamId,

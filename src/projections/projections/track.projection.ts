@@ -7,7 +7,7 @@ import { resolveCut, type Cut, type ResolvedCut } from './cut.js';
 import { compareStrings, parseStreamId, type LedgerEvent } from './ledger-event.js';
 import { SUBJECT_KINDS, type SubjectKind } from './ledger-payloads.js';
 import { foldRegistry, type TrackRegistry } from './registry.projection.js';
-import { foldSessionTimeline, type SessionState } from './session.projection.js';
+import { foldSessionTimeline, SESSION_ANCHOR, type SessionState } from './session.projection.js';
 import { foldSubjectTimeline, subjectKindOf, type SubjectState } from './subject.projection.js';
 import { streamTimeline, type StreamTimeline } from './timeline.projection.js';
 
@@ -86,7 +86,7 @@ export const foldTrack = (trackId: string, events: readonly LedgerEvent[], cut: 
   for (const [streamId, streamEvents] of byStream) {
     const { kind } = parseStreamId(streamId);
     if (kind !== 'session' && subjectKindOf(streamId) === null) continue;
-    const timeline = streamTimeline(streamId, streamEvents, resolved);
+    const timeline = streamTimeline(streamId, streamEvents, resolved, kind === 'session' ? SESSION_ANCHOR : undefined);
     if (kind === 'session') {
       const session = foldSessionTimeline(timeline);
       if (session === null || session.trackId !== trackId) continue;
