@@ -145,6 +145,18 @@ describe('applyCorrection', () => {
     expect(corrected.data['attendance']).toEqual({ cn: [], us: ['us-1'] });
   });
 
+  it('compares attendance as sets of delegates: a from in another order (the register shows them sorted) matches', () => {
+    const recorded = { ...held, data: { ...held.data, attendance: { us: ['us-2', 'us-1'], cn: ['cn-1'] } } };
+    expect(applyCorrection(S, recorded, [{ field: 'attendance.us', from: ['us-1', 'us-2'], to: ['us-2'] }]).data['attendance']).toEqual({ us: ['us-2'], cn: ['cn-1'] });
+    expect(applyCorrection(S, recorded, [{ field: 'attendance', from: { cn: ['cn-1'], us: ['us-1', 'us-2'] }, to: {} }]).data['attendance']).toEqual({});
+    // Still a set: a delegate more or less is stale.
+    expect(caught(() => applyCorrection(S, recorded, [{ field: 'attendance.us', from: ['us-1'], to: [] }])).code).toBe('stale-from');
+    expect(caught(() => applyCorrection(S, recorded, [{ field: 'attendance.us', from: ['us-1', 'us-2', 'us-3'], to: [] }])).code).toBe('stale-from');
+    // Only attendance: order stays significant elsewhere.
+    const listed = { ...statement, data: { ...statement.data, text: 'ab' } };
+    expect(caught(() => applyCorrection(S, listed, [{ field: 'text', from: 'ba', to: 'c' }])).code).toBe('stale-from');
+  });
+
   it('chains changes of one correction to the same field', () => {
     const corrected = applyCorrection(S, statement, [
       { field: 'stance', from: 'conditional', to: 'reserves' },

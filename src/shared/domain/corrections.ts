@@ -75,6 +75,21 @@ export const stableJson = (value: unknown): string => {
 /** Deep equality of JSON values; `undefined` and `null` are both "absent". */
 export const sameValue = (a: unknown, b: unknown): boolean => stableJson(a ?? null) === stableJson(b ?? null);
 
+/** Lists of strings sorted, at any depth: the value as a set. */
+const asSets = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.every((v) => typeof v === 'string') ? [...(value as string[])].sort() : value.map(asSets);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, asSets(v)]));
+};
+
+/**
+ * Whether a correction's `from` equals the current value of `field`. Attendance lists are sets of
+ * delegates: the register shows them sorted, so a `from` copied from it matches whatever order the
+ * clerk first recorded them in.
+ */
+const matchesCurrent = (type: string, field: string, actual: unknown, from: unknown): boolean =>
+  type === 'SessionHeld' && (field === 'attendance' || field.startsWith('attendance.')) ? sameValue(asSets(actual), asSets(from)) : sameValue(actual, from);
+
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -180,7 +195,7 @@ export const applyCorrection = <Data extends object>(
 ): CorrectableRecord<Data> =>
   changes.reduce<CorrectableRecord<Data>>((current, change) => {
     const actual = currentValue(current, change.field);
-    if (!sameValue(actual, change.from)) throw CorrectionErrors.staleFrom(subject, change.field, change.from, actual);
+    if (!matchesCurrent(current.type, change.field, actual, change.from)) throw CorrectionErrors.staleFrom(subject, change.field, change.from, actual);
     if (change.field === EFFECTIVE_ON_FIELD) {
       if (!isCalendarDate(change.to)) throw CorrectionErrors.invalidEffectiveOn(subject, change.to);
       return { ...current, effectiveOn: change.to };
