@@ -44,18 +44,33 @@ describe('board rows: norm status machine', () => {
     });
   });
 
-  it('a statement dated before the proposal counts from the proposal: statusSince is never before the norm existed', () => {
+  it('a statement dated before the proposal: the norm exists from its earliest record, statusSince is the statement\'s date', () => {
     const ledger = seededTrack();
     ledger.today('2026-03-12').norm('seg', 'n1');
     ledger.today('2026-03-14').position('norm-n1', 'st-1', 'us', 'supports');
     // A correction moves the statement to a day before the norm was proposed.
     ledger.today('2026-03-20').correct('norm-n1', 'corr-1', { statementId: 'st-1' }, [{ field: 'effectiveOn', from: '2026-03-14', to: '2026-03-01' }]);
-    for (const cut of [{}, { asOf: '2026-03-12' }, { asOf: '2026-03-12', knownAt: '2026-03-20' }]) {
-      expect(norm(ledger, cut)).toMatchObject({ status: 'under_discussion', statusSince: '2026-03-12', stances: { us: { statementId: 'st-1', effectiveOn: '2026-03-01' } } });
+    for (const cut of [{}, { asOf: '2026-03-01' }, { asOf: '2026-03-11' }, { asOf: '2026-03-12', knownAt: '2026-03-20' }]) {
+      expect(norm(ledger, cut)).toMatchObject({ status: 'under_discussion', statusSince: '2026-03-01', stances: { us: { statementId: 'st-1', effectiveOn: '2026-03-01' } } });
     }
-    // Before the proposal the norm does not exist; before the correction was known, the statement was on 2026-03-14.
-    expect(norm(ledger, { asOf: '2026-03-11' })).toBeUndefined();
+    // Before its earliest record the norm does not exist; before the correction was known, the statement was on 2026-03-14.
+    expect(norm(ledger, { asOf: '2026-02-28' })).toBeUndefined();
+    expect(norm(ledger, { asOf: '2026-03-11', knownAt: '2026-03-19' })).toBeUndefined();
     expect(norm(ledger, { asOf: '2026-03-12', knownAt: '2026-03-19' })).toMatchObject({ status: 'proposed', statusSince: '2026-03-12' });
+  });
+
+  it('a norm proposed without a date (the day of recording) after the session that discussed and agreed it: as of that session it was agreed', () => {
+    const ledger = seededTrack();
+    ledger.today('2026-06-01').norm('seg', 'n1');
+    ledger.position('norm-n1', 'st-us', 'us', 'supports', {}, { on: '2026-03-10' });
+    ledger.position('norm-n1', 'st-cn', 'cn', 'supports', {}, { on: '2026-03-10' });
+    ledger.append('norm-n1', 'DecisionRecorded', { normId: 'n1', decisionId: 'dec-1', kind: 'agree_ad_referendum', sessionId: 's1' }, { on: '2026-03-10' });
+    for (const cut of [{}, { asOf: '2026-03-10' }, { asOf: '2026-05-31' }]) {
+      expect(norm(ledger, cut)).toMatchObject({ status: 'agreed_ad_referendum', statusSince: '2026-03-10', pendingConfirmations: ['cn', 'us'] });
+    }
+    expect(norm(ledger, { asOf: '2026-03-09' })).toBeUndefined();
+    // What the ledger said before the proposal was recorded: nothing of it.
+    expect(norm(ledger, { asOf: '2026-03-10', knownAt: '2026-05-31' })).toBeUndefined();
   });
 
   it.each([

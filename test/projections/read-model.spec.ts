@@ -104,6 +104,42 @@ describe('read models: rules the incremental path must not miss', () => {
   });
 });
 
+describe('read models: a subject exists from its earliest record', () => {
+  it('records dated before the proposal (a norm proposed without a date after the session that agreed it), live, indexed, rebuilt and detailed', async () => {
+    const ledger = seededTrack();
+    ledger.today('2026-06-01').norm('seg', 'n1');
+    ledger.position('norm-n1', 'st-us', 'us', 'supports', {}, { on: '2026-03-10' });
+    ledger.today('2026-06-02').position('norm-n1', 'st-cn', 'cn', 'supports', {}, { on: '2026-03-10' });
+    ledger.today('2026-06-03').append('norm-n1', 'DecisionRecorded', { normId: 'n1', decisionId: 'dec-1', kind: 'agree_ad_referendum', sessionId: 's1' }, { on: '2026-03-12' });
+    ledger.today('2026-06-04').position('norm-n1', 'st-us-2', 'us', 'supports', {}, { on: '2026-02-01' });
+    const h = await harness(ledger, 1);
+    try {
+      const log = await readLog(h.store);
+      const cuts: Cut[] = [{}, { asOf: '2026-01-31' }, { asOf: '2026-02-01' }, { asOf: '2026-03-11' }, { asOf: '2026-03-12' }, { asOf: '2026-03-12', knownAt: '2026-06-02' }, ...cutsOf(log, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9])];
+      for (const cut of cuts) {
+        const { actual, expected } = await boards(h, cut);
+        expect(actual).toEqual(expected);
+      }
+      const rowAt = (cut: Cut) => (plain(h.queries.board('seg', resolveCut(cut))) as { rows: Array<{ id: string; status: string; statusSince: string }> }).rows.find((r) => r.id === 'n1');
+      expect(rowAt({ asOf: '2026-03-12' })).toMatchObject({ status: 'agreed_ad_referendum', statusSince: '2026-03-12' });
+      expect(rowAt({ asOf: '2026-02-01' })).toMatchObject({ status: 'under_discussion', statusSince: '2026-02-01' });
+      expect(rowAt({ asOf: '2026-01-31' })).toBeUndefined();
+      // The history shows each record at its own date, the proposal first.
+      const detail = plain(h.queries.subjectDetail('norm', 'n1', resolveCut({ asOf: '2026-03-11' }))) as { createdOn: string; history: Array<{ type: string; effectiveOn: string; status: string }> };
+      expect(detail.createdOn).toBe('2026-02-01');
+      expect(detail.history.map((e) => [e.type, e.effectiveOn, e.status])).toEqual([
+        ['NormProposed', '2026-06-01', 'proposed'],
+        ['PositionStated', '2026-02-01', 'under_discussion'],
+        ['PositionStated', '2026-03-10', 'under_discussion'],
+        ['PositionStated', '2026-03-10', 'under_discussion'],
+      ]);
+      await expectEqualToFreshBuild(h.store, h.db);
+    } finally {
+      await close(h);
+    }
+  });
+});
+
 const STEPS: Step[] = [
   { op: 'propose', kind: 'norm', n: 1, track: 0 },
   { op: 'propose', kind: 'cbm', n: 1, track: 0 },

@@ -10,6 +10,7 @@ import { partyIdsOf } from './registry.projection.js';
 import {
   consensusOver,
   evolveSubject,
+  foldedRecords,
   subjectRecords,
   type CapitalResponse,
   type ImplementationReport,
@@ -293,8 +294,10 @@ export const subjectDetailOf = (track: TrackProjection, kind: SubjectKind, id: s
   const row = boardRowOf(state, parties, kind === 'norm' ? (linkedCbmsByNorm(track.subjects).get(id) ?? []) : []);
   const history: HistoryEntry[] = [];
   let replay: SubjectState | null = null;
-  for (const record of subjectRecords(timeline)) {
-    replay = evolveSubject(replay, record, track.registry);
+  // Each record at its own date; the status after it as the fold has it (foldedRecords).
+  const folded = foldedRecords(timeline);
+  for (const [index, record] of subjectRecords(timeline).entries()) {
+    replay = evolveSubject(replay, folded[index]!, track.registry);
     history.push({
       eventId: record.eventId,
       position: record.position,

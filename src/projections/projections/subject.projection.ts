@@ -205,7 +205,10 @@ const withDecision = <S extends SubjectState>(state: S, record: TimelineRecord, 
 const everyoneIn = (parties: readonly string[], done: readonly string[]): boolean =>
   parties.length > 0 && parties.every((p) => done.includes(p));
 
-/** A status date: a record effective before the subject's creation counts from its creation (as its curve point does). */
+/**
+ * A status date. In a full fold the subject exists from its earliest record (foldedRecords), so this
+ * is the record's own date; it only guards states built otherwise.
+ */
 const statusDateOf = (state: { readonly createdOn: string }, record: TimelineRecord): string =>
   record.effectiveOn > state.createdOn ? record.effectiveOn : state.createdOn;
 
@@ -331,8 +334,23 @@ export const subjectRecords = (timeline: StreamTimeline): readonly TimelineRecor
   return [creation!, ...records];
 };
 
+/**
+ * The records a subject is folded from: `subjectRecords`, with the creation taking effect on the
+ * earliest of their dates. A subject exists, in valid time, from its earliest record: a norm proposed
+ * without a date takes effect on the day it is recorded (DESIGN.md §7), yet the positions and the
+ * decision taken on it at last year's session happened last year, and under an asOf in between it
+ * existed, with statusSince the date of the record that moved its status. The history still shows
+ * each record at its own date.
+ */
+export const foldedRecords = (timeline: StreamTimeline): readonly TimelineRecord[] => {
+  const records = subjectRecords(timeline);
+  // After the creation, records are in effective order: the second is the earliest of the others.
+  if (records.length < 2 || records[1]!.effectiveOn >= records[0]!.effectiveOn) return records;
+  return [{ ...records[0]!, effectiveOn: records[1]!.effectiveOn }, ...records.slice(1)];
+};
+
 export const foldSubjectTimeline = (timeline: StreamTimeline, registry: TrackRegistry | null): SubjectState | null =>
-  subjectRecords(timeline).reduce<SubjectState | null>((state, record) => evolveSubject(state, record, registry), null);
+  foldedRecords(timeline).reduce<SubjectState | null>((state, record) => evolveSubject(state, record, registry), null);
 
 /** The subject of one stream under a cut; null when it was not created under that cut. */
 export const foldSubject = (
@@ -340,7 +358,10 @@ export const foldSubject = (
   events: readonly LedgerEvent[],
   registry: TrackRegistry | null,
   cut: ResolvedCut,
-): SubjectState | null => foldSubjectTimeline(streamTimeline(streamId, events, cut), registry);
+): SubjectState | null => {
+  const kind = subjectKindOf(streamId);
+  return kind === null ? null : foldSubjectTimeline(streamTimeline(streamId, events, cut, CREATION_EVENT[kind]), registry);
+};
 
 /**
  * Whether `event` can be applied to `state` with `evolveSubject` (as an uncorrected record) and give

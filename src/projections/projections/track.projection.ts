@@ -5,7 +5,7 @@
  */
 import { resolveCut, type Cut, type ResolvedCut } from './cut.js';
 import { compareStrings, parseStreamId, type LedgerEvent } from './ledger-event.js';
-import { SUBJECT_KINDS, type SubjectKind } from './ledger-payloads.js';
+import { CREATION_EVENT, SUBJECT_KINDS, type SubjectKind } from './ledger-payloads.js';
 import { foldRegistry, type TrackRegistry } from './registry.projection.js';
 import { foldSessionTimeline, SESSION_ANCHOR, type SessionState } from './session.projection.js';
 import { foldSubjectTimeline, subjectKindOf, type SubjectState } from './subject.projection.js';
@@ -85,8 +85,10 @@ export const foldTrack = (trackId: string, events: readonly LedgerEvent[], cut: 
   const sessionCorrections: SessionCorrectionRef[] = [];
   for (const [streamId, streamEvents] of byStream) {
     const { kind } = parseStreamId(streamId);
-    if (kind !== 'session' && subjectKindOf(streamId) === null) continue;
-    const timeline = streamTimeline(streamId, streamEvents, resolved, kind === 'session' ? SESSION_ANCHOR : undefined);
+    const subjectKind = subjectKindOf(streamId);
+    if (kind !== 'session' && subjectKind === null) continue;
+    // Each stream exists from its earliest record under the cut (foldSessionTimeline, foldedRecords).
+    const timeline = streamTimeline(streamId, streamEvents, resolved, subjectKind === null ? SESSION_ANCHOR : CREATION_EVENT[subjectKind]);
     if (kind === 'session') {
       const session = foldSessionTimeline(timeline);
       if (session === null || session.trackId !== trackId) continue;

@@ -7,7 +7,7 @@
 import type { StanceCell } from '../projections/board.projection.js';
 import type { CbmStatus, NormStatus, SubjectKind } from '../projections/ledger-payloads.js';
 import type { TrackRegistry } from '../projections/registry.projection.js';
-import { evolveSubject, subjectRecords, type SubjectState } from '../projections/subject.projection.js';
+import { evolveSubject, foldedRecords, type SubjectState } from '../projections/subject.projection.js';
 import type { StreamTimeline } from '../projections/timeline.projection.js';
 
 export interface CurvePoint {
@@ -23,7 +23,7 @@ export interface CurvePoint {
  * count from the creation date, where the subject starts to exist).
  */
 export const subjectCurve = (timeline: StreamTimeline, registry: TrackRegistry | null): CurvePoint[] => {
-  const records = subjectRecords(timeline);
+  const records = foldedRecords(timeline);
   if (records.length === 0) return [];
   const createdOn = records[0]!.effectiveOn;
   const points: CurvePoint[] = [];
