@@ -1,0 +1,55 @@
+import { CLERK_TOKEN, type E2eApp, removeDataDir, startApp } from './support/e2e-app.js';
+import { givenTrack, ok } from './support/fixtures.js';
+
+/**
+ * A secretariat entering last March's session in June, leaving out every optional date: the
+ * scheduling and the proposal take effect on the day they are recorded (DESIGN.md §7), the held
+ * session, the positions and the decision on the session's date. "What was true" in April must
+ * still show the session held and the norm agreed since the decision.
+ */
+describe('backfilling a past session with the default dates (e2e)', () => {
+  let t: E2eApp;
+  const get = (path: string) => t.http().get(path).set({ Authorization: `Bearer ${CLERK_TOKEN}` }).expect(200);
+
+  beforeAll(async () => {
+    t = await startApp();
+    t.fixClock('2026-06-01T09:00:00.000Z');
+    await givenTrack(t, 'seg');
+    await ok(t, '/tracks/seg/sessions', { sessionId: 's1', number: 1, place: 'Geneva', scheduledFor: '2026-03-10' });
+    await ok(t, '/sessions/s1/held', { heldOn: '2026-03-10', place: 'Geneva', agenda: [{ itemId: 'item-1', title: 'Norms' }], attendance: { us: ['us-d1'], cn: ['cn-d1'] } });
+    await ok(t, '/tracks/seg/norms', { normId: 'n1', title: 'Protect critical infrastructure', summary: 'A norm.', proposedBy: ['us'] });
+    for (const partyId of ['us', 'cn']) {
+      await ok(t, '/norms/n1/positions', { statementId: `st-${partyId}`, partyId, delegateId: `${partyId}-d1`, stance: 'supports', text: 'We support it.', channel: 'oral', sessionId: 's1' });
+    }
+    await ok(t, '/norms/n1/decisions', { decisionId: 'dec-1', kind: 'agree_ad_referendum', sessionId: 's1' });
+  });
+  afterAll(async () => {
+    await t.close();
+    removeDataDir(t.dataDir);
+  });
+
+  it('the board, now and as of April: agreed ad referendum since the session', async () => {
+    for (const query of ['', '?asOf=2026-04-01', '?asOf=2026-03-10']) {
+      const board = await get(`/tracks/seg/board${query}`);
+      expect(board.body.rows).toEqual([expect.objectContaining({ id: 'n1', status: 'agreed_ad_referendum', statusSince: '2026-03-10', blockingParties: [] })]);
+    }
+    expect((await get('/tracks/seg/board?asOf=2026-03-09')).body.rows).toEqual([]);
+  });
+
+  it('the register as of April: the session held, with its attendance', async () => {
+    const session = await get('/sessions/s1?asOf=2026-04-01');
+    expect(session.body).toMatchObject({ status: 'held', heldOn: '2026-03-10', scheduledFor: '2026-03-10', attendance: { cn: ['cn-d1'], us: ['us-d1'] } });
+    expect((await get('/tracks/seg/sessions?asOf=2026-04-01')).body.sessions.map((s: { sessionId: string }) => s.sessionId)).toEqual(['s1']);
+  });
+
+  it('the norm as of April, its history at each record\'s own date, the proposal first', async () => {
+    const norm = await get('/norms/n1?asOf=2026-04-01');
+    expect(norm.body).toMatchObject({ status: 'agreed_ad_referendum', statusSince: '2026-03-10', createdOn: '2026-03-10' });
+    expect(norm.body.history.map((e: { type: string; effectiveOn: string }) => [e.type, e.effectiveOn])).toEqual([
+      ['NormProposed', '2026-06-01'],
+      ['PositionStated', '2026-03-10'],
+      ['PositionStated', '2026-03-10'],
+      ['DecisionRecorded', '2026-03-10'],
+    ]);
+  });
+});
