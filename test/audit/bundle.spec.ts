@@ -108,7 +108,7 @@ describe('the bundle', () => {
 
     it('loads a bundle into an empty store: same events, positions and hashes, and it verifies', async () => {
       const result = await importBundle(fresh.store, file);
-      expect(result).toEqual({ events: 11, streams: 5, checkpoints: 2, publicKey: ledger.signer.publicKey, renumbered: 0 });
+      expect(result).toEqual({ events: 11, streams: 5, checkpoints: 2, publicKey: ledger.signer.publicKey, trustedKeys: [], renumbered: 0 });
       expect(rows(fresh.store)).toEqual(rows(ledger.store));
       expect(await verifyStore(fresh.store, [result.publicKey])).toMatchObject({ ok: true, eventsChecked: 11, checkpointsChecked: 2 });
       const again = join(fresh.dir, 'again.ndjson');
@@ -136,6 +136,54 @@ describe('the bundle', () => {
       const bare = join(fresh.dir, 'bare.ndjson');
       writeFileSync(bare, [...lines.slice(0, -1), JSON.stringify({ publicKey: keyLine.publicKey })].join('\n') + '\n');
       expect((await verifyBundle(bare)).problems.map((problem) => problem.problem)).toEqual(['unknown-key', 'unknown-key']);
+    });
+
+    it('keeps the bundle\'s positions, gaps included (as in a bundle from EventStoreDB): its checkpoints verify here and it exports again byte for byte', async () => {
+      const gappy = openLedger({ idPrefix: 2 });
+      try {
+        // Gaps between positions, as EventStoreDB's commit positions have: the next position jumps by 97.
+        const jump = () => gappy.store.database.prepare("UPDATE sqlite_sequence SET seq = seq + 97 WHERE name = 'events'").run();
+        for (const streamId of ['norm-a', 'norm-b', 'norm-a', 'session-s1']) {
+          await gappy.note(streamId);
+          jump();
+        }
+        await gappy.checkpoint();
+        jump();
+        await gappy.note('norm-b', 'later');
+        await gappy.checkpoint();
+        const source = join(gappy.dir, 'gappy.ndjson');
+        await exportBundle(gappy.store, [gappy.signer.publicKey], source);
+        expect(rows(gappy.store).map((row) => row.position)).toEqual([1, 99, 197, 295, 393, 491, 492]);
+        expect(await verifyBundle(source)).toMatchObject({ ok: true, checkpointsChecked: 2 });
+
+        const result = await importBundle(fresh.store, source);
+        expect(result).toMatchObject({ events: 7, checkpoints: 2, renumbered: 0 });
+        expect(rows(fresh.store)).toEqual(rows(gappy.store));
+        expect(await verifyStore(fresh.store, [result.publicKey])).toMatchObject({ ok: true, eventsChecked: 7, checkpointsChecked: 2, problems: [] });
+        const again = join(fresh.dir, 'again.ndjson');
+        await exportBundle(fresh.store, [gappy.signer.publicKey], again);
+        expect(readFileSync(again, 'utf8')).toBe(readFileSync(source, 'utf8'));
+        // New appends go after the imported head.
+        await fresh.note('norm-c');
+        expect(rows(fresh.store).at(-1)!.position).toBe(493);
+      } finally {
+        await gappy.close();
+        removeDir(gappy.dir);
+      }
+    });
+
+    it('appendAtPositions: refuses a position at or before the head, positions that do not increase or are not whole numbers, writing nothing', async () => {
+      await fresh.note('norm-x');
+      const event = (n: number) => ({ eventId: `00000000-0000-4000-8000-00000000000${n}`, type: 'Noted', data: { n }, metadata: {} });
+      await expect(fresh.store.appendAtPositions('norm-y', [event(1)], 'no_stream', ['1'])).rejects.toMatchObject({ reason: 'position-taken', message: 'invalid append (position-taken): position 1 is not after the head of the log (1)' });
+      await expect(fresh.store.appendAtPositions('norm-y', [event(1), event(2)], 'no_stream', ['9', '9'])).rejects.toMatchObject({ message: 'invalid append (invalid-event): positions must increase: 9 after 9' });
+      for (const bad of ['0', '-3', '1e3', '9007199254740993', ' 5']) {
+        await expect(fresh.store.appendAtPositions('norm-y', [event(1)], 'no_stream', [bad])).rejects.toMatchObject({ reason: 'invalid-event' });
+      }
+      await expect(fresh.store.appendAtPositions('norm-y', [event(1)], 'no_stream', ['1', '2'])).rejects.toMatchObject({ message: 'invalid append (invalid-event): 2 positions for 1 events' });
+      expect(rows(fresh.store).map((row) => row.position)).toEqual([1]);
+      await expect(fresh.store.appendAtPositions('norm-y', [event(1), event(2)], 'no_stream', ['10', '12'])).resolves.toMatchObject({ position: '12', revision: 1 });
+      expect(rows(fresh.store).map((row) => row.position)).toEqual([1, 10, 12]);
     });
 
     it('refuses a store that holds anything, writing nothing', async () => {

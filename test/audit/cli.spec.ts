@@ -87,6 +87,25 @@ describe('norms-ledger audit commands', () => {
     expect(withoutKey(again)).toBe(withoutKey(bundle));
   });
 
+  it('import of a bundle that was itself exported after an import: every key it trusted is trusted here, so it verifies', async () => {
+    const first = join(dir, 'first.ndjson');
+    expect(await runExport(config, { out: first }, capture())).toBe(0);
+    const second = configFor(join(dir, 'second'));
+    expect(await runImport(second, { in: first }, capture())).toBe(0);
+    expect(await runCheckpoint(second, capture())).toBe(0);
+    const again = join(dir, 'again.ndjson');
+    expect(await runExport(second, { out: again }, capture())).toBe(0);
+
+    const third = configFor(join(dir, 'third'));
+    expect(await runImport(third, { in: again }, capture())).toBe(0);
+    const there = capture();
+    expect(await runVerify(third, {}, there)).toBe(0);
+    expect(there.text().out).toBe('ledger OK: 12 events in 5 streams, 3 checkpoints verified\n');
+    const exported = join(dir, 'third.ndjson');
+    expect(await runExport(third, { out: exported }, capture())).toBe(0);
+    expect(await runVerify(undefined, { bundle: exported }, capture())).toBe(0);
+  });
+
   it('verify --bundle: exit 1 naming the tampered line; exit 2 for a missing file', async () => {
     const bundle = join(dir, 'bundle.ndjson');
     await runExport(config, { out: bundle }, capture());

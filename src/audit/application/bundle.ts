@@ -271,9 +271,17 @@ export interface ImportResult {
   readonly streams: number;
   readonly checkpoints: number;
   readonly publicKey: PublicKeyInfo;
-  /** Events whose position in this store differs from the bundle's (checkpoints' upTo then no longer match). */
+  /** The other keys the bundle's ledger trusted (its `trustedKeys`): they signed its older checkpoints. */
+  readonly trustedKeys: readonly PublicKeyInfo[];
+  /**
+   * Events whose position in this store differs from the bundle's (checkpoints' upTo then no longer
+   * match). None on SQLite, which stores each event at the bundle's position.
+   */
   readonly renumbered: number;
 }
+
+/** A position appendAtPositions can keep: a whole number from 1 to 2^53 - 1. */
+const keepablePosition = (position: string): boolean => /^[1-9]\d{0,15}$/.test(position) && Number.isSafeInteger(Number(position));
 
 const IN_FLIGHT = 512;
 
@@ -299,6 +307,9 @@ export const importBundle = async (store: EventStore, file: string, onProgress?:
   }
 
   let publicKey: PublicKeyInfo | undefined;
+  let trustedKeys: PublicKeyInfo[] = [];
+  // Positions are kept while the store can keep them; once one cannot be (past 2^53), the rest are renumbered.
+  let keepPositions = store.appendAtPositions !== undefined;
   const streams = new Set<string>();
   let events = 0;
   let checkpoints = 0;
@@ -308,8 +319,10 @@ export const importBundle = async (store: EventStore, file: string, onProgress?:
   // Appends are issued without waiting for each other: the store commits what is queued together,
   // in call order, so positions follow the bundle's order.
   const submit = (streamId: string, event: EventToAppend, expected: ExpectedRevision, bundlePosition: string): void => {
+    keepPositions &&= keepablePosition(bundlePosition);
+    const appended = keepPositions ? store.appendAtPositions!(streamId, [event], expected, [bundlePosition]) : store.append(streamId, [event], expected);
     inFlight.push(
-      store.append(streamId, [event], expected).then(
+      appended.then(
         (result) => {
           if (result.position !== bundlePosition) renumbered++;
         },
@@ -325,6 +338,9 @@ export const importBundle = async (store: EventStore, file: string, onProgress?:
       const value = JSON.parse(text) as Record<string, unknown>;
       if (isKeyLine(value)) {
         publicKey = value.publicKey as PublicKeyInfo;
+        // verifyBundle checked them: a list of public keys, or absent.
+        const trusted = (value as { trustedKeys?: unknown }).trustedKeys;
+        trustedKeys = Array.isArray(trusted) ? (trusted as PublicKeyInfo[]).map(keyInfo) : [];
         continue;
       }
       const streamId = value.streamId as string;
@@ -352,5 +368,5 @@ export const importBundle = async (store: EventStore, file: string, onProgress?:
     );
   }
   onProgress?.(events);
-  return { events, streams: streams.size, checkpoints, publicKey: publicKey!, renumbered };
+  return { events, streams: streams.size, checkpoints, publicKey: publicKey!, trustedKeys, renumbered };
 };

@@ -29,12 +29,15 @@ export const runImport = async (config: AppConfig, options: { in: string }, io: 
     progress.stop();
     imported = true;
     const signer = loadOrCreateSigningKey(config);
-    if (result.publicKey.keyId !== signer.publicKey.keyId) addTrustedKey(config, result.publicKey);
+    // The bundle's key signed its newest checkpoints; the keys it trusted signed older ones.
+    for (const key of [result.publicKey, ...result.trustedKeys]) if (key.keyId !== signer.publicKey.keyId) addTrustedKey(config, key);
     io.out.write(
       `imported ${result.events} events in ${result.streams} streams (${result.checkpoints} checkpoints, key ${result.publicKey.keyId}) from ${options.in}\n`,
     );
     if (result.renumbered > 0) {
-      io.err.write(`norms-ledger import: warning: ${result.renumbered} events got other positions here than in the bundle; checkpoints name the bundle's positions\n`);
+      io.err.write(
+        `norms-ledger import: warning: ${result.renumbered} events got other positions here than in the bundle; the bundle's checkpoints name its positions and will not verify in this store: keep the bundle (verify --bundle) and issue a new checkpoint\n`,
+      );
     }
     return EXIT_OK;
   } catch (error) {

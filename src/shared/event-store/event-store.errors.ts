@@ -32,7 +32,8 @@ export type InvalidAppendReason =
   | 'invalid-event'
   | 'not-serialisable'
   | 'event-too-large'
-  | 'duplicate-event-id';
+  | 'duplicate-event-id'
+  | 'position-taken';
 
 /** An append refused before anything was written. */
 export class InvalidAppendError extends EventStoreError {

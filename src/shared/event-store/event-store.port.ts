@@ -107,6 +107,14 @@ export interface EventStore {
    */
   append(streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult>;
 
+  /**
+   * For imports: `append`, each event stored at the given global position (decimal strings, each
+   * after the head and after the one before), so that a bundle's checkpoints, which name positions,
+   * still verify here. Only a store that numbers its log itself can (SQLite); absent on EventStoreDB,
+   * whose commit positions are its own.
+   */
+  appendAtPositions?(streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision, positions: readonly string[]): Promise<AppendResult>;
+
   /** Throws StreamNotFoundError when the stream has no events. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
 
