@@ -1,6 +1,6 @@
 import type { CorrectionFields } from '../../src/shared/domain/corrections.js';
 import { ConflictError, NotFoundError, UnprocessableError } from '../../src/shared/domain/domain-error.js';
-import type { SessionFacts } from '../../src/shared/domain/facts.js';
+import type { SessionFacts, TrackFacts } from '../../src/shared/domain/facts.js';
 import type { NormCommand, RecordCapitalResponse } from '../../src/subjects/domain/norm.commands.js';
 import { normDecider, normStatusOf } from '../../src/subjects/domain/norm.decider.js';
 import type { NormEvent } from '../../src/subjects/domain/norm.events.js';
@@ -346,20 +346,35 @@ describe('norm decider: capital responses', () => {
       .thenThrows(ConflictError, 'not-agreed-ad-referendum', /is adopted/);
   });
 
-  it('refuses an act of a party effective before its registration: the board counts it only from then on', () => {
+  it('records an act of a party dated before its registration (a track set up after the sessions it records): the party took part then', () => {
     const later = joined('2026-06-01');
-    spec
-      .given(agreedNorm)
-      .when({ ...(respond('uk', 'confirmed', 'cap-uk') as RecordCapitalResponse), track: later })
-      .thenThrows(UnprocessableError, 'party-not-yet-registered', 'norm gge-13i: party uk is registered on track us-cn-seg effective 2026-06-01; it cannot act on 2026-04-02, before that: use an effectiveOn on or after 2026-06-01');
-    spec.given(bothSupport).when({ ...(statePosition({ partyId: 'uk', delegateId: undefined, sessionId: undefined }) as StatePosition), track: later }).thenThrows(UnprocessableError, 'party-not-yet-registered');
-    // A correction that moves its statement before the party's registration, by date or to that party.
-    const ukStated = stated('st-uk', 'uk', 'supports', { effectiveOn: '2026-06-05', sessionId: undefined });
-    spec.given([...bothSupport, ukStated]).when({ ...correct({ statementId: 'st-uk' }, [{ field: 'effectiveOn', from: '2026-06-05', to: '2026-05-01' }]), track: later } as NormCommand).thenThrows(UnprocessableError, 'party-not-yet-registered');
-    spec.given(bothSupport).when({ ...correct({ statementId: 'st-us' }, [{ field: 'partyId', from: 'us', to: 'uk' }, { field: 'delegateId', from: null, to: null }]), track: later } as NormCommand).thenThrows(UnprocessableError, 'party-not-yet-registered');
-    spec.given(bothSupport).when({ ...(statePosition({ statementId: 'st-uk', partyId: 'uk', delegateId: undefined, sessionId: undefined }) as StatePosition), track: later, effectiveOn: '2026-06-01' }).then([
+    spec.given(agreedNorm).when({ ...(respond('uk', 'confirmed', 'cap-uk') as RecordCapitalResponse), track: later }).then([
+      { type: 'CapitalResponseRecorded', data: { normId: 'gge-13i', responseId: 'cap-uk', partyId: 'uk', response: 'confirmed' } },
+    ]);
+    spec.given(bothSupport).when({ ...(statePosition({ statementId: 'st-uk', partyId: 'uk', delegateId: undefined, sessionId: undefined }) as StatePosition), track: later }).then([
       { type: 'PositionStated', data: expect.objectContaining({ statementId: 'st-uk', partyId: 'uk' }) as never },
     ]);
+    // A correction that moves a statement before the party's registration, by date or to that party.
+    const ukStated = stated('st-uk', 'uk', 'supports', { effectiveOn: '2026-06-05', sessionId: undefined });
+    spec.given([...bothSupport, ukStated]).when({ ...correct({ statementId: 'st-uk' }, [{ field: 'effectiveOn', from: '2026-06-05', to: '2026-05-01' }]), track: later } as NormCommand).then([
+      { type: 'RecordCorrected', data: expect.objectContaining({ correctionId: 'corr-1' }) as never },
+    ]);
+    // Still refused: a party that is not registered at all.
+    spec.given(bothSupport).when(statePosition({ statementId: 'st-ru', partyId: 'ru', delegateId: undefined, sessionId: undefined })).thenThrows(UnprocessableError, 'unknown-party');
+  });
+
+  it('counts a party registered late (after the session) that stated a stance by the decision\'s date: its stance makes or breaks consensus', () => {
+    // Every party registered after the session: only their stances show they were parties then.
+    const allLate: TrackFacts = { ...usCnTrack, joined: { cn: { effectiveOn: '2026-11-27', recordedAt: '2026-11-27T09:00:00.000Z' }, us: { effectiveOn: '2026-11-27', recordedAt: '2026-11-27T09:00:00.000Z' } } };
+    spec.given(bothSupport).when({ ...(decide() as RecordDecision), track: allLate }).then([
+      { type: 'DecisionRecorded', data: { normId: 'gge-13i', decisionId: 'dec-2', kind: 'agree_ad_referendum', sessionId: 's1' } },
+    ]);
+    const cnOpposes = [proposed, stated('st-cn', 'cn', 'opposes'), stated('st-us', 'us', 'supports')];
+    spec.given(cnOpposes).when({ ...(decide() as RecordDecision), track: allLate }).thenThrows(ConflictError, 'no-consensus', /cn opposes/);
+    // Both confirm: adopted, though neither was registered yet by the responses' dates.
+    const responses = [...agreedNorm, response('cap-cn', 'cn', 'confirmed'), response('cap-us', 'us', 'confirmed')];
+    expect(normStatusOf(spec.given(responses).state, allLate)).toBe('adopted');
+    expect(normStatusOf(spec.given([...agreedNorm, response('cap-cn', 'cn', 'confirmed')]).state, allLate)).toBe('agreed_ad_referendum');
   });
 
   it('is not adopted when a party registered late but effective before the confirmations has not confirmed; its confirmation adopts it', () => {

@@ -1,4 +1,4 @@
-import { everyPartyActed, partiesAt } from '../../src/shared/domain/facts.js';
+import { everyPartyActed, partiesAt, partiesTakingPartAt } from '../../src/shared/domain/facts.js';
 import { buildTrackFacts } from '../../src/tracks/domain/track-facts.js';
 import type { TrackEvent } from '../../src/tracks/domain/track.events.js';
 import type { FoldedEvent } from '../../src/shared/domain/decider.js';
@@ -67,8 +67,22 @@ describe('partiesAt and everyPartyActed: the parties of a moment, as the board f
     ['one of two', [act('us', '2026-03-01')], false],
     ['after ru joined, us and cn are not enough', [act('us', '2026-06-01'), act('cn', '2026-06-02')], false],
     ['after ru joined, all three', [act('us', '2026-06-01'), act('cn', '2026-06-02'), act('ru', '2026-06-03')], true],
-    ['no party registered at the time of the acts', [act('us', '2025-06-01')], false],
+    // A party that acted took part, whatever its registration's date (a track set up after the sessions it records).
+    ['before anyone registered, the one party that took part acted', [act('us', '2025-06-01')], true],
   ])('everyPartyActed: %s', (_why, acts, expected) => {
     expect(everyPartyActed(acts, track)).toBe(expected);
+  });
+
+  it('everyPartyActed: parties with a stance by an act\'s date count too, whatever their registration\'s date', () => {
+    const stances = (parties: string[]) => () => parties;
+    expect(everyPartyActed([act('us', '2025-06-01')], track, stances(['us', 'cn']))).toBe(false);
+    expect(everyPartyActed([act('us', '2025-06-01'), act('cn', '2025-06-02')], track, stances(['us', 'cn']))).toBe(true);
+    // A stance of a party not registered at all (not on the track) does not count.
+    expect(everyPartyActed([act('us', '2026-03-01'), act('cn', '2026-03-02')], track, stances(['uk']))).toBe(true);
+  });
+
+  it('partiesTakingPartAt: the parties of the moment, and registered parties that took part by then', () => {
+    expect(partiesTakingPartAt(track, act('x', '2025-12-31'), ['cn', 'uk'])).toEqual(['cn']);
+    expect(partiesTakingPartAt(track, act('x', '2026-04-30'), ['ru'])).toEqual(['cn', 'ru', 'us']);
   });
 });

@@ -53,3 +53,45 @@ describe('backfilling a past session with the default dates (e2e)', () => {
     ]);
   });
 });
+
+/**
+ * The same, on a track set up today: every registration is dated today, after the March session
+ * whose attendance, statements, decision and capital responses are then entered. The parties' own
+ * records show they took part in March, so their acts are recorded and counted from then.
+ */
+describe('backfilling onto a track set up after the sessions it records (e2e)', () => {
+  let t: E2eApp;
+  const get = (path: string) => t.http().get(path).set({ Authorization: `Bearer ${CLERK_TOKEN}` }).expect(200);
+
+  beforeAll(async () => {
+    t = await startApp();
+    t.fixClock('2026-11-27T09:00:00.000Z');
+    await ok(t, '/tracks', { trackId: 'trk', name: 'Track set up today', effectiveOn: '2026-11-27' });
+    for (const partyId of ['us', 'cn']) {
+      await ok(t, '/tracks/trk/parties', { partyId, name: partyId.toUpperCase(), effectiveOn: '2026-11-27' });
+      await ok(t, '/tracks/trk/agencies', { agencyId: `${partyId}-mfa`, partyId, name: 'Ministry', effectiveOn: '2026-11-27' });
+      await ok(t, '/tracks/trk/delegates', { delegateId: `${partyId}-d1`, partyId, agencyId: `${partyId}-mfa`, effectiveOn: '2026-11-27' });
+    }
+    await ok(t, '/tracks/trk/sessions', { sessionId: 'm1', number: 1, place: 'Geneva', scheduledFor: '2026-03-10' });
+    await ok(t, '/sessions/m1/held', { heldOn: '2026-03-10', place: 'Geneva', agenda: [{ itemId: 'i1', title: 'Norms' }], attendance: { us: ['us-d1'], cn: ['cn-d1'] } });
+    await ok(t, '/tracks/trk/norms', { normId: 'n1', title: 'Protect critical infrastructure', summary: 'A norm.', proposedBy: ['us'], sessionId: 'm1' });
+    for (const partyId of ['us', 'cn']) {
+      await ok(t, '/norms/n1/positions', { statementId: `st-${partyId}`, partyId, delegateId: `${partyId}-d1`, stance: 'supports', text: 'We support it.', channel: 'oral', sessionId: 'm1' });
+    }
+    await ok(t, '/norms/n1/decisions', { decisionId: 'dec-1', kind: 'agree_ad_referendum', sessionId: 'm1' });
+    await ok(t, '/norms/n1/capital-responses', { responseId: 'cap-us', partyId: 'us', response: 'confirmed', effectiveOn: '2026-04-01' });
+    await ok(t, '/norms/n1/capital-responses', { responseId: 'cap-cn', partyId: 'cn', response: 'confirmed', effectiveOn: '2026-04-15' });
+  });
+  afterAll(async () => {
+    await t.close();
+    removeDataDir(t.dataDir);
+  });
+
+  it('every act is recorded, and the norm is adopted on the last confirmation, with no flag', async () => {
+    const [row] = (await get('/tracks/trk/board')).body.rows;
+    expect(row).toMatchObject({ id: 'n1', status: 'adopted', statusSince: '2026-04-15', blockingParties: [], consensusPossible: true, flags: [] });
+    expect((await get('/norms/n1')).body).toMatchObject({ adoptedOn: '2026-04-15', decisions: [expect.objectContaining({ decisionId: 'dec-1', consensusHeld: true })] });
+    // The track itself was established today: before that, under asOf, it does not exist (404).
+    await t.http().get('/tracks/trk/board?asOf=2026-05-01').set({ Authorization: `Bearer ${CLERK_TOKEN}` }).expect(404);
+  });
+});

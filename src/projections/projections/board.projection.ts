@@ -98,10 +98,13 @@ export const linkedCbmsByNorm = (subjects: readonly SubjectState[]): ReadonlyMap
 };
 
 /**
- * One board row. `parties`: every party registered on the track under the cut (sorted);
+ * One board row. `parties`: every party registered on the track under the cut (sorted); a party
+ * with a stance on the subject counts too, whatever its registration's date (partiesTakingPartAt).
  * `linkedCbms`: for a norm, the CBMs linking to it under the same cut.
  */
-export const boardRowOf = (state: SubjectState, parties: readonly string[], linkedCbms: readonly LinkedCbm[] = []): BoardRow => {
+export const boardRowOf = (state: SubjectState, registered: readonly string[], linkedCbms: readonly LinkedCbm[] = []): BoardRow => {
+  const stated = Object.keys(state.stances);
+  const parties = stated.every((partyId) => registered.includes(partyId)) ? registered : sortedIds([...new Set([...registered, ...stated])]);
   const { blockingParties, consensusPossible } = consensusOver(parties, state.stances);
   const base = {
     id: state.id,

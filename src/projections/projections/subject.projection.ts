@@ -182,11 +182,22 @@ const withStance = <S extends SubjectState>(state: S, record: TimelineRecord): S
   return { ...state, stances: { ...state.stances, [d.partyId]: entry } };
 };
 
+/**
+ * The parties a rule counts at `key`: those registered by then, and every registered party that had
+ * already taken part in this subject (a stance, or one of the acts being counted) whatever its
+ * registration's date, as the deciders count them (partiesTakingPartAt).
+ */
+const partiesTakingPart = (registry: TrackRegistry | null, key: EffectiveKey, state: SubjectState, acted: readonly string[] = []): string[] => {
+  const parties = new Set(partiesAt(registry, key));
+  if (registry !== null) for (const partyId of [...Object.keys(state.stances), ...acted]) if (registry.partyKeys.has(partyId)) parties.add(partyId);
+  return sortedIds([...parties]);
+};
+
 const withDecision = <S extends SubjectState>(state: S, record: TimelineRecord, registry: TrackRegistry | null): S => {
   const d = record.data as unknown as SubjectDecisionData;
   // The decider checked consensus with what it knew; here the stances are those before this record
   // in effective order under the cut, so a correction or a late entry can show it did not hold.
-  const { blockingParties, consensusPossible } = consensusOver(partiesAt(registry, keyOf(record)), state.stances);
+  const { blockingParties, consensusPossible } = consensusOver(partiesTakingPart(registry, keyOf(record), state), state.stances);
   const decision: SubjectDecision = {
     decisionId: d.decisionId,
     kind: d.kind,
@@ -228,7 +239,7 @@ const evolveNorm = (state: NormState, record: TimelineRecord, registry: TrackReg
       if (state.status !== 'agreed_ad_referendum') return { ...state, responses };
       if (d.response === 'declined') return moveTo('under_discussion', { responses, confirmations: [] });
       const confirmations = sortedIds([...state.confirmations, d.partyId]);
-      return everyoneIn(partiesAt(registry, keyOf(record)), confirmations)
+      return everyoneIn(partiesTakingPart(registry, keyOf(record), state, confirmations), confirmations)
         ? moveTo('adopted', { responses, confirmations, adoptedOn: on })
         : { ...state, responses, confirmations };
     }
@@ -242,7 +253,7 @@ const evolveNorm = (state: NormState, record: TimelineRecord, registry: TrackReg
 const evolveCbm = (state: CbmState, record: TimelineRecord, registry: TrackRegistry | null): CbmState => {
   const on = statusDateOf(state, record);
   const moveTo = (status: CbmStatus, extra: Partial<CbmState> = {}): CbmState => ({ ...state, ...extra, status, statusSince: on });
-  const allReported = (reportedBy: readonly string[]): boolean => everyoneIn(partiesAt(registry, keyOf(record)), reportedBy);
+  const allReported = (reportedBy: readonly string[]): boolean => everyoneIn(partiesTakingPart(registry, keyOf(record), state, reportedBy), reportedBy);
   switch (record.type) {
     case 'CbmLinkedToNorm': {
       const { normId } = record.data as unknown as CbmLinkedToNormData;

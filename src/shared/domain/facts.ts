@@ -38,19 +38,36 @@ export const partiesAt = (track: Pick<TrackFacts, 'parties' | 'joined'>, at: Rec
   });
 };
 
+/**
+ * The parties a rule counts at a record's place: those registered by then (partiesAt), and every
+ * registered party that had already taken part by then (`tookPart`: a stance, a confirmation, a
+ * report), whatever its registration's date. A track set up today and last year's sessions entered
+ * afterwards have registrations dated after the records that show those parties took part.
+ */
+export const partiesTakingPartAt = (track: Pick<TrackFacts, 'parties' | 'joined'>, at: RecordPlace, tookPart: Iterable<string>): string[] => {
+  const parties = new Set(partiesAt(track, at));
+  for (const partyId of tookPart) if (track.parties.includes(partyId)) parties.add(partyId);
+  return [...parties].sort();
+};
+
 const byPlace = (a: RecordPlace, b: RecordPlace): number =>
   a.effectiveOn < b.effectiveOn ? -1 : a.effectiveOn > b.effectiveOn ? 1 : a.recordedAt < b.recordedAt ? -1 : a.recordedAt > b.recordedAt ? 1 : 0;
 
 /**
  * Whether the acts, taken in effective order as the board takes them, reached a point where every
- * party of the track at that point had acted ("adopted": every party confirmed; "implemented":
+ * party of the track at that point (partiesTakingPartAt; `stancesAt`: the parties with a stance on
+ * the subject by then) had acted ("adopted": every party confirmed; "implemented":
  * every party reported). Reached once, it stays reached: a party that joins later does not undo it.
  */
-export const everyPartyActed = (acts: readonly PartyAct[], track: Pick<TrackFacts, 'parties' | 'joined'>): boolean => {
+export const everyPartyActed = (
+  acts: readonly PartyAct[],
+  track: Pick<TrackFacts, 'parties' | 'joined'>,
+  stancesAt: (at: RecordPlace) => Iterable<string> = () => [],
+): boolean => {
   const acted = new Set<string>();
   for (const act of [...acts].sort(byPlace)) {
     acted.add(act.partyId);
-    const parties = partiesAt(track, act);
+    const parties = partiesTakingPartAt(track, act, [...acted, ...stancesAt(act)]);
     if (parties.length > 0 && parties.every((partyId) => acted.has(partyId))) return true;
   }
   return false;

@@ -8,7 +8,7 @@ import { everyPartyActed, type PartyAct, type TrackFacts } from '../../shared/do
 import type { CbmCommand, LinkCbmToNorm, ProposeCbm, ReportImplementation, ResumeCbm, SuspendCbm } from './cbm.commands.js';
 import type { CbmEvent, CbmStatus } from './cbm.events.js';
 import type { RecordDecision, WithdrawSubject } from './subject.commands.js';
-import { assertInStatusOrder, consensusAt, decideCorrection, decidePosition, openCore, type SubjectCore, withCorrection, withRecord } from './subject-core.js';
+import { assertInStatusOrder, consensusAt, decideCorrection, decidePosition, openCore, stancePartiesAt, type SubjectCore, withCorrection, withRecord } from './subject-core.js';
 import { SubjectErrors } from './subject.errors.js';
 import { assertPartyRegistered, assertSessionRefs, assertText, compact } from './subject-guards.js';
 
@@ -40,7 +40,7 @@ export const cbmStatusOf = (state: CbmState, track: Pick<TrackFacts, 'parties' |
     case 'none':
       return null;
     case 'implementing':
-      return everyPartyActed(state.reports, track) ? 'implemented' : 'implementing';
+      return everyPartyActed(state.reports, track, stancePartiesAt(state.core)) ? 'implemented' : 'implementing';
     case 'proposed':
     case 'under_discussion':
     case 'agreed':
@@ -65,7 +65,7 @@ const propose = (command: ProposeCbm, state: CbmState): CbmEvent[] => {
   if (state.status !== 'none') throw SubjectErrors.alreadyExists(subject);
   assertText(subject, 'title', data.title);
   if (data.proposedBy.length === 0) throw SubjectErrors.noProposer(subject);
-  for (const partyId of data.proposedBy) assertPartyRegistered(subject, track, partyId, command.effectiveOn);
+  for (const partyId of data.proposedBy) assertPartyRegistered(subject, track, partyId);
   for (const normId of data.linkedNorms ?? []) {
     if (!command.linkedNorms.some((norm) => normOnTrack(norm, normId, track.trackId))) throw SubjectErrors.unknownNorm(subject, normId, track.trackId);
   }
@@ -100,7 +100,7 @@ const report = (command: ReportImplementation, state: Existing): CbmEvent[] => {
   const { data, track } = command;
   const subject = state.core.label;
   if (state.reportIds.has(data.reportId)) throw SubjectErrors.duplicate(subject, 'report', data.reportId);
-  assertPartyRegistered(subject, track, data.partyId, command.effectiveOn);
+  assertPartyRegistered(subject, track, data.partyId);
   assertText(subject, 'text', data.text);
   assertSessionRefs(subject, track, data, command.session);
   if (state.status !== 'agreed' && state.status !== 'implementing') throw SubjectErrors.notAgreed(subject, cbmStatusOf(state, track)!);
@@ -111,7 +111,7 @@ const report = (command: ReportImplementation, state: Existing): CbmEvent[] => {
 const suspendOrResume = (command: SuspendCbm | ResumeCbm, state: Existing): CbmEvent[] => {
   const { data, track } = command;
   const subject = state.core.label;
-  assertPartyRegistered(subject, track, data.partyId, command.effectiveOn);
+  assertPartyRegistered(subject, track, data.partyId);
   assertText(subject, 'reason', data.reason);
   assertSessionRefs(subject, track, data, command.session);
   const payload = compact({ cbmId: state.core.id, ...data });
@@ -128,7 +128,7 @@ const suspendOrResume = (command: SuspendCbm | ResumeCbm, state: Existing): CbmE
 const withdraw = (command: WithdrawSubject, state: Existing): CbmEvent[] => {
   const { data, track } = command;
   const subject = state.core.label;
-  for (const partyId of data.partyIds) assertPartyRegistered(subject, track, partyId, command.effectiveOn);
+  for (const partyId of data.partyIds) assertPartyRegistered(subject, track, partyId);
   const missing = state.proposedBy.filter((p) => !data.partyIds.includes(p));
   if (missing.length > 0) throw SubjectErrors.notAllProposers(subject, missing);
   assertSessionRefs(subject, track, data, command.session);

@@ -7,7 +7,7 @@ import { everyPartyActed, type PartyAct, type TrackFacts } from '../../shared/do
 import type { NormCommand, RecordCapitalResponse, ProposeNorm } from './norm.commands.js';
 import type { NormEvent, NormStatus } from './norm.events.js';
 import type { RecordDecision, WithdrawSubject } from './subject.commands.js';
-import { assertInStatusOrder, consensusAt, decideCorrection, decidePosition, openCore, type SubjectCore, withCorrection, withRecord } from './subject-core.js';
+import { assertInStatusOrder, consensusAt, decideCorrection, decidePosition, openCore, stancePartiesAt, type SubjectCore, withCorrection, withRecord } from './subject-core.js';
 import { SubjectErrors } from './subject.errors.js';
 import { assertPartyRegistered, assertSessionRefs, assertText, compact } from './subject-guards.js';
 
@@ -41,7 +41,7 @@ export const normStatusOf = (state: NormState, track: Pick<TrackFacts, 'parties'
     case 'none':
       return null;
     case 'agreed_ad_referendum':
-      return everyPartyActed(state.confirmations, track) ? 'adopted' : 'agreed_ad_referendum';
+      return everyPartyActed(state.confirmations, track, stancePartiesAt(state.core)) ? 'adopted' : 'agreed_ad_referendum';
     case 'proposed':
     case 'under_discussion':
     case 'withdrawn':
@@ -62,7 +62,7 @@ const propose = (command: ProposeNorm, state: NormState): NormEvent[] => {
   assertText(subject, 'title', data.title);
   assertText(subject, 'summary', data.summary);
   if (data.proposedBy.length === 0) throw SubjectErrors.noProposer(subject);
-  for (const partyId of data.proposedBy) assertPartyRegistered(subject, track, partyId, command.effectiveOn);
+  for (const partyId of data.proposedBy) assertPartyRegistered(subject, track, partyId);
   assertSessionRefs(subject, track, data, command.session);
   return [{ type: 'NormProposed', data: compact(data) }];
 };
@@ -86,7 +86,7 @@ const recordCapitalResponse = (command: RecordCapitalResponse, state: Existing):
   const { data, track } = command;
   const subject = state.core.label;
   if (state.responseIds.has(data.responseId)) throw SubjectErrors.duplicate(subject, 'response', data.responseId);
-  assertPartyRegistered(subject, track, data.partyId, command.effectiveOn);
+  assertPartyRegistered(subject, track, data.partyId);
   if (data.response !== 'confirmed' && data.response !== 'declined') throw SubjectErrors.invalidResponse(subject, data.response);
   const status = normStatusOf(state, track)!;
   if (state.status !== 'agreed_ad_referendum' || status !== 'agreed_ad_referendum') throw SubjectErrors.notAgreedAdReferendum(subject, status);
@@ -99,7 +99,7 @@ const recordCapitalResponse = (command: RecordCapitalResponse, state: Existing):
 const withdraw = (command: WithdrawSubject, state: Existing): NormEvent[] => {
   const { data, track } = command;
   const subject = state.core.label;
-  for (const partyId of data.partyIds) assertPartyRegistered(subject, track, partyId, command.effectiveOn);
+  for (const partyId of data.partyIds) assertPartyRegistered(subject, track, partyId);
   const missing = state.proposedBy.filter((p) => !data.partyIds.includes(p));
   if (missing.length > 0) throw SubjectErrors.notAllProposers(subject, missing);
   assertSessionRefs(subject, track, data, command.session);

@@ -16,7 +16,7 @@ import {
 } from '../../shared/domain/corrections.js';
 import type { FoldedEvent } from '../../shared/domain/decider.js';
 import { LIMITS, textProblem } from '../../shared/domain/limits.js';
-import { partiesAt, type SessionFacts, type TrackFacts } from '../../shared/domain/facts.js';
+import { partiesTakingPartAt, type SessionFacts, type TrackFacts } from '../../shared/domain/facts.js';
 import type { PositionFields, Stance } from './position.events.js';
 import { type Consensus, consensusOf } from './stance.js';
 import type { CorrectRecord, StatePosition } from './subject.commands.js';
@@ -173,17 +173,26 @@ const RECORDED_NOW = '~';
 
 /**
  * Consensus at `asOf` over the parties of the track then (DESIGN.md §2, §4), as the board judges a
- * decision: a party registered effective after `asOf` neither blocks nor counts.
+ * decision: a party registered effective after `asOf` neither blocks nor counts, unless it had
+ * stated a stance by then (partiesTakingPartAt).
  */
-export const consensusAt = (core: SubjectCore, track: TrackFacts, asOf?: string): Consensus =>
-  consensusOf(asOf === undefined ? track.parties : partiesAt(track, { effectiveOn: asOf, recordedAt: RECORDED_NOW }), latestStances(core, asOf));
+export const consensusAt = (core: SubjectCore, track: TrackFacts, asOf?: string): Consensus => {
+  const stances = latestStances(core, asOf);
+  return consensusOf(asOf === undefined ? track.parties : partiesTakingPartAt(track, { effectiveOn: asOf, recordedAt: RECORDED_NOW }, stances.keys()), stances);
+};
+
+/** For everyPartyActed: the parties with a stance on the subject by an act's date. */
+export const stancePartiesAt =
+  (core: SubjectCore) =>
+  (at: { readonly effectiveOn: string }): Iterable<string> =>
+    latestStances(core, at.effectiveOn).keys();
 
 /** The guards of a position (DESIGN.md §4); returns the payload fields. Withdrawal is the caller's check. */
 export const decidePosition = (core: SubjectCore, command: StatePosition): PositionFields => {
   const subject = core.label;
   const { data, track } = command;
   if (core.statements.has(data.statementId)) throw SubjectErrors.duplicate(subject, 'statement', data.statementId);
-  assertPartyRegistered(subject, track, data.partyId, command.effectiveOn);
+  assertPartyRegistered(subject, track, data.partyId);
   assertStance(subject, data.stance, data.condition);
   assertText(subject, 'text', data.text);
   const session = assertSessionRefs(subject, track, data, command.session);
@@ -214,7 +223,7 @@ const assertStillValid = (subject: string, record: SubjectRecord, changes: Corre
       if (touches(changes, ['partyId', 'delegateId', 'effectiveOn'])) {
         const partyId = typeof data['partyId'] === 'string' ? data['partyId'] : String(data['partyId']);
         // Moved to another party or another date: the party must have been registered by then.
-        if (touches(changes, ['partyId', 'effectiveOn'])) assertPartyRegistered(subject, track, partyId, record.effectiveOn);
+        if (touches(changes, ['partyId'])) assertPartyRegistered(subject, track, partyId);
         if (touches(changes, ['partyId', 'delegateId'])) assertDelegate(subject, track, partyId, data['delegateId'] === undefined ? undefined : String(data['delegateId']), session);
       }
       if (touches(changes, ['stance', 'condition'])) {

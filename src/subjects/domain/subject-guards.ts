@@ -4,13 +4,13 @@ import { isStance, type Stance } from './position.events.js';
 import { SubjectErrors } from './subject.errors.js';
 
 /**
- * The party is registered on the track, and (given the act's effective date) was already
- * registered then: the board counts a party's stances and acts only from its registration on.
+ * The party is registered on the track (DESIGN.md §4), whatever its registration's date: an act
+ * dated before it shows the party took part then, and the rules count it from then on
+ * (partiesTakingPartAt). Refusing it left no way to record last year's sessions on a track set up
+ * today: a registration cannot be corrected.
  */
-export const assertPartyRegistered = (subject: string, track: TrackFacts, partyId: string, effectiveOn: string): void => {
+export const assertPartyRegistered = (subject: string, track: TrackFacts, partyId: string): void => {
   if (!track.parties.includes(partyId)) throw SubjectErrors.unknownParty(subject, partyId, track.trackId);
-  const joined = track.joined?.[partyId];
-  if (joined !== undefined && effectiveOn < joined.effectiveOn) throw SubjectErrors.partyNotYetRegistered(subject, partyId, track.trackId, joined.effectiveOn, effectiveOn);
 };
 
 /** `session` must be the facts of `sessionId`: a held session of the subject's track. */

@@ -52,12 +52,6 @@ export const SubjectErrors = {
   // 422
   unknownParty: (subject: string, partyId: string, trackId: string): UnprocessableError =>
     new UnprocessableError('unknown-party', `${subject}: party ${partyId} is not registered on track ${trackId}`, { partyId }),
-  partyNotYetRegistered: (subject: string, partyId: string, trackId: string, joinedOn: string, effectiveOn: string): UnprocessableError =>
-    new UnprocessableError(
-      'party-not-yet-registered',
-      `${subject}: party ${partyId} is registered on track ${trackId} effective ${joinedOn}; it cannot act on ${effectiveOn}, before that: use an effectiveOn on or after ${joinedOn}`,
-      { partyId, registeredOn: joinedOn },
-    ),
   noProposer: (subject: string): UnprocessableError => new UnprocessableError('no-proposer', `${subject}: proposedBy needs at least one party`),
   unknownSession: (subject: string, sessionId: string): UnprocessableError =>
     new UnprocessableError('unknown-session', `${subject}: there is no session ${sessionId}`, { sessionId }),
