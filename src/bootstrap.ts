@@ -1,7 +1,8 @@
 import 'reflect-metadata';
-import type { LogLevel } from '@nestjs/common';
+import { ConsoleLogger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { lookup } from 'node:dns/promises';
+import { createServer } from 'node:net';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
@@ -10,7 +11,7 @@ import { AppModule } from './app.module.js';
 import { loadOrCreateSigningKey } from './audit/infrastructure/signing-key.js';
 import { policyOf } from './auth/route-policy.js';
 import { applySecurity } from './auth/security.js';
-import { loadTokenRegistry } from './auth/tokens.js';
+import { loadTokenRegistry, TokenRegistry } from './auth/tokens.js';
 import { ensureDir } from './shared/ensure-dir.js';
 import { ID_GENERATOR, type IdGenerator } from './shared/event-store/clock.js';
 import { problem, PROBLEM_CONTENT_TYPE, ProblemDetailsDto } from './shared/http/problem-details.js';
@@ -32,6 +33,40 @@ export const nestLogLevels = (level: AppConfig['logLevel']): LogLevel[] | false 
   ];
   const upTo = order.findIndex(([name]) => name === level);
   return upTo < 0 ? false : order.slice(0, upTo + 1).map(([, nest]) => nest);
+};
+
+/** Nest's own start-up narration: one line per module and route (about 85), hiding the first-start tokens. */
+const START_UP_CONTEXTS = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication']);
+
+/**
+ * Nest's console logger at the configured levels, without its start-up narration below `debug`
+ * (LOG_LEVEL=debug shows it), and without the stack trace Nest logs for a provider that fails at
+ * start-up (an unreachable EventStoreDB): `npm start` then prints that failure as one line naming
+ * the variable, as it does for every other start-up failure.
+ */
+export class LedgerLogger extends ConsoleLogger {
+  constructor(private readonly levels: LogLevel[]) {
+    super({ logLevels: levels });
+  }
+
+  private narration(params: unknown[]): boolean {
+    const context = params[params.length - 1];
+    return !this.levels.includes('debug') && typeof context === 'string' && (START_UP_CONTEXTS.has(context) || context === 'ExceptionHandler');
+  }
+
+  override log(message: unknown, ...params: unknown[]): void {
+    if (!this.narration(params)) super.log(message, ...params);
+  }
+
+  override error(message: unknown, ...params: unknown[]): void {
+    if (!this.narration(params)) super.error(message, ...params);
+  }
+}
+
+/** The logger Nest gets: none at LOG_LEVEL=silent. */
+export const nestLogger = (level: AppConfig['logLevel']): LedgerLogger | false => {
+  const levels = nestLogLevels(level);
+  return levels === false ? false : new LedgerLogger(levels);
 };
 
 /**
@@ -56,15 +91,30 @@ export const preflight = async (config: AppConfig): Promise<void> => {
   named('LEDGER_DATA_DIR', () => ensureDir(config.dataDir, 0o700));
   named(config.tokensFile !== undefined ? 'LEDGER_TOKENS_FILE' : 'LEDGER_TOKENS', () => void loadTokenRegistry(config));
   named(config.signingKeyFile !== undefined ? 'LEDGER_SIGNING_KEY_FILE' : 'LEDGER_DATA_DIR', () => void loadOrCreateSigningKey(config));
+  await assertPortFree(config);
 };
 
-/** Listens, naming HOST and PORT when that fails (an unknown host, a port in use). */
+/** A port in use (or not ours to bind) is found before Nest starts, as one line naming HOST and PORT. */
+const assertPortFree = (config: AppConfig): Promise<void> =>
+  new Promise((resolvePort, rejectPort) => {
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      rejectPort(new Error(`cannot listen on HOST=${config.host} PORT=${config.port}: ${error.code === 'EADDRINUSE' ? 'the port is in use' : (error.message.split('\n')[0] ?? error.code)}`)),
+    );
+    probe.listen({ port: config.port, host: config.host, exclusive: true }, () => probe.close(() => resolvePort()));
+  });
+
+/**
+ * Listens, naming HOST and PORT when that fails (an unknown host, a port in use); then, on a first
+ * start, keeps and shows the tokens made for it (only now: a start that failed kept none).
+ */
 export const listen = async (app: NestFastifyApplication, config: AppConfig): Promise<void> => {
   try {
     await app.listen(config.port, config.host);
   } catch (error) {
     throw new Error(`cannot listen on HOST=${config.host} PORT=${config.port}: ${(error as Error).message.split('\n')[0]}`);
   }
+  app.get(TokenRegistry).keepFirstStartTokens();
 };
 
 const BEARER = 'bearer';
@@ -110,7 +160,7 @@ export const createApp = async (config: AppConfig, options: { logger?: false } =
       },
     }),
     {
-      logger: options.logger ?? nestLogLevels(config.logLevel),
+      logger: options.logger ?? nestLogger(config.logLevel),
       abortOnError: false,
       // Fastify's own JSON parser only: a form or text body is then a 415, never parsed into fields.
       bodyParser: false,

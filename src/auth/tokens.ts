@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { type AppConfig, ConfigError, type Role, ROLES } from '../config/app-config.js';
 import { ensureDir } from '../shared/ensure-dir.js';
 
@@ -31,12 +31,50 @@ interface StoredToken extends Principal {
   readonly digest: Buffer;
 }
 
+/** Tokens made on a first start, not yet kept (see TokenRegistry.keepFirstStartTokens). */
+interface FirstStartTokens {
+  readonly path: string;
+  readonly tokens: ReadonlyArray<{ readonly role: Role; readonly token: string }>;
+  readonly entries: readonly TokenFileEntry[];
+}
+
 /** The known tokens, by hash only. */
 export class TokenRegistry {
   private readonly tokens: readonly StoredToken[];
+  private firstStart: FirstStartTokens | undefined;
 
-  constructor(entries: readonly TokenFileEntry[]) {
+  constructor(entries: readonly TokenFileEntry[], firstStart?: FirstStartTokens) {
     this.tokens = entries.map((entry) => ({ name: entry.name, role: entry.role, digest: Buffer.from(entry.sha256, 'hex') }));
+    this.firstStart = firstStart;
+  }
+
+  /**
+   * On a first start, once the server listens: writes the made tokens' hashes (owner-only) and shows
+   * the tokens, this once. Until then nothing is kept, so a start that fails (a port in use, a bad
+   * setting) leaves no tokens.json behind and the next start shows new tokens. A no-op for tokens
+   * from configuration or from an earlier start. `wx` refuses a file another process just made.
+   */
+  keepFirstStartTokens(announce: (text: string) => void = (text) => void process.stdout.write(text)): void {
+    const made = this.firstStart;
+    if (made === undefined) return;
+    ensureDir(dirname(made.path));
+    try {
+      writeFileSync(made.path, `${JSON.stringify(made.entries, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      throw new ConfigError(['LEDGER_DATA_DIR'], `LEDGER_DATA_DIR: another norms-ledger made ${made.path} while this one started: start again to use its tokens`);
+    }
+    chmodSync(made.path, 0o600);
+    this.firstStart = undefined;
+    announce(
+      [
+        '',
+        `norms-ledger: no tokens were configured, so one per role was made. They are shown ONCE; only their SHA-256 is kept in ${made.path}.`,
+        ...made.tokens.map(({ role, token }) => `  ${role.padEnd(7)} ${token}`),
+        'Send one as "Authorization: Bearer <token>". Lost them? Stop the server, delete that file and start again.',
+        '',
+      ].join('\n'),
+    );
   }
 
   get size(): number {
@@ -110,38 +148,21 @@ const readTokenFile = (path: string, variable: string): TokenFileEntry[] => {
   return parseTokenFile(text, variable, path);
 };
 
-/**
- * First start without configured tokens: one token per role, only their hashes written (owner-only),
- * the tokens themselves shown this once. `wx` refuses to overwrite a file another process just made.
- */
-const generateTokens = (dataDir: string, announce: (text: string) => void): TokenFileEntry[] => {
-  const path = join(dataDir, GENERATED_TOKENS_FILE);
-  ensureDir(dataDir);
+/** First start without configured tokens: one token per role, in memory until the server listens. */
+const makeTokens = (dataDir: string): TokenRegistry => {
   const tokens = ROLES.map((role) => ({ role, token: newToken() }));
   const entries = tokens.map(({ role, token }) => ({ name: role, role, sha256: sha256OfToken(token) }));
-  writeFileSync(path, `${JSON.stringify(entries, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
-  chmodSync(path, 0o600);
-  announce(
-    [
-      `norms-ledger: no tokens were configured, so one per role was made. They are shown ONCE; only their SHA-256 is kept in ${path}.`,
-      ...tokens.map(({ role, token }) => `  ${role.padEnd(7)} ${token}`),
-      'Send one as "Authorization: Bearer <token>". Lost them? Stop the server, delete that file and start again.',
-      '',
-    ].join('\n'),
-  );
-  return entries;
+  return new TokenRegistry(entries, { path: join(dataDir, GENERATED_TOKENS_FILE), tokens, entries });
 };
 
-export interface TokenSourceOptions {
-  /** Where first-start tokens are shown; stdout unless a test says otherwise. */
-  readonly announce?: (text: string) => void;
-}
-
-/** LEDGER_TOKENS, else LEDGER_TOKENS_FILE, else <dataDir>/tokens.json (made on first start). */
-export const loadTokenRegistry = (config: AppConfig, options: TokenSourceOptions = {}): TokenRegistry => {
+/**
+ * LEDGER_TOKENS, else LEDGER_TOKENS_FILE, else <dataDir>/tokens.json; without any of them (a first
+ * start), tokens are made and kept once the server listens (TokenRegistry.keepFirstStartTokens).
+ */
+export const loadTokenRegistry = (config: AppConfig): TokenRegistry => {
   if (config.tokens !== undefined) return new TokenRegistry(entriesFromPairs(config.tokens));
   if (config.tokensFile !== undefined) return new TokenRegistry(readTokenFile(config.tokensFile, 'LEDGER_TOKENS_FILE'));
   const generated = join(config.dataDir, GENERATED_TOKENS_FILE);
   if (existsSync(generated)) return new TokenRegistry(readTokenFile(generated, 'LEDGER_DATA_DIR'));
-  return new TokenRegistry(generateTokens(config.dataDir, options.announce ?? ((text) => void process.stdout.write(text))));
+  return makeTokens(config.dataDir);
 };

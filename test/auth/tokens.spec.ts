@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config/app-config.js';
@@ -26,12 +26,17 @@ describe('tokens', () => {
     expect(registry.principalFor('')).toBeUndefined();
   });
 
-  it('generates one token per role on first start: hashes only, owner-only, shown once', () => {
+  it('generates one token per role on first start: kept only once the server listens, hashes only, owner-only, shown once', () => {
     const dataDir = join(tempDir(), 'nested', 'data');
     const shown: string[] = [];
     const config = loadConfig({ LEDGER_DATA_DIR: dataDir });
-    const first = loadTokenRegistry(config, { announce: (text) => shown.push(text) });
-    expect(first.size).toBe(3);
+    // A start that fails before it listens (a port in use, a bad setting) keeps nothing: the next one makes new tokens.
+    const failed = loadTokenRegistry(config);
+    expect(failed.size).toBe(3);
+    expect(existsSync(join(dataDir, GENERATED_TOKENS_FILE))).toBe(false);
+    const first = loadTokenRegistry(config);
+    first.keepFirstStartTokens((text) => shown.push(text));
+    first.keepFirstStartTokens((text) => shown.push(text));
     expect(shown).toHaveLength(1);
     const tokens = [...shown[0]!.matchAll(/^\s+(clerk|auditor|viewer)\s+(nlt_[A-Za-z0-9_-]{43})$/gm)].map((m) => ({ role: m[1]!, token: m[2]! }));
     expect(tokens.map((t) => t.role)).toEqual(['clerk', 'auditor', 'viewer']);
@@ -45,9 +50,18 @@ describe('tokens', () => {
       expect(first.principalFor(token)).toEqual({ name: role, role });
     }
 
-    const again = loadTokenRegistry(config, { announce: (text) => shown.push(text) });
+    const again = loadTokenRegistry(config);
+    again.keepFirstStartTokens((text) => shown.push(text));
     expect(shown).toHaveLength(1);
     expect(again.principalFor(tokens[0]!.token)).toEqual({ name: 'clerk', role: 'clerk' });
+  });
+
+  it('a first start that finds tokens.json made meanwhile by another start: one line naming LEDGER_DATA_DIR', () => {
+    const dataDir = tempDir();
+    const config = loadConfig({ LEDGER_DATA_DIR: dataDir });
+    const mine = loadTokenRegistry(config);
+    loadTokenRegistry(config).keepFirstStartTokens(() => undefined);
+    expect(() => mine.keepFirstStartTokens(() => undefined)).toThrow(`LEDGER_DATA_DIR: another norms-ledger made ${join(dataDir, GENERATED_TOKENS_FILE)} while this one started: start again to use its tokens`);
   });
 
   it('reads LEDGER_TOKENS_FILE (the same format as the generated file)', () => {

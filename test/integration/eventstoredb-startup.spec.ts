@@ -46,6 +46,7 @@ describe('EventStoreDB start-up (no server needed)', () => {
     expect(error).toBeInstanceOf(StoreUnavailableError);
     expect(error.message).toContain(`ESDB_CONNECTION_STRING=${connectionString}`);
     expect(error.message).not.toContain('\n');
+    expect(error.message).not.toContain('Resolution note');
   });
 
   it('gives up at the deadline when the port accepts connections but never answers', async () => {

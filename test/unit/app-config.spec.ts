@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { listen, nestLogLevels, preflight } from '../../src/bootstrap.js';
+import { type LedgerLogger, listen, nestLogger, nestLogLevels, preflight } from '../../src/bootstrap.js';
 import { ConfigError, loadConfig } from '../../src/config/app-config.js';
 
 describe('configuration (DESIGN.md §8)', () => {
@@ -111,6 +112,37 @@ describe('configuration (DESIGN.md §8)', () => {
       await expect(preflight(config)).rejects.toThrow(message);
       expect(() => rmSync(join(dir, 'data', 'ledger.sqlite'))).toThrow(/ENOENT/);
     });
+
+    it('a port in use: one line naming HOST and PORT, and no first-start tokens kept (the next start shows new ones)', async () => {
+      const busy = createServer();
+      await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+      try {
+        const port = (busy.address() as AddressInfo).port;
+        const config = loadConfig({ LEDGER_DATA_DIR: join(dir, 'data'), HOST: '127.0.0.1', PORT: String(port) });
+        await expect(preflight(config)).rejects.toThrow(new RegExp(`^cannot listen on HOST=127\\.0\\.0\\.1 PORT=${port}: the port is in use$`));
+        expect(existsSync(join(dir, 'data', 'tokens.json'))).toBe(false);
+      } finally {
+        await new Promise((resolve) => busy.close(resolve));
+      }
+    });
+  });
+
+  it('below LOG_LEVEL=debug, Nest\'s start-up narration and start-up stack traces are left out; the rest is printed', () => {
+    const printed: string[] = [];
+    const logger = nestLogger('info') as LedgerLogger;
+    (logger as unknown as { printMessages: (messages: unknown[]) => void }).printMessages = (messages) => void printed.push(String(messages[0]));
+    logger.log('Mapped {/health, GET} route', 'RouterExplorer');
+    logger.log('AppModule dependencies initialized', 'InstanceLoader');
+    logger.error('Error: connect ECONNREFUSED', 'stack…', 'ExceptionHandler');
+    logger.log('read models caught up', 'ReadModels');
+    logger.error('a batch failed', 'stack…', 'ReadModels');
+    expect(printed).toEqual(['read models caught up', 'a batch failed']);
+    const verbose = nestLogger('debug') as LedgerLogger;
+    const shown: string[] = [];
+    (verbose as unknown as { printMessages: (messages: unknown[]) => void }).printMessages = (messages) => void shown.push(String(messages[0]));
+    verbose.log('Mapped {/health, GET} route', 'RouterExplorer');
+    expect(shown).toEqual(['Mapped {/health, GET} route']);
+    expect(nestLogger('silent')).toBe(false);
   });
 
   it('a failed listen names HOST and PORT, in one line', async () => {

@@ -481,7 +481,8 @@ export const openEventStoreDb = async (
   const shown = redactConnectionString(connectionString);
   const unusable = (reason: string): StoreUnavailableError =>
     new StoreUnavailableError(
-      `cannot use EventStoreDB at ESDB_CONNECTION_STRING=${shown}: ${reason}. ` +
+      // gRPC appends "Resolution note: ." when it has none to give.
+      `cannot use EventStoreDB at ESDB_CONNECTION_STRING=${shown}: ${reason.replace(/\.? ?Resolution note: ?\.?$/, '').replace(/\.$/, '')}. ` +
         'Check that the server is running and reachable from here, and that tls=false is set for an insecure server (and only then).',
     );
   let client: EventStoreDBClient;
