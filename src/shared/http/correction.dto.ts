@@ -1,9 +1,9 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import type { CorrectionTarget } from '../domain/corrections.js';
 import { DateField, JsonValueField, LIMITS, NestedField, NestedListField, SlugField, TextField, UuidField } from './validators.js';
 
 export class CorrectionTargetDto {
-  @UuidField({ optional: true, description: 'The corrected record, by its event id' }) readonly eventId?: string;
+  @UuidField({ optional: true, description: 'The corrected record, by its event id (the `events[].eventId` of the 201 that recorded it)' }) readonly eventId?: string;
   @SlugField({ optional: true, description: 'Or, for a position, by its statement id', example: 'st-us-01' }) readonly statementId?: string;
 }
 
@@ -25,21 +25,33 @@ const exactlyOneTarget = (value: unknown): string | undefined => {
   return given('eventId') === given('statementId') ? 'must name exactly one of eventId or statementId' : undefined;
 };
 
+/** The statement of the story the examples tell (see track.dtos.ts), as recorded and as corrected. */
+const STATEMENT_CORRECTION = [{ field: 'text', from: 'The United States supports the proposal as drafted.', to: 'The United States supports the proposal as drafted and asks that its implementation be reviewed in 2027.' }];
+
 /** POST /{sessions|norms|cbms|topics}/:id/corrections. */
+@ApiSchema({
+  description:
+    "The example corrects the text of the United States' statement st-us-01 of the story (on the norm, the CBM or the topic); the story's minutes are adopted by then, so it carries a corrigendum. " +
+    'A session has no statements: its corrections target the SessionHeld record by `{eventId}`, which only the answer to POST /sessions/{sessionId}/held gives ' +
+    '(its `events[0].eventId`, or `heldEventId` in GET /sessions/{sessionId}), e.g. ' +
+    '`{"correctionId": "corr-01", "target": {"eventId": "<heldEventId>"}, "changes": [{"field": "place", "from": "Honolulu", "to": "Honolulu, East-West Center"}], ' +
+    '"reason": "the venue was misrecorded", "requestedBy": "secretariat", "corrigendumId": "SEG/2026/1/Corr.1"}`. ' +
+    'Changing `stance` to `conditional` needs `condition` in the same correction (`{"field": "condition", "from": null, "to": "..."}`).',
+})
 export class CorrectRecordDto {
   @SlugField({ example: 'corr-01' }) readonly correctionId!: string;
 
-  @ApiProperty({ description: '`{eventId}` or `{statementId}`, exactly one', type: CorrectionTargetDto })
+  @ApiProperty({ description: '`{eventId}` or `{statementId}`, exactly one', type: CorrectionTargetDto, example: { statementId: 'st-us-01' } })
   @NestedField(CorrectionTargetDto, { check: exactlyOneTarget })
   readonly target!: CorrectionTarget;
 
-  @NestedListField(FieldChangeDto, { min: 1, max: LIMITS.changes, uniqueKey: 'field' })
+  @NestedListField(FieldChangeDto, { min: 1, max: LIMITS.changes, uniqueKey: 'field', example: STATEMENT_CORRECTION })
   readonly changes!: FieldChangeDto[];
 
-  @TextField(LIMITS.reason, { example: 'the delegation asked for its statement to be recorded as written' }) readonly reason!: string;
-  @TextField(LIMITS.name, { example: 'cn' }) readonly requestedBy!: string;
+  @TextField(LIMITS.reason, { example: 'the delegation asked for its statement to be recorded as delivered' }) readonly reason!: string;
+  @TextField(LIMITS.name, { description: 'Who asked for the correction (a party, the secretariat)', example: 'us' }) readonly requestedBy!: string;
   @TextField(LIMITS.short, { optional: true, description: 'The corrigendum that carries a correction made after the minutes were adopted', example: 'SEG/2026/1/Corr.1' })
   readonly corrigendumId?: string;
-  @DateField({ optional: true, description: "Defaults to the corrected record's effective date" }) readonly effectiveOn?: string;
+  @DateField({ optional: true, description: "Defaults to the corrected record's effective date", example: '2026-03-12' }) readonly effectiveOn?: string;
 }
 
