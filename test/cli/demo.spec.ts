@@ -39,7 +39,7 @@ describe('norms-ledger demo, then rebuild', () => {
     const io = captureIo();
     expect(await runDemo(configFor(dataDir), io)).toBe(0);
     expect(io.stdout()).toMatch(
-      new RegExp(`^demo: loaded track us-cn-seg: ${DEMO_STEPS.length} commands, \\d+ events in \\d+ streams in \\d+\\.\\d s \\(sqlite, ${dataDir}\\); start the server \\(npm start\\) and open http://127\\.0\\.0\\.1:3000/\\n$`),
+      new RegExp(`^demo: loaded track us-cn-seg: ${DEMO_STEPS.length} commands, \\d+ events in \\d+ streams in \\d+\\.\\d s \\(sqlite, ${dataDir}\\); start the server \\(LEDGER_DATA_DIR=${dataDir} npm start\\) and open http://127\\.0\\.0\\.1:3000/\\n$`),
     );
     const events = await countEvents(dataDir);
     expect(events).toBeGreaterThanOrEqual(DEMO_STEPS.length);

@@ -22,9 +22,14 @@ export const runDemo = async (config: AppConfig, io: CliIo = processIo): Promise
     const report = await loadDemo(app, { onProgress: ({ done }) => progress.update(done) });
     progress.stop();
     const where = config.store === 'sqlite' ? `sqlite, ${config.dataDir}` : config.store;
+    // The server must open the same store: name the settings that point at it when they are not the defaults.
+    const env = [
+      config.dataDir !== './data' && config.dataDir !== 'data' ? `LEDGER_DATA_DIR=${config.dataDir}` : undefined,
+      config.store !== 'sqlite' ? `LEDGER_STORE=${config.store}` : undefined,
+    ].filter((part) => part !== undefined);
     io.out.write(
       `demo: loaded track ${report.trackId}: ${report.commands} commands, ${report.events} events in ${report.streams} streams ` +
-        `in ${(report.durationMs / 1000).toFixed(1)} s (${where}); start the server (npm start) and open http://${config.host}:${config.port}/\n`,
+        `in ${(report.durationMs / 1000).toFixed(1)} s (${where}); start the server (${[...env, 'npm start'].join(' ')}) and open http://${config.host}:${config.port}/\n`,
     );
     return EXIT_OK;
   } catch (error) {
