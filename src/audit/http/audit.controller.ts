@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Header, HttpCode, Inject, Param, Post, Query, Req, Res, UseInterceptors } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
@@ -18,9 +18,27 @@ import { VerifyLedgerQuery } from '../application/verify-ledger.query.js';
 import type { PublicKeyInfo } from '../domain/checkpoint.js';
 import type { VerificationReport } from '../domain/verifier.js';
 import { trustedPublicKeys, type CheckpointSigner, SIGNING_KEY } from '../infrastructure/signing-key.js';
-import { ReadEventsQueryDto } from './audit.dtos.js';
+import {
+  BUNDLE_EXAMPLE,
+  CheckpointListDto,
+  CHECKPOINTS_EXAMPLE,
+  EVENTS_NDJSON_EXAMPLE,
+  EVENTS_PAGE_EXAMPLE,
+  EventsPageDto,
+  ISSUED_CHECKPOINT_EXAMPLE,
+  IssuedCheckpointDto,
+  PUBLIC_KEY_EXAMPLE,
+  PublicKeyDto,
+  ReadEventsQueryDto,
+  STREAM_EXAMPLE,
+  StreamWithChainDto,
+  VERIFICATION_EXAMPLE,
+  VerificationReportDto,
+} from './audit.dtos.js';
 
 const NDJSON = 'application/x-ndjson';
+
+const NDJSON_LINES = { type: 'string', description: 'UTF-8, one JSON value per line' } as const;
 
 const wantsNdjson = (request: FastifyRequest): boolean => (request.headers.accept ?? '').split(',').some((type) => type.trim().startsWith(NDJSON));
 
@@ -45,6 +63,15 @@ export class AuditController {
   @Get('events')
   @ApiOperation({ summary: 'Page the global log, or stream all of it as NDJSON (Accept: application/x-ndjson)' })
   @ApiProduces('application/json', NDJSON)
+  @ApiExtraModels(EventsPageDto)
+  @ApiOkResponse({
+    description: 'A page `{events, next}`: at most `limit` envelopes after `after`, in global order; with Accept: application/x-ndjson, every matching envelope, one per line',
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(EventsPageDto) }, example: EVENTS_PAGE_EXAMPLE },
+      [NDJSON]: { schema: NDJSON_LINES, example: EVENTS_NDJSON_EXAMPLE },
+    },
+  })
+  @ApiProblems(400)
   async events(@Query() query: ReadEventsQueryDto, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
     const { limit, ...filter } = query;
     if (wantsNdjson(request)) return sendLines(reply, eventLines(this.store, filter));
@@ -53,7 +80,7 @@ export class AuditController {
 
   @Get('streams/:streamId')
   @ApiOperation({ summary: 'One stream with its hash chain checked' })
-  @ApiOkResponse({ description: 'The stream, each event with its chain checked' })
+  @ApiOkResponse({ description: 'The stream, each event with its chain checked', type: StreamWithChainDto, example: STREAM_EXAMPLE })
   @ApiProblems(404)
   stream(@Param('streamId') streamId: string): Promise<StreamWithChain> {
     return this.queries.execute(new ReadStreamQuery(streamId));
@@ -62,7 +89,7 @@ export class AuditController {
   @Post('verify')
   @HttpCode(200)
   @ApiOperation({ summary: 'Verify every hash, link, revision and checkpoint of the stored log' })
-  @ApiOkResponse({ description: 'The report: {ok, eventsChecked, streamsChecked, checkpointsChecked, problems: [{streamId, revision, eventId, position?, problem, detail}]}' })
+  @ApiOkResponse({ description: 'The report: {ok, eventsChecked, streamsChecked, checkpointsChecked, problems: [{streamId, revision, eventId, position?, problem, detail}]}', type: VerificationReportDto, example: VERIFICATION_EXAMPLE })
   @ApiNoBody()
   verify(@Body() _body: EmptyBodyDto): Promise<VerificationReport> {
     return this.queries.execute(new VerifyLedgerQuery());
@@ -72,7 +99,7 @@ export class AuditController {
   @HttpCode(201)
   @UseInterceptors(CommandHeadersInterceptor, CommandETagInterceptor)
   @ApiOperation({ summary: 'Issue a signed checkpoint over the log as it stands (nothing is appended when nothing changed)' })
-  @ApiCreatedResponse({ description: 'The checkpoint recorded (or the last one, when nothing changed since), with ETag: W/"<revision>" of ledger-checkpoints' })
+  @ApiCreatedResponse({ description: 'The checkpoint recorded (or the last one, when nothing changed since), with ETag: W/"<revision>" of ledger-checkpoints', type: IssuedCheckpointDto, example: ISSUED_CHECKPOINT_EXAMPLE })
   @ApiNoBody()
   checkpoint(@Body() _body: EmptyBodyDto, @CommandCtx() context: CommandContext): Promise<IssuedCheckpoint> {
     return this.commands.execute(new IssueCheckpointCommand(context));
@@ -80,12 +107,14 @@ export class AuditController {
 
   @Get('checkpoints')
   @ApiOperation({ summary: 'Every checkpoint issued, oldest first' })
+  @ApiOkResponse({ description: 'The checkpoints, each with the position, revision, eventId and recordedAt of its CheckpointIssued event', type: CheckpointListDto, example: CHECKPOINTS_EXAMPLE })
   checkpoints(): Promise<{ checkpoints: CheckpointListing[] }> {
     return this.queries.execute(new ListCheckpointsQuery());
   }
 
   @Get('public-key')
   @ApiOperation({ summary: 'The key checkpoints are signed with' })
+  @ApiOkResponse({ description: 'The public key: {keyId, algorithm: "Ed25519", spki (base64 DER)}', type: PublicKeyDto, example: PUBLIC_KEY_EXAMPLE })
   @Header('Cache-Control', 'no-cache')
   publicKey(): PublicKeyInfo {
     return this.signer.publicKey;
@@ -94,6 +123,12 @@ export class AuditController {
   @Get('bundle')
   @ApiOperation({ summary: 'The offline-verifiable bundle: every event in global order, then the public key (NDJSON)' })
   @ApiProduces(NDJSON)
+  @ApiOkResponse({
+    description:
+      'NDJSON (attachment norms-ledger-bundle.ndjson): one envelope {streamId, revision, position, eventId, type, data, metadata} per line in global order, ' +
+      'checkpoints in their place, then one last line {"publicKey": {keyId, algorithm, spki}}. `norms-ledger verify --bundle FILE` checks it offline.',
+    content: { [NDJSON]: { schema: NDJSON_LINES, example: BUNDLE_EXAMPLE } },
+  })
   bundle(@Res() reply: FastifyReply): FastifyReply {
     return sendLines(reply, bundleLines(this.store, trustedPublicKeys(this.config, this.signer)), 'norms-ledger-bundle.ndjson');
   }

@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { registerDecorator } from 'class-validator';
 import { isCalendarDate } from '../../shared/domain/ids.js';
-import { DateField, MESSAGES, SkipWhenAbsent } from '../../shared/http/validators.js';
+import { checkDate, MESSAGES, SkipWhenAbsent } from '../../shared/http/validators.js';
 import { resolveCut, type ResolvedCut } from '../projections/cut.js';
 
 const ISO_INSTANT = /^(\d{4}-\d{2}-\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
@@ -10,6 +10,15 @@ const ISO_INSTANT = /^(\d{4}-\d{2}-\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+
 export const KNOWN_AT_MESSAGE = 'must be an ISO-8601 timestamp with a time zone (2026-03-12T09:30:00Z) or a date YYYY-MM-DD (the end of that day, UTC)';
 
 export const KNOWN_AT_OUT_OF_RANGE = 'must fall within the years 0000 to 9999 once converted to UTC';
+
+/** One custom constraint named `name`, failing with whatever `check` says (as the body field helpers do). */
+const constraint = (name: string, check: (value: unknown) => string | undefined): PropertyDecorator => (target, propertyName) =>
+  registerDecorator({
+    name,
+    target: target.constructor,
+    propertyName: propertyName as string,
+    validator: { validate: (value: unknown) => check(value) === undefined, defaultMessage: (args) => check(args?.value) ?? 'is invalid' },
+  });
 
 const checkKnownAt = (value: unknown): string | undefined => {
   if (typeof value !== 'string') return MESSAGES.string;
@@ -21,26 +30,36 @@ const checkKnownAt = (value: unknown): string | undefined => {
   return /^\d{4}-/.test(new Date(ms).toISOString()) ? undefined : KNOWN_AT_OUT_OF_RANGE;
 };
 
+/*
+ * No `example` on either cut: Swagger UI would send it with every query, and a query on today's data
+ * cut at an example date answers 404 "does not exist under that cut". The format is in the description.
+ */
+const AsOfField = (): PropertyDecorator =>
+  applyDecorators(
+    ApiPropertyOptional({
+      type: String,
+      format: 'date',
+      description: 'Valid time, a date YYYY-MM-DD (e.g. 2026-03-15): only events effective on or before that day. Leave it out for every event.',
+    }),
+    SkipWhenAbsent(),
+    constraint('isCalendarDate', checkDate),
+  );
+
 const KnownAtField = (): PropertyDecorator =>
   applyDecorators(
     ApiPropertyOptional({
       type: String,
-      description: 'Transaction time: only what was recorded by then (corrections included). A bare date means the end of that day (UTC). Default: now.',
-      example: '2026-03-20',
+      description:
+        'Transaction time: only what was recorded by then (corrections included). An ISO-8601 timestamp with a time zone (e.g. 2026-03-20T09:30:00Z) ' +
+        'or a date YYYY-MM-DD, meaning the end of that day (UTC). Leave it out for now.',
     }),
     SkipWhenAbsent(),
-    (target: object, propertyName: string | symbol) =>
-      registerDecorator({
-        name: 'isKnownAt',
-        target: target.constructor,
-        propertyName: propertyName as string,
-        validator: { validate: (value: unknown) => checkKnownAt(value) === undefined, defaultMessage: (args) => checkKnownAt(args?.value) ?? 'is invalid' },
-      }),
+    constraint('isKnownAt', checkKnownAt),
   );
 
 /** `?asOf=&knownAt=` (DESIGN.md §5), both optional. */
 export class CutQueryDto {
-  @DateField({ optional: true, description: 'Valid time: only events effective on or before this day. Default: every event.', example: '2026-03-15' })
+  @AsOfField()
   readonly asOf?: string;
 
   @KnownAtField()

@@ -7,7 +7,30 @@ import { hasCut, type ResolvedCut } from '../projections/cut.js';
 import type { SubjectKind } from '../projections/ledger-payloads.js';
 import type { RebuildResult } from '../read-model/rebuild.js';
 import { cutOf, CutQueryDto } from './cut-query.dto.js';
-import { BOARD_EXAMPLE, MATRIX_EXAMPLE, REBUILD_EXAMPLE, REGISTRY_EXAMPLE, SESSION_EXAMPLE, SUBJECT_EXAMPLE, TRACKS_EXAMPLE } from './read-models.examples.js';
+import {
+  BOARD_EXAMPLE,
+  CBM_EXAMPLE,
+  MATRIX_EXAMPLE,
+  NORM_EXAMPLE,
+  REBUILD_EXAMPLE,
+  REGISTRY_EXAMPLE,
+  SESSION_EXAMPLE,
+  SESSION_REGISTER_EXAMPLE,
+  TOPIC_EXAMPLE,
+  TRACKS_EXAMPLE,
+} from './read-models.examples.js';
+import {
+  BoardDto,
+  CbmDetailDto,
+  MatrixDto,
+  NormDetailDto,
+  RebuildResultDto,
+  RegistryDto,
+  SessionDetailDto,
+  SessionRegisterDto,
+  TopicDetailDto,
+  TrackListDto,
+} from './read-models.schemas.js';
 import { RawJsonInterceptor } from './raw-json.interceptor.js';
 
 const track = new SlugParamPipe('track');
@@ -26,7 +49,7 @@ const found = <T>(answer: T | null, kind: string, id: string, cut: ResolvedCut):
   throw notFound(kind, id, under);
 };
 
-const ok = (example: unknown, description = 'The answer') => ApiOkResponse({ description, content: { 'application/json': { example } } });
+const ok = (type: new () => object, example: unknown, description = 'The answer') => ApiOkResponse({ description, type, example });
 
 @ApiTags('queries')
 @Controller()
@@ -36,7 +59,7 @@ export class ReadModelsController {
 
   @Get('tracks')
   @ApiOperation({ summary: 'Every track', description: CUT_NOTE })
-  @ok(TRACKS_EXAMPLE)
+  @ok(TrackListDto, TRACKS_EXAMPLE, 'Every track, sorted by trackId')
   @ApiProblems(400, 503)
   async tracks(@Query() query: CutQueryDto): Promise<unknown> {
     return (await this.readModels.settledQueries()).trackList(cutOf(query));
@@ -45,7 +68,7 @@ export class ReadModelsController {
   @Get('tracks/:trackId')
   @ApiOperation({ summary: 'The registry of a track: parties, agencies, delegates', description: CUT_NOTE })
   @ApiSlugParam('trackId', 'The track')
-  @ok(REGISTRY_EXAMPLE)
+  @ok(RegistryDto, REGISTRY_EXAMPLE, 'The registry of the track')
   @ApiProblems(400, 404, 503)
   async registry(@Param('trackId', track) trackId: string, @Query() query: CutQueryDto): Promise<unknown> {
     const cut = cutOf(query);
@@ -59,7 +82,7 @@ export class ReadModelsController {
     description: `${CUT_NOTE} With a cut the rows come from the bitemporal index, not from a refold of the track.`,
   })
   @ApiSlugParam('trackId', 'The track')
-  @ok(BOARD_EXAMPLE)
+  @ok(BoardDto, BOARD_EXAMPLE, 'The board: one row per norm, CBM and topic')
   @ApiProblems(400, 404, 503)
   async board(@Param('trackId', track) trackId: string, @Query() query: CutQueryDto): Promise<unknown> {
     const cut = cutOf(query);
@@ -70,7 +93,7 @@ export class ReadModelsController {
   @Get('tracks/:trackId/matrix')
   @ApiOperation({ summary: 'The party × subject stance matrix (null: no stance yet)', description: CUT_NOTE })
   @ApiSlugParam('trackId', 'The track')
-  @ok(MATRIX_EXAMPLE)
+  @ok(MatrixDto, MATRIX_EXAMPLE, 'The stance matrix')
   @ApiProblems(400, 404, 503)
   async matrix(@Param('trackId', track) trackId: string, @Query() query: CutQueryDto): Promise<unknown> {
     const cut = cutOf(query);
@@ -81,7 +104,7 @@ export class ReadModelsController {
   @Get('tracks/:trackId/sessions')
   @ApiOperation({ summary: 'The session register of a track', description: `${CUT_NOTE} Action items are overdue when open and due before asOf, or before today without one.` })
   @ApiSlugParam('trackId', 'The track')
-  @ok({ trackId: 'us-cn-seg', asOf: null, knownAt: null, sessions: [SESSION_EXAMPLE] })
+  @ok(SessionRegisterDto, SESSION_REGISTER_EXAMPLE, 'The session register')
   @ApiProblems(400, 404, 503)
   async sessions(@Param('trackId', track) trackId: string, @Query() query: CutQueryDto): Promise<unknown> {
     const cut = cutOf(query);
@@ -92,7 +115,7 @@ export class ReadModelsController {
   @Get('sessions/:sessionId')
   @ApiOperation({ summary: 'One session of the register', description: CUT_NOTE })
   @ApiSlugParam('sessionId', 'The session')
-  @ok({ ...SESSION_EXAMPLE, asOf: null, knownAt: null })
+  @ok(SessionDetailDto, SESSION_EXAMPLE, 'The session')
   @ApiProblems(400, 404, 503)
   async session(@Param('sessionId', session) sessionId: string, @Query() query: CutQueryDto): Promise<unknown> {
     const cut = cutOf(query);
@@ -103,7 +126,7 @@ export class ReadModelsController {
   @Get('norms/:id')
   @ApiOperation({ summary: 'One norm: its board row, decisions, capital responses and history in effective order', description: CUT_NOTE })
   @ApiSlugParam('id', 'The norm')
-  @ok(SUBJECT_EXAMPLE)
+  @ok(NormDetailDto, NORM_EXAMPLE, 'The norm')
   @ApiProblems(400, 404, 503)
   norm(@Param('id', norm) id: string, @Query() query: CutQueryDto): Promise<unknown> {
     return this.subject('norm', id, query);
@@ -112,7 +135,7 @@ export class ReadModelsController {
   @Get('cbms/:id')
   @ApiOperation({ summary: 'One CBM: its board row, reports and history in effective order', description: CUT_NOTE })
   @ApiSlugParam('id', 'The CBM')
-  @ok({ ...SUBJECT_EXAMPLE, kind: 'cbm', id: 'osce-cbm-3', status: 'implementing', linkedCbms: undefined, linkedNorms: ['gge-13i'], implementationReportedBy: ['us'] })
+  @ok(CbmDetailDto, CBM_EXAMPLE, 'The CBM')
   @ApiProblems(400, 404, 503)
   cbm(@Param('id', cbm) id: string, @Query() query: CutQueryDto): Promise<unknown> {
     return this.subject('cbm', id, query);
@@ -121,7 +144,7 @@ export class ReadModelsController {
   @Get('topics/:id')
   @ApiOperation({ summary: 'One topic: stances and history in effective order (no status)', description: CUT_NOTE })
   @ApiSlugParam('id', 'The topic')
-  @ok({ ...SUBJECT_EXAMPLE, kind: 'topic', id: 'internet-governance', status: null, statusSince: null, linkedCbms: undefined })
+  @ok(TopicDetailDto, TOPIC_EXAMPLE, 'The topic')
   @ApiProblems(400, 404, 503)
   topic(@Param('id', topic) id: string, @Query() query: CutQueryDto): Promise<unknown> {
     return this.subject('topic', id, query);
@@ -139,7 +162,7 @@ export class ReadModelsController {
     summary: 'Rebuild every read model from the log',
     description: 'Builds new read models into a new database while queries keep answering from the current one, then swaps them atomically.',
   })
-  @ok(REBUILD_EXAMPLE, 'Rebuilt')
+  @ok(RebuildResultDto, REBUILD_EXAMPLE, 'Rebuilt: what was read and how long it took')
   @ApiNoBody()
   rebuild(@Body() _body: EmptyBodyDto): Promise<RebuildResult> {
     return this.readModels.rebuild();

@@ -34,7 +34,7 @@ const STATEMENT_CORRECTION = [{ field: 'text', from: 'The United States supports
     "The example corrects the text of the United States' statement st-us-01 of the story (on the norm, the CBM or the topic); the story's minutes are adopted by then, so it carries a corrigendum. " +
     'A session has no statements: its corrections target the SessionHeld record by `{eventId}`, which only the answer to POST /sessions/{sessionId}/held gives ' +
     '(its `events[0].eventId`, or `heldEventId` in GET /sessions/{sessionId}), e.g. ' +
-    '`{"correctionId": "corr-01", "target": {"eventId": "<heldEventId>"}, "changes": [{"field": "place", "from": "Honolulu", "to": "Honolulu, East-West Center"}], ' +
+    '`{"correctionId": "corr-02", "target": {"eventId": "<heldEventId>"}, "changes": [{"field": "place", "from": "Honolulu", "to": "Honolulu, East-West Center"}], ' +
     '"reason": "the venue was misrecorded", "requestedBy": "secretariat", "corrigendumId": "SEG/2026/1/Corr.1"}`. ' +
     'Changing `stance` to `conditional` needs `condition` in the same correction (`{"field": "condition", "from": null, "to": "..."}`).',
 })
