@@ -13,6 +13,7 @@ import { policyOf } from './auth/route-policy.js';
 import { applySecurity } from './auth/security.js';
 import { loadTokenRegistry, TokenRegistry } from './auth/tokens.js';
 import { ensureDir } from './shared/ensure-dir.js';
+import { markServerRunning } from './shared/running-server.js';
 import { ID_GENERATOR, type IdGenerator } from './shared/event-store/clock.js';
 import { problem, PROBLEM_CONTENT_TYPE, ProblemDetailsDto } from './shared/http/problem-details.js';
 import { ProblemDetailsFilter } from './shared/http/problem-details.filter.js';
@@ -114,6 +115,8 @@ export const listen = async (app: NestFastifyApplication, config: AppConfig): Pr
   } catch (error) {
     throw new Error(`cannot listen on HOST=${config.host} PORT=${config.port}: ${(error as Error).message.split('\n')[0]}`);
   }
+  const unmark = markServerRunning(config.dataDir, `http://${config.host}:${config.port}`);
+  (app.getHttpServer() as { once(event: 'close', listener: () => void): unknown }).once('close', unmark);
   app.get(TokenRegistry).keepFirstStartTokens();
 };
 

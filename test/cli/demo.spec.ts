@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CliIo } from '../../src/cli/cli-io.js';
@@ -65,6 +65,23 @@ describe('norms-ledger demo, then rebuild', () => {
     expect(await runRebuild(configFor(dataDir), io)).toBe(0);
     expect(io.stdout()).toMatch(new RegExp(`^rebuild: ${events} events, \\d+ streams, 1 tracks in \\d+\\.\\d\\d s \\(\\d+ events/s\\) into ${join(dataDir, 'read-models.sqlite')}\\n$`));
     expect(existsSync(join(dataDir, 'read-models.sqlite'))).toBe(true);
+  });
+
+  it('rebuild refuses a data directory a running server serves (it would keep its old read models), changing nothing; a server that is gone does not count', async () => {
+    expect(await runDemo(configFor(dataDir), captureIo())).toBe(0);
+    expect(await runRebuild(configFor(dataDir), captureIo())).toBe(0);
+    // The parent of this test process: alive, and not this process.
+    writeFileSync(join(dataDir, 'server.json'), JSON.stringify({ pid: process.ppid, url: 'http://127.0.0.1:3999' }));
+    const before = statSync(join(dataDir, 'read-models.sqlite')).ino;
+    const io = captureIo();
+    expect(await runRebuild(configFor(dataDir), io)).toBe(2);
+    expect(io.stderr()).toBe(
+      `norms-ledger rebuild: a norms-ledger server (pid ${process.ppid}, http://127.0.0.1:3999) serves LEDGER_DATA_DIR=${dataDir}: rebuild through it (POST http://127.0.0.1:3999/projections/rebuild, role clerk or auditor) or stop it first; nothing was changed\n`,
+    );
+    expect(statSync(join(dataDir, 'read-models.sqlite')).ino).toBe(before);
+    // A file left by a server killed without cleaning up (no such process).
+    writeFileSync(join(dataDir, 'server.json'), JSON.stringify({ pid: 2 ** 22 + 12345, url: 'http://127.0.0.1:3999' }));
+    expect(await runRebuild(configFor(dataDir), captureIo())).toBe(0);
   });
 
   it('rebuild refuses a data directory with no ledger, creating none', async () => {

@@ -4,6 +4,7 @@ import { readModelFile, rebuildReadModels, type RebuildResult } from '../../proj
 import type { EventStore } from '../../shared/event-store/event-store.port.js';
 import { type CliIo, configOrExit, EXIT_OK, fail, processIo, type Progress, progressReporter } from '../cli-io.js';
 import { openExistingStore } from '../cli-store.js';
+import { runningServer } from '../../shared/running-server.js';
 
 export const summaryLine = (result: RebuildResult, file: string): string =>
   `rebuild: ${result.events} events, ${result.streams} streams, ${result.tracks} tracks in ${(result.durationMs / 1000).toFixed(2)} s ` +
@@ -15,6 +16,15 @@ export const summaryLine = (result: RebuildResult, file: string): string =>
  * under a running server, use POST /projections/rebuild.
  */
 export const runRebuild = async (config: AppConfig, io: CliIo = processIo, options: { readonly store?: EventStore } = {}): Promise<number> => {
+  const server = runningServer(config.dataDir);
+  if (server !== undefined) {
+    // Its read models stay open: a new file swapped in under it would be ignored until it restarts.
+    return fail(
+      io,
+      'rebuild',
+      new Error(`a norms-ledger server (pid ${server.pid}, ${server.url}) serves LEDGER_DATA_DIR=${config.dataDir}: rebuild through it (POST ${server.url}/projections/rebuild, role clerk or auditor) or stop it first; nothing was changed`),
+    );
+  }
   let store: EventStore;
   try {
     store = options.store ?? (await openExistingStore(config));
