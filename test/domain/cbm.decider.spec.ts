@@ -175,6 +175,7 @@ describe('cbm decider: implementation, suspension, resumption', () => {
     // The board folds in effective order: each of these would land before the status it needs there.
     ['a report effective before the decision to agree', [...discussed, { ...agreed[agreed.length - 1]!, effectiveOn: '2026-03-11' }], report('us'), ConflictError, 'before-status-change', 'cbm hotline: an implementation report cannot take effect on 2026-03-10, before the decision that took effect on 2026-03-11; what changes a subject\'s status is recorded in the order it took effect: use an effectiveOn on or after 2026-03-11'],
     ['a suspension effective before the report it needs', [...agreed, { ...reported('rep-1', 'us'), effectiveOn: '2026-03-11' }], suspend(), ConflictError, 'before-status-change', /a suspension cannot take effect on 2026-03-10, before the implementation report that took effect on 2026-03-11/],
+    ['a report effective before a suspension recorded earlier: told so with its date, not "suspended"', [...implementing, { ...suspended, effectiveOn: '2026-03-11' }], report('cn'), ConflictError, 'before-status-change', /an implementation report cannot take effect on 2026-03-10, before the suspension that took effect on 2026-03-11/],
     ['a resumption effective before the suspension', [...implementing, { ...suspended, effectiveOn: '2026-03-11' }], resume(), ConflictError, 'before-status-change', /a resumption cannot take effect on 2026-03-10, before the suspension that took effect on 2026-03-11/],
   ]);
 });

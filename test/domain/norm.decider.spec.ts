@@ -387,6 +387,28 @@ describe('norm decider: capital responses', () => {
     expect(normStatusOf(spec.given([...adopted, ...events.map((event) => ({ ...event, effectiveOn: '2026-03-15' }))]).state, earlier)).toBe('adopted');
   });
 
+  it('judges a response at its own date, as the board does: a confirmation dated before a decline recorded earlier is recorded, and counts for nothing', () => {
+    const at = (event: Given<NormEvent>, effectiveOn: string) => ({ ...event, effectiveOn }) as Given<NormEvent>;
+    const declinedLater = [...agreedNorm, at(response('cap-cn', 'cn', 'declined'), '2026-04-20')];
+    expect(normStatusOf(spec.given(declinedLater).state, track)).toBe('under_discussion');
+    spec.given(declinedLater).when({ ...(respond('us', 'confirmed', 'cap-us') as RecordCapitalResponse), effectiveOn: '2026-04-15' }).then([
+      { type: 'CapitalResponseRecorded', data: { normId: 'gge-13i', responseId: 'cap-us', partyId: 'us', response: 'confirmed' } },
+    ]);
+    expect(normStatusOf(spec.given([...declinedLater, at(response('cap-us', 'us', 'confirmed'), '2026-04-15')]).state, track)).toBe('under_discussion');
+    // After the decline, under discussion: refused, naming the status (then, or now when it would come last).
+    spec.given(declinedLater).when({ ...(respond('us', 'confirmed', 'cap-us') as RecordCapitalResponse), effectiveOn: '2026-04-25' })
+      .thenThrows(ConflictError, 'not-agreed-ad-referendum', 'norm gge-13i is under_discussion: capital responses are recorded only while it is agreed_ad_referendum');
+    spec.given([...agreedNorm, at(response('cap-cn', 'cn', 'declined'), '2026-04-20'), at(response('cap-us-9', 'us', 'declined'), '2026-04-30')])
+      .when({ ...(respond('us', 'confirmed', 'cap-us-2') as RecordCapitalResponse), effectiveOn: '2026-04-25' })
+      .thenThrows(ConflictError, 'not-agreed-ad-referendum', 'norm gge-13i was under_discussion on 2026-04-25: capital responses are recorded only while it is agreed_ad_referendum');
+    // Both confirmed by their dates, one of them recorded after a later decline: adopted before the decline, and it stays adopted.
+    spec.given(declinedLater).when({ ...(respond('cn', 'confirmed', 'cap-cn-0') as RecordCapitalResponse), effectiveOn: '2026-04-10' }).then([
+      { type: 'CapitalResponseRecorded', data: { normId: 'gge-13i', responseId: 'cap-cn-0', partyId: 'cn', response: 'confirmed' } },
+    ]);
+    const bothBefore = [...agreedNorm, at(response('cap-cn', 'cn', 'declined'), '2026-04-20'), at(response('cap-cn-0', 'cn', 'confirmed'), '2026-04-10'), at(response('cap-us-0', 'us', 'confirmed'), '2026-04-12')];
+    expect(normStatusOf(spec.given(bothBefore).state, track)).toBe('adopted');
+  });
+
   it('sends the norm back under discussion on a decline, clearing confirmations', () => {
     const declined = [...agreedNorm, response('cap-cn', 'cn', 'confirmed'), response('cap-us', 'us', 'declined')];
     expect(normStatusOf(spec.given(declined).state, track)).toBe('under_discussion');

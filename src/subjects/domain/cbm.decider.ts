@@ -103,8 +103,9 @@ const report = (command: ReportImplementation, state: Existing): CbmEvent[] => {
   assertPartyRegistered(subject, track, data.partyId);
   assertText(subject, 'text', data.text);
   assertSessionRefs(subject, track, data, command.session);
-  if (state.status !== 'agreed' && state.status !== 'implementing') throw SubjectErrors.notAgreed(subject, cbmStatusOf(state, track)!);
+  // First: a report dated before a later suspension is told so, with the date, rather than "suspended".
   assertInStatusOrder(state.core, command.effectiveOn, 'an implementation report', 'CbmImplementationReported');
+  if (state.status !== 'agreed' && state.status !== 'implementing') throw SubjectErrors.notAgreed(subject, cbmStatusOf(state, track)!);
   return [{ type: 'CbmImplementationReported', data: compact({ cbmId: state.core.id, ...data }) }];
 };
 

@@ -4,6 +4,9 @@
  */
 import type { Decider, FoldedEvent } from '../../shared/domain/decider.js';
 import { everyPartyActed, type PartyAct, type TrackFacts } from '../../shared/domain/facts.js';
+
+/** After every recording time: a command decided now sorts after every record already made. */
+const RECORDED_NOW = '~';
 import type { NormCommand, RecordCapitalResponse, ProposeNorm } from './norm.commands.js';
 import type { NormEvent, NormStatus } from './norm.events.js';
 import type { RecordDecision, WithdrawSubject } from './subject.commands.js';
@@ -18,16 +21,53 @@ interface NormCore {
   readonly responseIds: ReadonlySet<string>;
 }
 
+/** A capital response, at its place in effective order. */
+export interface ResponseAct extends PartyAct {
+  readonly responseId: string;
+  readonly response: 'confirmed' | 'declined';
+}
+
 /**
- * `adopted` is not stored: it needs a confirmation from every party of the track at the time of the
- * confirmation, and the party list lives in the track stream, so it is resolved against the
- * command's track facts (`normStatusOf`). Declines clear the confirmations by leaving
- * agreed_ad_referendum.
+ * After a decision to agree, the status is not stored but walked: the capital responses recorded
+ * since, taken in effective order as the board takes them (walkResponses), make it adopted (every
+ * party of the moment confirmed), agreed_ad_referendum, or under_discussion again (a decline). The
+ * party list lives in the track stream, so the walk takes the command's track facts (`normStatusOf`).
  */
 export type NormState =
   | { readonly status: 'none'; readonly core?: undefined }
   | (NormCore & { readonly status: 'proposed' | 'under_discussion' | 'withdrawn' })
-  | (NormCore & { readonly status: 'agreed_ad_referendum'; readonly confirmations: readonly PartyAct[] });
+  | (NormCore & { readonly status: 'agreed_ad_referendum'; readonly responses: readonly ResponseAct[] });
+
+type PhaseStatus = 'agreed_ad_referendum' | 'adopted' | 'under_discussion';
+
+const byPlace = (a: PartyAct, b: PartyAct): number =>
+  a.effectiveOn < b.effectiveOn ? -1 : a.effectiveOn > b.effectiveOn ? 1 : a.recordedAt < b.recordedAt ? -1 : a.recordedAt > b.recordedAt ? 1 : 0;
+
+/**
+ * The responses since the decision to agree, in effective order: the status after them (a response
+ * after a decline or after adoption changes nothing), and who has confirmed while it is agreed.
+ */
+export const walkResponses = (
+  responses: readonly ResponseAct[],
+  track: Pick<TrackFacts, 'parties' | 'joined'>,
+  stancesAt: (at: { readonly effectiveOn: string }) => Iterable<string>,
+): { status: PhaseStatus; confirmedBy: ReadonlySet<string> } => {
+  let status: PhaseStatus = 'agreed_ad_referendum';
+  const confirmed: ResponseAct[] = [];
+  for (const act of [...responses].sort(byPlace)) {
+    if (status !== 'agreed_ad_referendum') break;
+    if (act.response === 'declined') {
+      status = 'under_discussion';
+      continue;
+    }
+    confirmed.push(act);
+    if (everyPartyActed(confirmed, track, stancesAt)) status = 'adopted';
+  }
+  return { status, confirmedBy: new Set(status === 'agreed_ad_referendum' ? confirmed.map((c) => c.partyId) : []) };
+};
+
+/** For the walk: the parties with a stance on the norm by a response's date. */
+const stancesAt = (state: NormCore) => stancePartiesAt(state.core);
 
 export const initialNormState = (): NormState => ({ status: 'none' });
 
@@ -41,7 +81,7 @@ export const normStatusOf = (state: NormState, track: Pick<TrackFacts, 'parties'
     case 'none':
       return null;
     case 'agreed_ad_referendum':
-      return everyPartyActed(state.confirmations, track, stancePartiesAt(state.core)) ? 'adopted' : 'agreed_ad_referendum';
+      return walkResponses(state.responses, track, stancesAt(state)).status;
     case 'proposed':
     case 'under_discussion':
     case 'withdrawn':
@@ -88,11 +128,20 @@ const recordCapitalResponse = (command: RecordCapitalResponse, state: Existing):
   if (state.responseIds.has(data.responseId)) throw SubjectErrors.duplicate(subject, 'response', data.responseId);
   assertPartyRegistered(subject, track, data.partyId);
   if (data.response !== 'confirmed' && data.response !== 'declined') throw SubjectErrors.invalidResponse(subject, data.response);
-  const status = normStatusOf(state, track)!;
-  if (state.status !== 'agreed_ad_referendum' || status !== 'agreed_ad_referendum') throw SubjectErrors.notAgreedAdReferendum(subject, status);
-  // A second confirmation would hide which communication counts; the clerk should know it is redundant.
-  if (data.response === 'confirmed' && state.confirmations.some((c) => c.partyId === data.partyId)) throw SubjectErrors.alreadyConfirmed(subject, data.partyId);
+  if (state.status !== 'agreed_ad_referendum') throw SubjectErrors.notAgreedAdReferendum(subject, normStatusOf(state, track)!);
   assertInStatusOrder(state.core, command.effectiveOn, 'a capital response', 'CapitalResponseRecorded');
+  // Judged at its own place in effective order, as the board takes it: responses arrive out of order
+  // (a letter dated before a decline already recorded still answered an agreement then). A decline
+  // dated before a confirmation recorded earlier leaves that confirmation on the record, counting
+  // for nothing, as on the board.
+  const act: PartyAct = { partyId: data.partyId, effectiveOn: command.effectiveOn, recordedAt: RECORDED_NOW };
+  const earlier = state.responses.filter((r) => byPlace(r, act) <= 0);
+  const before = walkResponses(earlier, track, stancesAt(state));
+  if (before.status !== 'agreed_ad_referendum') {
+    throw earlier.length === state.responses.length ? SubjectErrors.notAgreedAdReferendum(subject, before.status) : SubjectErrors.notAgreedAdReferendumOn(subject, before.status, command.effectiveOn);
+  }
+  // A second confirmation would hide which communication counts; the clerk should know it is redundant.
+  if (data.response === 'confirmed' && before.confirmedBy.has(data.partyId)) throw SubjectErrors.alreadyConfirmed(subject, data.partyId);
   return [{ type: 'CapitalResponseRecorded', data: compact({ normId: state.core.id, ...data }) }];
 };
 
@@ -103,7 +152,8 @@ const withdraw = (command: WithdrawSubject, state: Existing): NormEvent[] => {
   const missing = state.proposedBy.filter((p) => !data.partyIds.includes(p));
   if (missing.length > 0) throw SubjectErrors.notAllProposers(subject, missing);
   assertSessionRefs(subject, track, data, command.session);
-  if (state.status !== 'proposed' && state.status !== 'under_discussion') throw SubjectErrors.alreadyAgreed(subject, normStatusOf(state, track)!);
+  const status = normStatusOf(state, track)!;
+  if (status !== 'proposed' && status !== 'under_discussion') throw SubjectErrors.alreadyAgreed(subject, status);
   assertInStatusOrder(state.core, command.effectiveOn, 'a withdrawal');
   return [{ type: 'NormWithdrawn', data: compact({ normId: state.core.id, ...data }) }];
 };
@@ -159,19 +209,15 @@ export const evolveNorm = (state: NormState, event: FoldedEvent<NormEvent>): Nor
         proposedBy,
         responseIds,
         decisionIds: new Set(state.decisionIds).add(event.data.decisionId),
-        confirmations: [],
+        responses: [],
       };
     }
     case 'CapitalResponseRecorded': {
       const core = withRecord(state.core, event);
       const responseIds = new Set(state.responseIds).add(event.data.responseId);
       if (state.status !== 'agreed_ad_referendum') return { ...state, core, responseIds };
-      if (event.data.response === 'declined') {
-        const { proposedBy, decisionIds } = state;
-        return { status: 'under_discussion', core, proposedBy, decisionIds, responseIds };
-      }
-      const confirmations = [...state.confirmations, { partyId: event.data.partyId, effectiveOn: event.effectiveOn, recordedAt: event.recordedAt }];
-      return { ...state, core, responseIds, confirmations };
+      const { responseId, partyId, response } = event.data;
+      return { ...state, core, responseIds, responses: [...state.responses, { responseId, partyId, response, effectiveOn: event.effectiveOn, recordedAt: event.recordedAt }] };
     }
     case 'NormWithdrawn': {
       const { proposedBy, decisionIds, responseIds } = state;

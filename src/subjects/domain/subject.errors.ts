@@ -39,6 +39,12 @@ export const SubjectErrors = {
     new ConflictError('not-agreed-ad-referendum', `${subject} is ${status}: capital responses are recorded only while it is agreed_ad_referendum`, {
       status,
     }),
+  notAgreedAdReferendumOn: (subject: string, status: string, effectiveOn: string): ConflictError =>
+    new ConflictError(
+      'not-agreed-ad-referendum',
+      `${subject} was ${status} on ${effectiveOn}: capital responses are recorded only while it is agreed_ad_referendum`,
+      { status, effectiveOn },
+    ),
   alreadyConfirmed: (subject: string, partyId: string): ConflictError =>
     new ConflictError('already-confirmed', `${subject}: ${partyId} has already confirmed it`, { partyId }),
   alreadyAgreed: (subject: string, status: string): ConflictError =>
