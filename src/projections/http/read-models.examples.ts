@@ -24,60 +24,62 @@ export const REGISTRY_EXAMPLE = {
   ],
 };
 
+const NORM_ROW = {
+  kind: 'norm',
+  id: 'gge-13i',
+  title: 'Supply chain integrity',
+  stances: {
+    cn: { stance: 'supports', statementId: 'st-cn-01', effectiveOn: '2026-03-12' },
+    us: { stance: 'supports', statementId: 'st-us-01', effectiveOn: '2026-03-12' },
+  },
+  blockingParties: [],
+  consensusPossible: true,
+  flags: [],
+  status: 'agreed_ad_referendum',
+  statusSince: '2026-03-12',
+  pendingConfirmations: ['cn'],
+  linkedCbms: [{ id: 'cbm-hotline', status: 'implementing' }],
+};
+
+const CBM_ROW = {
+  kind: 'cbm',
+  id: 'cbm-hotline',
+  title: 'Point-of-contact hotline',
+  stances: {
+    cn: { stance: 'supports', statementId: 'st-cn-01', effectiveOn: '2026-03-12' },
+    us: { stance: 'supports', statementId: 'st-us-01', effectiveOn: '2026-03-12' },
+  },
+  blockingParties: [],
+  consensusPossible: true,
+  flags: [],
+  status: 'implementing',
+  statusSince: '2026-03-12',
+  pendingConfirmations: [],
+  linkedNorms: ['gge-13i'],
+  implementationReportedBy: ['cn'],
+};
+
+const TOPIC_ROW = {
+  kind: 'topic',
+  id: 'internet-governance',
+  title: 'Internet governance',
+  stances: {
+    cn: { stance: 'supports', statementId: 'st-cn-01', effectiveOn: '2026-03-12' },
+    us: { stance: 'supports', statementId: 'st-us-01', effectiveOn: '2026-03-12' },
+  },
+  blockingParties: [],
+  consensusPossible: true,
+  flags: [],
+  status: null,
+  statusSince: null,
+  pendingConfirmations: [],
+};
+
 export const BOARD_EXAMPLE = {
   trackId: 'us-cn-seg',
   asOf: null,
   knownAt: null,
-  rows: [
-    {
-      kind: 'norm',
-      id: 'gge-13i',
-      title: 'Supply chain integrity',
-      stances: {
-        cn: { stance: 'supports', statementId: 'st-cn-01', effectiveOn: '2026-03-12' },
-        us: { stance: 'supports', statementId: 'st-us-01', effectiveOn: '2026-03-12' },
-      },
-      blockingParties: [],
-      consensusPossible: true,
-      flags: [],
-      status: 'agreed_ad_referendum',
-      statusSince: '2026-03-12',
-      pendingConfirmations: ['cn'],
-      linkedCbms: [{ id: 'cbm-hotline', status: 'implementing' }],
-    },
-    {
-      kind: 'cbm',
-      id: 'cbm-hotline',
-      title: 'Point-of-contact hotline',
-      stances: {
-        cn: { stance: 'supports', statementId: 'st-cn-01', effectiveOn: '2026-03-12' },
-        us: { stance: 'supports', statementId: 'st-us-01', effectiveOn: '2026-03-12' },
-      },
-      blockingParties: [],
-      consensusPossible: true,
-      flags: [],
-      status: 'implementing',
-      statusSince: '2026-03-12',
-      pendingConfirmations: [],
-      linkedNorms: ['gge-13i'],
-      implementationReportedBy: ['cn'],
-    },
-    {
-      kind: 'topic',
-      id: 'internet-governance',
-      title: 'Internet governance',
-      stances: {
-        cn: { stance: 'supports', statementId: 'st-cn-01', effectiveOn: '2026-03-12' },
-        us: { stance: 'supports', statementId: 'st-us-01', effectiveOn: '2026-03-12' },
-      },
-      blockingParties: [],
-      consensusPossible: true,
-      flags: [],
-      status: null,
-      statusSince: null,
-      pendingConfirmations: [],
-    },
-  ],
+  rows: [NORM_ROW, CBM_ROW, TOPIC_ROW],
 };
 
 export const MATRIX_EXAMPLE = {
@@ -85,38 +87,8 @@ export const MATRIX_EXAMPLE = {
   asOf: null,
   knownAt: null,
   parties: ['cn', 'us'],
-  rows: [
-    {
-      kind: 'norm',
-      id: 'gge-13i',
-      title: 'Supply chain integrity',
-      status: 'agreed_ad_referendum',
-      cells: {
-        cn: { stance: 'supports', statementId: 'st-cn-01', effectiveOn: '2026-03-12' },
-        us: { stance: 'supports', statementId: 'st-us-01', effectiveOn: '2026-03-12' },
-      },
-    },
-    {
-      kind: 'cbm',
-      id: 'cbm-hotline',
-      title: 'Point-of-contact hotline',
-      status: 'implementing',
-      cells: {
-        cn: { stance: 'supports', statementId: 'st-cn-01', effectiveOn: '2026-03-12' },
-        us: { stance: 'supports', statementId: 'st-us-01', effectiveOn: '2026-03-12' },
-      },
-    },
-    {
-      kind: 'topic',
-      id: 'internet-governance',
-      title: 'Internet governance',
-      status: null,
-      cells: {
-        cn: { stance: 'supports', statementId: 'st-cn-01', effectiveOn: '2026-03-12' },
-        us: { stance: 'supports', statementId: 'st-us-01', effectiveOn: '2026-03-12' },
-      },
-    },
-  ],
+  // The matrix cell of a party is its stance on the board row (null where it has none).
+  rows: [NORM_ROW, CBM_ROW, TOPIC_ROW].map(({ kind, id, title, status, stances }) => ({ kind, id, title, status, cells: stances })),
 };
 
 /** One session of the register, as GET /tracks/{trackId}/sessions lists it. */
@@ -199,21 +171,41 @@ export const SESSION_REGISTER_EXAMPLE = { trackId: 'us-cn-seg', asOf: null, know
 
 export const SESSION_EXAMPLE = { ...SESSION_ENTRY, asOf: null, knownAt: null };
 
+/** The us statement of the story, as corrected (corr-01), on the subject `key` names. */
+const usStatement = (key: Readonly<Record<string, string>>) => ({
+  agendaItemId: 'item-2',
+  channel: 'oral',
+  communicationRef: 'SEG/2026/1/INF.3',
+  delegateId: 'us-del-1',
+  interpretativeStatement: 'The United States reads this text as applying in peacetime and in armed conflict.',
+  ...key,
+  partyId: 'us',
+  sessionId: 'seg-2026-1',
+  stance: 'supports',
+  statementId: 'st-us-01',
+  text: 'The United States supports the proposal as drafted and asks that its implementation be reviewed in 2027.',
+});
+
+/** corr-01 of the story, in the stream of the subject (event `eventId`). */
+const usTextCorrection = (eventId: string) => ({
+  correctionId: 'corr-01',
+  eventId,
+  changes: [
+    {
+      field: 'text',
+      from: 'The United States supports the proposal as drafted.',
+      to: 'The United States supports the proposal as drafted and asks that its implementation be reviewed in 2027.',
+    },
+  ],
+  reason: 'the delegation asked for its statement to be recorded as delivered',
+  requestedBy: 'us',
+  corrigendumId: 'SEG/2026/1/Corr.1',
+  effectiveOn: '2026-03-12',
+  recordedAt: '2026-04-22T09:15:00.000Z',
+});
+
 export const NORM_EXAMPLE = {
-  kind: 'norm',
-  id: 'gge-13i',
-  title: 'Supply chain integrity',
-  stances: {
-    cn: { stance: 'supports', statementId: 'st-cn-01', effectiveOn: '2026-03-12' },
-    us: { stance: 'supports', statementId: 'st-us-01', effectiveOn: '2026-03-12' },
-  },
-  blockingParties: [],
-  consensusPossible: true,
-  flags: [],
-  status: 'agreed_ad_referendum',
-  statusSince: '2026-03-12',
-  pendingConfirmations: ['cn'],
-  linkedCbms: [{ id: 'cbm-hotline', status: 'implementing' }],
+  ...NORM_ROW,
   trackId: 'us-cn-seg',
   asOf: null,
   knownAt: null,
@@ -268,37 +260,8 @@ export const NORM_EXAMPLE = {
       effectiveOn: '2026-03-12',
       recordedEffectiveOn: '2026-03-12',
       recordedAt: '2026-11-27T05:43:46.111Z',
-      data: {
-        agendaItemId: 'item-2',
-        channel: 'oral',
-        communicationRef: 'SEG/2026/1/INF.3',
-        delegateId: 'us-del-1',
-        interpretativeStatement: 'The United States reads this text as applying in peacetime and in armed conflict.',
-        normId: 'gge-13i',
-        partyId: 'us',
-        sessionId: 'seg-2026-1',
-        stance: 'supports',
-        statementId: 'st-us-01',
-        text: 'The United States supports the proposal as drafted and asks that its implementation be reviewed in 2027.',
-      },
-      corrections: [
-        {
-          correctionId: 'corr-01',
-          eventId: 'bbbccade-a3e2-45bd-945c-6ae4af2986a1',
-          changes: [
-            {
-              field: 'text',
-              from: 'The United States supports the proposal as drafted.',
-              to: 'The United States supports the proposal as drafted and asks that its implementation be reviewed in 2027.',
-            },
-          ],
-          reason: 'the delegation asked for its statement to be recorded as delivered',
-          requestedBy: 'us',
-          corrigendumId: 'SEG/2026/1/Corr.1',
-          effectiveOn: '2026-03-12',
-          recordedAt: '2026-04-22T09:15:00.000Z',
-        },
-      ],
+      data: usStatement({ normId: 'gge-13i' }),
+      corrections: [usTextCorrection('bbbccade-a3e2-45bd-945c-6ae4af2986a1')],
       status: 'under_discussion',
     },
     {
@@ -358,21 +321,7 @@ export const NORM_EXAMPLE = {
 };
 
 export const CBM_EXAMPLE = {
-  kind: 'cbm',
-  id: 'cbm-hotline',
-  title: 'Point-of-contact hotline',
-  stances: {
-    cn: { stance: 'supports', statementId: 'st-cn-01', effectiveOn: '2026-03-12' },
-    us: { stance: 'supports', statementId: 'st-us-01', effectiveOn: '2026-03-12' },
-  },
-  blockingParties: [],
-  consensusPossible: true,
-  flags: [],
-  status: 'implementing',
-  statusSince: '2026-03-12',
-  pendingConfirmations: [],
-  linkedNorms: ['gge-13i'],
-  implementationReportedBy: ['cn'],
+  ...CBM_ROW,
   trackId: 'us-cn-seg',
   asOf: null,
   knownAt: null,
@@ -449,24 +398,7 @@ export const CBM_EXAMPLE = {
         statementId: 'st-us-01',
         text: 'The United States supports the proposal as drafted and asks that its implementation be reviewed in 2027.',
       },
-      corrections: [
-        {
-          correctionId: 'corr-01',
-          eventId: '8c34ac40-7b2b-4bad-8558-e985689bdc95',
-          changes: [
-            {
-              field: 'text',
-              from: 'The United States supports the proposal as drafted.',
-              to: 'The United States supports the proposal as drafted and asks that its implementation be reviewed in 2027.',
-            },
-          ],
-          reason: 'the delegation asked for its statement to be recorded as delivered',
-          requestedBy: 'us',
-          corrigendumId: 'SEG/2026/1/Corr.1',
-          effectiveOn: '2026-03-12',
-          recordedAt: '2026-04-22T09:15:00.000Z',
-        },
-      ],
+      corrections: [usTextCorrection('8c34ac40-7b2b-4bad-8558-e985689bdc95')],
       status: 'under_discussion',
     },
     {
@@ -503,19 +435,7 @@ export const CBM_EXAMPLE = {
 };
 
 export const TOPIC_EXAMPLE = {
-  kind: 'topic',
-  id: 'internet-governance',
-  title: 'Internet governance',
-  stances: {
-    cn: { stance: 'supports', statementId: 'st-cn-01', effectiveOn: '2026-03-12' },
-    us: { stance: 'supports', statementId: 'st-us-01', effectiveOn: '2026-03-12' },
-  },
-  blockingParties: [],
-  consensusPossible: true,
-  flags: [],
-  status: null,
-  statusSince: null,
-  pendingConfirmations: [],
+  ...TOPIC_ROW,
   trackId: 'us-cn-seg',
   asOf: null,
   knownAt: null,
@@ -554,37 +474,8 @@ export const TOPIC_EXAMPLE = {
       effectiveOn: '2026-03-12',
       recordedEffectiveOn: '2026-03-12',
       recordedAt: '2026-11-27T05:43:46.135Z',
-      data: {
-        agendaItemId: 'item-2',
-        channel: 'oral',
-        communicationRef: 'SEG/2026/1/INF.3',
-        delegateId: 'us-del-1',
-        interpretativeStatement: 'The United States reads this text as applying in peacetime and in armed conflict.',
-        partyId: 'us',
-        sessionId: 'seg-2026-1',
-        stance: 'supports',
-        statementId: 'st-us-01',
-        text: 'The United States supports the proposal as drafted and asks that its implementation be reviewed in 2027.',
-        topicId: 'internet-governance',
-      },
-      corrections: [
-        {
-          correctionId: 'corr-01',
-          eventId: '3d70985d-5d85-49a6-8cdf-2c095073842e',
-          changes: [
-            {
-              field: 'text',
-              from: 'The United States supports the proposal as drafted.',
-              to: 'The United States supports the proposal as drafted and asks that its implementation be reviewed in 2027.',
-            },
-          ],
-          reason: 'the delegation asked for its statement to be recorded as delivered',
-          requestedBy: 'us',
-          corrigendumId: 'SEG/2026/1/Corr.1',
-          effectiveOn: '2026-03-12',
-          recordedAt: '2026-04-22T09:15:00.000Z',
-        },
-      ],
+      data: usStatement({ topicId: 'internet-governance' }),
+      corrections: [usTextCorrection('3d70985d-5d85-49a6-8cdf-2c095073842e')],
       status: null,
     },
     {
