@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '../../src/infrastructure/sqlite/sqlite-event-store.js';
-import { boardOf } from '../../src/projections/projections/board.projection.js';
+import { boardOf, matrixOf, subjectDetailOf } from '../../src/projections/projections/board.projection.js';
 import { NO_CUT, resolveCut, type Cut } from '../../src/projections/projections/cut.js';
 import { foldTrack } from '../../src/projections/projections/track.projection.js';
 import type { IncomingEvent } from '../../src/projections/read-model/projector.js';
@@ -104,6 +104,35 @@ describe('read models: rules the incremental path must not miss', () => {
   });
 });
 
+describe('read models: a party registered after asOf that took part before it', () => {
+  it('counts under that asOf in the index, the fold, the subject answer and the matrix alike', async () => {
+    const ledger = seededTrack();
+    ledger.norm('seg', 'n1');
+    ledger.today('2026-03-12').position('norm-n1', 'st-us', 'us', 'supports');
+    ledger.position('norm-n1', 'st-cn', 'cn', 'supports');
+    ledger.decision('norm-n1', 'd1', 's1');
+    // ru is registered effective in June, and its written opposition dated 1 March is entered after it.
+    ledger.today('2026-06-10').party('seg', 'ru');
+    ledger.position('norm-n1', 'st-ru', 'ru', 'opposes', {}, { on: '2026-03-01' });
+    const h = await harness(ledger, 2);
+    try {
+      for (const cut of [{}, { asOf: '2026-04-01' }, { asOf: '2026-03-05' }, { asOf: '2026-04-01', knownAt: '2026-06-10' }]) {
+        const { actual, expected } = await boards(h, cut);
+        expect(actual).toEqual(expected);
+        const resolved = resolveCut(cut);
+        const reference = foldTrack('seg', await readLog(h.store), resolved);
+        expect(plain(h.queries.matrix('seg', resolved))).toEqual(plain(matrixOf(reference)));
+        expect(plain(h.queries.subjectDetail('norm', 'n1', resolved))).toEqual(plain(subjectDetailOf(reference, 'norm', 'n1')));
+      }
+      const at = resolveCut({ asOf: '2026-04-01' });
+      expect(plain(h.queries.board('seg', at))).toMatchObject({ rows: [{ id: 'n1', flags: ['decision-without-consensus'], blockingParties: ['ru'] }] });
+      expect(plain(h.queries.matrix('seg', at))).toMatchObject({ parties: ['cn', 'ru', 'us'], rows: [{ cells: { ru: { stance: 'opposes' } } }] });
+    } finally {
+      await close(h);
+    }
+  });
+});
+
 describe('read models: a subject exists from its earliest record', () => {
   it('records dated before the proposal (a norm proposed without a date after the session that agreed it), live, indexed, rebuilt and detailed', async () => {
     const ledger = seededTrack();
@@ -133,6 +162,20 @@ describe('read models: a subject exists from its earliest record', () => {
         ['PositionStated', '2026-03-10', 'under_discussion'],
         ['PositionStated', '2026-03-10', 'under_discussion'],
       ]);
+      await expectEqualToFreshBuild(h.store, h.db);
+    } finally {
+      await close(h);
+    }
+  });
+
+  it('a rebuild equals the live read models when late entries follow a proposal recorded (and dated) after them', async () => {
+    const ledger = seededTrack();
+    ledger.today('2026-11-27').topic('seg', 't1');
+    ledger.position('topic-t1', 'st-1', 'us', 'supports', {}, { on: '2026-03-01' });
+    ledger.position('topic-t1', 'st-2', 'cn', 'supports', {}, { on: '2026-05-01' });
+    ledger.position('topic-t1', 'st-3', 'us', 'opposes', {}, { on: '2026-04-01' });
+    const h = await harness(ledger, 1);
+    try {
       await expectEqualToFreshBuild(h.store, h.db);
     } finally {
       await close(h);

@@ -154,7 +154,7 @@ export const referenceBoard = (events: readonly LedgerEvent[], trackId: string, 
     const s = subjects.get(r.streamId);
     if (s === undefined || s === null) continue;
     const then = registrations.filter((x) => x.eff < r.eff || (x.eff === r.eff && x.pos < r.pos)).map((x) => x.id);
-    const takingPart = (acted: Iterable<string> = []): string[] => sorted([...then, ...[...Object.keys(s.stances), ...acted].filter((p) => registered.includes(p))]);
+    const takingPart = (acted: Iterable<string> = []): string[] => sorted([...then, ...Object.keys(s.stances), ...acted]);
     const moveTo = (status: string): void => {
       if (s.status !== status) {
         s.status = status;

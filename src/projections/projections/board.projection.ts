@@ -175,8 +175,11 @@ export interface StanceMatrix {
   readonly rows: readonly MatrixRow[];
 }
 
+/** The matrix's columns: the parties registered under the cut and every party with a stance on a row (boardRowOf). */
+export const matrixParties = (registered: readonly string[], stanceParties: Iterable<string>): string[] => sortedIds([...new Set([...registered, ...stanceParties])]);
+
 export const matrixOf = (track: TrackProjection): StanceMatrix => {
-  const parties = partyIdsOf(track.registry);
+  const parties = matrixParties(partyIdsOf(track.registry), track.subjects.flatMap((s) => Object.keys(s.stances)));
   return {
     trackId: track.trackId,
     asOf: track.cut.asOf,

@@ -395,6 +395,11 @@ class TrackFold {
       return;
     }
     const records = this.streamEvents.get(ctx.streamId)!.filter((ev) => ev.metadata.effectiveOn >= from);
+    // The creation record dated on or after `from` (it takes effect at the earliest record, foldedRecords): a full refold places it.
+    if (records.some((ev) => ev.type === CREATION_EVENT[ctx.kind])) {
+      this.refoldSubject(ctx, knownFrom);
+      return;
+    }
     records.sort((a, b) => compareEffective({ effectiveOn: a.metadata.effectiveOn, position: a.position }, { effectiveOn: b.metadata.effectiveOn, position: b.position }));
     const registry = this.registry();
     let state: SubjectState | null = ctx.points[i - 1]!;

@@ -4,7 +4,7 @@
  * the other answers fold the track's events from `ledger_events` under the cut with the pure folds,
  * which is correct by construction and fast enough for answers that have no latency target.
  */
-import { boardOf, boardRowOf, linkedCbmsByNorm, subjectDetailOf, type Board, type BoardRow, type LinkedCbm, type StanceCell, type StanceMatrix, type SubjectDetail } from '../projections/board.projection.js';
+import { boardOf, boardRowOf, linkedCbmsByNorm, matrixParties, subjectDetailOf, type Board, type BoardRow, type LinkedCbm, type StanceCell, type StanceMatrix, type SubjectDetail } from '../projections/board.projection.js';
 import { hasCut, NO_CUT, type ResolvedCut } from '../projections/cut.js';
 import type { LedgerEvent } from '../projections/ledger-event.js';
 import { CREATION_EVENT, type SubjectKind } from '../projections/ledger-payloads.js';
@@ -144,10 +144,12 @@ export class ReadModelQueries {
     if (hasCut(cut)) {
       const at = this.rowsAt(trackId, cut);
       if (at === null) return null;
-      ({ rows, parties } = at);
+      rows = at.rows;
+      parties = matrixParties(at.parties, rows.flatMap((row) => Object.keys(row.stances)));
     } else {
       rows = (this.statements.liveRows.all(trackId) as string[]).map((json) => JSON.parse(json) as BoardRow);
-      parties = (JSON.parse(this.statements.registry.get(trackId) as string) as RegistryAnswer).parties.map((p) => p.partyId);
+      const registered = (JSON.parse(this.statements.registry.get(trackId) as string) as RegistryAnswer).parties.map((p) => p.partyId);
+      parties = matrixParties(registered, rows.flatMap((row) => Object.keys(row.stances)));
     }
     return {
       trackId,
