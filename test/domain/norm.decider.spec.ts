@@ -409,6 +409,33 @@ describe('norm decider: capital responses', () => {
     expect(normStatusOf(spec.given(bothBefore).state, track)).toBe('adopted');
   });
 
+  it('refuses a second confirmation by the same party of the same agreement, dated before or after the first', () => {
+    const at = (event: Given<NormEvent>, effectiveOn: string) => ({ ...event, effectiveOn }) as Given<NormEvent>;
+    const usConfirmed = [...agreedNorm, at(response('cap-us', 'us', 'confirmed'), '2026-05-10')];
+    for (const effectiveOn of ['2026-05-01', '2026-05-10', '2026-05-20']) {
+      spec.given(usConfirmed).when({ ...(respond('us', 'confirmed', 'cap-us-2') as RecordCapitalResponse), effectiveOn }).thenThrows(ConflictError, 'already-confirmed');
+    }
+    // A decline between them starts a new run: a confirmation before the decline is another answer.
+    const declinedBetween = [...agreedNorm, at(response('cap-us', 'us', 'confirmed'), '2026-05-10'), at(response('cap-cn', 'cn', 'declined'), '2026-05-05')];
+    spec.given(declinedBetween).when({ ...(respond('us', 'confirmed', 'cap-us-0') as RecordCapitalResponse), effectiveOn: '2026-05-01' }).then([
+      { type: 'CapitalResponseRecorded', data: { normId: 'gge-13i', responseId: 'cap-us-0', partyId: 'us', response: 'confirmed' } },
+    ]);
+  });
+
+  it('counts a stance dated the day of a confirmation but recorded after it as after it, as the board does', () => {
+    const at = (event: Given<NormEvent>, effectiveOn: string) => ({ ...event, effectiveOn }) as Given<NormEvent>;
+    // uk, registered in June, states a stance dated the day cn's confirmation adopted the norm, recorded after it.
+    const late = joined('2026-06-01');
+    const adoptedThen = [...agreedNorm, at(response('cap-us', 'us', 'confirmed'), '2026-04-01'), at(response('cap-cn', 'cn', 'confirmed'), '2026-04-15')];
+    const ukSameDay = [...adoptedThen, stated('st-uk', 'uk', 'supports', { effectiveOn: '2026-04-15', sessionId: undefined, delegateId: undefined })];
+    expect(normStatusOf(spec.given(ukSameDay).state, late)).toBe('adopted');
+    spec.given(ukSameDay).when({ ...(respond('cn', 'declined', 'cap-cn-2') as RecordCapitalResponse), track: late, effectiveOn: '2026-05-01' })
+      .thenThrows(ConflictError, 'not-agreed-ad-referendum', /is adopted/);
+    // Dated the day before: uk took part by then, and has not confirmed.
+    const ukBefore = [...adoptedThen, stated('st-uk', 'uk', 'supports', { effectiveOn: '2026-04-14', sessionId: undefined, delegateId: undefined })];
+    expect(normStatusOf(spec.given(ukBefore).state, late)).toBe('agreed_ad_referendum');
+  });
+
   it('sends the norm back under discussion on a decline, clearing confirmations', () => {
     const declined = [...agreedNorm, response('cap-cn', 'cn', 'confirmed'), response('cap-us', 'us', 'declined')];
     expect(normStatusOf(spec.given(declined).state, track)).toBe('under_discussion');

@@ -23,6 +23,8 @@ export interface RecordPlace {
 /** A party's act that counts towards "every party has …" (a confirmation, an implementation report). */
 export interface PartyAct extends RecordPlace {
   readonly partyId: string;
+  /** Its revision in the subject's stream; absent for the act being decided (after every record). */
+  readonly revision?: number;
 }
 
 /**
@@ -62,7 +64,7 @@ const byPlace = (a: RecordPlace, b: RecordPlace): number =>
 export const everyPartyActed = (
   acts: readonly PartyAct[],
   track: Pick<TrackFacts, 'parties' | 'joined'>,
-  stancesAt: (at: RecordPlace) => Iterable<string> = () => [],
+  stancesAt: (at: PartyAct) => Iterable<string> = () => [],
 ): boolean => {
   const acted = new Set<string>();
   for (const act of [...acts].sort(byPlace)) {

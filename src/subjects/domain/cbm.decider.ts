@@ -194,7 +194,7 @@ export const evolveCbm = (state: CbmState, event: FoldedEvent<CbmEvent>): CbmSta
         core,
         status: state.status === 'agreed' ? 'implementing' : state.status,
         reportIds: new Set(state.reportIds).add(event.data.reportId),
-        reports: [...state.reports, { partyId: event.data.partyId, effectiveOn: event.effectiveOn, recordedAt: event.recordedAt }],
+        reports: [...state.reports, { partyId: event.data.partyId, effectiveOn: event.effectiveOn, recordedAt: event.recordedAt, revision: event.revision }],
       };
     case 'CbmSuspended':
       return { ...state, core, status: 'suspended' };

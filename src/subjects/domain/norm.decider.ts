@@ -45,13 +45,13 @@ const byPlace = (a: PartyAct, b: PartyAct): number =>
 
 /**
  * The responses since the decision to agree, in effective order: the status after them (a response
- * after a decline or after adoption changes nothing), and who has confirmed while it is agreed.
+ * after a decline or after adoption changes nothing).
  */
 export const walkResponses = (
   responses: readonly ResponseAct[],
   track: Pick<TrackFacts, 'parties' | 'joined'>,
   stancesAt: (at: { readonly effectiveOn: string }) => Iterable<string>,
-): { status: PhaseStatus; confirmedBy: ReadonlySet<string> } => {
+): { status: PhaseStatus } => {
   let status: PhaseStatus = 'agreed_ad_referendum';
   const confirmed: ResponseAct[] = [];
   for (const act of [...responses].sort(byPlace)) {
@@ -63,7 +63,25 @@ export const walkResponses = (
     confirmed.push(act);
     if (everyPartyActed(confirmed, track, stancesAt)) status = 'adopted';
   }
-  return { status, confirmedBy: new Set(status === 'agreed_ad_referendum' ? confirmed.map((c) => c.partyId) : []) };
+  return { status };
+};
+
+/**
+ * Whether the party of `act` (a confirmation) already confirmed the same agreement: another
+ * confirmation of it with no decline between them in effective order, dated before or after.
+ */
+const confirmsAgain = (responses: readonly ResponseAct[], act: ResponseAct): boolean => {
+  const ordered = [...responses, act].sort(byPlace);
+  const at = ordered.indexOf(act);
+  const sameRun = (from: number, step: 1 | -1): boolean => {
+    for (let i = from + step; i >= 0 && i < ordered.length; i += step) {
+      const other = ordered[i]!;
+      if (other.response === 'declined') return false;
+      if (other.partyId === act.partyId) return true;
+    }
+    return false;
+  };
+  return sameRun(at, -1) || sameRun(at, 1);
 };
 
 /** For the walk: the parties with a stance on the norm by a response's date. */
@@ -141,7 +159,9 @@ const recordCapitalResponse = (command: RecordCapitalResponse, state: Existing):
     throw earlier.length === state.responses.length ? SubjectErrors.notAgreedAdReferendum(subject, before.status) : SubjectErrors.notAgreedAdReferendumOn(subject, before.status, command.effectiveOn);
   }
   // A second confirmation would hide which communication counts; the clerk should know it is redundant.
-  if (data.response === 'confirmed' && before.confirmedBy.has(data.partyId)) throw SubjectErrors.alreadyConfirmed(subject, data.partyId);
+  if (data.response === 'confirmed' && confirmsAgain(state.responses, { ...act, responseId: data.responseId, response: 'confirmed' })) {
+    throw SubjectErrors.alreadyConfirmed(subject, data.partyId);
+  }
   return [{ type: 'CapitalResponseRecorded', data: compact({ normId: state.core.id, ...data }) }];
 };
 
@@ -217,7 +237,8 @@ export const evolveNorm = (state: NormState, event: FoldedEvent<NormEvent>): Nor
       const responseIds = new Set(state.responseIds).add(event.data.responseId);
       if (state.status !== 'agreed_ad_referendum') return { ...state, core, responseIds };
       const { responseId, partyId, response } = event.data;
-      return { ...state, core, responseIds, responses: [...state.responses, { responseId, partyId, response, effectiveOn: event.effectiveOn, recordedAt: event.recordedAt }] };
+      const act: ResponseAct = { responseId, partyId, response, effectiveOn: event.effectiveOn, recordedAt: event.recordedAt, revision: event.revision };
+      return { ...state, core, responseIds, responses: [...state.responses, act] };
     }
     case 'NormWithdrawn': {
       const { proposedBy, decisionIds, responseIds } = state;

@@ -181,11 +181,20 @@ export const consensusAt = (core: SubjectCore, track: TrackFacts, asOf?: string)
   return consensusOf(asOf === undefined ? track.parties : partiesTakingPartAt(track, { effectiveOn: asOf, recordedAt: RECORDED_NOW }, stances.keys()), stances);
 };
 
-/** For everyPartyActed: the parties with a stance on the subject by an act's date. */
+/**
+ * For everyPartyActed: the parties with a stance on the subject before an act in effective order
+ * (an earlier date, or the same date and recorded before it), as the board has them at that act.
+ */
 export const stancePartiesAt =
   (core: SubjectCore) =>
-  (at: { readonly effectiveOn: string }): Iterable<string> =>
-    latestStances(core, at.effectiveOn).keys();
+  (at: { readonly effectiveOn: string; readonly revision?: number }): Iterable<string> => {
+    const parties = new Set<string>();
+    for (const record of positionsInEffectiveOrder(core)) {
+      if (record.effectiveOn > at.effectiveOn || (record.effectiveOn === at.effectiveOn && record.revision > (at.revision ?? Number.MAX_SAFE_INTEGER))) break;
+      parties.add((record.data as unknown as PositionFields).partyId);
+    }
+    return parties;
+  };
 
 /** The guards of a position (DESIGN.md §4); returns the payload fields. Withdrawal is the caller's check. */
 export const decidePosition = (core: SubjectCore, command: StatePosition): PositionFields => {
