@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { ConsoleLogger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { lookup } from 'node:dns/promises';
-import { createServer } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
@@ -13,7 +13,7 @@ import { policyOf } from './auth/route-policy.js';
 import { applySecurity } from './auth/security.js';
 import { loadTokenRegistry, TokenRegistry } from './auth/tokens.js';
 import { ensureDir } from './shared/ensure-dir.js';
-import { markServerRunning } from './shared/running-server.js';
+import { markServerRunning, urlOf } from './shared/running-server.js';
 import { ID_GENERATOR, type IdGenerator } from './shared/event-store/clock.js';
 import { problem, PROBLEM_CONTENT_TYPE, ProblemDetailsDto } from './shared/http/problem-details.js';
 import { ProblemDetailsFilter } from './shared/http/problem-details.filter.js';
@@ -107,17 +107,20 @@ const assertPortFree = (config: AppConfig): Promise<void> =>
 
 /**
  * Listens, naming HOST and PORT when that fails (an unknown host, a port in use); then, on a first
- * start, keeps and shows the tokens made for it (only now: a start that failed kept none).
+ * start, keeps and shows the tokens made for it (only now: a start that failed kept none). Returns
+ * the URL it answers on (the port the system chose for PORT=0).
  */
-export const listen = async (app: NestFastifyApplication, config: AppConfig): Promise<void> => {
+export const listen = async (app: NestFastifyApplication, config: AppConfig): Promise<string> => {
   try {
     await app.listen(config.port, config.host);
   } catch (error) {
     throw new Error(`cannot listen on HOST=${config.host} PORT=${config.port}: ${(error as Error).message.split('\n')[0]}`);
   }
-  const unmark = markServerRunning(config.dataDir, `http://${config.host}:${config.port}`);
-  (app.getHttpServer() as { once(event: 'close', listener: () => void): unknown }).once('close', unmark);
+  const server = app.getHttpServer() as { address(): AddressInfo | string | null; once(event: 'close', listener: () => void): unknown };
+  const url = urlOf(server.address(), `http://${config.host}:${config.port}`);
+  server.once('close', markServerRunning(config.dataDir, url));
   app.get(TokenRegistry).keepFirstStartTokens();
+  return url;
 };
 
 const BEARER = 'bearer';

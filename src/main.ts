@@ -13,8 +13,8 @@ const main = async (): Promise<void> => {
     process.exit(1);
   }
   const app = await createApp(config);
-  await listen(app, config);
-  process.stdout.write(`norms-ledger listening on http://${config.host}:${config.port} (store: ${config.store}, data: ${config.dataDir})\n`);
+  const url = await listen(app, config);
+  process.stdout.write(`norms-ledger listening on ${url} (store: ${config.store}, data: ${config.dataDir})\n`);
 };
 
 main().catch((error: unknown) => {

@@ -1,25 +1,33 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
 /**
- * `<data dir>/server.json`: which server process serves a data directory, so that a command that
- * would pull files from under it (`norms-ledger rebuild` swaps the read-model file) can refuse and
- * point at the server's own route instead. Written once the server listens, removed when it exits;
- * a file left by a process that no longer runs is ignored.
+ * `<data dir>/server-<pid>.json`: which server processes serve a data directory, so that a command
+ * that would pull files from under them (`norms-ledger rebuild` swaps the read-model file) can
+ * refuse and point at a server's own route instead. One file per process (several instances may
+ * share a SQLite store), written once the server listens, removed when it closes or exits; a file
+ * left by a process that no longer runs is ignored.
  */
-export const RUNNING_SERVER_FILE = 'server.json';
+const MARKER = /^server-(\d+)\.json$/;
+
+export const markerFileOf = (dataDir: string, pid = process.pid): string => join(dataDir, `server-${pid}.json`);
 
 export interface RunningServer {
   readonly pid: number;
   readonly url: string;
 }
 
-/**
- * Returns what removes the file (also run on exit). A shutdown by signal ends with the signal raised
- * again (Nest's shutdown hooks), with no 'exit' event: the server also removes it when it closes.
- */
+/** The URL a listening socket answers on (an IPv6 address in brackets). */
+export const urlOf = (address: AddressInfo | string | null, fallback: string): string => {
+  if (address === null || typeof address === 'string') return fallback;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+};
+
+/** Returns what removes this process's file (also run on exit). */
 export const markServerRunning = (dataDir: string, url: string): (() => void) => {
-  const file = join(dataDir, RUNNING_SERVER_FILE);
+  const file = markerFileOf(dataDir);
   writeFileSync(file, `${JSON.stringify({ pid: process.pid, url } satisfies RunningServer)}\n`, { mode: 0o600 });
   const remove = (): void => rmSync(file, { force: true });
   process.once('exit', remove);
@@ -36,15 +44,24 @@ const isAlive = (pid: number): boolean => {
   }
 };
 
-/** The other live process serving `dataDir`, if any. */
+/** Another live process serving `dataDir`, if any. */
 export const runningServer = (dataDir: string): RunningServer | undefined => {
-  let found: unknown;
+  let names: string[];
   try {
-    found = JSON.parse(readFileSync(join(dataDir, RUNNING_SERVER_FILE), 'utf8'));
+    names = readdirSync(dataDir);
   } catch {
     return undefined;
   }
-  const { pid, url } = (found ?? {}) as Partial<RunningServer>;
-  if (!Number.isSafeInteger(pid) || typeof url !== 'string' || pid === process.pid || !isAlive(pid!)) return undefined;
-  return { pid: pid!, url };
+  for (const name of names.sort()) {
+    const pid = Number(MARKER.exec(name)?.[1]);
+    if (!Number.isSafeInteger(pid) || pid === process.pid || !isAlive(pid)) continue;
+    try {
+      const { url } = JSON.parse(readFileSync(join(dataDir, name), 'utf8')) as Partial<RunningServer>;
+      if (typeof url === 'string') return { pid, url };
+    } catch {
+      // Being written or damaged: the pid alone still says a server runs.
+      return { pid, url: '(its address is unknown)' };
+    }
+  }
+  return undefined;
 };

@@ -7,6 +7,7 @@ import { runRebuild } from '../../src/cli/commands/rebuild.command.js';
 import { loadConfig } from '../../src/config/app-config.js';
 import { DEMO_STEPS } from '../../src/demo/demo-track.js';
 import { SqliteEventStore } from '../../src/infrastructure/sqlite/sqlite-event-store.js';
+import { markerFileOf } from '../../src/shared/running-server.js';
 
 /** Captures what a command writes; `tty` pretends stderr is a terminal (progress bar). */
 const captureIo = (tty = false): CliIo & { stdout: () => string; stderr: () => string } => {
@@ -71,7 +72,7 @@ describe('norms-ledger demo, then rebuild', () => {
     expect(await runDemo(configFor(dataDir), captureIo())).toBe(0);
     expect(await runRebuild(configFor(dataDir), captureIo())).toBe(0);
     // The parent of this test process: alive, and not this process.
-    writeFileSync(join(dataDir, 'server.json'), JSON.stringify({ pid: process.ppid, url: 'http://127.0.0.1:3999' }));
+    writeFileSync(markerFileOf(dataDir, process.ppid), JSON.stringify({ pid: process.ppid, url: 'http://127.0.0.1:3999' }));
     const before = statSync(join(dataDir, 'read-models.sqlite')).ino;
     const io = captureIo();
     expect(await runRebuild(configFor(dataDir), io)).toBe(2);
@@ -80,7 +81,8 @@ describe('norms-ledger demo, then rebuild', () => {
     );
     expect(statSync(join(dataDir, 'read-models.sqlite')).ino).toBe(before);
     // A file left by a server killed without cleaning up (no such process).
-    writeFileSync(join(dataDir, 'server.json'), JSON.stringify({ pid: 2 ** 22 + 12345, url: 'http://127.0.0.1:3999' }));
+    rmSync(markerFileOf(dataDir, process.ppid));
+    writeFileSync(markerFileOf(dataDir, 2 ** 22 + 12345), JSON.stringify({ pid: 2 ** 22 + 12345, url: 'http://127.0.0.1:3999' }));
     expect(await runRebuild(configFor(dataDir), captureIo())).toBe(0);
   });
 

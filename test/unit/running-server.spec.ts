@@ -1,9 +1,9 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { markServerRunning, RUNNING_SERVER_FILE, runningServer } from '../../src/shared/running-server.js';
+import { markerFileOf, markServerRunning, runningServer, urlOf } from '../../src/shared/running-server.js';
 
-describe('server.json: which live server serves a data directory', () => {
+describe('server-<pid>.json: which live servers serve a data directory', () => {
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'norms-ledger-running-'));
@@ -12,21 +12,28 @@ describe('server.json: which live server serves a data directory', () => {
 
   it('is written by the server (its pid and URL) and removed at its end; the server itself is not another server', () => {
     const remove = markServerRunning(dir, 'http://127.0.0.1:3000');
-    expect(JSON.parse(readFileSync(join(dir, RUNNING_SERVER_FILE), 'utf8'))).toEqual({ pid: process.pid, url: 'http://127.0.0.1:3000' });
-    // The server itself is not "another server".
+    expect(JSON.parse(readFileSync(markerFileOf(dir), 'utf8'))).toEqual({ pid: process.pid, url: 'http://127.0.0.1:3000' });
     expect(runningServer(dir)).toBeUndefined();
     remove();
-    expect(existsSync(join(dir, RUNNING_SERVER_FILE))).toBe(false);
+    expect(existsSync(markerFileOf(dir))).toBe(false);
   });
 
-  it('names another live process; ignores a dead one, a missing file and a damaged one', () => {
-    writeFileSync(join(dir, RUNNING_SERVER_FILE), JSON.stringify({ pid: process.ppid, url: 'http://127.0.0.1:4000' }));
+  it('names another live process, even when this one has its own file; ignores dead ones and a missing directory', () => {
+    markServerRunning(dir, 'http://127.0.0.1:3000');
+    writeFileSync(markerFileOf(dir, process.ppid), JSON.stringify({ pid: process.ppid, url: 'http://127.0.0.1:4000' }));
     expect(runningServer(dir)).toEqual({ pid: process.ppid, url: 'http://127.0.0.1:4000' });
-    writeFileSync(join(dir, RUNNING_SERVER_FILE), JSON.stringify({ pid: 2 ** 22 + 4321, url: 'http://127.0.0.1:4000' }));
+    // A second server stopping removes only its own file.
+    rmSync(markerFileOf(dir), { force: true });
+    expect(runningServer(dir)).toEqual({ pid: process.ppid, url: 'http://127.0.0.1:4000' });
+    rmSync(markerFileOf(dir, process.ppid));
+    writeFileSync(markerFileOf(dir, 2 ** 22 + 4321), JSON.stringify({ pid: 2 ** 22 + 4321, url: 'http://127.0.0.1:4000' }));
     expect(runningServer(dir)).toBeUndefined();
-    writeFileSync(join(dir, RUNNING_SERVER_FILE), '{not json');
-    expect(runningServer(dir)).toBeUndefined();
-    rmSync(join(dir, RUNNING_SERVER_FILE));
-    expect(runningServer(dir)).toBeUndefined();
+    expect(runningServer(join(dir, 'none'))).toBeUndefined();
+  });
+
+  it('names the address the socket answers on: the chosen port for PORT=0, an IPv6 host in brackets', () => {
+    expect(urlOf({ address: '127.0.0.1', family: 'IPv4', port: 41234 }, 'http://127.0.0.1:0')).toBe('http://127.0.0.1:41234');
+    expect(urlOf({ address: '::1', family: 'IPv6', port: 3000 }, 'x')).toBe('http://[::1]:3000');
+    expect(urlOf(null, 'http://127.0.0.1:3000')).toBe('http://127.0.0.1:3000');
   });
 });

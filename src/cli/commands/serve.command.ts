@@ -15,12 +15,13 @@ export const serveCommand = (): Command =>
       return;
     }
     const app = await createApp(config);
+    let url: string;
     try {
-      await listen(app, config);
+      url = await listen(app, config);
     } catch (error) {
       await app.close();
       process.exitCode = fail(processIo, 'serve', error);
       return;
     }
-    process.stdout.write(`norms-ledger listening on http://${config.host}:${config.port} (store: ${config.store}, data: ${config.dataDir})\n`);
+    process.stdout.write(`norms-ledger listening on ${url} (store: ${config.store}, data: ${config.dataDir})\n`);
   });
