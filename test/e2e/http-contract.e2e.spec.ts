@@ -79,7 +79,8 @@ describe('HTTP contract of commands (e2e)', () => {
 
     it('takes a list of entity tags (RFC 9110): the record must be at one of them', async () => {
       const revision = (await count('norm-n1')) - 1;
-      const matched = await t.post('/norms/n1/positions', position('st-im4'), { 'If-Match': `W/"${revision + 5}", "${revision}"` }).expect(201);
+      // Empty list elements are ignored (RFC 9110 §5.6.1).
+      const matched = await t.post('/norms/n1/positions', position('st-im4'), { 'If-Match': `W/"${revision + 5}", , "${revision}",` }).expect(201);
       expect(matched.headers.etag).toBe(`W/"${revision + 1}"`);
       const stale = await t.post('/norms/n1/positions', position('st-im5'), { 'If-Match': `W/"${revision}", W/"${revision + 7}"` }).expect(412);
       expect(stale.body.detail).toBe(`norm n1 is at revision ${revision + 1}, not one of ${revision}, ${revision + 7}: reload it and decide again`);
@@ -96,7 +97,7 @@ describe('HTTP contract of commands (e2e)', () => {
     });
 
     it('answers 400 for a malformed If-Match', async () => {
-      for (const value of ['yesterday', 'W/"1",', '"1" "2"', '*, W/"1"']) {
+      for (const value of ['yesterday', ', ,', '"1" "2"', '*, W/"1"']) {
         const response = await t.post('/norms/n1/positions', position('st-im3'), { 'If-Match': value }).expect(400);
         expect(response.body.errors).toEqual([{ field: 'If-Match', message: 'must be W/"<revision>" with the revision from an earlier ETag (e.g. W/"3"), a comma-separated list of them, or *' }]);
       }

@@ -42,8 +42,11 @@ const readIfMatch = (header: HeaderValue): { ifMatch?: IfMatch; problem?: FieldE
   const text = headerText(header).trim();
   if (text === '*') return { ifMatch: '*' };
   const revisions: number[] = [];
-  for (const tag of text.split(',')) {
-    const match = ENTITY_TAG.exec(tag.trim());
+  // RFC 9110 §5.6.1: a recipient accepts (and ignores) empty list elements.
+  const tags = text.split(',').map((tag) => tag.trim()).filter((tag) => tag !== '');
+  if (tags.length === 0) return { problem: { field: 'If-Match', message: IF_MATCH_MESSAGE } };
+  for (const tag of tags) {
+    const match = ENTITY_TAG.exec(tag);
     if (match === null) return { problem: { field: 'If-Match', message: IF_MATCH_MESSAGE } };
     revisions.push(Number(match[1]));
   }
