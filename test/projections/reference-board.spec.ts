@@ -22,5 +22,5 @@ describe('the board against an independent reference fold (reference-board.ts)',
       }),
       { numRuns: 150 },
     );
-  });
+  }, 120_000);
 });
