@@ -46,4 +46,12 @@ export const CREATION_EVENT: Readonly<Record<SubjectKind, string>> = {
   topic: 'TopicOpened',
 };
 
+/**
+ * The record that brings a stream into being, by stream kind: sessions and subjects exist, in
+ * valid time, from their earliest record (the timeline keeps this one inside a cut as soon as any
+ * other record of the stream is), since it takes effect on the day it is recorded unless the clerk
+ * says otherwise (DESIGN.md §7).
+ */
+export const STREAM_CREATION: Readonly<Record<string, string>> = { session: 'SessionScheduled', ...CREATION_EVENT };
+
 export const BLOCKING_STANCES: ReadonlySet<string> = new Set<Stance>(['conditional', 'reserves', 'opposes']);

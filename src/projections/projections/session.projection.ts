@@ -204,13 +204,6 @@ export const evolveSession = (state: SessionState | null, record: TimelineRecord
   return { ...next, lastKey: keyOf(record) };
 };
 
-/**
- * A session exists, in valid time, from its earliest record: its scheduling takes effect on the day
- * it was recorded unless the clerk says otherwise (DESIGN.md §7), so a session scheduled today and
- * then recorded as held last year was nonetheless held last year, and shows so under an earlier asOf.
- */
-export const SESSION_ANCHOR = 'SessionScheduled';
-
 export const foldSessionTimeline = (timeline: StreamTimeline): SessionState | null => {
   const index = timeline.records.findIndex((r) => r.type === 'SessionScheduled');
   if (index < 0) return null;
@@ -220,7 +213,7 @@ export const foldSessionTimeline = (timeline: StreamTimeline): SessionState | nu
 };
 
 export const foldSession = (streamId: string, events: readonly LedgerEvent[], cut: ResolvedCut): SessionState | null =>
-  foldSessionTimeline(streamTimeline(streamId, events, cut, SESSION_ANCHOR));
+  foldSessionTimeline(streamTimeline(streamId, events, cut));
 
 export const actionItemList = (state: SessionState): ActionItemState[] =>
   Object.values(state.actionItems).sort((a, b) => compareStrings(a.actionItemId, b.actionItemId));

@@ -368,10 +368,7 @@ export const foldSubject = (
   events: readonly LedgerEvent[],
   registry: TrackRegistry | null,
   cut: ResolvedCut,
-): SubjectState | null => {
-  const kind = subjectKindOf(streamId);
-  return kind === null ? null : foldSubjectTimeline(streamTimeline(streamId, events, cut, CREATION_EVENT[kind]), registry);
-};
+): SubjectState | null => foldSubjectTimeline(streamTimeline(streamId, events, cut), registry);
 
 /**
  * Whether `event` can be applied to `state` with `evolveSubject` (as an uncorrected record) and give

@@ -5,8 +5,8 @@
  */
 import { EFFECTIVE_ON_FIELD, writePath, type FieldChange } from '../../shared/domain/corrections.js';
 import { isEffective, isKnown, type ResolvedCut } from './cut.js';
-import { compareEffective, comparePosition, type LedgerEvent } from './ledger-event.js';
-import type { RecordCorrectedData } from './ledger-payloads.js';
+import { compareEffective, comparePosition, parseStreamId, type LedgerEvent } from './ledger-event.js';
+import { type RecordCorrectedData, STREAM_CREATION } from './ledger-payloads.js';
 
 export interface AppliedCorrection {
   readonly correctionId: string;
@@ -81,10 +81,12 @@ const applyChanges = (draft: Draft, changes: readonly FieldChange[]): void => {
 };
 
 /**
- * `events`: the events of one stream, in any order. `anchor`: a record type that is inside the cut
- * as soon as any other record of the stream is (a session's scheduling: see foldSessionTimeline).
+ * `events`: the events of one stream, in any order. The stream's creation record (STREAM_CREATION)
+ * is inside the cut as soon as any other record of the stream is: the stream exists from its
+ * earliest record.
  */
-export const streamTimeline = (streamId: string, events: readonly LedgerEvent[], cut: ResolvedCut, anchor?: string): StreamTimeline => {
+export const streamTimeline = (streamId: string, events: readonly LedgerEvent[], cut: ResolvedCut): StreamTimeline => {
+  const anchor = STREAM_CREATION[parseStreamId(streamId).kind];
   const known = events.filter((e) => isKnown(e.metadata.recordedAt, cut));
   // Corrections chain (`from` is the value after earlier ones), so they replay in recorded order.
   known.sort((a, b) => comparePosition(a.position, b.position));

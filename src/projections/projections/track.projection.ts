@@ -5,9 +5,9 @@
  */
 import { resolveCut, type Cut, type ResolvedCut } from './cut.js';
 import { compareStrings, parseStreamId, type LedgerEvent } from './ledger-event.js';
-import { CREATION_EVENT, SUBJECT_KINDS, type SubjectKind } from './ledger-payloads.js';
+import { SUBJECT_KINDS, type SubjectKind } from './ledger-payloads.js';
 import { foldRegistry, type TrackRegistry } from './registry.projection.js';
-import { foldSessionTimeline, SESSION_ANCHOR, type SessionState } from './session.projection.js';
+import { foldSessionTimeline, type SessionState } from './session.projection.js';
 import { foldSubjectTimeline, subjectKindOf, type SubjectState } from './subject.projection.js';
 import { streamTimeline, type StreamTimeline } from './timeline.projection.js';
 
@@ -85,10 +85,8 @@ export const foldTrack = (trackId: string, events: readonly LedgerEvent[], cut: 
   const sessionCorrections: SessionCorrectionRef[] = [];
   for (const [streamId, streamEvents] of byStream) {
     const { kind } = parseStreamId(streamId);
-    const subjectKind = subjectKindOf(streamId);
-    if (kind !== 'session' && subjectKind === null) continue;
-    // Each stream exists from its earliest record under the cut (foldSessionTimeline, foldedRecords).
-    const timeline = streamTimeline(streamId, streamEvents, resolved, subjectKind === null ? SESSION_ANCHOR : CREATION_EVENT[subjectKind]);
+    if (kind !== 'session' && subjectKindOf(streamId) === null) continue;
+    const timeline = streamTimeline(streamId, streamEvents, resolved);
     if (kind === 'session') {
       const session = foldSessionTimeline(timeline);
       if (session === null || session.trackId !== trackId) continue;

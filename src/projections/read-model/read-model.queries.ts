@@ -7,7 +7,7 @@
 import { boardOf, boardRowOf, linkedCbmsByNorm, matrixParties, subjectDetailOf, type Board, type BoardRow, type LinkedCbm, type StanceCell, type StanceMatrix, type SubjectDetail } from '../projections/board.projection.js';
 import { hasCut, NO_CUT, type ResolvedCut } from '../projections/cut.js';
 import type { LedgerEvent } from '../projections/ledger-event.js';
-import { CREATION_EVENT, type SubjectKind } from '../projections/ledger-payloads.js';
+import type { SubjectKind } from '../projections/ledger-payloads.js';
 import { sessionDetailOf, sessionRegisterOf, type SessionDetail, type SessionRegister } from '../projections/register.projection.js';
 import { foldRegistry, partyIdsOf, registryAnswerOf, trackListOf, type RegistryAnswer, type TrackListAnswer, type TrackRegistry } from '../projections/registry.projection.js';
 import type { SessionState } from '../projections/session.projection.js';
@@ -25,7 +25,6 @@ export class RawJson {
 
 const FAR_FUTURE_DAY = '9999-12-31';
 const FAR_FUTURE_INSTANT = '9999-12-31T23:59:59.999Z';
-
 
 type EventRow = Parameters<typeof ledgerEventOfRow>[0];
 
@@ -213,7 +212,7 @@ export class ReadModelQueries {
     if (trackId === null) return null;
     const registry = foldRegistry(this.streamEvents(`track-${trackId}`), cut);
     if (hasCut(cut) && !this.indexAnswers(trackId, cut, registry)) return subjectDetailOf(foldTrack(trackId, this.trackEvents(trackId), cut), kind, id);
-    const timeline = streamTimeline(streamId, this.streamEvents(streamId), cut, CREATION_EVENT[kind]);
+    const timeline = streamTimeline(streamId, this.streamEvents(streamId), cut);
     const state = foldSubjectTimeline(timeline, registry);
     if (state === null || state.trackId !== trackId) return null;
     const track: TrackProjection = { trackId, cut, registry, subjects: [state], sessions: [], sessionCorrections: [], timelines: new Map([[streamId, timeline]]) };
