@@ -52,7 +52,11 @@ export const partiesTakingPartAt = (track: Pick<TrackFacts, 'parties' | 'joined'
   return [...parties].sort();
 };
 
-const byPlace = (a: RecordPlace, b: RecordPlace): number =>
+/** After every recording time: the place of a command decided now sorts after every record already made. */
+export const RECORDED_NOW = '~';
+
+/** Effective order of places: by effectiveOn, ties by recording time. */
+export const byPlace = (a: RecordPlace, b: RecordPlace): number =>
   a.effectiveOn < b.effectiveOn ? -1 : a.effectiveOn > b.effectiveOn ? 1 : a.recordedAt < b.recordedAt ? -1 : a.recordedAt > b.recordedAt ? 1 : 0;
 
 /**

@@ -3,10 +3,7 @@
  * adopted, or withdrawn before agreement. Write-side state only; the board is the projections'.
  */
 import type { Decider, FoldedEvent } from '../../shared/domain/decider.js';
-import { everyPartyActed, type PartyAct, type TrackFacts } from '../../shared/domain/facts.js';
-
-/** After every recording time: a command decided now sorts after every record already made. */
-const RECORDED_NOW = '~';
+import { byPlace, everyPartyActed, type PartyAct, RECORDED_NOW, type TrackFacts } from '../../shared/domain/facts.js';
 import type { NormCommand, RecordCapitalResponse, ProposeNorm } from './norm.commands.js';
 import type { NormEvent, NormStatus } from './norm.events.js';
 import type { RecordDecision, WithdrawSubject } from './subject.commands.js';
@@ -40,9 +37,6 @@ export type NormState =
 
 type PhaseStatus = 'agreed_ad_referendum' | 'adopted' | 'under_discussion';
 
-const byPlace = (a: PartyAct, b: PartyAct): number =>
-  a.effectiveOn < b.effectiveOn ? -1 : a.effectiveOn > b.effectiveOn ? 1 : a.recordedAt < b.recordedAt ? -1 : a.recordedAt > b.recordedAt ? 1 : 0;
-
 /**
  * The responses since the decision to agree, in effective order: the status after them (a response
  * after a decline or after adoption changes nothing).
@@ -51,7 +45,7 @@ export const walkResponses = (
   responses: readonly ResponseAct[],
   track: Pick<TrackFacts, 'parties' | 'joined'>,
   stancesAt: (at: { readonly effectiveOn: string }) => Iterable<string>,
-): { status: PhaseStatus } => {
+): PhaseStatus => {
   let status: PhaseStatus = 'agreed_ad_referendum';
   const confirmed: ResponseAct[] = [];
   for (const act of [...responses].sort(byPlace)) {
@@ -63,7 +57,7 @@ export const walkResponses = (
     confirmed.push(act);
     if (everyPartyActed(confirmed, track, stancesAt)) status = 'adopted';
   }
-  return { status };
+  return status;
 };
 
 /**
@@ -99,7 +93,7 @@ export const normStatusOf = (state: NormState, track: Pick<TrackFacts, 'parties'
     case 'none':
       return null;
     case 'agreed_ad_referendum':
-      return walkResponses(state.responses, track, stancesAt(state)).status;
+      return walkResponses(state.responses, track, stancesAt(state));
     case 'proposed':
     case 'under_discussion':
     case 'withdrawn':
@@ -155,8 +149,8 @@ const recordCapitalResponse = (command: RecordCapitalResponse, state: Existing):
   const act: PartyAct = { partyId: data.partyId, effectiveOn: command.effectiveOn, recordedAt: RECORDED_NOW };
   const earlier = state.responses.filter((r) => byPlace(r, act) <= 0);
   const before = walkResponses(earlier, track, stancesAt(state));
-  if (before.status !== 'agreed_ad_referendum') {
-    throw earlier.length === state.responses.length ? SubjectErrors.notAgreedAdReferendum(subject, before.status) : SubjectErrors.notAgreedAdReferendumOn(subject, before.status, command.effectiveOn);
+  if (before !== 'agreed_ad_referendum') {
+    throw earlier.length === state.responses.length ? SubjectErrors.notAgreedAdReferendum(subject, before) : SubjectErrors.notAgreedAdReferendumOn(subject, before, command.effectiveOn);
   }
   // A second confirmation would hide which communication counts; the clerk should know it is redundant.
   if (data.response === 'confirmed' && confirmsAgain(state.responses, { ...act, responseId: data.responseId, response: 'confirmed' })) {

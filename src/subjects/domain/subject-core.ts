@@ -16,7 +16,7 @@ import {
 } from '../../shared/domain/corrections.js';
 import type { FoldedEvent } from '../../shared/domain/decider.js';
 import { LIMITS, textProblem } from '../../shared/domain/limits.js';
-import { partiesTakingPartAt, type SessionFacts, type TrackFacts } from '../../shared/domain/facts.js';
+import { partiesTakingPartAt, RECORDED_NOW, type SessionFacts, type TrackFacts } from '../../shared/domain/facts.js';
 import type { PositionFields, Stance } from './position.events.js';
 import { type Consensus, consensusOf } from './stance.js';
 import type { CorrectRecord, StatePosition } from './subject.commands.js';
@@ -168,9 +168,6 @@ export const latestStances = (core: SubjectCore, asOf?: string): Map<string, Sta
   return latest;
 };
 
-/** After every recording time: a command decided now sorts after every record already made. */
-const RECORDED_NOW = '~';
-
 /**
  * Consensus at `asOf` over the parties of the track then (DESIGN.md §2, §4), as the board judges a
  * decision: a party registered effective after `asOf` neither blocks nor counts, unless it had
@@ -229,11 +226,11 @@ const assertStillValid = (subject: string, record: SubjectRecord, changes: Corre
   const data = record.data;
   switch (record.type) {
     case 'PositionStated':
-      if (touches(changes, ['partyId', 'delegateId', 'effectiveOn'])) {
+      if (touches(changes, ['partyId', 'delegateId'])) {
         const partyId = typeof data['partyId'] === 'string' ? data['partyId'] : String(data['partyId']);
-        // Moved to another party or another date: the party must have been registered by then.
+        // Moved to another party: it must be registered, with a delegate of its own who attended (or none).
         if (touches(changes, ['partyId'])) assertPartyRegistered(subject, track, partyId);
-        if (touches(changes, ['partyId', 'delegateId'])) assertDelegate(subject, track, partyId, data['delegateId'] === undefined ? undefined : String(data['delegateId']), session);
+        assertDelegate(subject, track, partyId, data['delegateId'] === undefined ? undefined : String(data['delegateId']), session);
       }
       if (touches(changes, ['stance', 'condition'])) {
         assertStance(subject, data['stance'], data['condition']);
