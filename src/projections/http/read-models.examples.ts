@@ -24,10 +24,8 @@ export const REGISTRY_EXAMPLE = {
   ],
 };
 
-const NORM_ROW = {
-  kind: 'norm',
-  id: 'gge-13i',
-  title: 'Supply chain integrity',
+/** Every subject of the story: both parties support it (st-cn-01, st-us-01 at the session). */
+const BOTH_SUPPORT = {
   stances: {
     cn: { stance: 'supports', statementId: 'st-cn-01', effectiveOn: '2026-03-12' },
     us: { stance: 'supports', statementId: 'st-us-01', effectiveOn: '2026-03-12' },
@@ -35,6 +33,13 @@ const NORM_ROW = {
   blockingParties: [],
   consensusPossible: true,
   flags: [],
+};
+
+const NORM_ROW = {
+  kind: 'norm',
+  id: 'gge-13i',
+  title: 'Supply chain integrity',
+  ...BOTH_SUPPORT,
   status: 'agreed_ad_referendum',
   statusSince: '2026-03-12',
   pendingConfirmations: ['cn'],
@@ -45,13 +50,7 @@ const CBM_ROW = {
   kind: 'cbm',
   id: 'cbm-hotline',
   title: 'Point-of-contact hotline',
-  stances: {
-    cn: { stance: 'supports', statementId: 'st-cn-01', effectiveOn: '2026-03-12' },
-    us: { stance: 'supports', statementId: 'st-us-01', effectiveOn: '2026-03-12' },
-  },
-  blockingParties: [],
-  consensusPossible: true,
-  flags: [],
+  ...BOTH_SUPPORT,
   status: 'implementing',
   statusSince: '2026-03-12',
   pendingConfirmations: [],
@@ -63,13 +62,7 @@ const TOPIC_ROW = {
   kind: 'topic',
   id: 'internet-governance',
   title: 'Internet governance',
-  stances: {
-    cn: { stance: 'supports', statementId: 'st-cn-01', effectiveOn: '2026-03-12' },
-    us: { stance: 'supports', statementId: 'st-us-01', effectiveOn: '2026-03-12' },
-  },
-  blockingParties: [],
-  consensusPossible: true,
-  flags: [],
+  ...BOTH_SUPPORT,
   status: null,
   statusSince: null,
   pendingConfirmations: [],

@@ -98,13 +98,19 @@ export const linkedCbmsByNorm = (subjects: readonly SubjectState[]): ReadonlyMap
 };
 
 /**
+ * The parties a row (or the matrix) counts: those registered under the cut, and every party with a
+ * stance on it, whatever its registration's date (partiesTakingPartAt). Sorted.
+ */
+export const withStanceParties = (registered: readonly string[], stanceParties: readonly string[]): readonly string[] =>
+  stanceParties.every((partyId) => registered.includes(partyId)) ? registered : sortedIds([...new Set([...registered, ...stanceParties])]);
+
+/**
  * One board row. `parties`: every party registered on the track under the cut (sorted); a party
  * with a stance on the subject counts too, whatever its registration's date (partiesTakingPartAt).
  * `linkedCbms`: for a norm, the CBMs linking to it under the same cut.
  */
 export const boardRowOf = (state: SubjectState, registered: readonly string[], linkedCbms: readonly LinkedCbm[] = []): BoardRow => {
-  const stated = Object.keys(state.stances);
-  const parties = stated.every((partyId) => registered.includes(partyId)) ? registered : sortedIds([...new Set([...registered, ...stated])]);
+  const parties = withStanceParties(registered, Object.keys(state.stances));
   const { blockingParties, consensusPossible } = consensusOver(parties, state.stances);
   const base = {
     id: state.id,
@@ -175,11 +181,8 @@ export interface StanceMatrix {
   readonly rows: readonly MatrixRow[];
 }
 
-/** The matrix's columns: the parties registered under the cut and every party with a stance on a row (boardRowOf). */
-export const matrixParties = (registered: readonly string[], stanceParties: Iterable<string>): string[] => sortedIds([...new Set([...registered, ...stanceParties])]);
-
 export const matrixOf = (track: TrackProjection): StanceMatrix => {
-  const parties = matrixParties(partyIdsOf(track.registry), track.subjects.flatMap((s) => Object.keys(s.stances)));
+  const parties = withStanceParties(partyIdsOf(track.registry), track.subjects.flatMap((s) => Object.keys(s.stances)));
   return {
     trackId: track.trackId,
     asOf: track.cut.asOf,

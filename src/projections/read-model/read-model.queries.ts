@@ -4,7 +4,7 @@
  * the other answers fold the track's events from `ledger_events` under the cut with the pure folds,
  * which is correct by construction and fast enough for answers that have no latency target.
  */
-import { boardOf, boardRowOf, linkedCbmsByNorm, matrixParties, subjectDetailOf, type Board, type BoardRow, type LinkedCbm, type StanceCell, type StanceMatrix, type SubjectDetail } from '../projections/board.projection.js';
+import { boardOf, boardRowOf, linkedCbmsByNorm, withStanceParties, subjectDetailOf, type Board, type BoardRow, type LinkedCbm, type StanceCell, type StanceMatrix, type SubjectDetail } from '../projections/board.projection.js';
 import { hasCut, NO_CUT, type ResolvedCut } from '../projections/cut.js';
 import type { LedgerEvent } from '../projections/ledger-event.js';
 import type { SubjectKind } from '../projections/ledger-payloads.js';
@@ -139,17 +139,17 @@ export class ReadModelQueries {
   matrix(trackId: string, cut: ResolvedCut): StanceMatrix | null {
     if (!this.trackExists(trackId)) return null;
     let rows: BoardRow[];
-    let parties: string[];
+    let registered: readonly string[];
     if (hasCut(cut)) {
       const at = this.rowsAt(trackId, cut);
       if (at === null) return null;
-      rows = at.rows;
-      parties = matrixParties(at.parties, rows.flatMap((row) => Object.keys(row.stances)));
+      ({ rows, parties: registered } = at);
     } else {
       rows = (this.statements.liveRows.all(trackId) as string[]).map((json) => JSON.parse(json) as BoardRow);
-      const registered = (JSON.parse(this.statements.registry.get(trackId) as string) as RegistryAnswer).parties.map((p) => p.partyId);
-      parties = matrixParties(registered, rows.flatMap((row) => Object.keys(row.stances)));
+      registered = (JSON.parse(this.statements.registry.get(trackId) as string) as RegistryAnswer).parties.map((p) => p.partyId);
     }
+    // Columns as matrixOf has them: a party with a stance on a row is one, whatever its registration's date.
+    const parties = withStanceParties(registered, rows.flatMap((row) => Object.keys(row.stances)));
     return {
       trackId,
       asOf: cut.asOf,
