@@ -123,6 +123,24 @@ export const listen = async (app: NestFastifyApplication, config: AppConfig): Pr
   return url;
 };
 
+/**
+ * `npm start` and `norms-ledger serve`: preflight (one line naming the variable, before Nest
+ * starts), the app, then listen (closing the app if that fails). Resolves with the "listening on"
+ * line; rejects with an error whose message is one line.
+ */
+export const serve = async (config: AppConfig): Promise<string> => {
+  await preflight(config);
+  const app = await createApp(config);
+  let url: string;
+  try {
+    url = await listen(app, config);
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  return `norms-ledger listening on ${url} (store: ${config.store}, data: ${config.dataDir})\n`;
+};
+
 const BEARER = 'bearer';
 const OPERATIONS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head'] as const;
 
