@@ -31,6 +31,16 @@ describe('server-<pid>.json: which live servers serve a data directory', () => {
     expect(runningServer(join(dir, 'none'))).toBeUndefined();
   });
 
+  it('a live process whose file does not parse (being written, or damaged) still counts, its address unknown', () => {
+    writeFileSync(markerFileOf(dir, process.ppid), '{"pid":');
+    expect(runningServer(dir)).toEqual({ pid: process.ppid, url: '(its address is unknown)' });
+    // Names that only look alike are not markers.
+    rmSync(markerFileOf(dir, process.ppid));
+    writeFileSync(join(dir, `server-${process.ppid}.json.tmp`), '{}');
+    writeFileSync(join(dir, 'server.json'), JSON.stringify({ pid: process.ppid, url: 'x' }));
+    expect(runningServer(dir)).toBeUndefined();
+  });
+
   it('names the address the socket answers on: the chosen port for PORT=0, an IPv6 host in brackets', () => {
     expect(urlOf({ address: '127.0.0.1', family: 'IPv4', port: 41234 }, 'http://127.0.0.1:0')).toBe('http://127.0.0.1:41234');
     expect(urlOf({ address: '::1', family: 'IPv6', port: 3000 }, 'x')).toBe('http://[::1]:3000');
