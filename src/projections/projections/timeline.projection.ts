@@ -3,7 +3,7 @@
  * folds read, in effective order. Corrections live in the stream of the record they correct, so a
  * stream is the unit: a subject (or session) can be recomputed from its own events alone.
  */
-import { EFFECTIVE_ON_FIELD, writePath, type FieldChange } from '../../shared/domain/corrections.js';
+import { EFFECTIVE_ON_FIELD, effectiveOnAfter, writePath, type FieldChange } from '../../shared/domain/corrections.js';
 import { isEffective, isKnown, type ResolvedCut } from './cut.js';
 import { compareEffective, comparePosition, parseStreamId, type LedgerEvent } from './ledger-event.js';
 import { type RecordCorrectedData, STREAM_CREATION } from './ledger-payloads.js';
@@ -48,12 +48,6 @@ export interface StreamTimeline {
   readonly corrections: readonly AppliedCorrection[];
 }
 
-/**
- * Data fields that carry the record's own effective date: `/held` defaults its effectiveOn to
- * `heldOn`, so correcting `heldOn` moves the record when the two agreed.
- */
-const DATE_FIELDS: Readonly<Record<string, string>> = { SessionHeld: 'heldOn' };
-
 interface Draft {
   event: LedgerEvent;
   effectiveOn: string;
@@ -62,7 +56,6 @@ interface Draft {
 }
 
 const applyChanges = (draft: Draft, changes: readonly FieldChange[]): void => {
-  const dateField = DATE_FIELDS[draft.event.type];
   for (const change of changes) {
     if (change.field === EFFECTIVE_ON_FIELD) {
       if (typeof change.to === 'string') draft.effectiveOn = change.to;
@@ -74,9 +67,7 @@ const applyChanges = (draft: Draft, changes: readonly FieldChange[]): void => {
       // The decider validated every stored change; a path it would reject cannot be replayed, so skip it.
       continue;
     }
-    if (dateField !== undefined && change.field === dateField && typeof change.to === 'string' && draft.effectiveOn === change.from) {
-      draft.effectiveOn = change.to;
-    }
+    draft.effectiveOn = effectiveOnAfter(draft.event.type, draft.effectiveOn, change);
   }
 };
 

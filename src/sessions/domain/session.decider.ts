@@ -4,6 +4,7 @@ import {
   assertCorrigendum,
   applyCorrection,
   EFFECTIVE_ON_FIELD,
+  effectiveOnAfter,
   writePath,
   type CorrectableRecord,
 } from '../../shared/domain/corrections.js';
@@ -388,11 +389,10 @@ const replayCorrection = (
   record: CorrectableRecord<SessionHeldData>,
   changes: readonly { field: string; from?: unknown; to: unknown }[],
 ): CorrectableRecord<SessionHeldData> =>
-  changes.reduce((current, { field, from, to }) => {
-    if (field === EFFECTIVE_ON_FIELD) return typeof to === 'string' ? { ...current, effectiveOn: to } : current;
-    const corrected = { ...current, data: writePath(`session ${sessionId}`, current.data, field, to) };
-    // As the register folds it (timeline.projection.ts): correcting heldOn moves the record when the two agreed.
-    return field === 'heldOn' && typeof to === 'string' && current.effectiveOn === from ? { ...corrected, effectiveOn: to } : corrected;
+  changes.reduce((current, change) => {
+    if (change.field === EFFECTIVE_ON_FIELD) return typeof change.to === 'string' ? { ...current, effectiveOn: change.to } : current;
+    // As the register folds it: correcting heldOn moves the record when the two agreed.
+    return { ...current, data: writePath(`session ${sessionId}`, current.data, change.field, change.to), effectiveOn: effectiveOnAfter(current.type, current.effectiveOn, change) };
   }, record);
 
 export const evolveSession = (state: SessionState, event: FoldedEvent<SessionEvent>): SessionState => {

@@ -72,6 +72,16 @@ export const stableJson = (value: unknown): string => {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
 };
 
+/**
+ * Data fields that carry the record's own effective date: `/held` defaults its effectiveOn to
+ * `heldOn`, so correcting `heldOn` moves the record when the two agreed.
+ */
+const DATE_FIELDS: Readonly<Record<string, string>> = { SessionHeld: 'heldOn' };
+
+/** The record's effective date after `change` to one of its data fields (the deciders' folds and the projections' alike). */
+export const effectiveOnAfter = (type: string, effectiveOn: string, change: { readonly field: string; readonly from?: unknown; readonly to: unknown }): string =>
+  DATE_FIELDS[type] === change.field && typeof change.to === 'string' && effectiveOn === change.from ? change.to : effectiveOn;
+
 /** Deep equality of JSON values; `undefined` and `null` are both "absent". */
 export const sameValue = (a: unknown, b: unknown): boolean => stableJson(a ?? null) === stableJson(b ?? null);
 
