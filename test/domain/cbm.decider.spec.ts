@@ -28,6 +28,7 @@ const reported = (reportId: string, partyId: string): Given<CbmEvent> => ({ type
 const implementing = [...agreed, reported('rep-1', 'us')];
 const implemented = [...implementing, reported('rep-2', 'cn')];
 const suspended: Given<CbmEvent> = { type: 'CbmSuspended', data: { cbmId: 'hotline', partyId: 'cn', reason: 'incident' } };
+const resumed: Given<CbmEvent> = { type: 'CbmResumed', data: { cbmId: 'hotline', partyId: 'cn', reason: 'settled' } };
 const withdrawn: Given<CbmEvent> = { type: 'CbmWithdrawn', data: { cbmId: 'hotline', partyIds: ['us'] } };
 
 const base = { effectiveOn: '2026-03-10', track };
@@ -153,6 +154,14 @@ describe('cbm decider: implementation, suspension, resumption', () => {
     ]);
   });
 
+  it('records a report dated before a suspension recorded earlier, or between a suspension and its resumption: judged at its own date, as the board takes it', () => {
+    const recorded = [{ type: 'CbmImplementationReported', data: { cbmId: 'hotline', reportId: 'rep-9', partyId: 'cn', text: 'installed' } }] as CbmEvent[];
+    spec.given([...implementing, { ...suspended, effectiveOn: '2026-03-11' }]).when(report('cn')).then(recorded);
+    spec.given([...implementing, { ...suspended, effectiveOn: '2026-03-01' }, { ...resumed, effectiveOn: '2026-03-05' }, { ...suspended, effectiveOn: '2026-03-20' }]).when(report('cn')).then(recorded);
+    // Still the suspension's record: the CBM stays suspended on the write side.
+    expect(statusAfter([...implementing, { ...suspended, effectiveOn: '2026-03-11' }, { ...reported('rep-9', 'cn'), effectiveOn: '2026-03-10' }])).toBe('suspended');
+  });
+
   it('suspends while implementing or implemented and resumes while suspended', () => {
     const suspendedEvent = [{ type: 'CbmSuspended', data: { cbmId: 'hotline', partyId: 'cn', reason: 'incident' } }];
     spec.given(implementing).when(suspend()).then(suspendedEvent as CbmEvent[]);
@@ -175,7 +184,10 @@ describe('cbm decider: implementation, suspension, resumption', () => {
     // The board folds in effective order: each of these would land before the status it needs there.
     ['a report effective before the decision to agree', [...discussed, { ...agreed[agreed.length - 1]!, effectiveOn: '2026-03-11' }], report('us'), ConflictError, 'before-status-change', 'cbm hotline: an implementation report cannot take effect on 2026-03-10, before the decision that took effect on 2026-03-11; what changes a subject\'s status is recorded in the order it took effect: use an effectiveOn on or after 2026-03-11'],
     ['a suspension effective before the report it needs', [...agreed, { ...reported('rep-1', 'us'), effectiveOn: '2026-03-11' }], suspend(), ConflictError, 'before-status-change', /a suspension cannot take effect on 2026-03-10, before the implementation report that took effect on 2026-03-11/],
-    ['a report effective before a suspension recorded earlier: told so with its date, not "suspended"', [...implementing, { ...suspended, effectiveOn: '2026-03-11' }], report('cn'), ConflictError, 'before-status-change', /an implementation report cannot take effect on 2026-03-10, before the suspension that took effect on 2026-03-11/],
+    // Judged at its own date: suspended then, whatever was recorded since.
+    ['a report dated while suspended, resumed since', [...implementing, { ...suspended, effectiveOn: '2026-03-01' }, { ...resumed, effectiveOn: '2026-03-20' }], report('cn'), ConflictError, 'not-agreed', 'cbm hotline was suspended on 2026-03-10: implementation can be reported only once it is agreed (and not suspended)'],
+    ['a report dated on the day of a suspension recorded earlier', [...implementing, { ...suspended, effectiveOn: '2026-03-10' }], report('cn'), ConflictError, 'not-agreed', /cbm hotline is suspended/],
+    ['a report dated while suspended, after a suspension, resumption and a second suspension', [...implementing, { ...suspended, effectiveOn: '2026-02-01' }, { ...resumed, effectiveOn: '2026-02-10' }, { ...suspended, effectiveOn: '2026-03-01' }], report('cn'), ConflictError, 'not-agreed', /is suspended/],
     ['a resumption effective before the suspension', [...implementing, { ...suspended, effectiveOn: '2026-03-11' }], resume(), ConflictError, 'before-status-change', /a resumption cannot take effect on 2026-03-10, before the suspension that took effect on 2026-03-11/],
   ]);
 });

@@ -8,7 +8,7 @@ import { everyPartyActed, type PartyAct, type TrackFacts } from '../../shared/do
 import type { CbmCommand, LinkCbmToNorm, ProposeCbm, ReportImplementation, ResumeCbm, SuspendCbm } from './cbm.commands.js';
 import type { CbmEvent, CbmStatus } from './cbm.events.js';
 import type { RecordDecision, WithdrawSubject } from './subject.commands.js';
-import { assertInStatusOrder, consensusAt, decideCorrection, decidePosition, openCore, stancePartiesAt, type SubjectCore, withCorrection, withRecord } from './subject-core.js';
+import { assertInStatusOrder, consensusAt, decideCorrection, decidePosition, openCore, stancePartiesAt, type SubjectCore, type SubjectRecord, withCorrection, withRecord } from './subject-core.js';
 import { SubjectErrors } from './subject.errors.js';
 import { assertPartyRegistered, assertSessionRefs, assertText, compact } from './subject-guards.js';
 
@@ -96,6 +96,26 @@ const link = (command: LinkCbmToNorm, state: Existing): CbmEvent[] => {
   return [{ type: 'CbmLinkedToNorm', data: compact({ cbmId: state.core.id, ...data }) }];
 };
 
+/** Only the decision to agree orders a report: suspensions and resumptions are walked (suspensionAt), other reports come in any order. */
+const REPORT_ANY_ORDER = ['CbmImplementationReported', 'CbmSuspended', 'CbmResumed'];
+
+/**
+ * The suspension in force at `effectiveOn` for a record decided now (after every record of that
+ * date): the last suspension or resumption on or before it in effective order, if a suspension;
+ * `latest` when it is also the last one of all (the CBM is suspended now).
+ */
+const suspensionAt = (core: SubjectCore, effectiveOn: string): { readonly latest: boolean } | null => {
+  let last: SubjectRecord | undefined;
+  let lastOfAll: SubjectRecord | undefined;
+  for (const record of core.records.values()) {
+    if (record.type !== 'CbmSuspended' && record.type !== 'CbmResumed') continue;
+    // Records are in recorded order: on equal dates the later-recorded one comes later.
+    if (lastOfAll === undefined || record.effectiveOn >= lastOfAll.effectiveOn) lastOfAll = record;
+    if (record.effectiveOn <= effectiveOn && (last === undefined || record.effectiveOn >= last.effectiveOn)) last = record;
+  }
+  return last?.type === 'CbmSuspended' ? { latest: last === lastOfAll } : null;
+};
+
 const report = (command: ReportImplementation, state: Existing): CbmEvent[] => {
   const { data, track } = command;
   const subject = state.core.label;
@@ -103,9 +123,15 @@ const report = (command: ReportImplementation, state: Existing): CbmEvent[] => {
   assertPartyRegistered(subject, track, data.partyId);
   assertText(subject, 'text', data.text);
   assertSessionRefs(subject, track, data, command.session);
-  // First: a report dated before a later suspension is told so, with the date, rather than "suspended".
-  assertInStatusOrder(state.core, command.effectiveOn, 'an implementation report', 'CbmImplementationReported');
-  if (state.status !== 'agreed' && state.status !== 'implementing') throw SubjectErrors.notAgreed(subject, cbmStatusOf(state, track)!);
+  if (state.status !== 'agreed' && state.status !== 'implementing' && state.status !== 'suspended') throw SubjectErrors.notAgreed(subject, cbmStatusOf(state, track)!);
+  // Judged at its own place in effective order, as the board takes it: after the agreement, and
+  // outside a suspension. A report dated before a suspension recorded earlier is recorded (the CBM
+  // was being implemented then); one dated while it was suspended is refused.
+  assertInStatusOrder(state.core, command.effectiveOn, 'an implementation report', REPORT_ANY_ORDER);
+  const suspension = suspensionAt(state.core, command.effectiveOn);
+  if (suspension !== null) {
+    throw suspension.latest ? SubjectErrors.notAgreed(subject, 'suspended') : SubjectErrors.notAgreedOn(subject, 'suspended', command.effectiveOn);
+  }
   return [{ type: 'CbmImplementationReported', data: compact({ cbmId: state.core.id, ...data }) }];
 };
 

@@ -141,7 +141,7 @@ const recordCapitalResponse = (command: RecordCapitalResponse, state: Existing):
   assertPartyRegistered(subject, track, data.partyId);
   if (data.response !== 'confirmed' && data.response !== 'declined') throw SubjectErrors.invalidResponse(subject, data.response);
   if (state.status !== 'agreed_ad_referendum') throw SubjectErrors.notAgreedAdReferendum(subject, normStatusOf(state, track)!);
-  assertInStatusOrder(state.core, command.effectiveOn, 'a capital response', 'CapitalResponseRecorded');
+  assertInStatusOrder(state.core, command.effectiveOn, 'a capital response', ['CapitalResponseRecorded']);
   // Judged at its own place in effective order, as the board takes it: responses arrive out of order
   // (a letter dated before a decline already recorded still answered an agreement then). A decline
   // dated before a confirmation recorded earlier leaves that confirmation on the record, counting

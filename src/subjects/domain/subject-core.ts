@@ -88,14 +88,14 @@ const STATUS_RECORDS: Readonly<Record<string, string>> = {
  * status because whatever moves the status machine is recorded in the order it took effect. A
  * command that moves it (`what`: "a capital response") may not take effect before the latest such
  * record; positions and links may (late entries), as they only change stances and links.
- * `anyOrderAmong`: acts of one kind whose order among themselves does not matter (the capital
- * responses of several parties, their implementation reports): a late one may be dated before
- * another, never before the decision or step it follows.
+ * `anyOrderAmong`: the kinds of record a late one may be dated before (capital responses among
+ * themselves; an implementation report before other reports and before suspensions and resumptions,
+ * which the CBM decider walks instead), never before the decision or step it follows.
  */
-export const assertInStatusOrder = (core: SubjectCore, effectiveOn: string, what: string, anyOrderAmong?: string): void => {
+export const assertInStatusOrder = (core: SubjectCore, effectiveOn: string, what: string, anyOrderAmong: readonly string[] = []): void => {
   let latest: SubjectRecord | undefined;
   for (const record of core.records.values()) {
-    if (record.type === anyOrderAmong || STATUS_RECORDS[record.type] === undefined) continue;
+    if (anyOrderAmong.includes(record.type) || STATUS_RECORDS[record.type] === undefined) continue;
     // Records are in recorded order: on equal dates the later-recorded one is named.
     if (latest === undefined || record.effectiveOn >= latest.effectiveOn) latest = record;
   }

@@ -51,6 +51,11 @@ export const SubjectErrors = {
     new ConflictError('already-agreed', `${subject} is ${status}: it can be withdrawn only before agreement`, { status }),
   notAgreed: (subject: string, status: string): ConflictError =>
     new ConflictError('not-agreed', `${subject} is ${status}: implementation can be reported only once it is agreed (and not suspended)`, { status }),
+  notAgreedOn: (subject: string, status: string, effectiveOn: string): ConflictError =>
+    new ConflictError('not-agreed', `${subject} was ${status} on ${effectiveOn}: implementation can be reported only once it is agreed (and not suspended)`, {
+      status,
+      effectiveOn,
+    }),
   cannotSuspend: (subject: string, status: string): ConflictError =>
     new ConflictError('cannot-suspend', `${subject} is ${status}: it can be suspended only while implementing or implemented`, { status }),
   notSuspended: (subject: string, status: string): ConflictError =>
