@@ -91,7 +91,28 @@ describe('backfilling onto a track set up after the sessions it records (e2e)', 
     const [row] = (await get('/tracks/trk/board')).body.rows;
     expect(row).toMatchObject({ id: 'n1', status: 'adopted', statusSince: '2026-04-15', blockingParties: [], consensusPossible: true, flags: [] });
     expect((await get('/norms/n1')).body).toMatchObject({ adoptedOn: '2026-04-15', decisions: [expect.objectContaining({ decisionId: 'dec-1', consensusHeld: true })] });
-    // The track itself was established today: before that, under asOf, it does not exist (404).
-    await t.http().get('/tracks/trk/board?asOf=2026-05-01').set({ Authorization: `Bearer ${CLERK_TOKEN}` }).expect(404);
+  });
+
+  it('what was true in spring: the track exists from its earliest record, the March session, though established today', async () => {
+    expect((await get('/tracks/trk/board?asOf=2026-05-01')).body.rows).toEqual([expect.objectContaining({ id: 'n1', status: 'adopted', statusSince: '2026-04-15' })]);
+    expect((await get('/tracks/trk/board?asOf=2026-04-10')).body.rows).toEqual([
+      expect.objectContaining({ id: 'n1', status: 'agreed_ad_referendum', statusSince: '2026-03-10', pendingConfirmations: ['cn'] }),
+    ]);
+    expect((await get('/tracks/trk/matrix?asOf=2026-04-10')).body).toMatchObject({ parties: ['cn', 'us'], rows: [{ id: 'n1', cells: { us: { statementId: 'st-us' }, cn: { statementId: 'st-cn' } } }] });
+    expect((await get('/tracks?asOf=2026-04-10')).body).toEqual({ tracks: [{ trackId: 'trk', name: 'Track set up today' }] });
+    // The registry as it stood: the track's own record, and no registration yet.
+    expect((await get('/tracks/trk?asOf=2026-04-10')).body).toMatchObject({ trackId: 'trk', establishedOn: '2026-11-27', parties: [], agencies: [], delegates: [] });
+    // The agencies present follow from the delegates present, whenever those were registered.
+    expect((await get('/sessions/m1?asOf=2026-04-10')).body).toMatchObject({ status: 'held', heldOn: '2026-03-10', agenciesPresent: { us: ['us-mfa'], cn: ['cn-mfa'] } });
+    expect((await get('/tracks/trk/sessions?asOf=2026-04-10')).body.sessions).toEqual([expect.objectContaining({ sessionId: 'm1', status: 'held' })]);
+    // What the ledger said then: nothing had been recorded yet.
+    const auth = { Authorization: `Bearer ${CLERK_TOKEN}` };
+    await t.http().get('/tracks/trk/board?asOf=2026-04-10&knownAt=2026-04-10').set(auth).expect(404);
+    expect((await get('/tracks?asOf=2026-04-10&knownAt=2026-04-10')).body).toEqual({ tracks: [] });
+    // Before its earliest record the track does not exist.
+    for (const path of ['/tracks/trk/board', '/tracks/trk/matrix', '/tracks/trk/sessions', '/tracks/trk']) {
+      await t.http().get(`${path}?asOf=2026-03-09`).set(auth).expect(404);
+    }
+    expect((await get('/tracks?asOf=2026-03-09')).body).toEqual({ tracks: [] });
   });
 });

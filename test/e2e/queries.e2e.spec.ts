@@ -5,8 +5,8 @@ import { boardOf, matrixOf, subjectDetailOf } from '../../src/projections/projec
 import { resolveCut, type Cut } from '../../src/projections/projections/cut.js';
 import type { LedgerEvent } from '../../src/projections/projections/ledger-event.js';
 import { sessionDetailOf, sessionRegisterOf } from '../../src/projections/projections/register.projection.js';
-import { foldRegistry, registryAnswerOf, trackListOf } from '../../src/projections/projections/registry.projection.js';
-import { foldTrack } from '../../src/projections/projections/track.projection.js';
+import { foldRegistry, registryAnswerOf } from '../../src/projections/projections/registry.projection.js';
+import { foldTrack, trackListOf } from '../../src/projections/projections/track.projection.js';
 import { ReadModels } from '../../src/projections/application/read-models.service.js';
 import { LiveBoardStreams } from '../../src/projections/http/board-live.controller.js';
 import type { EventStore } from '../../src/shared/event-store/event-store.port.js';

@@ -4,7 +4,8 @@
  * server; here it checks the product's fold (foldTrack + boardOf) on random histories. Where DESIGN
  * is silent it follows the product's documented choices (README "Recorded order and effective
  * order", "Read models and the two time axes"):
- * - a stream exists, under asOf, from its earliest record (its creation is then inside the cut);
+ * - a stream exists, under asOf, from its earliest record (its creation is then inside the cut); a
+ *   track, from the earliest record of its own stream, its sessions and its subjects;
  * - statusSince is the date of the record that moved the status (never clamped);
  * - a party counts from its registration (effective before the record, or the same day and
  *   recorded earlier), and also once it has a stance (or, for confirmations and reports, has acted);
@@ -118,10 +119,18 @@ const consensusOf = (parties: readonly string[], stances: Subject['stances']): b
   blockingOf(parties, stances).length === 0 && parties.some((p) => stances[p]?.stance === 'supports');
 const sorted = (values: Iterable<string>): string[] => [...new Set(values)].sort();
 
-/** The board rows of `trackId` under `cut`; null before the track is established under it. */
+/**
+ * The board rows of `trackId` under `cut`; null when the track does not exist under it: its
+ * establishment is not known at knownAt, or no record of the track (its own stream, its sessions,
+ * its subjects) is in the cut.
+ */
 export const referenceBoard = (events: readonly LedgerEvent[], trackId: string, cut: Cut = {}): ReferenceRow[] | null => {
   const records = recordsUnder(events, cut);
-  if (!records.some((r) => r.streamId === `track-${trackId}` && r.type === 'TrackEstablished')) return null;
+  const knownAt = knownAtOf(cut.knownAt);
+  const established = events.some((e) => e.streamId === `track-${trackId}` && e.type === 'TrackEstablished' && (knownAt === null || e.metadata.recordedAt <= knownAt));
+  // A session's or subject's creation record is among the records when any record of its stream is in the cut.
+  const hasRecord = records.some((r) => r.streamId === `track-${trackId}` || (CREATIONS.has(r.type) && r.data['trackId'] === trackId));
+  if (!established || !hasRecord) return null;
   const registrations = records.filter((r) => r.streamId === `track-${trackId}` && r.type === 'PartyRegistered').map((r) => ({ id: r.data['partyId'] as string, eff: r.eff, pos: r.pos }));
   const registered = sorted(registrations.map((r) => r.id));
   const subjects = new Map<string, Subject | null>();

@@ -1,9 +1,9 @@
 import { boardOf, cbmTrackerOf, matrixOf, subjectDetailOf } from '../../src/projections/projections/board.projection.js';
 import { ledgerSaidAt, resolveCut, trueAt, type Cut } from '../../src/projections/projections/cut.js';
-import { foldRegistry, registryAnswerOf, trackListOf } from '../../src/projections/projections/registry.projection.js';
+import { foldRegistry, registryAnswerOf } from '../../src/projections/projections/registry.projection.js';
 import { appliesInOrder, evolveSubject, foldSubject, type SubjectState } from '../../src/projections/projections/subject.projection.js';
 import { recordOf } from '../../src/projections/projections/timeline.projection.js';
-import { foldTrack } from '../../src/projections/projections/track.projection.js';
+import { foldTrack, trackListOf } from '../../src/projections/projections/track.projection.js';
 import { seededTrack, type LedgerBuilder } from './ledger-builder.js';
 
 const fold = (ledger: LedgerBuilder, cut: Cut = {}) => foldTrack('seg', ledger.events, cut);

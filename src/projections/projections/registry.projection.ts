@@ -9,8 +9,8 @@ import type {
   PartyRegisteredData,
   TrackEstablishedData,
 } from '../../tracks/domain/track.events.js';
-import { isEffective, isKnown, resolveCut, type Cut, type ResolvedCut } from './cut.js';
-import { compareEffective, compareStrings, parseStreamId, type EffectiveKey, type LedgerEvent } from './ledger-event.js';
+import { isEffective, isKnown, type ResolvedCut } from './cut.js';
+import { compareEffective, compareStrings, type EffectiveKey, type LedgerEvent } from './ledger-event.js';
 
 export interface PartyEntry {
   readonly partyId: string;
@@ -44,6 +44,12 @@ export interface TrackRegistry {
   readonly delegates: readonly DelegateEntry[];
   /** Where each party's registration sits in effective order. */
   readonly partyKeys: ReadonlyMap<string, EffectiveKey>;
+  /**
+   * The agency of every delegate known under the cut's knownAt, whatever its registration's date: a
+   * delegate may attend before it is registered (a track set up after its sessions), and its agency
+   * is a fact about the delegate. Absent in a registry read back from JSON (the live one has every delegate).
+   */
+  readonly delegateAgencies?: ReadonlyMap<string, string>;
 }
 
 /** GET /tracks/:trackId answer. */
@@ -66,16 +72,27 @@ export interface TrackListAnswer {
 
 const keyOf = (e: LedgerEvent): EffectiveKey => ({ effectiveOn: e.metadata.effectiveOn, position: e.position });
 
-/** `events`: the track stream. Null when the track is not established under the cut. */
-export const foldRegistry = (events: readonly LedgerEvent[], cut: ResolvedCut): TrackRegistry | null => {
-  const inCut = events
-    .filter((e) => isKnown(e.metadata.recordedAt, cut) && isEffective(e.metadata.effectiveOn, cut))
-    .sort((a, b) => compareEffective(keyOf(a), keyOf(b)));
+/**
+ * `events`: the track stream. A track exists, as every stream does, from its earliest record: its
+ * TrackEstablished (known under knownAt) counts under asOf, whatever its own date, once any record
+ * of the track stream is effective by then, or, with `establishedAnyway`, once a record of one of
+ * its sessions or subjects is (foldTrack decides). Registrations count from their own dates. Null
+ * when the track does not exist under the cut.
+ */
+export const foldRegistry = (events: readonly LedgerEvent[], cut: ResolvedCut, establishedAnyway = false): TrackRegistry | null => {
+  const known = events.filter((e) => isKnown(e.metadata.recordedAt, cut));
+  const inCut = known.filter((e) => isEffective(e.metadata.effectiveOn, cut)).sort((a, b) => compareEffective(keyOf(a), keyOf(b)));
   let track: { data: TrackEstablishedData; on: string } | null = null;
   const parties = new Map<string, PartyEntry>();
   const partyKeys = new Map<string, EffectiveKey>();
   const agencies = new Map<string, AgencyEntry>();
   const delegates = new Map<string, DelegateEntry>();
+  const delegateAgencies = new Map<string, string>();
+  for (const event of events) {
+    if (event.type !== 'DelegateRegistered' || !isKnown(event.metadata.recordedAt, cut)) continue;
+    const d = event.data as unknown as DelegateRegisteredData;
+    if (!delegateAgencies.has(d.delegateId)) delegateAgencies.set(d.delegateId, d.agencyId);
+  }
   for (const event of inCut) {
     const on = event.metadata.effectiveOn;
     switch (event.type) {
@@ -113,6 +130,10 @@ export const foldRegistry = (events: readonly LedgerEvent[], cut: ResolvedCut): 
         break;
     }
   }
+  if (track === null && (establishedAnyway || inCut.length > 0)) {
+    const established = known.find((e) => e.type === 'TrackEstablished');
+    if (established !== undefined) track = { data: established.data as unknown as TrackEstablishedData, on: established.metadata.effectiveOn };
+  }
   if (track === null) return null;
   const byKey = <T>(map: Map<string, T>): T[] => [...map.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([, v]) => v);
   return {
@@ -125,6 +146,7 @@ export const foldRegistry = (events: readonly LedgerEvent[], cut: ResolvedCut): 
     agencies: byKey(agencies),
     delegates: byKey(delegates),
     partyKeys,
+    delegateAgencies,
   };
 };
 
@@ -144,7 +166,7 @@ export const partiesAt = (registry: TrackRegistry | null, key: EffectiveKey): st
 
 /** delegateId → agencyId, for the agencies present at a session. */
 export const agencyOfDelegate = (registry: TrackRegistry | null): ReadonlyMap<string, string> =>
-  new Map((registry?.delegates ?? []).map((d) => [d.delegateId, d.agencyId]));
+  registry?.delegateAgencies ?? new Map((registry?.delegates ?? []).map((d) => [d.delegateId, d.agencyId]));
 
 export const registryAnswerOf = (registry: TrackRegistry, cut: ResolvedCut): RegistryAnswer => ({
   trackId: registry.trackId,
@@ -158,21 +180,3 @@ export const registryAnswerOf = (registry: TrackRegistry, cut: ResolvedCut): Reg
   agencies: registry.agencies,
   delegates: registry.delegates,
 });
-
-/** GET /tracks: `events` may hold any streams; only `track-*` streams are read. Sorted by trackId. */
-export const trackListOf = (events: readonly LedgerEvent[], cut: Cut = {}): TrackListAnswer => {
-  const resolved = resolveCut(cut);
-  const byStream = new Map<string, LedgerEvent[]>();
-  for (const event of events) {
-    if (parseStreamId(event.streamId).kind !== 'track') continue;
-    const list = byStream.get(event.streamId);
-    if (list === undefined) byStream.set(event.streamId, [event]);
-    else list.push(event);
-  }
-  const tracks: Array<{ trackId: string; name: string }> = [];
-  for (const streamEvents of byStream.values()) {
-    const registry = foldRegistry(streamEvents, resolved);
-    if (registry !== null) tracks.push({ trackId: registry.trackId, name: registry.name });
-  }
-  return { tracks: tracks.sort((a, b) => compareStrings(a.trackId, b.trackId)) };
-};

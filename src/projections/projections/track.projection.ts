@@ -6,7 +6,7 @@
 import { resolveCut, type Cut, type ResolvedCut } from './cut.js';
 import { compareStrings, parseStreamId, type LedgerEvent } from './ledger-event.js';
 import { SUBJECT_KINDS, type SubjectKind } from './ledger-payloads.js';
-import { foldRegistry, type TrackRegistry } from './registry.projection.js';
+import { foldRegistry, type TrackListAnswer, type TrackRegistry } from './registry.projection.js';
 import { foldSessionTimeline, type SessionState } from './session.projection.js';
 import { foldSubjectTimeline, subjectKindOf, type SubjectState } from './subject.projection.js';
 import { streamTimeline, type StreamTimeline } from './timeline.projection.js';
@@ -25,7 +25,10 @@ export interface SessionCorrectionRef {
 export interface TrackProjection {
   readonly trackId: string;
   readonly cut: ResolvedCut;
-  /** Null when the track is not established under the cut. */
+  /**
+   * Null when the track does not exist under the cut: not established, and none of its sessions and
+   * subjects has a record under it either.
+   */
   readonly registry: TrackRegistry | null;
   /** Norms, then CBMs, then topics, each sorted by id. */
   readonly subjects: readonly SubjectState[];
@@ -78,7 +81,11 @@ export const foldTrack = (trackId: string, events: readonly LedgerEvent[], cut: 
     if (list === undefined) byStream.set(event.streamId, [event]);
     else list.push(event);
   }
-  const registry = foldRegistry(byStream.get(`track-${trackId}`) ?? [], resolved);
+  const trackStream = byStream.get(`track-${trackId}`) ?? [];
+  const established = foldRegistry(trackStream, resolved);
+  // A track exists from its earliest record, as its sessions and subjects do (STREAM_CREATION): one
+  // set up today still has last year's sessions. Its registry then holds what was registered by then.
+  const registry = established ?? foldRegistry(trackStream, resolved, true);
   const subjects: SubjectState[] = [];
   const sessions: SessionState[] = [];
   const timelines = new Map<string, StreamTimeline>();
@@ -101,10 +108,38 @@ export const foldTrack = (trackId: string, events: readonly LedgerEvent[], cut: 
   }
   subjects.sort(compareSubjects);
   sessions.sort((a, b) => a.number - b.number || compareStrings(a.sessionId, b.sessionId));
-  return { trackId, cut: resolved, registry, subjects, sessions, sessionCorrections, timelines };
+  const exists = established !== null || subjects.length > 0 || sessions.length > 0;
+  return { trackId, cut: resolved, registry: exists ? registry : null, subjects, sessions, sessionCorrections, timelines };
 };
 
 export const findSubject = (track: TrackProjection, kind: SubjectKind, id: string): SubjectState | undefined =>
   track.subjects.find((s) => s.kind === kind && s.id === id);
 
 export const isSubjectKind = (value: string): value is SubjectKind => (SUBJECT_KINDS as readonly string[]).includes(value);
+
+/**
+ * GET /tracks: `events` may hold any streams. Sorted by trackId. A track counts once it exists under
+ * the cut: established, or else through a record of its sessions or subjects (`existsThrough`, by
+ * default foldTrack over `events`; the read models pass a cheaper one).
+ */
+export const trackListOf = (
+  events: readonly LedgerEvent[],
+  cut: Cut = {},
+  existsThrough: (trackId: string) => boolean = (trackId) => foldTrack(trackId, events, cut).registry !== null,
+): TrackListAnswer => {
+  const resolved = resolveCut(cut);
+  const byStream = new Map<string, LedgerEvent[]>();
+  for (const event of events) {
+    if (parseStreamId(event.streamId).kind !== 'track') continue;
+    const list = byStream.get(event.streamId);
+    if (list === undefined) byStream.set(event.streamId, [event]);
+    else list.push(event);
+  }
+  const tracks: Array<{ trackId: string; name: string }> = [];
+  for (const streamEvents of byStream.values()) {
+    const established = foldRegistry(streamEvents, resolved);
+    const known = established ?? foldRegistry(streamEvents, resolved, true);
+    if (known !== null && (established !== null || existsThrough(known.trackId))) tracks.push({ trackId: known.trackId, name: known.name });
+  }
+  return { tracks: tracks.sort((a, b) => compareStrings(a.trackId, b.trackId)) };
+};

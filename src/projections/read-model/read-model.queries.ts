@@ -9,11 +9,11 @@ import { hasCut, NO_CUT, type ResolvedCut } from '../projections/cut.js';
 import type { LedgerEvent } from '../projections/ledger-event.js';
 import type { SubjectKind } from '../projections/ledger-payloads.js';
 import { sessionDetailOf, sessionRegisterOf, type SessionDetail, type SessionRegister } from '../projections/register.projection.js';
-import { foldRegistry, partyIdsOf, registryAnswerOf, trackListOf, type RegistryAnswer, type TrackListAnswer, type TrackRegistry } from '../projections/registry.projection.js';
+import { foldRegistry, partyIdsOf, registryAnswerOf, type RegistryAnswer, type TrackListAnswer, type TrackRegistry } from '../projections/registry.projection.js';
 import type { SessionState } from '../projections/session.projection.js';
 import { foldSubjectTimeline, type SubjectState } from '../projections/subject.projection.js';
 import { streamTimeline } from '../projections/timeline.projection.js';
-import { compareSubjects, foldTrack, type SessionCorrectionRef, type TrackProjection } from '../projections/track.projection.js';
+import { compareSubjects, foldTrack, trackListOf, type SessionCorrectionRef, type TrackProjection } from '../projections/track.projection.js';
 import { EVENT_COLUMNS, ledgerEventOfRow } from './projector.js';
 import type { ReadModelDb } from './read-model.database.js';
 import { stateOfCompact, type CompactState } from './subject-curve.js';
@@ -79,7 +79,7 @@ export class ReadModelQueries {
     if (!hasCut(cut)) {
       return { tracks: (this.statements.trackList.all() as Array<[string, string]>).map(([trackId, name]) => ({ trackId, name })) };
     }
-    return trackListOf(this.events(this.statements.trackStreamEvents.all()), cut);
+    return trackListOf(this.events(this.statements.trackStreamEvents.all()), cut, (trackId) => this.trackAt(trackId, cut) !== null);
   }
 
   /** Null when the track does not exist (under the cut). */
@@ -88,7 +88,7 @@ export class ReadModelQueries {
       const json = this.statements.registry.get(trackId) as string | undefined;
       return json === undefined ? null : new RawJson(json);
     }
-    const registry = foldRegistry(this.streamEvents(`track-${trackId}`), cut);
+    const registry = foldRegistry(this.streamEvents(`track-${trackId}`), cut) ?? this.trackAt(trackId, cut)?.registry ?? null;
     return registry === null ? null : registryAnswerOf(registry, cut);
   }
 
@@ -119,15 +119,15 @@ export class ReadModelQueries {
   }
 
   /**
-   * Board rows under a cut, and the parties they were rendered for. Null before the track was
-   * established under the cut: its board and matrix do not exist then either (404, as the track).
+   * Board rows under a cut, and the parties they were rendered for. Null when the track does not
+   * exist under the cut (foldTrack): its board and matrix do not exist then either (404, as the track).
    */
   private rowsAt(trackId: string, cut: ResolvedCut): { rows: BoardRow[]; parties: string[] } | null {
     const registry = foldRegistry(this.streamEvents(`track-${trackId}`), cut);
-    if (registry === null) return null;
     if (!this.indexAnswers(trackId, cut, registry)) {
-      const board = boardOf(foldTrack(trackId, this.trackEvents(trackId), cut));
-      return { rows: [...board.rows], parties: partyIdsOf(registry) };
+      // Also a track not established under the cut, which may still exist through its sessions and subjects.
+      const track = foldTrack(trackId, this.trackEvents(trackId), cut);
+      return track.registry === null ? null : { rows: [...boardOf(track).rows], parties: partyIdsOf(track.registry) };
     }
     const parties = partyIdsOf(registry);
     const states = this.statesAt(trackId, cut);
