@@ -108,7 +108,7 @@ describe('the bundle', () => {
 
     it('loads a bundle into an empty store: same events, positions and hashes, and it verifies', async () => {
       const result = await importBundle(fresh.store, file);
-      expect(result).toEqual({ events: 11, streams: 5, checkpoints: 2, publicKey: ledger.signer.publicKey, trustedKeys: [], renumbered: 0 });
+      expect(result).toEqual({ events: 11, streams: 5, checkpoints: 2, publicKey: ledger.signer.publicKey, trustedKeys: [], signingKeys: [ledger.signer.publicKey], idleKeyIds: [], renumbered: 0 });
       expect(rows(fresh.store)).toEqual(rows(ledger.store));
       expect(await verifyStore(fresh.store, [result.publicKey])).toMatchObject({ ok: true, eventsChecked: 11, checkpointsChecked: 2 });
       const again = join(fresh.dir, 'again.ndjson');

@@ -106,6 +106,29 @@ describe('norms-ledger audit commands', () => {
     expect(await runVerify(undefined, { bundle: exported }, capture())).toBe(0);
   });
 
+  it('import trusts only the keys that signed the bundle\'s checkpoints, not another key the bundle carries', async () => {
+    const bundle = join(dir, 'bundle.ndjson');
+    expect(await runExport(config, { out: bundle }, capture())).toBe(0);
+    // A key that signed nothing in the bundle, added to its key line: the bundle still verifies.
+    const stranger = openLedger({ idPrefix: 7 });
+    const strangerKey = stranger.signer.publicKey;
+    await stranger.close();
+    removeDir(stranger.dir);
+    const lines = readFileSync(bundle, 'utf8').trim().split('\n');
+    const keyLine = JSON.parse(lines.at(-1)!) as { publicKey: { keyId: string }; trustedKeys?: unknown[] };
+    const carried = join(dir, 'carried.ndjson');
+    writeFileSync(carried, [...lines.slice(0, -1), JSON.stringify({ ...keyLine, trustedKeys: [...(keyLine.trustedKeys ?? []), strangerKey] })].join('\n') + '\n');
+    expect(await runVerify(undefined, { bundle: carried }, capture())).toBe(0);
+
+    const other = configFor(join(dir, 'other'));
+    const imported = capture();
+    expect(await runImport(other, { in: carried }, imported)).toBe(0);
+    expect(imported.text().err).toBe(`norms-ledger import: note: not trusting key ${strangerKey.keyId}: the bundle carries it but it signed none of its checkpoints\n`);
+    const trusted = JSON.parse(readFileSync(join(dir, 'other', 'trusted-keys.json'), 'utf8')) as { keys: Array<{ keyId: string }> };
+    expect(trusted.keys.map((key) => key.keyId)).toEqual([keyLine.publicKey.keyId]);
+    expect(await runVerify(other, {}, capture())).toBe(0);
+  });
+
   it('verify --bundle: exit 1 naming the tampered line; exit 2 for a missing file', async () => {
     const bundle = join(dir, 'bundle.ndjson');
     await runExport(config, { out: bundle }, capture());

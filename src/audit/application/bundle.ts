@@ -274,6 +274,13 @@ export interface ImportResult {
   /** The other keys the bundle's ledger trusted (its `trustedKeys`): they signed its older checkpoints. */
   readonly trustedKeys: readonly PublicKeyInfo[];
   /**
+   * The keys of the bundle (its key, then its trustedKeys) that signed at least one of its
+   * checkpoints: what the importing ledger needs to trust so they verify there, and all it trusts.
+   */
+  readonly signingKeys: readonly PublicKeyInfo[];
+  /** Key ids the bundle carries that signed none of its checkpoints: not trusted on import. */
+  readonly idleKeyIds: readonly string[];
+  /**
    * Events whose position in this store differs from the bundle's (checkpoints' upTo then no longer
    * match). None on SQLite, which stores each event at the bundle's position.
    */
@@ -314,6 +321,7 @@ export const importBundle = async (store: EventStore, file: string, onProgress?:
   let events = 0;
   let checkpoints = 0;
   let renumbered = 0;
+  const signers = new Set<string>();
   const inFlight: Array<Promise<void>> = [];
   let failure: unknown;
   // Appends are issued without waiting for each other: the store commits what is queued together,
@@ -346,7 +354,11 @@ export const importBundle = async (store: EventStore, file: string, onProgress?:
       const streamId = value.streamId as string;
       const revision = value.revision as number;
       streams.add(streamId);
-      if (streamId === CHECKPOINT_STREAM && value.type === CHECKPOINT_ISSUED) checkpoints++;
+      if (streamId === CHECKPOINT_STREAM && value.type === CHECKPOINT_ISSUED) {
+        checkpoints++;
+        // verifyBundle checked each checkpoint's signature against the key its keyId names.
+        signers.add((value.data as { keyId: string }).keyId);
+      }
       submit(
         streamId,
         { eventId: value.eventId as string, type: value.type as string, data: value.data as JsonObject, metadata: value.metadata as JsonObject },
@@ -368,5 +380,15 @@ export const importBundle = async (store: EventStore, file: string, onProgress?:
     );
   }
   onProgress?.(events);
-  return { events, streams: streams.size, checkpoints, publicKey: publicKey!, trustedKeys, renumbered };
+  const keys = [publicKey!, ...trustedKeys];
+  return {
+    events,
+    streams: streams.size,
+    checkpoints,
+    publicKey: publicKey!,
+    trustedKeys,
+    signingKeys: keys.filter((key) => signers.has(key.keyId)),
+    idleKeyIds: keys.filter((key) => !signers.has(key.keyId)).map((key) => key.keyId),
+    renumbered,
+  };
 };

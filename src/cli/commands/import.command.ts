@@ -9,7 +9,7 @@ import { type CliIo, configOrExit, EXIT_OK, fail, processIo, progressReporter } 
 
 /**
  * `norms-ledger import --in FILE`: loads a verified bundle into an empty store, then trusts the
- * bundle's key so its checkpoints verify here. A refused import leaves nothing behind, not even
+ * keys that signed the bundle's checkpoints so they verify here. A refused import leaves nothing behind, not even
  * the empty SQLite file that opening the store created.
  */
 export const runImport = async (config: AppConfig, options: { in: string }, io: CliIo = processIo): Promise<number> => {
@@ -29,11 +29,15 @@ export const runImport = async (config: AppConfig, options: { in: string }, io: 
     progress.stop();
     imported = true;
     const signer = loadOrCreateSigningKey(config);
-    // The bundle's key signed its newest checkpoints; the keys it trusted signed older ones.
-    for (const key of [result.publicKey, ...result.trustedKeys]) if (key.keyId !== signer.publicKey.keyId) addTrustedKey(config, key);
+    // The keys that signed the bundle's checkpoints (its own key the newest, those it trusted older
+    // ones), and no other: a key that vouches for nothing in the bundle gains no trust here.
+    for (const key of result.signingKeys) if (key.keyId !== signer.publicKey.keyId) addTrustedKey(config, key);
     io.out.write(
       `imported ${result.events} events in ${result.streams} streams (${result.checkpoints} checkpoints, key ${result.publicKey.keyId}) from ${options.in}\n`,
     );
+    if (result.idleKeyIds.length > 0) {
+      io.err.write(`norms-ledger import: note: not trusting key ${result.idleKeyIds.join(', ')}: the bundle carries it but it signed none of its checkpoints\n`);
+    }
     if (result.renumbered > 0) {
       io.err.write(
         `norms-ledger import: warning: ${result.renumbered} events got other positions here than in the bundle; the bundle's checkpoints name its positions and will not verify in this store: keep the bundle (verify --bundle) and issue a new checkpoint\n`,
