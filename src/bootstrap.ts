@@ -130,12 +130,22 @@ export const listen = async (app: NestFastifyApplication, config: AppConfig): Pr
  */
 export const serve = async (config: AppConfig): Promise<string> => {
   await preflight(config);
-  const app = await createApp(config);
+  // Marked from before the read models open: a start-up rebuild (a new read-model schema) runs
+  // before the server listens, and a CLI rebuild must not swap the file under it meanwhile.
+  const unmarkStarting = markServerRunning(config.dataDir, '(starting, not listening yet)');
+  let app: NestFastifyApplication;
+  try {
+    app = await createApp(config);
+  } catch (error) {
+    unmarkStarting();
+    throw error;
+  }
   let url: string;
   try {
     url = await listen(app, config);
   } catch (error) {
     await app.close();
+    unmarkStarting();
     throw error;
   }
   return `norms-ledger listening on ${url} (store: ${config.store}, data: ${config.dataDir})\n`;

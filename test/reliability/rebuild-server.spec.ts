@@ -1,5 +1,9 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { runRebuild } from '../../src/cli/commands/rebuild.command.js';
+import { loadConfig } from '../../src/config/app-config.js';
+import { markerFileOf } from '../../src/shared/running-server.js';
 import { freePort, JsonClient, LedgerProcess, newDataDir, positionBody, removeDataDir, seedTrack } from './support/ledger-process.js';
 
 /*
@@ -69,4 +73,48 @@ describe('rebuild on the running server', () => {
     expect(server.log).toMatch(/read models built on a worker thread from \d+ events/);
     expect(await board()).toEqual(after);
   }, 120_000);
+});
+
+/*
+ * A server marks its data directory from before its read models open, not only once it listens: a
+ * start-up rebuild (a new read-model schema, or none yet) runs before it listens, and a CLI rebuild
+ * swapping the read-model file meanwhile would leave the server on the file it had opened.
+ */
+describe('norms-ledger rebuild while a server starts', () => {
+  it('is refused from before the server listens, and the mark names the address once it does', async () => {
+    const dataDir = newDataDir();
+    const server = new LedgerProcess(dataDir, await freePort());
+    const config = loadConfig({ LEDGER_DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+    try {
+      let listening = false;
+      const started = server.start().then(() => (listening = true));
+      started.catch(() => undefined);
+      let seenStarting = false;
+      while (!listening && !seenStarting) {
+        const marker = server.pid === undefined ? undefined : markerFileOf(dataDir, server.pid);
+        if (marker !== undefined && existsSync(marker)) {
+          try {
+            seenStarting = (JSON.parse(readFileSync(marker, 'utf8')) as { url: string }).url === '(starting, not listening yet)';
+          } catch {
+            // being written
+          }
+        }
+        if (!seenStarting) await new Promise((wake) => setTimeout(wake, 2));
+      }
+      // Nest's start-up takes far longer than a poll: the starting mark is seen before the listening line.
+      expect(seenStarting).toBe(true);
+      const io = { out: new PassThrough(), err: new PassThrough() };
+      let err = '';
+      io.err.on('data', (chunk: Buffer) => (err += chunk.toString()));
+      expect(await runRebuild(config, io)).toBe(2);
+      expect(err).toContain(`a norms-ledger server (pid ${server.pid}, (starting, not listening yet)) serves LEDGER_DATA_DIR=${dataDir}`);
+      expect(existsSync(join(dataDir, 'read-models.sqlite.rebuild'))).toBe(false);
+      await started;
+      const url = (JSON.parse(readFileSync(markerFileOf(dataDir, server.pid!), 'utf8')) as { url: string }).url;
+      expect(url).toBe(`http://127.0.0.1:${server.port}`);
+    } finally {
+      await server.stop();
+      removeDataDir(dataDir);
+    }
+  });
 });
