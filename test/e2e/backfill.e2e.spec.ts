@@ -116,3 +116,62 @@ describe('backfilling onto a track set up after the sessions it records (e2e)', 
     expect((await get('/tracks?asOf=2026-03-09')).body).toEqual({ tracks: [] });
   });
 });
+
+/**
+ * The earliest record of a track set up today may be one a correction moved earlier: a written
+ * statement whose effectiveOn was corrected, a session whose heldOn was. Under asOf the track
+ * exists from that corrected date, not from the dates the records were first given.
+ */
+describe('a track whose earliest record is a corrected one (e2e)', () => {
+  let t: E2eApp;
+  const auth = { Authorization: `Bearer ${CLERK_TOKEN}` };
+  const status = async (path: string): Promise<number> => (await t.http().get(path).set(auth)).status;
+
+  beforeAll(async () => {
+    t = await startApp();
+    t.fixClock('2026-11-27T09:00:00.000Z');
+    await ok(t, '/tracks', { trackId: 'trc', name: 'Track set up today', effectiveOn: '2026-11-27' });
+    for (const partyId of ['us', 'cn']) {
+      await ok(t, '/tracks/trc/parties', { partyId, name: partyId.toUpperCase(), effectiveOn: '2026-11-27' });
+      await ok(t, '/tracks/trc/agencies', { agencyId: `${partyId}-mfa`, partyId, name: 'Ministry', effectiveOn: '2026-11-27' });
+      await ok(t, '/tracks/trc/delegates', { delegateId: `${partyId}-d1`, partyId, agencyId: `${partyId}-mfa`, effectiveOn: '2026-11-27' });
+    }
+    await ok(t, '/tracks/trc/norms', { normId: 'nc', title: 'Notify incidents', summary: 'A norm.', proposedBy: ['us'] });
+    await ok(t, '/norms/nc/positions', { statementId: 'st-w', partyId: 'cn', stance: 'supports', text: 'By note verbale.', channel: 'written', effectiveOn: '2026-03-10' });
+    await ok(t, '/tracks/trc/sessions', { sessionId: 'mc', number: 1, place: 'Geneva', scheduledFor: '2026-06-10' });
+    await ok(t, '/sessions/mc/held', { heldOn: '2026-06-10', place: 'Geneva', agenda: [{ itemId: 'i1', title: 'Norms' }], attendance: { us: ['us-d1'], cn: ['cn-d1'] } });
+  });
+  afterAll(async () => {
+    await t.close();
+    removeDataDir(t.dataDir);
+  });
+
+  it('exists from a statement dated earlier by correction, and from a session whose heldOn was corrected earlier', async () => {
+    expect(await status('/tracks/trc/board?asOf=2026-02-15')).toBe(404);
+    await ok(t, '/norms/nc/corrections', {
+      correctionId: 'corr-date',
+      target: { statementId: 'st-w' },
+      changes: [{ field: 'effectiveOn', from: '2026-03-10', to: '2026-02-01' }],
+      reason: 'the note is dated 1 February',
+      requestedBy: 'cn',
+    });
+    const board = await t.http().get('/tracks/trc/board?asOf=2026-02-15').set(auth).expect(200);
+    expect(board.body.rows).toEqual([expect.objectContaining({ id: 'nc', stances: { cn: expect.objectContaining({ statementId: 'st-w', effectiveOn: '2026-02-01' }) } })]);
+    expect((await t.http().get('/tracks?asOf=2026-02-15').set(auth).expect(200)).body.tracks).toEqual([{ trackId: 'trc', name: 'Track set up today' }]);
+    expect(await status('/tracks/trc/board?asOf=2026-01-31')).toBe(404);
+
+    const held = (await t.store.readStream('session-mc'))[1]!;
+    await ok(t, '/sessions/mc/corrections', {
+      correctionId: 'corr-held',
+      target: { eventId: held.eventId },
+      changes: [{ field: 'heldOn', from: '2026-06-10', to: '2026-01-20' }],
+      reason: 'the session met in January',
+      requestedBy: 'us',
+    });
+    expect((await t.http().get('/tracks/trc/sessions?asOf=2026-01-25').set(auth).expect(200)).body.sessions).toEqual([
+      expect.objectContaining({ sessionId: 'mc', status: 'held', heldOn: '2026-01-20' }),
+    ]);
+    expect(await status('/tracks/trc?asOf=2026-01-25')).toBe(200);
+    expect(await status('/tracks/trc/sessions?asOf=2026-01-19')).toBe(404);
+  });
+});

@@ -45,6 +45,8 @@ export class ReadModelQueries {
       streamEvents: db.prepare(`SELECT ${EVENT_COLUMNS} FROM ledger_events WHERE stream_id = ? ORDER BY seq`).raw(),
       trackStreamEvents: db.prepare(`SELECT ${EVENT_COLUMNS} FROM ledger_events WHERE stream_id >= 'track-' AND stream_id < 'track.' ORDER BY seq`).raw(),
       untrusted: db.prepare('SELECT 1 FROM untrusted_windows WHERE track_id = ? AND known_from <= ? AND known_to > ? LIMIT 1').pluck(),
+      earliestRecord: db.prepare('SELECT MIN(effective_on) FROM ledger_events WHERE track_id = ? AND recorded_at <= ?').pluck(),
+      correctionData: db.prepare("SELECT data FROM ledger_events WHERE track_id = ? AND type = 'RecordCorrected' AND recorded_at <= ?").pluck(),
       versionsAt: db.prepare(
         `SELECT (SELECT v.state FROM versions v
                   WHERE v.stream_id = s.stream_id AND v.effective_from <= @asOf AND v.known_from <= @knownAt AND v.known_to > @knownAt
@@ -103,6 +105,25 @@ export class ReadModelQueries {
     return at === null ? null : { trackId, asOf: cut.asOf, knownAt: cut.knownAt, rows: at.rows };
   }
 
+  /**
+   * Whether the track may exist under the cut: some record of it, known then, is dated by asOf, as
+   * recorded or as a correction moved it (a corrected effectiveOn or heldOn). False spares folding
+   * the whole track to find that it did not exist yet (foldTrack decides when true).
+   */
+  private mayExistAt(trackId: string, cut: ResolvedCut): boolean {
+    if (cut.asOf === null) return true;
+    const knownAt = cut.knownAt ?? FAR_FUTURE_INSTANT;
+    const earliest = this.statements.earliestRecord.get(trackId, knownAt) as string | null;
+    if (earliest !== null && earliest <= cut.asOf) return true;
+    for (const json of this.statements.correctionData.all(trackId, knownAt) as string[]) {
+      const changes = (JSON.parse(json) as { changes?: Array<{ field?: unknown; to?: unknown }> }).changes ?? [];
+      for (const { field, to } of changes) {
+        if ((field === 'effectiveOn' || field === 'heldOn') && typeof to === 'string' && to <= cut.asOf) return true;
+      }
+    }
+    return false;
+  }
+
   /** Whether the index can answer this cut for this track (else: fold). */
   private indexAnswers(trackId: string, cut: ResolvedCut, registry: TrackRegistry | null): boolean {
     // Versions were folded with the whole registry known then; with no track under the cut the fold has no parties at all.
@@ -124,6 +145,7 @@ export class ReadModelQueries {
    */
   private rowsAt(trackId: string, cut: ResolvedCut): { rows: BoardRow[]; parties: string[] } | null {
     const registry = foldRegistry(this.streamEvents(`track-${trackId}`), cut);
+    if (registry === null && !this.mayExistAt(trackId, cut)) return null;
     if (!this.indexAnswers(trackId, cut, registry)) {
       // Also a track not established under the cut, which may still exist through its sessions and subjects.
       const track = foldTrack(trackId, this.trackEvents(trackId), cut);
@@ -186,7 +208,7 @@ export class ReadModelQueries {
 
   private trackAt(trackId: string, cut: ResolvedCut): TrackProjection | null {
     if (!hasCut(cut)) return this.liveTrack(trackId);
-    if (!this.trackExists(trackId)) return null;
+    if (!this.trackExists(trackId) || !this.mayExistAt(trackId, cut)) return null;
     const track = foldTrack(trackId, this.trackEvents(trackId), cut);
     // Before the track was established under the cut, its register does not exist either.
     return track.registry === null ? null : track;
