@@ -94,6 +94,16 @@ describe('cbm decider: status machine', () => {
     expect(cbmStatusOf(spec.given(implemented).state, joinedOn('2026-06-01'))).toBe('implemented');
     expect(cbmStatusOf(spec.given(implemented).state, joinedOn('2025-12-15'))).toBe('implementing');
   });
+
+  it('awaits the report of a proposer registered after it proposed: it took part from the proposal', () => {
+    const ukLate = usCnTrackWithUk('2026-06-01', '2025-12-01');
+    const ukProposed = { ...proposed, data: { ...proposedData, proposedBy: ['uk', 'us'] } } as Given<CbmEvent>;
+    const bothReported = [ukProposed, ...implemented.slice(1)];
+    expect(cbmStatusOf(spec.given(bothReported).state, ukLate)).toBe('implementing');
+    expect(cbmStatusOf(spec.given([...bothReported, reported('rep-3', 'uk')]).state, ukLate)).toBe('implemented');
+    // Its missing stance blocks a decision to agree, as a registered party's would.
+    spec.given([ukProposed, ...discussed.slice(1)]).when({ ...(decide() as Extract<CbmCommand, { type: 'RecordDecision' }>), track: ukLate }).thenThrows(ConflictError, 'no-consensus', /uk has no stance yet/);
+  });
 });
 
 describe('cbm decider: proposal and links', () => {

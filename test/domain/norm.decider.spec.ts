@@ -377,6 +377,20 @@ describe('norm decider: capital responses', () => {
     expect(normStatusOf(spec.given([...agreedNorm, response('cap-cn', 'cn', 'confirmed')]).state, allLate)).toBe('agreed_ad_referendum');
   });
 
+  it('counts a proposer registered late (after it proposed): it took part from the proposal, so its missing stance blocks and its confirmation is awaited', () => {
+    const later = joined('2026-06-01');
+    const ukProposed = { ...proposed, data: { ...proposed.data, proposedBy: ['uk', 'us'] } } as Given<NormEvent>;
+    const usCnSupport = [ukProposed, stated('st-cn', 'cn', 'supports'), stated('st-us', 'us', 'supports')];
+    spec.given(usCnSupport).when({ ...(decide() as RecordDecision), track: later }).thenThrows(ConflictError, 'no-consensus', 'norm gge-13i: no consensus: uk has no stance yet');
+    const allSupport = [...usCnSupport, stated('st-uk', 'uk', 'supports')];
+    const agreed = [...allSupport, { type: 'DecisionRecorded', data: { normId: 'gge-13i', decisionId: 'dec-1', kind: 'agree_ad_referendum', sessionId: 's1' } } as Given<NormEvent>];
+    const twoConfirmed = [...agreed, response('cap-cn', 'cn', 'confirmed'), response('cap-us', 'us', 'confirmed')];
+    expect(normStatusOf(spec.given(twoConfirmed).state, later)).toBe('agreed_ad_referendum');
+    expect(normStatusOf(spec.given([...twoConfirmed, response('cap-uk', 'uk', 'confirmed')]).state, later)).toBe('adopted');
+    // A party that neither proposed nor took part counts only from its registration.
+    expect(normStatusOf(spec.given([...bothSupport, ...agreed.slice(-1), response('cap-cn', 'cn', 'confirmed'), response('cap-us', 'us', 'confirmed')]).state, later)).toBe('adopted');
+  });
+
   it('is not adopted when a party registered late but effective before the confirmations has not confirmed; its confirmation adopts it', () => {
     const earlier = joined('2026-02-01');
     expect(normStatusOf(spec.given(adopted).state, earlier)).toBe('agreed_ad_referendum');

@@ -157,6 +157,9 @@ describe('a track whose earliest record is a corrected one (e2e)', () => {
     });
     const board = await t.http().get('/tracks/trc/board?asOf=2026-02-15').set(auth).expect(200);
     expect(board.body.rows).toEqual([expect.objectContaining({ id: 'nc', stances: { cn: expect.objectContaining({ statementId: 'st-w', effectiveOn: '2026-02-01' }) } })]);
+    // us proposed it: a party then, whatever its registration's date, and without a stance it blocks; the matrix has its column.
+    expect(board.body.rows[0]).toMatchObject({ blockingParties: ['us'], consensusPossible: false });
+    expect((await t.http().get('/tracks/trc/matrix?asOf=2026-02-15').set(auth).expect(200)).body).toMatchObject({ parties: ['cn', 'us'], rows: [{ id: 'nc', cells: { us: null } }] });
     expect((await t.http().get('/tracks?asOf=2026-02-15').set(auth).expect(200)).body.tracks).toEqual([{ trackId: 'trc', name: 'Track set up today' }]);
     expect(await status('/tracks/trc/board?asOf=2026-01-31')).toBe(404);
 

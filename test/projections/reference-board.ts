@@ -8,7 +8,8 @@
  *   track, from the earliest record of its own stream, its sessions and its subjects;
  * - statusSince is the date of the record that moved the status (never clamped);
  * - a party counts from its registration (effective before the record, or the same day and
- *   recorded earlier), and also once it has a stance (or, for confirmations and reports, has acted);
+ *   recorded earlier), and also, whatever its registration's date, if it proposed the subject, once
+ *   it has a stance, or (for confirmations and reports) once it has acted;
  * - a response, report or decision that does not fit the status at its place changes nothing.
  */
 import type { LedgerEvent } from '../../src/projections/projections/ledger-event.js';
@@ -96,6 +97,7 @@ interface Subject {
   links: Set<string>;
   reporters: Set<string>;
   before: string | null;
+  proposers: string[];
 }
 
 export interface ReferenceRow {
@@ -157,13 +159,14 @@ export const referenceBoard = (events: readonly LedgerEvent[], trackId: string, 
         links: new Set((r.data['linkedNorms'] as string[] | undefined) ?? []),
         reporters: new Set(),
         before: null,
+        proposers: (r.data['proposedBy'] as string[] | undefined) ?? [],
       });
       continue;
     }
     const s = subjects.get(r.streamId);
     if (s === undefined || s === null) continue;
     const then = registrations.filter((x) => x.eff < r.eff || (x.eff === r.eff && x.pos < r.pos)).map((x) => x.id);
-    const takingPart = (acted: Iterable<string> = []): string[] => sorted([...then, ...Object.keys(s.stances), ...acted]);
+    const takingPart = (acted: Iterable<string> = []): string[] => sorted([...then, ...s.proposers, ...Object.keys(s.stances), ...acted]);
     const moveTo = (status: string): void => {
       if (s.status !== status) {
         s.status = status;
@@ -224,7 +227,7 @@ export const referenceBoard = (events: readonly LedgerEvent[], trackId: string, 
   return live
     .sort((a, b) => kindOrder[a.kind] - kindOrder[b.kind] || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     .map((s) => {
-      const parties = sorted([...registered, ...Object.keys(s.stances)]);
+      const parties = sorted([...registered, ...s.proposers, ...Object.keys(s.stances)]);
       const stances: Subject['stances'] = {};
       for (const partyId of Object.keys(s.stances).sort()) stances[partyId] = s.stances[partyId]!;
       const row: ReferenceRow = {

@@ -10,6 +10,7 @@ import { partyIdsOf } from './registry.projection.js';
 import {
   consensusOver,
   evolveSubject,
+  tookPart,
   foldedRecords,
   subjectRecords,
   type CapitalResponse,
@@ -98,19 +99,20 @@ export const linkedCbmsByNorm = (subjects: readonly SubjectState[]): ReadonlyMap
 };
 
 /**
- * The parties a row (or the matrix) counts: those registered under the cut, and every party with a
- * stance on it, whatever its registration's date (partiesTakingPartAt). Sorted.
+ * The parties a row (or the matrix) counts: those registered under the cut, and every party that
+ * took part in it (a proposer, a stance), whatever its registration's date (partiesTakingPartAt). Sorted.
  */
-export const withStanceParties = (registered: readonly string[], stanceParties: readonly string[]): readonly string[] =>
-  stanceParties.every((partyId) => registered.includes(partyId)) ? registered : sortedIds([...new Set([...registered, ...stanceParties])]);
+export const withStanceParties = (registered: readonly string[], tookPartParties: readonly string[]): readonly string[] =>
+  tookPartParties.every((partyId) => registered.includes(partyId)) ? registered : sortedIds([...new Set([...registered, ...tookPartParties])]);
 
 /**
  * One board row. `parties`: every party registered on the track under the cut (sorted); a party
- * with a stance on the subject counts too, whatever its registration's date (partiesTakingPartAt).
+ * that took part in the subject (a proposer, a stance) counts too, whatever its registration's
+ * date (partiesTakingPartAt).
  * `linkedCbms`: for a norm, the CBMs linking to it under the same cut.
  */
 export const boardRowOf = (state: SubjectState, registered: readonly string[], linkedCbms: readonly LinkedCbm[] = []): BoardRow => {
-  const parties = withStanceParties(registered, Object.keys(state.stances));
+  const parties = withStanceParties(registered, tookPart(state));
   const { blockingParties, consensusPossible } = consensusOver(parties, state.stances);
   const base = {
     id: state.id,
@@ -182,7 +184,7 @@ export interface StanceMatrix {
 }
 
 export const matrixOf = (track: TrackProjection): StanceMatrix => {
-  const parties = withStanceParties(partyIdsOf(track.registry), track.subjects.flatMap((s) => Object.keys(s.stances)));
+  const parties = withStanceParties(partyIdsOf(track.registry), track.subjects.flatMap(tookPart));
   return {
     trackId: track.trackId,
     asOf: track.cut.asOf,

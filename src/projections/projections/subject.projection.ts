@@ -184,13 +184,16 @@ const withStance = <S extends SubjectState>(state: S, record: TimelineRecord): S
 
 /**
  * The parties a rule counts at `key`: those registered by then, and every party that had already
- * taken part in this subject (a stance, or one of the acts being counted) whatever its
- * registration's date, as the deciders count them (partiesTakingPartAt). Not filtered through the
- * registry: under an asOf cut it lacks a party registered after asOf that took part before it, and
- * the deciders let only registered parties act.
+ * taken part in this subject (its proposers, a stance, or one of the acts being counted) whatever
+ * its registration's date, as the deciders count them (partiesTakingPartAt). Not filtered through
+ * the registry: under an asOf cut it lacks a party registered after asOf that took part before it,
+ * and the deciders let only registered parties act.
  */
 const partiesTakingPart = (registry: TrackRegistry | null, key: EffectiveKey, state: SubjectState, acted: readonly string[] = []): string[] =>
-  sortedIds([...new Set([...partiesAt(registry, key), ...Object.keys(state.stances), ...acted])]);
+  sortedIds([...new Set([...partiesAt(registry, key), ...tookPart(state), ...acted])]);
+
+/** The parties that took part in a subject, whatever their registration's date: its proposers and those with a stance on it. */
+export const tookPart = (state: SubjectState): string[] => [...state.proposedBy, ...Object.keys(state.stances)];
 
 const withDecision = <S extends SubjectState>(state: S, record: TimelineRecord, registry: TrackRegistry | null): S => {
   const d = record.data as unknown as SubjectDecisionData;

@@ -170,8 +170,9 @@ export class ReadModelQueries {
       rows = (this.statements.liveRows.all(trackId) as string[]).map((json) => JSON.parse(json) as BoardRow);
       registered = (JSON.parse(this.statements.registry.get(trackId) as string) as RegistryAnswer).parties.map((p) => p.partyId);
     }
-    // Columns as matrixOf has them: a party with a stance on a row is one, whatever its registration's date.
-    const parties = withStanceParties(registered, rows.flatMap((row) => Object.keys(row.stances)));
+    // Columns as matrixOf has them: a party that took part in a row is one, whatever its registration's date.
+    // A row holds its stances; a proposer without a stance counts, so it blocks (no stance yet blocks).
+    const parties = withStanceParties(registered, rows.flatMap((row) => [...Object.keys(row.stances), ...row.blockingParties]));
     return {
       trackId,
       asOf: cut.asOf,

@@ -56,6 +56,8 @@ export interface CompactState {
   readonly st: Readonly<Record<string, readonly [string, string, string]>>;
   /** 1 when a decision was taken without consensus. */
   readonly f?: 1;
+  /** Norms and CBMs: the proposers, when any (they count on the row whatever their registration's date). */
+  readonly p?: readonly string[];
   /** Norms: confirmations. */
   readonly c?: readonly string[];
   /** CBMs: linked norms and parties that reported. */
@@ -69,7 +71,16 @@ export const compactStateOf = (state: SubjectState): CompactState => {
     const entry = state.stances[partyId]!;
     st[partyId] = [entry.stance, entry.statementId, entry.effectiveOn];
   }
-  const base = { k: state.kind, i: state.id, t: state.title, s: state.status, ss: state.statusSince, st, ...(state.decisions.some((d) => !d.consensusHeld) ? { f: 1 as const } : {}) };
+  const base = {
+    k: state.kind,
+    i: state.id,
+    t: state.title,
+    s: state.status,
+    ss: state.statusSince,
+    st,
+    ...(state.decisions.some((d) => !d.consensusHeld) ? { f: 1 as const } : {}),
+    ...(state.proposedBy.length > 0 ? { p: state.proposedBy } : {}),
+  };
   switch (state.kind) {
     case 'norm':
       return { ...base, c: state.confirmations };
@@ -98,6 +109,7 @@ export const compactJsonOf = (state: SubjectState): string => {
   let flagged = false;
   for (const d of state.decisions) if (!d.consensusHeld) flagged = true;
   let json = `{"k":${q(state.kind)},"i":${q(state.id)},"t":${q(state.title)},"s":${q(state.status)},"ss":${q(state.statusSince)},"st":{${st}}${flagged ? ',"f":1' : ''}`;
+  if (state.proposedBy.length > 0) json += `,"p":${list(state.proposedBy)}`;
   if (state.kind === 'norm') json += `,"c":${list(state.confirmations)}`;
   else if (state.kind === 'cbm') json += `,"ln":${list(state.linkedNorms)},"rb":${list(state.reportedBy)}`;
   return `${json}}`;
@@ -116,9 +128,10 @@ export const stateOfCompact = (compact: CompactState): SubjectState => {
     stances[partyId] = { stance: entry[0] as StanceCell['stance'], statementId: entry[1], effectiveOn: entry[2] };
   }
   const decisions = compact.f === 1 ? [{ consensusHeld: false }] : [];
+  const proposedBy = compact.p ?? [];
   switch (compact.k) {
     case 'norm':
-      return { kind: 'norm', id: compact.i, title: compact.t, stances, decisions, status: compact.s as NormStatus, statusSince: compact.ss, confirmations: compact.c ?? [] } as unknown as SubjectState;
+      return { kind: 'norm', id: compact.i, title: compact.t, stances, decisions, proposedBy, status: compact.s as NormStatus, statusSince: compact.ss, confirmations: compact.c ?? [] } as unknown as SubjectState;
     case 'cbm':
       return {
         kind: 'cbm',
@@ -126,12 +139,13 @@ export const stateOfCompact = (compact: CompactState): SubjectState => {
         title: compact.t,
         stances,
         decisions,
+        proposedBy,
         status: compact.s as CbmStatus,
         statusSince: compact.ss,
         linkedNorms: compact.ln ?? [],
         reportedBy: compact.rb ?? [],
       } as unknown as SubjectState;
     default:
-      return { kind: 'topic', id: compact.i, title: compact.t, stances, decisions, status: null, statusSince: null } as unknown as SubjectState;
+      return { kind: 'topic', id: compact.i, title: compact.t, stances, decisions, proposedBy, status: null, statusSince: null } as unknown as SubjectState;
   }
 };

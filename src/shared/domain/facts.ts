@@ -61,9 +61,10 @@ export const byPlace = (a: RecordPlace, b: RecordPlace): number =>
 
 /**
  * Whether the acts, taken in effective order as the board takes them, reached a point where every
- * party of the track at that point (partiesTakingPartAt; `stancesAt`: the parties with a stance on
- * the subject by then) had acted ("adopted": every party confirmed; "implemented":
- * every party reported). Reached once, it stays reached: a party that joins later does not undo it.
+ * party of the track at that point (partiesTakingPartAt; `stancesAt`: the parties that had taken
+ * part in the subject by then, as proposers or with a stance) had acted ("adopted": every party
+ * confirmed; "implemented": every party reported). Reached once, it stays reached: a party that
+ * joins later does not undo it.
  */
 export const everyPartyActed = (
   acts: readonly PartyAct[],

@@ -40,7 +40,7 @@ export const cbmStatusOf = (state: CbmState, track: Pick<TrackFacts, 'parties' |
     case 'none':
       return null;
     case 'implementing':
-      return everyPartyActed(state.reports, track, stancePartiesAt(state.core)) ? 'implemented' : 'implementing';
+      return everyPartyActed(state.reports, track, stancePartiesAt(state.core, state.proposedBy)) ? 'implemented' : 'implementing';
     case 'proposed':
     case 'under_discussion':
     case 'agreed':
@@ -82,7 +82,7 @@ const recordDecision = (command: RecordDecision, state: Existing): CbmEvent[] =>
   if (state.decisionIds.has(data.decisionId)) throw SubjectErrors.duplicate(subject, 'decision', data.decisionId);
   if (state.status !== 'under_discussion') throw SubjectErrors.notUnderDiscussion(subject, cbmStatusOf(state, track)!);
   assertInStatusOrder(state.core, command.effectiveOn, 'a decision');
-  const consensus = consensusAt(state.core, track, command.effectiveOn);
+  const consensus = consensusAt(state.core, track, command.effectiveOn, state.proposedBy);
   if (!consensus.reached) throw SubjectErrors.noConsensus(subject, consensus.reason!, consensus.blockingParties);
   return [{ type: 'DecisionRecorded', data: compact({ cbmId: state.core.id, ...data, kind: 'agree_cbm' as const }) }];
 };

@@ -78,8 +78,8 @@ const confirmsAgain = (responses: readonly ResponseAct[], act: ResponseAct): boo
   return sameRun(at, -1) || sameRun(at, 1);
 };
 
-/** For the walk: the parties with a stance on the norm by a response's date. */
-const stancesAt = (state: NormCore) => stancePartiesAt(state.core);
+/** For the walk: the parties that took part in the norm by a response's date (its proposers, a stance). */
+const stancesAt = (state: NormCore) => stancePartiesAt(state.core, state.proposedBy);
 
 export const initialNormState = (): NormState => ({ status: 'none' });
 
@@ -129,7 +129,7 @@ const recordDecision = (command: RecordDecision, state: Existing): NormEvent[] =
   const status = normStatusOf(state, track)!;
   if (status !== 'under_discussion') throw SubjectErrors.notUnderDiscussion(subject, status);
   assertInStatusOrder(state.core, command.effectiveOn, 'a decision');
-  const consensus = consensusAt(state.core, track, command.effectiveOn);
+  const consensus = consensusAt(state.core, track, command.effectiveOn, state.proposedBy);
   if (!consensus.reached) throw SubjectErrors.noConsensus(subject, consensus.reason!, consensus.blockingParties);
   return [{ type: 'DecisionRecorded', data: compact({ normId: state.core.id, ...data, kind: 'agree_ad_referendum' as const }) }];
 };

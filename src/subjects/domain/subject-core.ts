@@ -171,21 +171,22 @@ export const latestStances = (core: SubjectCore, asOf?: string): Map<string, Sta
 /**
  * Consensus at `asOf` over the parties of the track then (DESIGN.md §2, §4), as the board judges a
  * decision: a party registered effective after `asOf` neither blocks nor counts, unless it had
- * stated a stance by then (partiesTakingPartAt).
+ * stated a stance by then or is one of the subject's `proposers` (partiesTakingPartAt).
  */
-export const consensusAt = (core: SubjectCore, track: TrackFacts, asOf?: string): Consensus => {
+export const consensusAt = (core: SubjectCore, track: TrackFacts, asOf: string | undefined, proposers: readonly string[]): Consensus => {
   const stances = latestStances(core, asOf);
-  return consensusOf(asOf === undefined ? track.parties : partiesTakingPartAt(track, { effectiveOn: asOf, recordedAt: RECORDED_NOW }, stances.keys()), stances);
+  return consensusOf(asOf === undefined ? track.parties : partiesTakingPartAt(track, { effectiveOn: asOf, recordedAt: RECORDED_NOW }, [...stances.keys(), ...proposers]), stances);
 };
 
 /**
- * For everyPartyActed: the parties with a stance on the subject before an act in effective order
- * (an earlier date, or the same date and recorded before it), as the board has them at that act.
+ * For everyPartyActed: the parties that took part in the subject before an act in effective order,
+ * as the board has them at that act: its `proposers` (a proposal takes effect from the subject's
+ * earliest record), and those with a stance on it (an earlier date, or the same date and recorded before it).
  */
 export const stancePartiesAt =
-  (core: SubjectCore) =>
+  (core: SubjectCore, proposers: readonly string[]) =>
   (at: { readonly effectiveOn: string; readonly revision?: number }): Iterable<string> => {
-    const parties = new Set<string>();
+    const parties = new Set<string>(proposers);
     for (const record of positionsInEffectiveOrder(core)) {
       if (record.effectiveOn > at.effectiveOn || (record.effectiveOn === at.effectiveOn && record.revision > (at.revision ?? Number.MAX_SAFE_INTEGER))) break;
       parties.add((record.data as unknown as PositionFields).partyId);
