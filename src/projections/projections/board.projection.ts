@@ -10,9 +10,9 @@ import { partyIdsOf } from './registry.projection.js';
 import {
   consensusOver,
   evolveSubject,
-  tookPart,
   foldedRecords,
   subjectRecords,
+  tookPart,
   type CapitalResponse,
   type ImplementationReport,
   type StanceEntry,
@@ -102,7 +102,7 @@ export const linkedCbmsByNorm = (subjects: readonly SubjectState[]): ReadonlyMap
  * The parties a row (or the matrix) counts: those registered under the cut, and every party that
  * took part in it (a proposer, a stance), whatever its registration's date (partiesTakingPartAt). Sorted.
  */
-export const withStanceParties = (registered: readonly string[], tookPartParties: readonly string[]): readonly string[] =>
+export const withPartiesTakingPart = (registered: readonly string[], tookPartParties: readonly string[]): readonly string[] =>
   tookPartParties.every((partyId) => registered.includes(partyId)) ? registered : sortedIds([...new Set([...registered, ...tookPartParties])]);
 
 /**
@@ -112,7 +112,7 @@ export const withStanceParties = (registered: readonly string[], tookPartParties
  * `linkedCbms`: for a norm, the CBMs linking to it under the same cut.
  */
 export const boardRowOf = (state: SubjectState, registered: readonly string[], linkedCbms: readonly LinkedCbm[] = []): BoardRow => {
-  const parties = withStanceParties(registered, tookPart(state));
+  const parties = withPartiesTakingPart(registered, tookPart(state));
   const { blockingParties, consensusPossible } = consensusOver(parties, state.stances);
   const base = {
     id: state.id,
@@ -184,7 +184,7 @@ export interface StanceMatrix {
 }
 
 export const matrixOf = (track: TrackProjection): StanceMatrix => {
-  const parties = withStanceParties(partyIdsOf(track.registry), track.subjects.flatMap(tookPart));
+  const parties = withPartiesTakingPart(partyIdsOf(track.registry), track.subjects.flatMap(tookPart));
   return {
     trackId: track.trackId,
     asOf: track.cut.asOf,

@@ -4,7 +4,7 @@
  * the other answers fold the track's events from `ledger_events` under the cut with the pure folds,
  * which is correct by construction and fast enough for answers that have no latency target.
  */
-import { boardOf, boardRowOf, linkedCbmsByNorm, withStanceParties, subjectDetailOf, type Board, type BoardRow, type LinkedCbm, type StanceCell, type StanceMatrix, type SubjectDetail } from '../projections/board.projection.js';
+import { boardOf, boardRowOf, linkedCbmsByNorm, withPartiesTakingPart, subjectDetailOf, type Board, type BoardRow, type LinkedCbm, type StanceCell, type StanceMatrix, type SubjectDetail } from '../projections/board.projection.js';
 import { hasCut, NO_CUT, type ResolvedCut } from '../projections/cut.js';
 import type { LedgerEvent } from '../projections/ledger-event.js';
 import type { SubjectKind } from '../projections/ledger-payloads.js';
@@ -172,7 +172,7 @@ export class ReadModelQueries {
     }
     // Columns as matrixOf has them: a party that took part in a row is one, whatever its registration's date.
     // A row holds its stances; a proposer without a stance counts, so it blocks (no stance yet blocks).
-    const parties = withStanceParties(registered, rows.flatMap((row) => [...Object.keys(row.stances), ...row.blockingParties]));
+    const parties = withPartiesTakingPart(registered, rows.flatMap((row) => [...Object.keys(row.stances), ...row.blockingParties]));
     return {
       trackId,
       asOf: cut.asOf,

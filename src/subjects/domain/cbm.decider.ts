@@ -8,7 +8,7 @@ import { everyPartyActed, type PartyAct, type TrackFacts } from '../../shared/do
 import type { CbmCommand, LinkCbmToNorm, ProposeCbm, ReportImplementation, ResumeCbm, SuspendCbm } from './cbm.commands.js';
 import type { CbmEvent, CbmStatus } from './cbm.events.js';
 import type { RecordDecision, WithdrawSubject } from './subject.commands.js';
-import { assertInStatusOrder, consensusAt, decideCorrection, decidePosition, openCore, stancePartiesAt, type SubjectCore, type SubjectRecord, withCorrection, withRecord } from './subject-core.js';
+import { assertInStatusOrder, consensusAt, decideCorrection, decidePosition, openCore, partiesTookPartBy, type SubjectCore, type SubjectRecord, withCorrection, withRecord } from './subject-core.js';
 import { SubjectErrors } from './subject.errors.js';
 import { assertPartyRegistered, assertSessionRefs, assertText, compact } from './subject-guards.js';
 
@@ -40,7 +40,7 @@ export const cbmStatusOf = (state: CbmState, track: Pick<TrackFacts, 'parties' |
     case 'none':
       return null;
     case 'implementing':
-      return everyPartyActed(state.reports, track, stancePartiesAt(state.core, state.proposedBy)) ? 'implemented' : 'implementing';
+      return everyPartyActed(state.reports, track, partiesTookPartBy(state.core, state.proposedBy)) ? 'implemented' : 'implementing';
     case 'proposed':
     case 'under_discussion':
     case 'agreed':

@@ -7,7 +7,7 @@ import { byPlace, everyPartyActed, type PartyAct, RECORDED_NOW, type TrackFacts 
 import type { NormCommand, RecordCapitalResponse, ProposeNorm } from './norm.commands.js';
 import type { NormEvent, NormStatus } from './norm.events.js';
 import type { RecordDecision, WithdrawSubject } from './subject.commands.js';
-import { assertInStatusOrder, consensusAt, decideCorrection, decidePosition, openCore, stancePartiesAt, type SubjectCore, withCorrection, withRecord } from './subject-core.js';
+import { assertInStatusOrder, consensusAt, decideCorrection, decidePosition, openCore, partiesTookPartBy, type SubjectCore, withCorrection, withRecord } from './subject-core.js';
 import { SubjectErrors } from './subject.errors.js';
 import { assertPartyRegistered, assertSessionRefs, assertText, compact } from './subject-guards.js';
 
@@ -79,7 +79,7 @@ const confirmsAgain = (responses: readonly ResponseAct[], act: ResponseAct): boo
 };
 
 /** For the walk: the parties that took part in the norm by a response's date (its proposers, a stance). */
-const stancesAt = (state: NormCore) => stancePartiesAt(state.core, state.proposedBy);
+const stancesAt = (state: NormCore) => partiesTookPartBy(state.core, state.proposedBy);
 
 export const initialNormState = (): NormState => ({ status: 'none' });
 

@@ -183,7 +183,7 @@ export const consensusAt = (core: SubjectCore, track: TrackFacts, asOf: string |
  * as the board has them at that act: its `proposers` (a proposal takes effect from the subject's
  * earliest record), and those with a stance on it (an earlier date, or the same date and recorded before it).
  */
-export const stancePartiesAt =
+export const partiesTookPartBy =
   (core: SubjectCore, proposers: readonly string[]) =>
   (at: { readonly effectiveOn: string; readonly revision?: number }): Iterable<string> => {
     const parties = new Set<string>(proposers);
