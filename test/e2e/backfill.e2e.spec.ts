@@ -54,6 +54,16 @@ describe('backfilling a past session with the default dates (e2e)', () => {
   });
 });
 
+/** Track `trackId` established today (2026-11-27), with us and cn, an agency and a delegate each, all registered today. */
+const givenTrackSetUpToday = async (t: E2eApp, trackId: string): Promise<void> => {
+  await ok(t, '/tracks', { trackId, name: 'Track set up today', effectiveOn: '2026-11-27' });
+  for (const partyId of ['us', 'cn']) {
+    await ok(t, `/tracks/${trackId}/parties`, { partyId, name: partyId.toUpperCase(), effectiveOn: '2026-11-27' });
+    await ok(t, `/tracks/${trackId}/agencies`, { agencyId: `${partyId}-mfa`, partyId, name: 'Ministry', effectiveOn: '2026-11-27' });
+    await ok(t, `/tracks/${trackId}/delegates`, { delegateId: `${partyId}-d1`, partyId, agencyId: `${partyId}-mfa`, effectiveOn: '2026-11-27' });
+  }
+};
+
 /**
  * The same, on a track set up today: every registration is dated today, after the March session
  * whose attendance, statements, decision and capital responses are then entered. The parties' own
@@ -66,12 +76,7 @@ describe('backfilling onto a track set up after the sessions it records (e2e)', 
   beforeAll(async () => {
     t = await startApp();
     t.fixClock('2026-11-27T09:00:00.000Z');
-    await ok(t, '/tracks', { trackId: 'trk', name: 'Track set up today', effectiveOn: '2026-11-27' });
-    for (const partyId of ['us', 'cn']) {
-      await ok(t, '/tracks/trk/parties', { partyId, name: partyId.toUpperCase(), effectiveOn: '2026-11-27' });
-      await ok(t, '/tracks/trk/agencies', { agencyId: `${partyId}-mfa`, partyId, name: 'Ministry', effectiveOn: '2026-11-27' });
-      await ok(t, '/tracks/trk/delegates', { delegateId: `${partyId}-d1`, partyId, agencyId: `${partyId}-mfa`, effectiveOn: '2026-11-27' });
-    }
+    await givenTrackSetUpToday(t, 'trk');
     await ok(t, '/tracks/trk/sessions', { sessionId: 'm1', number: 1, place: 'Geneva', scheduledFor: '2026-03-10' });
     await ok(t, '/sessions/m1/held', { heldOn: '2026-03-10', place: 'Geneva', agenda: [{ itemId: 'i1', title: 'Norms' }], attendance: { us: ['us-d1'], cn: ['cn-d1'] } });
     await ok(t, '/tracks/trk/norms', { normId: 'n1', title: 'Protect critical infrastructure', summary: 'A norm.', proposedBy: ['us'], sessionId: 'm1' });
@@ -130,12 +135,7 @@ describe('a track whose earliest record is a corrected one (e2e)', () => {
   beforeAll(async () => {
     t = await startApp();
     t.fixClock('2026-11-27T09:00:00.000Z');
-    await ok(t, '/tracks', { trackId: 'trc', name: 'Track set up today', effectiveOn: '2026-11-27' });
-    for (const partyId of ['us', 'cn']) {
-      await ok(t, '/tracks/trc/parties', { partyId, name: partyId.toUpperCase(), effectiveOn: '2026-11-27' });
-      await ok(t, '/tracks/trc/agencies', { agencyId: `${partyId}-mfa`, partyId, name: 'Ministry', effectiveOn: '2026-11-27' });
-      await ok(t, '/tracks/trc/delegates', { delegateId: `${partyId}-d1`, partyId, agencyId: `${partyId}-mfa`, effectiveOn: '2026-11-27' });
-    }
+    await givenTrackSetUpToday(t, 'trc');
     await ok(t, '/tracks/trc/norms', { normId: 'nc', title: 'Notify incidents', summary: 'A norm.', proposedBy: ['us'] });
     await ok(t, '/norms/nc/positions', { statementId: 'st-w', partyId: 'cn', stance: 'supports', text: 'By note verbale.', channel: 'written', effectiveOn: '2026-03-10' });
     await ok(t, '/tracks/trc/sessions', { sessionId: 'mc', number: 1, place: 'Geneva', scheduledFor: '2026-06-10' });
