@@ -282,7 +282,47 @@ const describeDashboard = (): void => {
     await expect(js(page, `document.activeElement?.classList.contains('chip')`)).resolves.toBe(true);
     await expect(js(page, `getComputedStyle(document.activeElement.querySelector('[role=tooltip]')).display`)).resolves.toBe('block');
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-375-chip-focus.png') });
+    // The statement shows whole, within the screen, for a chip further right too.
+    const chips = page.locator('table.board .chip');
+    await chips.nth(1).focus();
+    const inside = `(() => { const r = document.activeElement.querySelector('[role=tooltip]').getBoundingClientRect(); return r.left >= 0 && r.right <= document.documentElement.clientWidth; })()`;
+    await expect(js(page, inside)).resolves.toBe(true);
+    await expect(js<number>(page, 'document.documentElement.scrollWidth - document.documentElement.clientWidth')).resolves.toBeLessThanOrEqual(0);
     await expect(page.locator('table.board').getAttribute('role')).resolves.toBe('table');
+  });
+
+  it('takes a date typed with the keyboard once its year is complete, says when the track had no record yet, and pauses the live indicator while looking back', async () => {
+    // en-US: the field reads month, day, year.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    contexts.push(context);
+    await context.addInitScript(`localStorage.setItem('norms-ledger.viewer-token', ${JSON.stringify(VIEWER_TOKEN)})`);
+    const page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(`${error.name}: ${error.message}`));
+    const boardRequests: string[] = [];
+    page.on('request', (request) => {
+      if (/\/board(\?|$)/.test(new URL(request.url()).pathname + new URL(request.url()).search)) boardRequests.push(request.url());
+    });
+    await page.goto(`${base}/`);
+    await row(page, 'gge-13h').waitFor();
+    await page.waitForSelector('#live-status[data-state="on"]');
+
+    await page.focus('#date-field');
+    await page.keyboard.type('06012026');
+    await until(page, `location.hash.includes('date=2026-06-01')`);
+    await until(page, `document.querySelector('tr[data-row-id="gge-13h"] .status')?.textContent === 'Agreed ad referendum'`);
+    // The years typed on the way (0002, 0020, 0201) were never asked for.
+    expect(boardRequests.filter((url) => /asOf=0/.test(url))).toEqual([]);
+    await expect(page.inputValue('#date-field')).resolves.toBe('2026-06-01');
+    await page.waitForSelector('#live-status[data-state="paused"]');
+
+    // Before the track's first record: said so, not "no such track", with a way back.
+    await page.fill('#date-field', '1990-01-01');
+    await until(page, `document.querySelector('#notice')?.textContent?.includes('Nothing had been recorded on track')`);
+    await expect(page.locator('#notice').textContent()).resolves.not.toContain('There is no track');
+    await page.click('#notice button');
+    await until(page, `!location.hash.includes('date=')`);
+    await row(page, 'gge-13h').waitFor();
+    await page.waitForSelector('#live-status[data-state="on"]');
   });
 
   it('asks again for a token that is not accepted, and says plainly when the server is down', async () => {
@@ -301,6 +341,13 @@ const describeDashboard = (): void => {
     await page.fill('#date-field', '2026-01-01');
     await until(page, `document.querySelector('#notice')?.textContent?.includes('not answering')`);
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-server-down.png') });
+
+    // Back on the same port: once the live stream reconnects, the panels are read again and the notice goes.
+    server = spawn(process.execPath, [join(ROOT, 'dist', 'main.js')], { env: serverEnv(dataDir, Number(new URL(base).port)), cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    server.stdout?.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
+    server.stderr?.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
+    await waitForHealth(base, server, () => serverOutput);
+    await page.waitForFunction(new Function(`return !document.querySelector('#notice')?.textContent?.includes('not answering') && document.querySelector('tr[data-row-id="gge-13h"]') !== null;`) as () => unknown, undefined, { timeout: 30_000 });
   });
 };
 

@@ -97,9 +97,9 @@ const syncControls = () => {
   const today = todayUtc();
   const bounds = shown.bounds ?? { min: addDays(today, -365), max: today };
   const date = state.asOf ?? today;
-  el.dateField.min = bounds.min;
   el.dateField.max = today;
-  el.dateField.value = date;
+  // Not while the user types into it: writing the value back breaks the browser's typing.
+  if (document.activeElement !== el.dateField || el.dateField.value === '') el.dateField.value = date;
   el.slider.max = String(Math.max(daysBetween(bounds.min, today), 0));
   el.slider.value = String(Math.max(daysBetween(bounds.min, date), 0));
   el.slider.setAttribute('aria-valuetext', state.asOf ? formatLong(date) : `today, ${formatLong(date)}`);
@@ -112,6 +112,7 @@ const syncControls = () => {
       ? `Showing what the ledger said at the end of ${formatLong(date)}: corrections recorded later are not applied.`
       : `Showing what was true on ${formatLong(date)}, with every correction known today applied.`;
   el.today.disabled = !state.asOf;
+  renderLive();
 };
 
 const panels = () => [el.board, el.matrix, el.sessions, el.cbms];
@@ -218,6 +219,7 @@ const handleError = (error) => {
     return;
   }
   if (error instanceof ServerDownError) {
+    serverWasDown = true;
     setNotice('The ledger server is not answering. Check that it is running, then try again.', { kind: 'error', action: { label: 'Try again', run: () => start() } });
     showEverywhere('The ledger server is not answering.');
     return;
@@ -255,19 +257,40 @@ const loadTrack = async ({ quiet = false } = {}) => {
     renderBoard();
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) {
+      setBusy(false);
+      if (state.asOf) {
+        // The track exists now (it is in the list) but had no record yet on that date.
+        setNotice(`Nothing had been recorded on track “${trackId}” by ${formatLong(state.asOf)}${state.view === 'ledger' ? ' (as the ledger stood then)' : ''}: pick a later date.`, {
+          kind: 'info',
+          action: { label: 'Show today', run: () => setDate(null) },
+        });
+        showEverywhere(`Track “${trackId}” has no record dated on or before ${formatLong(state.asOf)}.`);
+        return;
+      }
       setNotice(`There is no track “${trackId}” in this ledger.`, { kind: 'error' });
       showEverywhere('Choose a track above.');
-      setBusy(false);
       return;
     }
     handleError(error);
   }
 };
 
-const setLive = (liveState, text) => {
-  el.live.dataset.state = liveState;
-  el.live.textContent = text;
+/** The live stream's own state; what the indicator says also depends on the date in view. */
+let liveConnection = { state: 'off', text: 'Live updates off' };
+
+const renderLive = () => {
+  const looksBack = state.asOf !== null && liveConnection.state === 'on';
+  el.live.dataset.state = looksBack ? 'paused' : liveConnection.state;
+  el.live.textContent = looksBack ? `Live updates paused while you look at ${formatLong(state.asOf)}: “Today” resumes them` : liveConnection.text;
 };
+
+const setLive = (liveState, text) => {
+  liveConnection = { state: liveState, text };
+  renderLive();
+};
+
+/** Set when a read found the server down: once the live stream reconnects, the panels are read again. */
+let serverWasDown = false;
 
 const connectLive = () => {
   stopLive?.();
@@ -276,7 +299,14 @@ const connectLive = () => {
   const trackId = state.trackId;
   setLive('connecting', 'Connecting to live updates…');
   stopLive = api.live(trackId, {
-    open: () => setLive('on', 'Live: the board updates as the secretariat records'),
+    open: () => {
+      setLive('on', 'Live: the board updates as the secretariat records');
+      if (serverWasDown) {
+        serverWasDown = false;
+        setNotice('');
+        void loadTrack();
+      }
+    },
     snapshot: (board) => {
       if (state.asOf || !shown.board || board.trackId !== trackId) return;
       shown.board = { ...shown.board, rows: board.rows ?? shown.board.rows };
@@ -309,7 +339,9 @@ const onLiveRow = (trackId, row) => {
     renderTracker();
     announce(`${label} updated: ${row.status ? row.status.replaceAll('_', ' ') : 'new stance'}.`);
   } else {
-    announce(`${label} changed just now; this view looks at ${formatLong(state.asOf)}.`);
+    const text = `${label} changed just now; this view looks at ${formatLong(state.asOf)}.`;
+    announce(text);
+    setNotice(text, { kind: 'info', action: { label: 'Show today', run: () => setDate(null) } });
   }
   // Statement texts, the matrix and the sessions follow with a quiet reload.
   clearTimeout(liveRefresh);
@@ -396,9 +428,17 @@ el.slider.addEventListener('input', () => {
   const bounds = shown.bounds ?? { min: addDays(todayUtc(), -365) };
   setDate(addDays(bounds.min, Number(el.slider.value)), { immediate: false });
 });
+// A date typed with the keyboard changes the value at every digit (year 0002, 0020, 0202, 2025):
+// only a four-digit year is a date the user means, and the load waits until the typing pauses.
+let dateTyping;
 el.dateField.addEventListener('change', () => {
-  if (el.dateField.value === '') return;
-  setDate(el.dateField.value);
+  clearTimeout(dateTyping);
+  const value = el.dateField.value;
+  if (!isDate(value) || value < '1000-01-01') return;
+  dateTyping = setTimeout(() => setDate(value), 250);
+});
+el.dateField.addEventListener('blur', () => {
+  if (!isDate(el.dateField.value) || el.dateField.value < '1000-01-01') syncControls();
 });
 el.today.addEventListener('click', () => {
   setDate(null);
