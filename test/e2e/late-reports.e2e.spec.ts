@@ -24,9 +24,8 @@ describe('implementation reports recorded late (e2e)', () => {
     const body = (await t.http().get(`/tracks/seg/board${query}`).set(AUTH).expect(200)).body as { rows: Row[] };
     return body.rows.find((r) => r.id === 'c-hotline')!;
   };
-  // Queries read their writes (they wait for the read models to reach the log's head): no wait here.
-  const recorded = async (path: string, body: unknown): Promise<void> => void (await ok(t, path, body));
 
+  // Queries read their writes (they wait for the read models to reach the log's head): a 201 is enough.
   beforeAll(async () => {
     t = await startApp();
     t.fixClock('2026-01-05T09:00:00.000Z');
@@ -39,7 +38,7 @@ describe('implementation reports recorded late (e2e)', () => {
     }
     await ok(t, '/cbms/c-hotline/decisions', { decisionId: 'd1', kind: 'agree_cbm', sessionId: 's1' });
     await ok(t, '/cbms/c-hotline/implementation-reports', { reportId: 'rep-us', partyId: 'us', text: 'Line installed.', effectiveOn: '2026-02-20' });
-    await recorded('/cbms/c-hotline/suspension', { partyId: 'cn', reason: 'Line down.', effectiveOn: '2026-03-01' });
+    await ok(t, '/cbms/c-hotline/suspension', { partyId: 'cn', reason: 'Line down.', effectiveOn: '2026-03-01' });
   });
 
   afterAll(async () => {
@@ -50,7 +49,7 @@ describe('implementation reports recorded late (e2e)', () => {
 
   it('records a report dated before a suspension recorded earlier; the board counts it from its date', async () => {
     t.fixClock('2026-03-21T10:00:00.000Z');
-    await recorded('/cbms/c-hotline/implementation-reports', { reportId: 'rep-cn', partyId: 'cn', text: 'Our end is installed.', effectiveOn: '2026-02-25' });
+    await ok(t, '/cbms/c-hotline/implementation-reports', { reportId: 'rep-cn', partyId: 'cn', text: 'Our end is installed.', effectiveOn: '2026-02-25' });
 
     expect(await row('?asOf=2026-02-26')).toMatchObject({ status: 'implemented', statusSince: '2026-02-25', implementationReportedBy: ['cn', 'us'] });
     expect(await row('?asOf=2026-03-02')).toMatchObject({ status: 'suspended', statusSince: '2026-03-01' });
@@ -59,7 +58,7 @@ describe('implementation reports recorded late (e2e)', () => {
     expect(await row()).toMatchObject({ status: 'suspended', implementationReportedBy: ['cn', 'us'] });
 
     // Resumed: back to implemented, as both had reported before the suspension.
-    await recorded('/cbms/c-hotline/resumption', { partyId: 'cn', reason: 'Line restored.', effectiveOn: '2026-03-10' });
+    await ok(t, '/cbms/c-hotline/resumption', { partyId: 'cn', reason: 'Line restored.', effectiveOn: '2026-03-10' });
     expect(await row()).toMatchObject({ status: 'implemented', statusSince: '2026-03-10' });
   });
 
@@ -74,6 +73,6 @@ describe('implementation reports recorded late (e2e)', () => {
     expect(await row()).toEqual(before);
 
     // After the resumption, the same report is recorded.
-    await recorded('/cbms/c-hotline/implementation-reports', { reportId: 'rep-late', partyId: 'us', text: 'Second line.', effectiveOn: '2026-03-12' });
+    await ok(t, '/cbms/c-hotline/implementation-reports', { reportId: 'rep-late', partyId: 'us', text: 'Second line.', effectiveOn: '2026-03-12' });
   });
 });
