@@ -104,6 +104,14 @@ const describeDashboard = (): void => {
       body: JSON.stringify(body),
     });
 
+  /** An uncaught error, or anything the page's CSP refused (an inline script, eval), fails the test. */
+  const watch = (page: Page): void => {
+    page.on('pageerror', (error) => pageErrors.push(`${error.name}: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && message.text().includes('Content Security Policy')) pageErrors.push(`CSP: ${message.text()}`);
+    });
+  };
+
   const newPage = async (width: number, height: number, token?: string): Promise<Page> => {
     const context = await browser.newContext({ viewport: { width, height } });
     contexts.push(context);
@@ -111,12 +119,23 @@ const describeDashboard = (): void => {
       await context.addInitScript(`localStorage.setItem('norms-ledger.viewer-token', ${JSON.stringify(token)})`);
     }
     const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(`${error.name}: ${error.message}`));
+    watch(page);
     return page;
   };
 
   const row = (page: Page, id: string) => page.locator(`table.board tbody tr[data-row-id="${id}"]`);
   const chip = (page: Page, id: string, party: string) => row(page, id).locator(`.chip[data-party="${party}"]`);
+  const detail = (page: Page) => page.locator('#detail');
+  /** The open detail, once its body has been read from the server (history, sections or a message). */
+  const detailLoaded = (page: Page, text: string) =>
+    until(page, `document.querySelector('#detail')?.open && document.querySelector('#detail-body')?.getAttribute('aria-busy') === 'false' && document.querySelector('#detail')?.textContent?.includes(${JSON.stringify(text)})`);
+  const historyOf = (page: Page) =>
+    js<Array<{ type: string; statementId?: string; when: string }>>(
+      page,
+      `[...document.querySelectorAll('#detail .history-entry')].map((li) => ({ type: li.dataset.type, statementId: li.dataset.statementId, when: li.querySelector('.history-when time')?.getAttribute('datetime') }))`,
+    );
+  const focusKey = (page: Page) => js<string | undefined>(page, 'document.activeElement?.dataset?.focusKey ?? document.activeElement?.id');
+  const overflowX = (page: Page) => js<number>(page, 'document.documentElement.scrollWidth - document.documentElement.clientWidth');
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -277,7 +296,9 @@ const describeDashboard = (): void => {
     await expect(js(page, 'document.activeElement?.id')).resolves.toBe('board-heading');
     expect(new URL(page.url()).hash).toContain('track=us-cn-seg');
 
-    // Tab from the board's heading reaches the first stance chip, whose statement then shows.
+    // Tab from the board's heading reaches the first subject's detail button, then its first stance chip, whose statement then shows.
+    await page.keyboard.press('Tab');
+    await expect(focusKey(page)).resolves.toBe('open:board:norm:gge-13b');
     await page.keyboard.press('Tab');
     await expect(js(page, `document.activeElement?.classList.contains('chip')`)).resolves.toBe(true);
     await expect(js(page, `getComputedStyle(document.activeElement.querySelector('[role=tooltip]')).display`)).resolves.toBe('block');
@@ -297,7 +318,7 @@ const describeDashboard = (): void => {
     contexts.push(context);
     await context.addInitScript(`localStorage.setItem('norms-ledger.viewer-token', ${JSON.stringify(VIEWER_TOKEN)})`);
     const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(`${error.name}: ${error.message}`));
+    watch(page);
     const boardRequests: string[] = [];
     page.on('request', (request) => {
       if (/\/board(\?|$)/.test(new URL(request.url()).pathname + new URL(request.url()).search)) boardRequests.push(request.url());
@@ -323,6 +344,185 @@ const describeDashboard = (): void => {
     await until(page, `!location.hash.includes('date=')`);
     await row(page, 'gge-13h').waitFor();
     await page.waitForSelector('#live-status[data-state="on"]');
+  });
+
+  it('opens a norm’s detail from the board: stances, then the history in effective order with its correction, following the date and view', async () => {
+    const page = await newPage(1280, 800, VIEWER_TOKEN);
+    await page.goto(`${base}/#track=us-cn-seg&date=2026-09-01`);
+    await row(page, 'gge-13i').waitFor();
+    await row(page, 'gge-13i').locator('button.open-detail').click();
+    await detailLoaded(page, 'Position stated');
+    await expect(page.locator('#detail-title').textContent()).resolves.toBe('Keep the supply chain trustworthy');
+    await expect(focusKey(page)).resolves.toBe('detail-title');
+    await expect(page.locator('#detail-cut').textContent()).resolves.toContain('1 September 2026');
+
+    // Proposed by China at Vienna (seg-4) with both oral statements; the US note verbale of 3 August 2026 last.
+    await expect(historyOf(page)).resolves.toEqual([
+      { type: 'NormProposed', when: '2026-05-19' },
+      { type: 'PositionStated', statementId: 'seg4-cn-13i', when: '2026-05-19' },
+      { type: 'PositionStated', statementId: 'seg4-us-13i', when: '2026-05-19' },
+      { type: 'PositionStated', statementId: 'us-note-13i', when: '2026-08-03' },
+    ]);
+    const usOral = page.locator('#detail .history-entry[data-statement-id="seg4-us-13i"]');
+    await expect(usOral.locator('.history-type').textContent()).resolves.toContain('reserves');
+    await expect(usOral.locator('.history-who').textContent()).resolves.toContain('Sam Reyes');
+    await expect(usOral.locator('.correction').textContent()).resolves.toMatch(/stance: “opposes” → “reserves”[\s\S]*reserved its position/);
+    await expect(usOral.locator('.correction time').getAttribute('datetime')).resolves.toBe('2026-06-05T09:00:00.000Z');
+
+    // Stances per party: the latest US stance is the conditional written one, with its condition.
+    const us = page.locator('#detail .stance-list li[data-party="us"]');
+    await expect(us.getAttribute('data-stance')).resolves.toBe('conditional');
+    await expect(us.textContent()).resolves.toMatch(/since 3 Aug 2026 · statement us-note-13i[\s\S]*does not endorse restrictions on trade/);
+    await expect(page.locator('#detail .facts').first().textContent()).resolves.toMatch(/Blocking\s*us/);
+
+    // A new date reloads it under the new cut: on 2026-05-25 the note had not been sent.
+    await page.fill('#date-field', '2026-05-25');
+    await until(page, `document.querySelectorAll('#detail .history-entry').length === 3 && document.querySelector('#detail-body').getAttribute('aria-busy') === 'false'`);
+    await expect(page.locator('#detail .stance-list li[data-party="us"]').getAttribute('data-stance')).resolves.toBe('reserves');
+    // What the ledger said then: "opposes", the correction not yet recorded.
+    await page.getByLabel('What the ledger said then').check();
+    await until(page, `document.querySelector('#detail .stance-list li[data-party="us"]')?.dataset.stance === 'opposes'`);
+    await expect(usOral.locator('.correction').count()).resolves.toBe(0);
+    await expect(page.locator('#detail-cut').textContent()).resolves.toContain('corrections recorded later are not applied');
+    expect(new URL(page.url()).hash).toContain('detail=norm:gge-13i');
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-detail-norm.png') });
+  });
+
+  it('opens a session’s detail from the sessions panel: attendance by party with agencies, decisions, action items and minutes; Close returns focus', async () => {
+    const page = await newPage(1280, 800, VIEWER_TOKEN);
+    await page.goto(`${base}/`);
+    const opener = page.locator('.timeline li[data-session-id="seg-4"] button.open-detail');
+    await opener.waitFor();
+    await opener.click();
+    await detailLoaded(page, 'Attendance');
+    await expect(page.locator('#detail-title').textContent()).resolves.toBe('Session 4, Vienna');
+
+    const cn = page.locator('#detail .attendance li[data-party="cn"]');
+    await expect(cn.locator('h4').textContent()).resolves.toBe("People's Republic of China (cn)");
+    await expect(cn.textContent()).resolves.toMatch(/Head of delegation\s*Wen Jiaming/);
+    await expect(cn.locator('.agencies li').allTextContents()).resolves.toEqual(['Cyberspace Administration of China', 'Ministry of Foreign Affairs', 'Ministry of Public Security']);
+    await expect(page.locator('#detail .attendance li[data-party="us"] .agencies li').count()).resolves.toBe(3);
+    await expect(page.locator('#detail .decisions > li').evaluateAll((items) => items.map((li) => (li as unknown as { dataset: Record<string, string> }).dataset.decisionId))).resolves.toEqual([
+      'seg4-d1',
+      'seg4-d2',
+      'seg4-agree-13h',
+      'seg4-agree-cons',
+    ]);
+    await expect(page.locator('#detail .decisions li[data-decision-id="seg4-agree-13h"]').textContent()).resolves.toContain('agreed the norm on requests for assistance ad referendum');
+    await expect(page.locator('#detail .action-items li[data-action-item-id="seg4-ai1"]').getAttribute('data-state')).resolves.toBe('overdue');
+    await expect(page.locator('#detail').textContent()).resolves.toMatch(/Minutes adopted[\s\S]*13 Oct 2026[\s\S]*in session at seg-5/);
+    expect(new URL(page.url()).hash).toContain('detail=session:seg-4');
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-detail-session.png') });
+
+    // The norm decided there opens from the session, in the same view; Close then goes back to the session's entry.
+    await page.locator('#detail .decisions li[data-decision-id="seg4-agree-13h"] button').click();
+    await detailLoaded(page, 'Answer requests for assistance');
+    expect(new URL(page.url()).hash).toContain('detail=norm:gge-13h');
+    await page.click('#detail-close');
+    await expect(detail(page).isVisible()).resolves.toBe(false);
+    await expect(focusKey(page)).resolves.toBe('open:sessions:session:seg-4');
+    expect(new URL(page.url()).hash).not.toContain('detail=');
+  });
+
+  it('opens with Enter, closes with Escape and gives focus back; the URL carries the detail, and a reload reopens it', async () => {
+    const page = await newPage(1280, 800, VIEWER_TOKEN);
+    await page.goto(`${base}/`);
+    await row(page, 'gge-13h').waitFor();
+    await row(page, 'gge-13h').locator('button.open-detail').focus();
+    await page.keyboard.press('Enter');
+    await detailLoaded(page, 'Capital response: confirmed');
+    await expect(js(page, `document.querySelector('#detail').contains(document.activeElement)`)).resolves.toBe(true);
+    await expect(page.getByRole('dialog', { name: 'Answer requests for assistance' }).isVisible()).resolves.toBe(true);
+    await page.keyboard.press('Escape');
+    await expect(detail(page).isVisible()).resolves.toBe(false);
+    await expect(focusKey(page)).resolves.toBe('open:board:norm:gge-13h');
+    expect(new URL(page.url()).hash).not.toContain('detail=');
+
+    // From the CBM tracker this time; the link is shareable and survives a reload.
+    await page.locator('table.tracker tr[data-row-id="cbm-poc"] button.open-detail').click();
+    await detailLoaded(page, 'Implementation reported');
+    expect(new URL(page.url()).hash).toContain('detail=cbm:cbm-poc');
+    await page.reload();
+    await detailLoaded(page, 'Implementation reported');
+    await expect(page.locator('#detail-title').textContent()).resolves.toBe('Designate points of contact');
+    await expect(focusKey(page)).resolves.toBe('detail-title');
+    await expect(historyOf(page).then((h) => h.map((e) => e.type))).resolves.toEqual([
+      'CbmProposed',
+      'PositionStated',
+      'PositionStated',
+      'DecisionRecorded',
+      'CbmImplementationReported',
+      'CbmSuspended',
+      'CbmResumed',
+      'CbmImplementationReported',
+    ]);
+    // Opened by the link, not by a button: Escape lands on the subject's row of the board.
+    await page.keyboard.press('Escape');
+    await expect(detail(page).isVisible()).resolves.toBe(false);
+    await expect(focusKey(page)).resolves.toBe('open:board:cbm:cbm-poc');
+  });
+
+  it('says in the detail when the subject did not exist yet on the date in view', async () => {
+    const page = await newPage(1280, 800, VIEWER_TOKEN);
+    // The supply-chain norm was proposed at Vienna on 2026-05-19.
+    await page.goto(`${base}/#track=us-cn-seg&date=2026-06-01&detail=norm:gge-13i`);
+    await detailLoaded(page, 'Position stated');
+    await page.fill('#date-field', '2026-01-01');
+    await detailLoaded(page, 'did not exist yet');
+    await expect(page.locator('#detail .detail-message').textContent()).resolves.toBe(
+      'Norm gge-13i did not exist yet on 1 January 2026: it has no record dated on or before that day. Pick a later date to see it.',
+    );
+    await expect(page.locator('#detail .history-entry').count()).resolves.toBe(0);
+    // No error anywhere else: the rest of the page shows that date as usual.
+    await expect(page.locator('#notice').textContent()).resolves.toBe('');
+    await row(page, 'gge-13h').waitFor();
+    // Its way back: today, where the norm exists.
+    await page.locator('#detail-body button', { hasText: 'Show today' }).click();
+    await detailLoaded(page, 'Position stated');
+    expect(new URL(page.url()).hash).not.toContain('date=');
+    expect(new URL(page.url()).hash).toContain('detail=norm:gge-13i');
+  });
+
+  it('shows ledger text in the detail as text, never as markup', async () => {
+    const response = await clerkPost('/topics/internet-governance/positions', {
+      statementId: 'browser-us-ig-markup',
+      partyId: 'us',
+      stance: 'opposes',
+      text: '<img src="x" id="injected"> <b>not bold</b>',
+      channel: 'written',
+    });
+    expect(response.status).toBe(201);
+    const page = await newPage(1280, 800, VIEWER_TOKEN);
+    await page.goto(`${base}/#track=us-cn-seg&detail=topic:internet-governance`);
+    await detailLoaded(page, 'browser-us-ig-markup');
+    await expect(page.locator('#detail .history-entry[data-statement-id="browser-us-ig-markup"] .quote').textContent()).resolves.toBe('“<img src="x" id="injected"> <b>not bold</b>”');
+    await expect(page.locator('#injected, #detail b').count()).resolves.toBe(0);
+  });
+
+  it('fits the detail into a 375-pixel-wide screen under a date bar that stays on top', async () => {
+    const page = await newPage(375, 812, VIEWER_TOKEN);
+    await page.goto(`${base}/#track=us-cn-seg&date=2026-09-01`);
+    await row(page, 'gge-13i').waitFor();
+    await row(page, 'gge-13i').locator('button.open-detail').click();
+    await detailLoaded(page, 'Position stated');
+    await expect(overflowX(page)).resolves.toBeLessThanOrEqual(0);
+    // It takes the panels' place, using the screen's width, not a column squeezed beside them.
+    await expect(page.locator('main').isVisible()).resolves.toBe(false);
+    await expect(js(page, `(() => { const r = document.querySelector('#detail').getBoundingClientRect(); return r.left >= 0 && r.right <= document.documentElement.clientWidth && r.width >= document.documentElement.clientWidth - 32; })()`)).resolves.toBe(true);
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-detail-375.png') });
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-detail-375-full.png'), fullPage: true });
+    // Scrolled down the history, the date bar is still at the top, above the detail.
+    await page.locator('#detail .history-entry').last().scrollIntoViewIfNeeded();
+    await expect(js<number>(page, 'window.scrollY')).resolves.toBeGreaterThan(0);
+    await expect(js<number>(page, `Math.round(document.querySelector('.time-bar').getBoundingClientRect().top)`)).resolves.toBe(0);
+    await expect(js(page, `document.querySelector('#detail .history-entry:last-child').getBoundingClientRect().top >= document.querySelector('.time-bar').getBoundingClientRect().bottom`)).resolves.toBe(true);
+
+    await page.click('#detail-close');
+    await expect(focusKey(page)).resolves.toBe('open:board:norm:gge-13i');
+    await page.locator('.timeline li[data-session-id="seg-2"] button.open-detail').click();
+    await detailLoaded(page, 'Agencies present');
+    await expect(overflowX(page)).resolves.toBeLessThanOrEqual(0);
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-detail-session-375-full.png'), fullPage: true });
   });
 
   it('asks again for a token that is not accepted, and says plainly when the server is down', async () => {

@@ -76,6 +76,8 @@ export const createApi = (getToken) => {
     matrix: (trackId, cut, signal) => get(`/tracks/${enc(trackId)}/matrix`, cut, signal),
     sessions: (trackId, cut, signal) => get(`/tracks/${enc(trackId)}/sessions`, cut, signal),
     subject: (kind, id, cut, signal) => get(`/${kind}s/${enc(id)}`, cut, signal),
+    session: (sessionId, cut, signal) => get(`/sessions/${enc(sessionId)}`, cut, signal),
+    registry: (trackId, signal) => get(`/tracks/${enc(trackId)}`, {}, signal),
 
     /**
      * EventSource cannot send an Authorization header, so the token rides as `access_token`, which

@@ -1,5 +1,5 @@
 import { ApiError, createApi, ServerDownError, storedToken, storeToken, TokenError } from './api.js';
-import { boardTable, cbmTracker, h, legend, matrixTable, placeholder, sessionTimeline } from './render.js';
+import { boardTable, cbmTracker, h, KIND_NAME, legend, matrixTable, namesOf, placeholder, sessionDetailView, sessionTimeline, subjectDetailView } from './render.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -16,6 +16,7 @@ const el = {
   live: $('live-status'),
   notice: $('notice'),
   announcer: $('announcer'),
+  main: $('main'),
   board: $('board'),
   matrix: $('matrix'),
   sessions: $('sessions'),
@@ -25,6 +26,13 @@ const el = {
   tokenInput: $('token-input'),
   tokenReason: $('token-reason'),
   tokenCancel: $('token-cancel'),
+  timeBar: document.querySelector('.time-bar'),
+  detail: $('detail'),
+  detailKicker: $('detail-kicker'),
+  detailTitle: $('detail-title'),
+  detailCut: $('detail-cut'),
+  detailBody: $('detail-body'),
+  detailClose: $('detail-close'),
 };
 
 const DAY = 86_400_000;
@@ -36,8 +44,18 @@ const isDate = (value) => /^\d{4}-\d{2}-\d{2}$/.test(value ?? '') && !Number.isN
 let token = storedToken();
 const api = createApi(() => token);
 
-/** What the URL keeps: track, date (absent = today) and view. */
-const state = { trackId: '', asOf: null, view: 'true' };
+/** What the URL keeps: track, date (absent = today), view, and the open detail ({kind, id} or null). */
+const state = { trackId: '', asOf: null, view: 'true', detail: null };
+
+const DETAIL_KINDS = new Set(['norm', 'cbm', 'topic', 'session']);
+
+/** `norm:gge-13i` → {kind: 'norm', id: 'gge-13i'}; anything else → null. */
+const parseDetail = (value) => {
+  const [kind, id, ...rest] = String(value ?? '').split(':');
+  return rest.length === 0 && DETAIL_KINDS.has(kind) && /^[a-z0-9][a-z0-9-]{0,62}$/.test(id ?? '') ? { kind, id } : null;
+};
+const detailParam = (detail) => (detail ? `${detail.kind}:${detail.id}` : '');
+const sameDetail = (a, b) => detailParam(a) === detailParam(b);
 
 /** What the panels show, kept so a live row can be merged without a refetch. */
 const shown = { board: null, matrix: null, sessions: null, statements: new Map(), bounds: null, boundsTrack: '' };
@@ -53,6 +71,7 @@ const readUrl = () => {
   const date = params.get('date');
   state.asOf = isDate(date) && date < todayUtc() ? date : null;
   state.view = params.get('view') === 'ledger' ? 'ledger' : 'true';
+  state.detail = parseDetail(params.get('detail'));
 };
 
 const writeUrl = () => {
@@ -60,7 +79,9 @@ const writeUrl = () => {
   if (state.trackId) params.set('track', state.trackId);
   if (state.asOf) params.set('date', state.asOf);
   if (state.view === 'ledger') params.set('view', 'ledger');
-  const hash = `#${params.toString()}`;
+  if (state.detail) params.set('detail', detailParam(state.detail));
+  // The colon of detail=norm:gge-13i needs no escaping in a fragment: keep the link readable.
+  const hash = `#${params.toString().replaceAll('%3A', ':')}`;
   if (location.hash !== hash) history.replaceState(null, '', hash);
 };
 
@@ -153,17 +174,17 @@ const renderBoard = (changed) => {
 
 const renderTracker = () => {
   const table = cbmTracker(shown.board?.rows ?? [], partiesOf());
-  el.cbms.replaceChildren(table ?? placeholder(`No confidence-building measure had been proposed on this track${when()}.`));
+  preservingFocus(() => el.cbms.replaceChildren(table ?? placeholder(`No confidence-building measure had been proposed on this track${when()}.`)));
 };
 
 const renderMatrix = () => {
   const rows = shown.matrix?.rows ?? [];
-  el.matrix.replaceChildren(rows.length === 0 ? placeholder(`No subjects${when()}, so no stances.`) : matrixTable(shown.matrix));
+  preservingFocus(() => el.matrix.replaceChildren(rows.length === 0 ? placeholder(`No subjects${when()}, so no stances.`) : matrixTable(shown.matrix)));
 };
 
 const renderSessions = () => {
   const sessions = shown.sessions?.sessions ?? [];
-  el.sessions.replaceChildren(sessions.length === 0 ? placeholder(`No session had been scheduled${when()}.`) : sessionTimeline(sessions));
+  preservingFocus(() => el.sessions.replaceChildren(sessions.length === 0 ? placeholder(`No session had been scheduled${when()}.`) : sessionTimeline(sessions)));
 };
 
 const renderAll = (changed) => {
@@ -236,6 +257,7 @@ const loadTrack = async ({ quiet = false } = {}) => {
   const { signal } = controller;
   const trackId = state.trackId;
   if (!trackId) return;
+  void loadDetail({ quiet });
   setBusy(true);
   if (!quiet) showEverywhere('Loading…');
   try {
@@ -351,6 +373,7 @@ const onLiveRow = (trackId, row) => {
 const refreshAfterLive = async () => {
   if (state.asOf) return loadTrack({ quiet: true });
   const trackId = state.trackId;
+  void loadDetail({ quiet: true });
   try {
     const [matrix, sessions, statements] = await Promise.all([api.matrix(trackId, {}), api.sessions(trackId, {}), loadStatements(shown.board?.rows ?? [])]);
     if (trackId !== state.trackId || state.asOf) return;
@@ -362,6 +385,155 @@ const refreshAfterLive = async () => {
     handleError(error);
   }
 };
+
+// ——— The detail view of one subject or session, under the same cut as the panels ———
+
+/** What the panel shows ({kind, id}) and where focus goes back to when it closes. */
+let shownDetail = null;
+let detailReturn = null;
+let detailController = null;
+const registries = new Map();
+
+/** The track's registry, for the names of parties, delegates and agencies; null if it cannot be read. */
+const registryOf = (trackId) => {
+  if (!trackId) return Promise.resolve(null);
+  if (!registries.has(trackId)) {
+    registries.set(
+      trackId,
+      api.registry(trackId).catch(() => {
+        registries.delete(trackId);
+        return null;
+      }),
+    );
+  }
+  return registries.get(trackId);
+};
+
+const detailName = (detail) => `${KIND_NAME[detail.kind] ?? detail.kind} ${detail.id}`;
+
+const cutText = () =>
+  !state.asOf
+    ? 'As the ledger stands today.'
+    : state.view === 'ledger'
+      ? `As the ledger said at the end of ${formatLong(state.asOf)}: corrections recorded later are not applied.`
+      : `As it was on ${formatLong(state.asOf)}, with every correction known today applied.`;
+
+/** Opens the panel on `state.detail`; `opener` gets focus back on close (null when opened from the URL). */
+const showDetail = (opener) => {
+  if (opener && !el.detail.contains(opener)) detailReturn = { element: opener, key: opener.dataset.focusKey };
+  else if (!el.detail.open) detailReturn = null;
+  shownDetail = state.detail;
+  el.detailKicker.textContent = KIND_NAME[state.detail.kind] ?? state.detail.kind;
+  el.detailTitle.textContent = detailName(state.detail);
+  el.detailBody.replaceChildren(placeholder('Loading…'));
+  document.body.classList.add('detail-open');
+  if (!el.detail.open) el.detail.show();
+  el.detailTitle.focus({ preventScroll: true });
+  el.detail.scrollTop = 0;
+  // On a narrow screen the detail takes the place of the panels: show it from its top.
+  if (getComputedStyle(el.main).display === 'none') el.detail.scrollIntoView({ block: 'start' });
+};
+
+const openDetail = (detail, opener) => {
+  if (el.detail.open && sameDetail(detail, shownDetail)) {
+    el.detailTitle.focus();
+    return;
+  }
+  state.detail = detail;
+  writeUrl();
+  showDetail(opener);
+  void loadDetail();
+};
+
+function closeDetail({ restoreFocus = true, writeHash = true } = {}) {
+  detailController?.abort();
+  detailController = null;
+  const back = detailReturn;
+  const closing = shownDetail;
+  shownDetail = null;
+  detailReturn = null;
+  if (writeHash) {
+    state.detail = null;
+    writeUrl();
+  }
+  el.detail.close();
+  document.body.classList.remove('detail-open');
+  el.detailBody.replaceChildren();
+  if (!restoreFocus) return;
+  // The opener may have been re-rendered since (a new date, a live update): find its successor. Opened
+  // from the URL, there was none: the subject's row on the board (or the session's entry) is next best.
+  const byKey = (key) => (key ? document.querySelector(`[data-focus-key="${CSS.escape(key)}"]`) : null);
+  const home = closing ? `open:${closing.kind === 'session' ? 'sessions' : 'board'}:${closing.kind}:${closing.id}` : null;
+  const target = (back?.element?.isConnected ? back.element : null) ?? byKey(back?.key) ?? byKey(home) ?? el.main;
+  target.focus();
+}
+
+const renderDetailMessage = (text, action) => {
+  el.detailBody.replaceChildren(h('p', { class: 'detail-message', role: 'status' }, text));
+  if (action) {
+    const button = h('button', { type: 'button', class: 'secondary' }, action.label);
+    button.addEventListener('click', action.run);
+    el.detailBody.append(h('p', {}, button));
+  }
+};
+
+/** Reads the open detail under the current cut; `quiet` keeps the old content up while it loads. */
+async function loadDetail({ quiet = false } = {}) {
+  const detail = shownDetail;
+  if (!detail || !el.detail.open) return;
+  detailController?.abort();
+  const controller = new AbortController();
+  detailController = controller;
+  const { signal } = controller;
+  el.detailCut.textContent = cutText();
+  el.detailBody.setAttribute('aria-busy', 'true');
+  if (!quiet) el.detailBody.replaceChildren(placeholder('Loading…'));
+  try {
+    const data = detail.kind === 'session' ? await api.session(detail.id, cut(), signal) : await api.subject(detail.kind, detail.id, cut(), signal);
+    const names = namesOf(await registryOf(data.trackId));
+    if (signal.aborted) return;
+    const focusKey = el.detailBody.contains(document.activeElement) ? document.activeElement.dataset?.focusKey : undefined;
+    const hadFocus = el.detailBody.contains(document.activeElement);
+    el.detailTitle.textContent = detail.kind === 'session' ? `Session ${data.number}, ${data.place}` : data.title || detailName(detail);
+    el.detailKicker.textContent = detailName(detail);
+    el.detailBody.replaceChildren(
+      ...(detail.kind === 'session'
+        ? sessionDetailView(data, { names })
+        : subjectDetailView(data, { parties: data.trackId === state.trackId ? partiesOf() : [], names, asOf: state.asOf })
+      ).filter(Boolean),
+    );
+    if (hadFocus) (focusKey ? el.detailBody.querySelector(`[data-focus-key="${CSS.escape(focusKey)}"]`) : null)?.focus() ?? el.detailTitle.focus();
+  } catch (error) {
+    if (error.name === 'AbortError' || signal.aborted) return;
+    if (error instanceof ApiError && error.status === 404) {
+      el.detailKicker.textContent = detailName(detail);
+      el.detailTitle.textContent = detailName(detail);
+      if (state.asOf) {
+        const what = detail.kind === 'session' ? `${detailName(detail)} had not been scheduled` : `${detailName(detail)} did not exist yet`;
+        renderDetailMessage(
+          state.view === 'ledger'
+            ? `${what} as the ledger stood at the end of ${formatLong(state.asOf)}: the ledger had no record of it by then. Pick a later date to see it.`
+            : `${what} on ${formatLong(state.asOf)}: it has no record dated on or before that day. Pick a later date to see it.`,
+          { label: 'Show today', run: () => setDate(null) },
+        );
+      } else {
+        renderDetailMessage(`There is no ${detail.kind === 'cbm' ? 'CBM' : detail.kind} “${detail.id}” in this ledger.`);
+      }
+      return;
+    }
+    if (error instanceof TokenError) {
+      renderDetailMessage('Waiting for a viewer token.');
+      return;
+    }
+    if (error instanceof ServerDownError) {
+      renderDetailMessage('The ledger server is not answering.', { label: 'Try again', run: () => void loadDetail() });
+      return;
+    }
+    renderDetailMessage(error instanceof ApiError ? error.message : 'Something went wrong while reading the ledger.', { label: 'Try again', run: () => void loadDetail() });
+  } finally {
+    if (detailController === controller) el.detailBody.setAttribute('aria-busy', 'false');
+  }
+}
 
 const renderTrackOptions = () => {
   el.track.replaceChildren(...tracks.map((t) => h('option', { value: t.trackId }, `${t.name} (${t.trackId})`)));
@@ -402,6 +574,8 @@ const start = async () => {
   if (!tracks.some((t) => t.trackId === state.trackId)) state.trackId = tracks[0].trackId;
   renderTrackOptions();
   syncControls();
+  // A shared link or a reload reopens the detail it names; chooseTrack loads it with the panels.
+  if (state.detail && !el.detail.open) showDetail(null);
   chooseTrack(state.trackId);
 };
 
@@ -452,7 +626,11 @@ for (const radio of el.views) {
     void loadTrack({ quiet: true });
   });
 }
-el.track.addEventListener('change', () => chooseTrack(el.track.value));
+el.track.addEventListener('change', () => {
+  // A subject or session belongs to one track: its detail closes when another track is chosen.
+  if (state.detail) closeDetail({ restoreFocus: false });
+  chooseTrack(el.track.value);
+});
 el.tokenButton.addEventListener('click', () => askForToken('Enter the viewer token this dashboard should use.'));
 el.tokenCancel.addEventListener('click', () => el.dialog.close());
 el.tokenForm.addEventListener('submit', (event) => {
@@ -481,11 +659,35 @@ document.querySelector('.skip-link').addEventListener('click', (event) => {
   heading.focus();
   heading.scrollIntoView({ block: 'start' });
 });
+// Every "open the detail" button of the panels and of the detail itself carries data-detail="kind:id".
+document.addEventListener('click', (event) => {
+  const button = event.target?.closest?.('[data-detail]');
+  if (!button) return;
+  const detail = parseDetail(button.dataset.detail);
+  if (detail) openDetail(detail, button);
+});
+el.detailClose.addEventListener('click', () => closeDetail());
+el.detail.addEventListener('keydown', (event) => {
+  if (event.key !== 'Escape' || event.defaultPrevented) return;
+  event.preventDefault();
+  closeDetail();
+});
+// Some browsers let Escape close even a non-modal dialog: close it our way, with the URL and the focus.
+el.detail.addEventListener('cancel', (event) => {
+  event.preventDefault();
+  closeDetail();
+});
+// The panel sits below the sticky date bar: its offset follows the bar's height.
+new ResizeObserver(() => document.documentElement.style.setProperty('--bar-h', `${el.timeBar.offsetHeight}px`)).observe(el.timeBar);
+
 window.addEventListener('hashchange', () => {
   const before = state.trackId;
+  const detailBefore = el.detail.open ? shownDetail : null;
   readUrl();
   if (!state.trackId) state.trackId = before;
   syncControls();
+  if (!state.detail && detailBefore) closeDetail({ writeHash: false });
+  else if (state.detail && !sameDetail(state.detail, detailBefore)) showDetail(null);
   if (state.trackId !== before) chooseTrack(state.trackId);
   else void loadTrack({ quiet: true });
 });

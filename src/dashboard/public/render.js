@@ -1,11 +1,13 @@
-// DOM builders for the four panels. Data is only ever set as text, never parsed as HTML.
+// DOM builders for the four panels and the detail views. Data is only ever set as text, never parsed as HTML.
 
 export const h = (tag, attributes = {}, ...children) => {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
     if (value === undefined || value === null || value === false) continue;
     if (name === 'class') element.className = value;
-    else if (name === 'dataset') Object.assign(element.dataset, value);
+    else if (name === 'dataset') {
+      for (const [key, data] of Object.entries(value)) if (data !== undefined && data !== null) element.dataset[key] = String(data);
+    }
     else element.setAttribute(name, value === true ? '' : String(value));
   }
   for (const child of children.flat(Infinity)) {
@@ -107,14 +109,23 @@ export const stanceChip = (rowId, partyId, cell, statement) => {
   );
 };
 
+/**
+ * What opens a detail view: a button carrying `data-detail="<kind>:<id>"`, which app.js listens for.
+ * `where` keeps the focus keys of the board, matrix and tracker apart.
+ */
+const detailButton = (kind, id, where, attributes, ...children) =>
+  h('button', { type: 'button', ...attributes, dataset: { detail: `${kind}:${id}`, focusKey: `open:${where}:${kind}:${id}` } }, ...children);
+
+const subjectButton = (row, where, titleClass = 'subject-title') =>
+  detailButton(row.kind, row.id, where, { class: 'open-detail' }, h('span', { class: 'subject-id' }, row.id), h('span', { class: titleClass }, row.title));
+
 const subjectCell = (row) =>
   h(
     'th',
     { scope: 'row', class: 'subject' },
     h('span', { class: `kind kind-${row.kind}` }, KIND_LABEL[row.kind] ?? row.kind),
     ' ',
-    h('span', { class: 'subject-id' }, row.id),
-    h('span', { class: 'subject-title' }, row.title),
+    subjectButton(row, 'board'),
     ...(row.flags ?? []).map((flag) => h('span', { class: 'flag' }, '⚠ ', FLAG_LABEL[flag] ?? flag)),
   );
 
@@ -199,7 +210,7 @@ export const matrixTable = (matrix) => {
           h(
             'tr',
             {},
-            h('th', { scope: 'row', class: 'matrix-subject' }, h('span', { class: 'subject-id' }, row.id), h('span', { class: 'matrix-title' }, row.title)),
+            h('th', { scope: 'row', class: 'matrix-subject' }, subjectButton(row, 'matrix', 'matrix-title')),
             parties.map((p) => {
               const cell = row.cells?.[p] ?? null;
               const stance = cell ? cell.stance : 'none';
@@ -248,6 +259,13 @@ const minutesLine = (session) => {
   return parts.join('');
 };
 
+const sessionStateOf = (s) => {
+  const postponed = s.originallyScheduledFor && s.originallyScheduledFor !== s.scheduledFor;
+  return s.status === 'held' ? 'held' : s.status === 'cancelled' ? 'cancelled' : postponed ? 'postponed' : 'scheduled';
+};
+
+const SESSION_STATE_LABEL = { held: 'Held', cancelled: 'Cancelled', postponed: 'Postponed', scheduled: 'Scheduled' };
+
 export const sessionTimeline = (sessions) =>
   h(
     'ol',
@@ -256,8 +274,8 @@ export const sessionTimeline = (sessions) =>
       .sort((a, b) => (sessionDate(a) < sessionDate(b) ? -1 : sessionDate(a) > sessionDate(b) ? 1 : a.number - b.number))
       .map((s) => {
         const postponed = s.originallyScheduledFor && s.originallyScheduledFor !== s.scheduledFor;
-        const state = s.status === 'held' ? 'held' : s.status === 'cancelled' ? 'cancelled' : postponed ? 'postponed' : 'scheduled';
-        const stateLabel = { held: 'Held', cancelled: 'Cancelled', postponed: 'Postponed', scheduled: 'Scheduled' }[state];
+        const state = sessionStateOf(s);
+        const stateLabel = SESSION_STATE_LABEL[state];
         const when =
           s.status === 'held'
             ? ['held ', dateText(s.heldOn)]
@@ -273,7 +291,13 @@ export const sessionTimeline = (sessions) =>
           h(
             'div',
             { class: 'session-body' },
-            h('p', { class: 'session-title' }, h('span', { class: `badge badge-${state}` }, stateLabel), ' ', h('strong', {}, `Session ${s.number}`), ` · ${s.place}`),
+            h(
+              'p',
+              { class: 'session-title' },
+              h('span', { class: `badge badge-${state}` }, stateLabel),
+              ' ',
+              detailButton('session', s.sessionId, 'sessions', { class: 'open-detail' }, h('strong', {}, `Session ${s.number}`), ` · ${s.place}`),
+            ),
             h('p', { class: 'session-when' }, when, postponed ? [' · postponed from ', dateText(s.originallyScheduledFor)] : null),
             s.status === 'held'
               ? h(
@@ -307,7 +331,7 @@ export const cbmTracker = (rows, parties) => {
         return h(
           'tr',
           { dataset: { rowId: row.id } },
-          h('th', { scope: 'row', class: 'subject' }, h('span', { class: 'subject-id' }, row.id), h('span', { class: 'subject-title' }, row.title)),
+          h('th', { scope: 'row', class: 'subject' }, subjectButton(row, 'tracker')),
           labelled('td', 'Status', {}, statusBadge(row.status, row.statusSince)),
           parties.map((p) =>
             labelled(
@@ -339,3 +363,343 @@ const withTableRoles = (table) => {
 };
 
 export const placeholder = (text) => h('p', { class: 'placeholder' }, text);
+
+// ——— Detail views (GET /norms|cbms|topics/:id and GET /sessions/:id) ———
+
+export const KIND_NAME = { norm: 'Norm', cbm: 'CBM', topic: 'Topic', session: 'Session' };
+
+/** `registry`: GET /tracks/:trackId, or null; names fall back to ids. */
+export const namesOf = (registry) => ({
+  parties: new Map((registry?.parties ?? []).map((p) => [p.partyId, p.name])),
+  agencies: new Map((registry?.agencies ?? []).map((a) => [a.agencyId, a.name])),
+  delegates: new Map((registry?.delegates ?? []).map((d) => [d.delegateId, d])),
+});
+
+const partyLabel = (names, partyId) => {
+  const name = names.parties.get(partyId);
+  return name ? `${name} (${partyId})` : partyId;
+};
+
+const delegateLabel = (names, delegateId) => {
+  const delegate = names.delegates.get(delegateId);
+  if (!delegate) return delegateId;
+  return delegate.role ? `${delegate.name}, ${delegate.role}` : delegate.name;
+};
+
+const formatRecorded = (timestamp) => {
+  const parsed = new Date(timestamp ?? '');
+  if (Number.isNaN(parsed.getTime())) return String(timestamp ?? '');
+  return `${parsed.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' })}, ${parsed.toISOString().slice(11, 16)} UTC`;
+};
+
+const recordedText = (timestamp) => h('time', { datetime: timestamp }, formatRecorded(timestamp));
+
+const section = (title, ...children) => h('section', { class: 'detail-section' }, h('h3', {}, title), ...children);
+
+/** A definition list of [term, value] pairs; pairs with an empty value are left out. */
+const facts = (pairs) =>
+  h(
+    'dl',
+    { class: 'facts' },
+    pairs.filter(([, value]) => value !== null && value !== undefined && value !== '' && !(Array.isArray(value) && value.length === 0)).map(([term, value]) => h('div', {}, h('dt', {}, term), h('dd', {}, value))),
+  );
+
+const stanceTag = (stance) =>
+  h('span', { class: `chip static stance-${stance ?? 'none'}` }, h('span', { class: 'chip-mark', 'aria-hidden': 'true' }, STANCE_MARK[stance] ?? '·'), stance ? STANCE_LABEL[stance] ?? stance : 'no stance yet');
+
+const quote = (text) => h('p', { class: 'quote' }, `“${text}”`);
+
+const openLink = (kind, id, label = id) => detailButton(kind, id, 'detail', { class: 'link-button' }, label);
+
+const DECISION_LABEL = {
+  agree_ad_referendum: 'Agreed ad referendum',
+  agree_cbm: 'CBM agreed',
+  procedural: 'Procedural decision',
+};
+
+/** An event type in plain words ("PositionStated" → "Position stated") for anything not named here. */
+const EVENT_LABEL = {
+  NormProposed: 'Norm proposed',
+  CbmProposed: 'CBM proposed',
+  TopicOpened: 'Topic opened',
+  PositionStated: 'Position stated',
+  CapitalResponseRecorded: 'Capital response',
+  NormWithdrawn: 'Norm withdrawn',
+  CbmLinkedToNorm: 'Linked to a norm',
+  CbmImplementationReported: 'Implementation reported',
+  CbmSuspended: 'CBM suspended',
+  CbmResumed: 'CBM resumed',
+  CbmWithdrawn: 'CBM withdrawn',
+};
+
+const plainWords = (type) => {
+  const words = String(type ?? '').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+};
+
+const eventLabel = (entry) => {
+  if (entry.type === 'DecisionRecorded') return `Decision: ${(DECISION_LABEL[entry.data?.kind] ?? plainWords(entry.data?.kind)).toLowerCase()}`;
+  if (entry.type === 'CapitalResponseRecorded') return `Capital response: ${entry.data?.response === 'declined' ? 'declined' : 'confirmed'}`;
+  return EVENT_LABEL[entry.type] ?? plainWords(entry.type);
+};
+
+const FIELD_LABEL = { effectiveOn: 'effective date', stance: 'stance', text: 'text', condition: 'condition', delegateId: 'delegate', partyId: 'party' };
+
+const valueText = (value) => {
+  if (value === null || value === undefined) return '(nothing)';
+  if (typeof value === 'string') return `“${value}”`;
+  return JSON.stringify(value);
+};
+
+const correctionItem = (correction, names, asOf) => {
+  const late = asOf && String(correction.recordedAt ?? '').slice(0, 10) > asOf;
+  return h(
+    'li',
+    { class: 'correction' },
+    h('p', {}, h('strong', {}, 'Corrected'), ' on ', recordedText(correction.recordedAt), late ? ' (after the date in view)' : '', correction.requestedBy ? [', at the request of ', partyLabel(names, correction.requestedBy)] : '', ` · ${correction.correctionId}`, correction.corrigendumId ? ` · corrigendum ${correction.corrigendumId}` : ''),
+    h('ul', { class: 'changes' }, (correction.changes ?? []).map((change) => h('li', {}, `${FIELD_LABEL[change.field] ?? change.field}: ${valueText(change.from)} → ${valueText(change.to)}`))),
+    correction.reason ? h('p', { class: 'reason' }, 'Reason: ', correction.reason) : null,
+  );
+};
+
+const historyEntry = (entry, previousStatus, names, asOf) => {
+  const d = entry.data ?? {};
+  const who = [];
+  if (d.partyId) who.push(partyLabel(names, d.partyId));
+  if (d.delegateId) who.push(delegateLabel(names, d.delegateId));
+  if (Array.isArray(d.partyIds) && d.partyIds.length > 0) who.push(`by ${d.partyIds.join(', ')}`);
+  if (Array.isArray(d.proposedBy) && d.proposedBy.length > 0) who.push(`proposed by ${d.proposedBy.join(', ')}`);
+  const how = [];
+  if (d.channel) how.push(d.channel === 'written' ? 'in writing' : d.channel === 'oral' ? 'orally' : d.channel);
+  if (d.communicationRef) how.push(d.communicationRef);
+  const statusMoved = entry.status && entry.status !== previousStatus;
+  const corrections = entry.corrections ?? [];
+  return h(
+    'li',
+    { class: corrections.length > 0 ? 'history-entry corrected' : 'history-entry', dataset: { type: entry.type, statementId: d.statementId } },
+    h('p', { class: 'history-when' }, dateText(entry.effectiveOn)),
+    h(
+      'div',
+      { class: 'history-body' },
+      h('p', { class: 'history-type' }, h('strong', {}, eventLabel(entry)), d.stance ? [' ', stanceTag(d.stance)] : null, corrections.length > 0 ? h('span', { class: 'corrected-tag' }, 'corrected') : null),
+      who.length > 0 ? h('p', { class: 'history-who' }, who.join(' · ')) : null,
+      how.length > 0 || d.sessionId ? h('p', { class: 'history-meta' }, how.join(' · '), d.sessionId ? [how.length > 0 ? ' · ' : '', 'at ', openLink('session', d.sessionId)] : null) : null,
+      entry.type === 'CbmLinkedToNorm' && d.normId ? h('p', {}, 'Norm ', openLink('norm', d.normId)) : null,
+      d.text ? quote(d.text) : null,
+      d.condition ? h('p', { class: 'condition' }, 'Condition: ', d.condition) : null,
+      d.interpretativeStatement ? h('p', { class: 'condition' }, 'Interpretative statement: ', d.interpretativeStatement) : null,
+      d.reason ? h('p', { class: 'reason' }, 'Reason: ', d.reason) : null,
+      d.statementId || d.decisionId || d.reportId || d.responseId ? h('p', { class: 'history-meta' }, `Ref. ${d.statementId ?? d.decisionId ?? d.reportId ?? d.responseId}`) : null,
+      statusMoved ? h('p', { class: 'history-status' }, 'Status became ', h('span', { class: `status status-${entry.status}` }, statusLabel(entry.status))) : null,
+      h(
+        'p',
+        { class: 'history-recorded' },
+        'Recorded ',
+        recordedText(entry.recordedAt),
+        entry.recordedEffectiveOn && entry.recordedEffectiveOn !== entry.effectiveOn ? [' · first recorded as effective on ', dateText(entry.recordedEffectiveOn)] : null,
+      ),
+      corrections.length > 0 ? h('ul', { class: 'corrections', 'aria-label': 'Corrections' }, corrections.map((c) => correctionItem(c, names, asOf))) : null,
+    ),
+  );
+};
+
+/** The body of a subject's detail view. `parties`: every party of the track, so a missing stance shows. */
+export const subjectDetailView = (detail, { parties = [], names = namesOf(null), asOf = null } = {}) => {
+  const history = detail.history ?? [];
+  const statements = new Map(history.filter((e) => e.type === 'PositionStated' && e.data?.statementId).map((e) => [e.data.statementId, e.data]));
+  const stances = detail.stances ?? {};
+  const stanceParties = [...new Set([...parties, ...Object.keys(stances), ...(detail.blockingParties ?? [])])].sort();
+  const kind = detail.kind;
+
+  const overview = facts([
+    ['Status', kind === 'topic' ? h('span', { class: 'muted' }, 'A topic has no status: positions only') : statusBadge(detail.status, detail.statusSince)],
+    ['Proposed by', (detail.proposedBy ?? []).map((p) => partyLabel(names, p)).join(', ')],
+    [kind === 'topic' ? 'Opened' : 'Proposed', detail.createdOn ? [dateText(detail.createdOn), detail.sessionId ? [' at ', openLink('session', detail.sessionId)] : null] : null],
+    ['Adopted', detail.adoptedOn ? dateText(detail.adoptedOn) : null],
+    ['Blocking', (detail.blockingParties ?? []).length > 0 ? h('span', { class: 'blockers' }, detail.blockingParties.join(', ')) : detail.consensusPossible ? h('span', { class: 'ok' }, 'nobody: consensus possible') : h('span', { class: 'muted' }, 'nobody')],
+    ['Awaiting confirmation', kind === 'norm' ? list(detail.pendingConfirmations, 'nobody') : null],
+    [
+      'Linked CBMs',
+      kind === 'norm'
+        ? (detail.linkedCbms ?? []).length > 0
+          ? h('ul', { class: 'plain' }, detail.linkedCbms.map((cbm) => h('li', {}, openLink('cbm', cbm.id), ' ', h('span', { class: `status status-${cbm.status}` }, statusLabel(cbm.status)))))
+          : h('span', { class: 'muted' }, 'none')
+        : null,
+    ],
+    ['Linked norms', kind === 'cbm' ? ((detail.linkedNorms ?? []).length > 0 ? h('ul', { class: 'plain' }, detail.linkedNorms.map((id) => h('li', {}, openLink('norm', id)))) : h('span', { class: 'muted' }, 'none')) : null],
+    ['Implementation reported by', kind === 'cbm' ? list(detail.implementationReportedBy, 'nobody yet') : null],
+  ]);
+
+  let previousStatus = null;
+  const historyItems = history.map((entry) => {
+    const item = historyEntry(entry, previousStatus, names, asOf);
+    previousStatus = entry.status;
+    return item;
+  });
+
+  return [
+    detail.summary ? h('p', { class: 'summary' }, detail.summary) : null,
+    ...(detail.flags ?? []).map((flag) => h('p', { class: 'flag' }, '⚠ ', FLAG_LABEL[flag] ?? flag)),
+    overview,
+    section(
+      'Stances by party',
+      h(
+        'ul',
+        { class: 'stance-list' },
+        stanceParties.map((partyId) => {
+          const cell = stances[partyId];
+          const statement = cell ? statements.get(cell.statementId) : null;
+          return h(
+            'li',
+            { dataset: { party: partyId, stance: cell?.stance ?? 'none' } },
+            h('p', {}, h('strong', {}, partyLabel(names, partyId)), ' ', stanceTag(cell?.stance)),
+            cell
+              ? h('p', { class: 'history-meta' }, 'since ', dateText(cell.effectiveOn), ` · statement ${cell.statementId}`)
+              : h('p', { class: 'history-meta' }, 'Has stated no position yet.'),
+            statement?.condition ? h('p', { class: 'condition' }, 'Condition: ', statement.condition) : null,
+          );
+        }),
+      ),
+    ),
+    (detail.decisions ?? []).length > 0
+      ? section(
+          'Decisions',
+          h(
+            'ul',
+            { class: 'item-list' },
+            detail.decisions.map((decision) =>
+              h(
+                'li',
+                {},
+                h('p', {}, h('strong', {}, DECISION_LABEL[decision.kind] ?? plainWords(decision.kind)), ' · ', dateText(decision.effectiveOn), decision.sessionId ? [' at ', openLink('session', decision.sessionId)] : null),
+                decision.text ? quote(decision.text) : null,
+                decision.consensusHeld === false ? h('p', { class: 'flag' }, `⚠ Consensus did not hold: blocked by ${(decision.blockingParties ?? []).join(', ') || 'nobody'}`) : null,
+              ),
+            ),
+          ),
+        )
+      : null,
+    (detail.capitalResponses ?? []).length > 0
+      ? section(
+          'Responses from capitals',
+          h('ul', { class: 'item-list' }, detail.capitalResponses.map((r) => h('li', {}, h('strong', {}, partyLabel(names, r.partyId)), ` ${r.response} · `, dateText(r.effectiveOn)))),
+        )
+      : null,
+    (detail.reports ?? []).length > 0
+      ? section(
+          'Implementation reports',
+          h('ul', { class: 'item-list' }, detail.reports.map((r) => h('li', {}, h('p', {}, h('strong', {}, partyLabel(names, r.partyId)), ' · ', dateText(r.effectiveOn)), r.text ? quote(r.text) : null))),
+        )
+      : null,
+    section('History', h('p', { class: 'hint' }, 'In effective order; corrections are shown where they apply.'), h('ol', { class: 'history' }, historyItems)),
+  ];
+};
+
+const PROCEDURE_LABEL = { silence: 'by silence procedure', in_session: 'in session' };
+
+/** The body of a session's detail view. */
+export const sessionDetailView = (s, { names = namesOf(null) } = {}) => {
+  const state = sessionStateOf(s);
+  const attendance = s.attendance ?? {};
+  const agencies = s.agenciesPresent ?? {};
+  const heads = s.headsOfDelegation ?? {};
+  const attending = [...new Set([...Object.keys(attendance), ...Object.keys(heads), ...Object.keys(agencies)])].sort();
+  const items = s.actionItems ?? [];
+  const m = s.minutes ?? { status: 'none' };
+  const agenda = (s.agenda ?? []).length > 0 ? s.agenda : s.provisionalAgenda ?? [];
+  const agendaTitles = new Map(agenda.map((item) => [item.itemId, item.title]));
+
+  return [
+    facts([
+      ['Status', h('span', { class: `badge badge-${state}` }, SESSION_STATE_LABEL[state])],
+      ['Place', s.place],
+      ['Host', s.hostPartyId ? partyLabel(names, s.hostPartyId) : null],
+      ['Scheduled for', s.scheduledFor ? dateText(s.scheduledFor) : null],
+      ['Originally scheduled for', s.originallyScheduledFor && s.originallyScheduledFor !== s.scheduledFor ? dateText(s.originallyScheduledFor) : null],
+      ['Held on', s.heldOn ? dateText(s.heldOn) : null],
+      ['Cancelled on', s.cancelledOn ? dateText(s.cancelledOn) : null],
+    ]),
+    section(
+      'Attendance',
+      attending.length === 0
+        ? h('p', { class: 'muted' }, s.status === 'held' ? 'No attendance was recorded.' : 'The session has not been held, so no attendance is recorded.')
+        : h(
+            'ul',
+            { class: 'attendance' },
+            attending.map((partyId) =>
+              h(
+                'li',
+                { dataset: { party: partyId } },
+                h('h4', {}, partyLabel(names, partyId)),
+                facts([
+                  ['Head of delegation', heads[partyId] ? delegateLabel(names, heads[partyId]) : h('span', { class: 'muted' }, 'not recorded')],
+                  ['Delegates', (attendance[partyId] ?? []).length > 0 ? h('ul', { class: 'plain' }, attendance[partyId].map((id) => h('li', {}, delegateLabel(names, id)))) : h('span', { class: 'muted' }, 'none recorded')],
+                  ['Agencies present', (agencies[partyId] ?? []).length > 0 ? h('ul', { class: 'plain agencies' }, agencies[partyId].map((id) => h('li', {}, names.agencies.get(id) ?? id))) : h('span', { class: 'muted' }, 'none recorded')],
+                ]),
+              ),
+            ),
+          ),
+    ),
+    section(
+      'Decisions',
+      (s.decisions ?? []).length === 0
+        ? h('p', { class: 'muted' }, 'No decision recorded.')
+        : h(
+            'ul',
+            { class: 'item-list decisions' },
+            s.decisions.map((decision) =>
+              h(
+                'li',
+                { dataset: { decisionId: decision.decisionId } },
+                h(
+                  'p',
+                  {},
+                  h('strong', {}, DECISION_LABEL[decision.kind] ?? plainWords(decision.kind)),
+                  decision.subject ? [' · ', KIND_NAME[decision.subject.kind] ?? decision.subject.kind, ' ', openLink(decision.subject.kind, decision.subject.id)] : null,
+                  decision.agendaItemId ? ` · under “${agendaTitles.get(decision.agendaItemId) ?? decision.agendaItemId}”` : null,
+                ),
+                decision.text ? quote(decision.text) : null,
+              ),
+            ),
+          ),
+    ),
+    section(
+      'Action items',
+      items.length === 0
+        ? h('p', { class: 'muted' }, 'No action item assigned.')
+        : h(
+            'ul',
+            { class: 'item-list action-items' },
+            items.map((item) => {
+              const label = item.status === 'completed' ? 'Completed' : item.overdue ? 'Overdue' : 'Open';
+              return h(
+                'li',
+                { dataset: { actionItemId: item.actionItemId, state: label.toLowerCase() } },
+                h('p', {}, h('span', { class: `badge badge-item-${label.toLowerCase()}` }, label), ' ', h('strong', {}, item.assignee)),
+                h('p', {}, item.text),
+                h(
+                  'p',
+                  { class: 'history-meta' },
+                  item.dueOn ? ['due ', dateText(item.dueOn)] : 'no due date',
+                  item.completedOn ? [' · completed ', dateText(item.completedOn)] : null,
+                  ` · ${item.actionItemId}`,
+                ),
+              );
+            }),
+          ),
+    ),
+    section(
+      'Minutes',
+      facts([
+        ['Status', MINUTES_LABEL[m.status] ?? m.status],
+        ['Silence procedure until', m.status === 'silence_procedure' && m.silenceDeadline ? dateText(m.silenceDeadline) : null],
+        ['Adopted on', m.adoptedOn ? dateText(m.adoptedOn) : null],
+        ['Procedure', m.procedure ? [PROCEDURE_LABEL[m.procedure] ?? m.procedure, m.atSessionId ? [' at ', openLink('session', m.atSessionId)] : null] : null],
+        ['Corrections', (m.corrections ?? []).length > 0 ? m.corrections.join(', ') : h('span', { class: 'muted' }, 'none')],
+      ]),
+    ),
+    agenda.length > 0
+      ? section(s.status === 'held' ? 'Agenda' : 'Provisional agenda', h('ol', { class: 'agenda' }, agenda.map((item) => h('li', {}, item.title ?? item.itemId))))
+      : null,
+  ];
+};
