@@ -55,8 +55,9 @@ class EnvironmentVariables {
   @IsOptional() @Matches(/^(esdb|esdb\+discover):\/\/\S+$/, { message: 'must be an esdb:// or esdb+discover:// connection string' })
   ESDB_CONNECTION_STRING?: string;
 
-  @IsOptional() @Matches(/^(clerk|auditor|viewer):[^,:\s]{16,}(,(clerk|auditor|viewer):[^,:\s]{16,})*$/, {
-    message: 'must be role:token pairs separated by commas (roles clerk, auditor, viewer; tokens of at least 16 characters)',
+  // Any non-empty token is taken (DESIGN §8: for tests and development); serve warns about short ones.
+  @IsOptional() @Matches(/^(clerk|auditor|viewer):[^,\s]+(,(clerk|auditor|viewer):[^,\s]+)*$/, {
+    message: 'must be role:token pairs separated by commas (roles clerk, auditor, viewer; tokens without commas or spaces)',
   })
   LEDGER_TOKENS?: string;
 
@@ -108,6 +109,17 @@ const INTEGERS: ReadonlySet<string> = new Set(['PORT', 'LEDGER_RATE_LIMIT_WINDOW
 /** Generous enough that no test or benchmark trips them: a ceiling against runaway clients. */
 export const DEFAULT_RATE_LIMIT = { windowSeconds: 60, perAddress: 120_000, perToken: 60_000 } as const;
 
+/** Tokens shorter than this are accepted from LEDGER_TOKENS (tests, development) with a warning. */
+export const SHORT_TOKEN_LENGTH = 16;
+
+/** One line warning about LEDGER_TOKENS tokens short enough to guess, naming their roles; undefined when none is. */
+export const shortTokenWarning = (config: AppConfig): string | undefined => {
+  const roles = [...new Set((config.tokens ?? []).filter(({ token }) => token.length < SHORT_TOKEN_LENGTH).map(({ role }) => role))];
+  return roles.length === 0
+    ? undefined
+    : `norms-ledger: warning: LEDGER_TOKENS has ${roles.length === 1 ? 'a token' : 'tokens'} shorter than ${SHORT_TOKEN_LENGTH} characters (${roles.join(', ')}): fine for tests, guessable anywhere else\n`;
+};
+
 export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
   const raw: Record<string, unknown> = {};
   for (const name of KNOWN) {
@@ -130,8 +142,9 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
     dataDir: vars.LEDGER_DATA_DIR ?? './data',
     esdbConnectionString: vars.ESDB_CONNECTION_STRING ?? 'esdb://localhost:2113?tls=false',
     tokens: vars.LEDGER_TOKENS?.split(',').map((pair) => {
-      const [role, token] = pair.split(':') as [Role, string];
-      return { role, token };
+      // Split at the first colon: a token may itself contain colons.
+      const colon = pair.indexOf(':');
+      return { role: pair.slice(0, colon) as Role, token: pair.slice(colon + 1) };
     }),
     tokensFile: vars.LEDGER_TOKENS_FILE,
     logLevel: (vars.LOG_LEVEL ?? 'info') as AppConfig['logLevel'],

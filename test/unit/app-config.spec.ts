@@ -3,7 +3,7 @@ import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type LedgerLogger, listen, nestLogger, nestLogLevels, preflight } from '../../src/bootstrap.js';
-import { ConfigError, loadConfig } from '../../src/config/app-config.js';
+import { ConfigError, loadConfig, shortTokenWarning } from '../../src/config/app-config.js';
 
 describe('configuration (DESIGN.md §8)', () => {
   it('has the documented defaults', () => {
@@ -47,6 +47,20 @@ describe('configuration (DESIGN.md §8)', () => {
     ]);
   });
 
+  it('takes short tokens and tokens with colons from LEDGER_TOKENS (DESIGN §8: for tests and development), and warns about the short ones by role', () => {
+    const config = loadConfig({ LEDGER_TOKENS: 'clerk:clerk,viewer:a:b:c,auditor:auditor-token-0123456789' });
+    expect(config.tokens).toEqual([
+      { role: 'clerk', token: 'clerk' },
+      { role: 'viewer', token: 'a:b:c' },
+      { role: 'auditor', token: 'auditor-token-0123456789' },
+    ]);
+    expect(shortTokenWarning(config)).toBe(
+      'norms-ledger: warning: LEDGER_TOKENS has tokens shorter than 16 characters (clerk, viewer): fine for tests, guessable anywhere else\n',
+    );
+    expect(shortTokenWarning(loadConfig({ LEDGER_TOKENS: 'clerk:clerk-token-0123456789' }))).toBeUndefined();
+    expect(shortTokenWarning(loadConfig({}))).toBeUndefined();
+  });
+
   it.each([
     ['PORT', 'abc', 'PORT="abc" must be an integer port number from 0 to 65535'],
     ['PORT', '70000', 'PORT="70000" must be an integer port number from 0 to 65535'],
@@ -54,6 +68,9 @@ describe('configuration (DESIGN.md §8)', () => {
     ['ESDB_CONNECTION_STRING', 'http://x', 'ESDB_CONNECTION_STRING="http://x" must be an esdb:// or esdb+discover:// connection string'],
     ['LOG_LEVEL', 'loud', 'LOG_LEVEL="loud" must be one of fatal, error, warn, info, debug, trace, silent'],
     ['LEDGER_TOKENS', 'admin:secret-secret-secret', 'LEDGER_TOKENS="<redacted>" must be role:token pairs'],
+    ['LEDGER_TOKENS', 'clerk:', 'LEDGER_TOKENS="<redacted>" must be role:token pairs'],
+    ['LEDGER_TOKENS', 'clerk:two words', 'LEDGER_TOKENS="<redacted>" must be role:token pairs'],
+    ['LEDGER_TOKENS', 'clerk:abc,', 'LEDGER_TOKENS="<redacted>" must be role:token pairs'],
     ['HOST', '', 'HOST="" must not be empty'],
     ['LEDGER_RATE_LIMIT_WINDOW_SECONDS', '0', 'LEDGER_RATE_LIMIT_WINDOW_SECONDS="0" must be an integer number of seconds from 1 to 86400'],
     ['LEDGER_RATE_LIMIT_PER_TOKEN', 'many', 'LEDGER_RATE_LIMIT_PER_TOKEN="many" must be a whole number of requests per window (0 turns the limit off)'],
