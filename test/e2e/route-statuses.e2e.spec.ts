@@ -446,7 +446,6 @@ const COMMANDS: readonly CommandCase[] = [
       { status: 422, code: 'unknown-delegate', why: 'the delegate is not registered', body: position('st-9', 'us', 'supports', { delegateId: 'us-d9' }), detail: 'norm n-pos: delegate us-d9 is not registered on track seg' },
       { status: 422, code: 'delegate-not-of-party', why: "the delegate is another party's", body: position('st-9', 'us', 'supports', { delegateId: 'cn-d1' }), detail: 'norm n-pos: delegate cn-d1 belongs to cn, not to us' },
       { status: 422, code: 'delegate-not-present', why: 'the delegate did not attend', body: position('st-9', 'us', 'supports', { delegateId: 'us-d2' }), detail: 'norm n-pos: delegate us-d2 did not attend session s1' },
-      { status: 422, code: 'condition-required', why: 'conditional without a condition', body: position('st-9', 'us', 'conditional'), detail: 'norm n-pos: a conditional stance needs its condition' },
       { status: 422, code: 'session-not-held', why: 'the session is not held', body: position('st-9', 'us', 'supports', { delegateId: undefined, sessionId: 's-sched' }), detail: 'norm n-pos: session s-sched is scheduled, not held' },
     ],
   },
@@ -673,7 +672,7 @@ const COMMANDS: readonly CommandCase[] = [
     subject: 'topic tp-pos',
     body: correction({ correctionId: 'corr-new', target: { statementId: 'st-1' }, changes: [{ field: 'text', from: 'cn reserves', to: 'China reserves its position.' }], requestedBy: 'cn' }),
     recorded: ['RecordCorrected'],
-    invalid: { body: correction({ target: { statementId: 'st-1' }, changes: [{ field: 'text', from: 'a', to: 'b' }, { field: 'text', from: 'b', to: 'c' }], corrigendumId: '' }), errors: [{ field: 'changes', message: 'must not repeat an field' }, { field: 'corrigendumId', message: 'must not be blank' }] },
+    invalid: { body: correction({ target: { statementId: 'st-1' }, changes: [{ field: 'text', from: 'a', to: 'b' }, { field: 'text', from: 'b', to: 'c' }], corrigendumId: '' }), errors: [{ field: 'changes', message: 'must not repeat a field' }, { field: 'corrigendumId', message: 'must not be blank' }] },
     rejections: [
       { status: 404, code: 'not-found', why: 'no such topic', path: '/topics/ghost/corrections', body: correction({ target: { statementId: 'st-1' }, changes: [{ field: 'text', from: 'a', to: 'b' }] }), detail: 'topic ghost does not exist' },
       { status: 409, code: 'stale-from', why: '`from` is not the current value', body: correction({ target: { statementId: 'st-1' }, changes: [{ field: 'stance', from: 'supports', to: 'opposes' }] }), detail: 'topic tp-pos: correction of stance expects it to be "supports" but it is "reserves"; reload the record and correct from its current value' },
@@ -917,6 +916,25 @@ describe('every route × every status it can answer (e2e)', () => {
         contentType: PROBLEM_JSON,
         body: { type: problemType('not-found'), title: 'Not found', status: 404, detail: 'track ghost does not exist' },
       });
+    });
+  });
+
+  describe('POST /{norms|cbms|topics}/:id/positions: `conditional` needs `condition` (DESIGN §2), a field of the body, so a 400 names it', () => {
+    it.each([
+      ['/norms/n-pos/positions', 'norm-n-pos'],
+      ['/cbms/c-pos/positions', 'cbm-c-pos'],
+      ['/topics/tp-pos/positions', 'topic-tp-pos'],
+    ])('%s 400 invalid-request without it, absent or null, and nothing is recorded', async (path, stream) => {
+      const before = await t.store.readStream(stream);
+      for (const [body, message] of [
+        [position('st-cond', 'us', 'conditional'), 'is required with stance conditional'],
+        [{ ...position('st-cond', 'us', 'conditional'), condition: null }, 'must not be null when given'],
+        [{ ...position('st-cond', 'us', 'conditional'), condition: '  ' }, 'must not be blank'],
+      ] as const) {
+        const errors = [{ field: 'condition', message }];
+        await expectRefused(() => t.post(path, body), { status: 400, code: 'invalid-request', detail: invalidDetail(errors), errors });
+      }
+      expect(await t.store.readStream(stream)).toEqual(before);
     });
   });
 

@@ -24,7 +24,7 @@ export const MESSAGES = {
   arrayMin: (min: number) => `must list at least ${min} ${min === 1 ? 'item' : 'items'}`,
   arrayMax: (max: number) => `must list at most ${max} items`,
   unique: 'must not repeat a value',
-  uniqueBy: (key: string) => `must not repeat an ${key}`,
+  uniqueBy: (key: string) => `must not repeat ${/^[aeiou]/i.test(key) ? 'an' : 'a'} ${key}`,
   uuid: 'must be a UUID',
   present: 'is required (null stands for an absent value)',
 } as const;
@@ -37,17 +37,25 @@ interface FieldOptions {
   readonly optional?: boolean;
   readonly description?: string;
   readonly example?: unknown;
+  /**
+   * An optional field that another field of the body makes required (`condition` with
+   * `stance: conditional`): absent then, it fails with `message`, so the 400 names it.
+   */
+  readonly requiredWhen?: { readonly holds: (body: Record<string, unknown>) => boolean; readonly message: string };
 }
 
+/** Checks a field's value in the body it came in (for a field that another field makes required). */
+type BodyCheck = (value: unknown, body: Record<string, unknown>) => string | undefined;
+
 /** One custom constraint named `name`, failing with whatever `check` says. */
-const constraint = (name: string, check: Check): PropertyDecorator => (target, propertyName) =>
+const constraint = (name: string, check: BodyCheck): PropertyDecorator => (target, propertyName) =>
   registerDecorator({
     name,
     target: target.constructor,
     propertyName: propertyName as string,
     validator: {
-      validate: (value: unknown) => check(value) === undefined,
-      defaultMessage: (args?: ValidationArguments) => check(args?.value) ?? 'is invalid',
+      validate: (value: unknown, args?: ValidationArguments) => check(value, (args?.object ?? {}) as Record<string, unknown>) === undefined,
+      defaultMessage: (args?: ValidationArguments) => check(args?.value, (args?.object ?? {}) as Record<string, unknown>) ?? 'is invalid',
     },
   });
 
@@ -63,12 +71,17 @@ const presence = (optional: boolean | undefined, check: Check): Check => (value)
  */
 export const SkipWhenAbsent = (): PropertyDecorator => ValidateIf((_object: object, value: unknown) => value !== undefined);
 
-const field = (name: string, options: FieldOptions, check: Check, api: ApiPropertyOptions): PropertyDecorator =>
-  applyDecorators(
+const field = (name: string, options: FieldOptions, check: Check, api: ApiPropertyOptions): PropertyDecorator => {
+  const { requiredWhen } = options;
+  const checked = presence(options.optional, check);
+  return applyDecorators(
     ApiProperty({ ...api, required: !options.optional, description: options.description ?? api.description, ...(options.example !== undefined ? { example: options.example } : {}) } as ApiPropertyOptions),
-    ...(options.optional ? [SkipWhenAbsent()] : []),
-    constraint(name, presence(options.optional, check)),
+    ...(options.optional
+      ? [requiredWhen === undefined ? SkipWhenAbsent() : ValidateIf((body: object, value: unknown) => value !== undefined || requiredWhen.holds(body as Record<string, unknown>))]
+      : []),
+    constraint(name, (value, body) => (value === undefined && requiredWhen?.holds(body) ? requiredWhen.message : checked(value))),
   );
+};
 
 export const checkSlug: Check = (value) => (typeof value !== 'string' ? MESSAGES.string : isSlug(value) ? undefined : MESSAGES.slug);
 export const checkDate: Check = (value) => (typeof value !== 'string' ? MESSAGES.string : isCalendarDate(value) ? undefined : MESSAGES.date);

@@ -66,7 +66,11 @@ export class StatePositionDto implements StatePositionInput {
   @SlugField({ example: 'us' }) readonly partyId!: string;
   @SlugField({ optional: true, description: 'A delegate of that party who attended sessionId', example: 'us-del-1' }) readonly delegateId?: string;
   @EnumField(STANCES, { description: '`conditional` needs `condition`; conditional, reserves and opposes block agreement', example: 'supports' }) readonly stance!: Stance;
-  @TextField(LIMITS.reason, { optional: true, description: 'Required with stance conditional (e.g. "provided peacetime applicability is stated"); leave it out otherwise' })
+  @TextField(LIMITS.reason, {
+    optional: true,
+    description: 'Required with stance conditional (e.g. "provided peacetime applicability is stated"), else a 400 names it; leave it out otherwise',
+    requiredWhen: { holds: (body) => body['stance'] === 'conditional', message: 'is required with stance conditional' },
+  })
   readonly condition?: string;
   @TextField(LIMITS.text, { optional: true, example: 'The United States reads this text as applying in peacetime and in armed conflict.' }) readonly interpretativeStatement?: string;
   @TextField(LIMITS.text, { example: US_STATEMENT }) readonly text!: string;
