@@ -103,10 +103,21 @@ describe('audit routes (e2e)', () => {
     const issued = await post('/audit/checkpoints', CLERK).expect(201);
     expect(issued.headers.etag).toBe('W/"0"');
     expect(issued.body).toMatchObject({ streamId: 'ledger-checkpoints', revision: 0, checkpoint: { upTo: '4', eventCount: 4, streamCount: 2 } });
+    expect(issued.body.events).toEqual([{ eventId: expect.any(String), type: 'CheckpointIssued', revision: 0 }]);
+    // Nothing changed since: a second request still creates (and names) a checkpoint of the same tree.
+    const again = await post('/audit/checkpoints', AUDITOR).expect(201);
+    expect(again.headers.etag).toBe('W/"1"');
+    expect(again.body.events).toEqual([{ eventId: expect.any(String), type: 'CheckpointIssued', revision: 1 }]);
+    expect(again.body.events[0].eventId).not.toBe(issued.body.events[0].eventId);
+    const { issuedAt: _first, signature: _firstSignature, ...tree } = issued.body.checkpoint;
+    expect(again.body.checkpoint).toMatchObject(tree);
     const listed = await get('/audit/checkpoints').expect(200);
-    expect(listed.body.checkpoints).toEqual([expect.objectContaining({ ...issued.body.checkpoint, position: issued.body.position, revision: 0 })]);
+    expect(listed.body.checkpoints).toEqual([
+      expect.objectContaining({ ...issued.body.checkpoint, position: issued.body.position, revision: 0 }),
+      expect.objectContaining({ ...again.body.checkpoint, position: again.body.position, revision: 1 }),
+    ]);
     const report = await post('/audit/verify').expect(200);
-    expect(report.body).toEqual({ ok: true, eventsChecked: 5, streamsChecked: 3, checkpointsChecked: 1, problems: [] });
+    expect(report.body).toEqual({ ok: true, eventsChecked: 6, streamsChecked: 3, checkpointsChecked: 2, problems: [] });
   });
 
   it.each([
@@ -143,6 +154,6 @@ describe('audit routes (e2e)', () => {
     expect(response.headers['content-type']).toMatch(/^application\/x-ndjson/);
     const file = join(dataDir, 'downloaded.ndjson');
     writeFileSync(file, response.body as string);
-    expect(await verifyBundle(file)).toMatchObject({ ok: true, checkpointsChecked: 1 });
+    expect(await verifyBundle(file)).toMatchObject({ ok: true, checkpointsChecked: 2 });
   });
 });

@@ -12,7 +12,7 @@ import { type CheckpointSigner, SIGNING_KEY } from '../infrastructure/signing-ke
 import { parseRaw, type RawEvent, rawEvents, storedTextProblem } from './ledger-source.js';
 
 export interface IssuedCheckpoint extends CommandResult {
-  /** The checkpoint appended, or the last one when it already covered every event (nothing appended). */
+  /** The checkpoint appended, or the last one when it already covered more (a race lost: nothing appended). */
   readonly checkpoint: CheckpointIssuedData;
 }
 

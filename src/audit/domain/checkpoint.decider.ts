@@ -13,14 +13,16 @@ export interface CheckpointState {
 }
 
 /**
- * A checkpoint covering no more than the last one is already satisfied: nothing is appended. This
- * also keeps upTo increasing when two issuers race, which lets a streaming verifier forget the
- * per-stream history older than the last checkpoint's upTo.
+ * Every request appends a checkpoint, also when nothing changed since the last one: it is a signed
+ * statement that the ledger stood so at `issuedAt`, and a 201 names the event it created. Only a
+ * checkpoint that would cover less than the last one (an issuer that read the log before another
+ * issuer's newer checkpoint) appends nothing: upTo never decreases, which lets a streaming verifier
+ * forget the per-stream history older than the last checkpoint's upTo.
  */
 export const checkpointDecider: Decider<IssueCheckpoint, CheckpointState, CheckpointIssued> = {
   initialState: () => ({ lastUpTo: null, last: null }),
   decide: (command, state) =>
-    state.lastUpTo !== null && BigInt(state.lastUpTo) >= BigInt(command.checkpoint.upTo)
+    state.lastUpTo !== null && BigInt(state.lastUpTo) > BigInt(command.checkpoint.upTo)
       ? []
       : [{ type: CHECKPOINT_ISSUED, data: command.checkpoint }],
   evolve: (state, event) => {

@@ -16,7 +16,7 @@ const operator = (): string => {
   }
 };
 
-/** `norms-ledger checkpoint`: signs the ledger as it stands (nothing is appended when nothing changed). */
+/** `norms-ledger checkpoint`: signs the ledger as it stands, also when nothing changed since the last checkpoint. */
 export const runCheckpoint = async (config: AppConfig, io: CliIo = processIo): Promise<number> => {
   let store;
   try {
@@ -32,7 +32,7 @@ export const runCheckpoint = async (config: AppConfig, io: CliIo = processIo): P
     io.out.write(
       result.events.length > 0
         ? `checkpoint issued at position ${result.position}: ${covers}\n`
-        : `nothing new since the last checkpoint (position ${result.position}): ${covers}\n`,
+        : `another checkpoint, issued meanwhile, already covers more (position ${result.position}): ${covers}\n`,
     );
     return EXIT_OK;
   } catch (error) {
