@@ -42,14 +42,20 @@ describe('backfilling a past session with the default dates (e2e)', () => {
     expect((await get('/tracks/seg/sessions?asOf=2026-04-01')).body.sessions.map((s: { sessionId: string }) => s.sessionId)).toEqual(['s1']);
   });
 
-  it('the norm as of April, its history at each record\'s own date, the proposal first', async () => {
+  it('the norm as of April: its history in effective order at each record\'s own date, without the June proposal; today, the proposal at its date', async () => {
     const norm = await get('/norms/n1?asOf=2026-04-01');
-    expect(norm.body).toMatchObject({ status: 'agreed_ad_referendum', statusSince: '2026-03-10', createdOn: '2026-03-10' });
+    expect(norm.body).toMatchObject({ status: 'agreed_ad_referendum', statusSince: '2026-03-10', createdOn: '2026-03-10', title: expect.any(String) });
     expect(norm.body.history.map((e: { type: string; effectiveOn: string }) => [e.type, e.effectiveOn])).toEqual([
-      ['NormProposed', '2026-06-01'],
       ['PositionStated', '2026-03-10'],
       ['PositionStated', '2026-03-10'],
       ['DecisionRecorded', '2026-03-10'],
+    ]);
+    const today = await get('/norms/n1');
+    expect(today.body.history.map((e: { type: string; effectiveOn: string; status: string }) => [e.type, e.effectiveOn, e.status])).toEqual([
+      ['PositionStated', '2026-03-10', 'under_discussion'],
+      ['PositionStated', '2026-03-10', 'under_discussion'],
+      ['DecisionRecorded', '2026-03-10', 'agreed_ad_referendum'],
+      ['NormProposed', '2026-06-01', 'agreed_ad_referendum'],
     ]);
   });
 });

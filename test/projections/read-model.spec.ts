@@ -153,14 +153,23 @@ describe('read models: a subject exists from its earliest record', () => {
       expect(rowAt({ asOf: '2026-03-12' })).toMatchObject({ status: 'agreed_ad_referendum', statusSince: '2026-03-12' });
       expect(rowAt({ asOf: '2026-02-01' })).toMatchObject({ status: 'under_discussion', statusSince: '2026-02-01' });
       expect(rowAt({ asOf: '2026-01-31' })).toBeUndefined();
-      // The history shows each record at its own date, the proposal first.
-      const detail = plain(h.queries.subjectDetail('norm', 'n1', resolveCut({ asOf: '2026-03-11' }))) as { createdOn: string; history: Array<{ type: string; effectiveOn: string; status: string }> };
-      expect(detail.createdOn).toBe('2026-02-01');
-      expect(detail.history.map((e) => [e.type, e.effectiveOn, e.status])).toEqual([
-        ['NormProposed', '2026-06-01', 'proposed'],
+      // The history shows each record at its own date, in effective order: the June proposal is
+      // not in it as of March, and comes last, leaving the status as it was, as of today.
+      const detailAt = (cut: Cut) =>
+        plain(h.queries.subjectDetail('norm', 'n1', resolveCut(cut))) as { createdOn: string; history: Array<{ type: string; effectiveOn: string; status: string }> };
+      const march = detailAt({ asOf: '2026-03-11' });
+      expect(march.createdOn).toBe('2026-02-01');
+      expect(march.history.map((e) => [e.type, e.effectiveOn, e.status])).toEqual([
         ['PositionStated', '2026-02-01', 'under_discussion'],
         ['PositionStated', '2026-03-10', 'under_discussion'],
         ['PositionStated', '2026-03-10', 'under_discussion'],
+      ]);
+      expect(detailAt({}).history.map((e) => [e.type, e.effectiveOn, e.status])).toEqual([
+        ['PositionStated', '2026-02-01', 'under_discussion'],
+        ['PositionStated', '2026-03-10', 'under_discussion'],
+        ['PositionStated', '2026-03-10', 'under_discussion'],
+        ['DecisionRecorded', '2026-03-12', 'agreed_ad_referendum'],
+        ['NormProposed', '2026-06-01', 'agreed_ad_referendum'],
       ]);
       await expectEqualToFreshBuild(h.store, h.db);
     } finally {

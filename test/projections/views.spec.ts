@@ -135,12 +135,18 @@ describe('matrix, CBM tracker, subject detail', () => {
       summary: 's',
       adoptedOn: null,
     });
+    // The statement back-entered at 03-09 comes before the proposal of 03-10 (effective order by
+    // date, then position), which leaves the status the earlier record set.
     expect(detail.history.map((h) => [h.type, h.effectiveOn, h.data['statementId'] ?? null, h.status])).toEqual([
-      ['NormProposed', '2026-03-10', null, 'proposed'],
       ['PositionStated', '2026-03-09', 'st-0', 'under_discussion'],
+      ['NormProposed', '2026-03-10', null, 'under_discussion'],
       ['PositionStated', '2026-03-10', 'st-1', 'under_discussion'],
       ['PositionStated', '2026-03-10', 'st-2', 'under_discussion'],
     ]);
+    expect(detail.history.map((h) => [h.effectiveOn, h.position])).toEqual(
+      [...detail.history].sort((a, b) => (a.effectiveOn < b.effectiveOn ? -1 : a.effectiveOn > b.effectiveOn ? 1 : Number(a.position) - Number(b.position))).map((h) => [h.effectiveOn, h.position]),
+    );
+    expect(subjectDetailOf(fold(l, { asOf: '2026-03-09' }), 'norm', 'n1')!.history.map((h) => [h.type, h.effectiveOn])).toEqual([['PositionStated', '2026-03-09']]);
     expect(detail.history[2]).toMatchObject({
       data: { partyId: 'cn' },
       corrections: [{ correctionId: 'cor-1', changes: [{ field: 'partyId', from: 'us', to: 'cn' }], corrigendumId: null }],

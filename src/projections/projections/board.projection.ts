@@ -4,7 +4,7 @@
  * read-model can re-render a row when something outside the subject changes (a party registered,
  * a linked CBM's status) without refolding the subject.
  */
-import { sortedIds, sortedRecord } from './ledger-event.js';
+import { compareEffective, sortedIds, sortedRecord } from './ledger-event.js';
 import type { CbmStatus, NormStatus, SubjectKind } from './ledger-payloads.js';
 import { partyIdsOf } from './registry.projection.js';
 import {
@@ -344,6 +344,23 @@ export const subjectDetailOf = (track: TrackProjection, kind: SubjectKind, id: s
     adoptedOn: state.kind === 'norm' ? state.adoptedOn : null,
     capitalResponses: state.kind === 'norm' ? state.responses : [],
     reports: state.kind === 'cbm' ? state.reports.map(trackerReport) : [],
-    history,
+    history: inEffectiveOrder(history, track.cut.asOf),
   };
+};
+
+/**
+ * The history in effective order (DESIGN §4, §7), each record at its own date. The fold takes the
+ * creation first (a subject exists from its earliest record), so only the creation can be out of
+ * place: when it is dated after records made on the subject (a norm proposed today, its positions
+ * back-entered at last year's session), it moves to its own date, showing the status those
+ * earlier records had left, which it does not change; and under an asOf before its date it is not
+ * in the history at all (only records dated on or before asOf are), though the subject existed.
+ */
+const inEffectiveOrder = (history: readonly HistoryEntry[], asOf: string | null): HistoryEntry[] => {
+  const [creation, ...others] = history;
+  if (creation === undefined) return [];
+  const before = others.filter((entry) => compareEffective(entry, creation) < 0);
+  if (before.length === 0) return [...history];
+  const moved = asOf !== null && creation.effectiveOn > asOf ? [] : [{ ...creation, status: before.at(-1)!.status }];
+  return [...before, ...moved, ...others.slice(before.length)];
 };
