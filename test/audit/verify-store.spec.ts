@@ -214,4 +214,30 @@ describe('verify over the SQLite store', () => {
     expect(JSON.parse(last.data).upTo).toBe('11');
     expect(await verify(ledger)).toMatchObject({ ok: true, checkpointsChecked: 3 });
   });
+
+  it('reads the tree again when a newer checkpoint landed after it read an older head, so a 201 always names a checkpoint it created', async () => {
+    const { issueCheckpoint } = await import('../../src/audit/application/issue-checkpoint.command.js');
+    const store = ledger.store;
+    const before = rows(store).length;
+    // The first read sees head 5, before the seed's checkpoint of upTo 9 (a race lost); then the real head.
+    let reads = 0;
+    const racing = new Proxy(store, {
+      get: (target, property) => {
+        if (property === 'headPosition') return async () => (++reads === 1 ? '5' : target.headPosition());
+        const value = Reflect.get(target, property, target) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const issued = await issueCheckpoint({ store: racing, clock: ledger.clock, ids: ledger.ids, signer: ledger.signer }, { principal: 't', correlationId: 'c' });
+    expect(reads).toBe(2);
+    expect(issued.events).toHaveLength(1);
+    expect(issued.checkpoint.upTo).toBe('11');
+    expect(rows(store).length).toBe(before + 1);
+    // Always behind: refused after three reads, nothing appended.
+    await expect(
+      issueCheckpoint({ store: withFrozenHead(store, '5'), clock: ledger.clock, ids: ledger.ids, signer: ledger.signer }, { principal: 't', correlationId: 'c' }),
+    ).rejects.toThrow(/^other checkpoints, issued meanwhile, cover more of the ledger \(up to position 11\): ask again$/);
+    expect(rows(store).length).toBe(before + 1);
+    expect(await verify(ledger)).toMatchObject({ ok: true });
+  });
 });

@@ -242,7 +242,7 @@ const COMMANDS: readonly CommandCase[] = [
     invalid: { body: { decisionId: 'dec-2', kind: 'substantive', text: '' }, errors: [{ field: 'kind', message: 'must be one of: procedural' }, { field: 'text', message: 'must not be blank' }] },
     rejections: [
       { status: 404, code: 'not-found', why: 'no such session', path: '/sessions/ghost/decisions', body: { decisionId: 'dec-new', kind: 'procedural', text: 'x' }, detail: 'session ghost does not exist' },
-      { status: 409, code: 'session-not-held', why: 'the session is not held', path: '/sessions/s-sched/decisions', body: { decisionId: 'dec-new', kind: 'procedural', text: 'x' }, detail: NOT_HELD('s-sched', 'record decision dec-new') },
+      { status: 422, code: 'session-not-held', why: 'the session is not held', path: '/sessions/s-sched/decisions', body: { decisionId: 'dec-new', kind: 'procedural', text: 'x' }, detail: NOT_HELD('s-sched', 'record decision dec-new') },
       { status: 409, code: 'minutes-adopted', why: 'the minutes are adopted', path: '/sessions/s-adopted/decisions', body: { decisionId: 'dec-new', kind: 'procedural', text: 'x' }, detail: ADOPTED('s-adopted', 'record decision dec-new') },
       { status: 409, code: 'decision-already-recorded', why: 'the decisionId is taken', body: { decisionId: 'dec-1', kind: 'procedural', text: 'x' }, detail: 'session s1: decision dec-1 is already recorded; choose another decisionId' },
       { status: 422, code: 'unknown-agenda-item', why: 'the agenda item is not on the agenda', body: { decisionId: 'dec-9', kind: 'procedural', agendaItemId: 'item-9', text: 'x' }, detail: 'session s1: agenda item item-9 is not on the agenda of session s1 as held (items: item-1, item-2)' },
@@ -258,7 +258,7 @@ const COMMANDS: readonly CommandCase[] = [
     invalid: { body: { actionItemId: 'ai-x', assignee: 'secretariat', text: 't', dueOn: '2026-04-31', effectiveOn: 'x' }, errors: [{ field: 'dueOn', message: DATE }, { field: 'effectiveOn', message: DATE }] },
     rejections: [
       { status: 404, code: 'not-found', why: 'no such session', path: '/sessions/ghost/action-items', body: { actionItemId: 'ai-new', assignee: 'x', text: 'x' }, detail: 'session ghost does not exist' },
-      { status: 409, code: 'session-not-held', why: 'the session is not held', path: '/sessions/s-sched/action-items', body: { actionItemId: 'ai-new', assignee: 'x', text: 'x' }, detail: NOT_HELD('s-sched', 'assign action item ai-new') },
+      { status: 422, code: 'session-not-held', why: 'the session is not held', path: '/sessions/s-sched/action-items', body: { actionItemId: 'ai-new', assignee: 'x', text: 'x' }, detail: NOT_HELD('s-sched', 'assign action item ai-new') },
       { status: 409, code: 'minutes-adopted', why: 'the minutes are adopted', path: '/sessions/s-adopted/action-items', body: { actionItemId: 'ai-new', assignee: 'x', text: 'x' }, detail: ADOPTED('s-adopted', 'assign action item ai-new') },
       { status: 409, code: 'action-item-already-assigned', why: 'the actionItemId is taken', body: { actionItemId: 'ai-1', assignee: 'x', text: 'x' }, detail: 'session s1: action item ai-1 is already assigned; choose another actionItemId' },
     ],
@@ -287,7 +287,7 @@ const COMMANDS: readonly CommandCase[] = [
     invalid: { body: { effectiveOn: 20260301, by: 'secretariat' }, errors: [{ field: 'by', message: UNKNOWN }, { field: 'effectiveOn', message: 'must be a string' }] },
     rejections: [
       { status: 404, code: 'not-found', why: 'no such session', path: '/sessions/ghost/minutes/circulate', body: { effectiveOn: '2026-03-01' }, detail: 'session ghost does not exist' },
-      { status: 409, code: 'session-not-held', why: 'the session is not held', path: '/sessions/s-sched/minutes/circulate', body: { effectiveOn: '2026-03-01' }, detail: NOT_HELD('s-sched', 'circulate its minutes') },
+      { status: 422, code: 'session-not-held', why: 'the session is not held', path: '/sessions/s-sched/minutes/circulate', body: { effectiveOn: '2026-03-01' }, detail: NOT_HELD('s-sched', 'circulate its minutes') },
       { status: 409, code: 'silence-procedure-running', why: 'a silence procedure runs', path: '/sessions/s-silence/minutes/circulate', body: { effectiveOn: '2026-03-01' }, detail: SILENCE_RUNNING('s-silence', 'circulate its minutes') },
       { status: 409, code: 'minutes-adopted', why: 'the minutes are adopted', path: '/sessions/s-adopted/minutes/circulate', body: { effectiveOn: '2026-03-01' }, detail: ADOPTED('s-adopted', 'circulate its minutes') },
       { status: 409, code: 'minutes-already-circulated', why: 'the minutes are circulated already', path: '/sessions/s-circ/minutes/circulate', body: { effectiveOn: '2026-03-01' }, detail: 'session s-circ: its minutes are already circulated; launch a silence procedure or adopt them (a retry sent with its Idempotency-Key answers the first response)' },

@@ -12,7 +12,7 @@ import { type CheckpointSigner, SIGNING_KEY } from '../infrastructure/signing-ke
 import { parseRaw, type RawEvent, rawEvents, storedTextProblem } from './ledger-source.js';
 
 export interface IssuedCheckpoint extends CommandResult {
-  /** The checkpoint appended, or the last one when it already covered more (a race lost: nothing appended). */
+  /** The checkpoint appended (or, on an Idempotency-Key replay, the one first appended). */
   readonly checkpoint: CheckpointIssuedData;
 }
 
@@ -91,27 +91,41 @@ const lastUpTo = async (store: EventStore): Promise<string> => {
   }
 };
 
+/** Trees read again when another issuer's newer checkpoint lands between the read and the append. */
+const CHECKPOINT_ATTEMPTS = 3;
+
 export const issueCheckpoint = async (deps: CheckpointDeps, context: CommandContext): Promise<IssuedCheckpoint> => {
-  const tree = await computeLedgerTree(deps.store, await lastUpTo(deps.store));
-  const now = deps.clock.now();
-  const payload: CheckpointPayload = { ...tree, issuedAt: now.toISOString(), keyId: deps.signer.publicKey.keyId };
-  const checkpoint: CheckpointIssuedData = { ...payload, signature: deps.signer.sign(payload) };
-  let seen: CheckpointState | undefined;
-  const result = await handleCommand(deps, {
-    decider: checkpointDecider,
-    streamId: CHECKPOINT_STREAM,
-    subject: 'the checkpoint stream',
-    expectation: 'any',
-    command: ({ state }) => {
-      seen = state;
-      return { checkpoint, effectiveOn: utcDay(now) };
-    },
-    context,
-  });
-  if (result.events.length === 0) return { ...result, checkpoint: seen?.last ?? checkpoint };
-  // An Idempotency-Key replay (or a race lost to the same key) answers an event recorded by an
-  // earlier request, not the one computed above: the answer carries what was recorded.
-  return { ...result, checkpoint: await recordedCheckpoint(deps.store, result.events[result.events.length - 1]!) };
+  for (let attempt = 1; ; attempt++) {
+    const tree = await computeLedgerTree(deps.store, await lastUpTo(deps.store));
+    const now = deps.clock.now();
+    const payload: CheckpointPayload = { ...tree, issuedAt: now.toISOString(), keyId: deps.signer.publicKey.keyId };
+    const checkpoint: CheckpointIssuedData = { ...payload, signature: deps.signer.sign(payload) };
+    let seen: CheckpointState | undefined;
+    const result = await handleCommand(deps, {
+      decider: checkpointDecider,
+      streamId: CHECKPOINT_STREAM,
+      subject: 'the checkpoint stream',
+      expectation: 'any',
+      command: ({ state }) => {
+        seen = state;
+        return { checkpoint, effectiveOn: utcDay(now) };
+      },
+      context,
+    });
+    if (result.events.length > 0) {
+      // An Idempotency-Key replay (or a race lost to the same key) answers an event recorded by an
+      // earlier request, not the one computed above: the answer carries what was recorded.
+      return { ...result, checkpoint: await recordedCheckpoint(deps.store, result.events[result.events.length - 1]!) };
+    }
+    // Another issuer's checkpoint, appended since the tree was read, covers more: read it again,
+    // so that a 201 always names the checkpoint it created.
+    if (attempt >= CHECKPOINT_ATTEMPTS) {
+      throw new ConflictError(
+        'checkpoint-superseded',
+        `other checkpoints, issued meanwhile, cover more of the ledger (up to position ${seen?.lastUpTo ?? '?'}): ask again`,
+      );
+    }
+  }
 };
 
 const recordedCheckpoint = async (store: EventStore, event: { eventId: string; revision: number }): Promise<CheckpointIssuedData> => {

@@ -98,9 +98,12 @@ export class AuditController {
   @Post('checkpoints')
   @HttpCode(201)
   @UseInterceptors(CommandHeadersInterceptor, CommandETagInterceptor)
-  @ApiOperation({ summary: 'Issue a signed checkpoint over the log as it stands (nothing is appended when nothing changed)' })
-  @ApiCreatedResponse({ description: 'The checkpoint recorded (or the last one, when nothing changed since), with ETag: W/"<revision>" of ledger-checkpoints', type: IssuedCheckpointDto, example: ISSUED_CHECKPOINT_EXAMPLE })
+  @ApiOperation({
+    summary: 'Issue a signed checkpoint over the log as it stands (also when nothing changed since the last one: it then covers the same tree, signed later)',
+  })
+  @ApiCreatedResponse({ description: 'The checkpoint recorded, with ETag: W/"<revision>" of ledger-checkpoints', type: IssuedCheckpointDto, example: ISSUED_CHECKPOINT_EXAMPLE })
   @ApiNoBody()
+  @ApiProblems(409, 412, 422)
   checkpoint(@Body() _body: EmptyBodyDto, @CommandCtx() context: CommandContext): Promise<IssuedCheckpoint> {
     return this.commands.execute(new IssueCheckpointCommand(context));
   }

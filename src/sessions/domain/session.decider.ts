@@ -71,7 +71,7 @@ const existing = (command: SessionCommand, state: SessionState): ExistingSession
   return state;
 };
 
-/** The session must be held for `action` (409 otherwise: it is the route's own session). */
+/** The session must be held for `action` (422 session-not-held otherwise; 409 when it was cancelled). */
 const held = (state: ExistingSession, action: string): HeldSession => {
   if (state.status === 'cancelled') throw SessionErrors.cancelled(state.sessionId, action, state.cancelledOn);
   if (state.status !== 'held') throw SessionErrors.notHeld(state.sessionId, action, state.status);

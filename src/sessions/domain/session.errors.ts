@@ -29,8 +29,9 @@ export const SessionErrors = {
       sessionId,
       heldOn,
     }),
+  /** 422 as DESIGN §7 lists "session not held", whether the session is the route's or named in the body (one status per type). */
   notHeld: (sessionId: string, action: string, status: string) =>
-    new ConflictError('session-not-held', `${subject(sessionId)}: cannot ${action}: it is ${status}, not held; record it held first`, {
+    new UnprocessableError('session-not-held', `${subject(sessionId)}: cannot ${action}: it is ${status}, not held; record it held first`, {
       sessionId,
       status,
     }),
