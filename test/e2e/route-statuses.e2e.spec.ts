@@ -909,6 +909,25 @@ describe('every route × every status it can answer (e2e)', () => {
       });
     });
 
+    it.each([
+      ['/tracks', '?asOf=&knownAt='],
+      ['/tracks/seg/board', '?asOf=&knownAt='],
+      ['/tracks/seg/matrix', '?asOf='],
+      ['/sessions/s1', '?knownAt='],
+      ['/norms/n-pos', '?asOf=&knownAt='],
+    ])('GET %s%s: an empty parameter is an absent one (DESIGN §7 writes ?asOf=&knownAt=), the same answer as without', async (path, query) => {
+      const plain = await t.http().get(path).set(auth);
+      const empty = await t.http().get(`${path}${query}`).set(auth);
+      expect(plain.status).toBe(200);
+      expect({ status: empty.status, body: empty.body }).toEqual({ status: 200, body: plain.body });
+    });
+
+    it('GET /tracks/seg/board?asOf=&when=now: an unknown parameter with a value is still named, an empty one is not', async () => {
+      const response = await t.http().get('/tracks/seg/board?asOf=&when=now&also=').set(auth);
+      expect(response.status).toBe(400);
+      expect(response.body.errors).toEqual([{ field: 'when', message: UNKNOWN }]);
+    });
+
     it('GET /tracks/:trackId/board/live 404 not-found: no such track, as problem+json before any stream opens', async () => {
       const response = await t.http().get('/tracks/ghost/board/live').set(auth);
       expect({ status: response.status, contentType: response.headers['content-type'], body: response.body }).toEqual({

@@ -88,6 +88,17 @@ const unseenProblemsOf = (value: unknown, path = '', freeForm = false, found: Fi
   return found;
 };
 
+/**
+ * A query parameter sent empty (`?asOf=&knownAt=`, as a URL template fills an unset value) is
+ * absent, as DESIGN §7 writes the routes (`GET /audit/events?after=&limit=&streamId=&type=`). An
+ * unknown parameter with a value is still a 400 naming it.
+ */
+const withoutEmptyParameters = (query: Record<string, unknown>): Record<string, unknown> => {
+  const kept: Record<string, unknown> = Object.create(Object.getPrototypeOf(query) as object | null) as Record<string, unknown>;
+  for (const [key, parameter] of Object.entries(query)) if (parameter !== '') kept[key] = parameter;
+  return kept;
+};
+
 const unknownFieldsOf = (value: object): FieldError[] => Object.keys(value).map((field) => ({ field, message: UNKNOWN_FIELD_MESSAGE }));
 
 /**
@@ -115,6 +126,7 @@ export class LedgerValidationPipe extends ValidationPipe {
         return {};
       }
     }
+    if (metadata.type === 'query' && typeof value === 'object' && value !== null && !Array.isArray(value)) value = withoutEmptyParameters(value as Record<string, unknown>);
     const extra = (metadata.type === 'query' || metadata.type === 'body') && metadata.metatype !== undefined && metadata.metatype !== Object ? unseenProblemsOf(value) : [];
     let validated: unknown;
     try {
