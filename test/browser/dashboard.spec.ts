@@ -373,7 +373,8 @@ const describeDashboard = (): void => {
     const us = page.locator('#detail .stance-list li[data-party="us"]');
     await expect(us.getAttribute('data-stance')).resolves.toBe('conditional');
     await expect(us.textContent()).resolves.toMatch(/since 3 Aug 2026 · statement us-note-13i[\s\S]*does not endorse restrictions on trade/);
-    await expect(page.locator('#detail .facts').first().textContent()).resolves.toMatch(/Blocking\s*us/);
+    // Named as the stances below name the parties.
+    await expect(page.locator('#detail .facts').first().textContent()).resolves.toMatch(/Blocking\s*United States of America \(us\)/);
 
     // A new date reloads it under the new cut: on 2026-05-25 the note had not been sent.
     await page.fill('#date-field', '2026-05-25');
@@ -473,6 +474,9 @@ const describeDashboard = (): void => {
       'Norm gge-13i did not exist yet on 1 January 2026: it has no record dated on or before that day. Pick a later date to see it.',
     );
     await expect(page.locator('#detail .history-entry').count()).resolves.toBe(0);
+    // The kicker says what happened; the title, the panel's name, what it is about.
+    await expect(page.locator('#detail-kicker').textContent()).resolves.toBe('Not yet on record');
+    await expect(page.locator('#detail-title').textContent()).resolves.toBe('Norm gge-13i');
     // No error anywhere else: the rest of the page shows that date as usual.
     await expect(page.locator('#notice').textContent()).resolves.toBe('');
     await row(page, 'gge-13h').waitFor();
@@ -523,6 +527,131 @@ const describeDashboard = (): void => {
     await detailLoaded(page, 'Agencies present');
     await expect(overflowX(page)).resolves.toBeLessThanOrEqual(0);
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-detail-session-375-full.png'), fullPage: true });
+  });
+
+  it('keeps keyboard focus on the same link of the detail when the date changes under it, and says that the detail changed', async () => {
+    const page = await newPage(1280, 800, VIEWER_TOKEN);
+    await page.goto(`${base}/#track=us-cn-seg&date=2026-09-01&detail=norm:gge-13i`);
+    await detailLoaded(page, 'Position stated');
+    await expect(detail(page).getAttribute('aria-describedby')).resolves.toBe('detail-cut');
+    // Four links to seg-4 here (where it was proposed, and three entries of the history): the one of the US oral statement.
+    await expect(page.locator('#detail-body button[data-detail="session:seg-4"]').count()).resolves.toBe(4);
+    await page.locator('#detail .history-entry[data-statement-id="seg4-us-13i"] button[data-detail="session:seg-4"]').focus();
+    const key = await focusKey(page);
+    // Another date, as the date field sets it, while focus stays in the detail.
+    await js(page, `(() => { const field = document.querySelector('#date-field'); field.value = '2026-06-01'; field.dispatchEvent(new Event('change')); })()`);
+    await until(page, `document.querySelector('#detail-cut').textContent.includes('1 June 2026') && document.querySelector('#detail-body').getAttribute('aria-busy') === 'false'`);
+    // Reloaded under the new date (the correction of 5 June came after it), focus on the same link.
+    await until(page, `document.querySelector('#detail .history-entry[data-statement-id="seg4-us-13i"] .correction')?.textContent?.includes('after the date in view')`);
+    await expect(focusKey(page)).resolves.toBe(key);
+    await expect(js(page, `document.activeElement.closest('.history-entry')?.dataset.statementId`)).resolves.toBe('seg4-us-13i');
+    await until(page, `document.querySelector('#announcer').textContent === 'Detail of norm gge-13i now as on 1 June 2026.'`);
+  });
+
+  it('marks a history entry recorded after the date in view, in what was true then', async () => {
+    // China's note on 13(c), effective 5 November 2025, was recorded on 10 February 2026.
+    const page = await newPage(1280, 800, VIEWER_TOKEN);
+    await page.goto(`${base}/#track=us-cn-seg&date=2026-01-01&detail=norm:gge-13c`);
+    await detailLoaded(page, 'Position stated');
+    const note = page.locator('#detail .history-entry[data-statement-id="cn-note-13c"]');
+    await expect(note.locator('.late-tag').textContent()).resolves.toBe('recorded later');
+    await expect(page.locator('#detail .late-tag').count()).resolves.toBe(1);
+  });
+
+  it('closes the detail with the browser’s Back and stays on the page; Forward opens it again; Escape closes it from the date bar', async () => {
+    const page = await newPage(1280, 800, VIEWER_TOKEN);
+    await page.goto(`${base}/#track=us-cn-seg`);
+    await row(page, 'gge-13h').waitFor();
+    await js(page, 'window.notReloaded = true');
+    await row(page, 'gge-13h').locator('button.open-detail').click();
+    await detailLoaded(page, 'Capital response: confirmed');
+    expect(new URL(page.url()).hash).toContain('detail=norm:gge-13h');
+
+    await page.goBack();
+    await until(page, `document.querySelector('#detail')?.open === false`);
+    expect(page.url().startsWith(`${base}/#`)).toBe(true);
+    expect(new URL(page.url()).hash).not.toContain('detail=');
+    await expect(js(page, 'window.notReloaded')).resolves.toBe(true);
+    await expect(focusKey(page)).resolves.toBe('open:board:norm:gge-13h');
+
+    await page.goForward();
+    await detailLoaded(page, 'Capital response: confirmed');
+    expect(new URL(page.url()).hash).toContain('detail=norm:gge-13h');
+
+    // Escape in the date field is the field's own; on the slider it closes the detail, and focus stays there.
+    await page.focus('#date-field');
+    await page.keyboard.press('Escape');
+    await expect(detail(page).isVisible()).resolves.toBe(true);
+    await page.focus('#date-slider');
+    await page.keyboard.press('Escape');
+    await expect(detail(page).isVisible()).resolves.toBe(false);
+    await expect(focusKey(page)).resolves.toBe('date-slider');
+    expect(new URL(page.url()).hash).not.toContain('detail=');
+  });
+
+  it('keeps the “changed just now” notice of a past date up after the quiet reload that follows it', async () => {
+    const page = await newPage(1280, 800, VIEWER_TOKEN);
+    await page.goto(`${base}/#track=us-cn-seg&date=2026-06-01`);
+    await row(page, 'gge-13h').waitFor();
+    await page.waitForSelector('#live-status[data-state="paused"]');
+    const reloaded = page.waitForResponse((response) => /\/matrix\?asOf=2026-06-01/.test(response.url()));
+    const response = await clerkPost('/topics/internet-governance/positions', {
+      statementId: 'browser-cn-ig-notice',
+      partyId: 'cn',
+      stance: 'supports',
+      text: '[Synthetic] China restates its support.',
+      channel: 'written',
+    });
+    expect(response.status).toBe(201);
+    await until(page, `document.querySelector('#notice')?.textContent?.includes('changed just now')`);
+    await reloaded;
+    await page.waitForTimeout(600);
+    await expect(page.locator('#notice').textContent()).resolves.toContain('Topic internet-governance changed just now; this view looks at 1 June 2026.');
+    await expect(page.locator('#notice button', { hasText: 'Show today' }).isVisible()).resolves.toBe(true);
+  });
+
+  it('puts the kind badge in the same place in every row of the board, whatever the length of the title', async () => {
+    const page = await newPage(1280, 800, VIEWER_TOKEN);
+    await page.goto(`${base}/#track=us-cn-seg`);
+    await row(page, 'gge-13h').waitFor();
+    const layouts = () =>
+      js<string[]>(
+        page,
+        `[...document.querySelectorAll('table.board th.subject')].map((th) => { const kind = th.querySelector('.kind').getBoundingClientRect(); const open = th.querySelector('button.open-detail').getBoundingClientRect(); return (open.top >= kind.bottom - 1 ? 'below' : 'beside') + ':' + Math.round(open.left - th.getBoundingClientRect().left); })`,
+      );
+    const wide = await layouts();
+    expect(wide.length).toBeGreaterThan(5);
+    expect(new Set(wide).size).toBe(1);
+    // Beside the detail the board is narrower, and more titles wrap.
+    await row(page, 'gge-13h').locator('button.open-detail').click();
+    await detailLoaded(page, 'Capital response: confirmed');
+    const narrow = await layouts();
+    expect(new Set(narrow).size).toBe(1);
+    expect(narrow[0]).toBe(wide[0]);
+  });
+
+  it('lists in a subject’s detail the parties registered on the date in view, not those of the date before', async () => {
+    // A party registered today: on 1 September 2026 it was not a party of the track.
+    const today = new Date().toISOString().slice(0, 10);
+    const registered = await clerkPost('/tracks/us-cn-seg/parties', { partyId: 'eu', name: '[Synthetic] European Union', effectiveOn: today });
+    expect(registered.status).toBe(201);
+    const page = await newPage(1280, 800, VIEWER_TOKEN);
+    await page.goto(`${base}/#track=us-cn-seg&detail=norm:gge-13i`);
+    await detailLoaded(page, 'Position stated');
+    const listed = () => page.locator('#detail .stance-list > li').evaluateAll((items) => items.map((li) => (li as unknown as { dataset: Record<string, string> }).dataset.party));
+    await expect(listed()).resolves.toEqual(['cn', 'eu', 'us']);
+    await expect(page.locator('#detail .stance-list li[data-party="eu"]').textContent()).resolves.toContain('[Synthetic] European Union (eu)');
+
+    // The panels' matrix comes late (a slow connection): the detail is read first under the new date.
+    await page.route(/\/matrix\?/, async (route) => {
+      await new Promise((r) => setTimeout(r, 1500));
+      await route.continue();
+    });
+    await page.fill('#date-field', '2026-09-01');
+    await until(page, `document.querySelector('#detail-cut').textContent.includes('1 September 2026') && document.querySelector('#detail-body').getAttribute('aria-busy') === 'false'`);
+    await expect(listed()).resolves.toEqual(['cn', 'us']);
+    // The party blocking then is listed, named as everywhere in the detail.
+    await expect(page.locator('#detail .facts').first().textContent()).resolves.toMatch(/Blocking\s*United States of America \(us\)/);
   });
 
   it('asks again for a token that is not accepted, and says plainly when the server is down', async () => {

@@ -77,7 +77,8 @@ export const createApi = (getToken) => {
     sessions: (trackId, cut, signal) => get(`/tracks/${enc(trackId)}/sessions`, cut, signal),
     subject: (kind, id, cut, signal) => get(`/${kind}s/${enc(id)}`, cut, signal),
     session: (sessionId, cut, signal) => get(`/sessions/${enc(sessionId)}`, cut, signal),
-    registry: (trackId, signal) => get(`/tracks/${enc(trackId)}`, {}, signal),
+    /** The registry (parties, agencies, delegates) under the cut: who was registered on that date. */
+    registry: (trackId, cut, signal) => get(`/tracks/${enc(trackId)}`, cut, signal),
 
     /**
      * EventSource cannot send an Authorization header, so the token rides as `access_token`, which

@@ -74,7 +74,11 @@ const readUrl = () => {
   state.detail = parseDetail(params.get('detail'));
 };
 
-const writeUrl = () => {
+/**
+ * Writes the state into the URL's fragment. Opening a detail adds a history entry (`push`), so the
+ * browser's Back closes it again; every other change (date, view, track, closing) replaces the entry.
+ */
+const writeUrl = ({ push = false } = {}) => {
   const params = new URLSearchParams();
   if (state.trackId) params.set('track', state.trackId);
   if (state.asOf) params.set('date', state.asOf);
@@ -82,7 +86,9 @@ const writeUrl = () => {
   if (state.detail) params.set('detail', detailParam(state.detail));
   // The colon of detail=norm:gge-13i needs no escaping in a fragment: keep the link readable.
   const hash = `#${params.toString().replaceAll('%3A', ':')}`;
-  if (location.hash !== hash) history.replaceState(null, '', hash);
+  if (location.hash === hash) return;
+  if (push) history.pushState({ detail: detailParam(state.detail) }, '', hash);
+  else history.replaceState(history.state, '', hash);
 };
 
 /** The query cut for the current state (DESIGN.md §5). */
@@ -249,8 +255,12 @@ const handleError = (error) => {
   setNotice(message, { kind: 'error', action: { label: 'Try again', run: () => loadTrack({ quiet: false }) } });
 };
 
-/** Loads the four panels for the current state; `quiet` keeps the old content up while it loads. */
-const loadTrack = async ({ quiet = false } = {}) => {
+/**
+ * Loads the four panels for the current state; `quiet` keeps the old content up while it loads.
+ * `keepNotice`: a reload after a live event, which leaves an information notice (the "changed just
+ * now" of a past date) up; an error notice still goes once the panels have been read.
+ */
+const loadTrack = async ({ quiet = false, keepNotice = false } = {}) => {
   loadController?.abort();
   const controller = new AbortController();
   loadController = controller;
@@ -271,7 +281,7 @@ const loadTrack = async ({ quiet = false } = {}) => {
     if (signal.aborted) return;
     Object.assign(shown, { board, matrix, sessions });
     renderAll();
-    setNotice('');
+    if (!keepNotice || el.notice.dataset.kind === 'error') setNotice('');
     setBusy(false);
     const statements = await loadStatements(board.rows ?? [], signal);
     if (signal.aborted) return;
@@ -371,7 +381,8 @@ const onLiveRow = (trackId, row) => {
 };
 
 const refreshAfterLive = async () => {
-  if (state.asOf) return loadTrack({ quiet: true });
+  lastSessionsRefresh = Date.now();
+  if (state.asOf) return loadTrack({ quiet: true, keepNotice: true });
   const trackId = state.trackId;
   void loadDetail({ quiet: true });
   try {
@@ -386,6 +397,38 @@ const refreshAfterLive = async () => {
   }
 };
 
+/*
+ * The live stream sends a board row when a subject changes, nothing when a session does (held,
+ * minutes adopted, an action item completed). While the page shows today and is live, the sessions
+ * panel and an open session detail are read again after each live event (refreshAfterLive) and
+ * every 20 s while the page is visible, quietly: no "Loading…", focus left where it is.
+ */
+const SESSIONS_REFRESH_MS = 20_000;
+let lastSessionsRefresh = 0;
+
+const refreshSessions = async () => {
+  if (state.asOf || !state.trackId || liveConnection.state !== 'on' || document.visibilityState !== 'visible') return;
+  lastSessionsRefresh = Date.now();
+  if (shownDetail?.kind === 'session') void loadDetail({ quiet: true });
+  const trackId = state.trackId;
+  try {
+    const sessions = await api.sessions(trackId, {});
+    if (trackId !== state.trackId || state.asOf || !shown.sessions) return;
+    if (JSON.stringify(sessions) === JSON.stringify(shown.sessions)) return;
+    shown.sessions = sessions;
+    renderSessions();
+  } catch {
+    // A read in the background: the live stream's own state says when the server is gone.
+  }
+};
+
+setInterval(() => {
+  if (Date.now() - lastSessionsRefresh >= SESSIONS_REFRESH_MS - 1000) void refreshSessions();
+}, SESSIONS_REFRESH_MS);
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible' && Date.now() - lastSessionsRefresh >= SESSIONS_REFRESH_MS) void refreshSessions();
+});
+
 // ——— The detail view of one subject or session, under the same cut as the panels ———
 
 /** What the panel shows ({kind, id}) and where focus goes back to when it closes. */
@@ -394,13 +437,16 @@ let detailReturn = null;
 let detailController = null;
 const registries = new Map();
 
-/** The track's registry, for the names of parties, delegates and agencies; null if it cannot be read. */
+/**
+ * The track's registry as it stands today, for the names of parties, delegates and agencies
+ * registered after the date in view; null if it cannot be read.
+ */
 const registryOf = (trackId) => {
   if (!trackId) return Promise.resolve(null);
   if (!registries.has(trackId)) {
     registries.set(
       trackId,
-      api.registry(trackId).catch(() => {
+      api.registry(trackId, {}).catch(() => {
         registries.delete(trackId);
         return null;
       }),
@@ -410,6 +456,29 @@ const registryOf = (trackId) => {
 };
 
 const detailName = (detail) => `${KIND_NAME[detail.kind] ?? detail.kind} ${detail.id}`;
+/** "norm gge-13i", "CBM cbm-poc": the name inside a sentence. */
+const detailNameInText = (detail) => `${detail.kind === 'cbm' ? 'CBM' : detail.kind} ${detail.id}`;
+
+/** The cut in view, as a key: a reload of the same detail under another key is a change worth announcing. */
+const cutKey = () => (state.asOf ? `${state.asOf}|${state.view}` : 'today');
+const cutPhrase = () =>
+  !state.asOf ? 'as the ledger stands today' : state.view === 'ledger' ? `as the ledger said at the end of ${formatLong(state.asOf)}` : `as on ${formatLong(state.asOf)}`;
+
+/** What the detail's body shows: which detail, under which cut, from which answers (to skip a reload that changed nothing). */
+let detailShown = { param: '', cut: '', answer: '' };
+
+/**
+ * On a wide screen the detail is a sticky column whose height is what the window has left below its
+ * top: until the page header has scrolled away that top is lower than the sticky offset (app.css).
+ */
+let fitFrame = 0;
+function fitDetail() {
+  if (fitFrame) return;
+  fitFrame = requestAnimationFrame(() => {
+    fitFrame = 0;
+    if (el.detail.open) el.detail.style.setProperty('--detail-top', `${Math.max(0, Math.round(el.detail.getBoundingClientRect().top))}px`);
+  });
+}
 
 const cutText = () =>
   !state.asOf
@@ -426,8 +495,10 @@ const showDetail = (opener) => {
   el.detailKicker.textContent = KIND_NAME[state.detail.kind] ?? state.detail.kind;
   el.detailTitle.textContent = detailName(state.detail);
   el.detailBody.replaceChildren(placeholder('Loading…'));
+  detailShown = { param: '', cut: '', answer: '' };
   document.body.classList.add('detail-open');
   if (!el.detail.open) el.detail.show();
+  fitDetail();
   el.detailTitle.focus({ preventScroll: true });
   el.detail.scrollTop = 0;
   // On a narrow screen the detail takes the place of the panels: show it from its top.
@@ -440,7 +511,7 @@ const openDetail = (detail, opener) => {
     return;
   }
   state.detail = detail;
-  writeUrl();
+  writeUrl({ push: true });
   showDetail(opener);
   void loadDetail();
 };
@@ -459,6 +530,7 @@ function closeDetail({ restoreFocus = true, writeHash = true } = {}) {
   el.detail.close();
   document.body.classList.remove('detail-open');
   el.detailBody.replaceChildren();
+  detailShown = { param: '', cut: '', answer: '' };
   if (!restoreFocus) return;
   // The opener may have been re-rendered since (a new date, a live update): find its successor. Opened
   // from the URL, there was none: the subject's row on the board (or the session's entry) is next best.
@@ -477,7 +549,26 @@ const renderDetailMessage = (text, action) => {
   }
 };
 
-/** Reads the open detail under the current cut; `quiet` keeps the old content up while it loads. */
+/** The registry under the cut: the parties registered on the date in view; null if it cannot be read. */
+const registryUnder = (trackId, cutNow, signal) =>
+  trackId ? api.registry(trackId, cutNow, signal).catch((error) => (error.name === 'AbortError' ? Promise.reject(error) : null)) : Promise.resolve(null);
+
+/** Gives each focus key in the detail's body once: a key seen again gets its rank ("…#2"). */
+const uniqueFocusKeys = (root) => {
+  const seen = new Map();
+  for (const node of root.querySelectorAll('[data-focus-key]')) {
+    const key = node.dataset.focusKey;
+    const rank = (seen.get(key) ?? 0) + 1;
+    seen.set(key, rank);
+    if (rank > 1) node.dataset.focusKey = `${key}#${rank}`;
+  }
+};
+
+/**
+ * Reads the open detail under the current cut; `quiet` keeps the old content up while it loads.
+ * Keyboard focus inside the body goes back to the same link after the reload (or to the title when
+ * that link is gone); a reload under another date or view is announced.
+ */
 async function loadDetail({ quiet = false } = {}) {
   const detail = shownDetail;
   if (!detail || !el.detail.open) return;
@@ -485,40 +576,69 @@ async function loadDetail({ quiet = false } = {}) {
   const controller = new AbortController();
   detailController = controller;
   const { signal } = controller;
+  const cutNow = cut();
+  const param = detailParam(detail);
+  const key = cutKey();
+  const cutChanged = detailShown.param === param && detailShown.cut !== key;
   el.detailCut.textContent = cutText();
   el.detailBody.setAttribute('aria-busy', 'true');
   if (!quiet) el.detailBody.replaceChildren(placeholder('Loading…'));
   try {
-    const data = detail.kind === 'session' ? await api.session(detail.id, cut(), signal) : await api.subject(detail.kind, detail.id, cut(), signal);
-    const names = namesOf(await registryOf(data.trackId));
+    // The subject and the registry under the same cut, side by side; the registry of the panels' track
+    // is the one wanted unless the subject belongs to another.
+    const guessed = state.trackId;
+    const [data, guessedRegistry] = await Promise.all([
+      detail.kind === 'session' ? api.session(detail.id, cutNow, signal) : api.subject(detail.kind, detail.id, cutNow, signal),
+      registryUnder(guessed, cutNow, signal),
+    ]);
+    const registry = data.trackId === guessed ? guessedRegistry : await registryUnder(data.trackId, cutNow, signal);
+    // Under an earlier date, today's registry still names those registered since; at today's, the one just read is today's.
+    if (!cutNow.asOf && registry) registries.set(data.trackId, Promise.resolve(registry));
+    const current = cutNow.asOf ? await registryOf(data.trackId) : null;
     if (signal.aborted) return;
-    const focusKey = el.detailBody.contains(document.activeElement) ? document.activeElement.dataset?.focusKey : undefined;
-    const hadFocus = el.detailBody.contains(document.activeElement);
+    const answer = JSON.stringify([data, registry, current]);
+    if (quiet && detailShown.param === param && detailShown.cut === key && detailShown.answer === answer) return;
+    const active = document.activeElement;
+    const hadFocus = el.detailBody.contains(active);
+    const focusKey = hadFocus ? active.dataset?.focusKey : undefined;
+    const names = namesOf(current, registry);
     el.detailTitle.textContent = detail.kind === 'session' ? `Session ${data.number}, ${data.place}` : data.title || detailName(detail);
     el.detailKicker.textContent = detailName(detail);
     el.detailBody.replaceChildren(
       ...(detail.kind === 'session'
         ? sessionDetailView(data, { names })
-        : subjectDetailView(data, { parties: data.trackId === state.trackId ? partiesOf() : [], names, asOf: state.asOf })
+        : subjectDetailView(data, { parties: (registry?.parties ?? []).map((p) => p.partyId), names, asOf: state.asOf, view: state.view })
       ).filter(Boolean),
     );
-    if (hadFocus) (focusKey ? el.detailBody.querySelector(`[data-focus-key="${CSS.escape(focusKey)}"]`) : null)?.focus() ?? el.detailTitle.focus();
+    uniqueFocusKeys(el.detailBody);
+    detailShown = { param, cut: key, answer };
+    if (hadFocus) {
+      const same = focusKey ? el.detailBody.querySelector(`[data-focus-key="${CSS.escape(focusKey)}"]`) : null;
+      (same ?? el.detailTitle).focus();
+    }
+    if (cutChanged) announce(`Detail of ${detailNameInText(detail)} now ${cutPhrase()}.`);
   } catch (error) {
     if (error.name === 'AbortError' || signal.aborted) return;
     if (error instanceof ApiError && error.status === 404) {
-      el.detailKicker.textContent = detailName(detail);
+      const hadFocus = el.detailBody.contains(document.activeElement);
+      detailShown = { param, cut: key, answer: '404' };
+      // The kicker says what happened, the title (the panel's name) what it is about.
+      el.detailKicker.textContent = state.asOf ? 'Not yet on record' : 'Not found';
       el.detailTitle.textContent = detailName(detail);
+      let message;
       if (state.asOf) {
         const what = detail.kind === 'session' ? `${detailName(detail)} had not been scheduled` : `${detailName(detail)} did not exist yet`;
-        renderDetailMessage(
+        message =
           state.view === 'ledger'
             ? `${what} as the ledger stood at the end of ${formatLong(state.asOf)}: the ledger had no record of it by then. Pick a later date to see it.`
-            : `${what} on ${formatLong(state.asOf)}: it has no record dated on or before that day. Pick a later date to see it.`,
-          { label: 'Show today', run: () => setDate(null) },
-        );
+            : `${what} on ${formatLong(state.asOf)}: it has no record dated on or before that day. Pick a later date to see it.`;
+        renderDetailMessage(message, { label: 'Show today', run: () => setDate(null) });
       } else {
-        renderDetailMessage(`There is no ${detail.kind === 'cbm' ? 'CBM' : detail.kind} “${detail.id}” in this ledger.`);
+        message = `There is no ${detail.kind === 'cbm' ? 'CBM' : detail.kind} “${detail.id}” in this ledger.`;
+        renderDetailMessage(message);
       }
+      if (hadFocus) el.detailTitle.focus();
+      if (cutChanged) announce(message);
       return;
     }
     if (error instanceof TokenError) {
@@ -646,10 +766,22 @@ el.dialog.addEventListener('cancel', (event) => {
   // Nothing works without a good token, so Escape only closes the dialog when the current one is not known to be bad.
   if (el.dialog.dataset.canCancel !== 'true') event.preventDefault();
 });
+/** Where Escape means something to the control itself (clears or leaves a typed value). */
+const TEXT_ENTRY = 'input:not([type="radio"]):not([type="checkbox"]):not([type="range"]):not([type="button"]):not([type="submit"]), textarea, select';
 document.addEventListener('keydown', (event) => {
-  if (event.key !== 'Escape') return;
-  const chip = document.activeElement?.closest?.('.chip');
-  if (chip) chip.classList.add('tip-dismissed');
+  if (event.key !== 'Escape' || event.defaultPrevented) return;
+  // A chip's statement shows on focus: the first Escape hides it.
+  const active = document.activeElement;
+  const chip = active?.closest?.('.chip');
+  if (chip && !chip.classList.contains('tip-dismissed')) {
+    chip.classList.add('tip-dismissed');
+    return;
+  }
+  // The open detail closes from anywhere (inside it, its own handler did), except from the token
+  // dialog or a field being typed into. Focus stays where it is, unless it was nowhere.
+  if (!el.detail.open || el.dialog.open || el.detail.contains(active) || active?.matches?.(TEXT_ENTRY)) return;
+  event.preventDefault();
+  closeDetail({ restoreFocus: !active || active === document.body || active === document.documentElement });
 });
 document.addEventListener('focusout', (event) => event.target?.classList?.remove('tip-dismissed'));
 // The URL's hash holds the view state, so the skip link moves focus itself instead of navigating.
@@ -678,19 +810,37 @@ el.detail.addEventListener('cancel', (event) => {
   closeDetail();
 });
 // The panel sits below the sticky date bar: its offset follows the bar's height.
-new ResizeObserver(() => document.documentElement.style.setProperty('--bar-h', `${el.timeBar.offsetHeight}px`)).observe(el.timeBar);
+const layoutObserver = new ResizeObserver(() => {
+  document.documentElement.style.setProperty('--bar-h', `${el.timeBar.offsetHeight}px`);
+  fitDetail();
+});
+for (const element of [el.timeBar, el.notice, document.querySelector('header.top')]) if (element) layoutObserver.observe(element);
+window.addEventListener('scroll', fitDetail, { passive: true });
+window.addEventListener('resize', fitDetail);
 
-window.addEventListener('hashchange', () => {
-  const before = state.trackId;
+/**
+ * The URL changed under the page (Back, Forward, a link, an edited address): follow it. Back and
+ * Forward fire both popstate and hashchange; the second finds nothing left to do.
+ */
+const followUrl = () => {
+  const before = { trackId: state.trackId, asOf: state.asOf, view: state.view };
   const detailBefore = el.detail.open ? shownDetail : null;
   readUrl();
-  if (!state.trackId) state.trackId = before;
+  if (!state.trackId) state.trackId = before.trackId;
   syncControls();
+  const cutChanged = state.asOf !== before.asOf || state.view !== before.view;
+  let opened = false;
   if (!state.detail && detailBefore) closeDetail({ writeHash: false });
-  else if (state.detail && !sameDetail(state.detail, detailBefore)) showDetail(null);
-  if (state.trackId !== before) chooseTrack(state.trackId);
-  else void loadTrack({ quiet: true });
-});
+  else if (state.detail && !sameDetail(state.detail, detailBefore)) {
+    showDetail(null);
+    opened = true;
+  }
+  if (state.trackId !== before.trackId) chooseTrack(state.trackId);
+  else if (cutChanged) void loadTrack({ quiet: true });
+  else if (opened) void loadDetail();
+};
+window.addEventListener('popstate', followUrl);
+window.addEventListener('hashchange', followUrl);
 
 readUrl();
 syncControls();

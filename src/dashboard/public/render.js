@@ -368,12 +368,18 @@ export const placeholder = (text) => h('p', { class: 'placeholder' }, text);
 
 export const KIND_NAME = { norm: 'Norm', cbm: 'CBM', topic: 'Topic', session: 'Session' };
 
-/** `registry`: GET /tracks/:trackId, or null; names fall back to ids. */
-export const namesOf = (registry) => ({
-  parties: new Map((registry?.parties ?? []).map((p) => [p.partyId, p.name])),
-  agencies: new Map((registry?.agencies ?? []).map((a) => [a.agencyId, a.name])),
-  delegates: new Map((registry?.delegates ?? []).map((d) => [d.delegateId, d])),
-});
+/**
+ * `registries`: answers of GET /tracks/:trackId (or null), the later ones winning (the registry under
+ * the cut after today's, say, which still names those registered after the date in view); names fall back to ids.
+ */
+export const namesOf = (...registries) => {
+  const all = registries.filter(Boolean);
+  return {
+    parties: new Map(all.flatMap((r) => (r.parties ?? []).map((p) => [p.partyId, p.name]))),
+    agencies: new Map(all.flatMap((r) => (r.agencies ?? []).map((a) => [a.agencyId, a.name]))),
+    delegates: new Map(all.flatMap((r) => (r.delegates ?? []).map((d) => [d.delegateId, d]))),
+  };
+};
 
 const partyLabel = (names, partyId) => {
   const name = names.parties.get(partyId);
@@ -382,9 +388,24 @@ const partyLabel = (names, partyId) => {
 
 const delegateLabel = (names, delegateId) => {
   const delegate = names.delegates.get(delegateId);
-  if (!delegate) return delegateId;
+  if (!delegate?.name) return delegateId;
   return delegate.role ? `${delegate.name}, ${delegate.role}` : delegate.name;
 };
+
+/** Party ids as the detail names them elsewhere: "United States of America (us), People's Republic of China (cn)". */
+const partiesText = (names, partyIds) => partyIds.map((p) => partyLabel(names, p)).join(', ');
+
+/**
+ * An action item's assignee is free text ("Secretariat", "us, cn"): each comma-separated part that is a
+ * known party or delegate gets its name, anything else stays as written.
+ */
+const assigneeText = (names, assignee) =>
+  String(assignee ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .map((part) => (names.parties.has(part) ? partyLabel(names, part) : names.delegates.get(part)?.name ? delegateLabel(names, part) : part))
+    .join(', ');
 
 const formatRecorded = (timestamp) => {
   const parsed = new Date(timestamp ?? '');
@@ -409,7 +430,12 @@ const stanceTag = (stance) =>
 
 const quote = (text) => h('p', { class: 'quote' }, `“${text}”`);
 
-const openLink = (kind, id, label = id) => detailButton(kind, id, 'detail', { class: 'link-button' }, label);
+/**
+ * A link to another detail. `where` names the part of the detail it sits in (a history entry, a
+ * decision), so that two links to the same session keep apart the focus keys that bring keyboard
+ * focus back to the same one after a reload.
+ */
+const openLink = (kind, id, where = 'detail') => detailButton(kind, id, where, { class: 'link-button' }, id);
 
 const DECISION_LABEL = {
   agree_ad_referendum: 'Agreed ad referendum',
@@ -452,7 +478,7 @@ const valueText = (value) => {
 };
 
 const correctionItem = (correction, names, asOf) => {
-  const late = asOf && String(correction.recordedAt ?? '').slice(0, 10) > asOf;
+  const late = recordedAfter(correction.recordedAt, asOf);
   return h(
     'li',
     { class: 'correction' },
@@ -462,29 +488,38 @@ const correctionItem = (correction, names, asOf) => {
   );
 };
 
-const historyEntry = (entry, previousStatus, names, asOf) => {
+/** Whether an ISO timestamp falls after the end of the day `asOf` (UTC): recorded after the date in view. */
+const recordedAfter = (recordedAt, asOf) => Boolean(asOf) && String(recordedAt ?? '').slice(0, 10) > asOf;
+
+/**
+ * One entry of a subject's history. `asOf`: the date in view, or null; `view`: 'true' or 'ledger'.
+ * "What was true then" shows entries recorded after that date (back-entered); they get a marker.
+ */
+const historyEntry = (entry, previousStatus, names, asOf, view, index) => {
   const d = entry.data ?? {};
+  const where = `detail-history-${entry.eventId ?? index}`;
   const who = [];
   if (d.partyId) who.push(partyLabel(names, d.partyId));
   if (d.delegateId) who.push(delegateLabel(names, d.delegateId));
-  if (Array.isArray(d.partyIds) && d.partyIds.length > 0) who.push(`by ${d.partyIds.join(', ')}`);
-  if (Array.isArray(d.proposedBy) && d.proposedBy.length > 0) who.push(`proposed by ${d.proposedBy.join(', ')}`);
+  if (Array.isArray(d.partyIds) && d.partyIds.length > 0) who.push(`by ${partiesText(names, d.partyIds)}`);
+  if (Array.isArray(d.proposedBy) && d.proposedBy.length > 0) who.push(`proposed by ${partiesText(names, d.proposedBy)}`);
   const how = [];
   if (d.channel) how.push(d.channel === 'written' ? 'in writing' : d.channel === 'oral' ? 'orally' : d.channel);
   if (d.communicationRef) how.push(d.communicationRef);
   const statusMoved = entry.status && entry.status !== previousStatus;
   const corrections = entry.corrections ?? [];
+  const late = view !== 'ledger' && recordedAfter(entry.recordedAt, asOf);
   return h(
     'li',
-    { class: corrections.length > 0 ? 'history-entry corrected' : 'history-entry', dataset: { type: entry.type, statementId: d.statementId } },
+    { class: ['history-entry', corrections.length > 0 ? 'corrected' : '', late ? 'recorded-later' : ''].filter(Boolean).join(' '), dataset: { type: entry.type, statementId: d.statementId, eventId: entry.eventId } },
     h('p', { class: 'history-when' }, dateText(entry.effectiveOn)),
     h(
       'div',
       { class: 'history-body' },
-      h('p', { class: 'history-type' }, h('strong', {}, eventLabel(entry)), d.stance ? [' ', stanceTag(d.stance)] : null, corrections.length > 0 ? h('span', { class: 'corrected-tag' }, 'corrected') : null),
+      h('p', { class: 'history-type' }, h('strong', {}, eventLabel(entry)), d.stance ? [' ', stanceTag(d.stance)] : null, corrections.length > 0 ? h('span', { class: 'corrected-tag' }, 'corrected') : null, late ? h('span', { class: 'late-tag' }, 'recorded later') : null),
       who.length > 0 ? h('p', { class: 'history-who' }, who.join(' · ')) : null,
-      how.length > 0 || d.sessionId ? h('p', { class: 'history-meta' }, how.join(' · '), d.sessionId ? [how.length > 0 ? ' · ' : '', 'at ', openLink('session', d.sessionId)] : null) : null,
-      entry.type === 'CbmLinkedToNorm' && d.normId ? h('p', {}, 'Norm ', openLink('norm', d.normId)) : null,
+      how.length > 0 || d.sessionId ? h('p', { class: 'history-meta' }, how.join(' · '), d.sessionId ? [how.length > 0 ? ' · ' : '', 'at ', openLink('session', d.sessionId, where)] : null) : null,
+      entry.type === 'CbmLinkedToNorm' && d.normId ? h('p', {}, 'Norm ', openLink('norm', d.normId, where)) : null,
       d.text ? quote(d.text) : null,
       d.condition ? h('p', { class: 'condition' }, 'Condition: ', d.condition) : null,
       d.interpretativeStatement ? h('p', { class: 'condition' }, 'Interpretative statement: ', d.interpretativeStatement) : null,
@@ -496,6 +531,7 @@ const historyEntry = (entry, previousStatus, names, asOf) => {
         { class: 'history-recorded' },
         'Recorded ',
         recordedText(entry.recordedAt),
+        late ? ' (after the date in view)' : null,
         entry.recordedEffectiveOn && entry.recordedEffectiveOn !== entry.effectiveOn ? [' · first recorded as effective on ', dateText(entry.recordedEffectiveOn)] : null,
       ),
       corrections.length > 0 ? h('ul', { class: 'corrections', 'aria-label': 'Corrections' }, corrections.map((c) => correctionItem(c, names, asOf))) : null,
@@ -504,7 +540,7 @@ const historyEntry = (entry, previousStatus, names, asOf) => {
 };
 
 /** The body of a subject's detail view. `parties`: every party of the track, so a missing stance shows. */
-export const subjectDetailView = (detail, { parties = [], names = namesOf(null), asOf = null } = {}) => {
+export const subjectDetailView = (detail, { parties = [], names = namesOf(null), asOf = null, view = 'true' } = {}) => {
   const history = detail.history ?? [];
   const statements = new Map(history.filter((e) => e.type === 'PositionStated' && e.data?.statementId).map((e) => [e.data.statementId, e.data]));
   const stances = detail.stances ?? {};
@@ -513,26 +549,26 @@ export const subjectDetailView = (detail, { parties = [], names = namesOf(null),
 
   const overview = facts([
     ['Status', kind === 'topic' ? h('span', { class: 'muted' }, 'A topic has no status: positions only') : statusBadge(detail.status, detail.statusSince)],
-    ['Proposed by', (detail.proposedBy ?? []).map((p) => partyLabel(names, p)).join(', ')],
-    [kind === 'topic' ? 'Opened' : 'Proposed', detail.createdOn ? [dateText(detail.createdOn), detail.sessionId ? [' at ', openLink('session', detail.sessionId)] : null] : null],
+    ['Proposed by', partiesText(names, detail.proposedBy ?? [])],
+    [kind === 'topic' ? 'Opened' : 'Proposed', detail.createdOn ? [dateText(detail.createdOn), detail.sessionId ? [' at ', openLink('session', detail.sessionId, 'detail-overview')] : null] : null],
     ['Adopted', detail.adoptedOn ? dateText(detail.adoptedOn) : null],
-    ['Blocking', (detail.blockingParties ?? []).length > 0 ? h('span', { class: 'blockers' }, detail.blockingParties.join(', ')) : detail.consensusPossible ? h('span', { class: 'ok' }, 'nobody: consensus possible') : h('span', { class: 'muted' }, 'nobody')],
-    ['Awaiting confirmation', kind === 'norm' ? list(detail.pendingConfirmations, 'nobody') : null],
+    ['Blocking', (detail.blockingParties ?? []).length > 0 ? h('span', { class: 'blockers' }, partiesText(names, detail.blockingParties)) : detail.consensusPossible ? h('span', { class: 'ok' }, 'nobody: consensus possible') : h('span', { class: 'muted' }, 'nobody')],
+    ['Awaiting confirmation', kind === 'norm' ? list((detail.pendingConfirmations ?? []).map((p) => partyLabel(names, p)), 'nobody') : null],
     [
       'Linked CBMs',
       kind === 'norm'
         ? (detail.linkedCbms ?? []).length > 0
-          ? h('ul', { class: 'plain' }, detail.linkedCbms.map((cbm) => h('li', {}, openLink('cbm', cbm.id), ' ', h('span', { class: `status status-${cbm.status}` }, statusLabel(cbm.status)))))
+          ? h('ul', { class: 'plain' }, detail.linkedCbms.map((cbm) => h('li', {}, openLink('cbm', cbm.id, 'detail-overview'), ' ', h('span', { class: `status status-${cbm.status}` }, statusLabel(cbm.status)))))
           : h('span', { class: 'muted' }, 'none')
         : null,
     ],
-    ['Linked norms', kind === 'cbm' ? ((detail.linkedNorms ?? []).length > 0 ? h('ul', { class: 'plain' }, detail.linkedNorms.map((id) => h('li', {}, openLink('norm', id)))) : h('span', { class: 'muted' }, 'none')) : null],
-    ['Implementation reported by', kind === 'cbm' ? list(detail.implementationReportedBy, 'nobody yet') : null],
+    ['Linked norms', kind === 'cbm' ? ((detail.linkedNorms ?? []).length > 0 ? h('ul', { class: 'plain' }, detail.linkedNorms.map((id) => h('li', {}, openLink('norm', id, 'detail-overview')))) : h('span', { class: 'muted' }, 'none')) : null],
+    ['Implementation reported by', kind === 'cbm' ? list((detail.implementationReportedBy ?? []).map((p) => partyLabel(names, p)), 'nobody yet') : null],
   ]);
 
   let previousStatus = null;
-  const historyItems = history.map((entry) => {
-    const item = historyEntry(entry, previousStatus, names, asOf);
+  const historyItems = history.map((entry, index) => {
+    const item = historyEntry(entry, previousStatus, names, asOf, view, index);
     previousStatus = entry.status;
     return item;
   });
@@ -567,13 +603,13 @@ export const subjectDetailView = (detail, { parties = [], names = namesOf(null),
           h(
             'ul',
             { class: 'item-list' },
-            detail.decisions.map((decision) =>
+            detail.decisions.map((decision, index) =>
               h(
                 'li',
                 {},
-                h('p', {}, h('strong', {}, DECISION_LABEL[decision.kind] ?? plainWords(decision.kind)), ' · ', dateText(decision.effectiveOn), decision.sessionId ? [' at ', openLink('session', decision.sessionId)] : null),
+                h('p', {}, h('strong', {}, DECISION_LABEL[decision.kind] ?? plainWords(decision.kind)), ' · ', dateText(decision.effectiveOn), decision.sessionId ? [' at ', openLink('session', decision.sessionId, `detail-decision-${decision.decisionId ?? index}`)] : null),
                 decision.text ? quote(decision.text) : null,
-                decision.consensusHeld === false ? h('p', { class: 'flag' }, `⚠ Consensus did not hold: blocked by ${(decision.blockingParties ?? []).join(', ') || 'nobody'}`) : null,
+                decision.consensusHeld === false ? h('p', { class: 'flag' }, `⚠ Consensus did not hold: blocked by ${partiesText(names, decision.blockingParties ?? []) || 'nobody'}`) : null,
               ),
             ),
           ),
@@ -655,7 +691,7 @@ export const sessionDetailView = (s, { names = namesOf(null) } = {}) => {
                   'p',
                   {},
                   h('strong', {}, DECISION_LABEL[decision.kind] ?? plainWords(decision.kind)),
-                  decision.subject ? [' · ', KIND_NAME[decision.subject.kind] ?? decision.subject.kind, ' ', openLink(decision.subject.kind, decision.subject.id)] : null,
+                  decision.subject ? [' · ', KIND_NAME[decision.subject.kind] ?? decision.subject.kind, ' ', openLink(decision.subject.kind, decision.subject.id, `detail-decision-${decision.decisionId}`)] : null,
                   decision.agendaItemId ? ` · under “${agendaTitles.get(decision.agendaItemId) ?? decision.agendaItemId}”` : null,
                 ),
                 decision.text ? quote(decision.text) : null,
@@ -675,7 +711,7 @@ export const sessionDetailView = (s, { names = namesOf(null) } = {}) => {
               return h(
                 'li',
                 { dataset: { actionItemId: item.actionItemId, state: label.toLowerCase() } },
-                h('p', {}, h('span', { class: `badge badge-item-${label.toLowerCase()}` }, label), ' ', h('strong', {}, item.assignee)),
+                h('p', {}, h('span', { class: `badge badge-item-${label.toLowerCase()}` }, label), ' ', h('strong', {}, assigneeText(names, item.assignee) || item.assignee)),
                 h('p', {}, item.text),
                 h(
                   'p',
@@ -694,7 +730,7 @@ export const sessionDetailView = (s, { names = namesOf(null) } = {}) => {
         ['Status', MINUTES_LABEL[m.status] ?? m.status],
         ['Silence procedure until', m.status === 'silence_procedure' && m.silenceDeadline ? dateText(m.silenceDeadline) : null],
         ['Adopted on', m.adoptedOn ? dateText(m.adoptedOn) : null],
-        ['Procedure', m.procedure ? [PROCEDURE_LABEL[m.procedure] ?? m.procedure, m.atSessionId ? [' at ', openLink('session', m.atSessionId)] : null] : null],
+        ['Procedure', m.procedure ? [PROCEDURE_LABEL[m.procedure] ?? m.procedure, m.atSessionId ? [' at ', openLink('session', m.atSessionId, 'detail-minutes')] : null] : null],
         ['Corrections', (m.corrections ?? []).length > 0 ? m.corrections.join(', ') : h('span', { class: 'muted' }, 'none')],
       ]),
     ),
