@@ -296,9 +296,17 @@ describe('session decider: corrections of the held record', () => {
     reason: 'typo',
     requestedBy: 'cn',
     track,
+    statements: [],
     effectiveOn: '2026-05-05',
     effectiveOnGiven: false,
   } as const;
+  /** What the handler reads for an attendance change: statements made at the session, as corrected. */
+  const statements = [
+    { streamId: 'norm-n1', statementId: 'st-1', partyId: 'cn', delegateId: 'li' },
+    { streamId: 'cbm-c1', statementId: 'st-2', partyId: 'cn', delegateId: 'wang' },
+    { streamId: 'topic-t1', statementId: 'st-3', partyId: 'cn', delegateId: 'wang' },
+    { streamId: 'norm-n1', statementId: 'st-4', partyId: 'cn', delegateId: undefined },
+  ];
   const corrected = (over: Partial<Record<string, unknown>> = {}, effectiveOn = '2026-03-10'): SessionEvent => ({
     type: 'RecordCorrected',
     data: {
@@ -335,6 +343,12 @@ describe('session decider: corrections of the held record', () => {
       [...heldSession, earlier],
       { ...correct, changes: [{ field: 'attendance.cn', from: ['li', 'wang'], to: ['wang'] }] },
       [corrected({ changes: [{ field: 'attendance.cn', from: ['li', 'wang'], to: ['wang'] }] })],
+    ],
+    [
+      'attendance without a delegate whose statements name another delegate, or none',
+      [...heldSession, earlier],
+      { ...correct, statements: statements.filter((st) => st.delegateId !== 'wang'), changes: [{ field: 'attendance.cn', from: ['li', 'wang'], to: ['li'] }] },
+      [corrected({ changes: [{ field: 'attendance.cn', from: ['li', 'wang'], to: ['li'] }] })],
     ],
     [
       'adds a party absent from the record (from null)',
@@ -384,6 +398,22 @@ describe('session decider: corrections of the held record', () => {
     ['attendance moved to a delegate of another party', heldSession, { ...correct, changes: [{ field: 'attendance.us', from: ['smith'], to: ['li'] }] }, UnprocessableError, 'delegate-not-of-party', /after correction c1, delegate li is a delegate of cn, not of us/],
     ['attendance of an unregistered party', heldSession, { ...correct, changes: [{ field: 'attendance.ru', from: null, to: ['ivanov'] }] }, UnprocessableError, 'unknown-party', /after correction c1, party ru is not registered/],
     ['a head of delegation removed from attendance', heldSession, { ...correct, changes: [{ field: 'attendance.us', from: ['smith'], to: ['jones'] }] }, UnprocessableError, 'head-of-delegation-not-present', /after correction c1, head of delegation smith of us is not among the attendees of us \(present: jones\)/],
+    [
+      'attendance without a delegate who made statements at the session (correct their delegateId first)',
+      [...heldSession, earlier],
+      { ...correct, statements, changes: [{ field: 'attendance.cn', from: ['li', 'wang'], to: ['li'] }] },
+      UnprocessableError,
+      'statements-by-absent-delegate',
+      /^session seg-07: after correction c1, delegate wang would not have attended it, yet made st-2 \(cbm-c1\), st-3 \(topic-t1\) at it: correct the delegateId of those statements first$/,
+    ],
+    [
+      'a whole party\'s attendance removed while its delegates made statements',
+      [...heldSession, earlier],
+      { ...correct, statements, changes: [{ field: 'attendance.cn', from: ['li', 'wang'], to: null }] },
+      UnprocessableError,
+      'statements-by-absent-delegate',
+      /delegates li, wang would not have attended it, yet made st-2 \(cbm-c1\), st-1 \(norm-n1\), st-3 \(topic-t1\) at it/,
+    ],
     ['heldOn to something not a date', heldSession, { ...correct, changes: [{ field: 'heldOn', from: '2026-03-10', to: 'March' }] }, UnprocessableError, 'invalid-corrected-record', /correction c1 would leave the held record invalid: heldOn must be a date/],
     ['attendance to something not a list', heldSession, { ...correct, changes: [{ field: 'attendance.cn', from: ['li'], to: 'li' }] }, UnprocessableError, 'invalid-corrected-record', /attendance.cn must be a list of delegateIds/],
     ['place longer than a held record may carry', heldSession, { ...correct, changes: [{ field: 'place', from: 'Geneva', to: 'p'.repeat(201) }] }, UnprocessableError, 'invalid-corrected-record', /place must be at most 200 characters long/],

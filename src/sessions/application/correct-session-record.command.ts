@@ -3,10 +3,30 @@ import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { COMMAND_DEPS } from '../../shared/application/command-deps.js';
 import type { CommandContext, CommandDeps, CommandResult } from '../../shared/event-store/handle-command.js';
 import { requireTrackFacts } from '../../tracks/application/track-facts.loader.js';
+import type { EventStore } from '../../shared/event-store/event-store.port.js';
 import type { CorrectSessionRecord } from '../domain/session.commands.js';
+import { type StatementAtSession, statementsAtSession, type SubjectStreamEvent } from '../domain/statements-at-session.js';
 import { effectiveOnFor, onExistingSession } from './session-command.js';
 
-export type CorrectSessionRecordInput = Omit<CorrectSessionRecord, 'type' | 'sessionId' | 'effectiveOn' | 'track' | 'effectiveOnGiven'> & { readonly effectiveOn?: string };
+export type CorrectSessionRecordInput = Omit<CorrectSessionRecord, 'type' | 'sessionId' | 'effectiveOn' | 'track' | 'effectiveOnGiven' | 'statements'> & {
+  readonly effectiveOn?: string;
+};
+
+/** The streams positions are stated in (DESIGN §3). */
+const SUBJECT_STREAM_PREFIXES = ['norm-', 'cbm-', 'topic-'];
+
+/**
+ * The statements made at the session, as corrected, read only when a change touches the attendance
+ * (a rare command): one filtered scan of the log, as no stream lists the statements of a session.
+ */
+const statementsAt = async (store: EventStore, sessionId: string, input: CorrectSessionRecordInput): Promise<StatementAtSession[]> => {
+  if (!input.changes.some(({ field }) => field === 'attendance' || field.startsWith('attendance.'))) return [];
+  const events: SubjectStreamEvent[] = [];
+  for await (const event of store.readAll({ filter: { streamPrefixes: SUBJECT_STREAM_PREFIXES, eventTypes: ['PositionStated', 'RecordCorrected'] } })) {
+    events.push({ streamId: event.streamId, eventId: event.eventId, type: event.type, data: event.data as Record<string, unknown> });
+  }
+  return statementsAtSession(events, sessionId);
+};
 
 export class CorrectSessionRecordCommand extends Command<CommandResult> {
   constructor(
@@ -28,6 +48,7 @@ export class CorrectSessionRecordHandler implements ICommandHandler<CorrectSessi
       sessionId,
       ...input,
       track: await requireTrackFacts(this.deps.store, session.trackId),
+      statements: await statementsAt(this.deps.store, sessionId, input),
       effectiveOnGiven: input.effectiveOn !== undefined,
       effectiveOn: effectiveOnFor(this.deps, session, input.effectiveOn),
     }));

@@ -1,5 +1,6 @@
 import type { SessionFacts, TrackFacts } from '../../shared/domain/facts.js';
 import type { AgendaItem, FieldChangeData, MinutesProcedure } from './session.events.js';
+import type { StatementAtSession } from './statements-at-session.js';
 
 /**
  * Commands of the session aggregate. The handler resolves `effectiveOn` (DESIGN §7 defaults) and
@@ -120,6 +121,11 @@ export interface CorrectSessionRecord {
   readonly corrigendumId?: string;
   /** The facts of the session's own track: the corrected attendance must still be of its delegates. */
   readonly track: TrackFacts;
+  /**
+   * The statements made at this session, as corrected (read by the handler when a change touches
+   * the attendance; empty otherwise): each one's delegate must still have attended.
+   */
+  readonly statements: readonly StatementAtSession[];
   /**
    * The body's effectiveOn when given (then `effectiveOnGiven: true`), else any concrete day (the
    * recording day): the correction then takes its target's effective date (DESIGN §7).

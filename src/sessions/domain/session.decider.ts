@@ -22,6 +22,7 @@ import type {
 } from './session.commands.js';
 import { SessionErrors } from './session.errors.js';
 import type { AgendaItem, MinutesProcedure, SessionEvent, SessionHeldData } from './session.events.js';
+import type { StatementAtSession } from './statements-at-session.js';
 
 export type MinutesState =
   | { readonly status: 'none' }
@@ -253,6 +254,21 @@ const assertHeldShape = (sessionId: string, correctionId: string, data: SessionH
   }
 };
 
+/**
+ * DESIGN §4 and §5: a delegate who stated a position at the session attended it, and a correction
+ * must leave every record satisfying its guards. An attendance correction that removes such a
+ * delegate is refused (422), naming the statements to correct first (their delegateId).
+ */
+const assertStatementsAttended = (
+  sessionId: string,
+  correctionId: string,
+  attendance: Readonly<Record<string, readonly string[]>>,
+  statements: readonly StatementAtSession[],
+): void => {
+  const stranded = statements.filter(({ partyId, delegateId }) => delegateId !== undefined && !(attendance[partyId] ?? []).includes(delegateId));
+  if (stranded.length > 0) throw SessionErrors.statementsByAbsentDelegates(sessionId, correctionId, stranded);
+};
+
 const correct = (command: CorrectSessionRecord, state: ExistingSession): SessionEvent[] => {
   const subject = `session ${state.sessionId}`;
   const { correctionId, target, changes, reason, requestedBy, corrigendumId } = command;
@@ -279,6 +295,7 @@ const correct = (command: CorrectSessionRecord, state: ExistingSession): Session
     corrected.data.headsOfDelegation,
     `after correction ${correctionId}, `,
   );
+  assertStatementsAttended(state.sessionId, correctionId, corrected.data.attendance, command.statements);
   return [
     {
       type: 'RecordCorrected',

@@ -1,4 +1,7 @@
 import { ConflictError, NotFoundError, UnprocessableError } from '../../shared/domain/domain-error.js';
+import type { StatementAtSession } from './statements-at-session.js';
+
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 const subject = (sessionId: string): string => `session ${sessionId}`;
 const list = (ids: readonly string[]): string => (ids.length === 0 ? 'none' : [...ids].sort().join(', '));
@@ -170,6 +173,17 @@ export const SessionErrors = {
       `${subject(sessionId)}: its minutes cannot be adopted at session ${atSessionId}: that session is ${status}, not held`,
       { sessionId, atSessionId, status },
     ),
+  statementsByAbsentDelegates: (sessionId: string, correctionId: string, statements: readonly StatementAtSession[]) => {
+    const listed = [...statements].sort((a, b) => (a.streamId === b.streamId ? compareText(a.statementId, b.statementId) : compareText(a.streamId, b.streamId)));
+    const delegates = [...new Set(listed.map((s) => s.delegateId!))].sort(compareText);
+    return new UnprocessableError(
+      'statements-by-absent-delegate',
+      `${subject(sessionId)}: after correction ${correctionId}, ${delegates.length === 1 ? 'delegate' : 'delegates'} ${delegates.join(', ')} would not have attended it, yet made ${listed
+        .map((s) => `${s.statementId} (${s.streamId})`)
+        .join(', ')} at it: correct the delegateId of ${listed.length === 1 ? 'that statement' : 'those statements'} first`,
+      { sessionId, correctionId, statements: listed.map(({ streamId, statementId, partyId, delegateId }) => ({ streamId, statementId, partyId, delegateId })) },
+    );
+  },
   invalidCorrectedRecord: (sessionId: string, correctionId: string, problem: string) =>
     new UnprocessableError('invalid-corrected-record', `${subject(sessionId)}: correction ${correctionId} would leave the held record invalid: ${problem}`, {
       sessionId,
