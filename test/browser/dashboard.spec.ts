@@ -257,6 +257,71 @@ const describeDashboard = (): void => {
     await until(page, stanceIs('gge-13i', 'us', 'reserves'));
   });
 
+  it('shows what was true on a date as the ledger knew it on another: the knownAt is in the URL, every read, the detail and a reload', async () => {
+    // US stance on 13(i), true on 2026-05-25: "opposes" as recorded at Vienna, corrected to "reserves" by a record of 2026-06-05.
+    const page = await newPage(1280, 800, VIEWER_TOKEN);
+    const reads: string[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).searchParams.has('asOf')) reads.push(request.url());
+    });
+    await page.goto(`${base}/#track=us-cn-seg&date=2026-05-25&detail=norm:gge-13i`);
+    await row(page, 'gge-13i').waitFor();
+    await until(page, stanceIs('gge-13i', 'us', 'reserves'));
+    await expect(page.locator('#known-field').isVisible()).resolves.toBe(false);
+
+    // The third view reveals a second, labelled date field; a knownAt before the correction shows the stance as recorded.
+    await page.getByLabel('As the ledger knew it on…').check();
+    const known = page.getByLabel('Known at the end of (UTC)');
+    await known.waitFor({ state: 'visible' });
+    await known.fill('2026-06-01');
+    await until(page, stanceIs('gge-13i', 'us', 'opposes'));
+    await until(page, `location.hash.includes('view=known') && location.hash.includes('known=2026-06-01')`);
+    const said = 'True on 25 May 2026 as the ledger knew it at the end of 1 June 2026: corrections recorded later are not applied.';
+    await until(page, `document.querySelector('#detail-cut').textContent === ${JSON.stringify(said)} && document.querySelector('#detail-body').getAttribute('aria-busy') === 'false'`);
+    await expect(page.locator('#view-explainer').textContent()).resolves.toContain('as the ledger knew it at the end of 1 June 2026');
+    await until(page, `document.querySelector('#announcer').textContent === 'Detail of norm gge-13i now as on 25 May 2026 as the ledger knew it at the end of 1 June 2026.'`);
+    // Every panel and the detail read with that knownAt (a bare date: the end of that day, UTC).
+    const cutReads = reads.filter((url) => new URL(url).searchParams.get('knownAt') === '2026-06-01');
+    for (const path of ['/board', '/matrix', '/sessions', '/norms/gge-13i']) expect(cutReads.some((url) => new URL(url).pathname.endsWith(path))).toBe(true);
+    // The correction was not known yet: no "Corrected" entry in the detail's history.
+    await expect(page.locator('#detail .history-entry[data-statement-id="seg4-us-13i"] .corrections').count()).resolves.toBe(0);
+    // Live updates pause while a knownAt is set, with the indicator saying so.
+    await page.waitForSelector('#live-status[data-state="paused"]');
+    await expect(page.locator('#live-status').textContent()).resolves.toContain('as known at the end of 1 June 2026');
+
+    // Known after the correction: it applies ab initio to 25 May.
+    await known.fill('2026-06-10');
+    await until(page, stanceIs('gge-13i', 'us', 'reserves'));
+    await until(page, `location.hash.includes('known=2026-06-10')`);
+    await until(page, `document.querySelector('#detail-cut').textContent.startsWith('True on 25 May 2026 as the ledger knew it at the end of 10 June 2026')`);
+
+    // A reload restores the view, both dates and the detail.
+    await known.fill('2026-06-01');
+    await until(page, stanceIs('gge-13i', 'us', 'opposes'));
+    await page.reload();
+    await until(page, stanceIs('gge-13i', 'us', 'opposes'));
+    await expect(page.getByLabel('As the ledger knew it on…').isChecked()).resolves.toBe(true);
+    await expect(page.inputValue('#date-field')).resolves.toBe('2026-05-25');
+    await expect(page.inputValue('#known-field')).resolves.toBe('2026-06-01');
+    await detailLoaded(page, 'Position stated');
+    await expect(page.locator('#detail-cut').textContent()).resolves.toBe(said);
+
+    // A knownAt that is no date, or after today, falls back to what was true then.
+    await page.goto(`${base}/#track=us-cn-seg&date=2026-05-25&view=known&known=2999-01-01`);
+    await page.reload();
+    await until(page, stanceIs('gge-13i', 'us', 'reserves'));
+    await expect(page.getByLabel('What was true then').isChecked()).resolves.toBe(true);
+    await expect(page.locator('#known-field').isVisible()).resolves.toBe(false);
+
+    // At 375 pixels the bar with the second field does not overflow.
+    const narrow = await newPage(375, 812, VIEWER_TOKEN);
+    await narrow.goto(`${base}/#track=us-cn-seg&date=2026-05-25&view=known&known=2026-06-01`);
+    await row(narrow, 'gge-13i').waitFor();
+    await until(narrow, stanceIs('gge-13i', 'us', 'opposes'));
+    await expect(overflowX(narrow)).resolves.toBeLessThanOrEqual(0);
+    await narrow.screenshot({ path: join(ARTIFACTS, 'dashboard-known-375.png') });
+  });
+
   it('updates the board live when the secretariat records a position', async () => {
     const page = await newPage(1280, 800, VIEWER_TOKEN);
     await page.goto(`${base}/`);

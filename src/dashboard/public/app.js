@@ -12,6 +12,8 @@ const el = {
   sliderMax: $('slider-max'),
   today: $('today-button'),
   views: [...document.querySelectorAll('input[name="view"]')],
+  knownPicker: $('known-picker'),
+  knownField: $('known-field'),
   explainer: $('view-explainer'),
   live: $('live-status'),
   notice: $('notice'),
@@ -44,8 +46,18 @@ const isDate = (value) => /^\d{4}-\d{2}-\d{2}$/.test(value ?? '') && !Number.isN
 let token = storedToken();
 const api = createApi(() => token);
 
-/** What the URL keeps: track, date (absent = today), view, and the open detail ({kind, id} or null). */
-const state = { trackId: '', asOf: null, view: 'true', detail: null };
+/**
+ * What the URL keeps: track, date (absent = today), view, the knownAt date of the view 'known'
+ * (YYYY-MM-DD, the end of that day UTC; null otherwise) and the open detail ({kind, id} or null).
+ */
+const state = { trackId: '', asOf: null, view: 'true', knownAt: null, detail: null };
+const VIEWS = new Set(['true', 'ledger', 'known']);
+/** A knownAt date the view 'known' can take: a date not after today. */
+const isKnownDate = (value) => isDate(value) && value >= '1000-01-01' && value <= todayUtc();
+/** The transaction-time cut in force (YYYY-MM-DD, end of that day UTC), or null for everything known now. */
+const knownCut = () => (state.view === 'known' ? state.knownAt : state.asOf && state.view === 'ledger' ? state.asOf : null);
+/** Looking anywhere but at the ledger as it stands now: live updates pause. */
+const looksBack = () => state.asOf !== null || (state.view === 'known' && state.knownAt !== null);
 
 const DETAIL_KINDS = new Set(['norm', 'cbm', 'topic', 'session']);
 
@@ -70,7 +82,11 @@ const readUrl = () => {
   state.trackId = params.get('track') ?? '';
   const date = params.get('date');
   state.asOf = isDate(date) && date < todayUtc() ? date : null;
-  state.view = params.get('view') === 'ledger' ? 'ledger' : 'true';
+  const view = params.get('view');
+  const known = params.get('known');
+  // A knownAt that is no date, or after today, falls back to what was true then (every correction known today).
+  state.view = view === 'known' ? (isKnownDate(known) ? 'known' : 'true') : view === 'ledger' ? 'ledger' : 'true';
+  state.knownAt = state.view === 'known' ? known : null;
   state.detail = parseDetail(params.get('detail'));
 };
 
@@ -82,7 +98,8 @@ const writeUrl = ({ push = false } = {}) => {
   const params = new URLSearchParams();
   if (state.trackId) params.set('track', state.trackId);
   if (state.asOf) params.set('date', state.asOf);
-  if (state.view === 'ledger') params.set('view', 'ledger');
+  if (state.view !== 'true') params.set('view', state.view);
+  if (state.view === 'known' && state.knownAt) params.set('known', state.knownAt);
   if (state.detail) params.set('detail', detailParam(state.detail));
   // The colon of detail=norm:gge-13i needs no escaping in a fragment: keep the link readable.
   const hash = `#${params.toString().replaceAll('%3A', ':')}`;
@@ -93,8 +110,8 @@ const writeUrl = ({ push = false } = {}) => {
 
 /** The query cut for the current state (DESIGN.md §5). */
 const cut = () => {
-  if (!state.asOf) return {};
-  return state.view === 'ledger' ? { asOf: state.asOf, knownAt: state.asOf } : { asOf: state.asOf };
+  const knownAt = knownCut();
+  return { ...(state.asOf ? { asOf: state.asOf } : {}), ...(knownAt ? { knownAt } : {}) };
 };
 
 const announce = (text) => {
@@ -120,6 +137,19 @@ const setNotice = (message, { kind = 'info', action } = {}) => {
 const formatLong = (date) =>
   new Date(`${date}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 
+/** What the panels show, in words: the time bar's explainer. */
+const explainerText = () => {
+  if (state.view === 'known' && state.knownAt) {
+    return state.asOf
+      ? `Showing what was true on ${formatLong(state.asOf)} as the ledger knew it at the end of ${formatLong(state.knownAt)}: corrections recorded later are not applied.`
+      : `Showing the ledger as it stood at the end of ${formatLong(state.knownAt)}: corrections recorded later are not applied.`;
+  }
+  if (!state.asOf) return 'Showing the ledger as it stands now. Pick an earlier date to look back.';
+  return state.view === 'ledger'
+    ? `Showing what the ledger said at the end of ${formatLong(state.asOf)}: corrections recorded later are not applied.`
+    : `Showing what was true on ${formatLong(state.asOf)}, with every correction known today applied.`;
+};
+
 const syncControls = () => {
   const today = todayUtc();
   const bounds = shown.bounds ?? { min: addDays(today, -365), max: today };
@@ -133,11 +163,10 @@ const syncControls = () => {
   el.sliderMin.textContent = bounds.min;
   el.sliderMax.textContent = 'today';
   for (const radio of el.views) radio.checked = radio.value === state.view;
-  el.explainer.textContent = !state.asOf
-    ? 'Showing the ledger as it stands now. Pick an earlier date to look back.'
-    : state.view === 'ledger'
-      ? `Showing what the ledger said at the end of ${formatLong(date)}: corrections recorded later are not applied.`
-      : `Showing what was true on ${formatLong(date)}, with every correction known today applied.`;
+  el.knownPicker.hidden = state.view !== 'known';
+  el.knownField.max = today;
+  if (document.activeElement !== el.knownField || el.knownField.value === '') el.knownField.value = state.knownAt ?? today;
+  el.explainer.textContent = explainerText();
   el.today.disabled = !state.asOf;
   renderLive();
 };
@@ -165,7 +194,10 @@ const partiesOf = () => {
   return [...new Set([...fromMatrix, ...fromRows])].sort();
 };
 
-const when = () => (state.asOf ? ` on ${formatLong(state.asOf)}` : ' yet');
+const when = () => {
+  const known = state.view === 'known' && state.knownAt ? ` as the ledger knew it at the end of ${formatLong(state.knownAt)}` : '';
+  return `${state.asOf ? ` on ${formatLong(state.asOf)}` : known ? '' : ' yet'}${known}`;
+};
 
 const renderBoard = (changed) => {
   const rows = shown.board?.rows ?? [];
@@ -292,11 +324,21 @@ const loadTrack = async ({ quiet = false, keepNotice = false } = {}) => {
       setBusy(false);
       if (state.asOf) {
         // The track exists now (it is in the list) but had no record yet on that date.
-        setNotice(`Nothing had been recorded on track “${trackId}” by ${formatLong(state.asOf)}${state.view === 'ledger' ? ' (as the ledger stood then)' : ''}: pick a later date.`, {
+        const known = state.view === 'ledger' ? ' (as the ledger stood then)' : state.view === 'known' && state.knownAt ? ` (as the ledger knew it at the end of ${formatLong(state.knownAt)})` : '';
+        setNotice(`Nothing had been recorded on track “${trackId}” by ${formatLong(state.asOf)}${known}: pick a later date.`, {
           kind: 'info',
           action: { label: 'Show today', run: () => setDate(null) },
         });
         showEverywhere(`Track “${trackId}” has no record dated on or before ${formatLong(state.asOf)}.`);
+        return;
+      }
+      if (looksBack()) {
+        // Only a knownAt: the track was not yet recorded by then.
+        setNotice(`Track “${trackId}” had not been recorded by the end of ${formatLong(state.knownAt)}: pick a later “known” date.`, {
+          kind: 'info',
+          action: { label: 'Show what is known today', run: () => setView('true') },
+        });
+        showEverywhere(`Track “${trackId}” had no record by the end of ${formatLong(state.knownAt)}.`);
         return;
       }
       setNotice(`There is no track “${trackId}” in this ledger.`, { kind: 'error' });
@@ -311,9 +353,13 @@ const loadTrack = async ({ quiet = false, keepNotice = false } = {}) => {
 let liveConnection = { state: 'off', text: 'Live updates off' };
 
 const renderLive = () => {
-  const looksBack = state.asOf !== null && liveConnection.state === 'on';
-  el.live.dataset.state = looksBack ? 'paused' : liveConnection.state;
-  el.live.textContent = looksBack ? `Live updates paused while you look at ${formatLong(state.asOf)}: “Today” resumes them` : liveConnection.text;
+  const paused = looksBack() && liveConnection.state === 'on';
+  el.live.dataset.state = paused ? 'paused' : liveConnection.state;
+  el.live.textContent = !paused
+    ? liveConnection.text
+    : state.view === 'known' && state.knownAt
+      ? `Live updates paused while you look at the ledger as known at the end of ${formatLong(state.knownAt)}: “What was true then” and “Today” resume them`
+      : `Live updates paused while you look at ${formatLong(state.asOf)}: “Today” resumes them`;
 };
 
 const setLive = (liveState, text) => {
@@ -340,7 +386,7 @@ const connectLive = () => {
       }
     },
     snapshot: (board) => {
-      if (state.asOf || !shown.board || board.trackId !== trackId) return;
+      if (looksBack() || !shown.board || board.trackId !== trackId) return;
       shown.board = { ...shown.board, rows: board.rows ?? shown.board.rows };
       renderBoard();
       renderTracker();
@@ -361,7 +407,7 @@ const connectLive = () => {
 const onLiveRow = (trackId, row) => {
   if (trackId !== state.trackId || !shown.board) return;
   const label = `${row.kind === 'cbm' ? 'CBM' : row.kind === 'topic' ? 'Topic' : 'Norm'} ${row.id}`;
-  if (!state.asOf) {
+  if (!looksBack()) {
     const rows = [...(shown.board.rows ?? [])];
     const index = rows.findIndex((r) => r.id === row.id && r.kind === row.kind);
     if (index >= 0) rows[index] = row;
@@ -371,7 +417,9 @@ const onLiveRow = (trackId, row) => {
     renderTracker();
     announce(`${label} updated: ${row.status ? row.status.replaceAll('_', ' ') : 'new stance'}.`);
   } else {
-    const text = `${label} changed just now; this view looks at ${formatLong(state.asOf)}.`;
+    const text = state.asOf
+      ? `${label} changed just now; this view looks at ${formatLong(state.asOf)}.`
+      : `${label} changed just now; this view shows the ledger as known at the end of ${formatLong(state.knownAt)}.`;
     announce(text);
     setNotice(text, { kind: 'info', action: { label: 'Show today', run: () => setDate(null) } });
   }
@@ -382,12 +430,12 @@ const onLiveRow = (trackId, row) => {
 
 const refreshAfterLive = async () => {
   lastSessionsRefresh = Date.now();
-  if (state.asOf) return loadTrack({ quiet: true, keepNotice: true });
+  if (looksBack()) return loadTrack({ quiet: true, keepNotice: true });
   const trackId = state.trackId;
   void loadDetail({ quiet: true });
   try {
     const [matrix, sessions, statements] = await Promise.all([api.matrix(trackId, {}), api.sessions(trackId, {}), loadStatements(shown.board?.rows ?? [])]);
-    if (trackId !== state.trackId || state.asOf) return;
+    if (trackId !== state.trackId || looksBack()) return;
     Object.assign(shown, { matrix, sessions, statements });
     renderMatrix();
     renderSessions();
@@ -407,13 +455,13 @@ const SESSIONS_REFRESH_MS = 20_000;
 let lastSessionsRefresh = 0;
 
 const refreshSessions = async () => {
-  if (state.asOf || !state.trackId || liveConnection.state !== 'on' || document.visibilityState !== 'visible') return;
+  if (looksBack() || !state.trackId || liveConnection.state !== 'on' || document.visibilityState !== 'visible') return;
   lastSessionsRefresh = Date.now();
   if (shownDetail?.kind === 'session') void loadDetail({ quiet: true });
   const trackId = state.trackId;
   try {
     const sessions = await api.sessions(trackId, {});
-    if (trackId !== state.trackId || state.asOf || !shown.sessions) return;
+    if (trackId !== state.trackId || looksBack() || !shown.sessions) return;
     if (JSON.stringify(sessions) === JSON.stringify(shown.sessions)) return;
     shown.sessions = sessions;
     renderSessions();
@@ -460,9 +508,14 @@ const detailName = (detail) => `${KIND_NAME[detail.kind] ?? detail.kind} ${detai
 const detailNameInText = (detail) => `${detail.kind === 'cbm' ? 'CBM' : detail.kind} ${detail.id}`;
 
 /** The cut in view, as a key: a reload of the same detail under another key is a change worth announcing. */
-const cutKey = () => (state.asOf ? `${state.asOf}|${state.view}` : 'today');
-const cutPhrase = () =>
-  !state.asOf ? 'as the ledger stands today' : state.view === 'ledger' ? `as the ledger said at the end of ${formatLong(state.asOf)}` : `as on ${formatLong(state.asOf)}`;
+const cutKey = () => (looksBack() ? `${state.asOf ?? 'today'}|${state.view}|${knownCut() ?? ''}` : 'today');
+const cutPhrase = () => {
+  if (state.view === 'known' && state.knownAt) {
+    const known = `as the ledger knew it at the end of ${formatLong(state.knownAt)}`;
+    return state.asOf ? `as on ${formatLong(state.asOf)} ${known}` : known;
+  }
+  return !state.asOf ? 'as the ledger stands today' : state.view === 'ledger' ? `as the ledger said at the end of ${formatLong(state.asOf)}` : `as on ${formatLong(state.asOf)}`;
+};
 
 /** What the detail's body shows: which detail, under which cut, from which answers (to skip a reload that changed nothing). */
 let detailShown = { param: '', cut: '', answer: '' };
@@ -480,12 +533,18 @@ function fitDetail() {
   });
 }
 
-const cutText = () =>
-  !state.asOf
+const cutText = () => {
+  if (state.view === 'known' && state.knownAt) {
+    return state.asOf
+      ? `True on ${formatLong(state.asOf)} as the ledger knew it at the end of ${formatLong(state.knownAt)}: corrections recorded later are not applied.`
+      : `As the ledger stood at the end of ${formatLong(state.knownAt)}: corrections recorded later are not applied.`;
+  }
+  return !state.asOf
     ? 'As the ledger stands today.'
     : state.view === 'ledger'
       ? `As the ledger said at the end of ${formatLong(state.asOf)}: corrections recorded later are not applied.`
       : `As it was on ${formatLong(state.asOf)}, with every correction known today applied.`;
+};
 
 /** Opens the panel on `state.detail`; `opener` gets focus back on close (null when opened from the URL). */
 const showDetail = (opener) => {
@@ -593,8 +652,9 @@ async function loadDetail({ quiet = false } = {}) {
     ]);
     const registry = data.trackId === guessed ? guessedRegistry : await registryUnder(data.trackId, cutNow, signal);
     // Under an earlier date, today's registry still names those registered since; at today's, the one just read is today's.
-    if (!cutNow.asOf && registry) registries.set(data.trackId, Promise.resolve(registry));
-    const current = cutNow.asOf ? await registryOf(data.trackId) : null;
+    const underCut = Boolean(cutNow.asOf || cutNow.knownAt);
+    if (!underCut && registry) registries.set(data.trackId, Promise.resolve(registry));
+    const current = underCut ? await registryOf(data.trackId) : null;
     if (signal.aborted) return;
     const answer = JSON.stringify([data, registry, current]);
     if (quiet && detailShown.param === param && detailShown.cut === key && detailShown.answer === answer) return;
@@ -623,16 +683,20 @@ async function loadDetail({ quiet = false } = {}) {
       const hadFocus = el.detailBody.contains(document.activeElement);
       detailShown = { param, cut: key, answer: '404' };
       // The kicker says what happened, the title (the panel's name) what it is about.
-      el.detailKicker.textContent = state.asOf ? 'Not yet on record' : 'Not found';
+      el.detailKicker.textContent = looksBack() ? 'Not yet on record' : 'Not found';
       el.detailTitle.textContent = detailName(detail);
       let message;
-      if (state.asOf) {
+      if (looksBack()) {
         const what = detail.kind === 'session' ? `${detailName(detail)} had not been scheduled` : `${detailName(detail)} did not exist yet`;
-        message =
-          state.view === 'ledger'
+        const known = state.view === 'known' && state.knownAt ? formatLong(state.knownAt) : null;
+        message = known
+          ? state.asOf
+            ? `${what} on ${formatLong(state.asOf)} as the ledger knew it at the end of ${known}: the ledger had no record of it then. Pick a later date to see it.`
+            : `${what} as the ledger stood at the end of ${known}: the ledger had no record of it by then. Pick a later “known” date to see it.`
+          : state.view === 'ledger'
             ? `${what} as the ledger stood at the end of ${formatLong(state.asOf)}: the ledger had no record of it by then. Pick a later date to see it.`
             : `${what} on ${formatLong(state.asOf)}: it has no record dated on or before that day. Pick a later date to see it.`;
-        renderDetailMessage(message, { label: 'Show today', run: () => setDate(null) });
+        renderDetailMessage(message, state.asOf ? { label: 'Show today', run: () => setDate(null) } : { label: 'Show what is known today', run: () => setView('true') });
       } else {
         message = `There is no ${detail.kind === 'cbm' ? 'CBM' : detail.kind} “${detail.id}” in this ledger.`;
         renderDetailMessage(message);
@@ -738,14 +802,35 @@ el.today.addEventListener('click', () => {
   setDate(null);
   el.slider.focus();
 });
-for (const radio of el.views) {
-  radio.addEventListener('change', () => {
-    state.view = radio.value === 'ledger' ? 'ledger' : 'true';
-    writeUrl();
-    syncControls();
-    void loadTrack({ quiet: true });
-  });
+/**
+ * The view toggle. 'known' takes its knownAt from the second date field (today when it holds none):
+ * what was true on the date in view, as the ledger knew it at the end of that day.
+ */
+let knownTyping;
+function setView(view, { knownAt = state.knownAt } = {}) {
+  state.view = VIEWS.has(view) ? view : 'true';
+  state.knownAt = state.view === 'known' ? (isKnownDate(knownAt) ? knownAt : isKnownDate(el.knownField.value) ? el.knownField.value : todayUtc()) : null;
+  writeUrl();
+  syncControls();
+  clearTimeout(knownTyping);
+  void loadTrack({ quiet: true });
 }
+for (const radio of el.views) radio.addEventListener('change', () => setView(radio.value));
+// Typed like the date field: a four-digit year, then a pause. A date after today is not on record yet.
+el.knownField.addEventListener('change', () => {
+  clearTimeout(knownTyping);
+  const value = el.knownField.value;
+  if (!isKnownDate(value)) return;
+  knownTyping = setTimeout(() => {
+    if (state.view !== 'known' || value === state.knownAt) return;
+    setView('known', { knownAt: value });
+    // The open detail says its own change when it has been read again.
+    if (!el.detail.open) announce(explainerText());
+  }, 250);
+});
+el.knownField.addEventListener('blur', () => {
+  if (!isKnownDate(el.knownField.value)) syncControls();
+});
 el.track.addEventListener('change', () => {
   // A subject or session belongs to one track: its detail closes when another track is chosen.
   if (state.detail) closeDetail({ restoreFocus: false });
@@ -823,12 +908,12 @@ window.addEventListener('resize', fitDetail);
  * Forward fire both popstate and hashchange; the second finds nothing left to do.
  */
 const followUrl = () => {
-  const before = { trackId: state.trackId, asOf: state.asOf, view: state.view };
+  const before = { trackId: state.trackId, asOf: state.asOf, view: state.view, knownAt: state.knownAt };
   const detailBefore = el.detail.open ? shownDetail : null;
   readUrl();
   if (!state.trackId) state.trackId = before.trackId;
   syncControls();
-  const cutChanged = state.asOf !== before.asOf || state.view !== before.view;
+  const cutChanged = state.asOf !== before.asOf || state.view !== before.view || state.knownAt !== before.knownAt;
   let opened = false;
   if (!state.detail && detailBefore) closeDetail({ writeHash: false });
   else if (state.detail && !sameDetail(state.detail, detailBefore)) {
