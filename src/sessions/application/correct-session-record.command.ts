@@ -5,7 +5,7 @@ import type { CommandContext, CommandDeps, CommandResult } from '../../shared/ev
 import { requireTrackFacts } from '../../tracks/application/track-facts.loader.js';
 import type { EventStore } from '../../shared/event-store/event-store.port.js';
 import type { CorrectSessionRecord } from '../domain/session.commands.js';
-import { type StatementAtSession, statementsAtSession, type SubjectStreamEvent } from '../domain/statements-at-session.js';
+import { type StatementAtSession, StatementsAtSession } from '../domain/statements-at-session.js';
 import { effectiveOnFor, onExistingSession } from './session-command.js';
 
 export type CorrectSessionRecordInput = Omit<CorrectSessionRecord, 'type' | 'sessionId' | 'effectiveOn' | 'track' | 'effectiveOnGiven' | 'statements'> & {
@@ -17,15 +17,16 @@ const SUBJECT_STREAM_PREFIXES = ['norm-', 'cbm-', 'topic-'];
 
 /**
  * The statements made at the session, as corrected, read only when a change touches the attendance
- * (a rare command): one filtered scan of the log, as no stream lists the statements of a session.
+ * (a rare command): one filtered scan of the log, as no stream lists the statements of a session;
+ * only the statements made at this session are kept meanwhile.
  */
 const statementsAt = async (store: EventStore, sessionId: string, input: CorrectSessionRecordInput): Promise<StatementAtSession[]> => {
   if (!input.changes.some(({ field }) => field === 'attendance' || field.startsWith('attendance.'))) return [];
-  const events: SubjectStreamEvent[] = [];
+  const fold = new StatementsAtSession(sessionId);
   for await (const event of store.readAll({ filter: { streamPrefixes: SUBJECT_STREAM_PREFIXES, eventTypes: ['PositionStated', 'RecordCorrected'] } })) {
-    events.push({ streamId: event.streamId, eventId: event.eventId, type: event.type, data: event.data as Record<string, unknown> });
+    fold.add({ streamId: event.streamId, eventId: event.eventId, type: event.type, data: event.data as Record<string, unknown> });
   }
-  return statementsAtSession(events, sessionId);
+  return fold.statements;
 };
 
 export class CorrectSessionRecordCommand extends Command<CommandResult> {

@@ -1,8 +1,10 @@
+import { type CorrectableRecord, type FieldChange, replayCorrection } from '../../shared/domain/corrections.js';
+
 /**
  * The statements made at one session, with their party and delegate as corrected: what an
  * attendance correction must keep true (DESIGN §4: a delegate who states a position attended the
  * session). Built from the PositionStated and RecordCorrected events of the subject streams, in the
- * order they were recorded (each correction's `from` was checked against the value before it).
+ * order they were recorded, each correction replayed as the folds replay it.
  */
 export interface StatementAtSession {
   readonly streamId: string;
@@ -19,46 +21,48 @@ export interface SubjectStreamEvent {
   readonly data: Readonly<Record<string, unknown>>;
 }
 
-interface Statement {
-  readonly streamId: string;
-  readonly statementId: string;
-  readonly eventId: string;
-  sessionId: string | undefined;
-  partyId: string;
-  delegateId: string | undefined;
-}
-
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
-export const statementsAtSession = (events: Iterable<SubjectStreamEvent>, sessionId: string): StatementAtSession[] => {
-  const byEventId = new Map<string, Statement>();
-  const byStatementId = new Map<string, Statement>();
-  const key = (streamId: string, id: string): string => `${streamId}\u0000${id}`;
-  for (const event of events) {
+/**
+ * Folds the events one by one, keeping only the statements made at `sessionId` (a statement's
+ * sessionId cannot be corrected, DESIGN §5), so a scan of a large log holds little.
+ */
+export class StatementsAtSession {
+  private readonly records = new Map<string, { readonly streamId: string; record: CorrectableRecord }>();
+  private readonly byStatementId = new Map<string, string>();
+
+  constructor(private readonly sessionId: string) {}
+
+  add(event: SubjectStreamEvent): void {
     if (event.type === 'PositionStated') {
       const statementId = text(event.data['statementId']);
-      const partyId = text(event.data['partyId']);
-      if (statementId === undefined || partyId === undefined) continue;
-      const statement: Statement = { streamId: event.streamId, statementId, eventId: event.eventId, sessionId: text(event.data['sessionId']), partyId, delegateId: text(event.data['delegateId']) };
-      byEventId.set(key(event.streamId, event.eventId), statement);
-      byStatementId.set(key(event.streamId, statementId), statement);
+      if (statementId === undefined || event.data['sessionId'] !== this.sessionId) return;
+      this.records.set(key(event.streamId, event.eventId), { streamId: event.streamId, record: { eventId: event.eventId, type: event.type, data: event.data, effectiveOn: '' } });
+      this.byStatementId.set(key(event.streamId, statementId), event.eventId);
     } else if (event.type === 'RecordCorrected') {
-      const target = event.data['target'] as { eventId?: unknown; statementId?: unknown } | undefined;
-      const statement =
-        typeof target?.statementId === 'string'
-          ? byStatementId.get(key(event.streamId, target.statementId))
-          : typeof target?.eventId === 'string'
-            ? byEventId.get(key(event.streamId, target.eventId))
-            : undefined;
-      if (statement === undefined) continue;
-      const changes = Array.isArray(event.data['changes']) ? (event.data['changes'] as ReadonlyArray<{ field?: unknown; to?: unknown }>) : [];
-      for (const { field, to } of changes) {
-        if (field === 'partyId' && typeof to === 'string') statement.partyId = to;
-        else if (field === 'delegateId') statement.delegateId = text(to);
-      }
+      const { target, changes } = event.data as { target?: { eventId?: unknown; statementId?: unknown }; changes?: readonly FieldChange[] };
+      const eventId = typeof target?.statementId === 'string' ? this.byStatementId.get(key(event.streamId, target.statementId)) : text(target?.eventId);
+      const found = eventId === undefined ? undefined : this.records.get(key(event.streamId, eventId));
+      // Corrected as the folds correct a record (replayCorrection).
+      if (found !== undefined && Array.isArray(changes)) found.record = replayCorrection(found.record, changes);
     }
   }
-  return [...byEventId.values()]
-    .filter((statement) => statement.sessionId === sessionId)
-    .map(({ streamId, statementId, partyId, delegateId }) => ({ streamId, statementId, partyId, delegateId }));
+
+  get statements(): StatementAtSession[] {
+    const found: StatementAtSession[] = [];
+    for (const { streamId, record: { data } } of this.records.values()) {
+      const partyId = text(data['partyId']);
+      if (partyId !== undefined) found.push({ streamId, statementId: String(data['statementId']), partyId, delegateId: text(data['delegateId']) });
+    }
+    return found;
+  }
+}
+
+const key = (streamId: string, id: string): string => `${streamId}\u0000${id}`;
+
+/** The statements made at `sessionId` among `events` (see StatementsAtSession). */
+export const statementsAtSession = (events: Iterable<SubjectStreamEvent>, sessionId: string): StatementAtSession[] => {
+  const fold = new StatementsAtSession(sessionId);
+  for (const event of events) fold.add(event);
+  return fold.statements;
 };
