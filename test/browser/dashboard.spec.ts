@@ -129,6 +129,11 @@ const describeDashboard = (): void => {
   /** The open detail, once its body has been read from the server (history, sections or a message). */
   const detailLoaded = (page: Page, text: string) =>
     until(page, `document.querySelector('#detail')?.open && document.querySelector('#detail-body')?.getAttribute('aria-busy') === 'false' && document.querySelector('#detail')?.textContent?.includes(${JSON.stringify(text)})`);
+  /** Clicks a board row's subject and waits until its detail has loaded and shows `text`. */
+  const openFromBoard = async (page: Page, subjectId: string, text: string): Promise<void> => {
+    await row(page, subjectId).locator('button.open-detail').click();
+    await detailLoaded(page, text);
+  };
   const historyOf = (page: Page) =>
     js<Array<{ type: string; statementId?: string; when: string }>>(
       page,
@@ -415,8 +420,7 @@ const describeDashboard = (): void => {
     const page = await newPage(1280, 800, VIEWER_TOKEN);
     await page.goto(`${base}/#track=us-cn-seg&date=2026-09-01`);
     await row(page, 'gge-13i').waitFor();
-    await row(page, 'gge-13i').locator('button.open-detail').click();
-    await detailLoaded(page, 'Position stated');
+    await openFromBoard(page, 'gge-13i', 'Position stated');
     await expect(page.locator('#detail-title').textContent()).resolves.toBe('Keep the supply chain trustworthy');
     await expect(focusKey(page)).resolves.toBe('detail-title');
     await expect(page.locator('#detail-cut').textContent()).resolves.toContain('1 September 2026');
@@ -572,8 +576,7 @@ const describeDashboard = (): void => {
     const page = await newPage(375, 812, VIEWER_TOKEN);
     await page.goto(`${base}/#track=us-cn-seg&date=2026-09-01`);
     await row(page, 'gge-13i').waitFor();
-    await row(page, 'gge-13i').locator('button.open-detail').click();
-    await detailLoaded(page, 'Position stated');
+    await openFromBoard(page, 'gge-13i', 'Position stated');
     await expect(overflowX(page)).resolves.toBeLessThanOrEqual(0);
     // It takes the panels' place, using the screen's width, not a column squeezed beside them.
     await expect(page.locator('main').isVisible()).resolves.toBe(false);
@@ -628,8 +631,7 @@ const describeDashboard = (): void => {
     await page.goto(`${base}/#track=us-cn-seg`);
     await row(page, 'gge-13h').waitFor();
     await js(page, 'window.notReloaded = true');
-    await row(page, 'gge-13h').locator('button.open-detail').click();
-    await detailLoaded(page, 'Capital response: confirmed');
+    await openFromBoard(page, 'gge-13h', 'Capital response: confirmed');
     expect(new URL(page.url()).hash).toContain('detail=norm:gge-13h');
 
     await page.goBack();
@@ -688,8 +690,7 @@ const describeDashboard = (): void => {
     expect(wide.length).toBeGreaterThan(5);
     expect(new Set(wide).size).toBe(1);
     // Beside the detail the board is narrower, and more titles wrap.
-    await row(page, 'gge-13h').locator('button.open-detail').click();
-    await detailLoaded(page, 'Capital response: confirmed');
+    await openFromBoard(page, 'gge-13h', 'Capital response: confirmed');
     const narrow = await layouts();
     expect(new Set(narrow).size).toBe(1);
     expect(narrow[0]).toBe(wide[0]);
