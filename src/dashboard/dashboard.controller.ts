@@ -1,15 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Controller, Get, Header, Inject, NotFoundException, Param, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 
 /**
- * `tsc` copies no static files into dist/, and both src/dashboard/ and dist/dashboard/ sit two
- * levels below the repository root, so one relative path finds the shipped files from either.
+ * The files next to this module: src/dashboard/public/ when run from source (tests), and
+ * dist/dashboard/public/, which `npm run build` copies there (`tsc` copies no static files), when
+ * run from dist/, so a deployment that ships dist/ alone serves the dashboard.
  */
-export const DASHBOARD_PUBLIC_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'dashboard', 'public');
+export const DASHBOARD_PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), 'public');
 
 export const DASHBOARD_FILES = Symbol('DASHBOARD_FILES');
 

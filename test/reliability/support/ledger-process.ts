@@ -108,6 +108,8 @@ export class LedgerProcess {
     readonly dataDir: string,
     readonly port: number,
     private readonly extraEnv: Record<string, string> = {},
+    /** The directory holding dist/ (and the working directory): the repository unless a test ships a copy. */
+    private readonly root: string = ROOT,
   ) {}
 
   get pid(): number | undefined {
@@ -120,7 +122,7 @@ export class LedgerProcess {
 
   /** Resolves once the server printed its listening line and GET /health answered 200. */
   async start(timeoutMs = 120_000): Promise<void> {
-    const main = join(ROOT, 'dist', 'main.js');
+    const main = join(this.root, 'dist', 'main.js');
     if (!existsSync(main)) throw new Error(`${main} is missing: npm test builds it (pretest); run \`npm run build\``);
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -139,7 +141,7 @@ export class LedgerProcess {
     delete env['LEDGER_SIGNING_KEY_FILE'];
     this.output = '';
     this.starts++;
-    const child = spawn(process.execPath, [main], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [main], { env, cwd: this.root, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     await new Promise<void>((done, fail) => {
       const timer = setTimeout(() => {
