@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeProblem, exportBundle, importBundle, verifyBundle } from '../../src/audit/application/bundle.js';
 import { verifyStore } from '../../src/audit/application/verify-ledger.query.js';
+import { addTrustedKey } from '../../src/audit/infrastructure/signing-key.js';
 import { ConflictError, UnprocessableError } from '../../src/shared/domain/domain-error.js';
 import { type Ledger, openLedger, removeDir, rows, seedLedger } from './support/ledger-fixture.js';
 
@@ -119,6 +120,9 @@ describe('the bundle', () => {
     it('a bundle exported again after an import, under a new signing key, carries the imported key and verifies offline', async () => {
       const imported = await importBundle(fresh.store, file);
       expect(fresh.signer.publicKey.keyId).not.toBe(ledger.signer.publicKey.keyId);
+      // As `norms-ledger import` does: the data directory trusts the key that signed the bundle's
+      // checkpoints (a new checkpoint is only signed over a ledger that verifies).
+      addTrustedKey({ dataDir: fresh.dir }, imported.publicKey);
       await fresh.checkpoint();
       const again = join(fresh.dir, 'again.ndjson');
       // As the server and the CLI export: their own key first, then those of the bundles they imported.

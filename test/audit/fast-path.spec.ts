@@ -126,7 +126,12 @@ describe('the verifier fast path (stored canonical text hashed as it is)', () =>
   it('refuses to sign for an event that does not match its hash on the full path', async () => {
     await ledger.note('norm-c', 'not yet covered');
     forgeNonCanonical(ledger, 12);
-    await expect(ledger.checkpoint()).rejects.toMatchObject({ code: 'ledger-damaged', message: expect.stringMatching(/position 12 \(norm-c revision 0\) does not match its hash/) });
+    const before = rows(ledger.store).length;
+    await expect(ledger.checkpoint()).rejects.toMatchObject({ code: 'ledger-damaged', message: expect.stringMatching(/ the first: norm-c revision 0, event [0-9a-f-]+, position 12: hash-mismatch: /) });
+    expect(rows(ledger.store)).toHaveLength(before);
+    // The tree's own check, for events appended while the verification ran (after the head it read):
+    const { computeLedgerTree } = await import('../../src/audit/application/issue-checkpoint.command.js');
+    await expect(computeLedgerTree(ledger.store, '11')).rejects.toMatchObject({ code: 'ledger-damaged', message: expect.stringMatching(/position 12 \(norm-c revision 0\) does not match its hash/) });
   });
 
   it('takes the full path when the text could split another way (`,"eventId":` in data) or metadata is not flat', () => {

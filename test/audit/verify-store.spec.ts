@@ -185,7 +185,41 @@ describe('verify over the SQLite store', () => {
   it('refuses to sign for an event whose stored bytes are not canonical', async () => {
     const last = rows(ledger.store).length;
     updateRow(ledger.store, last, 'data', rowAt(ledger.store, last).data.replace('":', '": '));
-    await expect(ledger.checkpoint()).rejects.toThrow(/does not match its hash; run verify/);
+    const before = rows(ledger.store).length;
+    await expect(ledger.checkpoint()).rejects.toThrow(/^cannot issue a checkpoint: verify finds 1 problem in the ledger, the first: norm-b revision 2, event [0-9a-f-]+, position 11: not-canonical: the stored data is not as written/);
+    expect(rows(ledger.store)).toHaveLength(before);
+  });
+
+  it('refuses to sign over damage a checkpoint already covers, naming it, and appends nothing', async () => {
+    // Position 4 is covered by the seed's first checkpoint: the tree over the stream heads would not
+    // change, but a checkpoint is a statement that the ledger stands, and it does not.
+    updateRow(ledger.store, 4, 'data', rowAt(ledger.store, 4).data.replace('second', 'Second'));
+    const before = rows(ledger.store).length;
+    await expect(ledger.checkpoint()).rejects.toMatchObject({
+      code: 'ledger-damaged',
+      message: expect.stringMatching(/^cannot issue a checkpoint: verify finds \d+ problems? in the ledger, the first: norm-b revision 1, event [0-9a-f-]+, position 4: hash-mismatch: /),
+    });
+    expect(rows(ledger.store)).toHaveLength(before);
+  });
+
+  it('refuses to sign when an earlier checkpoint does not verify (signed by a key not trusted here)', async () => {
+    const otherDir = tempDir();
+    try {
+      const other = loadOrCreateSigningKey({ dataDir: otherDir, signingKeyFile: undefined });
+      const { issueCheckpoint } = await import('../../src/audit/application/issue-checkpoint.command.js');
+      await ledger.note('norm-a', 'more');
+      await ledger.checkpoint(other);
+      const before = rows(ledger.store).length;
+      await expect(issueCheckpoint({ store: ledger.store, clock: ledger.clock, ids: ledger.ids, signer: ledger.signer }, { principal: 't', correlationId: 'c' })).rejects.toThrow(
+        /the first: ledger-checkpoints revision 2, event [0-9a-f-]+, position 13: unknown-key: signed by key /,
+      );
+      expect(rows(ledger.store)).toHaveLength(before);
+      // Trusting that key, it signs.
+      await issueCheckpoint({ store: ledger.store, clock: ledger.clock, ids: ledger.ids, signer: ledger.signer, trustedKeys: [other.publicKey] }, { principal: 't', correlationId: 'c' });
+      expect(rows(ledger.store)).toHaveLength(before + 1);
+    } finally {
+      removeDir(otherDir);
+    }
   });
 
   it('issues a new checkpoint when nothing changed, covering what the last one did, and both verify', async () => {
@@ -219,17 +253,18 @@ describe('verify over the SQLite store', () => {
     const { issueCheckpoint } = await import('../../src/audit/application/issue-checkpoint.command.js');
     const store = ledger.store;
     const before = rows(store).length;
-    // The first read sees head 5, before the seed's checkpoint of upTo 9 (a race lost); then the real head.
+    // The first two reads of the head are the verification's; the tree's first read then sees head 5,
+    // before the seed's checkpoint of upTo 9 (a race lost); then the real head.
     let reads = 0;
     const racing = new Proxy(store, {
       get: (target, property) => {
-        if (property === 'headPosition') return async () => (++reads === 1 ? '5' : target.headPosition());
+        if (property === 'headPosition') return async () => (++reads === 3 ? '5' : target.headPosition());
         const value = Reflect.get(target, property, target) as unknown;
         return typeof value === 'function' ? value.bind(target) : value;
       },
     });
     const issued = await issueCheckpoint({ store: racing, clock: ledger.clock, ids: ledger.ids, signer: ledger.signer }, { principal: 't', correlationId: 'c' });
-    expect(reads).toBe(2);
+    expect(reads).toBe(4);
     expect(issued.events).toHaveLength(1);
     expect(issued.checkpoint.upTo).toBe('11');
     expect(rows(store).length).toBe(before + 1);

@@ -7,7 +7,7 @@ import { ConflictError, UnprocessableError } from '../../shared/domain/domain-er
 import type { EventStore, EventToAppend, ExpectedRevision, JsonObject } from '../../shared/event-store/event-store.port.js';
 import { type PublicKeyInfo, publicKeyProblem } from '../domain/checkpoint.js';
 import { CHECKPOINT_ISSUED, CHECKPOINT_STREAM } from '../domain/checkpoint.events.js';
-import { LedgerVerifier, type StoredEventText, type VerificationReport } from '../domain/verifier.js';
+import { describeProblem, LedgerVerifier, type StoredEventText, type VerificationReport } from '../domain/verifier.js';
 import { envelopeLine, rawEvents } from './ledger-source.js';
 import { PROGRESS_EVERY, type ProgressListener } from './verify-ledger.query.js';
 
@@ -256,15 +256,8 @@ const assertReadable = async (file: string): Promise<void> => {
   }
 };
 
-export const describeProblem = (problem: VerificationReport['problems'][number]): string => {
-  const where = [
-    problem.line !== undefined ? `line ${problem.line}` : undefined,
-    problem.streamId !== null ? `${problem.streamId}${problem.revision !== null ? ` revision ${problem.revision}` : ''}` : undefined,
-    problem.eventId !== null ? `event ${problem.eventId}` : undefined,
-    problem.position !== undefined ? `position ${problem.position}` : undefined,
-  ].filter((part) => part !== undefined);
-  return `${where.length > 0 ? `${where.join(', ')}: ` : ''}${problem.problem}: ${problem.detail}`;
-};
+/** Kept here too for the CLI, which names a bundle's problems with it. */
+export { describeProblem };
 
 export interface ImportResult {
   readonly events: number;

@@ -8,8 +8,12 @@ import { type CommandContext, type CommandResult, handleCommand } from '../../sh
 import { checkpointDecider, type CheckpointState } from '../domain/checkpoint.decider.js';
 import { CHECKPOINT_STREAM, type CheckpointIssuedData, type CheckpointPayload } from '../domain/checkpoint.events.js';
 import { ledgerRoot, type StreamHead } from '../domain/merkle.js';
-import { type CheckpointSigner, SIGNING_KEY } from '../infrastructure/signing-key.js';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import type { PublicKeyInfo } from '../domain/checkpoint.js';
+import { describeProblem, type VerificationReport } from '../domain/verifier.js';
+import { type CheckpointSigner, SIGNING_KEY, trustedPublicKeys } from '../infrastructure/signing-key.js';
 import { parseRaw, type RawEvent, rawEvents, storedTextProblem } from './ledger-source.js';
+import { verifyStore } from './verify-ledger.query.js';
 
 export interface IssuedCheckpoint extends CommandResult {
   /** The checkpoint appended (or, on an Idempotency-Key replay, the one first appended). */
@@ -21,6 +25,12 @@ export interface CheckpointDeps {
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly signer: CheckpointSigner;
+  /**
+   * Keys, besides the signer's, that earlier checkpoints may be signed with (trustedPublicKeys: an
+   * imported ledger's, a key used before a rotation). A checkpoint signed by none of them is a
+   * problem verify names, so no checkpoint is issued over it.
+   */
+  readonly trustedKeys?: readonly PublicKeyInfo[];
 }
 
 export type LedgerTree = Pick<CheckpointPayload, 'upTo' | 'eventCount' | 'streamCount' | 'root'>;
@@ -41,7 +51,7 @@ const matchesItsHash = (raw: RawEvent, hash: string): boolean => {
  * the last event covered ("0" for an empty ledger), never a checkpoint, so a checkpoint issued when
  * nothing changed covers exactly what the previous one did.
  *
- * Events after `checkAfter` (those no checkpoint covers yet) must match their hashes on the full
+ * Events after `checkAfter` (those the verification before this read did not reach) must match their hashes on the full
  * path (parse, canonicalize, SHA-256) before they are signed for: this is what lets the verifier's
  * fast path trust that every event a checkpoint covers was sealed over canonical text.
  */
@@ -80,23 +90,30 @@ export const computeLedgerTree = async (store: EventStore, checkAfter?: string):
   return { upTo, eventCount, streamCount: heads.size, root: ledgerRoot(heads.values()) };
 };
 
-/** The upTo of the last checkpoint; "0" (check everything) when there is none or it cannot be read. */
-const lastUpTo = async (store: EventStore): Promise<string> => {
-  try {
-    const [last] = await store.readStream(CHECKPOINT_STREAM, { direction: 'backwards', maxCount: 1 });
-    const upTo = (last?.data as { upTo?: unknown } | undefined)?.upTo;
-    return typeof upTo === 'string' && /^\d{1,30}$/.test(upTo) ? upTo : '0';
-  } catch {
-    return '0';
-  }
+const damaged = (report: VerificationReport): ConflictError => {
+  const count = report.problems.length + (report.problemsOmitted ?? 0);
+  return new ConflictError(
+    'ledger-damaged',
+    `cannot issue a checkpoint: verify finds ${count} ${count === 1 ? 'problem' : 'problems'} in the ledger, the first: ${describeProblem(report.problems[0]!)}; run verify for the full report`,
+  );
 };
 
 /** Trees read again when another issuer's newer checkpoint lands between the read and the append. */
 const CHECKPOINT_ATTEMPTS = 3;
 
+/**
+ * Appends a checkpoint over the ledger as it stands, once the whole ledger verifies (every hash,
+ * link, revision, stored text and earlier checkpoint, as `verify` checks them: a checkpoint is a
+ * signed statement that the ledger stood so, and is never signed over damage). Events appended
+ * after that verification began are checked on the full path as the tree is read.
+ */
 export const issueCheckpoint = async (deps: CheckpointDeps, context: CommandContext): Promise<IssuedCheckpoint> => {
+  const verifiedUpTo = (await deps.store.headPosition()) ?? '0';
+  const keys = [deps.signer.publicKey, ...(deps.trustedKeys ?? []).filter((key) => key.keyId !== deps.signer.publicKey.keyId)];
+  const report = await verifyStore(deps.store, keys);
+  if (!report.ok) throw damaged(report);
   for (let attempt = 1; ; attempt++) {
-    const tree = await computeLedgerTree(deps.store, await lastUpTo(deps.store));
+    const tree = await computeLedgerTree(deps.store, verifiedUpTo);
     const now = deps.clock.now();
     const payload: CheckpointPayload = { ...tree, issuedAt: now.toISOString(), keyId: deps.signer.publicKey.keyId };
     const checkpoint: CheckpointIssuedData = { ...payload, signature: deps.signer.sign(payload) };
@@ -147,9 +164,11 @@ export class IssueCheckpointHandler implements ICommandHandler<IssueCheckpointCo
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
     @Inject(SIGNING_KEY) private readonly signer: CheckpointSigner,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   execute(command: IssueCheckpointCommand): Promise<IssuedCheckpoint> {
-    return issueCheckpoint({ store: this.store, clock: this.clock, ids: this.ids, signer: this.signer }, command.context);
+    const trustedKeys = trustedPublicKeys(this.config, this.signer);
+    return issueCheckpoint({ store: this.store, clock: this.clock, ids: this.ids, signer: this.signer, trustedKeys }, command.context);
   }
 }

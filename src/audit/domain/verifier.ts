@@ -31,6 +31,17 @@ export interface VerificationProblem {
   readonly detail: string;
 }
 
+/** One line naming a problem: where (bundle line, stream and revision, event, position), then what broke. */
+export const describeProblem = (problem: VerificationProblem): string => {
+  const where = [
+    problem.line !== undefined ? `line ${problem.line}` : undefined,
+    problem.streamId !== null ? `${problem.streamId}${problem.revision !== null ? ` revision ${problem.revision}` : ''}` : undefined,
+    problem.eventId !== null ? `event ${problem.eventId}` : undefined,
+    problem.position !== undefined ? `position ${problem.position}` : undefined,
+  ].filter((part) => part !== undefined);
+  return `${where.length > 0 ? `${where.join(', ')}: ` : ''}${problem.problem}: ${problem.detail}`;
+};
+
 export interface VerificationReport {
   readonly ok: boolean;
   readonly eventsChecked: number;

@@ -3,7 +3,7 @@ import { userInfo } from 'node:os';
 import { Command } from 'commander';
 import type { AppConfig } from '../../config/app-config.js';
 import { issueCheckpoint } from '../../audit/application/issue-checkpoint.command.js';
-import { loadOrCreateSigningKey } from '../../audit/infrastructure/signing-key.js';
+import { loadOrCreateSigningKey, trustedPublicKeys } from '../../audit/infrastructure/signing-key.js';
 import { randomIds, systemClock } from '../../shared/event-store/clock.js';
 import { type CliIo, configOrExit, EXIT_OK, fail, processIo } from '../cli-io.js';
 import { closeStore, openExistingStore } from '../cli-store.js';
@@ -16,7 +16,7 @@ const operator = (): string => {
   }
 };
 
-/** `norms-ledger checkpoint`: signs the ledger as it stands, also when nothing changed since the last checkpoint. */
+/** `norms-ledger checkpoint`: verifies the ledger, then signs it as it stands, also when nothing changed since the last checkpoint. */
 export const runCheckpoint = async (config: AppConfig, io: CliIo = processIo): Promise<number> => {
   let store;
   try {
@@ -26,7 +26,7 @@ export const runCheckpoint = async (config: AppConfig, io: CliIo = processIo): P
   }
   try {
     const signer = loadOrCreateSigningKey(config);
-    const result = await issueCheckpoint({ store, clock: systemClock, ids: randomIds, signer }, { principal: operator(), correlationId: randomUUID() });
+    const result = await issueCheckpoint({ store, clock: systemClock, ids: randomIds, signer, trustedKeys: trustedPublicKeys(config, signer) }, { principal: operator(), correlationId: randomUUID() });
     const { checkpoint } = result;
     const covers = `${checkpoint.eventCount} events in ${checkpoint.streamCount} streams up to position ${checkpoint.upTo}, root ${checkpoint.root}, key ${checkpoint.keyId}`;
     io.out.write(`checkpoint issued at position ${result.position}: ${covers}\n`);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { issueCheckpoint } from '../../../src/audit/application/issue-checkpoint.command.js';
-import { type CheckpointSigner, loadOrCreateSigningKey } from '../../../src/audit/infrastructure/signing-key.js';
+import { type CheckpointSigner, loadOrCreateSigningKey, trustedPublicKeys } from '../../../src/audit/infrastructure/signing-key.js';
 import { SqliteEventStore } from '../../../src/infrastructure/sqlite/sqlite-event-store.js';
 import type { Decider } from '../../../src/shared/domain/decider.js';
 import type { Clock, IdGenerator } from '../../../src/shared/event-store/clock.js';
@@ -72,7 +72,9 @@ export const openLedger = (options: { file?: string; dir?: string; idPrefix?: nu
       });
     },
     checkpoint: async (by = signer) => {
-      await issueCheckpoint({ ...deps, signer: by }, context);
+      // The keys this data directory trusts (an imported ledger's), and the ledger's own key when
+      // another one signs (a rotation), as the server and the CLI pass them.
+      await issueCheckpoint({ ...deps, signer: by, trustedKeys: trustedPublicKeys({ dataDir: dir }, signer) }, context);
     },
     close: () => store.close(),
   };
