@@ -135,6 +135,18 @@ describe('the bundle', () => {
       const pinned = await verifyBundle(again, { expectKeyId: fresh.signer.publicKey.keyId });
       expect(pinned.ok).toBe(false);
       expect(pinned.problems.map((problem) => problem.problem)).toEqual(['unknown-key', 'unknown-key']);
+      // Pinned to both keys (the old one is among the bundle's trustedKeys), every checkpoint is vouched for.
+      expect(await verifyBundle(again, { expectKeyId: [ledger.signer.publicKey.keyId, fresh.signer.publicKey.keyId] })).toMatchObject({ ok: true, checkpointsChecked: 3, problems: [] });
+      // Pinned to the old key alone, only the new key's checkpoint is not vouched for, and it is named.
+      const old = await verifyBundle(again, { expectKeyId: ledger.signer.publicKey.keyId });
+      expect(old.problems).toEqual([
+        expect.objectContaining({ streamId: 'ledger-checkpoints', revision: 2, problem: 'unknown-key', detail: expect.stringContaining(`signed by key ${fresh.signer.publicKey.keyId}`) }),
+      ]);
+      // A pinned key the bundle does not carry is named as such.
+      const absent = await verifyBundle(again, { expectKeyId: ['0123456789abcdef', fresh.signer.publicKey.keyId] });
+      expect(absent.problems.map((problem) => problem.detail)).toContain(
+        `the pinned key 0123456789abcdef is not in the bundle, which carries ${fresh.signer.publicKey.keyId}, ${ledger.signer.publicKey.keyId}`,
+      );
       // Without that line's trustedKeys (the bundle format before), the old checkpoints do not verify.
       const lines = readFileSync(again, 'utf8').trim().split('\n');
       const bare = join(fresh.dir, 'bare.ndjson');

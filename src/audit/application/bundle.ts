@@ -82,8 +82,12 @@ export interface BundleVerifyOptions {
   readonly onProgress?: ProgressListener;
   /** Keys trusted besides the bundle's own (a bundle signed by an attacker carries the attacker's key). */
   readonly publicKeys?: readonly PublicKeyInfo[];
-  /** When set, the bundle's key must be this one (the auditor pins the ledger's published keyId). */
-  readonly expectKeyId?: string;
+  /**
+   * When set, only these keys are trusted (the auditor pins the ledger's published keyIds): each
+   * must be the bundle's key or one of its trustedKeys (a ledger moved by import has signed with
+   * two keys), and a checkpoint signed by any other key is a problem.
+   */
+  readonly expectKeyId?: string | readonly string[];
   /** False forces the full path (parse + canonicalize + SHA-256) for every line. */
   readonly fastPath?: boolean;
 }
@@ -177,6 +181,7 @@ const verifyBundlePass = async (
   fastUpTo: string | undefined,
 ): Promise<{ report: VerificationReport; checkpointedUpTo: string | undefined }> => {
   const verifier = new LedgerVerifier(fastUpTo !== undefined ? { publicKeys: options.publicKeys, fastUpTo } : { publicKeys: options.publicKeys });
+  const pinned = options.expectKeyId === undefined ? undefined : new Set<string>([options.expectKeyId].flat());
   let keyLine: number | undefined;
   let lastLine = 0;
   let count = 0;
@@ -209,22 +214,25 @@ const verifyBundlePass = async (
         continue;
       }
       const key = value.publicKey as PublicKeyInfo;
-      if (options.expectKeyId !== undefined && key.keyId !== options.expectKeyId) {
-        verifier.report({ streamId: null, revision: null, eventId: null, line, problem: 'unknown-key', detail: `bundle key ${key.keyId} is not the expected key ${options.expectKeyId}` });
-        continue;
-      }
-      verifier.addPublicKey(key);
-      // The older keys the exporting ledger trusts, vouched for by the bundle as its own key is; a
-      // caller who pins a key (expectKeyId) trusts that one alone.
+      // The older keys the exporting ledger trusts, vouched for by the bundle as its own key is.
+      const offered: PublicKeyInfo[] = [key];
       const trusted = (value as { trustedKeys?: unknown }).trustedKeys;
-      if (options.expectKeyId === undefined && trusted !== undefined) {
+      if (trusted !== undefined) {
         if (!Array.isArray(trusted)) verifier.report({ streamId: null, revision: null, eventId: null, line, problem: 'bad-key', detail: 'trustedKeys is not a list of public keys' });
         else {
           for (const other of trusted) {
             const otherProblem = publicKeyProblem(other);
             if (otherProblem !== undefined) verifier.report({ streamId: null, revision: null, eventId: null, line, problem: 'bad-key', detail: `trustedKeys: ${otherProblem}` });
-            else verifier.addPublicKey(other as PublicKeyInfo);
+            else offered.push(other as PublicKeyInfo);
           }
+        }
+      }
+      // A caller who pins keys trusts those alone, each of which the bundle must carry.
+      for (const offer of offered) if (pinned === undefined || pinned.has(offer.keyId)) verifier.addPublicKey(offer);
+      for (const keyId of pinned ?? []) {
+        if (!offered.some((offer) => offer.keyId === keyId)) {
+          const carried = offered.map((offer) => offer.keyId).join(', ');
+          verifier.report({ streamId: null, revision: null, eventId: null, line, problem: 'unknown-key', detail: `the pinned key ${keyId} is not in the bundle, which carries ${carried}` });
         }
       }
       continue;
