@@ -92,7 +92,8 @@ class EnvironmentVariables {
 /** Thrown with a one-line message naming every bad variable. */
 export class ConfigError extends Error {
   constructor(readonly variables: readonly string[], message: string) {
-    super(message);
+    // One line, whatever a parser's message quoted (a file's newline, say).
+    super(message.replace(/\s*[\r\n]+\s*/g, ' '));
     this.name = 'ConfigError';
   }
 }
@@ -135,17 +136,24 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
     const parts = errors.map((error) => `${error.property}=${JSON.stringify(redact(error.property, env[error.property]))} ${Object.values(error.constraints ?? {})[0] ?? 'is invalid'}`);
     throw new ConfigError(errors.map((error) => error.property), `invalid configuration: ${parts.join('; ')}`);
   }
+  const tokens = vars.LEDGER_TOKENS?.split(',').map((pair) => {
+    // Split at the first colon: a token may itself contain colons.
+    const colon = pair.indexOf(':');
+    return { role: pair.slice(0, colon) as Role, token: pair.slice(colon + 1) };
+  });
+  // A token names one principal: given twice, which role it acts in would depend on the order.
+  const repeated = tokens?.find((entry, index) => tokens.findIndex((other) => other.token === entry.token) !== index);
+  if (repeated !== undefined) {
+    const roles = tokens!.filter((entry) => entry.token === repeated.token).map((entry) => entry.role);
+    throw new ConfigError(['LEDGER_TOKENS'], `invalid configuration: LEDGER_TOKENS gives the same token ${roles.length} times (${roles.join(', ')}): each role:token pair needs a token of its own`);
+  }
   return {
     port: vars.PORT ?? 3000,
     host: vars.HOST ?? '127.0.0.1',
     store: (vars.LEDGER_STORE ?? 'sqlite') as AppConfig['store'],
     dataDir: vars.LEDGER_DATA_DIR ?? './data',
     esdbConnectionString: vars.ESDB_CONNECTION_STRING ?? 'esdb://localhost:2113?tls=false',
-    tokens: vars.LEDGER_TOKENS?.split(',').map((pair) => {
-      // Split at the first colon: a token may itself contain colons.
-      const colon = pair.indexOf(':');
-      return { role: pair.slice(0, colon) as Role, token: pair.slice(colon + 1) };
-    }),
+    tokens,
     tokensFile: vars.LEDGER_TOKENS_FILE,
     logLevel: (vars.LOG_LEVEL ?? 'info') as AppConfig['logLevel'],
     signingKeyFile: vars.LEDGER_SIGNING_KEY_FILE,

@@ -73,6 +73,9 @@ describe('tokens', () => {
 
   it.each([
     ['not json', /not valid JSON/],
+    // A file ends with a newline, which the parser's message quotes: still one line.
+    ['not json\n', /not valid JSON/],
+    ['{\n  "name": "a",\n', /not valid JSON/],
     ['[]', /non-empty JSON array/],
     ['[{"name":"a","role":"admin","sha256":"' + 'a'.repeat(64) + '"}]', /entry 0 \(a\): role must be one of clerk, auditor, viewer/],
     ['[{"name":"a","role":"clerk","sha256":"abc"}]', /entry 0 \(a\): sha256 must be 64 lowercase hex digits/],

@@ -93,6 +93,21 @@ describe('configuration (DESIGN.md §8)', () => {
     expect((error as Error).message).not.toContain('\n');
   });
 
+  it.each([
+    ['clerk:same-token-0123456789,viewer:same-token-0123456789', '2 times (clerk, viewer)'],
+    ['clerk:x,auditor:y,clerk:x', '2 times (clerk, clerk)'],
+  ])('refuses LEDGER_TOKENS=%j, which gives one token twice, with one line that does not show the token', (tokens, times) => {
+    let error: unknown;
+    try {
+      loadConfig({ LEDGER_TOKENS: tokens });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).variables).toEqual(['LEDGER_TOKENS']);
+    expect((error as Error).message).toBe(`invalid configuration: LEDGER_TOKENS gives the same token ${times}: each role:token pair needs a token of its own`);
+  });
+
   it('refuses both token sources at once', () => {
     expect(() => loadConfig({ LEDGER_TOKENS: 'clerk:clerk-token-0123456789', LEDGER_TOKENS_FILE: '/tmp/t.json' })).toThrow(
       /LEDGER_TOKENS and LEDGER_TOKENS_FILE/,
