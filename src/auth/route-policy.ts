@@ -23,7 +23,7 @@ const each = (kinds: readonly string[], path: (kind: string) => string): string[
  * HEAD follows GET.
  */
 const TABLE: ReadonlyArray<readonly [method: string, patterns: readonly string[], policy: RoutePolicy]> = [
-  ['GET', ['/', '/health', '/docs-yaml'], 'public'],
+  ['GET', ['/', '/health', '/health/ready', '/docs-yaml'], 'public'],
   // CORS preflights carry no credentials by design; @fastify/cors answers them.
   ['OPTIONS', ['*'], 'public'],
 

@@ -45,6 +45,11 @@ describe('OpenAPI of the commands (e2e)', () => {
     expect(document.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'opaque token' });
     expect(document.paths['/health'].get.security).toEqual([]);
     expect(document.paths['/health'].get.responses['401']).toBeUndefined();
+    expect(document.paths['/health/ready'].get.security).toEqual([]);
+    expect(document.paths['/health/ready'].get.responses['401']).toBeUndefined();
+    // Public indeed, and up with the position the read models applied.
+    const ready = await t.http().get('/health/ready').expect(200);
+    expect(ready.body).toMatchObject({ status: 'ok', info: { eventStore: { status: 'up' }, readModels: { status: 'up', checkpoint: expect.stringMatching(/^\d+$/) } } });
     const command = document.paths['/tracks'].post;
     expect(command.security).toEqual([{ bearer: [] }]);
     expect(command.responses['401'].content['application/problem+json']).toBeDefined();
@@ -177,10 +182,10 @@ describe('OpenAPI examples and answers (e2e)', () => {
   });
 
   it('documents a schema and an example for every 200 answer of a GET and of the rebuild, and the 400 of /audit/events', () => {
-    // /health and the live board (a server-sent event stream) are documented by their own controllers.
+    // /health, /health/ready and the live board (a server-sent event stream) are documented by their own controllers.
     const answers = Object.entries(document.paths).flatMap(([path, item]) =>
       Object.entries(item)
-        .filter(([method]) => (method === 'get' && path !== '/health' && !path.endsWith('/live')) || path === '/projections/rebuild')
+        .filter(([method]) => (method === 'get' && path !== '/health' && path !== '/health/ready' && !path.endsWith('/live')) || path === '/projections/rebuild')
         .map(([method, operation]) => ({ route: `${method.toUpperCase()} ${path}`, content: operation.responses['200']?.content as Record<string, { schema?: Schema; example?: unknown }> | undefined })),
     );
     expect(answers.length).toBe(15);

@@ -45,6 +45,20 @@ describe('a damaged log on the running server', () => {
     expect(answer.body.detail).toContain(`position ${damaged.position} (${damaged.streamId} revision ${damaged.revision}) cannot be read`);
   });
 
+  it('GET /health stays 200 (a restart would not cure it) while GET /health/ready is 503 with the read models down and why', async () => {
+    const { client } = ledger!;
+    const live = await client.request('GET', '/health');
+    expect(live.status).toBe(200);
+    expect(live.body).toMatchObject({ status: 'ok', info: { eventStore: { status: 'up', store: 'sqlite' } } });
+    const ready = await client.request('GET', '/health/ready');
+    expect(ready.status).toBe(503);
+    expect(ready.body).toMatchObject({
+      status: 'error',
+      info: { eventStore: { status: 'up' } },
+      error: { readModels: { status: 'down', checkpoint: expect.any(String), reason: expect.stringContaining(`position ${damaged.position} (${damaged.streamId} revision ${damaged.revision}) cannot be read`) } },
+    });
+  });
+
   it('audit routes that read the damaged event answer 500 ledger-damaged naming it', async () => {
     for (const path of [`/audit/events?after=${damaged.position - 1}&limit=5`, `/audit/streams/${damaged.streamId}`]) {
       const answer = await ledger!.client.get(path);

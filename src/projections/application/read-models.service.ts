@@ -148,6 +148,17 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
     return this.current;
   }
 
+  /**
+   * For GET /health/ready: down while queries cannot be answered for a reason that waiting does not
+   * cure (the read models could not be built, or the projection stopped on an error: a rebuild is
+   * needed); up otherwise, with the position applied.
+   */
+  get state(): { readonly status: 'up' | 'down'; readonly checkpoint: string; readonly reason?: string } {
+    const failure = this.projection.failedWith;
+    const reason = this.unavailable ?? (failure === undefined ? undefined : ((failure as Error)?.message ?? String(failure)));
+    return reason === undefined ? { status: 'up', checkpoint: this.checkpoint } : { status: 'down', checkpoint: this.checkpoint, reason };
+  }
+
   /** The last applied position ('0' before any event). */
   get checkpoint(): string {
     return this.projection.checkpoint ?? '0';

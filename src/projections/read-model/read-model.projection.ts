@@ -260,4 +260,9 @@ export class ReadModelProjection {
   get running(): boolean {
     return !this.stopped;
   }
+
+  /** What stopped this projection, if an error did (undefined while it runs, or when it was stopped on purpose). */
+  get failedWith(): unknown {
+    return this.failure;
+  }
 }
