@@ -1,4 +1,4 @@
-import cliProgress from 'cli-progress';
+import cliProgress, { type TimeFormatter } from 'cli-progress';
 import { type AppConfig, loadConfig } from '../config/app-config.js';
 
 /** Where a command writes; the process's streams unless a test hands in its own. */
@@ -22,6 +22,9 @@ export const fail = (io: CliIo, command: string, error: unknown): number => {
   return EXIT_ERROR;
 };
 
+/** `1 track`, `2 tracks`. */
+export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 /** Loads the configuration for a command action, or tells why not and sets a non-zero exit. */
 export const configOrExit = (command: string, io: CliIo = processIo): AppConfig | undefined => {
   try {
@@ -39,6 +42,14 @@ export interface Progress {
 
 const LINE_INTERVAL_MS = 2000;
 
+/**
+ * cli-progress's own time format pads its text to two characters, so an estimate it cannot make
+ * (its eta is then the string 'NULL' or 'INF': no progress yet, or none measured) read "eta LLs"
+ * or "eta NFs". Such an estimate is shown as "--".
+ */
+export const progressTime: TimeFormatter = (t, options, roundToMultipleOf) =>
+  typeof t === 'number' && Number.isFinite(t) ? cliProgress.Format.TimeFormat(t, options, roundToMultipleOf) : '--';
+
 /** A bar on a terminal; elsewhere (CI, a pipe, a log file) a plain line every two seconds at most. */
 export const progressReporter = (io: CliIo, label: string, total?: number, now: () => number = () => performance.now()): Progress => {
   if (io.err.isTTY === true) {
@@ -47,6 +58,7 @@ export const progressReporter = (io: CliIo, label: string, total?: number, now: 
       {
         format: known ? `${label} [{bar}] {percentage}% | {value}/{total} events | eta {eta_formatted}` : `${label} {value} events | {duration_formatted}`,
         hideCursor: true,
+        formatTime: progressTime,
         stream: io.err as NodeJS.WriteStream,
       },
       cliProgress.Presets.shades_classic,

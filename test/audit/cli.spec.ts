@@ -1,5 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { runCheckpoint } from '../../src/cli/commands/checkpoint.command.js';
 import { runExport } from '../../src/cli/commands/export.command.js';
@@ -19,6 +20,8 @@ const capture = (): CliIo & { text: () => { out: string; err: string } } => {
   err.on('data', (chunk: Buffer) => (e += chunk.toString()));
   return { out, err, text: () => ({ out: o, err: e }) };
 };
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
 
 const configFor = (dataDir: string): AppConfig => loadConfig({ LEDGER_DATA_DIR: dataDir, LEDGER_SQLITE_SYNCHRONOUS: 'NORMAL', LOG_LEVEL: 'silent' });
 
@@ -95,6 +98,20 @@ describe('norms-ledger audit commands', () => {
     expect(await runCheckpoint(second, capture())).toBe(0);
     const again = join(dir, 'again.ndjson');
     expect(await runExport(second, { out: again }, capture())).toBe(0);
+    // Signed by two keys (before and after the move): pinned to both, it verifies, in process and
+    // through the built CLI's repeated --key-id; pinned to one, the other's checkpoints are named.
+    const bundleKeyId = (file: string): string => (JSON.parse(readFileSync(file, 'utf8').trim().split('\n').at(-1)!) as { publicKey: { keyId: string } }).publicKey.keyId;
+    const [oldKey, newKey] = [bundleKeyId(first), bundleKeyId(again)];
+    expect(newKey).not.toBe(oldKey);
+    expect(await runVerify(undefined, { bundle: again, keyId: [oldKey, newKey] }, capture())).toBe(0);
+    const pinnedOld = capture();
+    expect(await runVerify(undefined, { bundle: again, keyId: oldKey }, pinnedOld)).toBe(1);
+    expect(pinnedOld.text().out).toContain(`unknown-key: signed by key ${newKey}`);
+    const cli = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli', 'main.js'), 'verify', '--bundle', again, '--key-id', oldKey, '--key-id', newKey], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '' },
+    });
+    expect({ status: cli.status, stdout: cli.stdout }).toEqual({ status: 0, stdout: `bundle ${again} OK: 12 events in 5 streams, 3 checkpoints verified\n` });
 
     const third = configFor(join(dir, 'third'));
     expect(await runImport(third, { in: again }, capture())).toBe(0);

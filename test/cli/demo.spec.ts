@@ -64,7 +64,7 @@ describe('norms-ledger demo, then rebuild', () => {
     const events = await countEvents(dataDir);
     const io = captureIo();
     expect(await runRebuild(configFor(dataDir), io)).toBe(0);
-    expect(io.stdout()).toMatch(new RegExp(`^rebuild: ${events} events, \\d+ streams, 1 tracks in \\d+\\.\\d\\d s \\(\\d+ events/s\\) into ${join(dataDir, 'read-models.sqlite')}\\n$`));
+    expect(io.stdout()).toMatch(new RegExp(`^rebuild: ${events} events, \\d+ streams, 1 track in \\d+\\.\\d\\d s \\(\\d+ events/s\\) into ${join(dataDir, 'read-models.sqlite')}\\n$`));
     expect(existsSync(join(dataDir, 'read-models.sqlite'))).toBe(true);
   });
 

@@ -4,9 +4,21 @@ import { exportBundle } from '../../audit/application/bundle.js';
 import { trustedPublicKeys, loadOrCreateSigningKey } from '../../audit/infrastructure/signing-key.js';
 import { type CliIo, configOrExit, EXIT_OK, fail, processIo, progressReporter } from '../cli-io.js';
 import { closeStore, estimatedEvents, openExistingStore } from '../cli-store.js';
+import { exportTargetProblem } from '../export-target.js';
 
-/** `norms-ledger export --out FILE`: the bundle, written to a temporary file renamed into place. */
-export const runExport = async (config: AppConfig, options: { out: string }, io: CliIo = processIo): Promise<number> => {
+export interface ExportOptions {
+  readonly out: string;
+  /** Overwrite an existing file (never the data directory, the signing key or the tokens file). */
+  readonly force?: boolean;
+}
+
+/**
+ * `norms-ledger export --out FILE [--force]`: the bundle, written to a temporary file renamed into
+ * place. FILE is checked first (exportTargetProblem): a refusal is one line, exit 2, nothing written.
+ */
+export const runExport = async (config: AppConfig, options: ExportOptions, io: CliIo = processIo): Promise<number> => {
+  const problem = exportTargetProblem(config, options.out, options.force === true);
+  if (problem !== undefined) return fail(io, 'export', new Error(problem));
   let store;
   try {
     store = await openExistingStore(config);
@@ -30,8 +42,9 @@ export const runExport = async (config: AppConfig, options: { out: string }, io:
 export const exportCommand = (): Command =>
   new Command('export')
     .description('write the offline-verifiable bundle: every event in global order, then the public key (NDJSON)')
-    .requiredOption('--out <file>', 'the bundle file to write')
-    .action(async (options: { out: string }) => {
+    .requiredOption('--out <file>', 'the bundle file to write (never in the data directory, nor the signing key or tokens file)')
+    .option('--force', 'overwrite <file> if it exists')
+    .action(async (options: ExportOptions) => {
       const config = configOrExit('export');
       if (config !== undefined) process.exitCode = await runExport(config, options);
     });

@@ -2,12 +2,12 @@ import { Command } from 'commander';
 import type { AppConfig } from '../../config/app-config.js';
 import { readModelFile, rebuildReadModels, type RebuildResult } from '../../projections/read-model/rebuild.js';
 import type { EventStore } from '../../shared/event-store/event-store.port.js';
-import { type CliIo, configOrExit, EXIT_OK, fail, processIo, type Progress, progressReporter } from '../cli-io.js';
+import { type CliIo, configOrExit, EXIT_OK, fail, plural, processIo, type Progress, progressReporter } from '../cli-io.js';
 import { openExistingStore } from '../cli-store.js';
 import { runningServer } from '../../shared/running-server.js';
 
 export const summaryLine = (result: RebuildResult, file: string): string =>
-  `rebuild: ${result.events} events, ${result.streams} streams, ${result.tracks} tracks in ${(result.durationMs / 1000).toFixed(2)} s ` +
+  `rebuild: ${plural(result.events, 'event')}, ${plural(result.streams, 'stream')}, ${plural(result.tracks, 'track')} in ${(result.durationMs / 1000).toFixed(2)} s ` +
   `(${result.eventsPerSecond} events/s) into ${file}\n`;
 
 /**

@@ -4,19 +4,20 @@ import { describeProblem, verifyBundle } from '../../audit/application/bundle.js
 import { verifyStore } from '../../audit/application/verify-ledger.query.js';
 import type { VerificationReport } from '../../audit/domain/verifier.js';
 import { knownPublicKeys } from '../../audit/infrastructure/signing-key.js';
-import { type CliIo, configOrExit, EXIT_OK, EXIT_PROBLEMS, fail, processIo, progressReporter } from '../cli-io.js';
+import { type CliIo, configOrExit, EXIT_OK, EXIT_PROBLEMS, fail, plural, processIo, progressReporter } from '../cli-io.js';
 import { closeStore, estimatedEvents, openExistingStore } from '../cli-store.js';
 
 export interface VerifyOptions {
   /** Verify this bundle file offline instead of the configured store. */
   readonly bundle?: string;
-  /** The keyId the bundle must be signed with (as published by the ledger's operator). */
-  readonly keyId?: string;
+  /**
+   * The keyIds checkpoints must be signed with (as published by the ledger's operator): only these
+   * are trusted. Several for a ledger that has signed with more than one key (moved by import).
+   */
+  readonly keyId?: string | readonly string[];
   /** Print the report as JSON instead of lines. */
   readonly json?: boolean;
 }
-
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export const summaryOf = (what: string, report: VerificationReport): string => {
   const counts = `${plural(report.eventsChecked, 'event')} in ${plural(report.streamsChecked, 'stream')}, ${plural(report.checkpointsChecked, 'checkpoint')}`;
@@ -37,19 +38,41 @@ export const printReport = (io: CliIo, what: string, report: VerificationReport,
 };
 
 /**
+ * Why a bundle file that did not verify is not a bundle at all, in one line; undefined when it is a
+ * bundle (damaged or not). Judged from verifyBundle's report, the same check import refuses a file
+ * by: not a bundle when the file is empty, or when none of its lines could be read as an event (each
+ * was not JSON, not an object, or not shaped as an event, so not one stream was found), whether or
+ * not a publicKey line ends it: a key alone vouches for nothing. A file with any readable event is a
+ * bundle, however damaged (truncated, a line garbled, lines appended), reported problem by problem.
+ */
+export const notABundleProblem = (file: string, report: VerificationReport): string | undefined => {
+  if (report.ok || report.streamsChecked > 0 || report.checkpointsChecked > 0) return undefined;
+  const keyMissing = report.problems.find((problem) => problem.problem === 'missing-key');
+  if (report.eventsChecked === 0) {
+    // Blank lines only, or nothing at all (a lone key line that is wrong is a bundle's problem).
+    return keyMissing !== undefined ? `bundle ${file} is empty: not a bundle` : undefined;
+  }
+  const first = report.problems[0];
+  return `bundle ${file} is not a bundle: none of its lines is an event${keyMissing !== undefined ? ' or the publicKey line' : ''}${first !== undefined ? ` (first: ${describeProblem(first)})` : ''}`;
+};
+
+/**
  * `norms-ledger verify [--bundle FILE]`: every hash, link, revision and checkpoint, of the store or
  * of a bundle (offline: no store, no configuration). Exit 0 when all holds, 1 when anything is
- * wrong (a one-line summary, then the problems), 2 when verification could not run.
+ * wrong (a one-line summary, then the problems), 2 when verification could not run or the file is
+ * not a bundle at all (one line).
  */
 export const runVerify = async (config: AppConfig | undefined, options: VerifyOptions, io: CliIo = processIo): Promise<number> => {
-  if (options.keyId !== undefined && !/^[0-9a-f]{16}$/.test(options.keyId)) {
-    return fail(io, 'verify', new Error(`--key-id ${JSON.stringify(options.keyId)} is not 16 lowercase hex digits`));
-  }
+  const keyIds = options.keyId === undefined ? undefined : [options.keyId].flat();
+  const badKeyId = keyIds?.find((keyId) => !/^[0-9a-f]{16}$/.test(keyId));
+  if (badKeyId !== undefined) return fail(io, 'verify', new Error(`--key-id ${JSON.stringify(badKeyId)} is not 16 lowercase hex digits`));
   if (options.bundle !== undefined) {
     const progress = progressReporter(io, 'verify');
     try {
-      const report = await verifyBundle(options.bundle, { onProgress: progress.update, ...(options.keyId !== undefined ? { expectKeyId: options.keyId } : {}) });
+      const report = await verifyBundle(options.bundle, { onProgress: progress.update, ...(keyIds !== undefined ? { expectKeyId: keyIds } : {}) });
       progress.stop();
+      const notABundle = notABundleProblem(options.bundle, report);
+      if (notABundle !== undefined) return fail(io, 'verify', new Error(notABundle));
       return printReport(io, `bundle ${options.bundle}`, report, options.json);
     } catch (error) {
       progress.stop();
@@ -64,7 +87,7 @@ export const runVerify = async (config: AppConfig | undefined, options: VerifyOp
     return fail(io, 'verify', error);
   }
   try {
-    const keys = knownPublicKeys(config).filter((key) => options.keyId === undefined || key.keyId === options.keyId);
+    const keys = knownPublicKeys(config).filter((key) => keyIds === undefined || keyIds.includes(key.keyId));
     const progress = progressReporter(io, 'verify', await estimatedEvents(config, store));
     const report = await verifyStore(store, keys, progress.update);
     progress.stop();
@@ -80,7 +103,11 @@ export const verifyCommand = (): Command =>
   new Command('verify')
     .description('verify every hash, link, revision and signed checkpoint of the ledger, or of a bundle offline (exit 1 when anything is wrong)')
     .option('--bundle <file>', 'verify this bundle file offline, with no store and no server')
-    .option('--key-id <keyId>', 'require checkpoints to be signed by this key (16 hex digits, from GET /audit/public-key)')
+    .option(
+      '--key-id <keyId>',
+      'require checkpoints to be signed by this key (16 hex digits, from GET /audit/public-key); repeat it for a ledger that signed with several keys (moved by import)',
+      (keyId: string, earlier: string[] | undefined) => [...(earlier ?? []), keyId],
+    )
     .option('--json', 'print the report as JSON')
     .action(async (options: VerifyOptions) => {
       // A bundle needs no configuration: an auditor may have nothing but the file.

@@ -4,7 +4,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { decideAppend } from '../../shared/event-store/append-rules.js';
 import { type SerialisedEvent, validateAppend } from '../../shared/event-store/append-validation.js';
-import { InvalidAppendError, StreamNotFoundError } from '../../shared/event-store/event-store.errors.js';
+import { InvalidAppendError, StoreUnavailableError, StreamNotFoundError } from '../../shared/event-store/event-store.errors.js';
 import { parseStoredJson } from '../../shared/event-store/stored-json.js';
 import type {
   AllFilter,
@@ -81,6 +81,18 @@ const parsePosition = (after: string | undefined): number => {
 };
 
 /**
+ * A file that SQLite cannot read as a database (not one at all, or damaged) is named, with where it
+ * came from: SQLite's own message ("file is not a database") names neither.
+ */
+const notADatabase = (error: unknown, file: string): StoreUnavailableError | undefined => {
+  // Not `instanceof Error`: better-sqlite3's errors may come from another realm (a test's VM context).
+  const { code, message } = (typeof error === 'object' && error !== null ? error : {}) as { code?: unknown; message?: unknown };
+  if (code !== 'SQLITE_NOTADB' && code !== 'SQLITE_CORRUPT') return undefined;
+  const what = code === 'SQLITE_NOTADB' ? 'is not a SQLite database' : 'is a damaged SQLite database';
+  return new StoreUnavailableError(`${file} ${what} (${String(message)}): check LEDGER_DATA_DIR`);
+};
+
+/**
  * The embedded event store: one SQLite file in WAL mode. Concurrent appends are group-committed:
  * everything queued while a transaction runs goes into the next one, each append in its own
  * savepoint so that one caller's conflict never fails another's.
@@ -126,7 +138,7 @@ export class SqliteEventStore implements EventStore {
       migrate(this.db, file);
     } catch (error) {
       this.db.close();
-      throw error;
+      throw notADatabase(error, file) ?? error;
     }
 
     const db = this.db;

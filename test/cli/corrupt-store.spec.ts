@@ -1,0 +1,58 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SqliteEventStore } from '../../src/infrastructure/sqlite/sqlite-event-store.js';
+import { StoreUnavailableError } from '../../src/shared/event-store/event-store.errors.js';
+import { removeDir, ROOT, runCli, tempDir } from './support/cli-process.js';
+
+describe('a data file that is not a SQLite database', () => {
+  let dir: string;
+  let file: string;
+  beforeEach(() => {
+    dir = tempDir();
+    file = join(dir, 'ledger.sqlite');
+    writeFileSync(file, 'garbage\n');
+  });
+  afterEach(() => removeDir(dir));
+
+  it('verify names the file and LEDGER_DATA_DIR in one line, exit 2, and leaves the file as it was (through the built CLI)', () => {
+    const run = runCli(['verify'], { LEDGER_DATA_DIR: dir });
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(`norms-ledger verify: ${file} is not a SQLite database (file is not a database): check LEDGER_DATA_DIR\n`);
+    expect(run.status).toBe(2);
+    expect(readFileSync(file, 'utf8')).toBe('garbage\n');
+  });
+
+  it('the store says so where it opens the file, so every command and the server start say the same', () => {
+    let thrown: unknown;
+    try {
+      new SqliteEventStore({ file });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(StoreUnavailableError);
+    expect((thrown as Error).message).toBe(`${file} is not a SQLite database (file is not a database): check LEDGER_DATA_DIR`);
+    expect(readFileSync(file, 'utf8')).toBe('garbage\n');
+  });
+
+  it('the server start says the same and does not start', () => {
+    const server = spawnSync(process.execPath, [join(ROOT, 'dist', 'main.js')], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', LEDGER_DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'silent', LEDGER_TOKENS: 'clerk:0123456789abcdef0123' },
+      timeout: 60_000,
+    });
+    expect(server.stderr).toContain(`${file} is not a SQLite database (file is not a database): check LEDGER_DATA_DIR\n`);
+    expect(server.status).not.toBe(0);
+    expect(server.status).not.toBeNull();
+    expect(readFileSync(file, 'utf8')).toBe('garbage\n');
+  });
+
+  it('a damaged database (a real header, then garbage) is named too', () => {
+    const header = Buffer.alloc(4096);
+    Buffer.from('SQLite format 3\0').copy(header);
+    header.writeUInt16BE(4096, 16);
+    header.fill(0xee, 100);
+    writeFileSync(file, header);
+    expect(() => new SqliteEventStore({ file })).toThrow(new RegExp(`^${file.replace(/[.]/g, '\\.')} is (not a|a damaged) SQLite database \\(.+\\): check LEDGER_DATA_DIR$`));
+  });
+});
