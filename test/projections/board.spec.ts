@@ -1,5 +1,5 @@
-import { boardOf, type BoardRow, type CbmRow, type NormRow } from '../../src/projections/projections/board.projection.js';
-import { ledgerSaidAt, trueAt, type Cut } from '../../src/projections/projections/cut.js';
+import { boardOf, subjectDetailOf, type BoardRow, type CbmRow, type NormRow } from '../../src/projections/projections/board.projection.js';
+import { ledgerSaidAt, resolveCut, trueAt, type Cut } from '../../src/projections/projections/cut.js';
 import { foldTrack } from '../../src/projections/projections/track.projection.js';
 import { seededTrack, type LedgerBuilder } from './ledger-builder.js';
 
@@ -391,6 +391,29 @@ describe('board rows: CBMs, links and topics', () => {
     ]);
     expect(cbm(ledger, {}, 'a0').linkedNorms).toEqual(['n1']);
     expect(cbm(ledger, trueAt('2026-03-31'), 'a0').linkedNorms).toEqual([]);
+  });
+
+  it("a CBM's proposal links from its own date, even when the CBM exists from an earlier record (DESIGN §4: links as of the cut)", () => {
+    const ledger = seededTrack();
+    ledger.norm('seg', 'n1', {}, { on: '2026-02-01' });
+    ledger.today('2026-03-11').cbm('seg', 'c1', { linkedNorms: ['n1'] }, { on: '2026-03-01' });
+    // A written statement dated before the proposal: the CBM exists from 2026-02-15.
+    ledger.today('2026-03-12').position('cbm-c1', 'st-1', 'us', 'supports', { channel: 'written' }, { on: '2026-02-15' });
+    for (const cut of [trueAt('2026-02-20'), { asOf: '2026-02-28' }, { asOf: '2026-02-28', knownAt: '2026-03-12T23:59:59.999Z' }]) {
+      expect(cbm(ledger, cut)).toMatchObject({ status: 'under_discussion', statusSince: '2026-02-15', linkedNorms: [] });
+      expect(norm(ledger, cut).linkedCbms).toEqual([]);
+    }
+    for (const cut of [{}, trueAt('2026-03-01'), { asOf: '2026-03-01', knownAt: '2026-03-12T23:59:59.999Z' }]) {
+      expect(cbm(ledger, cut)).toMatchObject({ linkedNorms: ['n1'] });
+      expect(norm(ledger, cut).linkedCbms).toEqual([{ id: 'c1', status: 'under_discussion' }]);
+    }
+    // The history lists the proposal once, at its own date, with its links as recorded.
+    const detail = subjectDetailOf(foldTrack('seg', ledger.events, resolveCut({})), 'cbm', 'c1')!;
+    expect(detail.history.map((h) => [h.type, h.effectiveOn])).toEqual([
+      ['PositionStated', '2026-02-15'],
+      ['CbmProposed', '2026-03-01'],
+    ]);
+    expect(detail.history[1]!.data).toMatchObject({ linkedNorms: ['n1'] });
   });
 
   it('topics carry stances, blocking and consensus, and no status', () => {

@@ -85,6 +85,28 @@ describe('read models: rules the incremental path must not miss', () => {
     }
   });
 
+  it("a CBM's proposal links from its own date though the CBM exists earlier: the index, the live tables and a rebuild equal the fold", async () => {
+    const ledger = seededTrack();
+    ledger.norm('seg', 'n1', {}, { on: '2026-02-01' });
+    ledger.today('2026-03-11').cbm('seg', 'c1', { linkedNorms: ['n1'] }, { on: '2026-03-01' });
+    ledger.today('2026-03-12').position('cbm-c1', 'st-1', 'us', 'supports', { channel: 'written' }, { on: '2026-02-15' });
+    ledger.today('2026-03-13').position('cbm-c1', 'st-2', 'cn', 'supports');
+    const h = await harness(ledger, 1);
+    try {
+      const log = await readLog(h.store);
+      for (const cut of [{}, { asOf: '2026-02-20' }, { asOf: '2026-03-01' }, { asOf: '2026-02-20', knownAt: '2026-03-12T12:00:00.000Z' }, ...cutsOf(log, [0, 1, 2, 3, 4, 5, 6, 7, 8])]) {
+        const { actual, expected } = await boards(h, cut);
+        expect({ cut, board: actual }).toEqual({ cut, board: expected });
+      }
+      const linked = (cut: Cut) => (plain(h.queries.board('seg', resolveCut(cut))) as { rows: Array<{ id: string; linkedCbms?: unknown; linkedNorms?: unknown }> }).rows;
+      expect(linked({ asOf: '2026-02-20' }).find((r) => r.id === 'c1')!.linkedNorms).toEqual([]);
+      expect(linked({ asOf: '2026-03-01' }).find((r) => r.id === 'n1')!.linkedCbms).toEqual([{ id: 'c1', status: 'under_discussion' }]);
+      await expectEqualToFreshBuild(h.store, h.db);
+    } finally {
+      await close(h);
+    }
+  });
+
   it('a correction moving a statement to the other party, and a late entry, in both views', async () => {
     const ledger = seededTrack();
     ledger.norm('seg', 'n1');

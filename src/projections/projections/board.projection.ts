@@ -305,10 +305,14 @@ export const subjectDetailOf = (track: TrackProjection, kind: SubjectKind, id: s
   const row = boardRowOf(state, parties, kind === 'norm' ? (linkedCbmsByNorm(track.subjects).get(id) ?? []) : []);
   const history: HistoryEntry[] = [];
   let replay: SubjectState | null = null;
-  // Each record at its own date; the status after it as the fold has it (foldedRecords).
-  const folded = foldedRecords(timeline);
-  for (const [index, record] of subjectRecords(timeline).entries()) {
-    replay = evolveSubject(replay, folded[index]!, track.registry);
+  // Each record at its own date; the status after it as the fold has it (foldedRecords, whose
+  // derived records are parts of a recorded one and are not listed).
+  const own = subjectRecords(timeline);
+  let next = 0;
+  for (const folded of foldedRecords(timeline)) {
+    replay = evolveSubject(replay, folded, track.registry);
+    if (folded.derived === true) continue;
+    const record = own[next++]!;
     history.push({
       eventId: record.eventId,
       position: record.position,

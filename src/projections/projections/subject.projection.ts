@@ -359,7 +359,18 @@ export const foldedRecords = (timeline: StreamTimeline): readonly TimelineRecord
   const records = subjectRecords(timeline);
   // After the creation, records are in effective order: the second is the earliest of the others.
   if (records.length < 2 || records[1]!.effectiveOn >= records[0]!.effectiveOn) return records;
-  return [{ ...records[0]!, effectiveOn: records[1]!.effectiveOn }, ...records.slice(1)];
+  const creation = records[0]!;
+  const rest = records.slice(1);
+  const links = creation.type === 'CbmProposed' ? ((creation.data as { linkedNorms?: readonly string[] }).linkedNorms ?? []) : [];
+  if (links.length === 0) return [{ ...creation, effectiveOn: rest[0]!.effectiveOn }, ...rest];
+  // The links a CBM's proposal makes take effect on the proposal's own date, as a later link would
+  // (DESIGN.md §4: links as of the cut), not from the earliest record; under an asOf before that
+  // date (an anchored creation) not at all.
+  const { linkedNorms: _links, ...unlinked } = creation.data;
+  const moved: TimelineRecord = { ...creation, effectiveOn: rest[0]!.effectiveOn, data: unlinked };
+  if (timeline.anchored) return [moved, ...rest];
+  const linkRecords = links.map((normId): TimelineRecord => ({ ...creation, type: 'CbmLinkedToNorm', data: { cbmId: creation.data['cbmId'], normId }, corrections: [], derived: true }));
+  return [moved, ...[...rest, ...linkRecords].sort(compareEffective)];
 };
 
 export const foldSubjectTimeline = (timeline: StreamTimeline, registry: TrackRegistry | null): SubjectState | null =>

@@ -38,12 +38,19 @@ export interface TimelineRecord {
   readonly data: Readonly<Record<string, unknown>>;
   /** The corrections applied to it, in the order they were recorded. */
   readonly corrections: readonly AppliedCorrection[];
+  /** Not a recorded event but a part of one taking effect at its own date (foldedRecords); never in a history. */
+  readonly derived?: true;
 }
 
 export interface StreamTimeline {
   readonly streamId: string;
   /** Records inside the cut, in effective order; RecordCorrected events are folded into their targets. */
   readonly records: readonly TimelineRecord[];
+  /**
+   * The creation record is among `records` only because other records of the stream are inside the
+   * cut (the subject exists from its earliest record): its own date is after the cut's asOf.
+   */
+  readonly anchored: boolean;
   /** Every correction known under the cut whose target is inside the cut, in recorded order. */
   readonly corrections: readonly AppliedCorrection[];
 }
@@ -135,7 +142,7 @@ export const streamTimeline = (streamId: string, events: readonly LedgerEvent[],
     });
   }
   records.sort(compareEffective);
-  return { streamId, records, corrections: corrections.filter((c) => inCut.has(c.targetEventId)) };
+  return { streamId, records, anchored, corrections: corrections.filter((c) => inCut.has(c.targetEventId)) };
 };
 
 /** An event as an uncorrected record: what `evolveSubject` / `evolveSession` take when applying in order. */
