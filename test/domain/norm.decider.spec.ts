@@ -391,6 +391,17 @@ describe('norm decider: capital responses', () => {
     expect(normStatusOf(spec.given([...bothSupport, ...agreed.slice(-1), response('cap-cn', 'cn', 'confirmed'), response('cap-us', 'us', 'confirmed')]).state, later)).toBe('adopted');
   });
 
+  it('counts a party registered late from its capital response: after its decline, its missing stance blocks a new decision (as on the board)', () => {
+    const later = joined('2026-06-01');
+    const declined = [...agreedNorm, response('cap-uk', 'uk', 'declined')];
+    expect(normStatusOf(spec.given(declined).state, later)).toBe('under_discussion');
+    const again = { ...(decide({ decisionId: 'dec-3' }, { session: s1 }, '2026-04-10') as RecordDecision), track: later };
+    spec.given(declined).when(again).thenThrows(ConflictError, 'no-consensus', 'norm gge-13i: no consensus: uk has no stance yet');
+    spec.given([...declined, stated('st-uk', 'uk', 'supports', { effectiveOn: '2026-04-05', sessionId: undefined })]).when(again).then([
+      { type: 'DecisionRecorded', data: { normId: 'gge-13i', decisionId: 'dec-3', kind: 'agree_ad_referendum', sessionId: 's1' } },
+    ]);
+  });
+
   it('is not adopted when a party registered late but effective before the confirmations has not confirmed; its confirmation adopts it', () => {
     const earlier = joined('2026-02-01');
     expect(normStatusOf(spec.given(adopted).state, earlier)).toBe('agreed_ad_referendum');
@@ -598,6 +609,8 @@ describe('norm decider: corrections', () => {
   });
 
   refusals([
+    ['a change to the value it already has', base, correct({ statementId: 'st-cn' }, [{ field: 'stance', from: 'conditional', to: 'conditional' }]), ConflictError, 'correction-changes-nothing', 'norm gge-13i: this correction changes nothing (stance would keep its value): every correction must change the record'],
+    ['changes that undo each other', base, correct({ statementId: 'st-cn' }, [{ field: 'stance', from: 'conditional', to: 'opposes' }, { field: 'stance', from: 'opposes', to: 'conditional' }]), ConflictError, 'correction-changes-nothing'],
     ['a stale from', base, correct({ statementId: 'st-cn' }, [{ field: 'stance', from: 'supports', to: 'opposes' }]), ConflictError, 'stale-from', 'norm gge-13i: correction of stance expects it to be "supports" but it is "conditional"; reload the record and correct from its current value'],
     ['a from made stale by an earlier correction', [...base, corrected('corr-1', { statementId: 'st-cn' }, [{ field: 'stance', from: 'conditional', to: 'reserves' }])], correct({ statementId: 'st-cn' }, [{ field: 'stance', from: 'conditional', to: 'opposes' }], { correctionId: 'corr-2' }), ConflictError, 'stale-from'],
     ['a correctionId already used', [...base, corrected('corr-1', { statementId: 'st-us' }, [{ field: 'text', from: 'us speaks', to: 'x' }])], correct({ statementId: 'st-us' }, [{ field: 'text', from: 'x', to: 'y' }]), ConflictError, 'duplicate-correction'],

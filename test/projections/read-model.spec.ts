@@ -107,6 +107,41 @@ describe('read models: rules the incremental path must not miss', () => {
     }
   });
 
+  it('a party registered late counts from its capital response or implementation report, on consensus too, in every read model alike', async () => {
+    const ledger = seededTrack();
+    ledger.norm('seg', 'n1');
+    ledger.cbm('seg', 'c1');
+    for (const subject of ['norm-n1', 'cbm-c1']) {
+      ledger.position(subject, `${subject}-us`, 'us', 'supports');
+      ledger.position(subject, `${subject}-cn`, 'cn', 'supports');
+      ledger.decision(subject, `${subject}-d`, 's1');
+    }
+    // eu is registered in June, recorded in April; its acts are dated in March.
+    ledger.today('2026-04-01').party('seg', 'eu', { on: '2026-06-01' });
+    ledger.today('2026-04-02').capital('n1', 'cap-eu', 'eu', 'declined', { on: '2026-03-20' });
+    ledger.today('2026-04-03').subjectEvent('cbm-c1', 'CbmImplementationReported', { reportId: 'r-eu', partyId: 'eu', text: 'done' }, { on: '2026-03-20' });
+    const h = await harness(ledger, 1);
+    try {
+      const log = await readLog(h.store);
+      for (const cut of [{}, { asOf: '2026-03-15' }, { asOf: '2026-03-20' }, { asOf: '2026-05-01' }, ...cutsOf(log, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17])]) {
+        const { actual, expected } = await boards(h, cut);
+        expect({ cut, board: actual }).toEqual({ cut, board: expected });
+      }
+      const rows = (cut: Cut) => (plain(h.queries.board('seg', resolveCut(cut))) as { rows: Array<Record<string, unknown>> }).rows;
+      expect(rows({ asOf: '2026-03-20' })).toEqual([
+        expect.objectContaining({ id: 'n1', status: 'under_discussion', blockingParties: ['eu'], consensusPossible: false }),
+        expect.objectContaining({ id: 'c1', status: 'implementing', implementationReportedBy: ['eu'], blockingParties: ['eu'], consensusPossible: false }),
+      ]);
+      expect(rows({ asOf: '2026-03-15' })).toEqual([
+        expect.objectContaining({ id: 'n1', status: 'agreed_ad_referendum', blockingParties: [], pendingConfirmations: ['cn', 'us'] }),
+        expect.objectContaining({ id: 'c1', status: 'agreed', blockingParties: [] }),
+      ]);
+      await expectEqualToFreshBuild(h.store, h.db);
+    } finally {
+      await close(h);
+    }
+  });
+
   it('a correction moving a statement to the other party, and a late entry, in both views', async () => {
     const ledger = seededTrack();
     ledger.norm('seg', 'n1');

@@ -96,6 +96,7 @@ interface Subject {
   confirmations: Set<string>;
   links: Set<string>;
   reporters: Set<string>;
+  responders: Set<string>;
   before: string | null;
   proposers: string[];
 }
@@ -159,6 +160,7 @@ export const referenceBoard = (events: readonly LedgerEvent[], trackId: string, 
         // The proposal's links hold from its own date: under an asOf before it, none (DESIGN §4: links as of the cut).
         links: new Set(cut.asOf !== undefined && r.eff > cut.asOf ? [] : ((r.data['linkedNorms'] as string[] | undefined) ?? [])),
         reporters: new Set(),
+        responders: new Set(),
         before: null,
         proposers: (r.data['proposedBy'] as string[] | undefined) ?? [],
       });
@@ -167,7 +169,8 @@ export const referenceBoard = (events: readonly LedgerEvent[], trackId: string, 
     const s = subjects.get(r.streamId);
     if (s === undefined || s === null) continue;
     const then = registrations.filter((x) => x.eff < r.eff || (x.eff === r.eff && x.pos < r.pos)).map((x) => x.id);
-    const takingPart = (acted: Iterable<string> = []): string[] => sorted([...then, ...s.proposers, ...Object.keys(s.stances), ...acted]);
+    // README: a party counts from its registration, or from its part in the subject: a proposal, a stance, a capital response or a report.
+    const takingPart = (acted: Iterable<string> = []): string[] => sorted([...then, ...s.proposers, ...Object.keys(s.stances), ...s.responders, ...s.reporters, ...acted]);
     const moveTo = (status: string): void => {
       if (s.status !== status) {
         s.status = status;
@@ -188,6 +191,7 @@ export const referenceBoard = (events: readonly LedgerEvent[], trackId: string, 
         if (s.kind === 'cbm' && (s.status === 'proposed' || s.status === 'under_discussion')) moveTo('agreed');
         break;
       case 'CapitalResponseRecorded':
+        s.responders.add(r.data['partyId'] as string);
         if (s.status !== 'agreed_ad_referendum') break;
         if (r.data['response'] === 'confirmed') {
           s.confirmations.add(r.data['partyId'] as string);
@@ -228,7 +232,7 @@ export const referenceBoard = (events: readonly LedgerEvent[], trackId: string, 
   return live
     .sort((a, b) => kindOrder[a.kind] - kindOrder[b.kind] || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     .map((s) => {
-      const parties = sorted([...registered, ...s.proposers, ...Object.keys(s.stances)]);
+      const parties = sorted([...registered, ...s.proposers, ...Object.keys(s.stances), ...s.responders, ...s.reporters]);
       const stances: Subject['stances'] = {};
       for (const partyId of Object.keys(s.stances).sort()) stances[partyId] = s.stances[partyId]!;
       const row: ReferenceRow = {

@@ -86,6 +86,8 @@ export interface NormState extends SubjectCore {
   readonly confirmations: readonly string[];
   readonly adoptedOn: string | null;
   readonly responses: readonly CapitalResponse[];
+  /** Every party with a capital response on it, whatever the response and the phase (sorted). */
+  readonly respondedBy: readonly string[];
 }
 
 export interface CbmState extends SubjectCore {
@@ -148,7 +150,7 @@ const create = (kind: SubjectKind, record: TimelineRecord): SubjectState => {
   };
   switch (kind) {
     case 'norm':
-      return { ...core, kind, status: 'proposed', statusSince: record.effectiveOn, confirmations: [], adoptedOn: null, responses: [] };
+      return { ...core, kind, status: 'proposed', statusSince: record.effectiveOn, confirmations: [], adoptedOn: null, responses: [], respondedBy: [] };
     case 'cbm':
       return {
         ...core,
@@ -192,8 +194,16 @@ const withStance = <S extends SubjectState>(state: S, record: TimelineRecord): S
 const partiesTakingPart = (registry: TrackRegistry | null, key: EffectiveKey, state: SubjectState, acted: readonly string[] = []): string[] =>
   sortedIds([...new Set([...partiesAt(registry, key), ...tookPart(state), ...acted])]);
 
-/** The parties that took part in a subject, whatever their registration's date: its proposers and those with a stance on it. */
-export const tookPart = (state: SubjectState): string[] => [...state.proposedBy, ...Object.keys(state.stances)];
+/**
+ * The parties that took part in a subject, whatever their registration's date: its proposers and
+ * those with a stance, a capital response or an implementation report on it (README: a party
+ * counts from the first of them, towards consensus, confirmations and reports alike).
+ */
+export const tookPart = (state: SubjectState): string[] => [
+  ...state.proposedBy,
+  ...Object.keys(state.stances),
+  ...(state.kind === 'norm' ? state.respondedBy : state.kind === 'cbm' ? state.reportedBy : []),
+];
 
 const withDecision = <S extends SubjectState>(state: S, record: TimelineRecord, registry: TrackRegistry | null): S => {
   const d = record.data as unknown as SubjectDecisionData;
@@ -238,12 +248,13 @@ const evolveNorm = (state: NormState, record: TimelineRecord, registry: TrackReg
     case 'CapitalResponseRecorded': {
       const d = record.data as unknown as CapitalResponseRecordedData;
       const responses = [...state.responses, { responseId: d.responseId, partyId: d.partyId, response: d.response, effectiveOn: record.effectiveOn, eventId: record.eventId }];
-      if (state.status !== 'agreed_ad_referendum') return { ...state, responses };
-      if (d.response === 'declined') return moveTo('under_discussion', { responses, confirmations: [] });
+      const respondedBy = state.respondedBy.includes(d.partyId) ? state.respondedBy : sortedIds([...state.respondedBy, d.partyId]);
+      if (state.status !== 'agreed_ad_referendum') return { ...state, responses, respondedBy };
+      if (d.response === 'declined') return moveTo('under_discussion', { responses, respondedBy, confirmations: [] });
       const confirmations = sortedIds([...state.confirmations, d.partyId]);
-      return everyoneIn(partiesTakingPart(registry, keyOf(record), state, confirmations), confirmations)
-        ? moveTo('adopted', { responses, confirmations, adoptedOn: on })
-        : { ...state, responses, confirmations };
+      return everyoneIn(partiesTakingPart(registry, keyOf(record), { ...state, respondedBy }, confirmations), confirmations)
+        ? moveTo('adopted', { responses, respondedBy, confirmations, adoptedOn: on })
+        : { ...state, responses, respondedBy, confirmations };
     }
     case 'NormWithdrawn':
       return state.status === 'adopted' || state.status === 'withdrawn' ? state : moveTo('withdrawn', { confirmations: [] });

@@ -21,7 +21,7 @@ import { ensureDir } from '../../shared/ensure-dir.js';
  * - `knowledge`: per track, the latest recordedAt applied and the windows of transaction time in
  *   which the index cannot be trusted because events were recorded out of order (see projector.ts).
  */
-export const READ_MODEL_SCHEMA_VERSION = '8';
+export const READ_MODEL_SCHEMA_VERSION = '9';
 
 /** known_to of a version still current: sorts after every ISO timestamp. */
 export const STILL_CURRENT = '~';

@@ -58,8 +58,9 @@ export interface CompactState {
   readonly f?: 1;
   /** Norms and CBMs: the proposers, when any (they count on the row whatever their registration's date). */
   readonly p?: readonly string[];
-  /** Norms: confirmations. */
+  /** Norms: confirmations, and every party with a capital response (it counts on the row whatever its registration's date). */
   readonly c?: readonly string[];
+  readonly rp?: readonly string[];
   /** CBMs: linked norms and parties that reported. */
   readonly ln?: readonly string[];
   readonly rb?: readonly string[];
@@ -83,7 +84,7 @@ export const compactStateOf = (state: SubjectState): CompactState => {
   };
   switch (state.kind) {
     case 'norm':
-      return { ...base, c: state.confirmations };
+      return { ...base, c: state.confirmations, rp: state.respondedBy };
     case 'cbm':
       return { ...base, ln: state.linkedNorms, rb: state.reportedBy };
     default:
@@ -110,7 +111,7 @@ export const compactJsonOf = (state: SubjectState): string => {
   for (const d of state.decisions) if (!d.consensusHeld) flagged = true;
   let json = `{"k":${q(state.kind)},"i":${q(state.id)},"t":${q(state.title)},"s":${q(state.status)},"ss":${q(state.statusSince)},"st":{${st}}${flagged ? ',"f":1' : ''}`;
   if (state.proposedBy.length > 0) json += `,"p":${list(state.proposedBy)}`;
-  if (state.kind === 'norm') json += `,"c":${list(state.confirmations)}`;
+  if (state.kind === 'norm') json += `,"c":${list(state.confirmations)},"rp":${list(state.respondedBy)}`;
   else if (state.kind === 'cbm') json += `,"ln":${list(state.linkedNorms)},"rb":${list(state.reportedBy)}`;
   return `${json}}`;
 };
@@ -131,7 +132,18 @@ export const stateOfCompact = (compact: CompactState): SubjectState => {
   const proposedBy = compact.p ?? [];
   switch (compact.k) {
     case 'norm':
-      return { kind: 'norm', id: compact.i, title: compact.t, stances, decisions, proposedBy, status: compact.s as NormStatus, statusSince: compact.ss, confirmations: compact.c ?? [] } as unknown as SubjectState;
+      return {
+        kind: 'norm',
+        id: compact.i,
+        title: compact.t,
+        stances,
+        decisions,
+        proposedBy,
+        status: compact.s as NormStatus,
+        statusSince: compact.ss,
+        confirmations: compact.c ?? [],
+        respondedBy: compact.rp ?? [],
+      } as unknown as SubjectState;
     case 'cbm':
       return {
         kind: 'cbm',

@@ -1,5 +1,6 @@
 import {
   CorrectionErrors,
+  assertChanged,
   assertCorrectable,
   assertCorrigendum,
   applyCorrection,
@@ -286,7 +287,7 @@ const correct = (command: CorrectSessionRecord, state: ExistingSession): Session
     corrigendumId,
     `the record of session ${state.sessionId} as held`,
   );
-  const corrected = applyCorrection(subject, state.held, changes);
+  const corrected = assertChanged(subject, state.held, applyCorrection(subject, state.held, changes), changes);
   assertHeldShape(state.sessionId, correctionId, corrected.data);
   assertAttendance(
     state.sessionId,

@@ -128,6 +128,12 @@ export const CorrectionErrors = {
     new UnprocessableError('invalid-effective-on', `${subject}: effectiveOn can only be corrected to a date YYYY-MM-DD, not ${stableJson(to ?? null)}`, { to: to ?? null }),
   noChanges: (subject: string): UnprocessableError =>
     new UnprocessableError('no-changes', `${subject}: a correction needs at least one change`),
+  changesNothing: (subject: string, fields: readonly string[]): ConflictError =>
+    new ConflictError(
+      'correction-changes-nothing',
+      `${subject}: this correction changes nothing (${fields.join(', ')} would keep ${fields.length === 1 ? 'its value' : 'their values'}): every correction must change the record`,
+      { fields },
+    ),
   corrigendumRequired: (subject: string, sessionId: string, what: string): ConflictError =>
     new ConflictError(
       'corrigendum-required',
@@ -220,7 +226,24 @@ export const correctRecord = <Data extends object>(
   changes: readonly FieldChange[],
 ): CorrectableRecord<Data> => {
   assertCorrectable(subject, record.type, changes);
-  return applyCorrection(subject, record, changes);
+  return assertChanged(subject, record, applyCorrection(subject, record, changes), changes);
+};
+
+/**
+ * A correction that leaves the record as it was (every `to` equal to the value it replaces) is
+ * refused, 409 `correction-changes-nothing`, as every command the record already satisfies is
+ * (README): a 201 always records a change. Returns `corrected`.
+ */
+export const assertChanged = <Data extends object>(
+  subject: string,
+  record: CorrectableRecord<Data>,
+  corrected: CorrectableRecord<Data>,
+  changes: readonly FieldChange[],
+): CorrectableRecord<Data> => {
+  if (corrected.effectiveOn === record.effectiveOn && stableJson(corrected.data) === stableJson(record.data)) {
+    throw CorrectionErrors.changesNothing(subject, [...new Set(changes.map((change) => change.field))]);
+  }
+  return corrected;
 };
 
 /**

@@ -4,6 +4,7 @@
  * statement index, and the deciding of positions and corrections.
  */
 import {
+  assertChanged,
   assertCorrectable,
   assertCorrigendum,
   applyCorrection,
@@ -175,21 +176,29 @@ export const latestStances = (core: SubjectCore, asOf?: string): Map<string, Sta
  */
 export const consensusAt = (core: SubjectCore, track: TrackFacts, asOf: string | undefined, proposers: readonly string[]): Consensus => {
   const stances = latestStances(core, asOf);
-  return consensusOf(asOf === undefined ? track.parties : partiesTakingPartAt(track, { effectiveOn: asOf, recordedAt: RECORDED_NOW }, [...stances.keys(), ...proposers]), stances);
+  return consensusOf(
+    asOf === undefined ? track.parties : partiesTakingPartAt(track, { effectiveOn: asOf, recordedAt: RECORDED_NOW }, partiesTookPartBy(core, proposers)({ effectiveOn: asOf })),
+    stances,
+  );
 };
 
+/** The records by which a party takes part in a subject (README: it counts from the first of them). */
+const TAKING_PART: ReadonlySet<string> = new Set(['PositionStated', 'CapitalResponseRecorded', 'CbmImplementationReported']);
+
 /**
- * For everyPartyActed: the parties that took part in the subject before an act in effective order,
- * as the board has them at that act: its `proposers` (a proposal takes effect from the subject's
- * earliest record), and those with a stance on it (an earlier date, or the same date and recorded before it).
+ * The parties that took part in the subject before an act in effective order, as the board has
+ * them at that act: its `proposers` (a proposal takes effect from the subject's earliest record),
+ * and those with a stance, a capital response or an implementation report on it (an earlier date,
+ * or the same date and recorded before it). For consensus (consensusAt) and everyPartyActed.
  */
 export const partiesTookPartBy =
   (core: SubjectCore, proposers: readonly string[]) =>
   (at: { readonly effectiveOn: string; readonly revision?: number }): Iterable<string> => {
     const parties = new Set<string>(proposers);
-    for (const record of positionsInEffectiveOrder(core)) {
-      if (record.effectiveOn > at.effectiveOn || (record.effectiveOn === at.effectiveOn && record.revision > (at.revision ?? Number.MAX_SAFE_INTEGER))) break;
-      parties.add((record.data as unknown as PositionFields).partyId);
+    for (const record of core.records.values()) {
+      if (!TAKING_PART.has(record.type)) continue;
+      if (record.effectiveOn > at.effectiveOn || (record.effectiveOn === at.effectiveOn && record.revision > (at.revision ?? Number.MAX_SAFE_INTEGER))) continue;
+      parties.add((record.data as { partyId: string }).partyId);
     }
     return parties;
   };
@@ -267,7 +276,7 @@ export const decideCorrection = (core: SubjectCore, command: CorrectRecord): Cor
   const sessionId = sessionIdOf(record);
   const session = sessionId === undefined ? undefined : assertHeldSession(subject, track, sessionId, command.targetSession);
   assertCorrigendum(subject, session, data.corrigendumId, describeTarget(data.target));
-  const corrected = { ...record, ...applyCorrection(subject, record, data.changes) };
+  const corrected = { ...record, ...assertChanged(subject, record, applyCorrection(subject, record, data.changes), data.changes) };
   assertStillValid(subject, corrected, data.changes, track, session);
   return compact(data);
 };
