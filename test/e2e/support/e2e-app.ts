@@ -29,12 +29,14 @@ export interface E2eApp {
 
 /** The clerk's token in every e2e app (LEDGER_TOKENS); its principal name is 'clerk'. */
 export const CLERK_TOKEN = 'e2e-clerk-token-0123456789';
+/** The auditor's token in every e2e app (audit routes). */
+export const AUDITOR_TOKEN = 'e2e-auditor-token-0123456789';
 
 export const newDataDir = (): string => mkdtempSync(join(tmpdir(), 'norms-ledger-e2e-'));
 
 /** The real app on a SQLite file in `dataDir` (a fresh temp dir unless given, e.g. to restart). */
 export const startApp = async (dataDir: string = newDataDir()): Promise<E2eApp> => {
-  const config = loadConfig({ LEDGER_DATA_DIR: dataDir, LOG_LEVEL: 'silent', LEDGER_SQLITE_SYNCHRONOUS: 'NORMAL', LEDGER_TOKENS: `clerk:${CLERK_TOKEN}` });
+  const config = loadConfig({ LEDGER_DATA_DIR: dataDir, LOG_LEVEL: 'silent', LEDGER_SQLITE_SYNCHRONOUS: 'NORMAL', LEDGER_TOKENS: `clerk:${CLERK_TOKEN},auditor:${AUDITOR_TOKEN}` });
   const app = await createApp(config, { logger: false });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
