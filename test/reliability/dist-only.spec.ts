@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, JsonClient, LedgerProcess, newDataDir, removeDataDir, ROOT } from './support/ledger-process.js';
+import { disposeLedger, ROOT, type RunningLedger, startedLedger } from './support/ledger-process.js';
 
 /*
  * A deployment that ships dist/ with package.json and node_modules, without src/: the server must
@@ -9,29 +9,23 @@ import { freePort, JsonClient, LedgerProcess, newDataDir, removeDataDir, ROOT } 
  */
 describe('the server run from a copy of dist/ without src/', () => {
   let shipped: string;
-  let dataDir: string;
-  let server: LedgerProcess;
-  let client: JsonClient;
+  let ledger: RunningLedger | undefined;
 
   beforeAll(async () => {
     shipped = mkdtempSync(join(tmpdir(), 'norms-ledger-shipped-'));
     cpSync(join(ROOT, 'dist'), join(shipped, 'dist'), { recursive: true });
     cpSync(join(ROOT, 'package.json'), join(shipped, 'package.json'));
     symlinkSync(join(ROOT, 'node_modules'), join(shipped, 'node_modules'), 'dir');
-    dataDir = newDataDir();
-    server = new LedgerProcess(dataDir, await freePort(), {}, shipped);
-    await server.start();
-    client = new JsonClient(server.port);
+    ledger = await startedLedger({}, shipped);
   }, 180_000);
 
   afterAll(async () => {
-    client?.close();
-    await server?.stop();
-    removeDataDir(dataDir);
+    await disposeLedger(ledger);
     if (shipped) rmSync(shipped, { recursive: true, force: true });
   });
 
   it('serves the dashboard page and every file it loads', async () => {
+    const { client } = ledger!;
     const page = await client.request('GET', '/');
     expect(page.status).toBe(200);
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');

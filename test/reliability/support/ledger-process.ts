@@ -212,9 +212,9 @@ export interface RunningLedger {
 }
 
 /** A server started on a fresh data directory, and a client to it; nothing is left behind if the start fails. */
-export const startedLedger = async (extraEnv: Record<string, string> = {}): Promise<RunningLedger> => {
+export const startedLedger = async (extraEnv: Record<string, string> = {}, root: string = ROOT): Promise<RunningLedger> => {
   const dataDir = newDataDir();
-  const server = new LedgerProcess(dataDir, await freePort(), extraEnv);
+  const server = new LedgerProcess(dataDir, await freePort(), extraEnv, root);
   try {
     await server.start();
   } catch (error) {
