@@ -260,4 +260,30 @@ describe('queries (e2e)', () => {
     await settled(stated);
     expect((await get('/topics/ig').expect(200)).body.stances.us.statementId).toBe('st-10');
   });
+
+  // Last: it adds a stream, which the rebuild test above counts.
+  it('the live board under asOf sends `removed` when a correction takes a row off that board', async () => {
+    t.fixClock('2026-03-29T10:00:00.000Z');
+    await ok(t, '/tracks/seg/topics', { topicId: 'leaving', title: 'A topic', effectiveOn: '2026-03-20' });
+    // A written statement dated before the opening: the topic exists under asOf 2026-03-10.
+    await ok(t, '/topics/leaving/positions', { statementId: 'st-l1', partyId: 'us', stance: 'supports', text: 'us supports', channel: 'written', effectiveOn: '2026-03-05' });
+    const { response, frames, frame } = await openLive('/tracks/seg/board/live?asOf=2026-03-10');
+    try {
+      const snapshot = await frame(1);
+      expect(snapshot.data.rows.map((r: { id: string }) => r.id)).toContain('leaving');
+      const corrected = await ok(t, '/topics/leaving/corrections', {
+        correctionId: 'c-l1',
+        target: { statementId: 'st-l1' },
+        changes: [{ field: 'effectiveOn', from: '2026-03-05', to: '2026-03-25' }],
+        reason: 'the statement was made later',
+        requestedBy: 'us',
+      });
+      expect(await frame(2)).toEqual({ event: 'removed', id: corrected.body.position, data: { kind: 'topic', id: 'leaving' } });
+      expect((await get('/tracks/seg/board?asOf=2026-03-10').expect(200)).body.rows.map((r: { id: string }) => r.id)).not.toContain('leaving');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(frames.map((f) => f.event)).toEqual(['snapshot', 'removed']);
+    } finally {
+      response.destroy();
+    }
+  });
 });

@@ -64,7 +64,7 @@ export class BoardLiveController {
       'First one `snapshot` event (data: the board, id: the position it reflects), then one `row` event per board row that changes ' +
       '(data: the row, id: the position of the event that changed it), and a `:` comment as heartbeat. A browser EventSource may pass its token as `?access_token=`. ' +
       'With `asOf`/`knownAt` the snapshot and the rows are the board under that cut: a row is sent when a later record (a late entry, a correction) changes it there, ' +
-      'with id the position the board then reflects.',
+      'with id the position the board then reflects, and a `removed` event (data: `{kind, id}`) when a row leaves that board (a correction dating its subject after `asOf`).',
   })
   @ApiProduces('text/event-stream')
   @ApiSlugParam('trackId', 'The track')
@@ -119,21 +119,31 @@ export class BoardLiveController {
    * Rows of the board under `cut` as later records change them: after a batch with events of the
    * track (a late entry or a correction may change a row under the cut without changing the live one), the board
    * under the cut is computed again, at most every CUT_RECOMPUTE_DELAY_MS, and the rows that differ
-   * from the ones sent are sent, with the position the board then reflects. Returns the unsubscribe function.
+   * from the ones sent are sent, with the position the board then reflects; a row no longer on it
+   * is sent as a `removed` event naming its kind and id. Returns the unsubscribe function.
    */
   private followUnderCut(trackId: string, cut: ResolvedCut, snapshot: Board, write: (data: string) => void): () => void {
-    const sent = new Map(snapshot.rows.map((row) => [`${row.kind}-${row.id}`, JSON.stringify(row)]));
+    const keyOf = (row: { readonly kind: string; readonly id: string }): string => JSON.stringify([row.kind, row.id]);
+    const sent = new Map(snapshot.rows.map((row) => [keyOf(row), { kind: row.kind, id: row.id, json: JSON.stringify(row) }]));
     let timer: NodeJS.Timeout | undefined;
     const recompute = (): void => {
       timer = undefined;
       const checkpoint = this.readModels.checkpoint;
       const board = this.readModels.queries.board(trackId, cut) as Board | null;
+      const present = new Set<string>();
       for (const row of board?.rows ?? []) {
-        const key = `${row.kind}-${row.id}`;
+        const key = keyOf(row);
+        present.add(key);
         const json = JSON.stringify(row);
-        if (sent.get(key) === json) continue;
-        sent.set(key, json);
+        if (sent.get(key)?.json === json) continue;
+        sent.set(key, { kind: row.kind, id: row.id, json });
         write(frame('row', checkpoint, json));
+      }
+      // A row that left the board under the cut (a correction dated its subject's records after asOf).
+      for (const [key, { kind, id }] of sent) {
+        if (present.has(key)) continue;
+        sent.delete(key);
+        write(frame('removed', checkpoint, JSON.stringify({ kind, id })));
       }
     };
     const unsubscribe = this.readModels.onApplied((_checkpoint, tracks) => {
