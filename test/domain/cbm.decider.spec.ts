@@ -218,6 +218,8 @@ describe('cbm decider: withdrawal and corrections', () => {
     ['a withdrawal without every proposer', [proposed], withdraw(['cn']), UnprocessableError, 'not-all-proposers'],
     ['a withdrawal after agreement', agreed, withdraw(['us']), ConflictError, 'already-agreed'],
     ['a withdrawal of a withdrawn cbm', [proposed, withdrawn], withdraw(['us']), ConflictError, 'already-withdrawn'],
+    ['a withdrawal effective before a stance on the cbm', [proposed, { ...stated('st-cn', 'cn', 'supports'), effectiveOn: '2026-03-20' }], withdraw(['us']), ConflictError, 'before-status-change', /a withdrawal cannot take effect on 2026-03-10, before the position st-cn that took effect on 2026-03-20/],
+    ['a withdrawal effective before a link of the cbm', [proposed, { type: 'CbmLinkedToNorm', effectiveOn: '2026-03-15', data: { cbmId: 'hotline', normId: 'gge-13j' } } as Given<CbmEvent>], withdraw(['us']), ConflictError, 'before-status-change', /before the link to norm gge-13j that took effect on 2026-03-15/],
     ['a stale from', discussed, correct({ statementId: 'st-cn' }, [{ field: 'stance', from: 'opposes', to: 'abstains' }]), ConflictError, 'stale-from'],
     ['linked norms are not correctable', [proposed], correct({ eventId: 'ev-proposed' }, [{ field: 'linkedNorms', from: ['gge-13i'], to: [] }]), UnprocessableError, 'field-not-correctable'],
     ['an unknown target', [proposed], correct({ statementId: 'st-zz' }, [{ field: 'stance', from: 'supports', to: 'opposes' }]), UnprocessableError, 'unknown-target'],

@@ -54,7 +54,8 @@ const response = (responseId: string, partyId: string, answer: 'confirmed' | 'de
   effectiveOn: '2026-04-01',
   data: { normId: 'gge-13i', responseId, partyId, response: answer },
 });
-const withdrawn: Given<NormEvent> = { type: 'NormWithdrawn', data: { normId: 'gge-13i', partyIds: ['cn', 'us'] } };
+// After the statements of the fixtures (2026-03-10): a withdrawal takes effect after every record on the norm.
+const withdrawn: Given<NormEvent> = { type: 'NormWithdrawn', effectiveOn: '2026-03-12', data: { normId: 'gge-13i', partyIds: ['cn', 'us'] } };
 const corrected = (correctionId: string, target: CorrectionFields['target'], changes: CorrectionFields['changes']): Given<NormEvent> => ({
   type: 'RecordCorrected',
   data: { normId: 'gge-13i', correctionId, target, changes, reason: 'typo', requestedBy: 'secretariat' },
@@ -530,6 +531,7 @@ describe('norm decider: withdrawal', () => {
     ['an agreed norm', [...bothSupport, agreed], withdraw(['cn', 'us']), ConflictError, 'already-agreed'],
     ['an adopted norm', [...bothSupport, agreed, response('a', 'cn', 'confirmed'), response('b', 'us', 'confirmed')], withdraw(['cn', 'us']), ConflictError, 'already-agreed', /is adopted/],
     ['a withdrawn norm', [proposed, withdrawn], withdraw(['cn', 'us']), ConflictError, 'already-withdrawn'],
+    ['a withdrawal effective before a stance on the norm', [proposed, stated('st-cn', 'cn', 'supports', { effectiveOn: '2026-03-20' })], withdraw(['cn', 'us']), ConflictError, 'before-status-change', 'norm gge-13i: a withdrawal cannot take effect on 2026-03-12, before the position st-cn that took effect on 2026-03-20; nothing is recorded on a withdrawn subject, so its withdrawal takes effect on or after every record on it: use an effectiveOn on or after 2026-03-20'],
     ['a withdrawal effective before the decline that reopened the norm', [...bothSupport, agreed, response('cap-cn', 'cn', 'declined')], withdraw(['cn', 'us']), ConflictError, 'before-status-change', /a withdrawal cannot take effect on 2026-03-12, before the capital response that took effect on 2026-04-01/],
   ]);
 });
@@ -553,6 +555,16 @@ describe('norm decider: corrections', () => {
   it('is allowed on a withdrawn norm', () => {
     const changes = [{ field: 'text', from: 'us speaks', to: 'the us speaks' }];
     spec.given([...base, withdrawn]).when(correct({ statementId: 'st-us' }, changes)).then(recordCorrected('corr-1', { statementId: 'st-us' }, changes));
+  });
+
+  it('may not move a record of a withdrawn norm after its withdrawal (422), only to or before its date', () => {
+    const later = [{ field: 'effectiveOn', from: '2026-03-10', to: '2026-03-13' }];
+    spec
+      .given([...base, withdrawn])
+      .when(correct({ statementId: 'st-us' }, later))
+      .thenThrows(UnprocessableError, 'after-withdrawal', 'norm gge-13i: after this correction the position st-us would take effect on 2026-03-13, after the subject was withdrawn on 2026-03-12; nothing is recorded on a withdrawn subject');
+    const onTheDay = [{ field: 'effectiveOn', from: '2026-03-10', to: '2026-03-12' }];
+    spec.given([...base, withdrawn]).when(correct({ statementId: 'st-us' }, onTheDay)).then(recordCorrected('corr-1', { statementId: 'st-us' }, onTheDay));
   });
 
   it('needs no corrigendum before adoption of the minutes', () => {

@@ -8,7 +8,7 @@ import { everyPartyActed, type PartyAct, type TrackFacts } from '../../shared/do
 import type { CbmCommand, LinkCbmToNorm, ProposeCbm, ReportImplementation, ResumeCbm, SuspendCbm } from './cbm.commands.js';
 import type { CbmEvent, CbmStatus } from './cbm.events.js';
 import type { RecordDecision, WithdrawSubject } from './subject.commands.js';
-import { assertInStatusOrder, consensusAt, decideCorrection, decidePosition, openCore, partiesTookPartBy, type SubjectCore, type SubjectRecord, withCorrection, withRecord } from './subject-core.js';
+import { assertInStatusOrder, assertWithdrawalLast, consensusAt, decideCorrection, decidePosition, openCore, partiesTookPartBy, type SubjectCore, type SubjectRecord, withCorrection, withRecord } from './subject-core.js';
 import { SubjectErrors } from './subject.errors.js';
 import { assertPartyRegistered, assertSessionRefs, assertText, compact } from './subject-guards.js';
 
@@ -160,7 +160,7 @@ const withdraw = (command: WithdrawSubject, state: Existing): CbmEvent[] => {
   if (missing.length > 0) throw SubjectErrors.notAllProposers(subject, missing);
   assertSessionRefs(subject, track, data, command.session);
   if (state.status !== 'proposed' && state.status !== 'under_discussion') throw SubjectErrors.alreadyAgreed(subject, cbmStatusOf(state, track)!);
-  assertInStatusOrder(state.core, command.effectiveOn, 'a withdrawal');
+  assertWithdrawalLast(state.core, command.effectiveOn);
   return [{ type: 'CbmWithdrawn', data: compact({ cbmId: state.core.id, ...data }) }];
 };
 

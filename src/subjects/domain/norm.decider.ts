@@ -7,7 +7,7 @@ import { byPlace, everyPartyActed, type PartyAct, RECORDED_NOW, type TrackFacts 
 import type { NormCommand, RecordCapitalResponse, ProposeNorm } from './norm.commands.js';
 import type { NormEvent, NormStatus } from './norm.events.js';
 import type { RecordDecision, WithdrawSubject } from './subject.commands.js';
-import { assertInStatusOrder, consensusAt, decideCorrection, decidePosition, openCore, partiesTookPartBy, type SubjectCore, withCorrection, withRecord } from './subject-core.js';
+import { assertInStatusOrder, assertWithdrawalLast, consensusAt, decideCorrection, decidePosition, openCore, partiesTookPartBy, type SubjectCore, withCorrection, withRecord } from './subject-core.js';
 import { SubjectErrors } from './subject.errors.js';
 import { assertPartyRegistered, assertSessionRefs, assertText, compact } from './subject-guards.js';
 
@@ -168,7 +168,7 @@ const withdraw = (command: WithdrawSubject, state: Existing): NormEvent[] => {
   assertSessionRefs(subject, track, data, command.session);
   const status = normStatusOf(state, track)!;
   if (status !== 'proposed' && status !== 'under_discussion') throw SubjectErrors.alreadyAgreed(subject, status);
-  assertInStatusOrder(state.core, command.effectiveOn, 'a withdrawal');
+  assertWithdrawalLast(state.core, command.effectiveOn);
   return [{ type: 'NormWithdrawn', data: compact({ normId: state.core.id, ...data }) }];
 };
 

@@ -105,6 +105,44 @@ export const assertInStatusOrder = (core: SubjectCore, effectiveOn: string, what
   }
 };
 
+const CREATIONS: ReadonlySet<string> = new Set(['NormProposed', 'CbmProposed', 'TopicOpened']);
+const WITHDRAWALS: ReadonlySet<string> = new Set(['NormWithdrawn', 'CbmWithdrawn']);
+
+/** A record in words, for messages: "position st-1", "link to norm gge-13i", "decision". */
+const recordLabel = (record: SubjectRecord): string =>
+  record.type === 'PositionStated'
+    ? `position ${String(record.data['statementId'])}`
+    : record.type === 'CbmLinkedToNorm'
+      ? `link to norm ${String(record.data['normId'])}`
+      : (STATUS_RECORDS[record.type] ?? record.type);
+
+/**
+ * DESIGN.md §4: nothing is recorded on a withdrawn subject, so a withdrawal may not take effect
+ * before any record already on it (a stance, a link, whatever moved its status), or the subject, in
+ * effective order, would carry records after its withdrawal. Not the proposal: like a decision, a
+ * withdrawal may be dated before a proposal recorded later without a date of its own.
+ */
+export const assertWithdrawalLast = (core: SubjectCore, effectiveOn: string): void => {
+  let latest: SubjectRecord | undefined;
+  for (const record of core.records.values()) {
+    if (CREATIONS.has(record.type) || record.type === 'RecordCorrected') continue;
+    if (latest === undefined || record.effectiveOn >= latest.effectiveOn) latest = record;
+  }
+  if (latest !== undefined && effectiveOn < latest.effectiveOn) {
+    throw SubjectErrors.withdrawalBeforeRecord(core.label, effectiveOn, { what: recordLabel(latest), effectiveOn: latest.effectiveOn });
+  }
+};
+
+/** For a correction of a withdrawn subject: the corrected record may not come to take effect after the withdrawal (422). */
+const assertBeforeWithdrawal = (core: SubjectCore, corrected: SubjectRecord): void => {
+  if (CREATIONS.has(corrected.type) || WITHDRAWALS.has(corrected.type)) return;
+  for (const record of core.records.values()) {
+    if (WITHDRAWALS.has(record.type) && corrected.effectiveOn > record.effectiveOn) {
+      throw SubjectErrors.recordAfterWithdrawal(core.label, recordLabel(corrected), corrected.effectiveOn, record.effectiveOn);
+    }
+  }
+};
+
 /** Adds a folded event as a record (and indexes a statement). */
 export const withRecord = (core: SubjectCore, event: AnyFolded): SubjectCore => {
   const record: SubjectRecord = {
@@ -278,5 +316,6 @@ export const decideCorrection = (core: SubjectCore, command: CorrectRecord): Cor
   assertCorrigendum(subject, session, data.corrigendumId, describeTarget(data.target));
   const corrected = { ...record, ...assertChanged(subject, record, applyCorrection(subject, record, data.changes), data.changes) };
   assertStillValid(subject, corrected, data.changes, track, session);
+  assertBeforeWithdrawal(core, corrected);
   return compact(data);
 };

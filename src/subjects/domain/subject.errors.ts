@@ -33,6 +33,19 @@ export const SubjectErrors = {
         `what changes a subject's status is recorded in the order it took effect: use an effectiveOn on or after ${latest.effectiveOn}`,
       { latestStatusChangeOn: latest.effectiveOn },
     ),
+  withdrawalBeforeRecord: (subject: string, effectiveOn: string, latest: { readonly what: string; readonly effectiveOn: string }): ConflictError =>
+    new ConflictError(
+      'before-status-change',
+      `${subject}: a withdrawal cannot take effect on ${effectiveOn}, before the ${latest.what} that took effect on ${latest.effectiveOn}; ` +
+        `nothing is recorded on a withdrawn subject, so its withdrawal takes effect on or after every record on it: use an effectiveOn on or after ${latest.effectiveOn}`,
+      { latestRecordOn: latest.effectiveOn },
+    ),
+  recordAfterWithdrawal: (subject: string, what: string, effectiveOn: string, withdrawnOn: string): UnprocessableError =>
+    new UnprocessableError(
+      'after-withdrawal',
+      `${subject}: after this correction the ${what} would take effect on ${effectiveOn}, after the subject was withdrawn on ${withdrawnOn}; nothing is recorded on a withdrawn subject`,
+      { withdrawnOn },
+    ),
   noConsensus: (subject: string, reason: string, blockingParties: readonly string[]): ConflictError =>
     new ConflictError('no-consensus', `${subject}: no consensus: ${reason}`, { blockingParties: [...blockingParties] }),
   notAgreedAdReferendum: (subject: string, status: string): ConflictError =>
