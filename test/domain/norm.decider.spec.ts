@@ -565,6 +565,9 @@ describe('norm decider: corrections', () => {
       .thenThrows(UnprocessableError, 'after-withdrawal', 'norm gge-13i: after this correction the position st-us would take effect on 2026-03-13, after the subject was withdrawn on 2026-03-12; nothing is recorded on a withdrawn subject');
     const onTheDay = [{ field: 'effectiveOn', from: '2026-03-10', to: '2026-03-12' }];
     spec.given([...base, withdrawn]).when(correct({ statementId: 'st-us' }, onTheDay)).then(recordCorrected('corr-1', { statementId: 'st-us' }, onTheDay));
+    // A stance an older build left after the withdrawal keeps its date, and its other fields can still be corrected.
+    const text = [{ field: 'text', from: 'us speaks', to: 'the us speaks' }];
+    spec.given([...base, { ...withdrawn, effectiveOn: '2026-03-05' }]).when(correct({ statementId: 'st-us' }, text)).then(recordCorrected('corr-1', { statementId: 'st-us' }, text));
   });
 
   it('needs no corrigendum before adoption of the minutes', () => {

@@ -133,9 +133,13 @@ export const assertWithdrawalLast = (core: SubjectCore, effectiveOn: string): vo
   }
 };
 
-/** For a correction of a withdrawn subject: the corrected record may not come to take effect after the withdrawal (422). */
-const assertBeforeWithdrawal = (core: SubjectCore, corrected: SubjectRecord): void => {
-  if (CREATIONS.has(corrected.type) || WITHDRAWALS.has(corrected.type)) return;
+/**
+ * For a correction of a withdrawn subject that moves a record's date: the record may not come to
+ * take effect after the withdrawal (422). A correction of other fields is judged as before, so a
+ * record left after a withdrawal by an older build can still have its text corrected.
+ */
+const assertBeforeWithdrawal = (core: SubjectCore, corrected: SubjectRecord, changes: CorrectionFields['changes']): void => {
+  if (CREATIONS.has(corrected.type) || WITHDRAWALS.has(corrected.type) || !touches(changes, ['effectiveOn'])) return;
   for (const record of core.records.values()) {
     if (WITHDRAWALS.has(record.type) && corrected.effectiveOn > record.effectiveOn) {
       throw SubjectErrors.recordAfterWithdrawal(core.label, recordLabel(corrected), corrected.effectiveOn, record.effectiveOn);
@@ -316,6 +320,6 @@ export const decideCorrection = (core: SubjectCore, command: CorrectRecord): Cor
   assertCorrigendum(subject, session, data.corrigendumId, describeTarget(data.target));
   const corrected = { ...record, ...assertChanged(subject, record, applyCorrection(subject, record, data.changes), data.changes) };
   assertStillValid(subject, corrected, data.changes, track, session);
-  assertBeforeWithdrawal(core, corrected);
+  assertBeforeWithdrawal(core, corrected, data.changes);
   return compact(data);
 };
