@@ -8,7 +8,7 @@ import { EVENT_STORE, type EventStore } from '../../shared/event-store/event-sto
 import type { CommandContext } from '../../shared/event-store/handle-command.js';
 import { ApiNoBody, ApiProblems, CommandETagInterceptor } from '../../shared/http/command-route.js';
 import { CommandCtx, CommandHeadersInterceptor } from '../../shared/http/request-context.js';
-import { EmptyBodyDto } from '../../shared/http/validation.js';
+import { EmptyBodyDto, NoQueryDto } from '../../shared/http/validation.js';
 import { bundleLines } from '../application/bundle.js';
 import { type IssuedCheckpoint, IssueCheckpointCommand } from '../application/issue-checkpoint.command.js';
 import { type CheckpointListing, ListCheckpointsQuery } from '../application/list-checkpoints.query.js';
@@ -82,7 +82,7 @@ export class AuditController {
   @ApiOperation({ summary: 'One stream with its hash chain checked' })
   @ApiOkResponse({ description: 'The stream, each event with its chain checked', type: StreamWithChainDto, example: STREAM_EXAMPLE })
   @ApiProblems(404)
-  stream(@Param('streamId') streamId: string): Promise<StreamWithChain> {
+  stream(@Param('streamId') streamId: string, @Query() _query: NoQueryDto): Promise<StreamWithChain> {
     return this.queries.execute(new ReadStreamQuery(streamId));
   }
 
@@ -91,7 +91,7 @@ export class AuditController {
   @ApiOperation({ summary: 'Verify every hash, link, revision and checkpoint of the stored log' })
   @ApiOkResponse({ description: 'The report: {ok, eventsChecked, streamsChecked, checkpointsChecked, problems: [{streamId, revision, eventId, position?, problem, detail}]}', type: VerificationReportDto, example: VERIFICATION_EXAMPLE })
   @ApiNoBody()
-  verify(@Body() _body: EmptyBodyDto): Promise<VerificationReport> {
+  verify(@Body() _body: EmptyBodyDto, @Query() _query: NoQueryDto): Promise<VerificationReport> {
     return this.queries.execute(new VerifyLedgerQuery());
   }
 
@@ -104,14 +104,14 @@ export class AuditController {
   @ApiCreatedResponse({ description: 'The checkpoint recorded, with ETag: W/"<revision>" of ledger-checkpoints', type: IssuedCheckpointDto, example: ISSUED_CHECKPOINT_EXAMPLE })
   @ApiNoBody()
   @ApiProblems(409, 412, 422)
-  checkpoint(@Body() _body: EmptyBodyDto, @CommandCtx() context: CommandContext): Promise<IssuedCheckpoint> {
+  checkpoint(@Body() _body: EmptyBodyDto, @Query() _query: NoQueryDto, @CommandCtx() context: CommandContext): Promise<IssuedCheckpoint> {
     return this.commands.execute(new IssueCheckpointCommand(context));
   }
 
   @Get('checkpoints')
   @ApiOperation({ summary: 'Every checkpoint issued, oldest first' })
   @ApiOkResponse({ description: 'The checkpoints, each with the position, revision, eventId and recordedAt of its CheckpointIssued event', type: CheckpointListDto, example: CHECKPOINTS_EXAMPLE })
-  checkpoints(): Promise<{ checkpoints: CheckpointListing[] }> {
+  checkpoints(@Query() _query: NoQueryDto): Promise<{ checkpoints: CheckpointListing[] }> {
     return this.queries.execute(new ListCheckpointsQuery());
   }
 
@@ -119,7 +119,7 @@ export class AuditController {
   @ApiOperation({ summary: 'The key checkpoints are signed with' })
   @ApiOkResponse({ description: 'The public key: {keyId, algorithm: "Ed25519", spki (base64 DER)}', type: PublicKeyDto, example: PUBLIC_KEY_EXAMPLE })
   @Header('Cache-Control', 'no-cache')
-  publicKey(): PublicKeyInfo {
+  publicKey(@Query() _query: NoQueryDto): PublicKeyInfo {
     return this.signer.publicKey;
   }
 
@@ -132,7 +132,7 @@ export class AuditController {
       'checkpoints in their place, then one last line {"publicKey": {keyId, algorithm, spki}}. `norms-ledger verify --bundle FILE` checks it offline.',
     content: { [NDJSON]: { schema: NDJSON_LINES, example: BUNDLE_EXAMPLE } },
   })
-  bundle(@Res() reply: FastifyReply): FastifyReply {
+  bundle(@Query() _query: NoQueryDto, @Res() reply: FastifyReply): FastifyReply {
     return sendLines(reply, bundleLines(this.store, trustedPublicKeys(this.config, this.signer)), 'norms-ledger-bundle.ndjson');
   }
 }

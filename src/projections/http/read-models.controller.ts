@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, UseInterceptors } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiNoBody, ApiProblems, ApiSlugParam, notFound, SlugParamPipe } from '../../shared/http/command-route.js';
-import { EmptyBodyDto } from '../../shared/http/validation.js';
+import { EmptyBodyDto, NoQueryDto } from '../../shared/http/validation.js';
 import { ReadModels } from '../application/read-models.service.js';
 import { hasCut, type ResolvedCut } from '../projections/cut.js';
 import type { SubjectKind } from '../projections/ledger-payloads.js';
@@ -164,7 +164,7 @@ export class ReadModelsController {
   })
   @ok(RebuildResultDto, REBUILD_EXAMPLE, 'Rebuilt: what was read and how long it took')
   @ApiNoBody()
-  rebuild(@Body() _body: EmptyBodyDto): Promise<RebuildResult> {
+  rebuild(@Body() _body: EmptyBodyDto, @Query() _query: NoQueryDto): Promise<RebuildResult> {
     return this.readModels.rebuild();
   }
 }

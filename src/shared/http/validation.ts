@@ -58,6 +58,9 @@ export const VALIDATION_PIPE_OPTIONS: ValidationPipeOptions = {
  */
 export class EmptyBodyDto {}
 
+/** The query of a route that takes no parameters (`@Query() _query: NoQueryDto`): any parameter with a value is a 400 naming it. */
+export class NoQueryDto {}
+
 /** A lone UTF-16 surrogate: text that has no UTF-8 form, hence no canonical JSON and no hash. */
 const LONE_SURROGATE = /\p{Surrogate}/u;
 export const MALFORMED_TEXT_MESSAGE = 'must be well-formed Unicode text (it contains a lone UTF-16 surrogate)';
@@ -127,6 +130,11 @@ export class LedgerValidationPipe extends ValidationPipe {
       }
     }
     if (metadata.type === 'query' && typeof value === 'object' && value !== null && !Array.isArray(value)) value = withoutEmptyParameters(value as Record<string, unknown>);
+    if (metadata.type === 'query' && metadata.metatype === NoQueryDto) {
+      const unknown = typeof value === 'object' && value !== null ? unknownFieldsOf(value) : [];
+      if (unknown.length > 0) throw new RequestValidationError(unknown);
+      return {};
+    }
     const extra = (metadata.type === 'query' || metadata.type === 'body') && metadata.metatype !== undefined && metadata.metatype !== Object ? unseenProblemsOf(value) : [];
     let validated: unknown;
     try {
