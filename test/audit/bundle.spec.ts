@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeProblem, exportBundle, importBundle, verifyBundle } from '../../src/audit/application/bundle.js';
+import { exportBundle, importBundle, verifyBundle } from '../../src/audit/application/bundle.js';
+import { describeProblem } from '../../src/audit/domain/verifier.js';
 import { verifyStore } from '../../src/audit/application/verify-ledger.query.js';
 import { addTrustedKey } from '../../src/audit/infrastructure/signing-key.js';
 import { ConflictError, UnprocessableError } from '../../src/shared/domain/domain-error.js';

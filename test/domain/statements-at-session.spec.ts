@@ -1,4 +1,11 @@
-import { statementsAtSession, type SubjectStreamEvent } from '../../src/sessions/domain/statements-at-session.js';
+import { type StatementAtSession, StatementsAtSession, type SubjectStreamEvent } from '../../src/sessions/domain/statements-at-session.js';
+
+/** The statements made at `sessionId` among `events`, folded one by one as the handler folds the log. */
+const statementsAtSession = (events: Iterable<SubjectStreamEvent>, sessionId: string): StatementAtSession[] => {
+  const fold = new StatementsAtSession(sessionId);
+  for (const event of events) fold.add(event);
+  return fold.statements;
+};
 
 const stated = (streamId: string, eventId: string, data: Record<string, unknown>): SubjectStreamEvent => ({ streamId, eventId, type: 'PositionStated', data });
 const corrected = (streamId: string, target: Record<string, string>, changes: Array<{ field: string; from: unknown; to: unknown }>): SubjectStreamEvent => ({

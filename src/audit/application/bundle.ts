@@ -264,8 +264,6 @@ const assertReadable = async (file: string): Promise<void> => {
   }
 };
 
-/** Kept here too for the CLI, which names a bundle's problems with it. */
-export { describeProblem };
 
 export interface ImportResult {
   readonly events: number;

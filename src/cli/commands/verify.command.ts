@@ -1,8 +1,8 @@
 import { Command } from 'commander';
 import type { AppConfig } from '../../config/app-config.js';
-import { describeProblem, verifyBundle } from '../../audit/application/bundle.js';
+import { verifyBundle } from '../../audit/application/bundle.js';
 import { verifyStore } from '../../audit/application/verify-ledger.query.js';
-import type { VerificationReport } from '../../audit/domain/verifier.js';
+import { describeProblem, type VerificationReport } from '../../audit/domain/verifier.js';
 import { knownPublicKeys } from '../../audit/infrastructure/signing-key.js';
 import { type CliIo, configOrExit, EXIT_OK, EXIT_PROBLEMS, fail, plural, processIo, progressReporter } from '../cli-io.js';
 import { closeStore, estimatedEvents, openExistingStore } from '../cli-store.js';

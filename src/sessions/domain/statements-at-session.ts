@@ -59,10 +59,3 @@ export class StatementsAtSession {
 }
 
 const key = (streamId: string, id: string): string => `${streamId}\u0000${id}`;
-
-/** The statements made at `sessionId` among `events` (see StatementsAtSession). */
-export const statementsAtSession = (events: Iterable<SubjectStreamEvent>, sessionId: string): StatementAtSession[] => {
-  const fold = new StatementsAtSession(sessionId);
-  for (const event of events) fold.add(event);
-  return fold.statements;
-};

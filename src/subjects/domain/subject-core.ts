@@ -84,6 +84,15 @@ const STATUS_RECORDS: Readonly<Record<string, string>> = {
   CbmWithdrawn: 'withdrawal',
 };
 
+/** The record of one of the kinds `counts` takes with the latest effective date; on equal dates the later-recorded one (records are in recorded order). */
+const latestRecord = (core: SubjectCore, counts: (type: string) => boolean): SubjectRecord | undefined => {
+  let latest: SubjectRecord | undefined;
+  for (const record of core.records.values()) {
+    if (counts(record.type) && (latest === undefined || record.effectiveOn >= latest.effectiveOn)) latest = record;
+  }
+  return latest;
+};
+
 /**
  * The board folds a subject in effective order, the decider in recorded order: the two agree on its
  * status because whatever moves the status machine is recorded in the order it took effect. A
@@ -94,12 +103,7 @@ const STATUS_RECORDS: Readonly<Record<string, string>> = {
  * which the CBM decider walks instead), never before the decision or step it follows.
  */
 export const assertInStatusOrder = (core: SubjectCore, effectiveOn: string, what: string, anyOrderAmong: readonly string[] = []): void => {
-  let latest: SubjectRecord | undefined;
-  for (const record of core.records.values()) {
-    if (anyOrderAmong.includes(record.type) || STATUS_RECORDS[record.type] === undefined) continue;
-    // Records are in recorded order: on equal dates the later-recorded one is named.
-    if (latest === undefined || record.effectiveOn >= latest.effectiveOn) latest = record;
-  }
+  const latest = latestRecord(core, (type) => !anyOrderAmong.includes(type) && STATUS_RECORDS[type] !== undefined);
   if (latest !== undefined && effectiveOn < latest.effectiveOn) {
     throw SubjectErrors.beforeStatusChange(core.label, what, effectiveOn, { what: STATUS_RECORDS[latest.type]!, effectiveOn: latest.effectiveOn });
   }
@@ -123,11 +127,7 @@ const recordLabel = (record: SubjectRecord): string =>
  * withdrawal may be dated before a proposal recorded later without a date of its own.
  */
 export const assertWithdrawalLast = (core: SubjectCore, effectiveOn: string): void => {
-  let latest: SubjectRecord | undefined;
-  for (const record of core.records.values()) {
-    if (CREATIONS.has(record.type) || record.type === 'RecordCorrected') continue;
-    if (latest === undefined || record.effectiveOn >= latest.effectiveOn) latest = record;
-  }
+  const latest = latestRecord(core, (type) => !CREATIONS.has(type) && type !== 'RecordCorrected');
   if (latest !== undefined && effectiveOn < latest.effectiveOn) {
     throw SubjectErrors.withdrawalBeforeRecord(core.label, effectiveOn, { what: recordLabel(latest), effectiveOn: latest.effectiveOn });
   }
