@@ -246,6 +246,22 @@ describe('HTTP contract of commands (e2e)', () => {
       expect(response.body.type).toBe(problemType('route-not-found'));
     });
 
+    it('answers a method the path has no route for with a 405 problem naming the allowed methods in Allow', async () => {
+      const put = await t.http().put('/tracks/anything/board').set('Authorization', `Bearer ${CLERK_TOKEN}`).send({}).expect(405);
+      expect(put.headers['content-type']).toBe(PROBLEM_JSON);
+      expect(put.headers.allow).toBe('GET, HEAD');
+      expect(put.body).toEqual({
+        type: problemType('method-not-allowed'), title: 'Method not allowed', status: 405,
+        detail: '/tracks/anything/board does not take PUT: it answers GET, HEAD',
+      });
+      const del = await t.http().delete('/norms/any-norm').set('Authorization', `Bearer ${CLERK_TOKEN}`).expect(405);
+      expect(del.headers.allow).toBe('GET, HEAD');
+      const get = await t.http().get('/tracks/any-track/norms').set('Authorization', `Bearer ${CLERK_TOKEN}`).expect(405);
+      expect(get.headers.allow).toBe('POST');
+      // A route's own 404 (no such dashboard asset) stays a 404.
+      await t.http().get('/assets/nothing-here.js').expect(404);
+    });
+
     it('answers a path the router refuses (a malformed %-escape, a segment over 100 characters) with problem+json', async () => {
       const bad = await t.http().get('/norms/%zz').set('Authorization', `Bearer ${CLERK_TOKEN}`).expect(400);
       expect(bad.headers['content-type']).toBe(PROBLEM_JSON);

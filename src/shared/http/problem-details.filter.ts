@@ -22,6 +22,16 @@ const FASTIFY_PROBLEMS: Readonly<Record<string, (error: Error & { statusCode?: n
   FST_ERR_CTP_INVALID_JSON_BODY: () => problem(400, HttpProblemCode.malformedJson, 'the body is not valid JSON'),
 };
 
+/** Methods a route of this API may have; HEAD comes with every GET (Fastify's `exposeHeadRoutes`). */
+const ROUTE_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+/** The methods the server has a route for at the request's path (empty when the path has none). */
+export const allowedMethods = (request: FastifyRequest): string[] => {
+  const url = request.url.split('?')[0]!;
+  const methods: string[] = ROUTE_METHODS.filter((method) => request.server.findRoute({ method, url }) !== null);
+  return methods.includes('GET') ? [...methods, 'HEAD'] : methods;
+};
+
 const httpCode = (status: number): string => (STATUS_CODES[status] ?? 'error').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
 /**
@@ -37,6 +47,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const body = this.toProblem(exception, request);
+    if (body.status === 405) void reply.header('Allow', allowedMethods(request).join(', '));
     if (exception instanceof ServiceUnavailableError) void reply.header('Retry-After', String(exception.retryAfterSeconds));
     void reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
   }
@@ -85,6 +96,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return problem(400, HttpProblemCode.malformedJson, `the body is not valid JSON: ${cause!.message}`);
     }
     if (exception instanceof NotFoundException && cause === undefined) {
+      const allowed = allowedMethods(request);
+      // A route's own 404 (an unknown dashboard asset) is not about the method.
+      if (allowed.length > 0 && !allowed.includes(request.method)) {
+        const path = request.url.split('?')[0];
+        return problem(405, HttpProblemCode.methodNotAllowed, `${path} does not take ${request.method}: it answers ${allowed.join(', ')}`);
+      }
       return problem(404, HttpProblemCode.routeNotFound, `there is no route ${request.method} ${request.url.split('?')[0]}`);
     }
     if (status >= 500) {

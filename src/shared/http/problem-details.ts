@@ -18,6 +18,7 @@ export const HttpProblemCode = {
   bodyTooLarge: 'body-too-large',
   unsupportedMediaType: 'unsupported-media-type',
   routeNotFound: 'route-not-found',
+  methodNotAllowed: 'method-not-allowed',
   internalError: 'internal-error',
   storeUnavailable: 'store-unavailable',
   readModelsBehind: 'read-models-behind',
@@ -82,7 +83,8 @@ export class ProblemDetailsDto implements ProblemDetails {
   @ApiProperty({
     description:
       'Stable URI naming the kind of problem: `https://norms-ledger.dev/problems/<code>`. HTTP-level codes: ' +
-      '`invalid-request` (400), `malformed-json` (400), `route-not-found` (404), `body-too-large` (413), ' +
+      '`invalid-request` (400), `malformed-json` (400), `route-not-found` (404), `method-not-allowed` (405, with an ' +
+      '`Allow` header), `body-too-large` (413), ' +
       '`unsupported-media-type` (415), `internal-error` (500), `store-unavailable` (503). Rule codes come from the ' +
       'record (e.g. `not-found`, `already-exists`, `no-consensus`, `withdrawn`, `stale-correction`, ' +
       '`revision-mismatch`, `idempotency-key-reused`, `unknown-party`, `session-not-held`).',
