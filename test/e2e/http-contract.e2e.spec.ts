@@ -233,6 +233,16 @@ describe('HTTP contract of commands (e2e)', () => {
       }
     });
 
+    it('takes a statement of 100,000 characters (a long written submission) and refuses one character more with 400', async () => {
+      const long = await t.post('/norms/n1/positions', position('st-long-text', { text: 'w'.repeat(100_000) })).expect(201);
+      const [recorded] = await t.store.readStream('norm-n1', { fromRevision: long.body.revision });
+      expect((recorded!.data as { text: string }).text).toHaveLength(100_000);
+      const before = await count('norm-n1');
+      const response = await t.post('/norms/n1/positions', position('st-too-long', { text: 'w'.repeat(100_001) })).expect(400);
+      expect(response.body.errors).toEqual([{ field: 'text', message: 'must be at most 100000 characters long' }]);
+      expect(await count('norm-n1')).toBe(before);
+    });
+
     it('answers a body over 1 MiB with 413', async () => {
       const response = await t.post('/tracks', { trackId: 'big', name: 'x'.repeat(1024 * 1024 + 10), effectiveOn: '2026-01-01' }).expect(413);
       expect(response.body).toEqual({

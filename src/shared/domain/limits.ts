@@ -6,8 +6,8 @@
 export const LIMITS = {
   name: 200,
   title: 300,
-  summary: 10_000,
-  text: 20_000,
+  summary: 20_000,
+  text: 100_000,
   reason: 2_000,
   reference: 500,
   short: 100,
