@@ -216,6 +216,7 @@ describe('cbm decider: withdrawal and corrections', () => {
 
   refusals([
     ['a withdrawal without every proposer', [proposed], withdraw(['cn']), UnprocessableError, 'not-all-proposers'],
+    ['a withdrawal naming a party that did not propose the cbm', [proposed], withdraw(['us', 'cn']), UnprocessableError, 'not-a-proposer', 'cbm hotline: cn did not propose it; a withdrawal is by its proposers (us)'],
     ['a withdrawal after agreement', agreed, withdraw(['us']), ConflictError, 'already-agreed'],
     ['a withdrawal of a withdrawn cbm', [proposed, withdrawn], withdraw(['us']), ConflictError, 'already-withdrawn'],
     ['a withdrawal effective before a stance on the cbm', [proposed, { ...stated('st-cn', 'cn', 'supports'), effectiveOn: '2026-03-20' }], withdraw(['us']), ConflictError, 'before-status-change', /a withdrawal cannot take effect on 2026-03-10, before the position st-cn that took effect on 2026-03-20/],

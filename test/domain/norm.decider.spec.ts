@@ -527,6 +527,7 @@ describe('norm decider: withdrawal', () => {
   refusals([
     ['a withdrawal without every proposer', [proposed], withdraw(['cn']), UnprocessableError, 'not-all-proposers', 'norm gge-13i: a withdrawal needs every proposer; missing us'],
     ['an unregistered party', [proposed], withdraw(['cn', 'us', 'ru']), UnprocessableError, 'unknown-party'],
+    ['a party that did not propose the norm', [{ ...proposed, data: { ...proposed.data, proposedBy: ['us'] } }], withdraw(['us', 'cn']), UnprocessableError, 'not-a-proposer', 'norm gge-13i: cn did not propose it; a withdrawal is by its proposers (us)'],
     ['a session not held', [proposed], withdraw(['cn', 'us'], { sessionId: 's1' }, { session: session({ status: 'scheduled' }) }), UnprocessableError, 'session-not-held'],
     ['an agreed norm', [...bothSupport, agreed], withdraw(['cn', 'us']), ConflictError, 'already-agreed'],
     ['an adopted norm', [...bothSupport, agreed, response('a', 'cn', 'confirmed'), response('b', 'us', 'confirmed')], withdraw(['cn', 'us']), ConflictError, 'already-agreed', /is adopted/],

@@ -544,6 +544,7 @@ const COMMANDS: readonly CommandCase[] = [
       { status: 409, code: 'already-agreed', why: 'the norm is agreed', path: '/norms/n-agreed/withdrawal', body: { partyIds: ['us'] }, detail: 'norm n-agreed is agreed_ad_referendum: it can be withdrawn only before agreement' },
       { status: 422, code: 'not-all-proposers', why: 'a proposer is missing', path: '/norms/n-two/withdrawal', body: { partyIds: ['us'] }, detail: 'norm n-two: a withdrawal needs every proposer; missing cn' },
       { status: 422, code: 'unknown-party', why: 'a party not registered', body: { partyIds: ['us', 'fr'] }, detail: 'norm n-wd-happy: party fr is not registered on track seg' },
+      { status: 422, code: 'not-a-proposer', why: 'a party that did not propose it', body: { partyIds: ['us', 'cn'] }, detail: 'norm n-wd-happy: cn did not propose it; a withdrawal is by its proposers (us)' },
     ],
   },
   {
@@ -559,6 +560,7 @@ const COMMANDS: readonly CommandCase[] = [
       { status: 409, code: 'already-withdrawn', why: 'the cbm is withdrawn', path: '/cbms/c-wd/withdrawal', body: { partyIds: ['us'] }, detail: 'cbm c-wd is already withdrawn' },
       { status: 409, code: 'already-agreed', why: 'the cbm is agreed', path: '/cbms/c-agreed/withdrawal', body: { partyIds: ['us'] }, detail: 'cbm c-agreed is agreed: it can be withdrawn only before agreement' },
       { status: 422, code: 'not-all-proposers', why: 'a proposer is missing', path: '/cbms/c-two/withdrawal', body: { partyIds: ['cn'] }, detail: 'cbm c-two: a withdrawal needs every proposer; missing us' },
+      { status: 422, code: 'not-a-proposer', why: 'a party that did not propose it', body: { partyIds: ['cn', 'us'] }, detail: 'cbm c-wd-happy: cn did not propose it; a withdrawal is by its proposers (us)' },
     ],
   },
   {

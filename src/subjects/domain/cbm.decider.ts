@@ -10,7 +10,7 @@ import type { CbmEvent, CbmStatus } from './cbm.events.js';
 import type { RecordDecision, WithdrawSubject } from './subject.commands.js';
 import { assertInStatusOrder, assertWithdrawalLast, consensusAt, decideCorrection, decidePosition, openCore, partiesTookPartBy, type SubjectCore, type SubjectRecord, withCorrection, withRecord } from './subject-core.js';
 import { SubjectErrors } from './subject.errors.js';
-import { assertPartyRegistered, assertSessionRefs, assertText, compact } from './subject-guards.js';
+import { assertPartyRegistered, assertSessionRefs, assertText, assertWithdrawnByProposers, compact } from './subject-guards.js';
 
 interface CbmCore {
   readonly core: SubjectCore;
@@ -155,9 +155,7 @@ const suspendOrResume = (command: SuspendCbm | ResumeCbm, state: Existing): CbmE
 const withdraw = (command: WithdrawSubject, state: Existing): CbmEvent[] => {
   const { data, track } = command;
   const subject = state.core.label;
-  for (const partyId of data.partyIds) assertPartyRegistered(subject, track, partyId);
-  const missing = state.proposedBy.filter((p) => !data.partyIds.includes(p));
-  if (missing.length > 0) throw SubjectErrors.notAllProposers(subject, missing);
+  assertWithdrawnByProposers(subject, track, state.proposedBy, data.partyIds);
   assertSessionRefs(subject, track, data, command.session);
   if (state.status !== 'proposed' && state.status !== 'under_discussion') throw SubjectErrors.alreadyAgreed(subject, cbmStatusOf(state, track)!);
   assertWithdrawalLast(state.core, command.effectiveOn);

@@ -9,7 +9,7 @@ import type { NormEvent, NormStatus } from './norm.events.js';
 import type { RecordDecision, WithdrawSubject } from './subject.commands.js';
 import { assertInStatusOrder, assertWithdrawalLast, consensusAt, decideCorrection, decidePosition, openCore, partiesTookPartBy, type SubjectCore, withCorrection, withRecord } from './subject-core.js';
 import { SubjectErrors } from './subject.errors.js';
-import { assertPartyRegistered, assertSessionRefs, assertText, compact } from './subject-guards.js';
+import { assertPartyRegistered, assertSessionRefs, assertText, assertWithdrawnByProposers, compact } from './subject-guards.js';
 
 interface NormCore {
   readonly core: SubjectCore;
@@ -162,9 +162,7 @@ const recordCapitalResponse = (command: RecordCapitalResponse, state: Existing):
 const withdraw = (command: WithdrawSubject, state: Existing): NormEvent[] => {
   const { data, track } = command;
   const subject = state.core.label;
-  for (const partyId of data.partyIds) assertPartyRegistered(subject, track, partyId);
-  const missing = state.proposedBy.filter((p) => !data.partyIds.includes(p));
-  if (missing.length > 0) throw SubjectErrors.notAllProposers(subject, missing);
+  assertWithdrawnByProposers(subject, track, state.proposedBy, data.partyIds);
   assertSessionRefs(subject, track, data, command.session);
   const status = normStatusOf(state, track)!;
   if (status !== 'proposed' && status !== 'under_discussion') throw SubjectErrors.alreadyAgreed(subject, status);

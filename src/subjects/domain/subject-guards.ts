@@ -14,6 +14,18 @@ export const assertPartyRegistered = (subject: string, track: TrackFacts, partyI
 };
 
 /** `session` must be the facts of `sessionId`: a held session of the subject's track. */
+/**
+ * A withdrawal is by the subject's proposers (DESIGN §4: "by every proposer"): every party named
+ * must be registered and have proposed it, and every proposer must be named.
+ */
+export const assertWithdrawnByProposers = (subject: string, track: TrackFacts, proposedBy: readonly string[], partyIds: readonly string[]): void => {
+  for (const partyId of partyIds) assertPartyRegistered(subject, track, partyId);
+  const missing = proposedBy.filter((p) => !partyIds.includes(p));
+  if (missing.length > 0) throw SubjectErrors.notAllProposers(subject, missing);
+  const strangers = partyIds.filter((p) => !proposedBy.includes(p));
+  if (strangers.length > 0) throw SubjectErrors.notAProposer(subject, strangers, proposedBy);
+};
+
 export const assertHeldSession = (subject: string, track: TrackFacts, sessionId: string, session: SessionFacts | undefined): SessionFacts => {
   if (session === undefined || session.sessionId !== sessionId) throw SubjectErrors.unknownSession(subject, sessionId);
   if (session.trackId !== track.trackId) throw SubjectErrors.sessionNotHeld(subject, sessionId, `belongs to track ${session.trackId}, not ${track.trackId}`);

@@ -115,6 +115,12 @@ export const SubjectErrors = {
     new UnprocessableError('invalid-response', `${subject}: response must be confirmed or declined, not ${JSON.stringify(response)}`),
   notAllProposers: (subject: string, missing: readonly string[]): UnprocessableError =>
     new UnprocessableError('not-all-proposers', `${subject}: a withdrawal needs every proposer; missing ${list(missing)}`, { missing: [...missing].sort() }),
+  notAProposer: (subject: string, strangers: readonly string[], proposedBy: readonly string[]): UnprocessableError =>
+    new UnprocessableError(
+      'not-a-proposer',
+      `${subject}: ${list(strangers)} did not propose it; a withdrawal is by its proposers (${list(proposedBy)})`,
+      { parties: [...strangers].sort() },
+    ),
   alreadyLinked: (subject: string, normId: string): ConflictError =>
     new ConflictError('already-linked', `${subject} already links norm ${normId}`, { normId }),
   unknownNorm: (subject: string, normId: string, trackId: string): UnprocessableError =>
