@@ -140,6 +140,14 @@ describe('applyCorrection', () => {
     expect(caught(() => correctRecord(S, statement, [{ field: 'effectiveOn', from: '2026-03-10', to: '2026-02-30' }])).code).toBe('invalid-effective-on');
   });
 
+  it('refuses a path that goes on into a list or a single value, saying to correct it whole, rather than comparing from with null', () => {
+    const intoList = caught(() => applyCorrection(S, held, [{ field: 'attendance.us.1', from: 'us-2', to: 'us-3' }]));
+    expect(intoList.code).toBe('invalid-field-path');
+    expect(intoList.message).toBe(`${S}: "attendance.us.1" is not a path into the record (attendance.us is a list: correct attendance.us whole)`);
+    const intoText = caught(() => applyCorrection(S, statement, [{ field: 'stance.x', from: null, to: 'supports' }]));
+    expect(intoText.message).toBe(`${S}: "stance.x" is not a path into the record (stance is a single value: correct stance whole)`);
+  });
+
   it('compares deeply, whatever the key order', () => {
     const corrected = applyCorrection(S, held, [{ field: 'attendance', from: { us: ['us-1', 'us-2'], cn: ['cn-1'] }, to: { cn: [], us: ['us-1'] } }]);
     expect(corrected.data['attendance']).toEqual({ cn: [], us: ['us-1'] });

@@ -206,7 +206,7 @@ describe('HTTP contract of commands (e2e)', () => {
       const nested = await t.post('/norms/n1/corrections', {
         correctionId: 'corr-proto',
         target: { statementId: 'st-x', constructor: 1 },
-        changes: [{ field: 'text', from: 'a', to: { toString: 'b' }, valueOf: 2 }],
+        changes: [{ field: 'agenda', from: 'a', to: { toString: 'b' }, valueOf: 2 }],
         reason: 'x',
         requestedBy: 'us',
       }).expect(400);
@@ -241,6 +241,40 @@ describe('HTTP contract of commands (e2e)', () => {
       const response = await t.post('/norms/n1/positions', position('st-too-long', { text: 'w'.repeat(100_001) })).expect(400);
       expect(response.body.errors).toEqual([{ field: 'text', message: 'must be at most 100000 characters long' }]);
       expect(await count('norm-n1')).toBe(before);
+    });
+
+    it("answers a correction whose `to` has not the form of its field with 400 naming changes[i].to, appending nothing", async () => {
+      const before = { norm: await count('norm-n1'), session: await count('session-s1') };
+      const body = (changes: unknown[]) => ({ correctionId: 'corr-form', target: { statementId: 'st-any' }, changes, reason: 'x', requestedBy: 'us' });
+      const norm = await t.post('/norms/n1/corrections', body([
+        { field: 'effectiveOn', from: '2026-02-10', to: '2026-02-30' },
+        { field: 'stance', from: 'supports', to: 'maybe' },
+        { field: 'partyId', from: 'us', to: 'US' },
+        { field: 'delegateId', from: 'us-d1', to: 7 },
+        { field: 'text', from: 'said', to: ' ' },
+        { field: 'condition', from: null, to: 'c'.repeat(2001) },
+        { field: 'title', from: 'Norm one', to: null },
+      ])).expect(400);
+      expect(norm.body.errors).toEqual([
+        { field: 'changes[0].to', message: 'must be a real calendar date written YYYY-MM-DD' },
+        { field: 'changes[1].to', message: 'must be one of: supports, conditional, reserves, opposes, abstains' },
+        { field: 'changes[2].to', message: 'must be a slug: 1 to 63 lowercase letters, digits or hyphens, starting with a letter or digit' },
+        { field: 'changes[3].to', message: 'must be a string' },
+        { field: 'changes[4].to', message: 'must not be blank' },
+        { field: 'changes[5].to', message: 'must be at most 2000 characters long' },
+        { field: 'changes[6].to', message: 'must be a string' },
+      ]);
+      const session = await t.post('/sessions/s1/corrections', { ...body([
+        { field: 'heldOn', from: '2026-02-10', to: 'soon' },
+        { field: 'attendance.us', from: ['us-d1'], to: ['us-d1', 'us-d1'] },
+        { field: 'headsOfDelegation', from: null, to: { us: 'US-D1' } },
+      ]), target: { eventId: '00000000-0000-4000-8000-000000000000' } }).expect(400);
+      expect(session.body.errors).toEqual([
+        { field: 'changes[0].to', message: 'must be a real calendar date written YYYY-MM-DD' },
+        { field: 'changes[1].to', message: 'must not repeat a value' },
+        { field: 'changes[2].to', message: 'us must be a slug: 1 to 63 lowercase letters, digits or hyphens, starting with a letter or digit' },
+      ]);
+      expect({ norm: await count('norm-n1'), session: await count('session-s1') }).toEqual(before);
     });
 
     it('answers a body over 1 MiB with 413', async () => {

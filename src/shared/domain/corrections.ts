@@ -120,8 +120,8 @@ export const CorrectionErrors = {
       { field, type, correctable: allowed ?? [] },
     );
   },
-  invalidFieldPath: (subject: string, field: string): UnprocessableError =>
-    new UnprocessableError('invalid-field-path', `${subject}: ${JSON.stringify(field)} is not a path into the record (use dotted names such as stance or attendance.cn)`, {
+  invalidFieldPath: (subject: string, field: string, why = 'use dotted names such as stance or attendance.cn'): UnprocessableError =>
+    new UnprocessableError('invalid-field-path', `${subject}: ${JSON.stringify(field)} is not a path into the record (${why})`, {
       field,
     }),
   invalidEffectiveOn: (subject: string, to: unknown): UnprocessableError =>
@@ -150,6 +150,23 @@ const segmentsOf = (subject: string, field: string): string[] => {
   const segments = field.split('.');
   if (segments.some((s) => s.length === 0 || FORBIDDEN_SEGMENTS.has(s))) throw CorrectionErrors.invalidFieldPath(subject, field);
   return segments;
+};
+
+/**
+ * A path goes through objects only: a list (`attendance.us`) is corrected whole, so a path that
+ * goes on into one (`attendance.us.1`) is a 422 saying so, not a stale `from` against null.
+ */
+const assertPathIntoObjects = (subject: string, data: unknown, field: string): void => {
+  const segments = field.split('.');
+  let current: unknown = data;
+  for (let index = 0; index < segments.length - 1; index++) {
+    if (!isPlainObject(current) || !Object.hasOwn(current, segments[index]!)) return;
+    current = current[segments[index]!];
+    if (current !== null && current !== undefined && !isPlainObject(current)) {
+      const through = segments.slice(0, index + 1).join('.');
+      throw CorrectionErrors.invalidFieldPath(subject, field, `${through} is ${Array.isArray(current) ? 'a list' : 'a single value'}: correct ${through} whole`);
+    }
+  }
 };
 
 /** The value at a dotted path of `data`, `null` when absent (DESIGN.md §5: `null` for an absent field). */
@@ -210,6 +227,7 @@ export const applyCorrection = <Data extends object>(
   changes: readonly FieldChange[],
 ): CorrectableRecord<Data> =>
   changes.reduce<CorrectableRecord<Data>>((current, change) => {
+    if (change.field !== EFFECTIVE_ON_FIELD) assertPathIntoObjects(subject, current.data, change.field);
     const actual = currentValue(current, change.field);
     if (!matchesCurrent(current.type, change.field, actual, change.from)) throw CorrectionErrors.staleFrom(subject, change.field, change.from, actual);
     if (change.field === EFFECTIVE_ON_FIELD) {

@@ -1,11 +1,81 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import type { CorrectionTarget } from '../domain/corrections.js';
-import { DateField, JsonValueField, LIMITS, NestedField, NestedListField, SlugField, TextField, UuidField } from './validators.js';
+import { STANCES } from '../../subjects/domain/position.events.js';
+import {
+  type BodyCheck,
+  type Check,
+  checkDate,
+  checkOneOf,
+  checkSlug,
+  checkText,
+  DateField,
+  JsonValueField,
+  LIMITS,
+  MESSAGES,
+  NestedField,
+  NestedListField,
+  SlugField,
+  TextField,
+  UuidField,
+} from './validators.js';
 
 export class CorrectionTargetDto {
   @UuidField({ optional: true, description: 'The corrected record, by its event id (the `events[].eventId` of the 201 that recorded it)' }) readonly eventId?: string;
   @SlugField({ optional: true, description: 'Or, for a position, by its statement id', example: 'st-us-01' }) readonly statementId?: string;
 }
+
+const orNull = (check: Check): Check => (value) => (value === null ? undefined : check(value));
+
+const checkSlugList: Check = (value) => {
+  if (!Array.isArray(value)) return MESSAGES.array;
+  if (value.length > LIMITS.listItems) return MESSAGES.arrayMax(LIMITS.listItems);
+  const problem = value.map(checkSlug).find((message) => message !== undefined);
+  if (problem !== undefined) return `each item ${problem}`;
+  return new Set(value).size === value.length ? undefined : MESSAGES.unique;
+};
+
+/** `{key: value}` with slug keys, each value passing `check`. */
+const checkSlugRecord = (check: Check): Check => (value) => {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return MESSAGES.object;
+  for (const [key, item] of Object.entries(value)) {
+    if (checkSlug(key) !== undefined) return `key ${JSON.stringify(key)} ${MESSAGES.slug}`;
+    const problem = check(item);
+    if (problem !== undefined) return `${key} ${problem}`;
+  }
+  return undefined;
+};
+
+/**
+ * What `to` must be for the correctable fields (DESIGN §5) whose values have a form of their own,
+ * as the command that recorded them checked it: a value of the wrong form is a 400 naming
+ * `changes[i].to`, like any invalid field. Whether the corrected record still keeps the rules (a
+ * registered party, a delegate who attended, a conditional stance with its condition) is the
+ * decider's 422; a path that names no correctable field is too.
+ */
+const CORRECTED_VALUE: Readonly<Record<string, Check>> = {
+  effectiveOn: checkDate,
+  heldOn: checkDate,
+  stance: checkOneOf(STANCES),
+  partyId: checkSlug,
+  delegateId: orNull(checkSlug),
+  condition: orNull(checkText(LIMITS.reason)),
+  text: checkText(LIMITS.text),
+  place: checkText(LIMITS.name),
+  title: checkText(LIMITS.title),
+  summary: orNull(checkText(LIMITS.summary)),
+  attendance: checkSlugRecord(checkSlugList),
+  headsOfDelegation: orNull(checkSlugRecord(checkSlug)),
+};
+
+const correctedValueCheck = (field: unknown): Check | undefined => {
+  if (typeof field !== 'string') return undefined;
+  if (Object.hasOwn(CORRECTED_VALUE, field)) return CORRECTED_VALUE[field];
+  if (/^attendance\.[^.]+$/.test(field)) return orNull(checkSlugList);
+  if (/^headsOfDelegation\.[^.]+$/.test(field)) return orNull(checkSlug);
+  return undefined;
+};
+
+const checkCorrectedValue: BodyCheck = (value, change) => correctedValueCheck(change.field)?.(value);
 
 export class FieldChangeDto {
   @TextField(LIMITS.short, { description: 'Dotted path into the record\'s data whose first segment is correctable (`stance`, `attendance.cn`); `effectiveOn` is the record\'s effective date', example: 'stance' })
@@ -14,7 +84,12 @@ export class FieldChangeDto {
   @JsonValueField({ description: 'The current value (after earlier corrections); null for an absent field. A stale value is a 409.' })
   readonly from!: unknown;
 
-  @JsonValueField({ description: 'The corrected value' })
+  @JsonValueField({
+    description:
+      'The corrected value, of the form the field takes when recorded (a real date for `effectiveOn` and `heldOn`, a stance, a slug for ' +
+      '`partyId`, non-blank text within the field\'s limit; `null` removes an optional field). A value of another form is a 400 naming `changes[i].to`.',
+    check: checkCorrectedValue,
+  })
   readonly to!: unknown;
 }
 

@@ -31,7 +31,7 @@ export const MESSAGES = {
 
 export { LIMITS };
 
-type Check = (value: unknown) => string | undefined;
+export type Check = (value: unknown) => string | undefined;
 
 interface FieldOptions {
   readonly optional?: boolean;
@@ -45,7 +45,7 @@ interface FieldOptions {
 }
 
 /** Checks a field's value in the body it came in (for a field that another field makes required). */
-type BodyCheck = (value: unknown, body: Record<string, unknown>) => string | undefined;
+export type BodyCheck = (value: unknown, body: Record<string, unknown>) => string | undefined;
 
 /** One custom constraint named `name`, failing with whatever `check` says. */
 const constraint = (name: string, check: BodyCheck): PropertyDecorator => (target, propertyName) =>
@@ -85,7 +85,7 @@ const field = (name: string, options: FieldOptions, check: Check, api: ApiProper
 
 export const checkSlug: Check = (value) => (typeof value !== 'string' ? MESSAGES.string : isSlug(value) ? undefined : MESSAGES.slug);
 export const checkDate: Check = (value) => (typeof value !== 'string' ? MESSAGES.string : isCalendarDate(value) ? undefined : MESSAGES.date);
-const checkText = (max: number): Check => (value) => {
+export const checkText = (max: number): Check => (value) => {
   if (typeof value !== 'string') return MESSAGES.string;
   if (value.trim().length === 0) return MESSAGES.notBlank;
   return value.length > max ? MESSAGES.maxLength(max) : undefined;
@@ -103,8 +103,10 @@ export const DateField = (options: FieldOptions = {}): PropertyDecorator =>
 export const TextField = (max: number, options: FieldOptions = {}): PropertyDecorator =>
   field('isBoundedText', options, checkText(max), { type: String, minLength: 1, maxLength: max, ...(options.example !== undefined ? { example: options.example } : {}) });
 
+export const checkOneOf = (values: readonly string[]): Check => (value) => (typeof value === 'string' && values.includes(value) ? undefined : MESSAGES.oneOf(values));
+
 export const EnumField = <T extends string>(values: readonly T[], options: FieldOptions = {}): PropertyDecorator =>
-  field('isOneOf', options, (value) => (typeof value === 'string' && (values as readonly string[]).includes(value) ? undefined : MESSAGES.oneOf(values)), {
+  field('isOneOf', options, checkOneOf(values), {
     type: String,
     enum: [...values],
     example: options.example ?? values[0],
@@ -124,11 +126,11 @@ export const UuidField = (options: FieldOptions = {}): PropertyDecorator =>
     format: 'uuid',
   });
 
-/** Any JSON value, null included, but it must be present. */
-export const JsonValueField = (options: FieldOptions = {}): PropertyDecorator =>
+/** Any JSON value, null included, but it must be present; `check` may hold it to what a sibling field says. */
+export const JsonValueField = (options: FieldOptions & { check?: BodyCheck } = {}): PropertyDecorator =>
   applyDecorators(
     ApiProperty({ required: true, nullable: true, description: options.description, oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }, { type: 'object' }, { type: 'array', items: {} }] }),
-    constraint('isPresent', (value) => (value === undefined ? MESSAGES.present : undefined)),
+    constraint('isPresent', (value, body) => (value === undefined ? MESSAGES.present : options.check?.(value, body))),
   );
 
 export interface ArrayOptions extends FieldOptions {
