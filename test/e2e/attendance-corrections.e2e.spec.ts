@@ -62,4 +62,25 @@ describe('attendance corrections and the statements made at the session (e2e)', 
     const session = await t.http().get('/sessions/s1').set(auth).expect(200);
     expect(session.body.attendance).toEqual({ cn: ['cn-d1'], us: ['us-d1'] });
   });
+
+  it('never records both a correction removing a delegate and a statement by that delegate sent at the same time', async () => {
+    for (let trial = 0; trial < 6; trial++) {
+      const sessionId = `s-race-${trial}`;
+      await givenHeldSession(t, 'seg', sessionId, 10 + trial, `2026-04-1${trial}`);
+      const held = (await t.store.readStream(`session-${sessionId}`))[1]!.eventId;
+      const change = (correctionId: string, from: string[], to: string[]) =>
+        ({ correctionId, target: { eventId: held }, changes: [{ field: 'attendance.us', from, to }], reason: 'The attendance list was wrong.', requestedBy: 'us' });
+      await ok(t, `/sessions/${sessionId}/corrections`, change('c-add', ['us-d1'], ['us-d1', 'us-d2']));
+      const [removal, statement] = await Promise.all([
+        t.http().post(`/sessions/${sessionId}/corrections`).set(auth).send(change('c-remove', ['us-d1', 'us-d2'], ['us-d1'])),
+        t.http().post('/norms/n1/positions').set(auth).send(position(`st-race-${trial}`, 'us-d2', sessionId)),
+      ]);
+      // Whichever is decided first is recorded; the other is then refused by the rule it would break.
+      expect([removal.status, statement.status].sort()).toEqual([201, 422]);
+      const attendance = (await t.http().get(`/sessions/${sessionId}`).set(auth).expect(200)).body.attendance as Record<string, string[]>;
+      const recorded = (await t.store.readStream('norm-n1')).some((event) => (event.data as { statementId?: string }).statementId === `st-race-${trial}`);
+      expect(recorded).toBe(statement.status === 201);
+      expect(attendance.us).toEqual(removal.status === 201 ? ['us-d1'] : ['us-d1', 'us-d2']);
+    }
+  });
 });

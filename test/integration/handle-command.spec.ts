@@ -164,6 +164,50 @@ describe('handleCommand: load, fold, decide, seal, append', () => {
     });
   });
 
+  it('runs an exclusive command (one that changes facts other streams decide on) only when no command on any stream is being decided', async () => {
+    // A command on notes-a reads a fact of another stream and is still deciding when a command that
+    // changes that fact arrives: the latter must wait until the former is appended.
+    let letThrough!: () => void;
+    const deciding = new Promise<void>((resolve) => (letThrough = resolve));
+    const order: string[] = [];
+    const slow = handleCommand(
+      { store, clock, ids },
+      {
+        decider: notes, streamId: 'notes-a', subject: 'notes notes-a', expectation: 'any', context: context(),
+        command: async () => {
+          order.push('slow decides');
+          await deciding;
+          return { noteId: 'n1', text: 'read the fact', effectiveOn: '2026-04-30' };
+        },
+      },
+    ).then((result) => {
+      order.push('slow appended');
+      return result;
+    });
+    const exclusive = handleCommand(
+      { store, clock, ids },
+      {
+        decider: notes, streamId: 'facts', subject: 'notes facts', expectation: 'any', context: context(), exclusive: true,
+        command: () => {
+          order.push('exclusive decides');
+          return { noteId: 'f1', text: 'change the fact', effectiveOn: '2026-04-30' };
+        },
+      },
+    ).then((result) => {
+      order.push('exclusive appended');
+      return result;
+    });
+    const later = add('notes-b', 'n2').then((result) => {
+      order.push('later appended');
+      return result;
+    });
+    for (let i = 0; i < 10; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(order).toEqual(['slow decides']);
+    letThrough();
+    await Promise.all([slow, exclusive, later]);
+    expect(order).toEqual(['slow decides', 'slow appended', 'exclusive decides', 'exclusive appended', 'later appended']);
+  });
+
   it('decides concurrent commands without If-Match one after another: all succeed, no gaps', async () => {
     const results = await Promise.all(Array.from({ length: 30 }, (_, i) => add('notes-j', `n${i}`)));
     expect(results.map((r) => r.revision).sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i));

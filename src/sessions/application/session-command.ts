@@ -10,7 +10,11 @@ import { sessionStreamId } from '../domain/session.events.js';
 export const effectiveOnFor = (deps: CommandDeps, state: SessionState, given: string | undefined): string =>
   given ?? sessionFactsOf(state)?.heldOn ?? today(deps);
 
-/** Every command on an existing session's stream goes through here. */
+/**
+ * Every command on an existing session's stream goes through here. Each is `exclusive`: the
+ * session's facts (held, attendance, minutes adopted) are what other streams' commands are decided
+ * on, so a change to them runs alone in this process (see handleCommand).
+ */
 export const onExistingSession = (
   deps: CommandDeps,
   sessionId: string,
@@ -25,4 +29,5 @@ export const onExistingSession = (
     // handleCommand has already answered 404 for a stream that does not exist.
     command: ({ state }) => build(state as ExistingSession),
     context,
+    exclusive: true,
   });

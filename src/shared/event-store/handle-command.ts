@@ -7,6 +7,7 @@ import { StreamNotFoundError, WrongExpectedRevisionError } from './event-store.e
 import type { AppendedEventRef, EventStore, EventToAppend, JsonObject, RecordedEvent } from './event-store.port.js';
 import { type FoldedStream, foldedEvent, type FoldedStreamCache, foldedStreamCacheFor } from './folded-stream-cache.js';
 import { KeyedLock } from './keyed-lock.js';
+import { ReadWriteLock } from './read-write-lock.js';
 
 export { foldedEvent };
 
@@ -51,6 +52,13 @@ export interface CommandSpec<Command extends { effectiveOn: string }, State, Eve
    */
   readonly command: (current: { state: State; revision: number }) => Command | Promise<Command>;
   readonly context: CommandContext;
+  /**
+   * True for a command that changes facts other streams' commands are decided on (a session's
+   * attendance, its minutes adopted): it runs alone in this process, so no command decided on the
+   * old facts (a statement by a delegate the correction removes) is appended after it. See
+   * crossStreamLockFor.
+   */
+  readonly exclusive?: boolean;
 }
 
 export interface CommandDeps {
@@ -105,7 +113,24 @@ const resultOf = (events: readonly RecordedEvent[]): CommandResult => {
 export const handleCommand = <Command extends { effectiveOn: string }, State, Event extends DomainEvent>(
   deps: CommandDeps,
   spec: CommandSpec<Command, State, Event>,
-): Promise<CommandResult> => lockFor(deps.store).run(spec.streamId, () => decideAndAppend(deps, spec));
+): Promise<CommandResult> =>
+  crossStreamLockFor(deps.store).run(spec.exclusive === true ? 'exclusive' : 'shared', () => lockFor(deps.store).run(spec.streamId, () => decideAndAppend(deps, spec)));
+
+/**
+ * Guards that read another stream (DESIGN §4: a delegate who attended the session, §5: minutes
+ * adopted) are checked when the command is decided, and the append names only its own stream's
+ * revision. Without this lock a session correction removing a delegate and a statement by that
+ * delegate, decided at the same time, could both be recorded (each saw the other's stream as it
+ * was). Every command holds the lock shared, so commands still run side by side; a command that
+ * changes such facts (`exclusive`) waits for those in flight and runs alone. Within one process:
+ * instances sharing a store do not see each other's locks (README says so).
+ */
+const crossStreamLocks = new WeakMap<EventStore, ReadWriteLock>();
+export const crossStreamLockFor = (store: EventStore): ReadWriteLock => {
+  let lock = crossStreamLocks.get(store);
+  if (!lock) crossStreamLocks.set(store, (lock = new ReadWriteLock()));
+  return lock;
+};
 
 const locks = new WeakMap<EventStore, KeyedLock>();
 const lockFor = (store: EventStore): KeyedLock => {
