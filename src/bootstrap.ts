@@ -13,7 +13,7 @@ import { policyOf } from './auth/route-policy.js';
 import { applySecurity } from './auth/security.js';
 import { loadTokenRegistry, TokenRegistry } from './auth/tokens.js';
 import { ensureDir } from './shared/ensure-dir.js';
-import { markServerRunning, urlOf } from './shared/running-server.js';
+import { markServerRunning, runningServer, urlOf } from './shared/running-server.js';
 import { ID_GENERATOR, type IdGenerator } from './shared/event-store/clock.js';
 import { problem, PROBLEM_CONTENT_TYPE, ProblemDetailsDto } from './shared/http/problem-details.js';
 import { ProblemDetailsFilter } from './shared/http/problem-details.filter.js';
@@ -90,6 +90,14 @@ export const preflight = async (config: AppConfig): Promise<void> => {
     }
   };
   named('LEDGER_DATA_DIR', () => ensureDir(config.dataDir, 0o700));
+  // The read models are per instance: two servers writing one read-model file break each other.
+  const other = runningServer(config.dataDir);
+  if (other !== undefined) {
+    throw new Error(
+      `invalid configuration: LEDGER_DATA_DIR: another norms-ledger server (pid ${other.pid}, ${other.url}) serves ${config.dataDir}; ` +
+        'give each instance its own LEDGER_DATA_DIR (read models are per instance) or stop that server first',
+    );
+  }
   named(config.tokensFile !== undefined ? 'LEDGER_TOKENS_FILE' : 'LEDGER_TOKENS', () => void loadTokenRegistry(config));
   named(config.signingKeyFile !== undefined ? 'LEDGER_SIGNING_KEY_FILE' : 'LEDGER_DATA_DIR', () => void loadOrCreateSigningKey(config));
   await assertPortFree(config);

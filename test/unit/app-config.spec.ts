@@ -1,9 +1,10 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type LedgerLogger, listen, nestLogger, nestLogLevels, preflight } from '../../src/bootstrap.js';
 import { ConfigError, loadConfig, shortTokenWarning } from '../../src/config/app-config.js';
+import { markerFileOf } from '../../src/shared/running-server.js';
 
 describe('configuration (DESIGN.md §8)', () => {
   it('has the documented defaults', () => {
@@ -143,6 +144,21 @@ describe('configuration (DESIGN.md §8)', () => {
       const config = loadConfig({ LEDGER_DATA_DIR: join(dir, 'data'), HOST: '127.0.0.1', ...env() });
       await expect(preflight(config)).rejects.toThrow(message);
       expect(() => rmSync(join(dir, 'data', 'ledger.sqlite'))).toThrow(/ENOENT/);
+    });
+
+    it('a data directory another live server serves: one line naming LEDGER_DATA_DIR and that server (its read models would be written by two)', async () => {
+      const dataDir = join(dir, 'data');
+      mkdirSync(dataDir);
+      // The parent of this test process: alive, and not this process.
+      writeFileSync(markerFileOf(dataDir, process.ppid), JSON.stringify({ pid: process.ppid, url: 'http://127.0.0.1:3999' }));
+      const config = loadConfig({ LEDGER_TOKENS: 'clerk:clerk-token-0123456789', LEDGER_DATA_DIR: dataDir, PORT: '0' });
+      await expect(preflight(config)).rejects.toThrow(
+        `invalid configuration: LEDGER_DATA_DIR: another norms-ledger server (pid ${process.ppid}, http://127.0.0.1:3999) serves ${dataDir}; give each instance its own LEDGER_DATA_DIR (read models are per instance) or stop that server first`,
+      );
+      // A file left by a server that no longer runs does not count.
+      rmSync(markerFileOf(dataDir, process.ppid));
+      writeFileSync(markerFileOf(dataDir, 2 ** 22 + 12345), JSON.stringify({ pid: 2 ** 22 + 12345, url: 'http://127.0.0.1:3999' }));
+      await expect(preflight(config)).resolves.toBeUndefined();
     });
 
     it('a port in use: one line naming HOST and PORT, and no first-start tokens kept (the next start shows new ones)', async () => {

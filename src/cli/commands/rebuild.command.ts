@@ -22,7 +22,11 @@ export const runRebuild = async (config: AppConfig, io: CliIo = processIo, optio
     return fail(
       io,
       'rebuild',
-      new Error(`a norms-ledger server (pid ${server.pid}, ${server.url}) serves LEDGER_DATA_DIR=${config.dataDir}: rebuild through it (POST ${server.url}/projections/rebuild, role clerk or auditor) or stop it first; nothing was changed`),
+      new Error(
+        `a norms-ledger server (pid ${server.pid}, ${server.url}) serves LEDGER_DATA_DIR=${config.dataDir}: rebuild through it ` +
+          // A server still starting has no address yet.
+          `${server.url.startsWith('(') ? 'once it listens (POST /projections/rebuild' : `(POST ${server.url}/projections/rebuild`}, role clerk or auditor) or stop it first; nothing was changed`,
+      ),
     );
   }
   let store: EventStore;
