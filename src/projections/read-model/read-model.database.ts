@@ -82,11 +82,28 @@ CREATE INDEX IF NOT EXISTS untrusted_windows_by_track ON untrusted_windows (trac
 
 export type ReadModelDb = Database.Database;
 
-/** `file`: a path or ':memory:'. A file of another schema version is dropped: it can always be rebuilt. */
+/** SQLite's answer for a file that is not a database, or a damaged one. */
+const isDamagedFile = (error: unknown): boolean => ['SQLITE_NOTADB', 'SQLITE_CORRUPT'].includes((error as { code?: string }).code ?? '');
+
+/**
+ * `file`: a path or ':memory:'. A file of another schema version, or one SQLite cannot read (not a
+ * database, damaged), is dropped: it holds nothing the ledger does not, and the start-up catch-up
+ * rebuilds it from the log.
+ */
 export const openReadModelDb = (file: string): ReadModelDb => {
   const inMemory = file === ':memory:';
   const path = inMemory ? file : resolve(file);
   if (!inMemory) ensureDir(dirname(path));
+  try {
+    return openAt(path, inMemory);
+  } catch (error) {
+    if (inMemory || !isDamagedFile(error)) throw error;
+    removeDbFiles(path);
+    return openAt(path, inMemory);
+  }
+};
+
+const openAt = (path: string, inMemory: boolean): ReadModelDb => {
   let db = new Database(path);
   if (!inMemory) {
     const version = readSchemaVersion(db);
@@ -95,21 +112,32 @@ export const openReadModelDb = (file: string): ReadModelDb => {
       removeDbFiles(path);
       db = new Database(path);
     }
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
   }
-  db.pragma('busy_timeout = 5000');
-  db.pragma('cache_size = -16384');
-  db.exec(SCHEMA);
-  db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema', READ_MODEL_SCHEMA_VERSION);
-  return db;
+  try {
+    if (!inMemory) {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+    }
+    db.pragma('busy_timeout = 5000');
+    db.pragma('cache_size = -16384');
+    db.exec(SCHEMA);
+    db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema', READ_MODEL_SCHEMA_VERSION);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
 };
 
 const readSchemaVersion = (db: ReadModelDb): string | null => {
   try {
     const row = db.prepare("SELECT value FROM meta WHERE key = 'schema'").pluck().get() as string | undefined;
     return row ?? null;
-  } catch {
+  } catch (error) {
+    if (isDamagedFile(error)) {
+      db.close();
+      throw error;
+    }
     return null;
   }
 };

@@ -1,0 +1,28 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openReadModelDb } from '../../src/projections/read-model/read-model.database.js';
+
+/** The read models hold nothing the ledger does not: a file SQLite cannot read is dropped and built again, not a failed start. */
+describe('opening the read-model file', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'norms-ledger-read-model-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.each([
+    ['a file that is not a database', 'this is not SQLite '.repeat(300)],
+    ['a database cut short (its header only)', 'SQLite format 3\u0000'.padEnd(100, '\u0000') + '\u0010\u0000'],
+  ])('opens %s as an empty read model, ready to be built', (_what, bytes) => {
+    const file = join(dir, 'read-models.sqlite');
+    writeFileSync(file, bytes);
+    const db = openReadModelDb(file);
+    try {
+      expect(db.prepare("SELECT value FROM meta WHERE key = 'schema'").pluck().get()).toEqual(expect.any(String));
+      expect(db.prepare('SELECT COUNT(*) FROM subjects').pluck().get()).toBe(0);
+    } finally {
+      db.close();
+    }
+  });
+});
