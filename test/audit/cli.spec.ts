@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { runCheckpoint } from '../../src/cli/commands/checkpoint.command.js';
@@ -9,6 +9,7 @@ import { runVerify } from '../../src/cli/commands/verify.command.js';
 import type { CliIo } from '../../src/cli/cli-io.js';
 import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
 import { SqliteEventStore } from '../../src/infrastructure/sqlite/sqlite-event-store.js';
+import { markerFileOf } from '../../src/shared/running-server.js';
 import { type Ledger, openLedger, removeDir, seedLedger, tempDir } from './support/ledger-fixture.js';
 
 const capture = (): CliIo & { text: () => { out: string; err: string } } => {
@@ -88,6 +89,39 @@ describe('norms-ledger audit commands', () => {
     expect(await runExport(other, { out: again }, capture())).toBe(0);
     const withoutKey = (file: string): string => readFileSync(file, 'utf8').split('\n').slice(0, 11).join('\n');
     expect(withoutKey(again)).toBe(withoutKey(bundle));
+  });
+
+  it('import builds a new ledger aside and renames it into place: what a killed import left is discarded, and no partial ledger is ever in place', async () => {
+    const bundle = join(dir, 'bundle.ndjson');
+    expect(await runExport(config, { out: bundle }, capture())).toBe(0);
+    const other = configFor(join(dir, 'other'));
+    // What an import killed half-way leaves: a staging file, and no ledger.
+    mkdirSync(join(dir, 'other'));
+    writeFileSync(join(dir, 'other', 'ledger.sqlite.importing'), 'half an import');
+    writeFileSync(join(dir, 'other', 'ledger.sqlite.importing-wal'), 'half a WAL');
+    const verifyNone = capture();
+    expect(await runVerify(other, {}, verifyNone)).toBe(2);
+    expect(verifyNone.text().err).toMatch(/no ledger at/);
+    const io = capture();
+    expect(await runImport(other, { in: bundle }, io)).toBe(0);
+    expect(io.text().out).toMatch(/^imported 11 events in 5 streams/);
+    expect(readdirSync(join(dir, 'other')).filter((name) => name.includes('importing'))).toEqual([]);
+    const there = capture();
+    expect(await runVerify(other, {}, there)).toBe(0);
+    expect(there.text().out).toBe('ledger OK: 11 events in 5 streams, 2 checkpoints verified\n');
+  });
+
+  it('import refuses while a server serves the data directory, writing nothing', async () => {
+    const bundle = join(dir, 'bundle.ndjson');
+    expect(await runExport(config, { out: bundle }, capture())).toBe(0);
+    const otherDir = join(dir, 'other');
+    mkdirSync(otherDir);
+    // The parent of this test process: alive, and not this process.
+    writeFileSync(markerFileOf(otherDir, process.ppid), JSON.stringify({ pid: process.ppid, url: 'http://127.0.0.1:3999' }));
+    const io = capture();
+    expect(await runImport(configFor(otherDir), { in: bundle }, io)).toBe(2);
+    expect(io.text().err).toBe(`norms-ledger import: a norms-ledger server (pid ${process.ppid}, http://127.0.0.1:3999) serves LEDGER_DATA_DIR=${otherDir}: stop it before importing; nothing was written\n`);
+    expect(readdirSync(otherDir)).toEqual([`server-${process.ppid}.json`]);
   });
 
   it('import of a bundle that was itself exported after an import: every key it trusted is trusted here, so it verifies', async () => {
