@@ -16,6 +16,7 @@ import { ensureDir } from './shared/ensure-dir.js';
 import { markServerRunning, runningServer, urlOf } from './shared/running-server.js';
 import { ID_GENERATOR, type IdGenerator } from './shared/event-store/clock.js';
 import { problem, PROBLEM_CONTENT_TYPE, ProblemDetailsDto } from './shared/http/problem-details.js';
+import { strictJsonParser } from './shared/http/json-body.js';
 import { ProblemDetailsFilter } from './shared/http/problem-details.filter.js';
 import { installCorrelationIds } from './shared/http/request-context.js';
 import { LedgerValidationPipe } from './shared/http/validation.js';
@@ -213,6 +214,9 @@ export const createApp = async (config: AppConfig, options: { logger?: false } =
   app.enableShutdownHooks();
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeContentTypeParser('text/plain');
+  const { onProtoPoisoning, onConstructorPoisoning } = fastify.initialConfig;
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, strictJsonParser(fastify.getDefaultJsonParser(onProtoPoisoning ?? 'error', onConstructorPoisoning ?? 'error')));
   installCorrelationIds(fastify, app.get<IdGenerator>(ID_GENERATOR));
   await applySecurity(app, config);
   app.useGlobalFilters(new ProblemDetailsFilter());

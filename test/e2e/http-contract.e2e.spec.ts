@@ -277,6 +277,34 @@ describe('HTTP contract of commands (e2e)', () => {
       expect({ norm: await count('norm-n1'), session: await count('session-s1') }).toEqual(before);
     });
 
+    it('answers a body that is not UTF-8 with 400 rather than recording U+FFFD in place of what was sent', async () => {
+      const before = await count('norm-n1');
+      const raw = (payload: Buffer) =>
+        t.app.inject({ method: 'POST', url: '/norms/n1/positions', payload, headers: { authorization: `Bearer ${CLERK_TOKEN}`, 'content-type': 'application/json' } });
+      const json = JSON.stringify(position('st-latin1', { text: 'caf\u00e9' }));
+      const latin1 = await raw(Buffer.from(json, 'latin1'));
+      expect(latin1.statusCode).toBe(400);
+      expect(latin1.headers['content-type']).toBe(PROBLEM_JSON);
+      expect(latin1.json()).toEqual({ type: problemType('malformed-json'), title: 'Malformed json', status: 400, detail: 'the body is not valid UTF-8: send JSON encoded as UTF-8' });
+      // A surrogate encoded as bytes (CESU-8) is not UTF-8 either.
+      const cesu = await raw(Buffer.concat([Buffer.from(json.replace('caf\u00e9', '').replace(/}$/, ''), 'utf8'), Buffer.from(',"interpretativeStatement":"\xed\xa0\x80"}', 'latin1')]));
+      expect(cesu.statusCode).toBe(400);
+      expect(await count('norm-n1')).toBe(before);
+      expect((await raw(Buffer.from(JSON.stringify(position('st-utf8', { text: 'café 😀' })), 'utf8'))).statusCode).toBe(201);
+    });
+
+    it('answers a body naming a field twice in one object with 400 naming it (JSON.parse would keep the last)', async () => {
+      const before = await count('norm-n1');
+      const json = JSON.stringify(position('st-twice', { stance: 'opposes' })).replace(/}$/, ',"stance":"supports"}');
+      const response = await t.http().post('/norms/n1/positions').set('Authorization', `Bearer ${CLERK_TOKEN}`).set('Content-Type', 'application/json').send(json).expect(400);
+      expect(response.body).toEqual({
+        type: problemType('invalid-request'), title: 'Invalid request', status: 400,
+        detail: 'the body names the field "stance" twice in one object: send each field once',
+        errors: [{ field: 'stance', message: 'is given more than once' }],
+      });
+      expect(await count('norm-n1')).toBe(before);
+    });
+
     it('answers a body over 1 MiB with 413', async () => {
       const response = await t.post('/tracks', { trackId: 'big', name: 'x'.repeat(1024 * 1024 + 10), effectiveOn: '2026-01-01' }).expect(413);
       expect(response.body).toEqual({

@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type DomainErrorKind } from '../domain/domain-error.js';
 import { DamagedEventError, InvalidAppendError, StoreUnavailableError, StreamNotFoundError, WrongExpectedRevisionError } from '../event-store/event-store.errors.js';
 import { HttpProblemCode, problem, PROBLEM_CONTENT_TYPE, type ProblemDetails, ServiceUnavailableError } from './problem-details.js';
+import { BODY_REPEATED_FIELD, JsonBodyError } from './json-body.js';
 import { RequestValidationError } from './validation.js';
 
 export const STATUS_OF_KIND: Readonly<Record<DomainErrorKind, number>> = {
@@ -21,6 +22,12 @@ const FASTIFY_PROBLEMS: Readonly<Record<string, (error: Error & { statusCode?: n
   FST_ERR_CTP_EMPTY_JSON_BODY: () => problem(400, HttpProblemCode.malformedJson, 'the body is empty; send a JSON object'),
   FST_ERR_CTP_INVALID_JSON_BODY: () => problem(400, HttpProblemCode.malformedJson, 'the body is not valid JSON'),
 };
+
+/** Our JSON parser's refusals (json-body.ts), which reach the filter as they were thrown. */
+const bodyProblem = (error: JsonBodyError): ProblemDetails =>
+  error.code === BODY_REPEATED_FIELD
+    ? problem(400, HttpProblemCode.invalidRequest, error.message, { errors: [{ field: error.field ?? '(body)', message: 'is given more than once' }] })
+    : problem(400, HttpProblemCode.malformedJson, error.message);
 
 /** Methods a route of this API may have; HEAD comes with every GET (Fastify's `exposeHeadRoutes`). */
 const ROUTE_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -56,6 +63,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof RequestValidationError) {
       return problem(400, HttpProblemCode.invalidRequest, exception.message, { errors: exception.errors });
     }
+    if (exception instanceof JsonBodyError) return bodyProblem(exception);
     if (exception instanceof DomainError) {
       return problem(STATUS_OF_KIND[exception.kind], exception.code, exception.message);
     }

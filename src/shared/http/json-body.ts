@@ -1,0 +1,95 @@
+import { isUtf8 } from 'node:buffer';
+import type { FastifyRequest } from 'fastify';
+
+/** Codes of the body errors below, which the problem filter turns into 400s. */
+export const BODY_NOT_UTF8 = 'LEDGER_BODY_NOT_UTF8';
+export const BODY_REPEATED_FIELD = 'LEDGER_BODY_REPEATED_FIELD';
+
+/** A body refused by the JSON parser; `statusCode` makes Fastify (and Nest after it) treat it as a client error. */
+export class JsonBodyError extends Error {
+  readonly statusCode = 400;
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'JsonBodyError';
+  }
+}
+
+/**
+ * The first key named twice within one object of `text`, which must be valid JSON; undefined if
+ * none. Keys compare as JSON strings decode, so `"a"` and `"\u0061"` are the same key.
+ */
+export const firstRepeatedKey = (text: string): string | undefined => {
+  // Per open object, the keys seen in it; null for an open array.
+  const open: Array<Set<string> | null> = [];
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      let end = i + 1;
+      let escaped = false;
+      for (;;) {
+        const d = text.charCodeAt(end);
+        if (d === 0x5c) {
+          escaped = true;
+          end += 2;
+        } else if (d === 0x22) break;
+        else end++;
+      }
+      const keys = open[open.length - 1];
+      if (expectKey && keys) {
+        const key = escaped ? (JSON.parse(text.slice(i, end + 1)) as string) : text.slice(i + 1, end);
+        if (keys.has(key)) return key;
+        keys.add(key);
+        expectKey = false;
+      }
+      i = end;
+    } else if (c === 0x7b) {
+      open.push(new Set());
+      expectKey = true;
+    } else if (c === 0x5b) {
+      open.push(null);
+      expectKey = false;
+    } else if (c === 0x7d || c === 0x5d) {
+      open.pop();
+      expectKey = false;
+    } else if (c === 0x2c) {
+      expectKey = open[open.length - 1] != null;
+    }
+  }
+  return undefined;
+};
+
+type Done = (error: Error | null, body?: unknown) => void;
+type StringJsonParser = (request: FastifyRequest, body: string, done: Done) => void;
+
+/**
+ * Fastify's JSON parser (`parse`, with its prototype-poisoning checks and errors), held to what a
+ * ledger must record exactly as sent: the bytes must be UTF-8 (RFC 8259 §8.1; decoding would
+ * otherwise put U+FFFD in place of what was sent), and no object may name a field twice (JSON.parse
+ * keeps the last, so the record could differ from what the client meant).
+ */
+export const strictJsonParser =
+  (parse: StringJsonParser) =>
+  (request: FastifyRequest, body: Buffer, done: Done): void => {
+    if (!isUtf8(body)) {
+      done(new JsonBodyError(BODY_NOT_UTF8, 'the body is not valid UTF-8: send JSON encoded as UTF-8'));
+      return;
+    }
+    const text = body.toString('utf8');
+    parse(request, text, (error, parsed) => {
+      if (error !== null) {
+        done(error);
+        return;
+      }
+      const repeated = firstRepeatedKey(text);
+      if (repeated !== undefined) {
+        done(new JsonBodyError(BODY_REPEATED_FIELD, `the body names the field ${JSON.stringify(repeated)} twice in one object: send each field once`, repeated));
+        return;
+      }
+      done(null, parsed);
+    });
+  };
