@@ -13,7 +13,7 @@ import { policyOf } from './auth/route-policy.js';
 import { applySecurity } from './auth/security.js';
 import { loadTokenRegistry, TokenRegistry } from './auth/tokens.js';
 import { ensureDir } from './shared/ensure-dir.js';
-import { markServerRunning, runningServer, urlOf } from './shared/running-server.js';
+import { markServerRunning, runningRebuild, runningServer, urlOf } from './shared/running-server.js';
 import { ID_GENERATOR, type IdGenerator } from './shared/event-store/clock.js';
 import { problem, PROBLEM_CONTENT_TYPE, ProblemDetailsDto } from './shared/http/problem-details.js';
 import { strictJsonParser } from './shared/http/json-body.js';
@@ -92,6 +92,13 @@ export const preflight = async (config: AppConfig): Promise<void> => {
   };
   named('LEDGER_DATA_DIR', () => ensureDir(config.dataDir, 0o700));
   // The read models are per instance: two servers writing one read-model file break each other.
+  const rebuild = runningRebuild(config.dataDir);
+  if (rebuild !== undefined) {
+    throw new Error(
+      `invalid configuration: LEDGER_DATA_DIR: a norms-ledger rebuild (pid ${rebuild}) is rebuilding the read models of ${config.dataDir}; ` +
+        'start the server once it has finished (it would keep the file the rebuild replaces)',
+    );
+  }
   const other = runningServer(config.dataDir);
   if (other !== undefined) {
     throw new Error(

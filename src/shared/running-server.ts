@@ -65,3 +65,46 @@ export const runningServer = (dataDir: string): RunningServer | undefined => {
   }
   return undefined;
 };
+
+/**
+ * `<data dir>/rebuild.lock`: the process running `norms-ledger rebuild` there, which swaps the
+ * read-model file when done. A second rebuild, or a server starting (it would keep the file the
+ * rebuild replaces), is refused while it runs. Created exclusively, so two rebuilds started at
+ * once cannot both take it; a lock left by a process that no longer runs is taken over.
+ */
+export const rebuildLockOf = (dataDir: string): string => join(dataDir, 'rebuild.lock');
+
+/** The pid of a live process holding the rebuild lock of `dataDir` (not this one), if any. */
+export const runningRebuild = (dataDir: string): number | undefined => {
+  let pid: number;
+  try {
+    pid = Number((JSON.parse(readFileSync(rebuildLockOf(dataDir), 'utf8')) as { pid?: unknown }).pid);
+  } catch {
+    return undefined;
+  }
+  return Number.isSafeInteger(pid) && pid !== process.pid && isAlive(pid) ? pid : undefined;
+};
+
+/**
+ * Takes the rebuild lock: the pid of the live process holding it instead, or what releases it.
+ * A lock left by a process that no longer runs is taken over.
+ */
+export const takeRebuildLock = (dataDir: string): { readonly heldBy: number } | { readonly release: () => void } => {
+  const file = rebuildLockOf(dataDir);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(file, `${JSON.stringify({ pid: process.pid })}\n`, { mode: 0o600, flag: 'wx' });
+      const release = (): void => rmSync(file, { force: true });
+      process.once('exit', release);
+      return { release };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = runningRebuild(dataDir);
+      if (holder !== undefined) return { heldBy: holder };
+      // Left by a process that is gone (or being written this instant: the retry settles it).
+      rmSync(file, { force: true });
+    }
+  }
+  const holder = runningRebuild(dataDir);
+  return { heldBy: holder ?? 0 };
+};

@@ -7,7 +7,7 @@ import { runRebuild } from '../../src/cli/commands/rebuild.command.js';
 import { loadConfig } from '../../src/config/app-config.js';
 import { DEMO_STEPS } from '../../src/demo/demo-track.js';
 import { SqliteEventStore } from '../../src/infrastructure/sqlite/sqlite-event-store.js';
-import { markerFileOf } from '../../src/shared/running-server.js';
+import { markerFileOf, rebuildLockOf } from '../../src/shared/running-server.js';
 
 /** Captures what a command writes; `tty` pretends stderr is a terminal (progress bar). */
 const captureIo = (tty = false): CliIo & { stdout: () => string; stderr: () => string } => {
@@ -84,6 +84,24 @@ describe('norms-ledger demo, then rebuild', () => {
     rmSync(markerFileOf(dataDir, process.ppid));
     writeFileSync(markerFileOf(dataDir, 2 ** 22 + 12345), JSON.stringify({ pid: 2 ** 22 + 12345, url: 'http://127.0.0.1:3999' }));
     expect(await runRebuild(configFor(dataDir), captureIo())).toBe(0);
+  });
+
+  it('rebuild refuses while another rebuild runs on the data directory, changing nothing; a lock left by a process that is gone is taken over and released', async () => {
+    expect(await runDemo(configFor(dataDir), captureIo())).toBe(0);
+    expect(await runRebuild(configFor(dataDir), captureIo())).toBe(0);
+    expect(existsSync(rebuildLockOf(dataDir))).toBe(false);
+    // The parent of this test process: alive, and not this process.
+    writeFileSync(rebuildLockOf(dataDir), JSON.stringify({ pid: process.ppid }));
+    const before = statSync(join(dataDir, 'read-models.sqlite')).ino;
+    const io = captureIo();
+    expect(await runRebuild(configFor(dataDir), io)).toBe(2);
+    expect(io.stderr()).toBe(
+      `norms-ledger rebuild: another norms-ledger rebuild (pid ${process.ppid}) is rebuilding the read models of LEDGER_DATA_DIR=${dataDir}: wait for it to finish; nothing was changed\n`,
+    );
+    expect(statSync(join(dataDir, 'read-models.sqlite')).ino).toBe(before);
+    writeFileSync(rebuildLockOf(dataDir), JSON.stringify({ pid: 2 ** 22 + 12345 }));
+    expect(await runRebuild(configFor(dataDir), captureIo())).toBe(0);
+    expect(existsSync(rebuildLockOf(dataDir))).toBe(false);
   });
 
   it('rebuild refuses a data directory with no ledger, creating none', async () => {

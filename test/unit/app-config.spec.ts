@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type LedgerLogger, listen, nestLogger, nestLogLevels, preflight } from '../../src/bootstrap.js';
 import { ConfigError, loadConfig, shortTokenWarning } from '../../src/config/app-config.js';
-import { markerFileOf } from '../../src/shared/running-server.js';
+import { markerFileOf, rebuildLockOf } from '../../src/shared/running-server.js';
 
 describe('configuration (DESIGN.md §8)', () => {
   it('has the documented defaults', () => {
@@ -159,6 +159,16 @@ describe('configuration (DESIGN.md §8)', () => {
       rmSync(markerFileOf(dataDir, process.ppid));
       writeFileSync(markerFileOf(dataDir, 2 ** 22 + 12345), JSON.stringify({ pid: 2 ** 22 + 12345, url: 'http://127.0.0.1:3999' }));
       await expect(preflight(config)).resolves.toBeUndefined();
+    });
+
+    it('a data directory whose read models a CLI rebuild is replacing: one line naming LEDGER_DATA_DIR and the rebuild', async () => {
+      const dataDir = join(dir, 'data');
+      mkdirSync(dataDir);
+      writeFileSync(rebuildLockOf(dataDir), JSON.stringify({ pid: process.ppid }));
+      const config = loadConfig({ LEDGER_TOKENS: 'clerk:clerk-token-0123456789', LEDGER_DATA_DIR: dataDir, PORT: '0' });
+      await expect(preflight(config)).rejects.toThrow(
+        `invalid configuration: LEDGER_DATA_DIR: a norms-ledger rebuild (pid ${process.ppid}) is rebuilding the read models of ${dataDir}; start the server once it has finished (it would keep the file the rebuild replaces)`,
+      );
     });
 
     it('a port in use: one line naming HOST and PORT, and no first-start tokens kept (the next start shows new ones)', async () => {

@@ -4,7 +4,7 @@ import { readModelFile, rebuildReadModels, type RebuildResult } from '../../proj
 import type { EventStore } from '../../shared/event-store/event-store.port.js';
 import { type CliIo, configOrExit, EXIT_OK, fail, plural, processIo, type Progress, progressReporter } from '../cli-io.js';
 import { openExistingStore } from '../cli-store.js';
-import { runningServer } from '../../shared/running-server.js';
+import { runningServer, takeRebuildLock } from '../../shared/running-server.js';
 
 export const summaryLine = (result: RebuildResult, file: string): string =>
   `rebuild: ${plural(result.events, 'event')}, ${plural(result.streams, 'stream')}, ${plural(result.tracks, 'track')} in ${(result.durationMs / 1000).toFixed(2)} s ` +
@@ -35,6 +35,11 @@ export const runRebuild = async (config: AppConfig, io: CliIo = processIo, optio
   } catch (error) {
     return fail(io, 'rebuild', error);
   }
+  const lock = takeRebuildLock(config.dataDir);
+  if ('heldBy' in lock) {
+    if (options.store === undefined) await store.close();
+    return fail(io, 'rebuild', new Error(`another norms-ledger rebuild (pid ${lock.heldBy}) is rebuilding the read models of LEDGER_DATA_DIR=${config.dataDir}: wait for it to finish; nothing was changed`));
+  }
   // The total arrives with the first batch (0 when the store's positions say nothing about counts).
   let progress: Progress | undefined;
   const onProgress = (done: number, total: number): void => {
@@ -56,6 +61,7 @@ export const runRebuild = async (config: AppConfig, io: CliIo = processIo, optio
     progress?.stop();
     return fail(io, 'rebuild', error);
   } finally {
+    lock.release();
     if (options.store === undefined) await store.close();
   }
 };
