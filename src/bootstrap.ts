@@ -3,6 +3,8 @@ import { ConsoleLogger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { lookup } from 'node:dns/promises';
 import { type AddressInfo, createServer } from 'node:net';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
@@ -196,12 +198,34 @@ const documentAccess = (document: OpenAPIObject): void => {
   }
 };
 
+/**
+ * A request Node's HTTP parser refuses (headers over its limit, a malformed request line, a
+ * timeout), answered as Fastify's default handler answers it, but as problem+json like every
+ * other error.
+ */
+const clientError = (error: NodeJS.ErrnoException, socket: Duplex): void => {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const body =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? problem(431, 'headers-too-large', 'the request headers (or the URL) are larger than this server reads (16 KiB)')
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? problem(408, 'request-timeout', 'the request was not received in time')
+        : problem(400, 'malformed-request', 'the request is not well-formed HTTP');
+  const text = JSON.stringify(body);
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${body.status} ${STATUS_CODES[body.status]}\r\nContent-Length: ${Buffer.byteLength(text)}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\n\r\n${text}`);
+  }
+  socket.destroy(error);
+};
+
 /** Builds the HTTP application (not listening), as `serve` and the e2e tests use it. */
 export const createApp = async (config: AppConfig, options: { logger?: false } = {}): Promise<NestFastifyApplication> => {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config),
     new FastifyAdapter({
       bodyLimit: MAX_BODY_BYTES,
+      // Refused by Node's HTTP parser before Fastify sees a request: problem+json too.
+      clientErrorHandler: clientError,
       // Rejected by the router before any route, hook or filter runs: problem+json like every error.
       frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
         const body =

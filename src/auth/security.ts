@@ -93,6 +93,8 @@ const CORS_EXPOSED_HEADERS = ['ETag', 'X-Correlation-Id', 'Retry-After', 'WWW-Au
  * refused request is refused before its body is even read. Call before any route is
  * added and after the correlation-id hook (so refusals carry X-Correlation-Id).
  */
+const HEALTH_ROUTES: ReadonlySet<string> = new Set(['/health', '/health/ready']);
+
 export const applySecurity = async (app: NestFastifyApplication, config: AppConfig): Promise<void> => {
   const fastify = app.getHttpAdapter().getInstance();
   const routes: Array<{ method: string; url: string }> = [];
@@ -123,7 +125,8 @@ export const applySecurity = async (app: NestFastifyApplication, config: AppConf
   fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     redactQueryToken(request);
     try {
-      limits.address(request.ip);
+      // Health probes (a load balancer's, an orchestrator's) are never throttled: a 429 would read as down.
+      if (!HEALTH_ROUTES.has(request.routeOptions.url ?? '')) limits.address(request.ip);
       access.check(request, reply);
       if (request.principal !== undefined) limits.token(request.principal.name);
     } catch (error) {

@@ -1,3 +1,5 @@
+import { type AddressInfo, connect } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { type E2eApp, CLERK_TOKEN, PROBLEM_JSON, problemType, removeDataDir, startApp } from './support/e2e-app.js';
 import { givenHeldSession, givenTrack, ok } from './support/fixtures.js';
 
@@ -293,6 +295,20 @@ describe('HTTP contract of commands (e2e)', () => {
       expect((await raw(Buffer.from(JSON.stringify(position('st-utf8', { text: 'café 😀' })), 'utf8'))).statusCode).toBe(201);
     });
 
+    it('answers a compressed body (Content-Encoding gzip) with 415: it is not decoded, so it is not JSON to this server', async () => {
+      const before = await count('norm-n1');
+      const response = await t.app.inject({
+        method: 'POST', url: '/norms/n1/positions', payload: gzipSync(JSON.stringify(position('st-gzip'))),
+        headers: { authorization: `Bearer ${CLERK_TOKEN}`, 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      });
+      expect(response.statusCode).toBe(415);
+      expect(response.json()).toEqual({
+        type: problemType('unsupported-media-type'), title: 'Unsupported media type', status: 415,
+        detail: 'the body is sent with Content-Encoding gzip, which this server does not decode: send it uncompressed',
+      });
+      expect(await count('norm-n1')).toBe(before);
+    });
+
     it('answers a body naming a field twice in one object with 400 naming it (JSON.parse would keep the last)', async () => {
       const before = await count('norm-n1');
       const json = JSON.stringify(position('st-twice', { stance: 'opposes' })).replace(/}$/, ',"stance":"supports"}');
@@ -332,6 +348,30 @@ describe('HTTP contract of commands (e2e)', () => {
       expect(get.headers.allow).toBe('POST');
       // A route's own 404 (no such dashboard asset) stays a 404.
       await t.http().get('/assets/nothing-here.js').expect(404);
+    });
+
+    it("answers what Node's HTTP parser refuses (headers over 16 KiB, a malformed request) with problem+json too", async () => {
+      if (t.app.getHttpServer().address() === null) await t.app.listen(0, '127.0.0.1');
+      const { port } = t.app.getHttpServer().address() as AddressInfo;
+      const raw = (text: string): Promise<string> =>
+        new Promise((resolve, reject) => {
+          let answer = '';
+          const socket = connect(port, '127.0.0.1', () => socket.write(text));
+          socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+          socket.on('close', () => resolve(answer));
+          socket.on('error', reject);
+        });
+      const big = await raw(`GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(20_000)}\r\n\r\n`);
+      const [head, body] = big.split('\r\n\r\n');
+      expect(head).toMatch(/^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/);
+      expect(head).toContain(`Content-Type: ${PROBLEM_JSON}`);
+      expect(JSON.parse(body!)).toEqual({
+        type: problemType('headers-too-large'), title: 'Headers too large', status: 431,
+        detail: 'the request headers (or the URL) are larger than this server reads (16 KiB)',
+      });
+      const malformed = await raw('NOT HTTP AT ALL\r\n\r\n');
+      expect(malformed).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+      expect(JSON.parse(malformed.split('\r\n\r\n')[1]!)).toMatchObject({ type: problemType('malformed-request'), status: 400 });
     });
 
     it('answers a path the router refuses (a malformed %-escape, a segment over 100 characters) with problem+json', async () => {

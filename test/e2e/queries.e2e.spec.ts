@@ -182,6 +182,13 @@ describe('queries (e2e)', () => {
     }
   });
 
+  it('HEAD of the live board answers its headers and ends (a stream would never end)', async () => {
+    const head = await t.app.inject({ method: 'HEAD', url: '/tracks/seg/board/live', headers: AUTH });
+    expect(head.statusCode).toBe(200);
+    expect(head.headers['content-type']).toBe('text/event-stream; charset=utf-8');
+    expect(head.body).toBe('');
+  });
+
   it('a live-board client that leaves while the read models catch up opens no stream (its close has fired already)', async () => {
     if (t.app.getHttpServer().address() === null) await t.app.listen(0, '127.0.0.1');
     const { port } = t.app.getHttpServer().address() as AddressInfo;

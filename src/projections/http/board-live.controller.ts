@@ -87,6 +87,11 @@ export class BoardLiveController {
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
+    // HEAD (which Fastify routes here) asks for the headers only: a stream would never end.
+    if (request.method === 'HEAD') {
+      raw.end();
+      return;
+    }
     // Subscribing and reading the snapshot in the same tick: no change can fall between the two.
     let unsubscribe: () => void;
     if (underCut === undefined) {

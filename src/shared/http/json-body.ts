@@ -4,14 +4,15 @@ import type { FastifyRequest } from 'fastify';
 /** Codes of the body errors below, which the problem filter turns into 400s. */
 export const BODY_NOT_UTF8 = 'LEDGER_BODY_NOT_UTF8';
 export const BODY_REPEATED_FIELD = 'LEDGER_BODY_REPEATED_FIELD';
+export const BODY_ENCODED = 'LEDGER_BODY_ENCODED';
 
 /** A body refused by the JSON parser; `statusCode` makes Fastify (and Nest after it) treat it as a client error. */
 export class JsonBodyError extends Error {
-  readonly statusCode = 400;
   constructor(
     readonly code: string,
     message: string,
     readonly field?: string,
+    readonly statusCode = 400,
   ) {
     super(message);
     this.name = 'JsonBodyError';
@@ -68,13 +69,18 @@ type StringJsonParser = (request: FastifyRequest, body: string, done: Done) => v
 
 /**
  * Fastify's JSON parser (`parse`, with its prototype-poisoning checks and errors), held to what a
- * ledger must record exactly as sent: the bytes must be UTF-8 (RFC 8259 §8.1; decoding would
+ * ledger must record exactly as sent: no content coding it would not decode (415); the bytes must be UTF-8 (RFC 8259 §8.1; decoding would
  * otherwise put U+FFFD in place of what was sent), and no object may name a field twice (JSON.parse
  * keeps the last, so the record could differ from what the client meant).
  */
 export const strictJsonParser =
   (parse: StringJsonParser) =>
   (request: FastifyRequest, body: Buffer, done: Done): void => {
+    const encoding = request.headers['content-encoding']?.trim().toLowerCase();
+    if (encoding !== undefined && encoding !== '' && encoding !== 'identity') {
+      done(new JsonBodyError(BODY_ENCODED, `the body is sent with Content-Encoding ${encoding}, which this server does not decode: send it uncompressed`, undefined, 415));
+      return;
+    }
     if (!isUtf8(body)) {
       done(new JsonBodyError(BODY_NOT_UTF8, 'the body is not valid UTF-8: send JSON encoded as UTF-8'));
       return;

@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type DomainErrorKind } from '../domain/domain-error.js';
 import { DamagedEventError, InvalidAppendError, StoreUnavailableError, StreamNotFoundError, WrongExpectedRevisionError } from '../event-store/event-store.errors.js';
 import { HttpProblemCode, problem, PROBLEM_CONTENT_TYPE, type ProblemDetails, ServiceUnavailableError } from './problem-details.js';
-import { BODY_REPEATED_FIELD, JsonBodyError } from './json-body.js';
+import { BODY_ENCODED, BODY_REPEATED_FIELD, JsonBodyError } from './json-body.js';
 import { RequestValidationError } from './validation.js';
 
 export const STATUS_OF_KIND: Readonly<Record<DomainErrorKind, number>> = {
@@ -24,10 +24,13 @@ const FASTIFY_PROBLEMS: Readonly<Record<string, (error: Error & { statusCode?: n
 };
 
 /** Our JSON parser's refusals (json-body.ts), which reach the filter as they were thrown. */
-const bodyProblem = (error: JsonBodyError): ProblemDetails =>
-  error.code === BODY_REPEATED_FIELD
-    ? problem(400, HttpProblemCode.invalidRequest, error.message, { errors: [{ field: error.field ?? '(body)', message: 'is given more than once' }] })
-    : problem(400, HttpProblemCode.malformedJson, error.message);
+const bodyProblem = (error: JsonBodyError): ProblemDetails => {
+  if (error.code === BODY_REPEATED_FIELD) {
+    return problem(400, HttpProblemCode.invalidRequest, error.message, { errors: [{ field: error.field ?? '(body)', message: 'is given more than once' }] });
+  }
+  if (error.code === BODY_ENCODED) return problem(415, HttpProblemCode.unsupportedMediaType, error.message);
+  return problem(400, HttpProblemCode.malformedJson, error.message);
+};
 
 /** Methods a route of this API may have; HEAD comes with every GET (Fastify's `exposeHeadRoutes`). */
 const ROUTE_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
