@@ -15,7 +15,9 @@ import { policyOf } from './auth/route-policy.js';
 import { applySecurity } from './auth/security.js';
 import { loadTokenRegistry, TokenRegistry } from './auth/tokens.js';
 import { ensureDir } from './shared/ensure-dir.js';
-import { markServerRunning, runningRebuild, runningServer, urlOf } from './shared/running-server.js';
+import { removeDbFiles } from './projections/read-model/read-model.database.js';
+import { readModelFile } from './projections/read-model/rebuild.js';
+import { markServerRunning, removeStaleMarkers, runningRebuild, runningServer, urlOf } from './shared/running-server.js';
 import { ID_GENERATOR, type IdGenerator } from './shared/event-store/clock.js';
 import { problem, PROBLEM_CONTENT_TYPE, ProblemDetailsDto } from './shared/http/problem-details.js';
 import { strictJsonParser } from './shared/http/json-body.js';
@@ -108,6 +110,10 @@ export const preflight = async (config: AppConfig): Promise<void> => {
         'give each instance its own LEDGER_DATA_DIR (read models are per instance) or stop that server first',
     );
   }
+  // Nothing else runs on this directory now: what a killed server or rebuild left goes (a
+  // half-built read-model file can be hundreds of MB).
+  removeStaleMarkers(config.dataDir);
+  removeDbFiles(`${readModelFile(config.dataDir)}.rebuild`);
   named(config.tokensFile !== undefined ? 'LEDGER_TOKENS_FILE' : 'LEDGER_TOKENS', () => void loadTokenRegistry(config));
   named(config.signingKeyFile !== undefined ? 'LEDGER_SIGNING_KEY_FILE' : 'LEDGER_DATA_DIR', () => void loadOrCreateSigningKey(config));
   await assertPortFree(config);

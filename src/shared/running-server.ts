@@ -108,3 +108,17 @@ export const takeRebuildLock = (dataDir: string): { readonly heldBy: number } | 
   const holder = runningRebuild(dataDir);
   return { heldBy: holder ?? 0 };
 };
+
+/** Removes the markers of server processes that no longer run (killed before they could). */
+export const removeStaleMarkers = (dataDir: string): void => {
+  let names: string[];
+  try {
+    names = readdirSync(dataDir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(MARKER.exec(name)?.[1]);
+    if (Number.isSafeInteger(pid) && pid !== process.pid && !isAlive(pid)) rmSync(join(dataDir, name), { force: true });
+  }
+};

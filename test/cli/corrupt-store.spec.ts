@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SqliteEventStore } from '../../src/infrastructure/sqlite/sqlite-event-store.js';
 import { StoreUnavailableError } from '../../src/shared/event-store/event-store.errors.js';
@@ -54,5 +54,23 @@ describe('a data file that is not a SQLite database', () => {
     header.fill(0xee, 100);
     writeFileSync(file, header);
     expect(() => new SqliteEventStore({ file })).toThrow(new RegExp(`^${file.replace(/[.]/g, '\\.')} is (not a|a damaged) SQLite database \\(.+\\): check LEDGER_DATA_DIR$`));
+  });
+});
+
+describe('a ledger path SQLite cannot open (a directory in its place, a read-only directory)', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = tempDir();
+    mkdirSync(join(dir, 'ledger.sqlite'));
+  });
+  afterEach(() => removeDir(dir));
+
+  it('verify names the file, what it must be and LEDGER_DATA_DIR in one line, exit 2 (through the built CLI)', () => {
+    const run = runCli(['verify'], { LEDGER_DATA_DIR: dir });
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      `norms-ledger verify: cannot open ${join(dir, 'ledger.sqlite')} (unable to open database file): it must be a file this user can read and write, in a directory it can write (SQLite writes ledger.sqlite-wal and -shm beside it); check LEDGER_DATA_DIR\n`,
+    );
+    expect(run.status).toBe(2);
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -169,6 +169,19 @@ describe('configuration (DESIGN.md §8)', () => {
       await expect(preflight(config)).rejects.toThrow(
         `invalid configuration: LEDGER_DATA_DIR: a norms-ledger rebuild (pid ${process.ppid}) is rebuilding the read models of ${dataDir}; start the server once it has finished (it would keep the file the rebuild replaces)`,
       );
+    });
+
+    it('removes what a killed server or rebuild left: markers of processes that are gone, a half-built read-model file', async () => {
+      const dataDir = join(dir, 'data');
+      mkdirSync(dataDir);
+      const gone = 2 ** 22 + 12345;
+      writeFileSync(markerFileOf(dataDir, gone), JSON.stringify({ pid: gone, url: 'http://127.0.0.1:3999' }));
+      writeFileSync(join(dataDir, 'read-models.sqlite.rebuild'), 'half a rebuild');
+      writeFileSync(join(dataDir, 'read-models.sqlite.rebuild-wal'), 'half a WAL');
+      writeFileSync(join(dataDir, 'read-models.sqlite'), 'kept');
+      await preflight(loadConfig({ LEDGER_TOKENS: 'clerk:clerk-token-0123456789', LEDGER_DATA_DIR: dataDir, PORT: '0' }));
+      expect(readdirSync(dataDir).filter((name) => name.startsWith('server-') || name.includes('.rebuild'))).toEqual([]);
+      expect(readFileSync(join(dataDir, 'read-models.sqlite'), 'utf8')).toBe('kept');
     });
 
     it('a port in use: one line naming HOST and PORT, and no first-start tokens kept (the next start shows new ones)', async () => {

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { decideAppend } from '../../shared/event-store/append-rules.js';
@@ -87,6 +87,12 @@ const parsePosition = (after: string | undefined): number => {
 const notADatabase = (error: unknown, file: string): StoreUnavailableError | undefined => {
   // Not `instanceof Error`: better-sqlite3's errors may come from another realm (a test's VM context).
   const { code, message } = (typeof error === 'object' && error !== null ? error : {}) as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && ['SQLITE_CANTOPEN', 'SQLITE_READONLY', 'SQLITE_PERM', 'SQLITE_AUTH'].some((c) => code.startsWith(c))) {
+    // A read-only directory or file: SQLite says "unable to open database file", naming neither.
+    return new StoreUnavailableError(
+      `cannot open ${file} (${String(message)}): it must be a file this user can read and write, in a directory it can write (SQLite writes ${basename(file)}-wal and -shm beside it); check LEDGER_DATA_DIR`,
+    );
+  }
   if (code !== 'SQLITE_NOTADB' && code !== 'SQLITE_CORRUPT') return undefined;
   const what = code === 'SQLITE_NOTADB' ? 'is not a SQLite database' : 'is a damaged SQLite database';
   return new StoreUnavailableError(`${file} ${what} (${String(message)}): check LEDGER_DATA_DIR`);
@@ -121,7 +127,11 @@ export class SqliteEventStore implements EventStore {
     const file = inMemory ? ':memory:' : resolve(options.file);
     // Owner-only: the data directory also holds the signing key and token hashes.
     if (!inMemory) ensureDir(dirname(file), 0o700);
-    this.db = new Database(file);
+    try {
+      this.db = new Database(file);
+    } catch (error) {
+      throw notADatabase(error, file) ?? error;
+    }
     this.pollIntervalMs = options.pollIntervalMs ?? 100;
     this.notifier.setMaxListeners(0);
     try {
