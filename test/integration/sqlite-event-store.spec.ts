@@ -29,6 +29,25 @@ describe('SQLite event store: beyond the port contract', () => {
     await store.close();
   });
 
+  it('a write the disk refuses (full) is a StoreUnavailableError naming the file and SQLite\'s reason, and health says down until a write succeeds', async () => {
+    const store = new SqliteEventStore({ file });
+    await store.append('a-1', [anEvent(1)], 'no_stream');
+    // A database that may not grow is what a full disk looks like to SQLite.
+    const pages = store.database.pragma('page_count', { simple: true }) as number;
+    store.database.pragma(`max_page_count = ${pages}`);
+    const big = { ...anEvent(2), data: { text: 'x'.repeat(200_000) } };
+    const refused = await store.append('a-1', [big], 0).then(() => undefined, (error: unknown) => error);
+    expect(refused).toBeInstanceOf(StoreUnavailableError);
+    expect((refused as Error).message).toBe(`${file} refused a write (SQLITE_FULL: database or disk is full); run norms-ledger verify, and check the disk`);
+    await expect(store.health()).resolves.toMatchObject({ status: 'down', detail: { lastWriteRefused: { code: 'SQLITE_FULL', message: 'database or disk is full' } } });
+    expect((await store.readStream('a-1')).length).toBe(1);
+    store.database.pragma(`max_page_count = ${pages * 1000}`);
+    await store.append('a-1', [big], 0);
+    await expect(store.health()).resolves.toMatchObject({ status: 'up' });
+    expect((await store.health()).detail).not.toHaveProperty('lastWriteRefused');
+    await store.close();
+  });
+
   it('refuses a file written by a newer schema version, with a clear message, leaving it unchanged', async () => {
     const newer = new Database(file);
     newer.pragma(`user_version = ${EVENT_STORE_SCHEMA_VERSION + 1}`);

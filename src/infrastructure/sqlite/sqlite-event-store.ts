@@ -98,6 +98,13 @@ const notADatabase = (error: unknown, file: string): StoreUnavailableError | und
   return new StoreUnavailableError(`${file} ${what} (${String(message)}): check LEDGER_DATA_DIR`);
 };
 
+/** SQLite result codes that say the file or the disk, not the append, is at fault. */
+const STORAGE_FAULTS = ['SQLITE_FULL', 'SQLITE_IOERR', 'SQLITE_CORRUPT', 'SQLITE_NOTADB', 'SQLITE_READONLY', 'SQLITE_CANTOPEN'];
+const storageFaultOf = (error: unknown): { code: string; message: string } | undefined => {
+  const { code, message } = (typeof error === 'object' && error !== null ? error : {}) as { code?: unknown; message?: unknown };
+  return typeof code === 'string' && STORAGE_FAULTS.some((fault) => code.startsWith(fault)) ? { code, message: String(message) } : undefined;
+};
+
 /**
  * The embedded event store: one SQLite file in WAL mode. Concurrent appends are group-committed:
  * everything queued while a transaction runs goes into the next one, each append in its own
@@ -110,6 +117,8 @@ export class SqliteEventStore implements EventStore {
   private queue: PendingAppend[] = [];
   private flushScheduled = false;
   private closed = false;
+  /** The last write the file or the disk refused (full, I/O error, damaged), until a write succeeds: health reports it. */
+  private storageFault: { readonly code: string; readonly message: string; readonly at: string } | undefined;
   private readonly statements;
   /**
    * Stream heads this connection has read or written (null: no such stream), valid for as long as no
@@ -213,9 +222,10 @@ export class SqliteEventStore implements EventStore {
       try {
         result = this.applyInSavepoint.immediate(only);
       } catch (error) {
-        only.reject(error);
+        only.reject(this.faultOf(error));
         return;
       }
+      this.storageFault = undefined;
       this.rememberWritten(result);
       only.resolve(result);
       this.notifier.emit('appended');
@@ -236,9 +246,11 @@ export class SqliteEventStore implements EventStore {
         .immediate();
     } catch (error) {
       // The commit itself failed (disk full, I/O error): nothing of this batch was written.
-      for (const pending of batch) pending.reject(error);
+      const fault = this.faultOf(error);
+      for (const pending of batch) pending.reject(fault);
       return;
     }
+    this.storageFault = undefined;
     batch.forEach((pending, index) => {
       const outcome = outcomes[index]!;
       if (outcome.ok) this.rememberWritten(outcome.result);
@@ -249,6 +261,17 @@ export class SqliteEventStore implements EventStore {
       else pending.reject(outcome.error);
     });
     this.notifier.emit('appended');
+  }
+
+  /**
+   * A write the file or the disk refused becomes a StoreUnavailableError naming the file and
+   * SQLite's reason (503, not a bare 500), and is kept for health until a write succeeds.
+   */
+  private faultOf(error: unknown): unknown {
+    const fault = storageFaultOf(error);
+    if (fault === undefined) return error;
+    this.storageFault = { ...fault, at: new Date().toISOString() };
+    return new StoreUnavailableError(`${this.options.file} refused a write (${fault.code}: ${fault.message}); run norms-ledger verify, and check the disk`);
   }
 
   private currentRevision(streamId: string): number {
@@ -424,8 +447,9 @@ export class SqliteEventStore implements EventStore {
       const head = await this.headPosition();
       return {
         store: 'sqlite',
-        status: this.closed ? 'down' : 'up',
+        status: this.closed || this.storageFault !== undefined ? 'down' : 'up',
         detail: {
+          ...(this.storageFault !== undefined ? { lastWriteRefused: this.storageFault } : {}),
           file: this.options.file,
           schemaVersion: EVENT_STORE_SCHEMA_VERSION,
           journalMode: this.db.pragma('journal_mode', { simple: true }),
