@@ -260,7 +260,7 @@ describe('HTTP contract of commands (e2e)', () => {
       expect(norm.body.errors).toEqual([
         { field: 'changes[0].to', message: 'must be a real calendar date written YYYY-MM-DD' },
         { field: 'changes[1].to', message: 'must be one of: supports, conditional, reserves, opposes, abstains' },
-        { field: 'changes[2].to', message: 'must be a slug: 1 to 63 lowercase letters, digits or hyphens, starting with a letter or digit' },
+        { field: 'changes[2].to', message: SLUG },
         { field: 'changes[3].to', message: 'must be a string' },
         { field: 'changes[4].to', message: 'must not be blank' },
         { field: 'changes[5].to', message: 'must be at most 2000 characters long' },
