@@ -321,6 +321,13 @@ describe('HTTP contract of commands (e2e)', () => {
       expect(await count('norm-n1')).toBe(before);
     });
 
+    it('answers an in-session adoption without atSessionId with 400 naming it, as DESIGN §7 puts a missing field', async () => {
+      const before = await count('session-s1');
+      const response = await t.post('/sessions/s1/minutes/adopt', { procedure: 'in_session', effectiveOn: '2026-02-11' }).expect(400);
+      expect(response.body.errors).toEqual([{ field: 'atSessionId', message: 'is required with procedure in_session' }]);
+      expect(await count('session-s1')).toBe(before);
+    });
+
     it('answers a body over 1 MiB with 413', async () => {
       const response = await t.post('/tracks', { trackId: 'big', name: 'x'.repeat(1024 * 1024 + 10), effectiveOn: '2026-01-01' }).expect(413);
       expect(response.body).toEqual({

@@ -23,7 +23,7 @@ import { givenHeldSession, givenTrack, ok } from './support/fixtures.js';
  * Unreachable over HTTP (the DTO answers 400 first, so only decider tables test them):
  * session `duplicate-attendee` and `duplicate-agenda-item`, subject `no-proposer`,
  * `field-required` on proposal, `wrong-decision-kind`, `session-required`, `invalid-stance`,
- * `invalid-response`, and `no-changes`; and, since a correction's `to` is checked for the form of its
+ * `invalid-response`, `no-changes` and `at-session-required` (atSessionId is required with in_session); and, since a correction's `to` is checked for the form of its
  * field (a 400 naming `changes[i].to`, tested in http-contract.e2e.spec.ts), `invalid-effective-on`,
  * `field-required` and `invalid-corrected-record` for a value of the wrong form.
  */
@@ -341,7 +341,6 @@ const COMMANDS: readonly CommandCase[] = [
       { status: 409, code: 'no-silence-procedure', why: 'by silence without a silence procedure', path: '/sessions/s-circ/minutes/adopt', body: { procedure: 'silence', effectiveOn: '2026-03-05' }, detail: 'session s-circ: cannot adopt its minutes by silence: no silence procedure is running on its minutes (minutes circulated)' },
       { status: 409, code: 'silence-deadline-not-reached', why: 'by silence before the deadline', path: '/sessions/s-silence/minutes/adopt', body: { procedure: 'silence', effectiveOn: '2026-02-25' }, detail: 'session s-silence: cannot adopt the minutes by silence on 2026-02-25: the silence procedure runs until 2026-03-01' },
       { status: 409, code: 'minutes-adopted', why: 'the minutes are adopted', path: '/sessions/s-adopted/minutes/adopt', body: { procedure: 'in_session', atSessionId: 's1', effectiveOn: '2026-03-05' }, detail: ADOPTED('s-adopted', 'adopt its minutes') },
-      { status: 422, code: 'at-session-required', why: 'in session without atSessionId', path: '/sessions/s-circ/minutes/adopt', body: { procedure: 'in_session', effectiveOn: '2026-03-05' }, detail: 'session s-circ: adoption in_session needs atSessionId, the held session that adopted the minutes' },
       { status: 422, code: 'at-session-not-allowed', why: 'by silence with atSessionId', path: '/sessions/s-circ/minutes/adopt', body: { procedure: 'silence', atSessionId: 's1', effectiveOn: '2026-03-05' }, detail: 'session s-circ: adoption by silence takes place at no session; leave atSessionId and agendaItemId out' },
       { status: 422, code: 'unknown-session', why: 'atSessionId names no session', path: '/sessions/s-circ/minutes/adopt', body: { procedure: 'in_session', atSessionId: 's-ghost', effectiveOn: '2026-03-05' }, detail: 'session s-circ: session s-ghost does not exist' },
       { status: 422, code: 'session-of-other-track', why: 'atSessionId of another track', path: '/sessions/s-circ/minutes/adopt', body: { procedure: 'in_session', atSessionId: 'o1', effectiveOn: '2026-03-05' }, detail: 'session s-circ: session o1 belongs to track other, not seg' },
@@ -1068,7 +1067,7 @@ describe('every route × every status it can answer (e2e)', () => {
       ['/sessions/s1/decisions', { decisionId: 'dec-null', kind: 'procedural', text: 'x' }, ['agendaItemId', 'effectiveOn']],
       ['/sessions/s1/action-items', { actionItemId: 'ai-null', assignee: 'x', text: 'x' }, ['dueOn', 'effectiveOn']],
       ['/sessions/s1/action-items/ai-open/complete', { effectiveOn: '2026-03-01' }, ['note']],
-      ['/sessions/s-circ/minutes/adopt', { procedure: 'in_session', effectiveOn: '2026-03-05' }, ['atSessionId', 'agendaItemId']],
+      ['/sessions/s-circ/minutes/adopt', { procedure: 'in_session', atSessionId: 's1', effectiveOn: '2026-03-05' }, ['atSessionId', 'agendaItemId']],
       ['/tracks/seg/cbms', { cbmId: 'c-null', title: 'T', proposedBy: ['us'] }, ['summary', 'sourceRef', 'linkedNorms', 'sessionId', 'agendaItemId', 'effectiveOn']],
       ['/norms/n-pos/positions', position('st-null', 'us', 'supports'), ['delegateId', 'condition', 'interpretativeStatement', 'communicationRef', 'sessionId', 'agendaItemId', 'effectiveOn']],
       ['/norms/n-dec/decisions', { decisionId: 'dec-null', kind: 'agree_ad_referendum', sessionId: 's1' }, ['agendaItemId', 'text', 'effectiveOn']],

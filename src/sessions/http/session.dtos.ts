@@ -100,8 +100,10 @@ export class AdoptMinutesDto implements AdoptMinutesInput {
   @EnumField(['in_session', 'silence'] as const) readonly procedure!: 'in_session' | 'silence';
   @SlugField({
     optional: true,
-    description: 'For in_session only (a 409 with silence): the held session of the same track that adopted them; in the examples the session itself, at its closing meeting',
+    description:
+      'Required with in_session (a 400 without it), refused with silence (422): the held session of the same track that adopted them; in the examples the session itself, at its closing meeting',
     example: 'seg-2026-1',
+    requiredWhen: { holds: (body) => body['procedure'] === 'in_session', message: 'is required with procedure in_session' },
   })
   readonly atSessionId?: string;
   @SlugField({ optional: true, description: "For in_session only: an item of atSessionId's agenda", example: 'item-3' }) readonly agendaItemId?: string;
