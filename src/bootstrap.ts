@@ -17,7 +17,7 @@ import { loadTokenRegistry, TokenRegistry } from './auth/tokens.js';
 import { ensureDir } from './shared/ensure-dir.js';
 import { removeDbFiles } from './projections/read-model/read-model.database.js';
 import { readModelFile } from './projections/read-model/rebuild.js';
-import { markServerRunning, removeStaleMarkers, runningRebuild, runningServer, urlOf } from './shared/running-server.js';
+import { markerFileOf, markServerRunning, rebuildLockOf, removeStaleMarkers, runningRebuild, runningServer, urlOf } from './shared/running-server.js';
 import { ID_GENERATOR, type IdGenerator } from './shared/event-store/clock.js';
 import { problem, PROBLEM_CONTENT_TYPE, ProblemDetailsDto } from './shared/http/problem-details.js';
 import { strictJsonParser } from './shared/http/json-body.js';
@@ -97,17 +97,12 @@ export const preflight = async (config: AppConfig): Promise<void> => {
   named('LEDGER_DATA_DIR', () => ensureDir(config.dataDir, 0o700));
   // The read models are per instance: two servers writing one read-model file break each other.
   const rebuild = runningRebuild(config.dataDir);
-  if (rebuild !== undefined) {
-    throw new Error(
-      `invalid configuration: LEDGER_DATA_DIR: a norms-ledger rebuild (pid ${rebuild}) is rebuilding the read models of ${config.dataDir}; ` +
-        'start the server once it has finished (it would keep the file the rebuild replaces)',
-    );
-  }
+  if (rebuild !== undefined) throw rebuildRunning(config.dataDir, rebuild);
   const other = runningServer(config.dataDir);
   if (other !== undefined) {
     throw new Error(
       `invalid configuration: LEDGER_DATA_DIR: another norms-ledger server (pid ${other.pid}, ${other.url}) serves ${config.dataDir}; ` +
-        'give each instance its own LEDGER_DATA_DIR (read models are per instance) or stop that server first',
+        `give each instance its own LEDGER_DATA_DIR (read models are per instance) or stop that server first (if pid ${other.pid} is no norms-ledger server, remove ${markerFileOf(config.dataDir, other.pid)})`,
     );
   }
   // Nothing else runs on this directory now: what a killed server or rebuild left goes (a
@@ -118,6 +113,12 @@ export const preflight = async (config: AppConfig): Promise<void> => {
   named(config.signingKeyFile !== undefined ? 'LEDGER_SIGNING_KEY_FILE' : 'LEDGER_DATA_DIR', () => void loadOrCreateSigningKey(config));
   await assertPortFree(config);
 };
+
+const rebuildRunning = (dataDir: string, pid: number): Error =>
+  new Error(
+    `invalid configuration: LEDGER_DATA_DIR: a norms-ledger rebuild (pid ${pid}) is rebuilding the read models of ${dataDir}; ` +
+      `start the server once it has finished (it would keep the file the rebuild replaces; if pid ${pid} is no rebuild, remove ${rebuildLockOf(dataDir)})`,
+  );
 
 /** A port in use (or not ours to bind) is found before Nest starts, as one line naming HOST and PORT. */
 const assertPortFree = (config: AppConfig): Promise<void> =>
@@ -135,6 +136,8 @@ const assertPortFree = (config: AppConfig): Promise<void> =>
  * the URL it answers on (the port the system chose for PORT=0).
  */
 export const listen = async (app: NestFastifyApplication, config: AppConfig): Promise<string> => {
+  // Start-up work (opening the read models, a rebuild) fails with its own message, not as a listen failure.
+  await app.init();
   try {
     await app.listen(config.port, config.host);
   } catch (error) {
@@ -158,7 +161,19 @@ export const serve = async (config: AppConfig): Promise<string> => {
   if (warning !== undefined) process.stderr.write(warning);
   // Marked from before the read models open: a start-up rebuild (a new read-model schema) runs
   // before the server listens, and a CLI rebuild must not swap the file under it meanwhile.
-  const unmarkStarting = markServerRunning(config.dataDir, '(starting, not listening yet)');
+  let unmarkStarting: () => void;
+  try {
+    unmarkStarting = markServerRunning(config.dataDir, '(starting, not listening yet)');
+  } catch (error) {
+    throw new Error(`invalid configuration: LEDGER_DATA_DIR: cannot write in ${config.dataDir} (${(error as Error).message.split('\n')[0]}): the server writes its files there`);
+  }
+  // Checked again now that this start is marked: a CLI rebuild that began since the preflight sees
+  // the mark and refuses, or this start sees its lock (one of the two always sees the other).
+  const rebuild = runningRebuild(config.dataDir);
+  if (rebuild !== undefined) {
+    unmarkStarting();
+    throw rebuildRunning(config.dataDir, rebuild);
+  }
   let app: NestFastifyApplication;
   try {
     app = await createApp(config);

@@ -111,6 +111,16 @@ describe('norms-ledger audit commands', () => {
     expect(there.text().out).toBe('ledger OK: 11 events in 5 streams, 2 checkpoints verified\n');
   });
 
+  it('import discards what a killed import left even when an empty ledger file has appeared since (a server started and stopped)', async () => {
+    const bundle = join(dir, 'bundle.ndjson');
+    expect(await runExport(config, { out: bundle }, capture())).toBe(0);
+    const otherDir = join(dir, 'other');
+    await new SqliteEventStore({ file: join(otherDir, 'ledger.sqlite') }).close();
+    writeFileSync(join(otherDir, 'ledger.sqlite.importing'), 'half an import');
+    expect(await runImport(configFor(otherDir), { in: bundle }, capture())).toBe(0);
+    expect(readdirSync(otherDir).filter((name) => name.includes('importing'))).toEqual([]);
+  });
+
   it('import refuses while a server serves the data directory, writing nothing', async () => {
     const bundle = join(dir, 'bundle.ndjson');
     expect(await runExport(config, { out: bundle }, capture())).toBe(0);

@@ -73,4 +73,24 @@ describe('a ledger path SQLite cannot open (a directory in its place, a read-onl
     );
     expect(run.status).toBe(2);
   });
+
+  it('a read-model path SQLite cannot open stops the server with one line naming that file, not HOST and PORT', () => {
+    const other = tempDir();
+    try {
+      mkdirSync(join(other, 'read-models.sqlite'));
+      const server = spawnSync(process.execPath, [join(ROOT, 'dist', 'main.js')], {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH ?? '', LEDGER_DATA_DIR: other, PORT: '0', LOG_LEVEL: 'silent', LEDGER_TOKENS: 'clerk:0123456789abcdef0123' },
+        timeout: 60_000,
+      });
+      expect(server.stderr).toContain(
+        `cannot open the read models at ${join(other, 'read-models.sqlite')} (unable to open database file): it must be a file this user can read and write, in a directory it can write; check LEDGER_DATA_DIR\n`,
+      );
+      expect(server.stderr).not.toContain('cannot listen');
+      expect(server.status).not.toBe(0);
+      expect(server.status).not.toBeNull();
+    } finally {
+      removeDir(other);
+    }
+  });
 });

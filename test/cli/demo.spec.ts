@@ -96,7 +96,7 @@ describe('norms-ledger demo, then rebuild', () => {
     const io = captureIo();
     expect(await runRebuild(configFor(dataDir), io)).toBe(2);
     expect(io.stderr()).toBe(
-      `norms-ledger rebuild: another norms-ledger rebuild (pid ${process.ppid}) is rebuilding the read models of LEDGER_DATA_DIR=${dataDir}: wait for it to finish; nothing was changed\n`,
+      `norms-ledger rebuild: another norms-ledger rebuild (pid ${process.ppid}) is rebuilding the read models of LEDGER_DATA_DIR=${dataDir}: wait for it to finish (if pid ${process.ppid} is no rebuild, remove ${rebuildLockOf(dataDir)}); nothing was changed\n`,
     );
     expect(statSync(join(dataDir, 'read-models.sqlite')).ino).toBe(before);
     writeFileSync(rebuildLockOf(dataDir), JSON.stringify({ pid: 2 ** 22 + 12345 }));

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openReadModelDb } from '../../src/projections/read-model/read-model.database.js';
@@ -24,5 +24,13 @@ describe('opening the read-model file', () => {
     } finally {
       db.close();
     }
+  });
+
+  it('names the file and LEDGER_DATA_DIR when SQLite cannot open it at all (a directory in its place)', () => {
+    const file = join(dir, 'read-models.sqlite');
+    mkdirSync(file);
+    expect(() => openReadModelDb(file)).toThrow(
+      `cannot open the read models at ${file} (unable to open database file): it must be a file this user can read and write, in a directory it can write; check LEDGER_DATA_DIR`,
+    );
   });
 });

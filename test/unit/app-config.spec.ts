@@ -153,7 +153,7 @@ describe('configuration (DESIGN.md §8)', () => {
       writeFileSync(markerFileOf(dataDir, process.ppid), JSON.stringify({ pid: process.ppid, url: 'http://127.0.0.1:3999' }));
       const config = loadConfig({ LEDGER_TOKENS: 'clerk:clerk-token-0123456789', LEDGER_DATA_DIR: dataDir, PORT: '0' });
       await expect(preflight(config)).rejects.toThrow(
-        `invalid configuration: LEDGER_DATA_DIR: another norms-ledger server (pid ${process.ppid}, http://127.0.0.1:3999) serves ${dataDir}; give each instance its own LEDGER_DATA_DIR (read models are per instance) or stop that server first`,
+        `invalid configuration: LEDGER_DATA_DIR: another norms-ledger server (pid ${process.ppid}, http://127.0.0.1:3999) serves ${dataDir}; give each instance its own LEDGER_DATA_DIR (read models are per instance) or stop that server first (if pid ${process.ppid} is no norms-ledger server, remove ${markerFileOf(dataDir, process.ppid)})`,
       );
       // A file left by a server that no longer runs does not count.
       rmSync(markerFileOf(dataDir, process.ppid));
@@ -167,7 +167,7 @@ describe('configuration (DESIGN.md §8)', () => {
       writeFileSync(rebuildLockOf(dataDir), JSON.stringify({ pid: process.ppid }));
       const config = loadConfig({ LEDGER_TOKENS: 'clerk:clerk-token-0123456789', LEDGER_DATA_DIR: dataDir, PORT: '0' });
       await expect(preflight(config)).rejects.toThrow(
-        `invalid configuration: LEDGER_DATA_DIR: a norms-ledger rebuild (pid ${process.ppid}) is rebuilding the read models of ${dataDir}; start the server once it has finished (it would keep the file the rebuild replaces)`,
+        `invalid configuration: LEDGER_DATA_DIR: a norms-ledger rebuild (pid ${process.ppid}) is rebuilding the read models of ${dataDir}; start the server once it has finished (it would keep the file the rebuild replaces; if pid ${process.ppid} is no rebuild, remove ${rebuildLockOf(dataDir)})`,
       );
     });
 
@@ -217,9 +217,14 @@ describe('configuration (DESIGN.md §8)', () => {
   });
 
   it('a failed listen names HOST and PORT, in one line', async () => {
-    const busy = { listen: async () => Promise.reject(new Error('listen EADDRINUSE: address already in use 127.0.0.1:3977\n    at Server.setupListenHandle')) };
+    const busy = { init: async () => undefined, listen: async () => Promise.reject(new Error('listen EADDRINUSE: address already in use 127.0.0.1:3977\n    at Server.setupListenHandle')) };
     await expect(listen(busy as never, loadConfig({ HOST: '127.0.0.1', PORT: '3977' }))).rejects.toThrow(
       /^cannot listen on HOST=127\.0\.0\.1 PORT=3977: listen EADDRINUSE: address already in use 127\.0\.0\.1:3977$/,
     );
+  });
+
+  it('a start-up that fails before listening (the read models cannot be opened) says so, not that HOST and PORT are at fault', async () => {
+    const broken = { init: async () => Promise.reject(new Error('cannot open the read models at /data/read-models.sqlite (unable to open database file): …')), listen: async () => undefined };
+    await expect(listen(broken as never, loadConfig({ HOST: '127.0.0.1', PORT: '3977' }))).rejects.toThrow(/^cannot open the read models at /);
   });
 });

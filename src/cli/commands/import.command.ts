@@ -22,13 +22,13 @@ export const runImport = async (config: AppConfig, options: { in: string }, io: 
     return fail(io, 'import', new Error(`a norms-ledger server (pid ${server.pid}, ${server.url}) serves LEDGER_DATA_DIR=${config.dataDir}: stop it before importing; nothing was written`));
   }
   const file = config.store === 'sqlite' ? sqliteFile(config) : undefined;
+  const removeStaging = (): void => {
+    if (file !== undefined) for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${file}.importing${suffix}`, { force: true });
+  };
+  // What a killed import left, whether or not a ledger file has appeared since.
+  removeStaging();
   const staging = file !== undefined && !existsSync(file) ? `${file}.importing` : undefined;
   const dirCreated = !existsSync(config.dataDir);
-  const removeStaging = (): void => {
-    if (staging !== undefined) for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${staging}${suffix}`, { force: true });
-  };
-  // What a killed import left.
-  removeStaging();
   let store;
   try {
     store = staging !== undefined ? new SqliteEventStore({ file: staging, synchronous: config.sqliteSynchronous }) : await openEventStore(config);

@@ -4,7 +4,7 @@ import { readModelFile, rebuildReadModels, type RebuildResult } from '../../proj
 import type { EventStore } from '../../shared/event-store/event-store.port.js';
 import { type CliIo, configOrExit, EXIT_OK, fail, plural, processIo, type Progress, progressReporter } from '../cli-io.js';
 import { openExistingStore } from '../cli-store.js';
-import { runningServer, takeRebuildLock } from '../../shared/running-server.js';
+import { rebuildLockOf, type RunningServer, runningServer, takeRebuildLock } from '../../shared/running-server.js';
 
 export const summaryLine = (result: RebuildResult, file: string): string =>
   `rebuild: ${plural(result.events, 'event')}, ${plural(result.streams, 'stream')}, ${plural(result.tracks, 'track')} in ${(result.durationMs / 1000).toFixed(2)} s ` +
@@ -17,18 +17,8 @@ export const summaryLine = (result: RebuildResult, file: string): string =>
  */
 export const runRebuild = async (config: AppConfig, io: CliIo = processIo, options: { readonly store?: EventStore } = {}): Promise<number> => {
   const server = runningServer(config.dataDir);
-  if (server !== undefined) {
-    // Its read models stay open: a new file swapped in under it would be ignored until it restarts.
-    return fail(
-      io,
-      'rebuild',
-      new Error(
-        `a norms-ledger server (pid ${server.pid}, ${server.url}) serves LEDGER_DATA_DIR=${config.dataDir}: rebuild through it ` +
-          // A server still starting has no address yet.
-          `${server.url.startsWith('(') ? 'once it listens (POST /projections/rebuild' : `(POST ${server.url}/projections/rebuild`}, role clerk or auditor) or stop it first; nothing was changed`,
-      ),
-    );
-  }
+  // Its read models stay open: a new file swapped in under it would be ignored until it restarts.
+  if (server !== undefined) return fail(io, 'rebuild', serverRunning(config, server));
   let store: EventStore;
   try {
     store = options.store ?? (await openExistingStore(config));
@@ -38,7 +28,22 @@ export const runRebuild = async (config: AppConfig, io: CliIo = processIo, optio
   const lock = takeRebuildLock(config.dataDir);
   if ('heldBy' in lock) {
     if (options.store === undefined) await store.close();
-    return fail(io, 'rebuild', new Error(`another norms-ledger rebuild (pid ${lock.heldBy}) is rebuilding the read models of LEDGER_DATA_DIR=${config.dataDir}: wait for it to finish; nothing was changed`));
+    return fail(
+      io,
+      'rebuild',
+      new Error(
+        `another norms-ledger rebuild (pid ${lock.heldBy}) is rebuilding the read models of LEDGER_DATA_DIR=${config.dataDir}: wait for it to finish ` +
+          `(if pid ${lock.heldBy} is no rebuild, remove ${rebuildLockOf(config.dataDir)}); nothing was changed`,
+      ),
+    );
+  }
+  // Checked again now that the lock is held: a server that began starting since the first check
+  // has marked itself, or it sees this lock and refuses (one of the two always sees the other).
+  const started = runningServer(config.dataDir);
+  if (started !== undefined) {
+    lock.release();
+    if (options.store === undefined) await store.close();
+    return fail(io, 'rebuild', serverRunning(config, started));
   }
   // The total arrives with the first batch (0 when the store's positions say nothing about counts).
   let progress: Progress | undefined;
@@ -65,6 +70,13 @@ export const runRebuild = async (config: AppConfig, io: CliIo = processIo, optio
     if (options.store === undefined) await store.close();
   }
 };
+
+const serverRunning = (config: AppConfig, server: RunningServer): Error =>
+  new Error(
+    `a norms-ledger server (pid ${server.pid}, ${server.url}) serves LEDGER_DATA_DIR=${config.dataDir}: rebuild through it ` +
+      // A server still starting has no address yet.
+      `${server.url.startsWith('(') ? 'once it listens (POST /projections/rebuild' : `(POST ${server.url}/projections/rebuild`}, role clerk or auditor) or stop it first; nothing was changed`,
+  );
 
 export const rebuildCommand = (): Command =>
   new Command('rebuild')

@@ -95,11 +95,19 @@ export const openReadModelDb = (file: string): ReadModelDb => {
   const path = inMemory ? file : resolve(file);
   if (!inMemory) ensureDir(dirname(path));
   try {
-    return openAt(path, inMemory);
+    try {
+      return openAt(path, inMemory);
+    } catch (error) {
+      if (inMemory || !isDamagedFile(error)) throw error;
+      removeDbFiles(path);
+      return openAt(path, inMemory);
+    }
   } catch (error) {
-    if (inMemory || !isDamagedFile(error)) throw error;
-    removeDbFiles(path);
-    return openAt(path, inMemory);
+    // "unable to open database file" names no file: a directory in its place, a read-only directory.
+    throw new Error(
+      `cannot open the read models at ${path} (${(error as Error).message.split('\n')[0]}): it must be a file this user can read and write, in a directory it can write; check LEDGER_DATA_DIR`,
+      { cause: error },
+    );
   }
 };
 
