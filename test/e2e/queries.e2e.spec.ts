@@ -8,6 +8,7 @@ import { sessionDetailOf, sessionRegisterOf } from '../../src/projections/projec
 import { foldRegistry, registryAnswerOf } from '../../src/projections/projections/registry.projection.js';
 import { foldTrack, trackListOf } from '../../src/projections/projections/track.projection.js';
 import { ReadModels } from '../../src/projections/application/read-models.service.js';
+import { ReadModelQueries } from '../../src/projections/read-model/read-model.queries.js';
 import { LiveBoardStreams } from '../../src/projections/http/board-live.controller.js';
 import type { EventStore } from '../../src/shared/event-store/event-store.port.js';
 import { CLERK_TOKEN, type E2eApp, PROBLEM_JSON, problemType, removeDataDir, startApp } from './support/e2e-app.js';
@@ -266,6 +267,29 @@ describe('queries (e2e)', () => {
     const stated = await ok(t, '/topics/ig/positions', { statementId: 'st-10', partyId: 'us', stance: 'supports', text: 'us supports', channel: 'written' });
     await settled(stated);
     expect((await get('/topics/ig').expect(200)).body.stances.us.statementId).toBe('st-10');
+  });
+
+  it('a read-model file SQLite finds damaged while serving: queries answer 503 saying to rebuild, /health/ready says down, until a rebuild', async () => {
+    const malformed = Object.assign(new Error('database disk image is malformed'), { code: 'SQLITE_CORRUPT' });
+    const board = jest.spyOn(ReadModelQueries.prototype, 'board').mockImplementation(() => {
+      throw malformed;
+    });
+    try {
+      const refused = await get('/tracks/seg/board').expect(503);
+      expect(refused.body).toMatchObject({
+        type: problemType('read-models-behind'),
+        detail: 'the read models are damaged (database disk image is malformed); POST /projections/rebuild builds them again from the log',
+      });
+      // Every query now says so, not only the one that met the damage.
+      expect((await get('/tracks/seg/matrix').expect(503)).body.detail).toContain('the read-model file is damaged (database disk image is malformed)');
+      const ready = await t.http().get('/health/ready').expect(503);
+      expect(ready.body.error.readModels).toMatchObject({ status: 'down', reason: 'the read-model file is damaged (database disk image is malformed)' });
+    } finally {
+      board.mockRestore();
+    }
+    await t.http().post('/projections/rebuild').set(AUTH).expect(200);
+    await get('/tracks/seg/board').expect(200);
+    await t.http().get('/health/ready').expect(200);
   });
 
   // Last: it adds a stream, which the rebuild test above counts.

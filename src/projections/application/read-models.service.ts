@@ -108,7 +108,41 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
     this.projection.onApplied((checkpoint, tracks) => {
       for (const listener of this.appliedListeners) listener(checkpoint, tracks);
     });
-    this.current = new ReadModelQueries(db);
+    this.current = this.guarded(new ReadModelQueries(db));
+  }
+
+  /**
+   * The queries, each of which turns a read-model file SQLite finds damaged (a disk fault, a stray
+   * write) into a 503 saying to rebuild, and marks the read models down (GET /health/ready) until a
+   * rebuild succeeds: the file is derived, and every later query would fail the same way.
+   */
+  private guarded(queries: ReadModelQueries): ReadModelQueries {
+    return new Proxy(queries, {
+      get: (target, key, receiver) => {
+        const value: unknown = Reflect.get(target, key, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          try {
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          } catch (error) {
+            throw this.damagedFile(error) ?? error;
+          }
+        };
+      },
+    });
+  }
+
+  private damagedFile(error: unknown): ServiceUnavailableError | undefined {
+    const { code, message } = (typeof error === 'object' && error !== null ? error : {}) as { code?: unknown; message?: unknown };
+    if (code !== 'SQLITE_CORRUPT' && code !== 'SQLITE_NOTADB') return undefined;
+    this.unavailable ??= `the read-model file is damaged (${String(message)})`;
+    this.logger.error(`${this.unavailable}; queries answer 503 until POST /projections/rebuild succeeds`);
+    return new ServiceUnavailableError(
+      HttpProblemCode.readModelsBehind,
+      `the read models are damaged (${String(message)}); POST /projections/rebuild builds them again from the log`,
+      1,
+      { cause: error },
+    );
   }
 
   /** The queries as they are now: use settledQueries() to answer a request. */
