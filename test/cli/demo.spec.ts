@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CliIo } from '../../src/cli/cli-io.js';
@@ -102,6 +102,18 @@ describe('norms-ledger demo, then rebuild', () => {
     writeFileSync(rebuildLockOf(dataDir), JSON.stringify({ pid: 2 ** 22 + 12345 }));
     expect(await runRebuild(configFor(dataDir), captureIo())).toBe(0);
     expect(existsSync(rebuildLockOf(dataDir))).toBe(false);
+  });
+
+  it('rebuild into a read-model path it cannot replace (a directory in its place) is one line naming it, and leaves no half-built file', async () => {
+    expect(await runDemo(configFor(dataDir), captureIo())).toBe(0);
+    for (const suffix of ['', '-wal', '-shm']) rmSync(join(dataDir, `read-models.sqlite${suffix}`), { force: true });
+    mkdirSync(join(dataDir, 'read-models.sqlite', 'x'), { recursive: true });
+    const io = captureIo();
+    expect(await runRebuild(configFor(dataDir), io)).toBe(2);
+    expect(io.stderr()).toMatch(
+      new RegExp(`^norms-ledger rebuild: cannot put the rebuilt read models in place at ${join(dataDir, 'read-models.sqlite').replace(/[.]/g, '\\.')} \\(.+\\): it must be a file this user can replace; check LEDGER_DATA_DIR\n$`),
+    );
+    expect(existsSync(join(dataDir, 'read-models.sqlite.rebuild'))).toBe(false);
   });
 
   it('rebuild refuses a data directory with no ledger, creating none', async () => {

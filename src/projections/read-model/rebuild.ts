@@ -245,5 +245,10 @@ export const rebuildReadModels = async (store: EventStore, options: RebuildOptio
 /** Moves a closed, single-file database over another (whose WAL, if any, is stale once replaced). */
 export const replaceFile = (from: string, to: string): void => {
   for (const suffix of ['-wal', '-shm']) if (existsSync(to + suffix)) removeDbFiles(to + suffix);
-  renameSync(from, to);
+  try {
+    renameSync(from, to);
+  } catch (error) {
+    removeDbFiles(from);
+    throw new Error(`cannot put the rebuilt read models in place at ${to} (${(error as Error).message.split('\n')[0]}): it must be a file this user can replace; check LEDGER_DATA_DIR`, { cause: error });
+  }
 };
