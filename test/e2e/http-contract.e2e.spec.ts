@@ -318,6 +318,10 @@ describe('HTTP contract of commands (e2e)', () => {
         detail: 'the body names the field "stance" twice in one object: send each field once',
         errors: [{ field: 'stance', message: 'is given more than once' }],
       });
+      const nested = JSON.stringify({ correctionId: 'c-dup', target: { statementId: 'st-twice' }, changes: [{ field: 'stance', from: 'opposes', to: 'supports' }], reason: 'x', requestedBy: 'us' })
+        .replace('"to":"supports"', '"to":"supports","field":"text"');
+      const inside = await t.http().post('/norms/n1/corrections').set('Authorization', `Bearer ${CLERK_TOKEN}`).set('Content-Type', 'application/json').send(nested).expect(400);
+      expect(inside.body.errors).toEqual([{ field: 'changes[0].field', message: 'is given more than once' }]);
       expect(await count('norm-n1')).toBe(before);
     });
 

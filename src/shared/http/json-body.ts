@@ -20,13 +20,20 @@ export class JsonBodyError extends Error {
 }
 
 /**
- * The first key named twice within one object of `text`, which must be valid JSON; undefined if
- * none. Keys compare as JSON strings decode, so `"a"` and `"\u0061"` are the same key.
+ * The path (`changes[1].field`, as a 400 names fields) of the first key named twice within one
+ * object of `text`, which must be valid JSON; undefined if none. Keys compare as JSON strings
+ * decode, so `"a"` and `"\u0061"` are the same key.
  */
 export const firstRepeatedKey = (text: string): string | undefined => {
-  // Per open object, the keys seen in it; null for an open array.
-  const open: Array<Set<string> | null> = [];
+  // Per open object, the keys seen in it and the last one (whose value may be open below it); per
+  // open array, the index of the element being read.
+  const open: Array<{ keys: Set<string>; at: string } | { keys: null; at: number }> = [];
   let expectKey = false;
+  const pathTo = (key: string): string =>
+    open
+      .slice(0, -1)
+      .map((frame, depth) => (frame.keys === null ? `[${frame.at}]` : depth === 0 ? frame.at : `.${frame.at}`))
+      .join('') + (open.length > 1 ? `.${key}` : key);
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x22) {
@@ -40,25 +47,28 @@ export const firstRepeatedKey = (text: string): string | undefined => {
         } else if (d === 0x22) break;
         else end++;
       }
-      const keys = open[open.length - 1];
-      if (expectKey && keys) {
+      const top = open[open.length - 1];
+      if (expectKey && top !== undefined && top.keys !== null) {
         const key = escaped ? (JSON.parse(text.slice(i, end + 1)) as string) : text.slice(i + 1, end);
-        if (keys.has(key)) return key;
-        keys.add(key);
+        if (top.keys.has(key)) return pathTo(key);
+        top.keys.add(key);
+        top.at = key;
         expectKey = false;
       }
       i = end;
     } else if (c === 0x7b) {
-      open.push(new Set());
+      open.push({ keys: new Set(), at: '' });
       expectKey = true;
     } else if (c === 0x5b) {
-      open.push(null);
+      open.push({ keys: null, at: 0 });
       expectKey = false;
     } else if (c === 0x7d || c === 0x5d) {
       open.pop();
       expectKey = false;
     } else if (c === 0x2c) {
-      expectKey = open[open.length - 1] != null;
+      const top = open[open.length - 1];
+      if (top !== undefined && top.keys === null) top.at++;
+      else expectKey = top !== undefined;
     }
   }
   return undefined;
