@@ -28,10 +28,33 @@ export const urlOf = (address: AddressInfo | string | null, fallback: string): s
 /** Returns what removes this process's file (also run on exit). */
 export const markServerRunning = (dataDir: string, url: string): (() => void) => {
   const file = markerFileOf(dataDir);
-  writeFileSync(file, `${JSON.stringify({ pid: process.pid, url } satisfies RunningServer)}\n`, { mode: 0o600 });
+  writeFileSync(file, `${JSON.stringify({ pid: process.pid, url, start: processStart(process.pid) })}\n`, { mode: 0o600 });
   const remove = (): void => rmSync(file, { force: true });
   process.once('exit', remove);
   return remove;
+};
+
+/**
+ * When process `pid` started, as Linux counts it (clock ticks since boot, /proc/<pid>/stat field
+ * 22); undefined where that cannot be read. A marker records its writer's, so a pid that the
+ * system has since given to another program is not taken for the ledger process that wrote it.
+ */
+export const processStart = (pid: number): string | undefined => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) is in parentheses and may hold spaces: count fields after it.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+};
+
+/** Process `pid` runs, and is the one that wrote a marker recording `start` (when both are known). */
+const isMarkerOwnerAlive = (pid: number, start: unknown): boolean => {
+  if (!isAlive(pid)) return false;
+  if (typeof start !== 'string') return true;
+  const now = processStart(pid);
+  return now === undefined || now === start;
 };
 
 const isAlive = (pid: number): boolean => {
@@ -56,7 +79,8 @@ export const runningServer = (dataDir: string): RunningServer | undefined => {
     const pid = Number(MARKER.exec(name)?.[1]);
     if (!Number.isSafeInteger(pid) || pid === process.pid || !isAlive(pid)) continue;
     try {
-      const { url } = JSON.parse(readFileSync(join(dataDir, name), 'utf8')) as Partial<RunningServer>;
+      const { url, start } = JSON.parse(readFileSync(join(dataDir, name), 'utf8')) as Partial<RunningServer> & { start?: unknown };
+      if (!isMarkerOwnerAlive(pid, start)) continue;
       if (typeof url === 'string') return { pid, url };
     } catch {
       // Being written or damaged: the pid alone still says a server runs.
@@ -76,13 +100,14 @@ export const rebuildLockOf = (dataDir: string): string => join(dataDir, 'rebuild
 
 /** The pid of a live process holding the rebuild lock of `dataDir` (not this one), if any. */
 export const runningRebuild = (dataDir: string): number | undefined => {
-  let pid: number;
+  let lock: { pid?: unknown; start?: unknown };
   try {
-    pid = Number((JSON.parse(readFileSync(rebuildLockOf(dataDir), 'utf8')) as { pid?: unknown }).pid);
+    lock = JSON.parse(readFileSync(rebuildLockOf(dataDir), 'utf8')) as { pid?: unknown; start?: unknown };
   } catch {
     return undefined;
   }
-  return Number.isSafeInteger(pid) && pid !== process.pid && isAlive(pid) ? pid : undefined;
+  const pid = Number(lock.pid);
+  return Number.isSafeInteger(pid) && pid !== process.pid && isMarkerOwnerAlive(pid, lock.start) ? pid : undefined;
 };
 
 /**
@@ -93,7 +118,7 @@ export const takeRebuildLock = (dataDir: string): { readonly heldBy: number } | 
   const file = rebuildLockOf(dataDir);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      writeFileSync(file, `${JSON.stringify({ pid: process.pid })}\n`, { mode: 0o600, flag: 'wx' });
+      writeFileSync(file, `${JSON.stringify({ pid: process.pid, start: processStart(process.pid) })}\n`, { mode: 0o600, flag: 'wx' });
       const release = (): void => rmSync(file, { force: true });
       process.once('exit', release);
       return { release };
@@ -119,6 +144,13 @@ export const removeStaleMarkers = (dataDir: string): void => {
   }
   for (const name of names) {
     const pid = Number(MARKER.exec(name)?.[1]);
-    if (Number.isSafeInteger(pid) && pid !== process.pid && !isAlive(pid)) rmSync(join(dataDir, name), { force: true });
+    if (!Number.isSafeInteger(pid) || pid === process.pid) continue;
+    let start: unknown;
+    try {
+      start = (JSON.parse(readFileSync(join(dataDir, name), 'utf8')) as { start?: unknown }).start;
+    } catch {
+      start = undefined;
+    }
+    if (!isMarkerOwnerAlive(pid, start)) rmSync(join(dataDir, name), { force: true });
   }
 };

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { markerFileOf, markServerRunning, runningServer, urlOf } from '../../src/shared/running-server.js';
+import { markerFileOf, markServerRunning, processStart, rebuildLockOf, removeStaleMarkers, runningRebuild, runningServer, urlOf } from '../../src/shared/running-server.js';
 
 describe('server-<pid>.json: which live servers serve a data directory', () => {
   let dir: string;
@@ -12,7 +12,7 @@ describe('server-<pid>.json: which live servers serve a data directory', () => {
 
   it('is written by the server (its pid and URL) and removed at its end; the server itself is not another server', () => {
     const remove = markServerRunning(dir, 'http://127.0.0.1:3000');
-    expect(JSON.parse(readFileSync(markerFileOf(dir), 'utf8'))).toEqual({ pid: process.pid, url: 'http://127.0.0.1:3000' });
+    expect(JSON.parse(readFileSync(markerFileOf(dir), 'utf8'))).toEqual({ pid: process.pid, url: 'http://127.0.0.1:3000', start: processStart(process.pid) });
     expect(runningServer(dir)).toBeUndefined();
     remove();
     expect(existsSync(markerFileOf(dir))).toBe(false);
@@ -29,6 +29,22 @@ describe('server-<pid>.json: which live servers serve a data directory', () => {
     writeFileSync(markerFileOf(dir, 2 ** 22 + 4321), JSON.stringify({ pid: 2 ** 22 + 4321, url: 'http://127.0.0.1:4000' }));
     expect(runningServer(dir)).toBeUndefined();
     expect(runningServer(join(dir, 'none'))).toBeUndefined();
+  });
+
+  it('a pid the system has given to another program since the marker was written does not count (its start time differs)', () => {
+    const start = processStart(process.ppid);
+    expect(start).toMatch(/^\d+$/);
+    writeFileSync(markerFileOf(dir, process.ppid), JSON.stringify({ pid: process.ppid, url: 'http://127.0.0.1:4000', start }));
+    expect(runningServer(dir)).toEqual({ pid: process.ppid, url: 'http://127.0.0.1:4000' });
+    writeFileSync(markerFileOf(dir, process.ppid), JSON.stringify({ pid: process.ppid, url: 'http://127.0.0.1:4000', start: String(Number(start) + 1) }));
+    expect(runningServer(dir)).toBeUndefined();
+    removeStaleMarkers(dir);
+    expect(existsSync(markerFileOf(dir, process.ppid))).toBe(false);
+    // The rebuild lock likewise.
+    writeFileSync(rebuildLockOf(dir), JSON.stringify({ pid: process.ppid, start: String(Number(start) + 1) }));
+    expect(runningRebuild(dir)).toBeUndefined();
+    writeFileSync(rebuildLockOf(dir), JSON.stringify({ pid: process.ppid, start }));
+    expect(runningRebuild(dir)).toBe(process.ppid);
   });
 
   it('a live process whose file does not parse (being written, or damaged) still counts, its address unknown', () => {
