@@ -3,8 +3,8 @@ import { SqliteEventStore } from '../../src/infrastructure/sqlite/sqlite-event-s
 import type { Decider, DomainEvent } from '../../src/shared/domain/decider.js';
 import { ConflictError, NotFoundError, PreconditionFailedError, UnprocessableError } from '../../src/shared/domain/domain-error.js';
 import type { Clock, IdGenerator } from '../../src/shared/event-store/clock.js';
-import { computeEventHash, GENESIS_HASH, type LedgerMetadata } from '../../src/shared/event-store/envelope.js';
-import { type CommandContext, fold, handleCommand } from '../../src/shared/event-store/handle-command.js';
+import { canonicalJson, computeEventHash, GENESIS_HASH, type LedgerMetadata, sha256Hex } from '../../src/shared/event-store/envelope.js';
+import { type CommandContext, fold, handleCommand, idempotentEventId } from '../../src/shared/event-store/handle-command.js';
 import { foldedStreamCacheFor } from '../../src/shared/event-store/folded-stream-cache.js';
 
 /** A minimal aggregate: a list of notes, where a note id may be used once. */
@@ -155,6 +155,38 @@ describe('handleCommand: load, fold, decide, seal, append', () => {
       await expect(add('notes-h', 'n1', { idempotencyKey: 'key-2', requestFingerprint: 'body-1' })).rejects.toThrow(UnprocessableError);
       expect(await store.readStream('notes-g')).toHaveLength(1);
       await expect(store.readStream('notes-h')).rejects.toThrow('not found');
+    });
+
+    it('keeps keys per principal: another user sending the same key (same request or not) records its own command, and each retry gets its own answer', async () => {
+      const mine = await add('notes-p', 'n1', { idempotencyKey: 'daily', requestFingerprint: 'body-1' });
+      // Another principal, the same key and the same request: not a replay of mine.
+      const theirs = await add('notes-p', 'n2', { idempotencyKey: 'daily', requestFingerprint: 'body-1', principal: 'clerk-2' });
+      expect(theirs.revision).toBe(mine.revision + 1);
+      expect(theirs.events[0]!.eventId).not.toBe(mine.events[0]!.eventId);
+      // Another principal, the same key, another request: not a reuse of mine (no 422).
+      const other = await add('notes-q', 'n1', { idempotencyKey: 'daily', requestFingerprint: 'body-2', principal: 'clerk-3' });
+      expect(other.revision).toBe(0);
+      const head = await store.headPosition();
+      expect(await add('notes-p', 'n1', { idempotencyKey: 'daily', requestFingerprint: 'body-1' })).toEqual(mine);
+      expect(await add('notes-p', 'n2', { idempotencyKey: 'daily', requestFingerprint: 'body-1', principal: 'clerk-2' })).toEqual(theirs);
+      expect(await store.headPosition()).toBe(head);
+      const recordedBy = (await store.readStream('notes-p')).map((event) => (event.metadata as LedgerMetadata).recordedBy);
+      expect(recordedBy).toEqual(['clerk-1', 'clerk-2']);
+    });
+
+    it('still replays an event recorded before keys were per principal (its id derived from the request alone)', async () => {
+      const legacyId = idempotentEventId('old-key', sha256Hex(canonicalJson(['notes-r', 'body-1'])), 0);
+      let next = 0;
+      const legacyIds: IdGenerator = { uuid: () => (next++ === 0 ? legacyId : ids.uuid()) };
+      // Recorded as the old code recorded it: the key in metadata, the id from key and request.
+      const first = await handleCommand(
+        { store, clock, ids: legacyIds },
+        { decider: notes, streamId: 'notes-r', subject: 'notes notes-r', expectation: 'any', command: () => ({ noteId: 'n1', text: 'hello', effectiveOn: '2026-04-30' }), context: context() },
+      );
+      await store.database.prepare("UPDATE events SET metadata = json_set(metadata, '$.idempotencyKey', 'old-key') WHERE event_id = ?").run(legacyId);
+      const head = await store.headPosition();
+      expect((await add('notes-r', 'n1', { idempotencyKey: 'old-key', requestFingerprint: 'body-1' })).events).toEqual(first.events);
+      expect(await store.headPosition()).toBe(head);
     });
 
     it('holds when the same request is sent many times at once', async () => {

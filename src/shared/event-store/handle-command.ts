@@ -90,6 +90,10 @@ export const readStreamOrEmpty = async (store: EventStore, streamId: string): Pr
   }
 };
 
+/** The events recorded under Idempotency-Key `key` by `principal`, in log order. */
+const earlierOwnEvents = async (store: EventStore, key: string, principal: string): Promise<RecordedEvent[]> =>
+  (await store.findByIdempotencyKey(key)).filter((event) => (event.metadata as Partial<LedgerMetadata>).recordedBy === principal);
+
 /** Event ids derived from the key and the request, so a retry writes the very same events. */
 export const idempotentEventId = (key: string, fingerprint: string, index: number): string =>
   uuidv5(`${key}\n${fingerprint}\n${index}`, IDEMPOTENCY_NAMESPACE);
@@ -180,15 +184,20 @@ const decideAndAppend = async <Command extends { effectiveOn: string }, State, E
 ): Promise<CommandResult> => {
   const { context } = spec;
   const key = context.idempotencyKey;
-  const fingerprint = key === undefined ? undefined : sha256Hex(canonicalJson([spec.streamId, context.requestFingerprint ?? '']));
+  // Keys are per principal: another token's key of the same text is another key, so one user can
+  // neither be handed another's answer nor block another's retries. Event ids derive from the
+  // principal too; those recorded before keys were per principal derive from the request alone.
+  const fingerprint = key === undefined ? undefined : sha256Hex(canonicalJson([spec.streamId, context.requestFingerprint ?? '', context.principal]));
+  const legacyFingerprint = key === undefined ? undefined : sha256Hex(canonicalJson([spec.streamId, context.requestFingerprint ?? '']));
 
   const cache = foldedStreamCacheFor(deps.store);
   const deadline = Date.now() + RETRY_BUDGET_MS;
   for (let attempt = 1; ; attempt++) {
-    if (key !== undefined && fingerprint !== undefined) {
-      const earlier = await deps.store.findByIdempotencyKey(key);
+    if (key !== undefined && fingerprint !== undefined && legacyFingerprint !== undefined) {
+      const earlier = await earlierOwnEvents(deps.store, key, context.principal);
       if (earlier.length > 0) {
-        if (earlier[0]!.eventId !== idempotentEventId(key, fingerprint, 0)) {
+        const first = earlier[0]!.eventId;
+        if (first !== idempotentEventId(key, fingerprint, 0) && first !== idempotentEventId(key, legacyFingerprint, 0)) {
           throw new UnprocessableError(
             'idempotency-key-reused',
             `Idempotency-Key ${JSON.stringify(key)} was already used for a different request; use a new key for a new request`,
@@ -269,7 +278,7 @@ const decideAndAppend = async <Command extends { effectiveOn: string }, State, E
 
     try {
       const appended = await deps.store.append(spec.streamId, toAppend, revision < 0 ? 'no_stream' : revision);
-      if (appended.idempotentReplay && key !== undefined) return resultOf(await deps.store.findByIdempotencyKey(key));
+      if (appended.idempotentReplay && key !== undefined) return resultOf(await earlierOwnEvents(deps.store, key, context.principal));
       if (!appended.idempotentReplay) rememberAppended(cache, folded, spec, toAppend, appended.events);
       return {
         streamId: spec.streamId,
