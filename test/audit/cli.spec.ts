@@ -74,7 +74,15 @@ describe('norms-ledger audit commands', () => {
 
     const offline = capture();
     expect(await runVerify(undefined, { bundle }, offline)).toBe(0);
-    expect(offline.text().out).toBe(`bundle ${bundle} OK: 11 events in 5 streams, 2 checkpoints verified\n`);
+    const ledgerKey = (JSON.parse(readFileSync(bundle, 'utf8').trim().split('\n').at(-1)!) as { publicKey: { keyId: string } }).publicKey.keyId;
+    expect(offline.text()).toEqual({
+      out: `bundle ${bundle} OK: 11 events in 5 streams, 2 checkpoints verified (signed by key ${ledgerKey})\n`,
+      // Unpinned, the bundle vouches for its own keys: the note says how to know who signed.
+      err: `norms-ledger verify: note: no --key-id given, so the checkpoints were checked with the keys the bundle itself names (${ledgerKey}); compare them with the ledger's GET /audit/public-key, or pin it with --key-id\n`,
+    });
+    const pinned = capture();
+    expect(await runVerify(undefined, { bundle, keyId: ledgerKey }, pinned)).toBe(0);
+    expect(pinned.text()).toEqual({ out: `bundle ${bundle} OK: 11 events in 5 streams, 2 checkpoints verified (signed by key ${ledgerKey})\n`, err: '' });
 
     // Another instance, with its own signing key: it trusts the bundle's key on import.
     const other = configFor(join(dir, 'other'));
@@ -155,7 +163,10 @@ describe('norms-ledger audit commands', () => {
       encoding: 'utf8',
       env: { PATH: process.env.PATH ?? '' },
     });
-    expect({ status: cli.status, stdout: cli.stdout }).toEqual({ status: 0, stdout: `bundle ${again} OK: 12 events in 5 streams, 3 checkpoints verified\n` });
+    expect({ status: cli.status, stdout: cli.stdout }).toEqual({
+      status: 0,
+      stdout: `bundle ${again} OK: 12 events in 5 streams, 3 checkpoints verified (signed by keys ${[oldKey, newKey].sort().join(', ')})\n`,
+    });
 
     const third = configFor(join(dir, 'third'));
     expect(await runImport(third, { in: again }, capture())).toBe(0);

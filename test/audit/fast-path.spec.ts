@@ -174,7 +174,7 @@ describe('the verifier fast path (stored canonical text hashed as it is)', () =>
           expect(line.endsWith(`,"data":${row.data},"metadata":${row.metadata}}`)).toBe(true);
         });
       const [viaFast, viaFull] = await fastAndFullBundle();
-      expect(viaFast).toEqual({ ok: true, eventsChecked: 11, streamsChecked: 5, checkpointsChecked: 2, problems: [] });
+      expect(viaFast).toEqual({ ok: true, eventsChecked: 11, streamsChecked: 5, checkpointsChecked: 2, problems: [], signedBy: [ledger.signer.publicKey.keyId] });
       expect(viaFast).toEqual(viaFull);
     });
 

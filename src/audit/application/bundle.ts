@@ -251,7 +251,8 @@ const verifyBundlePass = async (
     });
   }
   options.onProgress?.(count);
-  return { report: verifier.finish(), checkpointedUpTo: verifier.checkpointedUpTo };
+  const report = verifier.finish();
+  return { report: { ...report, signedBy: verifier.signedBy }, checkpointedUpTo: verifier.checkpointedUpTo };
 };
 
 const assertReadable = async (file: string): Promise<void> => {

@@ -50,6 +50,8 @@ export interface VerificationReport {
   readonly problems: VerificationProblem[];
   /** Problems found beyond `maxProblems`, counted but not listed. */
   readonly problemsOmitted?: number;
+  /** Bundles only: the keyIds whose signatures on checkpoints verified, sorted. */
+  readonly signedBy?: readonly string[];
 }
 
 export interface VerifierOptions {
@@ -196,6 +198,7 @@ const isObject = (value: unknown): value is Record<string, unknown> => value !==
  */
 export class LedgerVerifier {
   private readonly chains = new Map<string, ChainState>();
+  private readonly verifiedSigners = new Set<string>();
   private readonly keys = new Map<string, PublicKeyInfo>();
   private readonly problems: VerificationProblem[] = [];
   private readonly pendingSignatures: PendingSignature[] = [];
@@ -586,6 +589,11 @@ export class LedgerVerifier {
     this.compactUndo();
   }
 
+  /** After finish(): the keyIds whose signatures on checkpoints verified, sorted. */
+  get signedBy(): string[] {
+    return [...this.verifiedSigners].sort();
+  }
+
   finish(): VerificationReport {
     if (!this.finished) {
       this.finished = true;
@@ -600,6 +608,8 @@ export class LedgerVerifier {
           });
         } else if (!checkpointSignatureValid(data, key)) {
           this.report({ ...where, problem: 'bad-signature', detail: `signature does not verify with key ${data.keyId}` });
+        } else {
+          this.verifiedSigners.add(data.keyId);
         }
       }
       this.problems.sort(problemOrder);

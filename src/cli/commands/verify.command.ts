@@ -21,7 +21,8 @@ export interface VerifyOptions {
 
 export const summaryOf = (what: string, report: VerificationReport): string => {
   const counts = `${plural(report.eventsChecked, 'event')} in ${plural(report.streamsChecked, 'stream')}, ${plural(report.checkpointsChecked, 'checkpoint')}`;
-  if (report.ok) return `${what} OK: ${counts} verified`;
+  const signers = report.signedBy ?? [];
+  if (report.ok) return `${what} OK: ${counts} verified${signers.length > 0 ? ` (signed by ${signers.length === 1 ? 'key' : 'keys'} ${signers.join(', ')})` : ''}`;
   const problems = report.problems.length + (report.problemsOmitted ?? 0);
   return `${what} NOT OK: ${plural(problems, 'problem')} in ${counts}`;
 };
@@ -73,7 +74,15 @@ export const runVerify = async (config: AppConfig | undefined, options: VerifyOp
       progress.stop();
       const notABundle = notABundleProblem(options.bundle, report);
       if (notABundle !== undefined) return fail(io, 'verify', new Error(notABundle));
-      return printReport(io, `bundle ${options.bundle}`, report, options.json);
+      const exit = printReport(io, `bundle ${options.bundle}`, report, options.json);
+      if (keyIds === undefined && report.ok && (report.signedBy ?? []).length > 0) {
+        // Anyone can re-sign an altered bundle with a key of their own and name it in the bundle.
+        io.err.write(
+          `norms-ledger verify: note: no --key-id given, so the checkpoints were checked with the keys the bundle itself names (${report.signedBy!.join(', ')}); ` +
+            "compare them with the ledger's GET /audit/public-key, or pin it with --key-id\n",
+        );
+      }
+      return exit;
     } catch (error) {
       progress.stop();
       return fail(io, 'verify', error);
