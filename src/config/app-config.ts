@@ -33,6 +33,8 @@ export interface AppConfig {
    * at most 4, less one core for a rebuild asked of a running server (POST /projections/rebuild).
    */
   readonly rebuildThreads: number | undefined;
+  /** Live board streams one token may hold open at once; 0: no limit. */
+  readonly liveStreamsPerToken: number;
 }
 
 export const APP_CONFIG = Symbol.for('norms-ledger.AppConfig');
@@ -87,6 +89,9 @@ class EnvironmentVariables {
 
   @IsOptional() @IsInt({ message: 'must be a whole number of threads from 1 to 4' }) @Min(1, { message: 'must be a whole number of threads from 1 to 4' }) @Max(4, { message: 'must be a whole number of threads from 1 to 4' })
   LEDGER_REBUILD_THREADS?: number;
+
+  @IsOptional() @IsInt({ message: 'must be a whole number of open streams (0 turns the limit off)' }) @Min(0, { message: 'must be a whole number of open streams (0 turns the limit off)' })
+  LEDGER_LIVE_STREAMS_PER_TOKEN?: number;
 }
 
 /** Thrown with a one-line message naming every bad variable. */
@@ -102,10 +107,19 @@ const KNOWN = [
   'PORT', 'HOST', 'LEDGER_STORE', 'LEDGER_DATA_DIR', 'ESDB_CONNECTION_STRING', 'LEDGER_TOKENS', 'LEDGER_TOKENS_FILE',
   'LOG_LEVEL', 'LEDGER_SIGNING_KEY_FILE', 'LEDGER_SQLITE_SYNCHRONOUS',
   'LEDGER_RATE_LIMIT_WINDOW_SECONDS', 'LEDGER_RATE_LIMIT_PER_ADDRESS', 'LEDGER_RATE_LIMIT_PER_TOKEN', 'LEDGER_CORS_ORIGINS',
-  'LEDGER_REBUILD_THREADS',
+  'LEDGER_REBUILD_THREADS', 'LEDGER_LIVE_STREAMS_PER_TOKEN',
 ] as const;
 
-const INTEGERS: ReadonlySet<string> = new Set(['PORT', 'LEDGER_RATE_LIMIT_WINDOW_SECONDS', 'LEDGER_RATE_LIMIT_PER_ADDRESS', 'LEDGER_RATE_LIMIT_PER_TOKEN', 'LEDGER_REBUILD_THREADS']);
+const INTEGERS: ReadonlySet<string> = new Set([
+  'PORT', 'LEDGER_RATE_LIMIT_WINDOW_SECONDS', 'LEDGER_RATE_LIMIT_PER_ADDRESS', 'LEDGER_RATE_LIMIT_PER_TOKEN', 'LEDGER_REBUILD_THREADS', 'LEDGER_LIVE_STREAMS_PER_TOKEN',
+]);
+
+/**
+ * Live board streams one token may hold open: each stream under a cut is computed again after every
+ * write to its track, so one token opening thousands slowed every user (a security audit's finding).
+ * A wall of dashboards sharing one viewer token stays well inside it.
+ */
+export const DEFAULT_LIVE_STREAMS_PER_TOKEN = 64;
 
 /** Generous enough that no test or benchmark trips them: a ceiling against runaway clients. */
 export const DEFAULT_RATE_LIMIT = { windowSeconds: 60, perAddress: 120_000, perToken: 60_000 } as const;
@@ -165,6 +179,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
     },
     corsOrigins: vars.LEDGER_CORS_ORIGINS?.split(','),
     rebuildThreads: vars.LEDGER_REBUILD_THREADS,
+    liveStreamsPerToken: vars.LEDGER_LIVE_STREAMS_PER_TOKEN ?? DEFAULT_LIVE_STREAMS_PER_TOKEN,
   };
 };
 

@@ -11,7 +11,11 @@ import { READ_MODEL_FILE } from './read-model/rebuild.js';
   controllers: [ReadModelsController, BoardLiveController],
   providers: [
     { provide: READ_MODEL_CONFIG, inject: [APP_CONFIG], useFactory: (config: AppConfig): ReadModelConfig => ({ file: join(config.dataDir, READ_MODEL_FILE), rebuildThreads: config.rebuildThreads }) },
-    { provide: LIVE_BOARD_OPTIONS, useValue: { heartbeatMs: 15_000 } satisfies LiveBoardOptions },
+    {
+      provide: LIVE_BOARD_OPTIONS,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig): LiveBoardOptions => ({ heartbeatMs: 15_000, maxPerToken: config.liveStreamsPerToken }),
+    },
     ReadModels,
     LiveBoardStreams,
   ],

@@ -1,3 +1,4 @@
+import { type IncomingMessage, request as httpRequest } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256OfToken } from '../../src/auth/tokens.js';
@@ -128,6 +129,53 @@ describe('rate limits', () => {
         expect((await t.call({ method: 'GET', url: '/health/ready' })).statusCode).toBe(200);
       }
     } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('live board streams per token', () => {
+  it('holds at most LEDGER_LIVE_STREAMS_PER_TOKEN open per token: the next is a 429 problem, another token is not affected, and a closed stream frees its place', async () => {
+    const t = await startAuthApp({ LEDGER_LIVE_STREAMS_PER_TOKEN: '2' });
+    const opened: IncomingMessage[] = [];
+    const open = (token: string): Promise<IncomingMessage> =>
+      new Promise((resolve, reject) => {
+        const req = httpRequest(`http://127.0.0.1:${(t.fastify.server.address() as { port: number }).port}/tracks/lv/board/live`, { headers: { authorization: `Bearer ${token}` } }, resolve);
+        req.on('error', reject);
+        req.end();
+      });
+    const body = (response: IncomingMessage): Promise<string> =>
+      new Promise((resolve) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => resolve(text));
+      });
+    try {
+      expect((await t.call({ method: 'POST', url: '/tracks', as: 'clerk', payload: { trackId: 'lv', name: 'Live', effectiveOn: '2026-01-01' } })).statusCode).toBe(201);
+      for (let i = 0; i < 2; i++) {
+        const stream = await open(TOKENS.viewer);
+        expect(stream.statusCode).toBe(200);
+        opened.push(stream);
+      }
+      const refused = await open(TOKENS.viewer);
+      expect(refused.statusCode).toBe(429);
+      expect(refused.headers['retry-after']).toBe('60');
+      expect(JSON.parse(await body(refused))).toMatchObject({
+        type: 'https://norms-ledger.dev/problems/too-many-requests',
+        status: 429,
+        detail: 'this token already holds 2 live board streams open (LEDGER_LIVE_STREAMS_PER_TOKEN): close one first',
+      });
+      const auditor = await open(TOKENS.auditor);
+      expect(auditor.statusCode).toBe(200);
+      opened.push(auditor);
+      opened.shift()!.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const again = await open(TOKENS.viewer);
+      expect(again.statusCode).toBe(200);
+      opened.push(again);
+    } finally {
+      for (const stream of opened) stream.destroy();
       await t.close();
     }
   });

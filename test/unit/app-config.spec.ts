@@ -22,11 +22,13 @@ describe('configuration (DESIGN.md §8)', () => {
       rateLimit: { windowSeconds: 60, perAddress: 120_000, perToken: 60_000 },
       corsOrigins: undefined,
       rebuildThreads: undefined,
+      liveStreamsPerToken: 64,
     });
   });
 
   it('reads the threads a rebuild may use', () => {
     expect(loadConfig({ LEDGER_REBUILD_THREADS: '3' }).rebuildThreads).toBe(3);
+    expect(loadConfig({ LEDGER_LIVE_STREAMS_PER_TOKEN: '0' }).liveStreamsPerToken).toBe(0);
   });
 
   it('reads rate limits (0 turns one off) and CORS origins', () => {
@@ -81,6 +83,8 @@ describe('configuration (DESIGN.md §8)', () => {
     ['LEDGER_REBUILD_THREADS', '0', 'LEDGER_REBUILD_THREADS="0" must be a whole number of threads from 1 to 4'],
     ['LEDGER_REBUILD_THREADS', '8', 'LEDGER_REBUILD_THREADS="8" must be a whole number of threads from 1 to 4'],
     ['LEDGER_REBUILD_THREADS', 'all', 'LEDGER_REBUILD_THREADS="all" must be a whole number of threads from 1 to 4'],
+    ['LEDGER_LIVE_STREAMS_PER_TOKEN', '-1', 'LEDGER_LIVE_STREAMS_PER_TOKEN="-1" must be a whole number of open streams (0 turns the limit off)'],
+    ['LEDGER_LIVE_STREAMS_PER_TOKEN', 'many', 'LEDGER_LIVE_STREAMS_PER_TOKEN="many" must be a whole number of open streams (0 turns the limit off)'],
   ])('refuses %s=%j with one line naming the variable', (name, value, message) => {
     let error: unknown;
     try {

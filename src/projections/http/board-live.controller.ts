@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiProblems, ApiSlugParam, notFound, SlugParamPipe } from '../../shared/http/command-route.js';
 import { ReadModels } from '../application/read-models.service.js';
 import { QUERY_TOKEN_PARAMETER } from '../../auth/access-control.js';
+import { TooManyRequestsError } from '../../auth/rate-limiter.js';
 import { SkipWhenAbsent } from '../../shared/http/validators.js';
 import type { Board } from '../projections/board.projection.js';
 import { hasCut, NO_CUT, type ResolvedCut } from '../projections/cut.js';
@@ -16,16 +17,33 @@ export const LIVE_BOARD_OPTIONS = Symbol.for('norms-ledger.LiveBoardOptions');
 export interface LiveBoardOptions {
   /** A comment line this often keeps proxies from closing an idle stream. */
   readonly heartbeatMs: number;
+  /** Streams one principal may hold open at once (LEDGER_LIVE_STREAMS_PER_TOKEN); 0: no limit. */
+  readonly maxPerToken: number;
 }
 
 /** Open event streams, ended before the HTTP server closes (an open stream would hold it). */
 @Injectable()
 export class LiveBoardStreams implements BeforeApplicationShutdown {
   private readonly open = new Set<() => void>();
+  private readonly perPrincipal = new Map<string, number>();
 
-  add(end: () => void): () => void {
+  /** Streams `principal` holds open now. */
+  countOf(principal: string): number {
+    return this.perPrincipal.get(principal) ?? 0;
+  }
+
+  add(end: () => void, principal = ''): () => void {
     this.open.add(end);
-    return () => this.open.delete(end);
+    this.perPrincipal.set(principal, this.countOf(principal) + 1);
+    let forgotten = false;
+    return () => {
+      if (forgotten) return;
+      forgotten = true;
+      this.open.delete(end);
+      const left = this.countOf(principal) - 1;
+      if (left > 0) this.perPrincipal.set(principal, left);
+      else this.perPrincipal.delete(principal);
+    };
   }
 
   beforeApplicationShutdown(): void {
@@ -78,6 +96,12 @@ export class BoardLiveController {
     if (!queries.trackExists(trackId)) throw notFound('track', trackId);
     const underCut = hasCut(cut) ? (queries.board(trackId, cut) as Board | null) : undefined;
     if (underCut === null) throw notFound('track', trackId, ' under that cut');
+    const principal = request.principal?.name ?? '';
+    const max = this.options.maxPerToken;
+    if (max > 0 && this.streams.countOf(principal) >= max) {
+      void reply.header('Retry-After', '60');
+      throw new TooManyRequestsError(`this token already holds ${max} live board streams open (LEDGER_LIVE_STREAMS_PER_TOKEN): close one first`, 60);
+    }
     reply.hijack();
     const raw = reply.raw;
     raw.writeHead(200, {
@@ -115,7 +139,7 @@ export class BoardLiveController {
       forget();
       if (!raw.writableEnded) raw.end();
     };
-    const forget = this.streams.add(end);
+    const forget = this.streams.add(end, principal);
     request.raw.on('close', end);
     raw.on('close', end);
   }
