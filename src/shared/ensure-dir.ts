@@ -1,4 +1,4 @@
-import { mkdirSync, statSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 /**
@@ -31,5 +31,18 @@ export const ensureDir = (path: string, mode?: number): void => {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST' && statSync(dir).isDirectory()) continue;
       throw new Error(`cannot create the directory ${dir}: ${(error as Error).message}`);
     }
+  }
+};
+
+/**
+ * Creates `file` empty and owner-only (0600) if it does not exist, so that a SQLite database opened
+ * on it, and the -wal and -shm files SQLite gives the same permissions, are owner-only even in a
+ * data directory that others can read. An existing file is left as it is.
+ */
+export const createOwnerOnly = (file: string): void => {
+  try {
+    closeSync(openSync(file, 'wx', 0o600));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
 };

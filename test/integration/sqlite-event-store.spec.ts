@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteEventStore } from '../../src/infrastructure/sqlite/sqlite-event-store.js';
+import { openReadModelDb } from '../../src/projections/read-model/read-model.database.js';
 import { EVENT_STORE_SCHEMA_VERSION } from '../../src/infrastructure/sqlite/sqlite-schema.js';
 import { InvalidAppendError, StoreUnavailableError, WrongExpectedRevisionError } from '../../src/shared/event-store/event-store.errors.js';
 import type { EventToAppend } from '../../src/shared/event-store/event-store.port.js';
@@ -45,6 +46,17 @@ describe('SQLite event store: beyond the port contract', () => {
     await store.append('a-1', [big], 0);
     await expect(store.health()).resolves.toMatchObject({ status: 'up' });
     expect((await store.health()).detail).not.toHaveProperty('lastWriteRefused');
+    await store.close();
+  });
+
+  it('creates the ledger file, and so its -wal and -shm, owner-only (0600) even in a directory others can read', async () => {
+    chmodSync(dir, 0o755);
+    const store = new SqliteEventStore({ file });
+    await store.append('a-1', [anEvent(1)], 'no_stream');
+    for (const name of ['ledger.sqlite', 'ledger.sqlite-wal', 'ledger.sqlite-shm']) expect({ name, mode: statSync(join(dir, name)).mode & 0o777 }).toEqual({ name, mode: 0o600 });
+    const readModels = openReadModelDb(join(dir, 'read-models.sqlite'));
+    expect(statSync(join(dir, 'read-models.sqlite')).mode & 0o777).toBe(0o600);
+    readModels.close();
     await store.close();
   });
 

@@ -22,7 +22,7 @@ import type {
   Subscription,
 } from '../../shared/event-store/event-store.port.js';
 import { assertKnownSchema, EVENT_STORE_SCHEMA_VERSION, migrate } from './sqlite-schema.js';
-import { ensureDir } from '../../shared/ensure-dir.js';
+import { createOwnerOnly, ensureDir } from '../../shared/ensure-dir.js';
 
 export interface SqliteEventStoreOptions {
   /** A file path, or ':memory:'. */
@@ -137,6 +137,7 @@ export class SqliteEventStore implements EventStore {
     // Owner-only: the data directory also holds the signing key and token hashes.
     if (!inMemory) ensureDir(dirname(file), 0o700);
     try {
+      if (!inMemory) createOwnerOnly(file);
       this.db = new Database(file);
     } catch (error) {
       throw notADatabase(error, file) ?? error;

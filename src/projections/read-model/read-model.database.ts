@@ -1,7 +1,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { ensureDir } from '../../shared/ensure-dir.js';
+import { createOwnerOnly, ensureDir } from '../../shared/ensure-dir.js';
 
 /**
  * The read-model database: always SQLite, whichever event store holds the log, and always
@@ -112,12 +112,15 @@ export const openReadModelDb = (file: string): ReadModelDb => {
 };
 
 const openAt = (path: string, inMemory: boolean): ReadModelDb => {
+  // Owner-only, as the ledger: the read models hold every statement too.
+  if (!inMemory) createOwnerOnly(path);
   let db = new Database(path);
   if (!inMemory) {
     const version = readSchemaVersion(db);
     if (version !== null && version !== READ_MODEL_SCHEMA_VERSION) {
       db.close();
       removeDbFiles(path);
+      createOwnerOnly(path);
       db = new Database(path);
     }
   }
