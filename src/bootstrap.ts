@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { type AppConfig, shortTokenWarning } from './config/app-config.js';
+import { type AppConfig, publicTokenWarning, shortTokenWarning } from './config/app-config.js';
 import { AppModule } from './app.module.js';
 import { loadOrCreateSigningKey } from './audit/infrastructure/signing-key.js';
 import { policyOf } from './auth/route-policy.js';
@@ -157,8 +157,7 @@ export const listen = async (app: NestFastifyApplication, config: AppConfig): Pr
  */
 export const serve = async (config: AppConfig): Promise<string> => {
   await preflight(config);
-  const warning = shortTokenWarning(config);
-  if (warning !== undefined) process.stderr.write(warning);
+  for (const warning of [shortTokenWarning(config), publicTokenWarning(config)]) if (warning !== undefined) process.stderr.write(warning);
   // Marked from before the read models open: a start-up rebuild (a new read-model schema) runs
   // before the server listens, and a CLI rebuild must not swap the file under it meanwhile.
   let unmarkStarting: () => void;

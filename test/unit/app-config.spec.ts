@@ -3,7 +3,7 @@ import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type LedgerLogger, listen, nestLogger, nestLogLevels, preflight } from '../../src/bootstrap.js';
-import { ConfigError, loadConfig, shortTokenWarning } from '../../src/config/app-config.js';
+import { ConfigError, loadConfig, publicTokenWarning, shortTokenWarning } from '../../src/config/app-config.js';
 import { markerFileOf, rebuildLockOf } from '../../src/shared/running-server.js';
 
 describe('configuration (DESIGN.md §8)', () => {
@@ -62,6 +62,10 @@ describe('configuration (DESIGN.md §8)', () => {
     );
     expect(shortTokenWarning(loadConfig({ LEDGER_TOKENS: 'clerk:clerk-token-0123456789' }))).toBeUndefined();
     expect(shortTokenWarning(loadConfig({}))).toBeUndefined();
+    expect(publicTokenWarning(loadConfig({ LEDGER_TOKENS: 'clerk:dev-clerk-token-change-me,auditor:dev-auditor-token-change-me,viewer:a-token-of-my-own-0123' }))).toBe(
+      "norms-ledger: warning: LEDGER_TOKENS has docker-compose.yml's public development tokens (clerk, auditor): anyone who reads that file can use them; set LEDGER_TOKENS before serving beyond this machine\n",
+    );
+    expect(publicTokenWarning(loadConfig({ LEDGER_TOKENS: 'clerk:clerk-token-0123456789' }))).toBeUndefined();
   });
 
   it.each([
