@@ -108,6 +108,9 @@ export const applySecurity = async (app: NestFastifyApplication, config: AppConf
     const raw = reply.raw;
     for (const [name, value] of headers.set) raw.setHeader(name, value);
     for (const name of headers.remove) raw.removeHeader(name);
+    // Answers carry the record and tokens' refusals: no shared or browser cache keeps them. A route
+    // that may be cached says so itself (the dashboard's files: no-cache), which overrides this.
+    raw.setHeader('Cache-Control', 'no-store');
     done();
   });
   if (config.corsOrigins !== undefined) {

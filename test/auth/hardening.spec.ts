@@ -76,7 +76,12 @@ describe('hardening with authentication on', () => {
       expect(answer.headers['content-security-policy']).toContain("script-src 'self'");
       expect(answer.headers['x-frame-options']).toBe('SAMEORIGIN');
       expect(answer.headers['access-control-allow-origin']).toBeUndefined();
+      // Terminus sends its own no-store for /health.
+      expect(answer.headers['cache-control']).toMatch(/\bno-store\b/);
     }
+    expect((await t.call({ method: 'GET', url: '/tracks', as: 'viewer' })).headers['cache-control']).toBe('no-store');
+    // The dashboard's own files may be kept, revalidated each time.
+    expect((await t.call({ method: 'GET', url: '/' })).headers['cache-control']).toBe('no-cache');
     const docs = await t.call({ method: 'GET', url: '/docs' });
     expect(docs.statusCode).toBe(200);
     const scripts = [...docs.body.matchAll(/<script\b([^>]*)>/g)].map((m) => m[1]!);
