@@ -23,6 +23,7 @@ import type {
 } from '../../shared/event-store/event-store.port.js';
 import { assertKnownSchema, EVENT_STORE_SCHEMA_VERSION, migrate } from './sqlite-schema.js';
 import { createOwnerOnly, ensureDir } from '../../shared/ensure-dir.js';
+import { DAMAGED_FILE, isSqliteError, NO_ACCESS, sqliteErrorOf, STORAGE_FAULT } from '../../shared/sqlite-errors.js';
 
 export interface SqliteEventStoreOptions {
   /** A file path, or ':memory:'. */
@@ -85,24 +86,17 @@ const parsePosition = (after: string | undefined): number => {
  * came from: SQLite's own message ("file is not a database") names neither.
  */
 const notADatabase = (error: unknown, file: string): StoreUnavailableError | undefined => {
-  // Not `instanceof Error`: better-sqlite3's errors may come from another realm (a test's VM context).
-  const { code, message } = (typeof error === 'object' && error !== null ? error : {}) as { code?: unknown; message?: unknown };
-  if (typeof code === 'string' && ['SQLITE_CANTOPEN', 'SQLITE_READONLY', 'SQLITE_PERM', 'SQLITE_AUTH'].some((c) => code.startsWith(c))) {
+  const refused = sqliteErrorOf(error);
+  if (refused === undefined) return undefined;
+  if (isSqliteError(error, NO_ACCESS)) {
     // A read-only directory or file: SQLite says "unable to open database file", naming neither.
     return new StoreUnavailableError(
-      `cannot open ${file} (${String(message)}): it must be a file this user can read and write, in a directory it can write (SQLite writes ${basename(file)}-wal and -shm beside it); check LEDGER_DATA_DIR`,
+      `cannot open ${file} (${refused.message}): it must be a file this user can read and write, in a directory it can write (SQLite writes ${basename(file)}-wal and -shm beside it); check LEDGER_DATA_DIR`,
     );
   }
-  if (code !== 'SQLITE_NOTADB' && code !== 'SQLITE_CORRUPT') return undefined;
-  const what = code === 'SQLITE_NOTADB' ? 'is not a SQLite database' : 'is a damaged SQLite database';
-  return new StoreUnavailableError(`${file} ${what} (${String(message)}): check LEDGER_DATA_DIR`);
-};
-
-/** SQLite result codes that say the file or the disk, not the append, is at fault. */
-const STORAGE_FAULTS = ['SQLITE_FULL', 'SQLITE_IOERR', 'SQLITE_CORRUPT', 'SQLITE_NOTADB', 'SQLITE_READONLY', 'SQLITE_CANTOPEN'];
-const storageFaultOf = (error: unknown): { code: string; message: string } | undefined => {
-  const { code, message } = (typeof error === 'object' && error !== null ? error : {}) as { code?: unknown; message?: unknown };
-  return typeof code === 'string' && STORAGE_FAULTS.some((fault) => code.startsWith(fault)) ? { code, message: String(message) } : undefined;
+  if (!isSqliteError(error, DAMAGED_FILE)) return undefined;
+  const what = refused.code === 'SQLITE_NOTADB' ? 'is not a SQLite database' : 'is a damaged SQLite database';
+  return new StoreUnavailableError(`${file} ${what} (${refused.message}): check LEDGER_DATA_DIR`);
 };
 
 /**
@@ -269,8 +263,8 @@ export class SqliteEventStore implements EventStore {
    * SQLite's reason (503, not a bare 500), and is kept for health until a write succeeds.
    */
   private faultOf(error: unknown): unknown {
-    const fault = storageFaultOf(error);
-    if (fault === undefined) return error;
+    const fault = sqliteErrorOf(error);
+    if (fault === undefined || !isSqliteError(error, STORAGE_FAULT)) return error;
     this.storageFault = { ...fault, at: new Date().toISOString() };
     return new StoreUnavailableError(`${this.options.file} refused a write (${fault.code}: ${fault.message}); run norms-ledger verify, and check the disk`);
   }

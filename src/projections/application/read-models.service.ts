@@ -5,6 +5,7 @@ import { HttpProblemCode, ServiceUnavailableError } from '../../shared/http/prob
 import { comparePosition } from '../projections/ledger-event.js';
 import type { RowChange } from '../read-model/projector.js';
 import { openReadModelDb, removeDbFiles, type ReadModelDb } from '../read-model/read-model.database.js';
+import { DAMAGED_FILE, isSqliteError, sqliteErrorOf } from '../../shared/sqlite-errors.js';
 import { ProjectionStoppedError, ReadModelProjection } from '../read-model/read-model.projection.js';
 import { ReadModelQueries } from '../read-model/read-model.queries.js';
 import { defaultRebuildThreads } from '../read-model/parallel-build.js';
@@ -133,13 +134,13 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private damagedFile(error: unknown): ServiceUnavailableError | undefined {
-    const { code, message } = (typeof error === 'object' && error !== null ? error : {}) as { code?: unknown; message?: unknown };
-    if (code !== 'SQLITE_CORRUPT' && code !== 'SQLITE_NOTADB') return undefined;
-    this.unavailable ??= `the read-model file is damaged (${String(message)})`;
+    if (!isSqliteError(error, DAMAGED_FILE)) return undefined;
+    const { message } = sqliteErrorOf(error)!;
+    this.unavailable ??= `the read-model file is damaged (${message})`;
     this.logger.error(`${this.unavailable}; queries answer 503 until POST /projections/rebuild succeeds`);
     return new ServiceUnavailableError(
       HttpProblemCode.readModelsBehind,
-      `the read models are damaged (${String(message)}); POST /projections/rebuild builds them again from the log`,
+      `the read models are damaged (${message}); POST /projections/rebuild builds them again from the log`,
       1,
       { cause: error },
     );

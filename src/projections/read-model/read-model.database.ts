@@ -2,6 +2,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { createOwnerOnly, ensureDir } from '../../shared/ensure-dir.js';
+import { DAMAGED_FILE, isSqliteError } from '../../shared/sqlite-errors.js';
 
 /**
  * The read-model database: always SQLite, whichever event store holds the log, and always
@@ -82,8 +83,7 @@ CREATE INDEX IF NOT EXISTS untrusted_windows_by_track ON untrusted_windows (trac
 
 export type ReadModelDb = Database.Database;
 
-/** SQLite's answer for a file that is not a database, or a damaged one. */
-const isDamagedFile = (error: unknown): boolean => ['SQLITE_NOTADB', 'SQLITE_CORRUPT'].includes((error as { code?: string }).code ?? '');
+const isDamagedFile = (error: unknown): boolean => isSqliteError(error, DAMAGED_FILE);
 
 /**
  * `file`: a path or ':memory:'. A file of another schema version, or one SQLite cannot read (not a
