@@ -56,7 +56,7 @@ export interface CommandSpec<Command extends { effectiveOn: string }, State, Eve
    * True for a command that changes facts other streams' commands are decided on (a session's
    * attendance, its minutes adopted): it runs alone in this process, so no command decided on the
    * old facts (a statement by a delegate the correction removes) is appended after it. See
-   * crossStreamLockFor.
+   * locksOf.
    */
   readonly exclusive?: boolean;
 }
@@ -117,30 +117,26 @@ const resultOf = (events: readonly RecordedEvent[]): CommandResult => {
 export const handleCommand = <Command extends { effectiveOn: string }, State, Event extends DomainEvent>(
   deps: CommandDeps,
   spec: CommandSpec<Command, State, Event>,
-): Promise<CommandResult> =>
-  crossStreamLockFor(deps.store).run(spec.exclusive === true ? 'exclusive' : 'shared', () => lockFor(deps.store).run(spec.streamId, () => decideAndAppend(deps, spec)));
-
-/**
- * Guards that read another stream (DESIGN §4: a delegate who attended the session, §5: minutes
- * adopted) are checked when the command is decided, and the append names only its own stream's
- * revision. Without this lock a session correction removing a delegate and a statement by that
- * delegate, decided at the same time, could both be recorded (each saw the other's stream as it
- * was). Every command holds the lock shared, so commands still run side by side; a command that
- * changes such facts (`exclusive`) waits for those in flight and runs alone. Within one process:
- * instances sharing a store do not see each other's locks (README says so).
- */
-const crossStreamLocks = new WeakMap<EventStore, ReadWriteLock>();
-export const crossStreamLockFor = (store: EventStore): ReadWriteLock => {
-  let lock = crossStreamLocks.get(store);
-  if (!lock) crossStreamLocks.set(store, (lock = new ReadWriteLock()));
-  return lock;
+): Promise<CommandResult> => {
+  const locks = locksOf(deps.store);
+  return locks.crossStream.run(spec.exclusive === true ? 'exclusive' : 'shared', () => locks.streams.run(spec.streamId, () => decideAndAppend(deps, spec)));
 };
 
-const locks = new WeakMap<EventStore, KeyedLock>();
-const lockFor = (store: EventStore): KeyedLock => {
-  let lock = locks.get(store);
-  if (!lock) locks.set(store, (lock = new KeyedLock()));
-  return lock;
+/**
+ * This process's locks on a store. `streams`: commands on one stream queue instead of racing to the
+ * store. `crossStream`: guards that read another stream (DESIGN §4: a delegate who attended the
+ * session, §5: minutes adopted) are checked when the command is decided, and the append names only
+ * its own stream's revision; without this lock a session correction removing a delegate and a
+ * statement by that delegate, decided at the same time, could both be recorded (each saw the
+ * other's stream as it was). Every command holds it shared, so commands still run side by side; a
+ * command that changes such facts (`exclusive`) waits for those in flight and runs alone. Instances
+ * sharing a store do not see each other's locks (README says so).
+ */
+const storeLocks = new WeakMap<EventStore, { readonly streams: KeyedLock; readonly crossStream: ReadWriteLock }>();
+const locksOf = (store: EventStore): { readonly streams: KeyedLock; readonly crossStream: ReadWriteLock } => {
+  let locks = storeLocks.get(store);
+  if (!locks) storeLocks.set(store, (locks = { streams: new KeyedLock(), crossStream: new ReadWriteLock() }));
+  return locks;
 };
 
 /** Jittered pause before deciding again after losing a race to another instance. */
