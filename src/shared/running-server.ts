@@ -67,25 +67,42 @@ const isAlive = (pid: number): boolean => {
   }
 };
 
-/** Another live process serving `dataDir`, if any. */
-export const runningServer = (dataDir: string): RunningServer | undefined => {
+/** A server marker of another process; `contents` undefined when the file is not a JSON object (being written, or damaged). */
+interface Marker {
+  readonly file: string;
+  readonly pid: number;
+  readonly contents: { readonly url?: unknown; readonly start?: unknown } | undefined;
+}
+
+/** The server markers in `dataDir` but this process's, in name order. */
+const markersIn = (dataDir: string): Marker[] => {
   let names: string[];
   try {
     names = readdirSync(dataDir);
   } catch {
-    return undefined;
+    return [];
   }
-  for (const name of names.sort()) {
+  return names.sort().flatMap((name) => {
     const pid = Number(MARKER.exec(name)?.[1]);
-    if (!Number.isSafeInteger(pid) || pid === process.pid || !isAlive(pid)) continue;
+    if (!Number.isSafeInteger(pid) || pid === process.pid) return [];
+    const file = join(dataDir, name);
+    let contents: unknown;
     try {
-      const { url, start } = JSON.parse(readFileSync(join(dataDir, name), 'utf8')) as Partial<RunningServer> & { start?: unknown };
-      if (!isMarkerOwnerAlive(pid, start)) continue;
-      if (typeof url === 'string') return { pid, url };
+      contents = JSON.parse(readFileSync(file, 'utf8'));
     } catch {
-      // Being written or damaged: the pid alone still says a server runs.
-      return { pid, url: '(its address is unknown)' };
+      contents = undefined;
     }
+    return [{ file, pid, contents: typeof contents === 'object' && contents !== null ? (contents as Marker['contents']) : undefined }];
+  });
+};
+
+/** Another live process serving `dataDir`, if any. */
+export const runningServer = (dataDir: string): RunningServer | undefined => {
+  for (const { pid, contents } of markersIn(dataDir)) {
+    if (!isMarkerOwnerAlive(pid, contents?.start)) continue;
+    // Being written or damaged: the pid alone still says a server runs.
+    if (contents === undefined) return { pid, url: '(its address is unknown)' };
+    if (typeof contents.url === 'string') return { pid, url: contents.url };
   }
   return undefined;
 };
@@ -136,21 +153,5 @@ export const takeRebuildLock = (dataDir: string): { readonly heldBy: number } | 
 
 /** Removes the markers of server processes that no longer run (killed before they could). */
 export const removeStaleMarkers = (dataDir: string): void => {
-  let names: string[];
-  try {
-    names = readdirSync(dataDir);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    const pid = Number(MARKER.exec(name)?.[1]);
-    if (!Number.isSafeInteger(pid) || pid === process.pid) continue;
-    let start: unknown;
-    try {
-      start = (JSON.parse(readFileSync(join(dataDir, name), 'utf8')) as { start?: unknown }).start;
-    } catch {
-      start = undefined;
-    }
-    if (!isMarkerOwnerAlive(pid, start)) rmSync(join(dataDir, name), { force: true });
-  }
+  for (const { file, pid, contents } of markersIn(dataDir)) if (!isMarkerOwnerAlive(pid, contents?.start)) rmSync(file, { force: true });
 };
