@@ -17,7 +17,7 @@ import { loadTokenRegistry, TokenRegistry } from './auth/tokens.js';
 import { ensureDir } from './shared/ensure-dir.js';
 import { removeDbFiles } from './projections/read-model/read-model.database.js';
 import { readModelFile } from './projections/read-model/rebuild.js';
-import { markerFileOf, markServerRunning, rebuildLockOf, removeStaleMarkers, runningRebuild, runningServer, urlOf } from './shared/running-server.js';
+import { announceServer, markerFileOf, markServerRunning, rebuildLockOf, removeStaleMarkers, runningRebuild, runningServer, urlOf } from './shared/running-server.js';
 import { ID_GENERATOR, type IdGenerator } from './shared/event-store/clock.js';
 import { problem, PROBLEM_CONTENT_TYPE, ProblemDetailsDto } from './shared/http/problem-details.js';
 import { strictJsonParser } from './shared/http/json-body.js';
@@ -160,19 +160,15 @@ export const serve = async (config: AppConfig): Promise<string> => {
   for (const warning of [shortTokenWarning(config), publicTokenWarning(config)]) if (warning !== undefined) process.stderr.write(warning);
   // Marked from before the read models open: a start-up rebuild (a new read-model schema) runs
   // before the server listens, and a CLI rebuild must not swap the file under it meanwhile.
-  let unmarkStarting: () => void;
+  let announced: ReturnType<typeof announceServer>;
   try {
-    unmarkStarting = markServerRunning(config.dataDir, '(starting, not listening yet)');
+    announced = announceServer(config.dataDir, '(starting, not listening yet)');
   } catch (error) {
     throw new Error(`invalid configuration: LEDGER_DATA_DIR: cannot write in ${config.dataDir} (${(error as Error).message.split('\n')[0]}): the server writes its files there`);
   }
-  // Checked again now that this start is marked: a CLI rebuild that began since the preflight sees
-  // the mark and refuses, or this start sees its lock (one of the two always sees the other).
-  const rebuild = runningRebuild(config.dataDir);
-  if (rebuild !== undefined) {
-    unmarkStarting();
-    throw rebuildRunning(config.dataDir, rebuild);
-  }
+  // A CLI rebuild that began since the preflight looked (announceServer looks again).
+  if ('rebuildBy' in announced) throw rebuildRunning(config.dataDir, announced.rebuildBy);
+  const unmarkStarting = announced.unmark;
   let app: NestFastifyApplication;
   try {
     app = await createApp(config);

@@ -25,11 +25,27 @@ export const urlOf = (address: AddressInfo | string | null, fallback: string): s
   return `http://${host}:${address.port}`;
 };
 
+/**
+ * Marks this server as serving `dataDir` (see markServerRunning), then looks for a CLI rebuild
+ * there: its pid (the mark is removed again), or what removes the mark. See takeRebuildLock for why
+ * the look comes after the mark.
+ */
+export const announceServer = (dataDir: string, url: string): { readonly rebuildBy: number } | { readonly unmark: () => void } => {
+  const unmark = markServerRunning(dataDir, url);
+  const rebuildBy = runningRebuild(dataDir);
+  if (rebuildBy === undefined) return { unmark };
+  unmark();
+  return { rebuildBy };
+};
+
 /** Returns what removes this process's file (also run on exit). */
 export const markServerRunning = (dataDir: string, url: string): (() => void) => {
   const file = markerFileOf(dataDir);
   writeFileSync(file, `${JSON.stringify({ pid: process.pid, url, start: processStart(process.pid) })}\n`, { mode: 0o600 });
-  const remove = (): void => rmSync(file, { force: true });
+  const remove = (): void => {
+    process.off('exit', remove);
+    rmSync(file, { force: true });
+  };
   process.once('exit', remove);
   return remove;
 };
@@ -128,17 +144,27 @@ export const runningRebuild = (dataDir: string): number | undefined => {
 };
 
 /**
- * Takes the rebuild lock: the pid of the live process holding it instead, or what releases it.
- * A lock left by a process that no longer runs is taken over.
+ * Takes the rebuild lock: the pid of the live process holding it instead, a server serving the
+ * directory, or what releases it. A lock left by a process that no longer runs is taken over. The
+ * server check comes after the lock is taken, as announceServer checks for the lock after marking:
+ * of a rebuild and a server start racing, one always sees the other.
  */
-export const takeRebuildLock = (dataDir: string): { readonly heldBy: number } | { readonly release: () => void } => {
+export const takeRebuildLock = (
+  dataDir: string,
+): { readonly heldBy: number } | { readonly server: RunningServer } | { readonly release: () => void } => {
   const file = rebuildLockOf(dataDir);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       writeFileSync(file, `${JSON.stringify({ pid: process.pid, start: processStart(process.pid) })}\n`, { mode: 0o600, flag: 'wx' });
-      const release = (): void => rmSync(file, { force: true });
+      const release = (): void => {
+        process.off('exit', release);
+        rmSync(file, { force: true });
+      };
       process.once('exit', release);
-      return { release };
+      const server = runningServer(dataDir);
+      if (server === undefined) return { release };
+      release();
+      return { server };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = runningRebuild(dataDir);

@@ -1,7 +1,7 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { markerFileOf, markServerRunning, processStart, rebuildLockOf, removeStaleMarkers, runningRebuild, runningServer, urlOf } from '../../src/shared/running-server.js';
+import { announceServer, markerFileOf, markServerRunning, processStart, rebuildLockOf, removeStaleMarkers, runningRebuild, runningServer, takeRebuildLock, urlOf } from '../../src/shared/running-server.js';
 
 describe('server-<pid>.json: which live servers serve a data directory', () => {
   let dir: string;
@@ -45,6 +45,29 @@ describe('server-<pid>.json: which live servers serve a data directory', () => {
     expect(runningRebuild(dir)).toBeUndefined();
     writeFileSync(rebuildLockOf(dir), JSON.stringify({ pid: process.ppid, start }));
     expect(runningRebuild(dir)).toBe(process.ppid);
+  });
+
+  it('a rebuild and a server start that race: each announces itself, then looks for the other, and backs out when it finds it', () => {
+    // The rebuild took the lock first: the server's announcement finds it and removes its mark.
+    writeFileSync(rebuildLockOf(dir), JSON.stringify({ pid: process.ppid, start: processStart(process.ppid) }));
+    expect(announceServer(dir, '(starting, not listening yet)')).toEqual({ rebuildBy: process.ppid });
+    expect(existsSync(markerFileOf(dir))).toBe(false);
+    rmSync(rebuildLockOf(dir));
+    // The server marked itself first: the rebuild's lock finds it and is given back.
+    writeFileSync(markerFileOf(dir, process.ppid), JSON.stringify({ pid: process.ppid, url: '(starting, not listening yet)', start: processStart(process.ppid) }));
+    expect(takeRebuildLock(dir)).toEqual({ server: { pid: process.ppid, url: '(starting, not listening yet)' } });
+    expect(existsSync(rebuildLockOf(dir))).toBe(false);
+    rmSync(markerFileOf(dir, process.ppid));
+    // Neither: each gets its way, and undoes it.
+    const lock = takeRebuildLock(dir);
+    expect(existsSync(rebuildLockOf(dir))).toBe(true);
+    if (!('release' in lock)) throw new Error(`expected the lock, got ${JSON.stringify(lock)}`);
+    lock.release();
+    const announced = announceServer(dir, 'http://127.0.0.1:3000');
+    if (!('unmark' in announced)) throw new Error(`expected the mark, got ${JSON.stringify(announced)}`);
+    expect(existsSync(markerFileOf(dir))).toBe(true);
+    announced.unmark();
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it('a live process whose file does not parse (being written, or damaged) still counts, its address unknown', () => {

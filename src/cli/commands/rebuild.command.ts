@@ -26,8 +26,10 @@ export const runRebuild = async (config: AppConfig, io: CliIo = processIo, optio
     return fail(io, 'rebuild', error);
   }
   const lock = takeRebuildLock(config.dataDir);
-  if ('heldBy' in lock) {
+  if (!('release' in lock)) {
     if (options.store === undefined) await store.close();
+    // A server that began starting since the first look above (takeRebuildLock looks again).
+    if ('server' in lock) return fail(io, 'rebuild', serverRunning(config, lock.server));
     return fail(
       io,
       'rebuild',
@@ -36,14 +38,6 @@ export const runRebuild = async (config: AppConfig, io: CliIo = processIo, optio
           `(if pid ${lock.heldBy} is no rebuild, remove ${rebuildLockOf(config.dataDir)}); nothing was changed`,
       ),
     );
-  }
-  // Checked again now that the lock is held: a server that began starting since the first check
-  // has marked itself, or it sees this lock and refuses (one of the two always sees the other).
-  const started = runningServer(config.dataDir);
-  if (started !== undefined) {
-    lock.release();
-    if (options.store === undefined) await store.close();
-    return fail(io, 'rebuild', serverRunning(config, started));
   }
   // The total arrives with the first batch (0 when the store's positions say nothing about counts).
   let progress: Progress | undefined;
