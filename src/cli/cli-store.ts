@@ -4,11 +4,11 @@ import { openEventStore, sqliteFile } from '../infrastructure/event-store.module
 import type { EventStore } from '../shared/event-store/event-store.port.js';
 
 /** Opening a SQLite store creates it: commands that read a ledger must not leave an empty one behind. */
-export const openExistingStore = async (config: AppConfig): Promise<EventStore> => {
+export const openExistingStore = async (config: AppConfig, use: { readonly mustWrite?: boolean } = {}): Promise<EventStore> => {
   if (config.store === 'sqlite' && !existsSync(sqliteFile(config))) {
     throw new Error(`no ledger at ${sqliteFile(config)} (LEDGER_DATA_DIR=${config.dataDir})`);
   }
-  return openEventStore(config);
+  return openEventStore(config, use);
 };
 
 /** Rough event count for a progress bar: SQLite positions count events; others say nothing. */

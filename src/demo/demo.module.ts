@@ -41,7 +41,7 @@ class DemoLedgerModule implements OnApplicationShutdown {
       providers: [
         store !== undefined
           ? { provide: EVENT_STORE, useValue: store }
-          : { provide: EVENT_STORE, inject: [APP_CONFIG], useFactory: (config: AppConfig) => openEventStore(config) },
+          : { provide: EVENT_STORE, inject: [APP_CONFIG], useFactory: (config: AppConfig) => openEventStore(config, { mustWrite: true }) },
         { provide: CLOCK, useValue: clock },
         { provide: ID_GENERATOR, useValue: randomIds },
       ],

@@ -9,10 +9,10 @@ import { SqliteEventStore } from './sqlite/sqlite-event-store.js';
 export const sqliteFile = (config: AppConfig): string => join(config.dataDir, 'ledger.sqlite');
 
 /** Opens the configured store; the one place that knows which adapter is in use. */
-export const openEventStore = async (config: AppConfig): Promise<EventStore> => {
+export const openEventStore = async (config: AppConfig, use: { readonly mustWrite?: boolean } = {}): Promise<EventStore> => {
   switch (config.store) {
     case 'sqlite':
-      return new SqliteEventStore({ file: sqliteFile(config), synchronous: config.sqliteSynchronous });
+      return new SqliteEventStore({ file: sqliteFile(config), synchronous: config.sqliteSynchronous, mustWrite: use.mustWrite === true });
     case 'eventstoredb':
       // Within the 10 s start-up budget: an unreachable server stops start-up with one clear message.
       return openEventStoreDb(config.esdbConnectionString, { connectTimeoutMs: 8000 });
@@ -22,7 +22,7 @@ export const openEventStore = async (config: AppConfig): Promise<EventStore> => 
 @Global()
 @Module({
   providers: [
-    { provide: EVENT_STORE, inject: [APP_CONFIG], useFactory: (config: AppConfig) => openEventStore(config) },
+    { provide: EVENT_STORE, inject: [APP_CONFIG], useFactory: (config: AppConfig) => openEventStore(config, { mustWrite: true }) },
     { provide: CLOCK, useValue: systemClock },
     { provide: ID_GENERATOR, useValue: randomIds },
   ],

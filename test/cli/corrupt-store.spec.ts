@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SqliteEventStore } from '../../src/infrastructure/sqlite/sqlite-event-store.js';
 import { StoreUnavailableError } from '../../src/shared/event-store/event-store.errors.js';
-import { removeDir, ROOT, runCli, tempDir } from './support/cli-process.js';
+import { demoLedger, removeDir, ROOT, runCli, sha256, tempDir } from './support/cli-process.js';
 
 describe('a data file that is not a SQLite database', () => {
   let dir: string;
@@ -92,5 +92,75 @@ describe('a ledger path SQLite cannot open (a directory in its place, a read-onl
     } finally {
       removeDir(other);
     }
+  });
+});
+
+/**
+ * A ledger file this user may only read: SQLite opens it read-only without a word (and in WAL mode
+ * even grants the write lock), so the server started, said ready, and refused the first command.
+ * Root may write a 0400 file, so as root the file is made immutable (chattr +i) instead.
+ */
+describe('a ledger file this user may only read', () => {
+  const asRoot = process.getuid?.() === 0;
+  const immutable = (file: string, on: boolean): boolean => spawnSync('chattr', [on ? '+i' : '-i', file]).status === 0;
+  const probeDir = tempDir();
+  writeFileSync(join(probeDir, 'probe'), '');
+  const canMakeReadOnly = !asRoot || immutable(join(probeDir, 'probe'), true);
+  if (asRoot && canMakeReadOnly) immutable(join(probeDir, 'probe'), false);
+  removeDir(probeDir);
+  const itReadOnly = canMakeReadOnly ? it : it.skip;
+  if (!canMakeReadOnly) console.warn('skipped: running as root where chattr +i is refused, so no file can be made read-only for this user');
+
+  let dir: string;
+  let file: string;
+  let demo: Awaited<ReturnType<typeof demoLedger>>;
+  beforeAll(async () => {
+    demo = await demoLedger();
+  });
+  afterAll(() => demo.remove());
+  beforeEach(() => {
+    dir = tempDir();
+    demo.copyTo(join(dir, 'data'));
+    file = join(dir, 'data', 'ledger.sqlite');
+    if (asRoot) immutable(file, true);
+    else chmodSync(file, 0o400);
+  });
+  afterEach(() => {
+    if (asRoot) immutable(file, false);
+    removeDir(dir);
+  });
+  const refusal = (path: string) =>
+    `${path} can only be read here (attempt to write a readonly database): the server must be able to write it; is it immutable, on a read-only mount, or another user's? check LEDGER_DATA_DIR (verify and export read such a file as it is)\n`;
+
+  itReadOnly('stops the server at start with one line naming the file, and leaves it as it was', () => {
+    const before = sha256(file);
+    const server = spawnSync(process.execPath, [join(ROOT, 'dist', 'main.js')], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', LEDGER_DATA_DIR: join(dir, 'data'), PORT: '0', LOG_LEVEL: 'silent', LEDGER_TOKENS: 'clerk:0123456789abcdef0123' },
+      timeout: 60_000,
+    });
+    expect(server.stderr).toContain(refusal(file));
+    expect(server.stdout).not.toContain('listening on');
+    expect(server.status).not.toBe(0);
+    expect(server.status).not.toBeNull();
+    expect(sha256(file)).toBe(before);
+  });
+
+  itReadOnly('checkpoint, which writes, says the same in one line, exit 2', () => {
+    const run = runCli(['checkpoint'], { LEDGER_DATA_DIR: join(dir, 'data') });
+    expect(run.stderr).toBe(`norms-ledger checkpoint: ${refusal(file)}`);
+    expect(run.status).toBe(2);
+  });
+
+  itReadOnly('verify and export, which only read, work on it as it is', () => {
+    const before = sha256(file);
+    const verify = runCli(['verify'], { LEDGER_DATA_DIR: join(dir, 'data') });
+    expect(verify.stderr).toBe('');
+    expect(verify.stdout).toMatch(/^ledger OK: 135 events in 22 streams/);
+    expect(verify.status).toBe(0);
+    const exported = runCli(['export', '--out', join(dir, 'out.ndjson')], { LEDGER_DATA_DIR: join(dir, 'data') });
+    expect(exported.stdout).toMatch(/^exported 135 events to /);
+    expect(exported.status).toBe(0);
+    expect(sha256(file)).toBe(before);
   });
 });

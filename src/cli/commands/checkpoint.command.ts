@@ -20,7 +20,7 @@ const operator = (): string => {
 export const runCheckpoint = async (config: AppConfig, io: CliIo = processIo): Promise<number> => {
   let store;
   try {
-    store = await openExistingStore(config);
+    store = await openExistingStore(config, { mustWrite: true });
   } catch (error) {
     return fail(io, 'checkpoint', error);
   }

@@ -32,6 +32,12 @@ export interface SqliteEventStoreOptions {
   readonly synchronous?: 'FULL' | 'NORMAL';
   /** How often a subscription looks for events written by another process on the same file. */
   readonly pollIntervalMs?: number;
+  /**
+   * Take (and give back) the write lock at open, so that a file SQLite could open only for reading
+   * (immutable, on a read-only mount, another user's) stops a server at start instead of at its
+   * first command. Off for readers (verify, export), which may be handed a read-only copy.
+   */
+  readonly mustWrite?: boolean;
 }
 
 type Row = [position: number, streamId: string, revision: number, eventId: string, type: string, data: string, metadata: string];
@@ -150,6 +156,7 @@ export class SqliteEventStore implements EventStore {
         this.db.pragma('wal_autocheckpoint = 1000');
       }
       migrate(this.db, file);
+      if (options.mustWrite === true && !inMemory) this.assertWritable(file);
     } catch (error) {
       this.db.close();
       throw notADatabase(error, file) ?? error;
@@ -173,6 +180,29 @@ export class SqliteEventStore implements EventStore {
     };
     this.applyInSavepoint = db.transaction((pending: PendingAppend) => this.apply(pending));
     this.headsDataVersion = this.statements.dataVersion.get() as number;
+  }
+
+  /**
+   * SQLite opens a file it may not write read-only, silently, and in WAL mode even grants the write
+   * lock (it lives in the -shm file): only writing a page tells. The schema version is rewritten as
+   * it is, and rolled back.
+   */
+  private assertWritable(file: string): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        this.db.pragma(`user_version = ${version}`);
+      } finally {
+        this.db.exec('ROLLBACK');
+      }
+    } catch (error) {
+      const refused = sqliteErrorOf(error);
+      if (refused === undefined || !isSqliteError(error, ['SQLITE_READONLY'])) throw error;
+      throw new StoreUnavailableError(
+        `${file} can only be read here (${refused.message}): the server must be able to write it; is it immutable, on a read-only mount, or another user's? check LEDGER_DATA_DIR (verify and export read such a file as it is)`,
+      );
+    }
   }
 
   append(streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
