@@ -15,8 +15,7 @@ import { policyOf } from './auth/route-policy.js';
 import { applySecurity } from './auth/security.js';
 import { loadTokenRegistry, TokenRegistry } from './auth/tokens.js';
 import { ensureDir } from './shared/ensure-dir.js';
-import { removeDbFiles } from './projections/read-model/read-model.database.js';
-import { readModelFile } from './projections/read-model/rebuild.js';
+import { readModelFile, removeRebuildLeftovers } from './projections/read-model/rebuild.js';
 import { announceServer, markerFileOf, markServerRunning, rebuildLockOf, removeStaleMarkers, runningRebuild, runningServer, urlOf } from './shared/running-server.js';
 import { ID_GENERATOR, type IdGenerator } from './shared/event-store/clock.js';
 import { problem, PROBLEM_CONTENT_TYPE, ProblemDetailsDto } from './shared/http/problem-details.js';
@@ -108,7 +107,7 @@ export const preflight = async (config: AppConfig): Promise<void> => {
   // Nothing else runs on this directory now: what a killed server or rebuild left goes (a
   // half-built read-model file can be hundreds of MB).
   removeStaleMarkers(config.dataDir);
-  removeDbFiles(`${readModelFile(config.dataDir)}.rebuild`);
+  removeRebuildLeftovers(readModelFile(config.dataDir));
   named(config.tokensFile !== undefined ? 'LEDGER_TOKENS_FILE' : 'LEDGER_TOKENS', () => void loadTokenRegistry(config));
   named(config.signingKeyFile !== undefined ? 'LEDGER_SIGNING_KEY_FILE' : 'LEDGER_DATA_DIR', () => void loadOrCreateSigningKey(config));
   await assertPortFree(config);

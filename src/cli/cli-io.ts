@@ -1,4 +1,5 @@
 import cliProgress, { type TimeFormatter } from 'cli-progress';
+import { constants } from 'node:os';
 import { type AppConfig, loadConfig } from '../config/app-config.js';
 
 /** Where a command writes; the process's streams unless a test hands in its own. */
@@ -20,6 +21,50 @@ export const fail = (io: CliIo, command: string, error: unknown): number => {
   const message = error instanceof Error ? error.message : String(error);
   io.err.write(`norms-ledger ${command}: ${message.split('\n')[0]}\n`);
   return EXIT_ERROR;
+};
+
+const INTERRUPTS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+let interruptedWith: number | undefined;
+const stoppers = new Set<() => void>();
+
+/**
+ * An interrupted command (Ctrl-C, SIGTERM, SIGHUP) says so in one line and ends with exit code 128
+ * + the signal's number, through process.exit, so that its `onExit` handlers remove what it left
+ * half-written (without a handler Node ends at once and runs none). A command running threads that
+ * must stop before their files go (a rebuild) registers with `stopOnInterrupt` instead, and returns
+ * `interruptedExit()` once they have. A second interrupt ends the process at once.
+ */
+export const exitOnInterrupt = (command: string, io: CliIo = processIo): void => {
+  for (const signal of INTERRUPTS) {
+    process.once(signal, () => {
+      // A progress bar hides the cursor and holds the line.
+      if (io.err.isTTY === true) io.err.write('\x1b[?25h\n');
+      io.err.write(`norms-ledger ${command}: interrupted (${signal})\n`);
+      interruptedWith = 128 + constants.signals[signal];
+      if (stoppers.size === 0) process.exit(interruptedWith);
+      for (const stop of stoppers) stop();
+    });
+  }
+};
+
+/** Until the function returned is called, an interrupt calls `stop` instead of ending the process. */
+export const stopOnInterrupt = (stop: () => void): (() => void) => {
+  stoppers.add(stop);
+  return () => {
+    stoppers.delete(stop);
+  };
+};
+
+/** The exit code of the interrupt that stopped the command, if one did. */
+export const interruptedExit = (): number | undefined => interruptedWith;
+
+/** Runs `cleanup` if the process exits before the function returned is called (which then drops it). */
+export const onExit = (cleanup: () => void): (() => void) => {
+  const handler = (): void => cleanup();
+  process.once('exit', handler);
+  return () => {
+    process.off('exit', handler);
+  };
 };
 
 /** `1 track`, `2 tracks`. */

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
-import { EXIT_ERROR } from './cli-io.js';
+import { EXIT_ERROR, exitOnInterrupt } from './cli-io.js';
 import { checkpointCommand } from './commands/checkpoint.command.js';
 import { demoCommand } from './commands/demo.command.js';
 import { exportCommand } from './commands/export.command.js';
@@ -28,6 +28,10 @@ const program = new Command('norms-ledger')
   .configureOutput(oneLine)
   .exitOverride();
 for (const command of COMMANDS) program.addCommand(command().configureOutput(oneLine).exitOverride());
+// The server shuts down gracefully on its own (Nest's shutdown hooks); the other commands stop at once.
+program.hook('preAction', (_program, action) => {
+  if (action.name() !== 'serve') exitOnInterrupt(action.name());
+});
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) {

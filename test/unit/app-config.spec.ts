@@ -179,13 +179,15 @@ describe('configuration (DESIGN.md §8)', () => {
       );
     });
 
-    it('removes what a killed server or rebuild left: markers of processes that are gone, a half-built read-model file', async () => {
+    it('removes what a killed server or rebuild left: markers of processes that are gone, a half-built read-model file and the parts of a parallel one', async () => {
       const dataDir = join(dir, 'data');
       mkdirSync(dataDir);
       const gone = 2 ** 22 + 12345;
       writeFileSync(markerFileOf(dataDir, gone), JSON.stringify({ pid: gone, url: 'http://127.0.0.1:3999' }));
       writeFileSync(join(dataDir, 'read-models.sqlite.rebuild'), 'half a rebuild');
       writeFileSync(join(dataDir, 'read-models.sqlite.rebuild-wal'), 'half a WAL');
+      writeFileSync(join(dataDir, 'read-models.sqlite.rebuild.part-1'), 'a part of a parallel rebuild');
+      writeFileSync(join(dataDir, 'read-models.sqlite.rebuild.part-3-wal'), 'its WAL');
       writeFileSync(join(dataDir, 'read-models.sqlite'), 'kept');
       await preflight(loadConfig({ LEDGER_TOKENS: 'clerk:clerk-token-0123456789', LEDGER_DATA_DIR: dataDir, PORT: '0' }));
       expect(readdirSync(dataDir).filter((name) => name.startsWith('server-') || name.includes('.rebuild'))).toEqual([]);

@@ -33,6 +33,9 @@ export async function* bundleLines(store: EventStore, keys: readonly [PublicKeyI
   yield `${JSON.stringify({ publicKey: keyInfo(publicKey), ...(trustedKeys.length > 0 ? { trustedKeys } : {}) })}\n`;
 }
 
+/** The temporary file an export of `file` writes before renaming it into place. */
+export const partialBundleOf = (file: string): string => `${file}.partial`;
+
 /** Writes the bundle to a temporary file renamed into place, so a failed export leaves no half bundle. */
 export const exportBundle = async (
   store: EventStore,
@@ -40,7 +43,7 @@ export const exportBundle = async (
   file: string,
   onProgress?: ProgressListener,
 ): Promise<{ events: number; bytes: number }> => {
-  const temporary = `${file}.partial`;
+  const temporary = partialBundleOf(file);
   let events = 0;
   const counting: ProgressListener = (done) => {
     events = done;

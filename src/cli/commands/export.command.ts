@@ -1,8 +1,9 @@
 import { Command } from 'commander';
 import type { AppConfig } from '../../config/app-config.js';
-import { exportBundle } from '../../audit/application/bundle.js';
+import { rmSync } from 'node:fs';
+import { exportBundle, partialBundleOf } from '../../audit/application/bundle.js';
 import { trustedPublicKeys, loadOrCreateSigningKey } from '../../audit/infrastructure/signing-key.js';
-import { type CliIo, configOrExit, EXIT_OK, fail, processIo, progressReporter } from '../cli-io.js';
+import { type CliIo, configOrExit, EXIT_OK, fail, onExit, processIo, progressReporter } from '../cli-io.js';
 import { closeStore, estimatedEvents, openExistingStore } from '../cli-store.js';
 import { exportTargetProblem } from '../export-target.js';
 
@@ -25,6 +26,8 @@ export const runExport = async (config: AppConfig, options: ExportOptions, io: C
   } catch (error) {
     return fail(io, 'export', error);
   }
+  // Interrupted, the export leaves no half bundle behind (a failure removes it in exportBundle).
+  const keepPartial = onExit(() => rmSync(partialBundleOf(options.out), { force: true }));
   try {
     const signer = loadOrCreateSigningKey(config);
     const progress = progressReporter(io, 'export', await estimatedEvents(config, store));
@@ -35,6 +38,7 @@ export const runExport = async (config: AppConfig, options: ExportOptions, io: C
   } catch (error) {
     return fail(io, 'export', error);
   } finally {
+    keepPartial();
     await closeStore(store);
   }
 };

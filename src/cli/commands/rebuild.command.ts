@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import type { AppConfig } from '../../config/app-config.js';
 import { readModelFile, rebuildReadModels, type RebuildResult } from '../../projections/read-model/rebuild.js';
 import type { EventStore } from '../../shared/event-store/event-store.port.js';
-import { type CliIo, configOrExit, EXIT_OK, fail, plural, processIo, type Progress, progressReporter } from '../cli-io.js';
+import { type CliIo, configOrExit, EXIT_ERROR, EXIT_OK, fail, interruptedExit, plural, processIo, type Progress, progressReporter, stopOnInterrupt } from '../cli-io.js';
 import { openExistingStore } from '../cli-store.js';
 import { rebuildLockOf, type RunningServer, runningServer, takeRebuildLock } from '../../shared/running-server.js';
 
@@ -46,20 +46,26 @@ export const runRebuild = async (config: AppConfig, io: CliIo = processIo, optio
     progress.update(done);
   };
   const file = readModelFile(config.dataDir);
+  // Interrupted, the build stops its threads and then removes its half-built file (the current one
+  // is untouched until the rename); removing it under a running thread crashed the process.
+  const interrupt = new AbortController();
+  const unregister = stopOnInterrupt(() => interrupt.abort(new Error('interrupted')));
   try {
     const onWorkerOutOfMemory = (heapMb: number): void => {
       progress?.stop();
       progress = undefined;
       io.err.write(`norms-ledger rebuild: a track needed more than ${heapMb} MB of heap; building again without that bound\n`);
     };
-    const result = await rebuildReadModels(store, { dataDir: config.dataDir, onProgress, onWorkerOutOfMemory, threads: config.rebuildThreads });
+    const result = await rebuildReadModels(store, { dataDir: config.dataDir, onProgress, onWorkerOutOfMemory, threads: config.rebuildThreads, signal: interrupt.signal });
     progress?.stop();
     io.out.write(summaryLine(result, file));
     return EXIT_OK;
   } catch (error) {
     progress?.stop();
+    if (interrupt.signal.aborted) return interruptedExit() ?? EXIT_ERROR;
     return fail(io, 'rebuild', error);
   } finally {
+    unregister();
     lock.release();
     if (options.store === undefined) await store.close();
   }

@@ -228,6 +228,15 @@ const buildInWorker = (file: string, data: RebuildWorkerData, options: BuildFile
     });
   });
 
+/** Where a rebuild of `target` builds its new file (and its parts, `.part-N`) before the rename. */
+const rebuildingFileOf = (target: string): string => `${target}.rebuild`;
+
+/** What a rebuild of `target` killed before it finished leaves: its new file, and the parts of a parallel one. */
+export const removeRebuildLeftovers = (target: string): void => {
+  removeDbFiles(rebuildingFileOf(target));
+  removePartFiles(rebuildingFileOf(target));
+};
+
 /**
  * `norms-ledger rebuild`: rebuilds every read model from the log into a new file next to the
  * current one, then replaces it with one rename. For a server that is running, use
@@ -236,7 +245,7 @@ const buildInWorker = (file: string, data: RebuildWorkerData, options: BuildFile
 export const rebuildReadModels = async (store: EventStore, options: RebuildOptions): Promise<RebuildResult> => {
   const target = options.file ?? (options.dataDir !== undefined ? readModelFile(options.dataDir) : undefined);
   if (target === undefined) throw new TypeError('rebuildReadModels needs a dataDir or a file');
-  const temporary = `${target}.rebuild`;
+  const temporary = rebuildingFileOf(target);
   const result = await buildReadModelsFile(store, temporary, options);
   replaceFile(temporary, target);
   return result;
