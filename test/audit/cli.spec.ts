@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { runCheckpoint } from '../../src/cli/commands/checkpoint.command.js';
@@ -198,6 +198,8 @@ describe('norms-ledger audit commands', () => {
     expect(imported.text().err).toBe(`norms-ledger import: note: not trusting key ${strangerKey.keyId}: the bundle carries it but it signed none of its checkpoints\n`);
     const trusted = JSON.parse(readFileSync(join(dir, 'other', 'trusted-keys.json'), 'utf8')) as { keys: Array<{ keyId: string }> };
     expect(trusted.keys.map((key) => key.keyId)).toEqual([keyLine.publicKey.keyId]);
+    // Owner-only, as every file the ledger creates in its data directory (it was 0644).
+    expect(statSync(join(dir, 'other', 'trusted-keys.json')).mode & 0o777).toBe(0o600);
     expect(await runVerify(other, {}, capture())).toBe(0);
   });
 

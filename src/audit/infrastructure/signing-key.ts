@@ -105,7 +105,7 @@ export const addTrustedKey = (config: Pick<AppConfig, 'dataDir'>, key: PublicKey
   const file = trustedKeysFile(config);
   ensureDir(dirname(file), 0o700);
   const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify({ keys: [...keys, key] }, null, 2)}\n`, { mode: 0o644 });
+  writeFileSync(temporary, `${JSON.stringify({ keys: [...keys, key] }, null, 2)}\n`, { mode: 0o600 });
   renameSync(temporary, file);
 };
 
