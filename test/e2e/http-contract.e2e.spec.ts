@@ -245,6 +245,40 @@ describe('HTTP contract of commands (e2e)', () => {
       expect(await count('norm-n1')).toBe(before);
     });
 
+    it('counts characters as a reader does (code points): 2,000 emoji or CJK Extension B ideographs fit a 2,000-character condition, one more does not', async () => {
+      const astral = '\u{20000}';
+      expect(astral).toHaveLength(2);
+      const condition = `${'\u{1F600}'.repeat(1_000)}${astral.repeat(1_000)}`;
+      const fits = await t.post('/norms/n1/positions', position('st-astral', { stance: 'conditional', condition })).expect(201);
+      const [recorded] = await t.store.readStream('norm-n1', { fromRevision: fits.body.revision });
+      expect((recorded!.data as { condition: string }).condition).toBe(condition);
+      const before = await count('norm-n1');
+      const over = await t.post('/norms/n1/positions', position('st-astral-over', { stance: 'conditional', condition: `${condition}x` })).expect(400);
+      expect(over.body.errors).toEqual([{ field: 'condition', message: 'must be at most 2000 characters long' }]);
+      // A surrogate pair split by the limit is still one character too many, not half of one.
+      const split = await t.post('/norms/n1/positions', position('st-astral-split', { stance: 'conditional', condition: `${'c'.repeat(1_999)}${astral}${astral}` })).expect(400);
+      expect(split.body.errors).toEqual([{ field: 'condition', message: 'must be at most 2000 characters long' }]);
+      expect(await count('norm-n1')).toBe(before);
+    });
+
+    it('refuses control characters other than tab, line feed and carriage return in any text with 400 naming the field, the character and where it is; tab and line breaks are kept', async () => {
+      const before = await count('norm-n1');
+      const response = await t.post('/norms/n1/positions', position('st-control', { text: 'we said\u0000 nothing', interpretativeStatement: 'line\u0085break' })).expect(400);
+      expect(response.body.errors).toEqual([
+        { field: 'interpretativeStatement', message: 'must not contain control characters (U+0085 at character 5); tab, line feed and carriage return are allowed' },
+        { field: 'text', message: 'must not contain control characters (U+0000 at character 8); tab, line feed and carriage return are allowed' },
+      ]);
+      const name = await t.post('/tracks/seg/parties', { partyId: 'zz', name: '\u{1F1FA}\u{1F1F8} \u001b[31mred', effectiveOn: '2026-02-01' }).expect(400);
+      expect(name.body.errors).toEqual([{ field: 'name', message: 'must not contain control characters (U+001B at character 4); tab, line feed and carriage return are allowed' }]);
+      const correction = await t.post('/norms/n1/corrections', { correctionId: 'corr-ctl', target: { statementId: 'st-any' }, changes: [{ field: 'text', from: 'said', to: 'said\u0007' }], reason: 'x', requestedBy: 'us' }).expect(400);
+      expect(correction.body.errors).toEqual([{ field: 'changes[0].to', message: 'must not contain control characters (U+0007 at character 5); tab, line feed and carriage return are allowed' }]);
+      expect(await count('norm-n1')).toBe(before);
+      const kept = 'first line\r\n\tsecond line\n';
+      const ok = await t.post('/norms/n1/positions', position('st-lines', { text: kept })).expect(201);
+      const [recorded] = await t.store.readStream('norm-n1', { fromRevision: ok.body.revision });
+      expect((recorded!.data as { text: string }).text).toBe(kept);
+    });
+
     it("answers a correction whose `to` has not the form of its field with 400 naming changes[i].to, appending nothing", async () => {
       const before = { norm: await count('norm-n1'), session: await count('session-s1') };
       const body = (changes: unknown[]) => ({ correctionId: 'corr-form', target: { statementId: 'st-any' }, changes, reason: 'x', requestedBy: 'us' });

@@ -3,7 +3,7 @@ import { ApiProperty, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { registerDecorator, ValidateIf, ValidateNested, type ValidationArguments } from 'class-validator';
 import { isCalendarDate, isSlug, SLUG_PATTERN } from '../domain/ids.js';
-import { LIMITS } from '../domain/limits.js';
+import { controlCharacterProblem, LIMITS, longerThan } from '../domain/limits.js';
 
 /**
  * Body field decorators. Each field carries ONE constraint that checks presence, type and format
@@ -16,6 +16,7 @@ export const MESSAGES = {
   date: 'must be a real calendar date written YYYY-MM-DD',
   string: 'must be a string',
   notBlank: 'must not be blank',
+  // Characters are code points (an emoji counts one), as OpenAPI's maxLength.
   maxLength: (max: number) => `must be at most ${max} characters long`,
   oneOf: (values: readonly string[]) => `must be one of: ${values.join(', ')}`,
   integer: (min: number, max: number) => `must be an integer from ${min} to ${max}`,
@@ -88,7 +89,8 @@ export const checkDate: Check = (value) => (typeof value !== 'string' ? MESSAGES
 export const checkText = (max: number): Check => (value) => {
   if (typeof value !== 'string') return MESSAGES.string;
   if (value.trim().length === 0) return MESSAGES.notBlank;
-  return value.length > max ? MESSAGES.maxLength(max) : undefined;
+  if (longerThan(value, max)) return MESSAGES.maxLength(max);
+  return controlCharacterProblem(value);
 };
 
 /** A client-chosen id: `^[a-z0-9][a-z0-9-]{0,62}$`. */
