@@ -1,5 +1,5 @@
 import { ApiError, createApi, ServerDownError, storedToken, storeToken, TokenError } from './api.js';
-import { boardTable, cbmTracker, h, KIND_NAME, legend, matrixTable, namesOf, placeholder, sessionDetailView, sessionTimeline, subjectDetailView } from './render.js';
+import { boardTable, cbmTracker, h, isolate, KIND_NAME, legend, matrixTable, namesOf, placeholder, sessionDetailView, sessionTimeline, subjectDetailView } from './render.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -720,7 +720,7 @@ async function loadDetail({ quiet = false } = {}) {
 }
 
 const renderTrackOptions = () => {
-  el.track.replaceChildren(...tracks.map((t) => h('option', { value: t.trackId }, `${t.name} (${t.trackId})`)));
+  el.track.replaceChildren(...tracks.map((t) => h('option', { value: t.trackId }, `${isolate(t.name)} (${t.trackId})`)));
   el.track.disabled = tracks.length === 0;
   el.track.value = state.trackId;
 };

@@ -1,5 +1,25 @@
 // DOM builders for the four panels and the detail views. Data is only ever set as text, never parsed as HTML.
 
+/**
+ * Right-to-left letters (Hebrew, Arabic, Syriac, Thaana, N'Ko…, their presentation forms and the
+ * RTL planes) and bidi controls (marks, embeddings, overrides, isolates).
+ */
+const BIDI = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF\u200E\u200F\u202A-\u202E\u2066-\u2069]|[\uD802\uD803\uD83A\uD83B][\uDC00-\uDFFF]/;
+
+/** A text between U+2068 and U+2069 (first-strong isolate): for an <option>, which cannot hold a <bdi>. */
+export const isolate = (text) => (BIDI.test(text) ? `\u2068${text}\u2069` : text);
+
+/**
+ * A text that may be right-to-left or carry a bidi override goes into a <bdi>: its direction comes
+ * from its own first letter and it cannot reorder what stands beside it (an id, a date, a column).
+ */
+const textNode = (text) => {
+  if (!BIDI.test(text)) return document.createTextNode(text);
+  const bdi = document.createElement('bdi');
+  bdi.textContent = text;
+  return bdi;
+};
+
 export const h = (tag, attributes = {}, ...children) => {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
@@ -12,7 +32,8 @@ export const h = (tag, attributes = {}, ...children) => {
   }
   for (const child of children.flat(Infinity)) {
     if (child === undefined || child === null || child === false) continue;
-    element.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    // An <option> shows only text: its caller isolates what it must (isolate).
+    element.append(child instanceof Node ? child : tag === 'option' ? document.createTextNode(String(child)) : textNode(String(child)));
   }
   return element;
 };
