@@ -439,6 +439,16 @@ describe('HTTP contract of commands (e2e)', () => {
       await t.post('/topics/ghost/positions', position('st-x')).expect(404);
     });
 
+    it('shows invisible characters in a detail as \\u escapes: a bidi override in a path cannot reorder the line it is logged on', async () => {
+      const response = await t.post('/norms/%E2%80%AEn-zhs/positions', position('st-x')).expect(404);
+      expect(response.body.detail).toBe('norm "\\u202En-zhs" does not exist');
+      const blank = await t.post('/norms/n1/positions', position('st-blank', { text: '\u200b\u2060', interpretativeStatement: '\u3164' })).expect(400);
+      expect(blank.body.errors).toEqual([
+        { field: 'interpretativeStatement', message: 'must not be blank' },
+        { field: 'text', message: 'must not be blank' },
+      ]);
+    });
+
     it('answers 409 for a duplicate and 422 for an unknown party, appending nothing', async () => {
       const before = await count('norm-n1');
       expect((await t.post('/tracks/seg/norms', { normId: 'n1', title: 'T', summary: 'S', proposedBy: ['us'] }).expect(409)).body.status).toBe(409);

@@ -103,11 +103,27 @@ const matchesCurrent = (type: string, field: string, actual: unknown, from: unkn
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** Characters of a value a detail quotes: a 100,000-character text made a 100 KB problem (`expected` and `actual` hold it whole). */
+const SHOWN_CHARACTERS = 200;
+
+const shownValue = (value: unknown): string => {
+  const text = stableJson(value ?? null);
+  if (text.length <= SHOWN_CHARACTERS) return text;
+  const characters = Array.from(text);
+  return characters.length <= SHOWN_CHARACTERS ? text : `${characters.slice(0, SHOWN_CHARACTERS).join('')}… (${characters.length} characters; the problem's expected and actual hold both whole)`;
+};
+
+/** Two texts that read the same but differ in Unicode normalisation (é as one character or as e and an accent). */
+const normalisationHint = (expected: unknown, actual: unknown): string =>
+  typeof expected === 'string' && typeof actual === 'string' && expected !== actual && expected.normalize('NFC') === actual.normalize('NFC')
+    ? ' (they differ only in Unicode normalisation, NFC against NFD: send from exactly as recorded)'
+    : '';
+
 export const CorrectionErrors = {
   staleFrom: (subject: string, field: string, expected: unknown, actual: unknown): ConflictError =>
     new ConflictError(
       'stale-from',
-      `${subject}: correction of ${field} expects it to be ${stableJson(expected ?? null)} but it is ${stableJson(actual ?? null)}; reload the record and correct from its current value`,
+      `${subject}: correction of ${field} expects it to be ${shownValue(expected)} but it is ${shownValue(actual)}${normalisationHint(expected, actual)}; reload the record and correct from its current value`,
       { field, expected: expected ?? null, actual: actual ?? null },
     ),
   fieldNotCorrectable: (subject: string, type: string, field: string): UnprocessableError => {

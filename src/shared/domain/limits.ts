@@ -52,9 +52,18 @@ export const controlCharacterProblem = (text: string): string | undefined => {
   return `must not contain control characters (U+${code} at character ${characterCount(text.slice(0, found.index)) + 1}); tab, line feed and carriage return are allowed`;
 };
 
+/**
+ * Nothing a reader would see: white space, format characters (zero-width space, word joiner, bidi
+ * marks and overrides, BOM), combining marks with nothing to combine with, and the fillers that
+ * render as blank (Hangul fillers, the blank Braille pattern).
+ */
+const BLANK = /^[\s\p{Z}\p{Cf}\p{M}\u115F\u1160\u3164\uFFA0\u2800]*$/u;
+
+export const isBlank = (text: string): boolean => BLANK.test(text);
+
 /** Why `value` is not a non-blank text of at most `max` characters; undefined when it is one. */
 export const textProblem = (value: unknown, max: number): string | undefined => {
-  if (typeof value !== 'string' || value.trim() === '') return 'must be a non-empty text';
+  if (typeof value !== 'string' || isBlank(value)) return 'must be a non-empty text';
   if (longerThan(value, max)) return `must be at most ${max} characters long`;
   return controlCharacterProblem(value);
 };

@@ -61,11 +61,22 @@ export const titleOf = (code: string): string => {
   return words.charAt(0).toUpperCase() + words.slice(1);
 };
 
+/** Control and format characters, line and paragraph separators: nothing a reader sees as itself. */
+const INVISIBLE = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
+
+/**
+ * A detail shows invisible characters as `\u` escapes (`\u202E`, `\u200B`): raw, a bidi override
+ * quoted from a path or a body reorders the rest of the line in a log or a terminal, and two values
+ * that differ only by one read the same. The problem's own fields (`expected`, `actual`) keep them.
+ */
+export const visible = (text: string): string =>
+  text.replace(INVISIBLE, (character) => `\\u${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`);
+
 export const problem = (status: number, code: string, detail: string, extra: { errors?: readonly FieldError[] } = {}): ProblemDetails => ({
   type: problemType(code),
   title: titleOf(code),
   status,
-  detail,
+  detail: visible(detail),
   ...extra,
 });
 

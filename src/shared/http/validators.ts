@@ -3,7 +3,7 @@ import { ApiProperty, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { registerDecorator, ValidateIf, ValidateNested, type ValidationArguments } from 'class-validator';
 import { isCalendarDate, isSlug, SLUG_PATTERN } from '../domain/ids.js';
-import { controlCharacterProblem, LIMITS, longerThan } from '../domain/limits.js';
+import { controlCharacterProblem, isBlank, LIMITS, longerThan } from '../domain/limits.js';
 
 /**
  * Body field decorators. Each field carries ONE constraint that checks presence, type and format
@@ -88,7 +88,7 @@ export const checkSlug: Check = (value) => (typeof value !== 'string' ? MESSAGES
 export const checkDate: Check = (value) => (typeof value !== 'string' ? MESSAGES.string : isCalendarDate(value) ? undefined : MESSAGES.date);
 export const checkText = (max: number): Check => (value) => {
   if (typeof value !== 'string') return MESSAGES.string;
-  if (value.trim().length === 0) return MESSAGES.notBlank;
+  if (isBlank(value)) return MESSAGES.notBlank;
   if (longerThan(value, max)) return MESSAGES.maxLength(max);
   return controlCharacterProblem(value);
 };

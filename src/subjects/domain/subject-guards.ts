@@ -1,5 +1,6 @@
 /** The write-side guards of DESIGN.md §4 shared by norm, cbm and topic deciders (pure: facts come on the command). */
 import type { SessionFacts, TrackFacts } from '../../shared/domain/facts.js';
+import { isBlank } from '../../shared/domain/limits.js';
 import { isStance, type Stance } from './position.events.js';
 import { SubjectErrors } from './subject.errors.js';
 
@@ -70,12 +71,12 @@ export const assertDelegate = (
 
 export const assertStance = (subject: string, stance: unknown, condition: unknown): Stance => {
   if (!isStance(stance)) throw SubjectErrors.invalidStance(subject, stance);
-  if (stance === 'conditional' && (typeof condition !== 'string' || condition.trim() === '')) throw SubjectErrors.conditionRequired(subject);
+  if (stance === 'conditional' && (typeof condition !== 'string' || isBlank(condition))) throw SubjectErrors.conditionRequired(subject);
   return stance;
 };
 
 export const assertText = (subject: string, field: string, value: unknown): void => {
-  if (typeof value !== 'string' || value.trim() === '') throw SubjectErrors.fieldRequired(subject, field);
+  if (typeof value !== 'string' || isBlank(value)) throw SubjectErrors.fieldRequired(subject, field);
 };
 
 /** Payloads keep optional fields absent, never undefined or null (conventions: data = body verbatim). */
