@@ -217,6 +217,22 @@ describe('norms-ledger audit commands', () => {
     expect(missing.text().err).toBe(`norms-ledger verify: bundle ${join(dir, 'none.ndjson')}: no such file\n`);
   });
 
+  it('verify --bundle and import take a bundle saved with a byte order mark (it was a parse error on line 1 and a cascade after it)', async () => {
+    const bundle = join(dir, 'bundle.ndjson');
+    await runExport(config, { out: bundle }, capture());
+    const marked = join(dir, 'bom.ndjson');
+    writeFileSync(marked, `\uFEFF${readFileSync(bundle, 'utf8')}`);
+    const io = capture();
+    expect(await runVerify(undefined, { bundle: marked }, io)).toBe(0);
+    expect(io.text().out).toMatch(/^bundle .+ OK: 11 events/);
+    const imported = capture();
+    expect(await runImport(configFor(join(dir, 'from-bom')), { in: marked }, imported)).toBe(0);
+    expect(await runVerify(configFor(join(dir, 'from-bom')), {}, capture())).toBe(0);
+    // A mark anywhere else is part of a line, and changes what it says.
+    writeFileSync(marked, readFileSync(bundle, 'utf8').replace('\n{', '\n\uFEFF{'));
+    expect(await runVerify(undefined, { bundle: marked }, capture())).toBe(1);
+  });
+
   it('import: refuses a non-empty store and a bad bundle with one line, exit 2, nothing written', async () => {
     const bundle = join(dir, 'bundle.ndjson');
     await runExport(config, { out: bundle }, capture());

@@ -343,6 +343,22 @@ describe('HTTP contract of commands (e2e)', () => {
       expect(await count('norm-n1')).toBe(before);
     });
 
+    it('answers a body declared in a charset other than UTF-8 with 415, and takes charset=utf-8 in any spelling', async () => {
+      const before = await count('norm-n1');
+      const send = (statementId: string, contentType: string) =>
+        t.app.inject({ method: 'POST', url: '/norms/n1/positions', payload: JSON.stringify(position(statementId, { text: 'caf\u00e9' })), headers: { authorization: `Bearer ${CLERK_TOKEN}`, 'content-type': contentType } });
+      for (const [contentType, charset] of [['application/json; charset=latin1', 'latin1'], ['application/json;charset="UTF-16"', 'utf-16'], ['application/json; charset=', '']]) {
+        const response = await send('st-charset', contentType!);
+        expect({ contentType, status: response.statusCode, body: response.json() }).toEqual({
+          contentType, status: 415,
+          body: { type: problemType('unsupported-media-type'), title: 'Unsupported media type', status: 415, detail: `the body is declared as charset=${charset}: send JSON encoded as UTF-8 (charset=utf-8, or no charset)` },
+        });
+      }
+      expect(await count('norm-n1')).toBe(before);
+      expect((await send('st-charset-1', 'application/json; charset=UTF-8')).statusCode).toBe(201);
+      expect((await send('st-charset-2', 'application/json;charset="utf8"')).statusCode).toBe(201);
+    });
+
     it('answers a body naming a field twice in one object with 400 naming it (JSON.parse would keep the last)', async () => {
       const before = await count('norm-n1');
       const json = JSON.stringify(position('st-twice', { stance: 'opposes' })).replace(/}$/, ',"stance":"supports"}');

@@ -64,13 +64,17 @@ export interface BundleLine {
   readonly text: string;
 }
 
-/** Lines of a file, numbered from 1, read with back-pressure (never the whole file in memory). */
+/** Lines of a file, numbered from 1, read with back-pressure (never the whole file in memory); a leading BOM is dropped. */
 export async function* bundleFileLines(file: string): AsyncGenerator<BundleLine> {
   const input = createReadStream(file, { encoding: 'utf8' });
   const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
   let line = 0;
   try {
-    for await (const text of lines) yield { line: ++line, text };
+    for await (const text of lines) {
+      line++;
+      // A byte order mark, as some editors save UTF-8, is no part of the first line (nor of any hash).
+      yield { line, text: line === 1 && text.startsWith('\uFEFF') ? text.slice(1) : text };
+    }
   } finally {
     lines.close();
     input.destroy();

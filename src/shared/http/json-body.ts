@@ -5,6 +5,11 @@ import type { FastifyRequest } from 'fastify';
 export const BODY_NOT_UTF8 = 'LEDGER_BODY_NOT_UTF8';
 export const BODY_REPEATED_FIELD = 'LEDGER_BODY_REPEATED_FIELD';
 export const BODY_ENCODED = 'LEDGER_BODY_ENCODED';
+export const BODY_CHARSET = 'LEDGER_BODY_CHARSET';
+
+/** The charset parameter of a Content-Type, lower-cased, if it names one. */
+const charsetOf = (contentType: string | undefined): string | undefined =>
+  contentType === undefined ? undefined : /;\s*charset\s*=\s*"?([^";\s]*)"?/i.exec(contentType)?.[1]?.toLowerCase();
 
 /** A body refused by the JSON parser; `statusCode` makes Fastify (and Nest after it) treat it as a client error. */
 export class JsonBodyError extends Error {
@@ -89,6 +94,13 @@ export const strictJsonParser =
     const encoding = request.headers['content-encoding']?.trim().toLowerCase();
     if (encoding !== undefined && encoding !== '' && encoding !== 'identity') {
       done(new JsonBodyError(BODY_ENCODED, `the body is sent with Content-Encoding ${encoding}, which this server does not decode: send it uncompressed`, undefined, 415));
+      return;
+    }
+    // A body declared in another charset would be read as UTF-8 regardless, and a Latin-1 text whose
+    // bytes happen to be valid UTF-8 recorded as another text: refused, as a content coding is.
+    const charset = charsetOf(request.headers['content-type']);
+    if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+      done(new JsonBodyError(BODY_CHARSET, `the body is declared as charset=${charset}: send JSON encoded as UTF-8 (charset=utf-8, or no charset)`, undefined, 415));
       return;
     }
     if (!isUtf8(body)) {

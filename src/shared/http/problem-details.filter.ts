@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type DomainErrorKind } from '../domain/domain-error.js';
 import { DamagedEventError, InvalidAppendError, StoreUnavailableError, StreamNotFoundError, WrongExpectedRevisionError } from '../event-store/event-store.errors.js';
 import { HttpProblemCode, problem, PROBLEM_CONTENT_TYPE, type ProblemDetails, ServiceUnavailableError } from './problem-details.js';
-import { BODY_ENCODED, BODY_REPEATED_FIELD, JsonBodyError } from './json-body.js';
+import { BODY_CHARSET, BODY_ENCODED, BODY_REPEATED_FIELD, JsonBodyError } from './json-body.js';
 import { RequestValidationError } from './validation.js';
 
 export const STATUS_OF_KIND: Readonly<Record<DomainErrorKind, number>> = {
@@ -28,7 +28,7 @@ const bodyProblem = (error: JsonBodyError): ProblemDetails => {
   if (error.code === BODY_REPEATED_FIELD) {
     return problem(400, HttpProblemCode.invalidRequest, error.message, { errors: [{ field: error.field ?? '(body)', message: 'is given more than once' }] });
   }
-  if (error.code === BODY_ENCODED) return problem(415, HttpProblemCode.unsupportedMediaType, error.message);
+  if (error.code === BODY_ENCODED || error.code === BODY_CHARSET) return problem(415, HttpProblemCode.unsupportedMediaType, error.message);
   return problem(400, HttpProblemCode.malformedJson, error.message);
 };
 
