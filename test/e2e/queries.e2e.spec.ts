@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { boardOf, matrixOf, subjectDetailOf } from '../../src/projections/projections/board.projection.js';
 import { resolveCut, type Cut } from '../../src/projections/projections/cut.js';
@@ -9,7 +9,7 @@ import { foldRegistry, registryAnswerOf } from '../../src/projections/projection
 import { foldTrack, trackListOf } from '../../src/projections/projections/track.projection.js';
 import { ReadModels } from '../../src/projections/application/read-models.service.js';
 import { ReadModelQueries } from '../../src/projections/read-model/read-model.queries.js';
-import { LiveBoardStreams } from '../../src/projections/http/board-live.controller.js';
+import { LIVE_STREAM_MAX_BACKLOG_BYTES, LiveBoardStreams } from '../../src/projections/http/board-live.controller.js';
 import type { EventStore } from '../../src/shared/event-store/event-store.port.js';
 import { CLERK_TOKEN, type E2eApp, PROBLEM_JSON, problemType, removeDataDir, startApp } from './support/e2e-app.js';
 import { givenHeldSession, givenTrack, ok } from './support/fixtures.js';
@@ -180,6 +180,35 @@ describe('queries (e2e)', () => {
       expect(row).toMatchObject({ event: 'row', id: stated.body.position, data: { kind: 'cbm', id: 'c1', status: 'under_discussion', stances: { cn: { stance: 'abstains', statementId: 'st-9' } } } });
     } finally {
       response.destroy();
+    }
+  });
+
+  it('the live board closes a stream whose client stopped reading once more than its bound waits in the server (it grew without bound); other streams go on', async () => {
+    if (t.app.getHttpServer().address() === null) await t.app.listen(0, '127.0.0.1');
+    const responses: ServerResponse[] = [];
+    const remember = (_request: IncomingMessage, response: ServerResponse) => responses.push(response);
+    const server = t.app.getHttpServer() as Server;
+    server.on('request', remember);
+    const stalled = await openLive('/tracks/seg/board/live');
+    const reading = await openLive('/tracks/seg/board/live');
+    server.off('request', remember);
+    const closed = new Promise<void>((resolve) => stalled.response.on('close', () => resolve()));
+    await Promise.all([stalled.frame(1), reading.frame(1)]);
+    // A client that stopped reading: what the network would not take waits in its response, whose
+    // size is what the server sees. The stalled stream's is made to say the bound is passed (the
+    // bound counts from what the snapshot left waiting, some kilobytes here).
+    const stalledResponse = responses.find((response) => response.socket?.remotePort === stalled.response.socket.localPort)!;
+    Object.defineProperty(stalledResponse, 'writableLength', { get: () => 2 * LIVE_STREAM_MAX_BACKLOG_BYTES, configurable: true });
+    try {
+      t.fixClock('2026-03-26T11:00:00.000Z');
+      const stated = await ok(t, '/cbms/c1/positions', { statementId: 'st-backlog', partyId: 'us', stance: 'supports', text: 'us supports', channel: 'written' });
+      const row = await reading.frame(2);
+      await closed;
+      expect(row).toMatchObject({ event: 'row', id: stated.body.position, data: { kind: 'cbm', id: 'c1' } });
+      expect(t.app.get(LiveBoardStreams).countOf('clerk')).toBe(1);
+    } finally {
+      reading.response.destroy();
+      stalled.response.destroy();
     }
   });
 

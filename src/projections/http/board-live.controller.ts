@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Injectable, Param, Query, Req, Res, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Controller, Get, Inject, Injectable, Logger, Param, Query, Req, Res, type BeforeApplicationShutdown } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsString } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -66,9 +66,19 @@ export class LiveBoardQueryDto extends CutQueryDto {
 /** How long changes are gathered before a board under a cut is computed again for a stream. */
 export const CUT_RECOMPUTE_DELAY_MS = 100;
 
+/**
+ * What a stream may hold in the server's memory beyond what the network took, before it is closed:
+ * a client that stopped reading (a stalled tab, a client that never reads) cost about 0.5 MB more
+ * every second under a busy secretariat, without bound. An EventSource reconnects by itself and
+ * starts again from a snapshot; a reading client, even a slow one, never comes near this.
+ */
+export const LIVE_STREAM_MAX_BACKLOG_BYTES = 4 * 1024 * 1024;
+
 @ApiTags('queries')
 @Controller('tracks')
 export class BoardLiveController {
+  private readonly logger = new Logger('LiveBoard');
+
   constructor(
     @Inject(ReadModels) private readonly readModels: ReadModels,
     @Inject(LiveBoardStreams) private readonly streams: LiveBoardStreams,
@@ -116,21 +126,10 @@ export class BoardLiveController {
       raw.end();
       return;
     }
-    // Subscribing and reading the snapshot in the same tick: no change can fall between the two.
-    let unsubscribe: () => void;
-    if (underCut === undefined) {
-      unsubscribe = this.readModels.onRows((changes) => {
-        for (const change of changes) if (change.trackId === trackId) raw.write(frame('row', change.position, change.row));
-      });
-      const snapshot = queries.board(trackId, NO_CUT) as RawJson;
-      raw.write(frame('snapshot', this.readModels.checkpoint, snapshot.json));
-    } else {
-      unsubscribe = this.followUnderCut(trackId, cut, underCut, (data) => raw.write(data));
-      raw.write(frame('snapshot', this.readModels.checkpoint, JSON.stringify(underCut)));
-    }
-    const heartbeat = setInterval(() => raw.write(': heartbeat\n\n'), this.options.heartbeatMs);
-    heartbeat.unref();
     let ended = false;
+    let heartbeat: NodeJS.Timeout | undefined;
+    let unsubscribe = (): void => undefined;
+    let forget = (): void => undefined;
     const end = (): void => {
       if (ended) return;
       ended = true;
@@ -139,7 +138,35 @@ export class BoardLiveController {
       forget();
       if (!raw.writableEnded) raw.end();
     };
-    const forget = this.streams.add(end, principal);
+    // The snapshot may be large and is sent once: the bound counts from what it leaves waiting.
+    let allowed = LIVE_STREAM_MAX_BACKLOG_BYTES;
+    const sendSnapshot = (data: string): void => {
+      raw.write(data);
+      allowed += raw.writableLength;
+    };
+    const send = (data: string): void => {
+      if (ended) return;
+      raw.write(data);
+      if (raw.writableLength <= allowed) return;
+      this.logger.warn(`live board of ${trackId}: closed a stream of ${principal || 'an anonymous client'} that stopped reading (${raw.writableLength} bytes waiting)`);
+      end();
+      // What it would not read is dropped with the connection, not flushed to it.
+      raw.destroy();
+    };
+    // Subscribing and reading the snapshot in the same tick: no change can fall between the two.
+    if (underCut === undefined) {
+      unsubscribe = this.readModels.onRows((changes) => {
+        for (const change of changes) if (change.trackId === trackId) send(frame('row', change.position, change.row));
+      });
+      const snapshot = queries.board(trackId, NO_CUT) as RawJson;
+      sendSnapshot(frame('snapshot', this.readModels.checkpoint, snapshot.json));
+    } else {
+      unsubscribe = this.followUnderCut(trackId, cut, underCut, send);
+      sendSnapshot(frame('snapshot', this.readModels.checkpoint, JSON.stringify(underCut)));
+    }
+    heartbeat = setInterval(() => send(': heartbeat\n\n'), this.options.heartbeatMs);
+    heartbeat.unref();
+    forget = this.streams.add(end, principal);
     request.raw.on('close', end);
     raw.on('close', end);
   }
