@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConsoleLogger, type LogLevel } from '@nestjs/common';
+import { ConsoleLogger, Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { lookup } from 'node:dns/promises';
 import { type AddressInfo, createServer } from 'node:net';
@@ -15,10 +15,12 @@ import { policyOf } from './auth/route-policy.js';
 import { applySecurity } from './auth/security.js';
 import { loadTokenRegistry, TokenRegistry } from './auth/tokens.js';
 import { ensureDir } from './shared/ensure-dir.js';
+import { LiveBoardStreams } from './projections/http/board-live.controller.js';
 import { readModelFile, removeRebuildLeftovers } from './projections/read-model/rebuild.js';
 import { announceServer, markerFileOf, markServerRunning, rebuildLockOf, removeStaleMarkers, runningRebuild, runningServer, urlOf } from './shared/running-server.js';
 import { ID_GENERATOR, type IdGenerator } from './shared/event-store/clock.js';
 import { problem, PROBLEM_CONTENT_TYPE, ProblemDetailsDto } from './shared/http/problem-details.js';
+import { drainAndClose, installDrainGuard, SHUTDOWN_GRACE_MS } from './shared/http/graceful-shutdown.js';
 import { strictJsonParser } from './shared/http/json-body.js';
 import { ProblemDetailsFilter } from './shared/http/problem-details.filter.js';
 import { installCorrelationIds } from './shared/http/request-context.js';
@@ -183,7 +185,29 @@ export const serve = async (config: AppConfig): Promise<string> => {
     unmarkStarting();
     throw error;
   }
+  stopGracefullyOnSignals(app);
   return `norms-ledger listening on ${url} (store: ${config.store}, data: ${config.dataDir})\n`;
+};
+
+const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+
+/**
+ * SIGTERM (or Ctrl-C, SIGHUP) drains, then closes (drainAndClose), then ends the process by the same
+ * signal, as a supervisor expects; a second signal during the drain ends it at once.
+ */
+const stopGracefullyOnSignals = (app: NestFastifyApplication): void => {
+  const logger = new Logger('Shutdown');
+  const stop = (signal: NodeJS.Signals): void => {
+    for (const other of STOP_SIGNALS) process.off(other, stop);
+    logger.log(`${signal}: answering the requests in flight (at most ${SHUTDOWN_GRACE_MS / 1000} s), then stopping`);
+    drainAndClose(app, {
+      endStreams: () => app.get(LiveBoardStreams).beforeApplicationShutdown(),
+      onForced: (requests) => logger.warn(`${requests} request(s) still running after ${SHUTDOWN_GRACE_MS / 1000} s: answered 503 shutting-down`),
+    })
+      .catch((error: unknown) => logger.error(`stopping: ${(error as Error).message.split('\n')[0]}`))
+      .finally(() => process.kill(process.pid, signal));
+  };
+  for (const signal of STOP_SIGNALS) process.once(signal, stop);
 };
 
 const BEARER = 'bearer';
@@ -257,8 +281,8 @@ export const createApp = async (config: AppConfig, options: { logger?: false } =
       bodyParser: false,
     },
   );
-  app.enableShutdownHooks();
   const fastify = app.getHttpAdapter().getInstance();
+  installDrainGuard(fastify);
   fastify.removeContentTypeParser('text/plain');
   const { onProtoPoisoning, onConstructorPoisoning } = fastify.initialConfig;
   fastify.removeContentTypeParser('application/json');

@@ -22,6 +22,7 @@ export const HttpProblemCode = {
   internalError: 'internal-error',
   storeUnavailable: 'store-unavailable',
   readModelsBehind: 'read-models-behind',
+  shuttingDown: 'shutting-down',
 } as const;
 
 /**

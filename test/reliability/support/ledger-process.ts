@@ -189,6 +189,20 @@ export class LedgerProcess {
     await exited;
   }
 
+  /** SIGTERM once; resolves with how the process ended (SIGKILL if it takes longer than 30 s). */
+  async terminate(): Promise<{ readonly code: number | null; readonly signal: NodeJS.Signals | null }> {
+    const child = this.child;
+    if (child === undefined || child.exitCode !== null || child.signalCode !== null) throw new Error('the ledger is not running');
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.once('exit', (code, signal) => done({ code, signal })));
+    const force = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.kill('SIGTERM');
+    try {
+      return await exited;
+    } finally {
+      clearTimeout(force);
+    }
+  }
+
   /** Graceful stop (SIGTERM), SIGKILL if it takes longer than 15 s. */
   async stop(): Promise<void> {
     const child = this.child;

@@ -1,0 +1,103 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
+import type { Server, ServerResponse } from 'node:http';
+import { Server as NetServer } from 'node:net';
+import { HttpProblemCode, problem, PROBLEM_CONTENT_TYPE } from './problem-details.js';
+
+/** How long a stopping server lets the requests in flight finish before it closes their connections. */
+export const SHUTDOWN_GRACE_MS = 10_000;
+/** How often a draining server closes the connections that carry no request. */
+const IDLE_SWEEP_MS = 250;
+/** How long a draining server still takes the connections waiting to be accepted (and answers them 503). */
+const ACCEPT_LINGER_MS = 250;
+
+const draining = new WeakSet<FastifyInstance>();
+/** The answers each server owes: what a drain that runs out of time answers 503 instead of cutting off. */
+const pending = new WeakMap<FastifyInstance, Set<ServerResponse>>();
+
+const SHUTTING_DOWN = (detail: string) => JSON.stringify(problem(503, HttpProblemCode.shuttingDown, detail));
+
+/**
+ * While the server drains, a request that still arrives on a connection it holds is answered 503
+ * problem+json (Fastify's own answer then was a bare `{"error":…}` JSON), and every answer closes
+ * its connection, so that the drain ends when the requests in flight do.
+ */
+export const installDrainGuard = (fastify: FastifyInstance): void => {
+  const owed = new Set<ServerResponse>();
+  pending.set(fastify, owed);
+  fastify.addHook('onRequest', (_request, reply, done) => {
+    if (!draining.has(fastify)) {
+      owed.add(reply.raw);
+      reply.raw.once('close', () => owed.delete(reply.raw));
+      done();
+      return;
+    }
+    const body = SHUTTING_DOWN('the server is shutting down: send the request again in a moment, to another instance or once it has restarted');
+    void reply.status(503).header('content-type', PROBLEM_CONTENT_TYPE).header('retry-after', '5').header('connection', 'close').send(body);
+  });
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (draining.has(fastify)) void reply.header('connection', 'close');
+    done(null, payload);
+  });
+};
+
+/** From now on `fastify` answers as a server that drains (installDrainGuard). */
+export const startDraining = (fastify: FastifyInstance): void => {
+  draining.add(fastify);
+};
+
+export interface DrainOptions {
+  /** Ends what would hold the drain open for ever (live event streams). */
+  readonly endStreams: () => void;
+  readonly graceMs?: number;
+  /** Told how many requests were still running when the grace ran out (they are answered 503). */
+  readonly onForced?: (requests: number) => void;
+}
+
+/**
+ * A graceful stop: no new connection is accepted, the requests in flight are answered (at most
+ * `graceMs`; then their connections are closed), and only then does the application close (the read
+ * models stop, the store closes). Nest's own shutdown closed the modules first, so requests in flight
+ * were cut off or answered 503 by a projection already stopped.
+ */
+export const drainAndClose = async (app: NestFastifyApplication, options: DrainOptions): Promise<void> => {
+  const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
+  startDraining(fastify);
+  options.endStreams();
+  const server = app.getHttpServer() as Server;
+  if (server.listening) {
+    // Connections the system has accepted that the server has not taken yet (a burst of clients)
+    // carry requests already sent: closing the listening socket would reset them. They are taken,
+    // and answered 503 like any request from now on, for a moment before it closes.
+    await new Promise((resolve) => setTimeout(resolve, ACCEPT_LINGER_MS));
+    await new Promise<void>((resolve) => {
+      const graceMs = options.graceMs ?? SHUTDOWN_GRACE_MS;
+      const forced = setTimeout(() => {
+        clearInterval(sweep);
+        // What is still running is answered 503, not cut off: the client knows to send it again.
+        const unanswered = [...(pending.get(fastify) ?? [])].filter((response) => !response.headersSent && !response.destroyed);
+        for (const response of unanswered) {
+          response.writeHead(503, { 'content-type': PROBLEM_CONTENT_TYPE, 'retry-after': '5', connection: 'close' });
+          response.end(SHUTTING_DOWN(`the server is shutting down and could not finish this request within ${graceMs / 1000} s: send it again once it has restarted`));
+        }
+        if (unanswered.length > 0) options.onForced?.(unanswered.length);
+        // Answers still being written get a moment to leave; then every connection is closed.
+        setTimeout(() => {
+          server.closeAllConnections();
+          resolve();
+        }, IDLE_SWEEP_MS);
+      }, graceMs);
+      // Stops accepting and keeps the connections: http.Server#close also closes the idle ones at
+      // once, and a request a client has sent that the server has not read yet is on an 'idle'
+      // connection: it was reset. Such requests are read and answered (each answer closes its
+      // connection); a connection still idle a moment later carries none, and is closed.
+      const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
+      NetServer.prototype.close.call(server, () => {
+        clearTimeout(forced);
+        clearInterval(sweep);
+        resolve();
+      });
+    });
+  }
+  await app.close();
+};
