@@ -55,8 +55,8 @@ export interface DrainOptions {
 }
 
 /**
- * A graceful stop: no new connection is accepted, the requests in flight are answered (at most
- * `graceMs`; then their connections are closed), and only then does the application close (the read
+ * A graceful stop: no new connection is accepted, the requests in flight are answered (those still
+ * running after `graceMs` with a 503), and only then does the application close (the read
  * models stop, the store closes). Nest's own shutdown closed the modules first, so requests in flight
  * were cut off or answered 503 by a projection already stopped.
  */

@@ -97,7 +97,7 @@ export class ProblemDetailsDto implements ProblemDetails {
       'Stable URI naming the kind of problem: `https://norms-ledger.dev/problems/<code>`. HTTP-level codes: ' +
       '`invalid-request` (400), `malformed-json` (400), `route-not-found` (404), `method-not-allowed` (405, with an ' +
       '`Allow` header), `body-too-large` (413), ' +
-      '`unsupported-media-type` (415), `internal-error` (500), `store-unavailable` (503). Rule codes come from the ' +
+      '`unsupported-media-type` (415), `internal-error` (500), `store-unavailable` (503), `read-models-behind` (503), `shutting-down` (503, while the server stops). Rule codes come from the ' +
       'record (e.g. `not-found`, `already-exists`, `no-consensus`, `withdrawn`, `stale-correction`, ' +
       '`revision-mismatch`, `idempotency-key-reused`, `unknown-party`, `session-not-held`).',
     example: 'https://norms-ledger.dev/problems/no-consensus',
