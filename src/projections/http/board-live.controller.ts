@@ -67,12 +67,13 @@ export class LiveBoardQueryDto extends CutQueryDto {
 export const CUT_RECOMPUTE_DELAY_MS = 100;
 
 /**
- * What a stream may hold in the server's memory beyond what the network took, before it is closed:
- * a client that stopped reading (a stalled tab, a client that never reads) cost about 0.5 MB more
- * every second under a busy secretariat, without bound. An EventSource reconnects by itself and
- * starts again from a snapshot; a reading client, even a slow one, never comes near this.
+ * What a stream may hold in the server's memory beyond what the network took (the system's socket
+ * buffers, some MB on loopback), before it is closed: a client that stopped reading (a stalled tab,
+ * a client that never reads) held every row sent after that, without bound (20 such clients took a
+ * busy server from 248 to 464 MB in 5 minutes). An EventSource reconnects by itself and starts
+ * again from a snapshot; a reading client, even a slow one, stays far below this.
  */
-export const LIVE_STREAM_MAX_BACKLOG_BYTES = 4 * 1024 * 1024;
+export const LIVE_STREAM_MAX_BACKLOG_BYTES = 1024 * 1024;
 
 @ApiTags('queries')
 @Controller('tracks')
