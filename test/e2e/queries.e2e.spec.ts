@@ -140,7 +140,8 @@ describe('queries (e2e)', () => {
     if (t.app.getHttpServer().address() === null) await t.app.listen(0, '127.0.0.1');
     const { port } = t.app.getHttpServer().address() as AddressInfo;
     const response = await new Promise<IncomingMessage>((resolve, reject) => {
-      const req = httpRequest({ host: '127.0.0.1', port, path, headers: AUTH }, resolve);
+      // A connection of its own: a stream the server closed must not hand its socket to the next one.
+      const req = httpRequest({ host: '127.0.0.1', port, path, headers: AUTH, agent: false }, resolve);
       req.on('error', reject);
       req.end();
     });
