@@ -1,5 +1,9 @@
+import { Controller, Get, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import Fastify from 'fastify';
-import { installDrainGuard, startDraining } from '../../src/shared/http/graceful-shutdown.js';
+import { request } from 'node:http';
+import { drainAndClose, installDrainGuard, startDraining } from '../../src/shared/http/graceful-shutdown.js';
 
 describe('a server that drains', () => {
   it('answers a request that still arrives 503 problem+json with Retry-After and closes its connection (Fastify answered a bare {"error":…} JSON)', async () => {
@@ -25,5 +29,41 @@ describe('a server that drains', () => {
     } finally {
       await fastify.close();
     }
+  });
+});
+
+describe('a drain that runs out of time', () => {
+  it('answers a request still running 503 shutting-down instead of cutting it off, then closes the application', async () => {
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    @Controller()
+    class SlowController {
+      @Get('slow')
+      slow(): Promise<never> {
+        started();
+        return new Promise<never>(() => undefined);
+      }
+    }
+    @Module({ controllers: [SlowController] })
+    class SlowModule {}
+    const app = await NestFactory.create<NestFastifyApplication>(SlowModule, new FastifyAdapter(), { logger: false });
+    installDrainGuard(app.getHttpAdapter().getInstance());
+    await app.listen(0, '127.0.0.1');
+    const { port } = app.getHttpServer().address() as { port: number };
+    const answer = new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
+      request({ host: '127.0.0.1', port, path: '/slow' }, (response) => {
+        let body = '';
+        response.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, type: String(response.headers['content-type']), body }));
+      })
+        .on('error', reject)
+        .end();
+    });
+    await running;
+    const forced: number[] = [];
+    await drainAndClose(app, { endStreams: () => undefined, graceMs: 100, onForced: (requests) => forced.push(requests) });
+    const { status, type, body } = await answer;
+    expect({ status, type, forced }).toEqual({ status: 503, type: 'application/problem+json; charset=utf-8', forced: [1] });
+    expect(JSON.parse(body)).toMatchObject({ type: 'https://norms-ledger.dev/problems/shutting-down', status: 503 });
   });
 });
