@@ -152,6 +152,31 @@ describe('HTTP contract of commands (e2e)', () => {
       ]);
     });
 
+    it('refuses a list of objects whose elements are arrays, null or scalars, naming each element, appending nothing', async () => {
+      const before = await count('session-s1');
+      const scheduled = await t
+        .post('/tracks/seg/sessions', { sessionId: 's8', number: 8, place: 'Geneva', scheduledFor: '2026-04-01', provisionalAgenda: [[{ itemId: 'item-1', title: 'A' }]] })
+        .expect(400);
+      expect(scheduled.body.errors).toEqual([{ field: 'provisionalAgenda[0]', message: 'must be a JSON object' }]);
+      await ok(t, '/tracks/seg/sessions', { sessionId: 's8', number: 8, place: 'Geneva', scheduledFor: '2026-04-01' });
+      const heldBefore = await count('session-s8');
+      for (const agenda of [[[[{ itemId: 'item-1', title: 'A' }]]], [[]], [{ itemId: 'item-1', title: 'A' }, null, 'item-2']]) {
+        const held = await t.post('/sessions/s8/held', { heldOn: '2026-04-01', place: 'Geneva', agenda, attendance: {} }).expect(400);
+        expect(held.headers['content-type']).toBe(PROBLEM_JSON);
+        const wrong = agenda.flatMap((item, index) => (item !== null && typeof item === 'object' && !Array.isArray(item) ? [] : [{ field: `agenda[${index}]`, message: 'must be a JSON object' }]));
+        expect(held.body.errors).toEqual(wrong);
+      }
+      expect(await count('session-s8')).toBe(heldBefore);
+      // A correction's changes: an array of arrays was a 500 from the decider.
+      const normBefore = await count('norm-n1');
+      const correction = await t
+        .post('/norms/n1/corrections', { correctionId: 'corr-nested', target: { statementId: 'st-x' }, changes: [[{ field: 'text', from: 'a', to: 'b' }]], reason: 'x', requestedBy: 'us' })
+        .expect(400);
+      expect(correction.body.errors).toEqual([{ field: 'changes[0]', message: 'must be a JSON object' }]);
+      expect(await count('norm-n1')).toBe(normBefore);
+      expect(await count('session-s1')).toBe(before);
+    });
+
     it('lists the required fields of an empty object and of a missing body', async () => {
       const expected = [
         { field: 'partyId', message: 'is required' },
@@ -217,6 +242,26 @@ describe('HTTP contract of commands (e2e)', () => {
         { field: 'changes[0].valueOf', message: 'is not a field of this request' },
       ]);
       expect(await count('norm-n1')).toBe(before);
+    });
+
+    it('answers a "__proto__" key (or a constructor holding a prototype) with 400 naming where it is, not as malformed JSON', async () => {
+      const send = (json: string) =>
+        t.http().post('/tracks/seg/parties').set('Authorization', `Bearer ${CLERK_TOKEN}`).set('Content-Type', 'application/json').send(json);
+      const MESSAGE = 'must not be used as a key: it names the prototype of a JavaScript object';
+      const top = await send('{"partyId":"fr","name":"France","effectiveOn":"2026-01-05","__proto__":{}}').expect(400);
+      expect(top.headers['content-type']).toBe(PROBLEM_JSON);
+      expect(top.body).toEqual({
+        type: problemType('invalid-request'), title: 'Invalid request', status: 400,
+        detail: 'the body uses "__proto__" as a key (at __proto__), which this server refuses anywhere in a body',
+        errors: [{ field: '__proto__', message: MESSAGE }],
+      });
+      const nested = await send('{"partyId":"fr","name":"France","effectiveOn":"2026-01-05","x":[1,{"a":{"__proto__":{"admin":true}}}]}').expect(400);
+      expect(nested.body.errors).toEqual([{ field: 'x[1].a.__proto__', message: MESSAGE }]);
+      const ctor = await send('{"partyId":"fr","name":"France","effectiveOn":"2026-01-05","constructor":{"prototype":{}}}').expect(400);
+      expect(ctor.body.errors).toEqual([{ field: 'constructor.prototype', message: MESSAGE }]);
+      // Malformed JSON stays malformed JSON.
+      expect((await send('{"__proto__":').expect(400)).body.type).toBe(problemType('malformed-json'));
+      expect((await t.store.readStream('track-seg')).some((e) => (e.data as { partyId?: string }).partyId === 'fr')).toBe(false);
     });
 
     it('answers malformed JSON with 400', async () => {

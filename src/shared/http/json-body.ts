@@ -6,6 +6,7 @@ export const BODY_NOT_UTF8 = 'LEDGER_BODY_NOT_UTF8';
 export const BODY_REPEATED_FIELD = 'LEDGER_BODY_REPEATED_FIELD';
 export const BODY_ENCODED = 'LEDGER_BODY_ENCODED';
 export const BODY_CHARSET = 'LEDGER_BODY_CHARSET';
+export const BODY_PROTOTYPE_KEY = 'LEDGER_BODY_PROTOTYPE_KEY';
 
 /** The charset parameter of a Content-Type, lower-cased, if it names one. */
 const charsetOf = (contentType: string | undefined): string | undefined =>
@@ -79,6 +80,40 @@ export const firstRepeatedKey = (text: string): string | undefined => {
   return undefined;
 };
 
+/**
+ * The path of the first key that Fastify's parser refuses as prototype poisoning (`__proto__`, or
+ * `constructor` holding a `prototype`), in `value` as plain JSON.parse reads it (as own keys).
+ */
+export const prototypeKeyPath = (value: unknown, path = ''): string | undefined => {
+  if (Array.isArray(value)) {
+    for (const [index, element] of value.entries()) {
+      const found = prototypeKeyPath(element, `${path}[${index}]`);
+      if (found !== undefined) return found;
+    }
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, child] of Object.entries(value)) {
+      const at = path === '' ? key : `${path}.${key}`;
+      if (key === '__proto__') return at;
+      if (key === 'constructor' && child !== null && typeof child === 'object' && Object.hasOwn(child, 'prototype')) return `${at}.prototype`;
+      const found = prototypeKeyPath(child, at);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
+};
+
+/** Valid JSON refused by the parser for a prototype key: named, rather than called malformed. */
+const prototypeKeyError = (text: string): JsonBodyError | undefined => {
+  let plain: unknown;
+  try {
+    plain = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const path = prototypeKeyPath(plain);
+  return path === undefined ? undefined : new JsonBodyError(BODY_PROTOTYPE_KEY, `the body uses ${JSON.stringify(path.split('.').pop())} as a key (at ${path}), which this server refuses anywhere in a body`, path);
+};
+
 type Done = (error: Error | null, body?: unknown) => void;
 type StringJsonParser = (request: FastifyRequest, body: string, done: Done) => void;
 
@@ -110,7 +145,7 @@ export const strictJsonParser =
     const text = body.toString('utf8');
     parse(request, text, (error, parsed) => {
       if (error !== null) {
-        done(error);
+        done(prototypeKeyError(text) ?? error);
         return;
       }
       const repeated = firstRepeatedKey(text);

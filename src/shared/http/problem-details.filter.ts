@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type DomainErrorKind } from '../domain/domain-error.js';
 import { DamagedEventError, InvalidAppendError, StoreUnavailableError, StreamNotFoundError, WrongExpectedRevisionError } from '../event-store/event-store.errors.js';
 import { HttpProblemCode, problem, PROBLEM_CONTENT_TYPE, type ProblemDetails, ServiceUnavailableError } from './problem-details.js';
-import { BODY_CHARSET, BODY_ENCODED, BODY_REPEATED_FIELD, JsonBodyError } from './json-body.js';
+import { BODY_CHARSET, BODY_ENCODED, BODY_PROTOTYPE_KEY, BODY_REPEATED_FIELD, JsonBodyError } from './json-body.js';
 import { RequestValidationError } from './validation.js';
 
 export const STATUS_OF_KIND: Readonly<Record<DomainErrorKind, number>> = {
@@ -27,6 +27,9 @@ const FASTIFY_PROBLEMS: Readonly<Record<string, (error: Error & { statusCode?: n
 const bodyProblem = (error: JsonBodyError): ProblemDetails => {
   if (error.code === BODY_REPEATED_FIELD) {
     return problem(400, HttpProblemCode.invalidRequest, error.message, { errors: [{ field: error.field ?? '(body)', message: 'is given more than once' }] });
+  }
+  if (error.code === BODY_PROTOTYPE_KEY) {
+    return problem(400, HttpProblemCode.invalidRequest, error.message, { errors: [{ field: error.field ?? '(body)', message: 'must not be used as a key: it names the prototype of a JavaScript object' }] });
   }
   if (error.code === BODY_ENCODED || error.code === BODY_CHARSET) return problem(415, HttpProblemCode.unsupportedMediaType, error.message);
   return problem(400, HttpProblemCode.malformedJson, error.message);

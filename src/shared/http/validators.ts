@@ -182,6 +182,19 @@ export const SlugListField = (options: ArrayOptions = {}): PropertyDecorator =>
     example: options.example ?? ['us', 'cn'],
   } as ApiPropertyOptions);
 
+/**
+ * An element of a list of nested objects must itself be an object: class-validator's
+ * ValidateNested walks into an element that is an array (`[[{…}]]`) and would pass it on.
+ */
+const checkObject: Check = (value) => (value === null || typeof value !== 'object' || Array.isArray(value) ? MESSAGES.object : undefined);
+
+ELEMENT_PROBLEMS.set('isNestedList', (value) =>
+  (value as unknown[]).flatMap((element, index) => {
+    const message = checkObject(element);
+    return message === undefined ? [] : [{ path: `[${index}]`, message }];
+  }),
+);
+
 /** A list of nested objects, each validated against `type`; `uniqueKey` must not repeat. */
 export const NestedListField = (type: new () => object, options: ArrayOptions & { uniqueKey?: string } = {}): PropertyDecorator =>
   applyDecorators(
@@ -189,7 +202,7 @@ export const NestedListField = (type: new () => object, options: ArrayOptions & 
       'isNestedList',
       options,
       (value) => {
-        const problem = checkArray(options)(value);
+        const problem = checkArray(options, checkObject)(value);
         if (problem !== undefined || options.uniqueKey === undefined) return problem;
         const keys = (value as unknown[]).map((element) => (element !== null && typeof element === 'object' ? (element as Record<string, unknown>)[options.uniqueKey!] : undefined)).filter((key) => typeof key === 'string');
         return new Set(keys).size !== keys.length ? MESSAGES.uniqueBy(options.uniqueKey) : undefined;
@@ -203,7 +216,7 @@ export const NestedListField = (type: new () => object, options: ArrayOptions & 
 /** One nested object validated against `type`. */
 export const NestedField = (type: new () => object, options: FieldOptions & { check?: Check } = {}): PropertyDecorator =>
   applyDecorators(
-    field('isNestedObject', options, (value) => (value === null || typeof value !== 'object' || Array.isArray(value) ? MESSAGES.object : options.check?.(value)), { type: () => type }),
+    field('isNestedObject', options, (value) => checkObject(value) ?? options.check?.(value), { type: () => type }),
     ValidateNested(),
     Type(() => type),
   );
