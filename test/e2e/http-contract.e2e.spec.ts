@@ -259,6 +259,13 @@ describe('HTTP contract of commands (e2e)', () => {
       expect(nested.body.errors).toEqual([{ field: 'x[1].a.__proto__', message: MESSAGE }]);
       const ctor = await send('{"partyId":"fr","name":"France","effectiveOn":"2026-01-05","constructor":{"prototype":{}}}').expect(400);
       expect(ctor.body.errors).toEqual([{ field: 'constructor.prototype', message: MESSAGE }]);
+      expect(ctor.body.detail).toBe('the body uses "constructor" holding a "prototype" as a key (at constructor.prototype), which this server refuses anywhere in a body');
+      // Deep down a body nested 150,000 levels (under the 1 MiB limit): found, and named by the two ends of its path.
+      const levels = 150_000;
+      const deep = await send(`{"partyId":${'{"a":'.repeat(levels)}{"__proto__":1}${'}'.repeat(levels)}}`).expect(400);
+      expect(deep.body.errors).toHaveLength(1);
+      expect(deep.body.errors[0].field).toMatch(/^partyId\.a\.a\.a[.a]*…[.a]*\.a\.__proto__$/);
+      expect(deep.body.errors[0].field.length).toBeLessThanOrEqual(201);
       // Malformed JSON stays malformed JSON.
       expect((await send('{"__proto__":').expect(400)).body.type).toBe(problemType('malformed-json'));
       expect((await t.store.readStream('track-seg')).some((e) => (e.data as { partyId?: string }).partyId === 'fr')).toBe(false);

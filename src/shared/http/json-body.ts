@@ -83,21 +83,32 @@ export const firstRepeatedKey = (text: string): string | undefined => {
 /**
  * The path of the first key that Fastify's parser refuses as prototype poisoning (`__proto__`, or
  * `constructor` holding a `prototype`), in `value` as plain JSON.parse reads it (as own keys).
+ * Iterative: a body may nest thousands of levels deep (refused later, by the validation pipe).
  */
-export const prototypeKeyPath = (value: unknown, path = ''): string | undefined => {
-  if (Array.isArray(value)) {
-    for (const [index, element] of value.entries()) {
-      const found = prototypeKeyPath(element, `${path}[${index}]`);
-      if (found !== undefined) return found;
+export const prototypeKeyPath = (value: unknown): string | undefined => {
+  // Each entry links to its parent: a path is spelled out only for the key found (spelling every
+  // path of a body nested 200,000 levels deep would take gigabytes).
+  type Entry = { readonly value: unknown; readonly segment: string; readonly parent: Entry | undefined };
+  const pathOf = (entry: Entry | undefined, last: string): string => {
+    const segments = [last];
+    for (let at = entry; at !== undefined && at.parent !== undefined; at = at.parent) segments.push(at.segment);
+    return segments.reverse().join('').replace(/^\./, '');
+  };
+  const pending: Entry[] = [{ value, segment: '', parent: undefined }];
+  while (pending.length > 0) {
+    const entry = pending.pop()!;
+    const children: Entry[] = [];
+    if (Array.isArray(entry.value)) {
+      entry.value.forEach((element, index) => children.push({ value: element, segment: `[${index}]`, parent: entry }));
+    } else if (entry.value !== null && typeof entry.value === 'object') {
+      for (const [key, child] of Object.entries(entry.value)) {
+        if (key === '__proto__') return pathOf(entry, `.${key}`);
+        if (key === 'constructor' && child !== null && typeof child === 'object' && Object.hasOwn(child, 'prototype')) return pathOf(entry, `.${key}.prototype`);
+        children.push({ value: child, segment: `.${key}`, parent: entry });
+      }
     }
-  } else if (value !== null && typeof value === 'object') {
-    for (const [key, child] of Object.entries(value)) {
-      const at = path === '' ? key : `${path}.${key}`;
-      if (key === '__proto__') return at;
-      if (key === 'constructor' && child !== null && typeof child === 'object' && Object.hasOwn(child, 'prototype')) return `${at}.prototype`;
-      const found = prototypeKeyPath(child, at);
-      if (found !== undefined) return found;
-    }
+    // Depth first, in the order the body lists them.
+    for (let index = children.length - 1; index >= 0; index--) pending.push(children[index]!);
   }
   return undefined;
 };
@@ -110,8 +121,11 @@ const prototypeKeyError = (text: string): JsonBodyError | undefined => {
   } catch {
     return undefined;
   }
-  const path = prototypeKeyPath(plain);
-  return path === undefined ? undefined : new JsonBodyError(BODY_PROTOTYPE_KEY, `the body uses ${JSON.stringify(path.split('.').pop())} as a key (at ${path}), which this server refuses anywhere in a body`, path);
+  const found = prototypeKeyPath(plain);
+  if (found === undefined) return undefined;
+  // A body nested thousands of levels deep has a path as long: the answer shows its two ends.
+  const path = found.length > 200 ? `${found.slice(0, 100)}…${found.slice(-100)}` : found;
+  return new JsonBodyError(BODY_PROTOTYPE_KEY, `the body uses ${found.endsWith('constructor.prototype') ? '"constructor" holding a "prototype"' : '"__proto__"'} as a key (at ${path}), which this server refuses anywhere in a body`, path);
 };
 
 type Done = (error: Error | null, body?: unknown) => void;
