@@ -22,6 +22,7 @@ import { ID_GENERATOR, type IdGenerator } from './shared/event-store/clock.js';
 import { problem, PROBLEM_CONTENT_TYPE, ProblemDetailsDto } from './shared/http/problem-details.js';
 import { drainAndClose, installDrainGuard, SHUTDOWN_GRACE_MS } from './shared/http/graceful-shutdown.js';
 import { strictJsonParser } from './shared/http/json-body.js';
+import { finishDocument } from './shared/http/openapi-document.js';
 import { ProblemDetailsFilter } from './shared/http/problem-details.filter.js';
 import { installCorrelationIds } from './shared/http/request-context.js';
 import { LedgerValidationPipe } from './shared/http/validation.js';
@@ -211,6 +212,9 @@ const stopGracefullyOnSignals = (app: NestFastifyApplication): void => {
 };
 
 const BEARER = 'bearer';
+const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer', minimum: 1 } } };
+const UNAVAILABLE =
+  'Not now: the event store is unreachable (`store-unavailable`), the read models have not caught up within 5 s (`read-models-behind`), or the server is stopping (`shutting-down`)';
 const OPERATIONS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head'] as const;
 
 /**
@@ -231,8 +235,13 @@ const documentAccess = (document: OpenAPIObject): void => {
         continue;
       }
       operation.security = [{ [BEARER]: [] }];
+      operation.responses['400'] ??= { description: 'A query parameter this route does not take (`errors` names it)', content: problemJson };
       operation.responses['401'] ??= { description: 'No token, or one that is not known (WWW-Authenticate: Bearer)', content: problemJson };
       operation.responses['403'] ??= { description: `The token's role may not use this route (allowed: ${policy === undefined ? 'none' : policy.join(', ')})`, content: problemJson };
+      operation.responses['429'] ??= { description: 'Too many requests from this address or with this token (`too-many-requests`)', headers: RETRY_AFTER, content: problemJson };
+      operation.responses['503'] ??= { description: UNAVAILABLE, headers: RETRY_AFTER, content: problemJson };
+      const unavailable = operation.responses['503'];
+      if (!('$ref' in unavailable)) unavailable.headers ??= RETRY_AFTER;
     }
   }
 };
@@ -301,14 +310,26 @@ export const createApp = async (config: AppConfig, options: { logger?: false } =
           '`https://norms-ledger.dev/problems/<code>`, stable per code (see the ProblemDetails schema); `errors` ' +
           '(on 400) lists every invalid field as `{field, message}`, with paths such as `changes[1].from` or `attendance.cn[0]`.\n\n' +
           'Commands answer 201 with `ETag: W/"<revision>"`, accept `If-Match: W/"<revision>"` (also a list of tags, or `*`: the record exists; 412 on mismatch, 400 when malformed) ' +
-          'and `Idempotency-Key` (at most 128 visible ASCII characters).',
+          'and `Idempotency-Key` (at most 128 visible ASCII characters).\n\n' +
+          'Texts: lengths count Unicode code points (an emoji is one); a text must hold at least one visible character (white space, ' +
+          'zero-width and other invisible characters alone are blank: 400); control characters other than tab, line feed and carriage return ' +
+          'are refused (the `pattern` of every text field). Every request schema lists all its fields: any other field is a 400.',
       )
       .setVersion('0.1.0')
+      .addTag('tracks', 'A track of talks: its parties, their agencies and delegates, its sessions, and the subjects proposed in it')
+      .addTag('sessions', 'A session: scheduled, rescheduled, cancelled or held; its decisions, action items, minutes and corrections')
+      .addTag('norms', 'A proposed norm: positions, decisions, capital responses, withdrawal and corrections')
+      .addTag('cbms', 'A confidence-building measure: positions, decisions, links, implementation reports, suspension and corrections')
+      .addTag('topics', 'A topic of discussion: positions and corrections (topics have no status)')
+      .addTag('queries', 'Read models: the board, stance matrix, CBM tracker and session register, at any valid time (asOf) and transaction time (knownAt)')
+      .addTag('audit', 'The hash-chained log, its verification, signed checkpoints and the offline bundle')
+      .addTag('operations', 'Liveness and readiness')
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'opaque token', description: 'A token of role clerk, auditor or viewer (LEDGER_TOKENS or the tokens shown on first start)' }, BEARER)
       .build(),
     { extraModels: [ProblemDetailsDto] },
   );
   documentAccess(document);
+  finishDocument(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   return app;
 };

@@ -3,6 +3,7 @@ import { ListCheckpointsQuery } from '../../src/audit/application/list-checkpoin
 import { ReadEventsQuery } from '../../src/audit/application/read-events.query.js';
 import { type CheckpointSigner, SIGNING_KEY } from '../../src/audit/infrastructure/signing-key.js';
 import { CLERK_TOKEN, type E2eApp, removeDataDir, startApp } from './support/e2e-app.js';
+import { OpenApiSchemas } from './support/openapi-schema.js';
 
 const COMMANDS = [
   '/tracks', '/tracks/{trackId}/parties', '/tracks/{trackId}/agencies', '/tracks/{trackId}/delegates', '/tracks/{trackId}/sessions',
@@ -211,13 +212,74 @@ describe('OpenAPI examples and answers (e2e)', () => {
     expect(correction.changes).toEqual([{ field: 'text', from: bodyExample(document, '/norms/{normId}/positions').text, to: expect.any(String) }]);
   });
 
+  it('holds every example to its own schema, as a client validating against the document would', () => {
+    const schemas = new OpenApiSchemas(document);
+    const off: string[] = [];
+    let checked = 0;
+    for (const [name, schema] of Object.entries(document.components.schemas)) {
+      if (schema.example !== undefined) {
+        checked++;
+        off.push(...schemas.problems({ $ref: `#/components/schemas/${name}` }, schema.example).map((problem) => `${name}: ${problem}`));
+      }
+      for (const [property, propertySchema] of Object.entries(schema.properties ?? {})) {
+        if (propertySchema.example === undefined) continue;
+        checked++;
+        off.push(...schemas.problems(propertySchema, propertySchema.example).map((problem) => `${name}.${property}: ${problem}`));
+      }
+    }
+    for (const [path, item] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(item)) {
+        for (const [status, response] of Object.entries((operation.responses ?? {}) as Record<string, { content?: Record<string, { schema?: Schema; example?: unknown }> }>)) {
+          for (const [type, media] of Object.entries(response.content ?? {})) {
+            if (media.example === undefined || media.schema === undefined || type === 'application/x-ndjson') continue;
+            checked++;
+            off.push(...schemas.problems(media.schema, media.example).map((problem) => `${method} ${path} ${status}: ${problem}`));
+          }
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(150);
+    expect(off).toEqual([]);
+  });
+
+  it('closes every request schema (additionalProperties: false), nested ones included, as the server refuses any other field', async () => {
+    const named = (schema: unknown): string | undefined => ((schema as Schema | undefined)?.$ref ?? '').split('/').pop() || undefined;
+    const bodies = COMMANDS.map((path) => named(document.paths[path]!.post.requestBody.content['application/json'].schema)!);
+    const nested = ['AgendaItemDto', 'FieldChangeDto', 'CorrectionTargetDto'];
+    for (const name of [...bodies, ...nested]) expect({ name, additionalProperties: document.components.schemas[name]!.additionalProperties }).toEqual({ name, additionalProperties: false });
+    expect(document.components.schemas.CorrectionTargetDto).toMatchObject({ minProperties: 1, maxProperties: 1 });
+    // A text field says what the server refuses: control characters (blankness is in the description).
+    const text = document.components.schemas.StatePositionDto!.properties!.text as Schema & { pattern: string };
+    expect(new RegExp(text.pattern, 'u').test('a\u0001b')).toBe(false);
+    expect(new RegExp(text.pattern, 'u').test('line one\nline two\tand a tab')).toBe(true);
+    expect((await t.post('/tracks', { ...bodyExample(document, '/tracks'), trackId: 'closed', colour: 'blue' }).expect(400)).body.errors).toEqual([{ field: 'colour', message: 'is not a field of this request' }]);
+  });
+
+  it('documents the answers every protected route can give: 400, 401, 403, 429 and 503 with Retry-After', () => {
+    const operations = Object.entries(document.paths).flatMap(([path, item]) => Object.entries(item).map(([method, operation]) => ({ route: `${method} ${path}`, operation })));
+    const protectedOnes = operations.filter(({ operation }) => (operation.security as unknown[]).length > 0);
+    expect(protectedOnes.length).toBeGreaterThan(40);
+    for (const { route, operation } of protectedOnes) {
+      expect({ route, statuses: ['400', '401', '403', '429', '503'].filter((status) => !(status in operation.responses)) }).toEqual({ route, statuses: [] });
+      expect({ route, retryAfter: Boolean(operation.responses['429'].headers?.['Retry-After'] && operation.responses['503'].headers?.['Retry-After']) }).toEqual({ route, retryAfter: true });
+    }
+    const checkpoint = document.paths['/audit/checkpoints']!.post;
+    expect(checkpoint.parameters.map((parameter: { name: string }) => parameter.name)).toEqual(expect.arrayContaining(['If-Match', 'Idempotency-Key']));
+    expect(checkpoint.responses['201'].headers.ETag).toBeDefined();
+    expect((document as unknown as { tags: Array<{ name: string; description: string }> }).tags.map((tag) => tag.name).sort()).toEqual(['audit', 'cbms', 'norms', 'operations', 'queries', 'sessions', 'topics', 'tracks']);
+  });
+
   it('records the command examples sent in story order on an empty store: 201 for each, then every query answers with the documented fields', async () => {
     expect([...new Set(STORY.map(([, path]) => path)), ...OTHER_ENDINGS].sort()).toEqual([...COMMANDS].sort());
     const refused: string[] = [];
+    // Every answer, checked against the schema the document gives for its operation and status.
+    const schemas = new OpenApiSchemas(document);
+    const off: string[] = [];
     let heldEventId = '';
     for (const [route, path, change] of STORY) {
       const response = await t.post(route, { ...bodyExample(document, path), ...change });
       if (response.status !== 201) refused.push(`${route} → ${response.status} ${JSON.stringify(response.body)}`);
+      off.push(...schemas.answerProblems('POST', path, response.status, response.body));
       if (path.endsWith('/held')) heldEventId = response.body.events[0].eventId;
     }
     expect(refused).toEqual([]);
@@ -235,6 +297,10 @@ describe('OpenAPI examples and answers (e2e)', () => {
 
     for (const [route, path] of QUERIES) {
       const answer = (await t.http().get(route).set(AUTH).expect(200)).body as Record<string, unknown>;
+      off.push(...schemas.answerProblems('GET', path, 200, answer));
+      // Under both cuts too (corrections shown as they were known), and as a 404 before the subject existed.
+      const cut = await t.http().get(`${route}?asOf=2026-05-01&knownAt=2026-05-04T08:00:00Z`).set(AUTH);
+      off.push(...schemas.answerProblems('GET', path, cut.status, cut.body, cut.status === 200 ? 'application/json' : 'application/problem+json'));
       const documented = document.paths[path]!.get.responses['200'].content['application/json'];
       expect({ route, keys: Object.keys(answer).sort() }).toEqual({ route, keys: documentedKeys(document, documented.schema) });
       expect({ route, keys: Object.keys(answer).sort() }).toEqual({ route, keys: Object.keys(documented.example).sort() });
@@ -250,6 +316,7 @@ describe('OpenAPI examples and answers (e2e)', () => {
       ['/audit/public-key', t.app.get<CheckpointSigner>(SIGNING_KEY).publicKey],
     ];
     for (const [path, answer] of audit) {
+      off.push(...schemas.answerProblems('GET', path, 200, JSON.parse(JSON.stringify(answer))));
       const documented = document.paths[path]!.get.responses['200'].content['application/json'];
       expect({ path, keys: Object.keys(answer).sort() }).toEqual({ path, keys: documentedKeys(document, documented.schema) });
       expect({ path, keys: Object.keys(answer).sort() }).toEqual({ path, keys: Object.keys(documented.example).sort() });
@@ -260,6 +327,23 @@ describe('OpenAPI examples and answers (e2e)', () => {
     expect(Object.keys(envelope!).sort()).toEqual(documentedKeys(document, document.components.schemas.EventEnvelopeDto!));
     const rebuilt = (await t.post('/projections/rebuild').expect(200)).body as Record<string, unknown>;
     expect(Object.keys(rebuilt).sort()).toEqual(documentedKeys(document, document.paths['/projections/rebuild']!.post.responses['200'].content['application/json'].schema));
+    off.push(...schemas.answerProblems('POST', '/projections/rebuild', 200, rebuilt));
+
+    // Refusals too: each status documented for its operation, each body a ProblemDetails.
+    const refusals: ReadonlyArray<readonly [string, string, object]> = [
+      ['/tracks/us-cn-seg/parties', '/tracks/{trackId}/parties', { partyId: 'fr', name: 'France', effectiveOn: '2026-01-05', colour: 'blue' }],
+      ['/tracks/us-cn-seg/parties', '/tracks/{trackId}/parties', { partyId: 'us', name: 'United States', effectiveOn: '2026-01-05' }],
+      ['/tracks/nowhere/parties', '/tracks/{trackId}/parties', { partyId: 'fr', name: 'France', effectiveOn: '2026-01-05' }],
+      ['/norms/gge-13i/positions', '/norms/{normId}/positions', { ...bodyExample(document, '/norms/{normId}/positions'), statementId: 'st-x', partyId: 'fr' }],
+    ];
+    const statuses: number[] = [];
+    for (const [route, path, body] of refusals) {
+      const response = await t.post(route, body);
+      statuses.push(response.status);
+      off.push(...schemas.answerProblems('POST', path, response.status, response.body, 'application/problem+json'));
+    }
+    expect(statuses.every((status) => status >= 400 && status < 500)).toBe(true);
+    expect(off).toEqual([]);
   });
 
   it.each([

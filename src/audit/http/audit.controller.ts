@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { EVENT_STORE, type EventStore } from '../../shared/event-store/event-store.port.js';
 import type { CommandContext } from '../../shared/event-store/handle-command.js';
-import { ApiNoBody, ApiProblems, CommandETagInterceptor } from '../../shared/http/command-route.js';
+import { ApiCommandHeaders, ApiNoBody, ApiProblems, CommandETagInterceptor, ETAG_HEADER } from '../../shared/http/command-route.js';
 import { CommandCtx, CommandHeadersInterceptor } from '../../shared/http/request-context.js';
 import { EmptyBodyDto, NoQueryDto } from '../../shared/http/validation.js';
 import { bundleLines } from '../application/bundle.js';
@@ -101,7 +101,8 @@ export class AuditController {
   @ApiOperation({
     summary: 'Issue a signed checkpoint over the log as it stands (also when nothing changed since the last one: it then covers the same tree, signed later)',
   })
-  @ApiCreatedResponse({ description: 'The checkpoint recorded, with ETag: W/"<revision>" of ledger-checkpoints', type: IssuedCheckpointDto, example: ISSUED_CHECKPOINT_EXAMPLE })
+  @ApiCreatedResponse({ description: 'The checkpoint recorded, with ETag: W/"<revision>" of ledger-checkpoints', type: IssuedCheckpointDto, example: ISSUED_CHECKPOINT_EXAMPLE, headers: ETAG_HEADER })
+  @ApiCommandHeaders()
   @ApiNoBody()
   @ApiProblems(409, 412, 422)
   checkpoint(@Body() _body: EmptyBodyDto, @Query() _query: NoQueryDto, @CommandCtx() context: CommandContext): Promise<IssuedCheckpoint> {

@@ -49,6 +49,7 @@ const KnownAtField = (): PropertyDecorator =>
   applyDecorators(
     ApiPropertyOptional({
       type: String,
+      pattern: ISO_INSTANT.source,
       description:
         'Transaction time: only what was recorded by then (corrections included). An ISO-8601 timestamp with a time zone (e.g. 2026-03-20T09:30:00Z) ' +
         'or a date YYYY-MM-DD, meaning the end of that day (UTC). Leave it out for now.',

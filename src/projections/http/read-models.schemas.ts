@@ -3,6 +3,7 @@
  * types are in ../projections/*.projection.ts; these classes only document them.
  */
 import { ApiExtraModels, ApiProperty, type ApiPropertyOptions, getSchemaPath, IntersectionType } from '@nestjs/swagger';
+import { ANY_JSON_VALUE } from '../../shared/http/validators.js';
 
 const NORM_STATUSES = ['proposed', 'under_discussion', 'agreed_ad_referendum', 'adopted', 'withdrawn'];
 const CBM_STATUSES = ['proposed', 'under_discussion', 'agreed', 'implementing', 'implemented', 'suspended', 'withdrawn'];
@@ -248,8 +249,8 @@ export class ReportEntryDto {
 
 export class FieldChangeEntryDto {
   @ApiProperty() readonly field!: string;
-  @ApiProperty({ nullable: true, description: 'Any JSON value' }) readonly from!: unknown;
-  @ApiProperty({ nullable: true, description: 'Any JSON value' }) readonly to!: unknown;
+  @ApiProperty({ description: 'The value before (null: absent)', ...ANY_JSON_VALUE } as unknown as ApiPropertyOptions) readonly from!: unknown;
+  @ApiProperty({ description: 'The value after (null: absent)', ...ANY_JSON_VALUE } as unknown as ApiPropertyOptions) readonly to!: unknown;
 }
 
 export class HistoryCorrectionDto {

@@ -44,6 +44,9 @@ export const longerThan = (text: string, max: number): boolean => text.length > 
  */
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 
+/** A text free of those control characters, as a JSON Schema `pattern` (OpenAPI) can say it. */
+export const NO_CONTROL_PATTERN = `^[^${CONTROL.source.slice(1, -1)}]*$`;
+
 /** Why `text` holds a control character, naming the first and where it is; undefined when it holds none. */
 export const controlCharacterProblem = (text: string): string | undefined => {
   const found = CONTROL.exec(text);

@@ -16,7 +16,7 @@ import { NotFoundError } from '../domain/domain-error.js';
 import { isSlug, SLUG_PATTERN } from '../domain/ids.js';
 import type { CommandResult } from '../event-store/handle-command.js';
 import { ProblemDetailsDto } from './problem-details.js';
-import { CommandHeadersInterceptor, formatETag, IF_MATCH_MESSAGE, MAX_IDEMPOTENCY_KEY_LENGTH } from './request-context.js';
+import { CommandHeadersInterceptor, formatETag, IF_MATCH_MESSAGE, MAX_IDEMPOTENCY_KEY_LENGTH, VISIBLE_ASCII } from './request-context.js';
 
 export class RecordedEventRefDto {
   @ApiProperty({ format: 'uuid' }) readonly eventId!: string;
@@ -41,7 +41,7 @@ const PROBLEM_DESCRIPTIONS: Readonly<Record<number, string>> = {
   413: 'Body over 1 MiB',
   415: 'Body not sent as application/json',
   422: 'The body refers to something unknown or inconsistent, or the Idempotency-Key was used for another request',
-  503: 'The read models have not caught up with the log within 5 s (type `read-models-behind`; Retry-After says when to try again)',
+  503: 'Not now (Retry-After says when to try again): the read models have not caught up with the log within 5 s (`read-models-behind`), the event store is unreachable (`store-unavailable`), or the server is stopping (`shutting-down`)',
 };
 
 /** Documents problem+json answers for the given statuses. */
@@ -78,6 +78,22 @@ export class CommandETagInterceptor implements NestInterceptor {
   }
 }
 
+/** The request headers every command reads (If-Match, Idempotency-Key, X-Correlation-Id), documented once. */
+export const ApiCommandHeaders = (): MethodDecorator =>
+  applyDecorators(
+    ApiHeader({ name: 'If-Match', required: false, description: `Optimistic concurrency: the stream revision last seen (from an ETag). ${IF_MATCH_MESSAGE.replace('must be', 'Written')}. A mismatch is a 412; * asks only that the record exist; a malformed value a 400.` }),
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: false,
+      schema: { type: 'string', minLength: 1, maxLength: MAX_IDEMPOTENCY_KEY_LENGTH, pattern: VISIBLE_ASCII.source },
+      description: `1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} printable ASCII characters (spaces only between others). A retry with the same key, route and body answers the first response and records nothing; the same key with another route or body is a 422. Every 201 records at least one event, so its key is remembered; a refused request records nothing and leaves its key free.`,
+    }),
+    ApiHeader({ name: 'X-Correlation-Id', required: false, description: 'Traces the request; recorded as metadata.correlationId and echoed on the response. Generated when absent or not 1 to 128 printable ASCII characters (spaces only between others).' }),
+  );
+
+/** The ETag a command's 201 carries. */
+export const ETAG_HEADER = { ETag: { description: 'W/"<revision>" of the stream after this command', schema: { type: 'string', example: 'W/"3"' } } };
+
 export interface CommandRouteDoc {
   readonly summary: string;
   readonly description?: string;
@@ -98,17 +114,11 @@ export const CommandRoute = (path: string, doc: CommandRouteDoc): MethodDecorato
     ApiOperation({ summary: doc.summary, ...(doc.description !== undefined ? { description: doc.description } : {}) }),
     ApiConsumes('application/json'),
     ApiBody({ type: doc.body }),
-    ApiHeader({ name: 'If-Match', required: false, description: `Optimistic concurrency: the stream revision last seen (from an ETag). ${IF_MATCH_MESSAGE.replace('must be', 'Written')}. A mismatch is a 412; * asks only that the record exist; a malformed value a 400.` }),
-    ApiHeader({
-      name: 'Idempotency-Key',
-      required: false,
-      description: `At most ${MAX_IDEMPOTENCY_KEY_LENGTH} visible ASCII characters. A retry with the same key, route and body answers the first response and records nothing; the same key with another route or body is a 422. Every 201 records at least one event, so its key is remembered; a refused request records nothing and leaves its key free.`,
-    }),
-    ApiHeader({ name: 'X-Correlation-Id', required: false, description: 'Traces the request; recorded as metadata.correlationId and echoed on the response. Generated when absent or not 1 to 128 visible ASCII characters.' }),
+    ApiCommandHeaders(),
     ApiCreatedResponse({
       type: CommandResultDto,
       description: 'Recorded',
-      headers: { ETag: { description: 'W/"<revision>" of the stream after this command', schema: { type: 'string', example: 'W/"3"' } } },
+      headers: ETAG_HEADER,
     }),
     ApiProblems(...[400, ...doc.errors, 412, 413, 415].sort((a, b) => a - b)),
   );

@@ -95,9 +95,11 @@ export class ProblemDetailsDto implements ProblemDetails {
   @ApiProperty({
     description:
       'Stable URI naming the kind of problem: `https://norms-ledger.dev/problems/<code>`. HTTP-level codes: ' +
-      '`invalid-request` (400), `malformed-json` (400), `route-not-found` (404), `method-not-allowed` (405, with an ' +
-      '`Allow` header), `body-too-large` (413), ' +
-      '`unsupported-media-type` (415), `internal-error` (500), `store-unavailable` (503), `read-models-behind` (503), `shutting-down` (503, while the server stops). Rule codes come from the ' +
+      '`invalid-request` (400), `malformed-json` (400), `malformed-request` (400), `malformed-url` (400), `unauthorized` (401, with ' +
+      '`WWW-Authenticate`), `forbidden` (403), `route-not-found` (404), `stream-not-found` (404), `method-not-allowed` (405, with an ' +
+      '`Allow` header), `request-timeout` (408), `body-too-large` (413), `event-too-large` (413), `uri-too-long` (414), ' +
+      '`unsupported-media-type` (415), `too-many-requests` (429, with `Retry-After`), `headers-too-large` (431), `internal-error` (500), ' +
+      '`ledger-damaged` (500), `store-unavailable` (503), `read-models-behind` (503), `shutting-down` (503, while the server stops). Rule codes come from the ' +
       'record (e.g. `not-found`, `already-exists`, `no-consensus`, `withdrawn`, `stale-correction`, ' +
       '`revision-mismatch`, `idempotency-key-reused`, `unknown-party`, `session-not-held`).',
     example: 'https://norms-ledger.dev/problems/no-consensus',

@@ -14,8 +14,11 @@ export const CORRELATION_HEADER = 'x-correlation-id';
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 128;
 const MAX_CORRELATION_ID_LENGTH = 128;
-/** Visible ASCII: what a header value can carry unambiguously and a log line can show. */
-const VISIBLE_ASCII = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
+/**
+ * Visible ASCII, with spaces only between other characters (header values are trimmed in transit):
+ * what a header value can carry unambiguously and a log line can show.
+ */
+export const VISIBLE_ASCII = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -3,7 +3,7 @@ import { ApiProperty, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { registerDecorator, ValidateIf, ValidateNested, type ValidationArguments } from 'class-validator';
 import { isCalendarDate, isSlug, SLUG_PATTERN } from '../domain/ids.js';
-import { controlCharacterProblem, isBlank, LIMITS, longerThan } from '../domain/limits.js';
+import { controlCharacterProblem, isBlank, LIMITS, longerThan, NO_CONTROL_PATTERN } from '../domain/limits.js';
 
 /**
  * Body field decorators. Each field carries ONE constraint that checks presence, type and format
@@ -103,7 +103,7 @@ export const DateField = (options: FieldOptions = {}): PropertyDecorator =>
 
 /** Non-blank text of at most `max` characters. */
 export const TextField = (max: number, options: FieldOptions = {}): PropertyDecorator =>
-  field('isBoundedText', options, checkText(max), { type: String, minLength: 1, maxLength: max, ...(options.example !== undefined ? { example: options.example } : {}) });
+  field('isBoundedText', options, checkText(max), { type: String, minLength: 1, maxLength: max, pattern: NO_CONTROL_PATTERN, ...(options.example !== undefined ? { example: options.example } : {}) });
 
 export const checkOneOf = (values: readonly string[]): Check => (value) => (typeof value === 'string' && values.includes(value) ? undefined : MESSAGES.oneOf(values));
 
@@ -128,10 +128,18 @@ export const UuidField = (options: FieldOptions = {}): PropertyDecorator =>
     format: 'uuid',
   });
 
+/**
+ * Any JSON value, null included, as OpenAPI 3.0 can say it: `nullable` counts only beside a `type`
+ * (3.0.3), so null rides on the object branch; `anyOf`, since a value may match more than one.
+ */
+export const ANY_JSON_VALUE: { readonly anyOf: ReadonlyArray<Record<string, unknown>> } = {
+  anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }, { type: 'array', items: {} }, { type: 'object', additionalProperties: true, nullable: true }],
+};
+
 /** Any JSON value, null included, but it must be present; `check` may hold it to what a sibling field says. */
 export const JsonValueField = (options: FieldOptions & { check?: BodyCheck } = {}): PropertyDecorator =>
   applyDecorators(
-    ApiProperty({ required: true, nullable: true, description: options.description, oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }, { type: 'object' }, { type: 'array', items: {} }] }),
+    ApiProperty({ required: true, description: options.description, ...ANY_JSON_VALUE } as unknown as ApiPropertyOptions),
     constraint('isPresent', (value, body) => (value === undefined ? MESSAGES.present : options.check?.(value, body))),
   );
 
@@ -237,7 +245,7 @@ const recordField = (name: string, options: FieldOptions & { maxKeys?: number },
       if (Object.keys(value).length > maxKeys) return `must have at most ${maxKeys} entries`;
       return entries(value as Record<string, unknown>).length > 0 ? ELEMENT_PROBLEM : undefined;
     },
-    api,
+    { maxProperties: maxKeys, ...api } as ApiPropertyOptions,
   );
 };
 
