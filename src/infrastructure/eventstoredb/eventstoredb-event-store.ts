@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import {
   AccessDeniedError,
   BACKWARDS,
@@ -132,17 +133,32 @@ export class EventStoreDbEventStore implements EventStore {
         if (error instanceof WrongExpectedVersionError && optimistic && attempt < MAX_OPTIMISTIC_ATTEMPTS) continue;
         throw this.failure(error, streamId, expected);
       }
-      return this.written(streamId, serialised, plan.firstRevision);
+      const result = await this.written(streamId, serialised, plan.firstRevision);
+      // Another writer stored these event ids first: decide again on the stream as it now is (a replay or a conflict).
+      if (result !== undefined) return result;
     }
   }
 
-  /** Reads back what was just written: the append answers one position, the port wants each event's. */
-  private async written(streamId: string, events: readonly SerialisedEvent[], firstRevision: number): Promise<AppendResult> {
+  /**
+   * Reads back what was just written: the append answers one position, the port wants each event's.
+   * Undefined when the events there are not these: EventStoreDB answers an append whose event ids
+   * already follow the expected revision with success and writes nothing (IndexWriter.CheckCommit:
+   * CommitDecision.Idempotent), so another writer (another instance, deriving the same ids from one
+   * Idempotency-Key) may have stored them, with its own data and metadata, since this append read the stream.
+   */
+  private async written(streamId: string, events: readonly SerialisedEvent[], firstRevision: number): Promise<AppendResult | undefined> {
     const stored = await this.readStream(streamId, { fromRevision: firstRevision, maxCount: events.length });
     const refs = stored.map(({ eventId, type, revision, position }) => ({ eventId, type, revision, position }));
     if (refs.length !== events.length || refs.some((ref, index) => ref.eventId !== events[index]!.eventId)) {
       throw new StoreUnavailableError(`stream ${streamId}: the events read back after an append are not the ones written`);
     }
+    const ours = stored.every(
+      (event, index) =>
+        event.type === events[index]!.type &&
+        isDeepStrictEqual(event.data, JSON.parse(events[index]!.data)) &&
+        isDeepStrictEqual(event.metadata, JSON.parse(events[index]!.metadata)),
+    );
+    if (!ours) return undefined;
     const last = refs[refs.length - 1]!;
     this.noteLocalHead(last.position);
     return { streamId, revision: last.revision, position: last.position, events: refs, idempotentReplay: false };

@@ -34,9 +34,12 @@ export const AUDITOR_TOKEN = 'e2e-auditor-token-0123456789';
 
 export const newDataDir = (): string => mkdtempSync(join(tmpdir(), 'norms-ledger-e2e-'));
 
-/** The real app on a SQLite file in `dataDir` (a fresh temp dir unless given, e.g. to restart). */
-export const startApp = async (dataDir: string = newDataDir()): Promise<E2eApp> => {
-  const config = loadConfig({ LEDGER_DATA_DIR: dataDir, LOG_LEVEL: 'silent', LEDGER_SQLITE_SYNCHRONOUS: 'NORMAL', LEDGER_TOKENS: `clerk:${CLERK_TOKEN},auditor:${AUDITOR_TOKEN}` });
+/**
+ * The real app on a SQLite file in `dataDir` (a fresh temp dir unless given, e.g. to restart);
+ * `env` adds settings, e.g. LEDGER_STORE=eventstoredb with an ESDB_CONNECTION_STRING.
+ */
+export const startApp = async (dataDir: string = newDataDir(), env: Record<string, string> = {}): Promise<E2eApp> => {
+  const config = loadConfig({ LEDGER_DATA_DIR: dataDir, LOG_LEVEL: 'silent', LEDGER_SQLITE_SYNCHRONOUS: 'NORMAL', LEDGER_TOKENS: `clerk:${CLERK_TOKEN},auditor:${AUDITOR_TOKEN}`, ...env });
   const app = await createApp(config, { logger: false });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
