@@ -195,7 +195,8 @@ const describeDashboard = (): void => {
     await expect(us13i.getAttribute('data-stance')).resolves.toBe('conditional');
     await page.locator('.tip-text').first().waitFor({ state: 'attached' });
     await us13i.focus();
-    const tip = us13i.locator('[role="tooltip"]');
+    // The statement is the chip's description: a tooltip beside the button (not inside it), which it names.
+    const tip = page.locator(`#${await us13i.getAttribute('aria-describedby')}[role="tooltip"]`);
     await tip.waitFor({ state: 'visible' });
     await expect(tip.textContent()).resolves.toContain('worded neutrally');
 
@@ -347,7 +348,7 @@ const describeDashboard = (): void => {
     await until(page, stanceIs('gge-13e', 'cn', 'supports'));
     await expect(js(page, 'window.notReloaded')).resolves.toBe(true);
     await until(page, `document.querySelector('#announcer')?.textContent?.includes('gge-13e')`);
-    await until(page, `document.querySelector('tr[data-row-id="gge-13e"] .chip[data-party="cn"] .tip-text')?.textContent?.includes('associates itself')`);
+    await until(page, `document.querySelector('tr[data-row-id="gge-13e"] .chip[data-party="cn"] + [role=tooltip] .tip-text')?.textContent?.includes('associates itself')`);
   });
 
   it('fits a 375-pixel-wide screen and is usable by keyboard', async () => {
@@ -371,12 +372,12 @@ const describeDashboard = (): void => {
     await expect(focusKey(page)).resolves.toBe('open:board:norm:gge-13b');
     await page.keyboard.press('Tab');
     await expect(js(page, `document.activeElement?.classList.contains('chip')`)).resolves.toBe(true);
-    await expect(js(page, `getComputedStyle(document.activeElement.querySelector('[role=tooltip]')).display`)).resolves.toBe('block');
+    await expect(js(page, `getComputedStyle(document.getElementById(document.activeElement.getAttribute('aria-describedby'))).display`)).resolves.toBe('block');
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-375-chip-focus.png') });
     // The statement shows whole, within the screen, for a chip further right too.
     const chips = page.locator('table.board .chip');
     await chips.nth(1).focus();
-    const inside = `(() => { const r = document.activeElement.querySelector('[role=tooltip]').getBoundingClientRect(); return r.left >= 0 && r.right <= document.documentElement.clientWidth; })()`;
+    const inside = `(() => { const r = document.getElementById(document.activeElement.getAttribute('aria-describedby')).getBoundingClientRect(); return r.left >= 0 && r.right <= document.documentElement.clientWidth; })()`;
     await expect(js(page, inside)).resolves.toBe(true);
     await expect(js<number>(page, 'document.documentElement.scrollWidth - document.documentElement.clientWidth')).resolves.toBeLessThanOrEqual(0);
     await expect(page.locator('table.board').getAttribute('role')).resolves.toBe('table');
@@ -744,13 +745,142 @@ const describeDashboard = (): void => {
     await expect(js<string>(page, `getComputedStyle(document.querySelector('#detail-title')).direction`)).resolves.toBe('rtl');
   });
 
+  it('names a stance chip by its party and stance only: the statement is its description, shown beside it and hidden by Escape', async () => {
+    const page = await newPage(1280, 800, VIEWER_TOKEN);
+    await page.goto(`${base}/#track=us-cn-seg`);
+    await row(page, 'gge-13i').waitFor();
+    await page.locator('.tip-text').first().waitFor({ state: 'attached' });
+    const us13i = chip(page, 'gge-13i', 'us');
+    await us13i.focus();
+    const tipId = await us13i.getAttribute('aria-describedby');
+    await page.locator(`#${tipId}`).waitFor({ state: 'visible' });
+    // Not inside the button, so not part of its name.
+    await expect(js(page, `document.activeElement.querySelector('[role=tooltip]')`)).resolves.toBeNull();
+    // What Chromium's accessibility tree says of the focused chip.
+    const cdp = await page.context().newCDPSession(page);
+    const { root } = await cdp.send('DOM.getDocument', { depth: -1 });
+    const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector: 'tr[data-row-id="gge-13i"] .chip[data-party="us"]' });
+    const { nodes } = await cdp.send('Accessibility.getPartialAXTree', { nodeId, fetchRelatives: false });
+    const name = String(nodes[0]?.name?.value ?? '');
+    const description = String(nodes[0]?.description?.value ?? '');
+    expect(nodes[0]?.role?.value).toBe('button');
+    expect(name.toLowerCase()).toBe('us conditional');
+    expect(name).not.toContain('worded neutrally');
+    expect(description).toContain('worded neutrally');
+    await cdp.detach();
+    // Escape hides the statement and leaves focus on the chip.
+    await page.keyboard.press('Escape');
+    await page.locator(`#${tipId}`).waitFor({ state: 'hidden' });
+    await expect(js(page, `document.activeElement?.dataset?.focusKey`)).resolves.toBe('chip:gge-13i:us');
+    // The live indicator is a status region (written only when what it says changes).
+    await expect(page.locator('#live-status').getAttribute('role')).resolves.toBe('status');
+  });
+
+  it('says a burst of live rows once, naming the subjects by title and what changed', async () => {
+    const created = [
+      await clerkPost('/tracks', { trackId: 'zz-live', name: '[Synthetic] Live track', effectiveOn: '2026-01-05' }),
+      await clerkPost('/tracks/zz-live/parties', { partyId: 'us', name: 'United States', effectiveOn: '2026-01-05' }),
+      ...(await Promise.all(
+        [1, 2, 3, 4, 5].map((n) => clerkPost('/tracks/zz-live/norms', { normId: `live-${n}`, title: `[Synthetic] Live norm ${n}`, summary: 'A norm.', proposedBy: ['us'], effectiveOn: '2026-02-01' })),
+      )),
+    ];
+    expect(created.map((response) => response.status)).toEqual([201, 201, 201, 201, 201, 201, 201]);
+    const page = await newPage(1280, 800, VIEWER_TOKEN);
+    await page.goto(`${base}/#track=zz-live`);
+    await row(page, 'live-5').waitFor();
+    await page.waitForSelector('#live-status[data-state="on"]');
+    await js(page, `(() => { window.said = []; const a = document.querySelector('#announcer'); new MutationObserver(() => { if (a.textContent) window.said.push(a.textContent); }).observe(a, { childList: true, characterData: true, subtree: true }); })()`);
+
+    // One position: said by the subject's title and id, with the party's stance.
+    const stated = await clerkPost('/norms/live-2/positions', { statementId: 'browser-live-2', partyId: 'us', stance: 'supports', text: '[Synthetic] Supports.', channel: 'written' });
+    expect(stated.status).toBe(201);
+    await until(page, `window.said.length > 0`);
+    await page.waitForTimeout(2500);
+    const first = await js<string[]>(page, 'window.said');
+    expect(first).toHaveLength(1);
+    expect(first[0]).toContain('Norm “[Synthetic] Live norm 2” (live-2)');
+    expect(first[0]).toMatch(/United States \(us\) states a position: supports/);
+
+    // A party registered: every subject of the track changes (a new party blocks each), said once.
+    await js(page, 'window.said = []');
+    const registered = await clerkPost('/tracks/zz-live/parties', { partyId: 'cn', name: '[Synthetic] China', effectiveOn: new Date().toISOString().slice(0, 10) });
+    expect(registered.status).toBe(201);
+    await until(page, `window.said.length > 0`);
+    await page.waitForTimeout(2500);
+    const burst = await js<string[]>(page, 'window.said');
+    expect(burst).toHaveLength(1);
+    expect(burst[0]).toMatch(/^5 subjects updated\./);
+  });
+
+  it('keeps right-to-left party names to themselves in a list of parties, each in its own isolate', async () => {
+    const arabic = 'جمهورية مصر العربية';
+    const created = [
+      await clerkPost('/tracks', { trackId: 'zz-bidi-parties', name: '[Synthetic] Bidi parties', effectiveOn: '2026-01-05' }),
+      await clerkPost('/tracks/zz-bidi-parties/parties', { partyId: 'eg', name: arabic, effectiveOn: '2026-01-05' }),
+      await clerkPost('/tracks/zz-bidi-parties/parties', { partyId: 'us', name: 'United States of America', effectiveOn: '2026-01-05' }),
+      await clerkPost('/tracks/zz-bidi-parties/norms', { normId: 'bidi-list', title: 'A norm proposed by two', summary: 'Two proposers.', proposedBy: ['eg', 'us'], effectiveOn: '2026-02-01' }),
+    ];
+    expect(created.map((response) => response.status)).toEqual([201, 201, 201, 201]);
+    const page = await newPage(1280, 800, VIEWER_TOKEN);
+    await page.goto(`${base}/#track=zz-bidi-parties&detail=norm:bidi-list`);
+    await detailLoaded(page, 'Two proposers.');
+    const proposedBy = `[...document.querySelectorAll('#detail .facts > div')].find((d) => d.querySelector('dt').textContent === 'Proposed by').querySelector('dd')`;
+    // Each name in its own <bdi>, the ids and the comma outside: "<bdi>…</bdi> (eg), <bdi>…</bdi> (us)".
+    await expect(js<string[]>(page, `[...${proposedBy}.querySelectorAll('bdi')].map((b) => b.textContent)`)).resolves.toEqual([arabic, 'United States of America']);
+    await expect(js<string>(page, `${proposedBy}.textContent`)).resolves.toBe(`${arabic} (eg), United States of America (us)`);
+    await expect(js<string>(page, `getComputedStyle(${proposedBy}.querySelector('bdi')).direction`)).resolves.toBe('rtl');
+    await expect(js<string>(page, `getComputedStyle(${proposedBy}).direction`)).resolves.toBe('ltr');
+    // The same in the history's "who" line and in Blocking.
+    await expect(js<string[]>(page, `[...document.querySelectorAll('#detail .history-who bdi')].map((b) => b.textContent)`)).resolves.toEqual([arabic, 'United States of America']);
+    await expect(js<string[]>(page, `[...document.querySelectorAll('#detail .facts .blockers bdi')].map((b) => b.textContent)`)).resolves.toEqual([arabic, 'United States of America']);
+  });
+
+  it('lets a short window scroll the date bar away, and skips to the open detail on a narrow one', async () => {
+    // 320 × 256 (a 1280 × 1024 screen at 400 %), the tallest bar: the third view with its second date.
+    const page = await newPage(320, 256, VIEWER_TOKEN);
+    await page.goto(`${base}/#track=us-cn-seg&date=2026-05-25&view=known&known=2026-06-01`);
+    await row(page, 'gge-13b').waitFor();
+    await expect(js<string>(page, `getComputedStyle(document.querySelector('.time-bar')).position`)).resolves.toBe('static');
+    // Focus on the board's first chip: on screen, not under the bar.
+    await chip(page, 'gge-13b', 'cn').focus();
+    await expect(
+      js(page, `(() => { const r = document.activeElement.getBoundingClientRect(); const bar = document.querySelector('.time-bar').getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight && (r.top >= bar.bottom || r.bottom <= bar.top); })()`),
+    ).resolves.toBe(true);
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-320x256-chip.png') });
+
+    // A phone held upright keeps the bar on top; its view choices are targets at least 24 px high.
+    const phone = await newPage(375, 812, VIEWER_TOKEN);
+    await phone.goto(`${base}/#track=us-cn-seg&detail=norm:gge-13i`);
+    await detailLoaded(phone, 'Position stated');
+    await expect(js<string>(phone, `getComputedStyle(document.querySelector('.time-bar')).position`)).resolves.toBe('sticky');
+    const heights = await js<number[]>(phone, `[...document.querySelectorAll('.view-toggle label')].filter((l) => l.querySelector('input')).map((l) => l.getBoundingClientRect().height)`);
+    expect(heights).toHaveLength(3);
+    for (const height of heights) expect(height).toBeGreaterThanOrEqual(24);
+    // The window's title names the open detail.
+    await expect(phone.title()).resolves.toContain('Keep the supply chain trustworthy (Norm gge-13i)');
+    // With the detail in the board's place, the skip link leads to the detail.
+    await phone.focus('.skip-link');
+    await expect(js(phone, 'document.activeElement?.textContent')).resolves.toBe('Skip to the detail');
+    await expect(phone.locator('.skip-link').getAttribute('href')).resolves.toBe('#detail-title');
+    await phone.keyboard.press('Enter');
+    await expect(js(phone, 'document.activeElement?.id')).resolves.toBe('detail-title');
+    await phone.click('#detail-close');
+    await expect(phone.locator('.skip-link').textContent()).resolves.toBe('Skip to the board');
+    await expect(phone.title()).resolves.not.toContain('gge-13i');
+  });
+
   it('asks again for a token that is not accepted, and says plainly when the server is down', async () => {
     const page = await newPage(1280, 800, 'not-a-real-token');
     await page.goto(`${base}/`);
     await page.locator('#token-dialog').waitFor({ state: 'visible' });
     await expect(page.locator('#token-reason').textContent()).resolves.toContain('not accepted');
+    // The reason is the field's description, and the field says the token was refused until a new one is typed.
+    await expect(page.locator('#token-input').getAttribute('aria-describedby')).resolves.toMatch(/(^| )token-reason( |$)/);
+    await expect(page.locator('#token-input').getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(js(page, `document.activeElement?.id`)).resolves.toBe('token-input');
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-token-refused.png') });
     await page.fill('#token-input', VIEWER_TOKEN);
+    await expect(page.locator('#token-input').getAttribute('aria-invalid')).resolves.toBeNull();
     await page.click('#token-save');
     await row(page, 'gge-13h').waitFor();
 

@@ -1,5 +1,5 @@
 import { ApiError, createApi, ServerDownError, storedToken, storeToken, TokenError } from './api.js';
-import { boardTable, cbmTracker, h, isolate, KIND_NAME, legend, matrixTable, namesOf, placeholder, sessionDetailView, sessionTimeline, subjectDetailView } from './render.js';
+import { boardTable, cbmTracker, h, isolate, KIND_NAME, legend, matrixTable, namesOf, placeholder, sessionDetailView, sessionTimeline, statusLabel, subjectDetailView } from './render.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -29,6 +29,7 @@ const el = {
   tokenReason: $('token-reason'),
   tokenCancel: $('token-cancel'),
   timeBar: document.querySelector('.time-bar'),
+  skipLink: document.querySelector('.skip-link'),
   detail: $('detail'),
   detailKicker: $('detail-kicker'),
   detailTitle: $('detail-title'),
@@ -272,7 +273,7 @@ const handleError = (error) => {
       error.status === 403
         ? 'That token may not read the ledger. Please enter a viewer token.'
         : 'That token was not accepted (mistyped, revoked, or from another server). Please enter a viewer token.',
-      { canCancel: false },
+      { canCancel: false, invalid: true },
     );
     showEverywhere('Waiting for a viewer token.');
     return;
@@ -352,14 +353,21 @@ const loadTrack = async ({ quiet = false, keepNotice = false } = {}) => {
 /** The live stream's own state; what the indicator says also depends on the date in view. */
 let liveConnection = { state: 'off', text: 'Live updates off' };
 
+/**
+ * #live-status is a status region: it is written only when what it says changes, so a reconnection
+ * attempt (every few seconds while the server is gone) or a move of the date is not read out again.
+ * The date in view is therefore not part of it: the date field says it.
+ */
 const renderLive = () => {
   const paused = looksBack() && liveConnection.state === 'on';
-  el.live.dataset.state = paused ? 'paused' : liveConnection.state;
-  el.live.textContent = !paused
+  const liveState = paused ? 'paused' : liveConnection.state;
+  const text = !paused
     ? liveConnection.text
     : state.view === 'known' && state.knownAt
       ? `Live updates paused while you look at the ledger as known at the end of ${formatLong(state.knownAt)}: “What was true then” and “Today” resume them`
-      : `Live updates paused while you look at ${formatLong(state.asOf)}: “Today” resumes them`;
+      : 'Live updates paused while you look at an earlier date: “Today” resumes them';
+  if (el.live.dataset.state !== liveState) el.live.dataset.state = liveState;
+  if (el.live.textContent !== text) el.live.textContent = text;
 };
 
 const setLive = (liveState, text) => {
@@ -404,25 +412,138 @@ const connectLive = () => {
   });
 };
 
+/*
+ * One command can change many rows at once (a party registered changes who blocks every subject):
+ * live rows are gathered for a moment (LIVE_QUIET_MS after the last, LIVE_MAX_MS after the first)
+ * and said once, naming the subjects by title and id and saying what changed where the rows tell.
+ */
+const LIVE_QUIET_MS = 1000;
+const LIVE_MAX_MS = 2000;
+/** kind:id → {before, after}: the row as shown before the first change of the batch, and the latest one. */
+let liveBatch = { trackId: '', items: new Map(), past: new Map(), first: 0, timer: 0 };
+
+const KIND_WORD = { norm: 'Norm', cbm: 'CBM', topic: 'Topic' };
+const kindWord = (kind) => KIND_WORD[kind] ?? kind;
+/** "Norm “Keep the supply chain trustworthy” (gge-13i)": a subject inside a sentence. */
+const subjectInText = (row) => {
+  const title = String(row.title ?? '').replace(/\s+/g, ' ').trim();
+  if (!title) return `${kindWord(row.kind)} ${row.id}`;
+  return `${kindWord(row.kind)} “${isolate(title.length > 90 ? `${title.slice(0, 89)}…` : title)}” (${row.id})`;
+};
+
+/** What changed from `before` to `after` (board rows), as {kinds, words}; no words when nothing did. */
+const rowChanges = (before, after, partyName) => {
+  if (!before) {
+    const status = after.status && after.status !== 'proposed' ? `, now ${statusLabel(after.status).toLowerCase()}` : '';
+    return { kinds: ['new'], words: [after.kind === 'topic' ? 'opened' : `proposed${status}`] };
+  }
+  if (JSON.stringify(before) === JSON.stringify(after)) return { kinds: [], words: [] };
+  const kinds = [];
+  const words = [];
+  if (after.status && after.status !== before.status) {
+    kinds.push('status');
+    words.push(`status now ${statusLabel(after.status).toLowerCase()}`);
+  }
+  for (const party of Object.keys(after.stances ?? {}).sort()) {
+    const was = before.stances?.[party];
+    const now = after.stances[party];
+    if (was && was.statementId === now.statementId && was.stance === now.stance) continue;
+    kinds.push('stance');
+    words.push(
+      !was
+        ? `${partyName(party)} states a position: ${now.stance}`
+        : was.stance !== now.stance
+          ? `${partyName(party)} now ${now.stance} (was ${was.stance})`
+          : `new statement by ${partyName(party)}, still ${now.stance}`,
+    );
+  }
+  const ids = (value) => (value ?? []).join(',');
+  const names = (value) => value.map(partyName).join(', ');
+  if (ids(after.blockingParties) !== ids(before.blockingParties)) {
+    kinds.push('blocking');
+    words.push((after.blockingParties ?? []).length > 0 ? `blocked by ${names(after.blockingParties)}` : 'no longer blocked');
+  }
+  if (ids(after.pendingConfirmations) !== ids(before.pendingConfirmations)) {
+    kinds.push('other');
+    words.push((after.pendingConfirmations ?? []).length > 0 ? `awaiting confirmation from ${names(after.pendingConfirmations)}` : 'no confirmation awaited');
+  }
+  const reported = (after.implementationReportedBy ?? []).filter((p) => !(before.implementationReportedBy ?? []).includes(p));
+  if (reported.length > 0) {
+    kinds.push('other');
+    words.push(`implementation reported by ${names(reported)}`);
+  }
+  if (words.length === 0) {
+    kinds.push('other');
+    words.push('updated');
+  }
+  return { kinds, words };
+};
+
+const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+const orList = (items) => (items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
+
+/** The batch in words, once: each subject when there are a few; a count and the notable ones when there are many. */
+const sayLiveBatch = async () => {
+  const batch = liveBatch;
+  liveBatch = { trackId: '', items: new Map(), past: new Map(), first: 0, timer: 0 };
+  if (batch.trackId !== state.trackId) return;
+  if (batch.past.size > 0 && looksBack()) {
+    const labels = [...batch.past.values()].map((row) => `${kindWord(row.kind)} ${row.id}`);
+    const what = labels.length <= 3 ? orList(labels) : plural(labels.length, 'subject');
+    const text = state.asOf
+      ? `${what} changed just now; this view looks at ${formatLong(state.asOf)}.`
+      : `${what} changed just now; this view shows the ledger as known at the end of ${formatLong(state.knownAt)}.`;
+    // The notice is a status region itself: it is what is read out.
+    setNotice(text, { kind: 'info', action: { label: 'Show today', run: () => setDate(null) } });
+  }
+  if (batch.items.size === 0 || looksBack()) return;
+  const registry = await registryOf(batch.trackId);
+  if (batch.trackId !== state.trackId || looksBack()) return;
+  const parties = namesOf(registry).parties;
+  const partyName = (id) => (parties.get(id) ? `${isolate(parties.get(id))} (${id})` : id);
+  const changes = [...batch.items.values()].map(({ before, after }) => ({ row: after, ...rowChanges(before, after, partyName) })).filter((c) => c.words.length > 0);
+  if (changes.length === 0) return;
+  const sentence = (c) => `${subjectInText(c.row)}: ${c.words.join('; ')}.`;
+  if (changes.length <= 3) {
+    announce(changes.map(sentence).join(' '));
+    return;
+  }
+  const notable = changes.filter((c) => c.kinds.some((k) => k === 'new' || k === 'status' || k === 'stance'));
+  const count = (kind) => changes.filter((c) => c.kinds.includes(kind)).length;
+  const parts = [`${changes.length} subjects updated.`];
+  if (notable.length > 0 && notable.length <= 3) parts.push(...notable.map(sentence));
+  else if (notable.length > 3) {
+    const counts = [['new', 'new'], ['status', 'with a new status'], ['stance', 'with a new stance']].filter(([kind]) => count(kind) > 0).map(([kind, words]) => `${count(kind)} ${words}`);
+    parts.push(`${counts.join(', ')}.`);
+  }
+  const rest = changes.length - (notable.length <= 3 ? notable.length : 0);
+  const blocking = changes.filter((c) => c.kinds.includes('blocking') && (notable.length > 3 || !notable.includes(c))).length;
+  if (rest > 0 && blocking > 0) parts.push(`Who blocks agreement changed on ${plural(blocking, 'subject')}${notable.length > 0 && notable.length <= 3 ? ' more' : ''}.`);
+  announce(parts.join(' '));
+};
+
 const onLiveRow = (trackId, row) => {
   if (trackId !== state.trackId || !shown.board) return;
-  const label = `${row.kind === 'cbm' ? 'CBM' : row.kind === 'topic' ? 'Topic' : 'Norm'} ${row.id}`;
+  if (liveBatch.trackId !== trackId) {
+    clearTimeout(liveBatch.timer);
+    liveBatch = { trackId, items: new Map(), past: new Map(), first: Date.now(), timer: 0 };
+  }
+  const key = `${row.kind}:${row.id}`;
   if (!looksBack()) {
     const rows = [...(shown.board.rows ?? [])];
     const index = rows.findIndex((r) => r.id === row.id && r.kind === row.kind);
+    const before = liveBatch.items.has(key) ? liveBatch.items.get(key).before : index >= 0 ? rows[index] : null;
+    liveBatch.items.set(key, { before, after: row });
     if (index >= 0) rows[index] = row;
     else rows.push(row);
     shown.board = { ...shown.board, rows };
-    renderBoard(new Set([row.id]));
+    renderBoard(new Set([...liveBatch.items.values()].map((item) => item.after.id)));
     renderTracker();
-    announce(`${label} updated: ${row.status ? row.status.replaceAll('_', ' ') : 'new stance'}.`);
   } else {
-    const text = state.asOf
-      ? `${label} changed just now; this view looks at ${formatLong(state.asOf)}.`
-      : `${label} changed just now; this view shows the ledger as known at the end of ${formatLong(state.knownAt)}.`;
-    announce(text);
-    setNotice(text, { kind: 'info', action: { label: 'Show today', run: () => setDate(null) } });
+    liveBatch.past.set(key, row);
   }
+  clearTimeout(liveBatch.timer);
+  liveBatch.timer = setTimeout(() => void sayLiveBatch(), Math.max(0, Math.min(LIVE_QUIET_MS, liveBatch.first + LIVE_MAX_MS - Date.now())));
   // Statement texts, the matrix and the sessions follow with a quiet reload.
   clearTimeout(liveRefresh);
   liveRefresh = setTimeout(() => void refreshAfterLive(), 300);
@@ -546,6 +667,28 @@ const cutText = () => {
       : `As it was on ${formatLong(state.asOf)}, with every correction known today applied.`;
 };
 
+/** The skip link leads to the open detail, or to the board when none is open. */
+const syncSkipLink = () => {
+  const toDetail = el.detail.open;
+  el.skipLink.textContent = toDetail ? 'Skip to the detail' : 'Skip to the board';
+  el.skipLink.setAttribute('href', toDetail ? '#detail-title' : '#board-heading');
+};
+
+/** The window's title names the open detail and the track: "Keep the supply chain trustworthy (Norm gge-13i) · US–China SEG · norms-ledger". */
+const syncTitle = () => {
+  const parts = [];
+  if (el.detail.open && shownDetail) {
+    const name = detailName(shownDetail);
+    const title = el.detailTitle.textContent.trim();
+    parts.push(title && title !== name ? `${isolate(title)} (${name})` : name);
+  }
+  const track = tracks.find((t) => t.trackId === state.trackId);
+  if (track) parts.push(isolate(track.name || track.trackId));
+  parts.push('norms-ledger dashboard');
+  const text = parts.join(' · ');
+  if (document.title !== text) document.title = text;
+};
+
 /** Opens the panel on `state.detail`; `opener` gets focus back on close (null when opened from the URL). */
 const showDetail = (opener) => {
   if (opener && !el.detail.contains(opener)) detailReturn = { element: opener, key: opener.dataset.focusKey };
@@ -557,6 +700,8 @@ const showDetail = (opener) => {
   detailShown = { param: '', cut: '', answer: '' };
   document.body.classList.add('detail-open');
   if (!el.detail.open) el.detail.show();
+  syncSkipLink();
+  syncTitle();
   fitDetail();
   el.detailTitle.focus({ preventScroll: true });
   el.detail.scrollTop = 0;
@@ -588,6 +733,8 @@ function closeDetail({ restoreFocus = true, writeHash = true } = {}) {
   }
   el.detail.close();
   document.body.classList.remove('detail-open');
+  syncSkipLink();
+  syncTitle();
   el.detailBody.replaceChildren();
   detailShown = { param: '', cut: '', answer: '' };
   if (!restoreFocus) return;
@@ -671,6 +818,7 @@ async function loadDetail({ quiet = false } = {}) {
       ).filter(Boolean),
     );
     uniqueFocusKeys(el.detailBody);
+    syncTitle();
     detailShown = { param, cut: key, answer };
     if (hadFocus) {
       const same = focusKey ? el.detailBody.querySelector(`[data-focus-key="${CSS.escape(focusKey)}"]`) : null;
@@ -685,6 +833,7 @@ async function loadDetail({ quiet = false } = {}) {
       // The kicker says what happened, the title (the panel's name) what it is about.
       el.detailKicker.textContent = looksBack() ? 'Not yet on record' : 'Not found';
       el.detailTitle.textContent = detailName(detail);
+      syncTitle();
       let message;
       if (looksBack()) {
         const what = detail.kind === 'session' ? `${detailName(detail)} had not been scheduled` : `${detailName(detail)} did not exist yet`;
@@ -729,6 +878,7 @@ const chooseTrack = (trackId) => {
   state.trackId = trackId;
   writeUrl();
   el.track.value = trackId;
+  syncTitle();
   connectLive();
   void loadTrack();
 };
@@ -763,9 +913,12 @@ const start = async () => {
   chooseTrack(state.trackId);
 };
 
-function askForToken(reason, { canCancel = Boolean(token) } = {}) {
+/** `invalid`: the token in use was refused; the field says so (aria-invalid) until something new is typed. */
+function askForToken(reason, { canCancel = Boolean(token), invalid = false } = {}) {
   el.tokenReason.textContent = reason;
   el.tokenInput.value = '';
+  if (invalid) el.tokenInput.setAttribute('aria-invalid', 'true');
+  else el.tokenInput.removeAttribute('aria-invalid');
   el.tokenCancel.hidden = !canCancel;
   el.dialog.dataset.canCancel = String(canCancel);
   if (!el.dialog.open) el.dialog.showModal();
@@ -838,6 +991,7 @@ el.track.addEventListener('change', () => {
 });
 el.tokenButton.addEventListener('click', () => askForToken('Enter the viewer token this dashboard should use.'));
 el.tokenCancel.addEventListener('click', () => el.dialog.close());
+el.tokenInput.addEventListener('input', () => el.tokenInput.removeAttribute('aria-invalid'));
 el.tokenForm.addEventListener('submit', (event) => {
   event.preventDefault();
   const value = el.tokenInput.value.trim();
@@ -855,11 +1009,11 @@ el.dialog.addEventListener('cancel', (event) => {
 const TEXT_ENTRY = 'input:not([type="radio"]):not([type="checkbox"]):not([type="range"]):not([type="button"]):not([type="submit"]), textarea, select';
 document.addEventListener('keydown', (event) => {
   if (event.key !== 'Escape' || event.defaultPrevented) return;
-  // A chip's statement shows on focus: the first Escape hides it.
+  // A chip's statement (its sibling in .chip-wrap) shows on focus: the first Escape hides it.
   const active = document.activeElement;
-  const chip = active?.closest?.('.chip');
-  if (chip && !chip.classList.contains('tip-dismissed')) {
-    chip.classList.add('tip-dismissed');
+  const wrap = active?.closest?.('.chip-wrap');
+  if (wrap && !wrap.classList.contains('tip-dismissed')) {
+    wrap.classList.add('tip-dismissed');
     return;
   }
   // The open detail closes from anywhere (inside it, its own handler did), except from the token
@@ -868,10 +1022,16 @@ document.addEventListener('keydown', (event) => {
   event.preventDefault();
   closeDetail({ restoreFocus: !active || active === document.body || active === document.documentElement });
 });
-document.addEventListener('focusout', (event) => event.target?.classList?.remove('tip-dismissed'));
-// The URL's hash holds the view state, so the skip link moves focus itself instead of navigating.
-document.querySelector('.skip-link').addEventListener('click', (event) => {
+document.addEventListener('focusout', (event) => event.target?.closest?.('.chip-wrap')?.classList.remove('tip-dismissed'));
+// The URL's hash holds the view state, so the skip link moves focus itself instead of navigating:
+// to the board, or to the open detail (which, on a narrow screen, takes the board's place).
+el.skipLink.addEventListener('click', (event) => {
   event.preventDefault();
+  if (el.detail.open) {
+    el.detailTitle.focus({ preventScroll: true });
+    (getComputedStyle(el.main).display === 'none' ? el.detail : el.detailTitle).scrollIntoView({ block: 'start' });
+    return;
+  }
   const heading = $('board-heading');
   heading.focus();
   heading.scrollIntoView({ block: 'start' });
@@ -894,14 +1054,28 @@ el.detail.addEventListener('cancel', (event) => {
   event.preventDefault();
   closeDetail();
 });
-// The panel sits below the sticky date bar: its offset follows the bar's height.
+/*
+ * The date bar stays on top only while it leaves most of the window to the page: on a short window
+ * (CSS: max-height 500px) or wherever it would take more than a third of the window's height (a
+ * narrow window, text spacing, zoom), it scrolls away with the page. The detail's sticky offset and
+ * the scroll padding that keeps focus clear of the bar (--bar-h) follow its height while it sticks.
+ */
+const BAR_SHARE = 1 / 3;
+const fitBar = () => {
+  el.timeBar.classList.toggle('unstuck', el.timeBar.offsetHeight > window.innerHeight * BAR_SHARE);
+  const sticky = getComputedStyle(el.timeBar).position === 'sticky';
+  document.documentElement.style.setProperty('--bar-h', sticky ? `${el.timeBar.offsetHeight}px` : '0px');
+};
 const layoutObserver = new ResizeObserver(() => {
-  document.documentElement.style.setProperty('--bar-h', `${el.timeBar.offsetHeight}px`);
+  fitBar();
   fitDetail();
 });
 for (const element of [el.timeBar, el.notice, document.querySelector('header.top')]) if (element) layoutObserver.observe(element);
 window.addEventListener('scroll', fitDetail, { passive: true });
-window.addEventListener('resize', fitDetail);
+window.addEventListener('resize', () => {
+  fitBar();
+  fitDetail();
+});
 
 /**
  * The URL changed under the page (Back, Forward, a link, an edited address): follow it. Back and

@@ -73,7 +73,8 @@ const FLAG_LABEL = { 'decision-without-consensus': 'A decision was taken without
 export const orderRows = (rows) =>
   [...rows].sort((a, b) => (KIND_ORDER[a.kind] ?? 9) - (KIND_ORDER[b.kind] ?? 9) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
-const list = (ids, empty = 'none') => (ids && ids.length > 0 ? ids.join(', ') : h('span', { class: 'muted' }, empty));
+/** Ids or labels (strings, nodes or arrays of them), comma-separated; `empty` when there are none. */
+const list = (items, empty = 'none') => (items && items.length > 0 ? joined(items) : h('span', { class: 'muted' }, empty));
 
 const formatDate = (date) => {
   if (!date) return '';
@@ -96,7 +97,8 @@ let tipCounter = 0;
 
 /**
  * A party's stance as a focusable chip; the statement shows on hover and on focus (keyboard and
- * touch), and is its accessible description.
+ * touch), and is its accessible description. Its accessible name is the party and the stance only.
+ * Returns the chip and its statement in a `span.chip-wrap`.
  */
 export const stanceChip = (rowId, partyId, cell, statement) => {
   const stance = cell ? cell.stance : 'none';
@@ -115,17 +117,24 @@ export const stanceChip = (rowId, partyId, cell, statement) => {
   } else {
     tipLines.push(h('span', { class: 'tip-meta' }, `${partyId} has stated no position yet, which blocks agreement.`));
   }
+  // The tooltip is the button's sibling, not its child: the button's name stays the party and the
+  // stance, and the statement is its description only. Both sit in one wrapper, so that moving the
+  // pointer from the chip onto the statement keeps it open.
   return h(
-    'button',
-    {
-      type: 'button',
-      class: `chip stance-${stance}`,
-      'aria-describedby': tipId,
-      dataset: { focusKey: `chip:${rowId}:${partyId}`, party: partyId, stance },
-    },
-    h('span', { class: 'chip-party' }, partyId),
-    h('span', { class: 'chip-mark', 'aria-hidden': 'true' }, STANCE_MARK[stance] ?? '·'),
-    h('span', { class: 'chip-stance' }, label),
+    'span',
+    { class: 'chip-wrap' },
+    h(
+      'button',
+      {
+        type: 'button',
+        class: `chip stance-${stance}`,
+        'aria-describedby': tipId,
+        dataset: { focusKey: `chip:${rowId}:${partyId}`, party: partyId, stance },
+      },
+      h('span', { class: 'chip-party' }, partyId),
+      h('span', { class: 'chip-mark', 'aria-hidden': 'true' }, STANCE_MARK[stance] ?? '·'),
+      h('span', { class: 'chip-stance' }, label),
+    ),
     h('span', { role: 'tooltip', id: tipId, class: 'tip' }, tipLines),
   );
 };
@@ -402,31 +411,46 @@ export const namesOf = (...registries) => {
   };
 };
 
+/** A name in its own <bdi>: whatever its script, it cannot reorder the id, comma or name beside it. */
+const bdi = (text) => {
+  const element = document.createElement('bdi');
+  element.textContent = String(text);
+  return element;
+};
+
+/** Items (nodes, strings or arrays of them) with a plain-text separator between them. */
+const joined = (items, separator = ', ') => items.flatMap((item, index) => (index === 0 ? [item] : [separator, item]));
+
+/** A party as the detail names it: `<bdi>United States of America</bdi> (us)`; its id when it has no name. */
 const partyLabel = (names, partyId) => {
   const name = names.parties.get(partyId);
-  return name ? `${name} (${partyId})` : partyId;
+  return name ? [bdi(name), ` (${partyId})`] : [partyId];
 };
 
 const delegateLabel = (names, delegateId) => {
   const delegate = names.delegates.get(delegateId);
-  if (!delegate?.name) return delegateId;
-  return delegate.role ? `${delegate.name}, ${delegate.role}` : delegate.name;
+  if (!delegate?.name) return [delegateId];
+  return delegate.role ? [bdi(delegate.name), ', ', bdi(delegate.role)] : [bdi(delegate.name)];
 };
 
-/** Party ids as the detail names them elsewhere: "United States of America (us), People's Republic of China (cn)". */
-const partiesText = (names, partyIds) => partyIds.map((p) => partyLabel(names, p)).join(', ');
+/**
+ * Parties as the detail names them elsewhere: "United States of America (us), People's Republic of China (cn)",
+ * each name isolated on its own, joined with plain text (nodes; empty for no parties).
+ */
+const partiesText = (names, partyIds) => joined(partyIds.map((p) => partyLabel(names, p)));
 
 /**
  * An action item's assignee is free text ("Secretariat", "us, cn"): each comma-separated part that is a
  * known party or delegate gets its name, anything else stays as written.
  */
 const assigneeText = (names, assignee) =>
-  String(assignee ?? '')
-    .split(',')
-    .map((part) => part.trim())
-    .filter(Boolean)
-    .map((part) => (names.parties.has(part) ? partyLabel(names, part) : names.delegates.get(part)?.name ? delegateLabel(names, part) : part))
-    .join(', ');
+  joined(
+    String(assignee ?? '')
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean)
+      .map((part) => (names.parties.has(part) ? partyLabel(names, part) : names.delegates.get(part)?.name ? delegateLabel(names, part) : part)),
+  );
 
 const formatRecorded = (timestamp) => {
   const parsed = new Date(timestamp ?? '');
@@ -522,8 +546,8 @@ const historyEntry = (entry, previousStatus, names, asOf, view, index) => {
   const who = [];
   if (d.partyId) who.push(partyLabel(names, d.partyId));
   if (d.delegateId) who.push(delegateLabel(names, d.delegateId));
-  if (Array.isArray(d.partyIds) && d.partyIds.length > 0) who.push(`by ${partiesText(names, d.partyIds)}`);
-  if (Array.isArray(d.proposedBy) && d.proposedBy.length > 0) who.push(`proposed by ${partiesText(names, d.proposedBy)}`);
+  if (Array.isArray(d.partyIds) && d.partyIds.length > 0) who.push(['by ', partiesText(names, d.partyIds)]);
+  if (Array.isArray(d.proposedBy) && d.proposedBy.length > 0) who.push(['proposed by ', partiesText(names, d.proposedBy)]);
   const how = [];
   if (d.channel) how.push(d.channel === 'written' ? 'in writing' : d.channel === 'oral' ? 'orally' : d.channel);
   if (d.communicationRef) how.push(d.communicationRef);
@@ -538,7 +562,7 @@ const historyEntry = (entry, previousStatus, names, asOf, view, index) => {
       'div',
       { class: 'history-body' },
       h('p', { class: 'history-type' }, h('strong', {}, eventLabel(entry)), d.stance ? [' ', stanceTag(d.stance)] : null, corrections.length > 0 ? h('span', { class: 'corrected-tag' }, 'corrected') : null, late ? h('span', { class: 'late-tag' }, 'recorded later') : null),
-      who.length > 0 ? h('p', { class: 'history-who' }, who.join(' · ')) : null,
+      who.length > 0 ? h('p', { class: 'history-who' }, joined(who, ' · ')) : null,
       how.length > 0 || d.sessionId ? h('p', { class: 'history-meta' }, how.join(' · '), d.sessionId ? [how.length > 0 ? ' · ' : '', 'at ', openLink('session', d.sessionId, where)] : null) : null,
       entry.type === 'CbmLinkedToNorm' && d.normId ? h('p', {}, 'Norm ', openLink('norm', d.normId, where)) : null,
       d.text ? quote(d.text) : null,
@@ -630,7 +654,7 @@ export const subjectDetailView = (detail, { parties = [], names = namesOf(null),
                 {},
                 h('p', {}, h('strong', {}, DECISION_LABEL[decision.kind] ?? plainWords(decision.kind)), ' · ', dateText(decision.effectiveOn), decision.sessionId ? [' at ', openLink('session', decision.sessionId, `detail-decision-${decision.decisionId ?? index}`)] : null),
                 decision.text ? quote(decision.text) : null,
-                decision.consensusHeld === false ? h('p', { class: 'flag' }, `⚠ Consensus did not hold: blocked by ${partiesText(names, decision.blockingParties ?? []) || 'nobody'}`) : null,
+                decision.consensusHeld === false ? h('p', { class: 'flag' }, '⚠ Consensus did not hold: blocked by ', (decision.blockingParties ?? []).length > 0 ? partiesText(names, decision.blockingParties) : 'nobody') : null,
               ),
             ),
           ),
@@ -732,7 +756,7 @@ export const sessionDetailView = (s, { names = namesOf(null) } = {}) => {
               return h(
                 'li',
                 { dataset: { actionItemId: item.actionItemId, state: label.toLowerCase() } },
-                h('p', {}, h('span', { class: `badge badge-item-${label.toLowerCase()}` }, label), ' ', h('strong', {}, assigneeText(names, item.assignee) || item.assignee)),
+                h('p', {}, h('span', { class: `badge badge-item-${label.toLowerCase()}` }, label), ' ', h('strong', {}, String(item.assignee ?? '').trim() ? assigneeText(names, item.assignee) : item.assignee)),
                 h('p', {}, item.text),
                 h(
                   'p',
