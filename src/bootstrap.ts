@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { ConsoleLogger, Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { lookup } from 'node:dns/promises';
+import { accessSync, constants } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -50,7 +51,7 @@ const START_UP_CONTEXTS = new Set(['NestFactory', 'InstanceLoader', 'RoutesResol
  * Nest's console logger at the configured levels, without its start-up narration below `debug`
  * (LOG_LEVEL=debug shows it), and without the stack trace Nest logs for a provider that fails at
  * start-up (an unreachable EventStoreDB): `npm start` then prints that failure as one line naming
- * the variable, as it does for every other start-up failure.
+ * the variable, as it does for every other start-up failure. Times are UTC (ISO 8601).
  */
 export class LedgerLogger extends ConsoleLogger {
   constructor(private readonly levels: LogLevel[]) {
@@ -68,6 +69,11 @@ export class LedgerLogger extends ConsoleLogger {
 
   override error(message: unknown, ...params: unknown[]): void {
     if (!this.narration(params)) super.error(message, ...params);
+  }
+
+  /** UTC, as the ledger's own `recordedAt` (Nest writes the local time without its offset). */
+  protected override getTimestamp(): string {
+    return new Date().toISOString();
   }
 }
 
@@ -96,7 +102,15 @@ export const preflight = async (config: AppConfig): Promise<void> => {
       throw new Error(message.includes(variable) ? message : `invalid configuration: ${variable}: ${message}`);
     }
   };
-  named('LEDGER_DATA_DIR', () => ensureDir(config.dataDir, 0o700));
+  named('LEDGER_DATA_DIR', () => {
+    ensureDir(config.dataDir, 0o700);
+    try {
+      accessSync(config.dataDir, constants.R_OK | constants.W_OK | constants.X_OK);
+    } catch (error) {
+      // Else the first file it cannot look at (the signing key) is reported as missing.
+      throw new Error(`this user may not read and write ${config.dataDir} (${(error as NodeJS.ErrnoException).code}): run the server as the user that owns it (the directory is owner-only, 0700)`);
+    }
+  });
   // The read models are per instance: two servers writing one read-model file break each other.
   const rebuild = runningRebuild(config.dataDir);
   if (rebuild !== undefined) throw rebuildRunning(config.dataDir, rebuild);
@@ -214,7 +228,7 @@ const stopGracefullyOnSignals = (app: NestFastifyApplication): void => {
 const BEARER = 'bearer';
 const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer', minimum: 1 } } };
 const UNAVAILABLE =
-  'Not now: the event store is unreachable (`store-unavailable`), the read models have not caught up within 5 s (`read-models-behind`), or the server is stopping (`shutting-down`)';
+  'Not now: the event store is unreachable (`store-unavailable`), the read models have not caught up within 5 s (`read-models-behind`), the server\'s clock reads earlier than what the ledger recorded (`clock-behind`, commands only), or the server is stopping (`shutting-down`)';
 const OPERATIONS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head'] as const;
 
 /**

@@ -1,12 +1,21 @@
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import type { AppConfig } from '../config/app-config.js';
 import { openEventStore, sqliteFile } from '../infrastructure/event-store.module.js';
 import type { EventStore } from '../shared/event-store/event-store.port.js';
 
 /** Opening a SQLite store creates it: commands that read a ledger must not leave an empty one behind. */
 export const openExistingStore = async (config: AppConfig, use: { readonly mustWrite?: boolean } = {}): Promise<EventStore> => {
-  if (config.store === 'sqlite' && !existsSync(sqliteFile(config))) {
-    throw new Error(`no ledger at ${sqliteFile(config)} (LEDGER_DATA_DIR=${config.dataDir})`);
+  if (config.store === 'sqlite') {
+    try {
+      statSync(sqliteFile(config));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // existsSync says "no" to a file this user may not look at, too: that is not a missing ledger.
+      if (code === 'EACCES' || code === 'EPERM') {
+        throw new Error(`cannot look into LEDGER_DATA_DIR=${config.dataDir} (${code}: permission denied): run as the user that owns it (the directory is owner-only, 0700)`);
+      }
+      throw new Error(`no ledger at ${sqliteFile(config)} (LEDGER_DATA_DIR=${config.dataDir})`);
+    }
   }
   return openEventStore(config, use);
 };

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
@@ -41,7 +41,13 @@ export const announceServer = (dataDir: string, url: string): { readonly rebuild
 /** Returns what removes this process's file (also run on exit). */
 export const markServerRunning = (dataDir: string, url: string): (() => void) => {
   const file = markerFileOf(dataDir);
-  writeFileSync(file, `${JSON.stringify({ pid: process.pid, url, start: processStart(process.pid) })}\n`, { mode: 0o600 });
+  try {
+    writeFileSync(file, `${JSON.stringify({ pid: process.pid, url, start: processStart(process.pid), dataDir: canonicalDir(dataDir) })}\n`, { mode: 0o600 });
+  } catch (error) {
+    // A full disk leaves an empty file, which would read as a server being written.
+    rmSync(file, { force: true });
+    throw error;
+  }
   const remove = (): void => {
     process.off('exit', remove);
     rmSync(file, { force: true });
@@ -65,6 +71,21 @@ export const processStart = (pid: number): string | undefined => {
   }
 };
 
+/** The directory as the system resolves it (symlinks followed); as given when it cannot be resolved. */
+const canonicalDir = (dataDir: string): string => {
+  try {
+    return realpathSync(dataDir);
+  } catch {
+    return dataDir;
+  }
+};
+
+/**
+ * A marker or lock recorded for another directory: one copied along with the data directory (a
+ * backup restored beside the original), which names a process that serves the original.
+ */
+const recordedElsewhere = (recorded: unknown, dataDir: string): boolean => typeof recorded === 'string' && recorded !== canonicalDir(dataDir);
+
 /** Process `pid` runs, and is the one that wrote a marker recording `start` (when both are known). */
 const isMarkerOwnerAlive = (pid: number, start: unknown): boolean => {
   if (!isAlive(pid)) return false;
@@ -87,7 +108,7 @@ const isAlive = (pid: number): boolean => {
 interface Marker {
   readonly file: string;
   readonly pid: number;
-  readonly contents: { readonly url?: unknown; readonly start?: unknown } | undefined;
+  readonly contents: { readonly url?: unknown; readonly start?: unknown; readonly dataDir?: unknown } | undefined;
 }
 
 /** The server markers in `dataDir` but this process's, in name order. */
@@ -115,7 +136,7 @@ const markersIn = (dataDir: string): Marker[] => {
 /** Another live process serving `dataDir`, if any. */
 export const runningServer = (dataDir: string): RunningServer | undefined => {
   for (const { pid, contents } of markersIn(dataDir)) {
-    if (!isMarkerOwnerAlive(pid, contents?.start)) continue;
+    if (!isMarkerOwnerAlive(pid, contents?.start) || recordedElsewhere(contents?.dataDir, dataDir)) continue;
     // Being written or damaged: the pid alone still says a server runs.
     if (contents === undefined) return { pid, url: '(its address is unknown)' };
     if (typeof contents.url === 'string') return { pid, url: contents.url };
@@ -133,14 +154,14 @@ export const rebuildLockOf = (dataDir: string): string => join(dataDir, 'rebuild
 
 /** The pid of a live process holding the rebuild lock of `dataDir` (not this one), if any. */
 export const runningRebuild = (dataDir: string): number | undefined => {
-  let lock: { pid?: unknown; start?: unknown };
+  let lock: { pid?: unknown; start?: unknown; dataDir?: unknown };
   try {
-    lock = JSON.parse(readFileSync(rebuildLockOf(dataDir), 'utf8')) as { pid?: unknown; start?: unknown };
+    lock = JSON.parse(readFileSync(rebuildLockOf(dataDir), 'utf8')) as { pid?: unknown; start?: unknown; dataDir?: unknown };
   } catch {
     return undefined;
   }
   const pid = Number(lock.pid);
-  return Number.isSafeInteger(pid) && pid !== process.pid && isMarkerOwnerAlive(pid, lock.start) ? pid : undefined;
+  return Number.isSafeInteger(pid) && pid !== process.pid && isMarkerOwnerAlive(pid, lock.start) && !recordedElsewhere(lock.dataDir, dataDir) ? pid : undefined;
 };
 
 /**
@@ -155,7 +176,7 @@ export const takeRebuildLock = (
   const file = rebuildLockOf(dataDir);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      writeFileSync(file, `${JSON.stringify({ pid: process.pid, start: processStart(process.pid) })}\n`, { mode: 0o600, flag: 'wx' });
+      writeFileSync(file, `${JSON.stringify({ pid: process.pid, start: processStart(process.pid), dataDir: canonicalDir(dataDir) })}\n`, { mode: 0o600, flag: 'wx' });
       const release = (): void => {
         process.off('exit', release);
         rmSync(file, { force: true });

@@ -226,6 +226,13 @@ describe('configuration (DESIGN.md §8)', () => {
     expect(nestLogger('silent')).toBe(false);
   });
 
+  it('stamps log lines in UTC, ISO 8601, as the ledger\'s recordedAt (Nest writes local time without an offset)', () => {
+    const logger = nestLogger('info') as LedgerLogger;
+    const stamp = (logger as unknown as { getTimestamp: () => string }).getTimestamp();
+    expect(stamp).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    expect(Math.abs(Date.parse(stamp) - Date.now())).toBeLessThan(5_000);
+  });
+
   it('a failed listen names HOST and PORT, in one line', async () => {
     const busy = { init: async () => undefined, listen: async () => Promise.reject(new Error('listen EADDRINUSE: address already in use 127.0.0.1:3977\n    at Server.setupListenHandle')) };
     await expect(listen(busy as never, loadConfig({ HOST: '127.0.0.1', PORT: '3977' }))).rejects.toThrow(

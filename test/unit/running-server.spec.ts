@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { announceServer, markerFileOf, markServerRunning, processStart, rebuildLockOf, removeStaleMarkers, runningRebuild, runningServer, takeRebuildLock, urlOf } from '../../src/shared/running-server.js';
@@ -12,7 +12,7 @@ describe('server-<pid>.json: which live servers serve a data directory', () => {
 
   it('is written by the server (its pid and URL) and removed at its end; the server itself is not another server', () => {
     const remove = markServerRunning(dir, 'http://127.0.0.1:3000');
-    expect(JSON.parse(readFileSync(markerFileOf(dir), 'utf8'))).toEqual({ pid: process.pid, url: 'http://127.0.0.1:3000', start: processStart(process.pid) });
+    expect(JSON.parse(readFileSync(markerFileOf(dir), 'utf8'))).toEqual({ pid: process.pid, url: 'http://127.0.0.1:3000', start: processStart(process.pid), dataDir: realpathSync(dir) });
     expect(runningServer(dir)).toBeUndefined();
     remove();
     expect(existsSync(markerFileOf(dir))).toBe(false);
@@ -29,6 +29,26 @@ describe('server-<pid>.json: which live servers serve a data directory', () => {
     writeFileSync(markerFileOf(dir, 2 ** 22 + 4321), JSON.stringify({ pid: 2 ** 22 + 4321, url: 'http://127.0.0.1:4000' }));
     expect(runningServer(dir)).toBeUndefined();
     expect(runningServer(join(dir, 'none'))).toBeUndefined();
+  });
+
+  it('a marker or rebuild lock copied along with the data directory (a backup restored beside it) names the original, not the copy', () => {
+    const start = processStart(process.ppid);
+    writeFileSync(markerFileOf(dir, process.ppid), JSON.stringify({ pid: process.ppid, url: 'http://127.0.0.1:4000', start, dataDir: realpathSync(dir) }));
+    writeFileSync(rebuildLockOf(dir), JSON.stringify({ pid: process.ppid, start, dataDir: realpathSync(dir) }));
+    const copy = `${dir}-copy`;
+    cpSync(dir, copy, { recursive: true });
+    try {
+      expect(runningServer(copy)).toBeUndefined();
+      expect(runningRebuild(copy)).toBeUndefined();
+      // The original still counts, also through a symlink to it.
+      expect(runningServer(dir)).toEqual({ pid: process.ppid, url: 'http://127.0.0.1:4000' });
+      expect(runningRebuild(dir)).toBe(process.ppid);
+      symlinkSync(dir, `${dir}-link`);
+      expect(runningServer(`${dir}-link`)).toEqual({ pid: process.ppid, url: 'http://127.0.0.1:4000' });
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+      rmSync(`${dir}-link`, { force: true });
+    }
   });
 
   it('a pid the system has given to another program since the marker was written does not count (its start time differs)', () => {

@@ -299,6 +299,16 @@ const keepablePosition = (position: string): boolean => /^[1-9]\d{0,15}$/.test(p
 
 const IN_FLIGHT = 512;
 
+/** An import stopped part-way: `events` were loaded into the store before `reason`. */
+export class ImportFailedError extends ConflictError {
+  constructor(
+    readonly events: number,
+    readonly reason: string,
+  ) {
+    super('import-failed', `import failed after ${events} events: ${reason}; the store now holds a partial import: remove it before importing again`);
+  }
+}
+
 /**
  * Loads a bundle into an EMPTY store through the port, preserving event ids and metadata, each
  * event appended at its exact revision. The bundle is verified first: a bundle that does not
@@ -381,10 +391,7 @@ export const importBundle = async (store: EventStore, file: string, onProgress?:
     if (failure !== undefined) throw failure;
   } catch (error) {
     await Promise.all(inFlight);
-    throw new ConflictError(
-      'import-failed',
-      `import failed after ${events} events: ${(error as Error).message}; the store now holds a partial import: remove it before importing again`,
-    );
+    throw new ImportFailedError(events, (error as Error).message);
   }
   onProgress?.(events);
   const keys = [publicKey!, ...trustedKeys];

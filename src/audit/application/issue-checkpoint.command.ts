@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ConflictError } from '../../shared/domain/domain-error.js';
+import { transactionTime } from '../../shared/event-store/transaction-time.js';
 import { CLOCK, type Clock, ID_GENERATOR, type IdGenerator, utcDay } from '../../shared/event-store/clock.js';
 import { computeEventHash } from '../../shared/event-store/envelope.js';
 import { EVENT_STORE, type EventStore } from '../../shared/event-store/event-store.port.js';
@@ -114,7 +115,8 @@ export const issueCheckpoint = async (deps: CheckpointDeps, context: CommandCont
   if (!report.ok) throw damaged(report);
   for (let attempt = 1; ; attempt++) {
     const tree = await computeLedgerTree(deps.store, verifiedUpTo);
-    const now = deps.clock.now();
+    // Signed no earlier than the events it covers, even on a clock stepped back (see transaction-time.ts).
+    const now = await transactionTime(deps.store, deps.clock);
     const payload: CheckpointPayload = { ...tree, issuedAt: now.toISOString(), keyId: deps.signer.publicKey.keyId };
     const checkpoint: CheckpointIssuedData = { ...payload, signature: deps.signer.sign(payload) };
     let seen: CheckpointState | undefined;

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
 import { Command } from 'commander';
 import type { AppConfig } from '../../config/app-config.js';
-import { importBundle, type ImportResult } from '../../audit/application/bundle.js';
+import { ImportFailedError, importBundle, type ImportResult } from '../../audit/application/bundle.js';
 import { addTrustedKey, loadOrCreateSigningKey } from '../../audit/infrastructure/signing-key.js';
 import { openEventStore, sqliteFile } from '../../infrastructure/event-store.module.js';
 import { SqliteEventStore } from '../../infrastructure/sqlite/sqlite-event-store.js';
@@ -44,6 +44,11 @@ export const runImport = async (config: AppConfig, options: { in: string }, io: 
     await closeStore(store);
     removeStaging();
     if (dirCreated && existsSync(config.dataDir) && readdirSync(config.dataDir).length === 0) rmdirSync(config.dataDir);
+    // Built aside, the partial copy is gone: nothing was imported, and there is nothing to verify or remove.
+    if (error instanceof ImportFailedError && staging !== undefined) {
+      const reason = error.reason.replace(/; run norms-ledger verify, and check the disk$/, '; check the disk');
+      return fail(io, 'import', new Error(`import failed after ${error.events} events: ${reason}; nothing was imported (the partial copy was removed, LEDGER_DATA_DIR is as it was)`));
+    }
     return fail(io, 'import', error);
   }
   try {

@@ -2,6 +2,7 @@ import { v5 as uuidv5 } from 'uuid';
 import type { Decider, DomainEvent, FoldedEvent, StreamExpectation } from '../domain/decider.js';
 import { ConflictError, NotFoundError, PreconditionFailedError, UnprocessableError } from '../domain/domain-error.js';
 import type { Clock, IdGenerator } from './clock.js';
+import { transactionTime } from './transaction-time.js';
 import { canonicalJson, type LedgerMetadata, sealMetadata, sha256Hex } from './envelope.js';
 import { StreamNotFoundError, WrongExpectedRevisionError } from './event-store.errors.js';
 import type { AppendedEventRef, EventStore, EventToAppend, JsonObject, RecordedEvent } from './event-store.port.js';
@@ -245,7 +246,8 @@ const decideAndAppend = async <Command extends { effectiveOn: string }, State, E
       };
     }
 
-    const recordedAt = deps.clock.now().toISOString();
+    // Never before what the stream (or, as far as this process knows, the log) already recorded.
+    const recordedAt = (await transactionTime(deps.store, deps.clock, head?.recordedAt)).toISOString();
     let prevHash = folded.lastHash;
     const toAppend: EventToAppend[] = decided.map((event, index) => {
       const eventId = key !== undefined && fingerprint !== undefined ? idempotentEventId(key, fingerprint, index) : deps.ids.uuid();

@@ -3,6 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type DomainErrorKind } from '../domain/domain-error.js';
 import { DamagedEventError, InvalidAppendError, StoreUnavailableError, StreamNotFoundError, WrongExpectedRevisionError } from '../event-store/event-store.errors.js';
+import { ClockBehindError } from '../event-store/transaction-time.js';
 import { HttpProblemCode, problem, PROBLEM_CONTENT_TYPE, type ProblemDetails, ServiceUnavailableError } from './problem-details.js';
 import { BODY_CHARSET, BODY_ENCODED, BODY_PROTOTYPE_KEY, BODY_REPEATED_FIELD, JsonBodyError } from './json-body.js';
 import { RequestValidationError } from './validation.js';
@@ -61,7 +62,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     const body = this.toProblem(exception, request);
     if (body.status === 405) void reply.header('Allow', allowedMethods(request).join(', '));
-    if (exception instanceof ServiceUnavailableError) void reply.header('Retry-After', String(exception.retryAfterSeconds));
+    if (exception instanceof ServiceUnavailableError || exception instanceof ClockBehindError) void reply.header('Retry-After', String(exception.retryAfterSeconds));
     void reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
   }
 
@@ -87,13 +88,21 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       this.logger.error(`${request.method} ${request.url} [${request.correlationId ?? request.id}]: ${exception.message}`);
       return problem(500, 'ledger-damaged', `${exception.message}; POST /audit/verify (or norms-ledger verify) names every damaged event`);
     }
+    if (exception instanceof ClockBehindError) {
+      this.logger.error(`${request.method} ${request.url} [${request.correlationId ?? request.id}]: ${exception.message}`);
+      return problem(503, 'clock-behind', exception.message);
+    }
     if (exception instanceof ServiceUnavailableError) {
       this.logger.warn(`${request.method} ${request.url} [${request.correlationId ?? request.id}]: ${exception.message}`);
       return problem(503, exception.code, exception.message);
     }
     if (exception instanceof StoreUnavailableError) {
       this.logger.error(`${request.method} ${request.url} [${request.correlationId ?? request.id}]: ${exception.message}`);
-      return problem(503, HttpProblemCode.storeUnavailable, 'the event store is unavailable; try again later');
+      // A full disk is the operator's to fix, and worth telling the clerk (nothing was recorded).
+      const detail = /SQLITE_FULL/.test(exception.message)
+        ? 'the event store cannot write: the disk that holds it is full; nothing was recorded: try again once space is freed'
+        : 'the event store is unavailable; try again later';
+      return problem(503, HttpProblemCode.storeUnavailable, detail);
     }
     this.logger.error(
       `${request.method} ${request.url} [${request.correlationId ?? request.id}]: ${(exception as Error)?.stack ?? String(exception)}`,
