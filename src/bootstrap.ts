@@ -253,6 +253,7 @@ const documentAccess = (document: OpenAPIObject): void => {
       operation.responses['401'] ??= { description: 'No token, or one that is not known (WWW-Authenticate: Bearer)', content: problemJson };
       operation.responses['403'] ??= { description: `The token's role may not use this route (allowed: ${policy === undefined ? 'none' : policy.join(', ')})`, content: problemJson };
       operation.responses['429'] ??= { description: 'Too many requests from this address or with this token (`too-many-requests`)', headers: RETRY_AFTER, content: problemJson };
+      operation.responses['500'] ??= { description: 'An unexpected failure (`internal-error`, with the correlation id to quote), or a stored event that cannot be read (`ledger-damaged`, naming it: run verify)', content: problemJson };
       operation.responses['503'] ??= { description: UNAVAILABLE, headers: RETRY_AFTER, content: problemJson };
       const unavailable = operation.responses['503'];
       if (!('$ref' in unavailable)) unavailable.headers ??= RETRY_AFTER;

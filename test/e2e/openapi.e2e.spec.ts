@@ -255,12 +255,13 @@ describe('OpenAPI examples and answers (e2e)', () => {
     expect((await t.post('/tracks', { ...bodyExample(document, '/tracks'), trackId: 'closed', colour: 'blue' }).expect(400)).body.errors).toEqual([{ field: 'colour', message: 'is not a field of this request' }]);
   });
 
-  it('documents the answers every protected route can give: 400, 401, 403, 429 and 503 with Retry-After', () => {
+  it('documents the answers every protected route can give: 400, 401, 403, 429, 500 and 503 with Retry-After; 413 and 415 on every POST', () => {
     const operations = Object.entries(document.paths).flatMap(([path, item]) => Object.entries(item).map(([method, operation]) => ({ route: `${method} ${path}`, operation })));
     const protectedOnes = operations.filter(({ operation }) => (operation.security as unknown[]).length > 0);
     expect(protectedOnes.length).toBeGreaterThan(40);
     for (const { route, operation } of protectedOnes) {
-      expect({ route, statuses: ['400', '401', '403', '429', '503'].filter((status) => !(status in operation.responses)) }).toEqual({ route, statuses: [] });
+      const expected = ['400', '401', '403', '429', '500', '503', ...(route.startsWith('post ') ? ['413', '415'] : [])];
+      expect({ route, statuses: expected.filter((status) => !(status in operation.responses)) }).toEqual({ route, statuses: [] });
       expect({ route, retryAfter: Boolean(operation.responses['429'].headers?.['Retry-After'] && operation.responses['503'].headers?.['Retry-After']) }).toEqual({ route, retryAfter: true });
     }
     const checkpoint = document.paths['/audit/checkpoints']!.post;

@@ -61,7 +61,7 @@ export const ApiProblems = (...statuses: number[]): MethodDecorator & ClassDecor
 export const ApiNoBody = (): MethodDecorator =>
   applyDecorators(
     ApiBody({ required: false, description: 'None: send no body, or `{}`; any field is a 400', schema: { type: 'object', maxProperties: 0 } }),
-    ApiProblems(400),
+    ApiProblems(400, 413, 415),
   );
 
 /** Sets `ETag: W/"<revision>"` from the command's result. */
