@@ -252,7 +252,7 @@ describe('queries (e2e)', () => {
       const snapshot = await frame(1);
       expect(snapshot.event).toBe('snapshot');
       expect(snapshot.data).toEqual((await get('/tracks/seg/board?asOf=2026-03-10').expect(200)).body);
-      t.fixClock('2026-03-27T10:00:00.000Z');
+      t.fixClock('2026-03-28T11:00:00.000Z');
       // Effective after asOf: the board on 2026-03-10 does not change, so no row is sent for it.
       await ok(t, '/topics/ig/positions', { statementId: 'st-11', partyId: 'us', stance: 'opposes', text: 'us opposes', channel: 'written', effectiveOn: '2026-03-20' });
       // A late entry effective by then: its row is sent, as the board on 2026-03-10 now shows it.

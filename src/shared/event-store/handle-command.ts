@@ -2,7 +2,7 @@ import { v5 as uuidv5 } from 'uuid';
 import type { Decider, DomainEvent, FoldedEvent, StreamExpectation } from '../domain/decider.js';
 import { ConflictError, NotFoundError, PreconditionFailedError, UnprocessableError } from '../domain/domain-error.js';
 import type { Clock, IdGenerator } from './clock.js';
-import { transactionTime } from './transaction-time.js';
+import { noteRecorded, transactionTime } from './transaction-time.js';
 import { canonicalJson, type LedgerMetadata, sealMetadata, sha256Hex } from './envelope.js';
 import { StreamNotFoundError, WrongExpectedRevisionError } from './event-store.errors.js';
 import type { AppendedEventRef, EventStore, EventToAppend, JsonObject, RecordedEvent } from './event-store.port.js';
@@ -277,7 +277,10 @@ const decideAndAppend = async <Command extends { effectiveOn: string }, State, E
     try {
       const appended = await deps.store.append(spec.streamId, toAppend, revision < 0 ? 'no_stream' : revision);
       if (appended.idempotentReplay && key !== undefined) return resultOf(await earlierOwnEvents(deps.store, key, context.principal));
-      if (!appended.idempotentReplay) rememberAppended(cache, folded, spec, toAppend, appended.events);
+      if (!appended.idempotentReplay) {
+        rememberAppended(cache, folded, spec, toAppend, appended.events);
+        noteRecorded(deps.store, recordedAt);
+      }
       return {
         streamId: spec.streamId,
         revision: appended.revision,

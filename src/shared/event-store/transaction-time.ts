@@ -9,7 +9,7 @@ import type { EventStore } from './event-store.port.js';
  * date a correction before the record it corrects, and sign a checkpoint before the events it covers.
  *
  * The floor is the latest instant this process knows to be recorded in the store: the log's last
- * event (read once), every stream head it folds, every instant it hands out. A clock behind the
+ * event (read once), every stream head it folds, every instant it records. A clock behind the
  * floor by at most CLOCK_TOLERANCE_MS (an NTP step, another instance's slightly fast clock) records
  * at the floor; further behind, recording is refused until the clock is fixed.
  */
@@ -63,6 +63,14 @@ export const transactionTime = async (store: EventStore, clock: Clock, atLeast?:
   }
   const now = clock.now();
   if (now.getTime() < floor.ms - CLOCK_TOLERANCE_MS) throw new ClockBehindError(now.toISOString(), new Date(floor.ms).toISOString());
-  floor.ms = Math.max(floor.ms, now.getTime());
-  return new Date(floor.ms);
+  // The floor rises when the instant is recorded (noteRecorded), not here: a request that records
+  // nothing (a replay, a refusal) leaves no trace in the log, so it must not hold later ones back.
+  return new Date(Math.max(floor.ms, now.getTime()));
+};
+
+/** `instant` was recorded in `store`: later records are not dated before it. */
+export const noteRecorded = (store: EventStore, instant: string): void => {
+  const floor = floors.get(store);
+  const ms = Date.parse(instant);
+  if (floor !== undefined && Number.isFinite(ms)) floor.ms = Math.max(floor.ms, ms);
 };
