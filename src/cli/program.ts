@@ -1,0 +1,43 @@
+import { Command, CommanderError } from 'commander';
+import { EXIT_ERROR, exitOnInterrupt } from './cli-io.js';
+import { checkpointCommand } from './commands/checkpoint.command.js';
+import { demoCommand } from './commands/demo.command.js';
+import { exportCommand } from './commands/export.command.js';
+import { importCommand } from './commands/import.command.js';
+import { rebuildCommand } from './commands/rebuild.command.js';
+import { serveCommand } from './commands/serve.command.js';
+import { verifyCommand } from './commands/verify.command.js';
+
+/** Every subcommand, one file each under commands/. */
+const COMMANDS: ReadonlyArray<() => Command> = [serveCommand, rebuildCommand, verifyCommand, exportCommand, importCommand, checkpointCommand, demoCommand];
+
+// A reader that stops early (`verify … | head -1`) closes the pipe: stop quietly, not with an EPIPE stack.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  });
+}
+
+// One line per error: commander's message and the hint together.
+const oneLine = { outputError: (text: string, write: (text: string) => void) => write(`${text.trimEnd()} (run norms-ledger --help for usage)\n`) };
+
+const program = new Command('norms-ledger')
+  .description('An event-sourced, hash-chained ledger of the records of intergovernmental expert talks')
+  .configureOutput(oneLine)
+  .exitOverride();
+for (const command of COMMANDS) program.addCommand(command().configureOutput(oneLine).exitOverride());
+// The server shuts down gracefully on its own (Nest's shutdown hooks); the other commands stop at once.
+program.hook('preAction', (_program, action) => {
+  if (action.name() !== 'serve') exitOnInterrupt(action.name());
+});
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof CommanderError) {
+    // Commander has already written its one line (or the help); only the exit code is left.
+    process.exitCode = error.exitCode === 0 ? 0 : EXIT_ERROR;
+  } else {
+    process.stderr.write(`norms-ledger: ${(error as Error).message}\n`);
+    process.exitCode = EXIT_ERROR;
+  }
+});
