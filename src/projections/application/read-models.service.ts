@@ -4,9 +4,10 @@ import { EVENT_STORE, type EventStore } from '../../shared/event-store/event-sto
 import { HttpProblemCode, ServiceUnavailableError } from '../../shared/http/problem-details.js';
 import { comparePosition } from '../projections/ledger-event.js';
 import type { RowChange } from '../read-model/projector.js';
-import { openReadModelDb, removeDbFiles, type ReadModelDb } from '../read-model/read-model.database.js';
+import { readModelsNotOfLog } from '../read-model/read-model.checkpoint.js';
+import { isDiskFull, openReadModelDb, removeDbFiles, type ReadModelDb } from '../read-model/read-model.database.js';
 import { DAMAGED_FILE, isSqliteError, sqliteErrorOf } from '../../shared/sqlite-errors.js';
-import { ProjectionStoppedError, ReadModelProjection } from '../read-model/read-model.projection.js';
+import { ProjectionStoppedError, ReadModelProjection, type RetryState } from '../read-model/read-model.projection.js';
 import { ReadModelQueries } from '../read-model/read-model.queries.js';
 import { defaultRebuildThreads } from '../read-model/parallel-build.js';
 import { buildReadModels, buildReadModelsFile, rebuildRunsOnWorker, replaceFile, type RebuildResult } from '../read-model/rebuild.js';
@@ -22,6 +23,19 @@ export const READ_MODEL_CONFIG = Symbol.for('norms-ledger.ReadModelConfig');
 
 /** How long a query waits for the read models to reach the log's head before answering 503. */
 export const SETTLE_TIMEOUT_MS = 5_000;
+
+/** Retry-After of a rebuild refused by a full disk: space is not freed in a second. */
+export const REBUILD_RETRY_AFTER_SECONDS = 60;
+
+/** By shape: an error may come from another realm (a worker, a test's VM context), where instanceof Error is false. */
+const messageOf = (error: unknown): string => {
+  const message = (error as { message?: unknown } | null)?.message;
+  return (typeof message === 'string' ? message : String(error)).split('\n')[0]!;
+};
+
+const retryingReason = (retrying: RetryState): string =>
+  `the read models cannot write (${messageOf(retrying.error)}) and try again by themselves, next in ${Math.max(0, Math.ceil((retrying.nextTryAt - Date.now()) / 1000))} s ` +
+  `(${retrying.attempts} failed ${retrying.attempts === 1 ? 'try' : 'tries'} so far); they catch up once a write succeeds, with no rebuild`;
 
 /**
  * Owns the read-model database and the projection that feeds it. Queries go to whichever database
@@ -64,12 +78,23 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  /** The first start's bulk build when the log has events and no read models exist, then the live projection. */
+  /**
+   * The live projection, after a bulk build at start when one is needed: the log has events and no
+   * read models exist yet, or the read models are not the log's (read-model.checkpoint.ts: ahead of
+   * it, or another history at their checkpoint; e.g. a restored ledger kept with newer read models),
+   * which would otherwise be served as truth and never apply the events recorded up to their checkpoint.
+   */
   private async buildAndFollow(file: string): Promise<void> {
-    if (this.projection.checkpoint === null && (await this.store.headPosition()) !== null) {
-      // A first start on an existing log: one bulk replay, before any query is answered.
+    const notOfLog = await readModelsNotOfLog(this.store, this.db);
+    if (notOfLog !== undefined) this.logger.warn(`the read models at ${file} are rebuilt from the log: ${notOfLog}`);
+    if (notOfLog !== undefined || (this.projection.checkpoint === null && (await this.store.headPosition()) !== null)) {
+      // One bulk replay, before any query is answered.
       let result: RebuildResult;
       if (file === ':memory:') {
+        if (notOfLog !== undefined) {
+          this.db.close();
+          this.open(openReadModelDb(file));
+        }
         result = await buildReadModels(this.store, this.db);
         this.open(this.db);
       } else {
@@ -102,6 +127,9 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
     this.db = db;
     this.projection = new ReadModelProjection(this.store, db, {
       onError: (error) => this.logger.error(`read models stopped: ${(error as Error)?.stack ?? String(error)}`),
+      onRetry: (error, delayMs, attempt) =>
+        this.logger.warn(`read models cannot write (${messageOf(error)}); trying again from position ${this.checkpoint} in ${delayMs} ms (attempt ${attempt + 1})`),
+      onRecovered: (attempts) => this.logger.log(`read models writing again after ${attempts} failed ${attempts === 1 ? 'try' : 'tries'}; at position ${this.checkpoint}`),
     });
     this.projection.onRows((changes) => {
       for (const listener of this.rowListeners) listener(changes);
@@ -169,6 +197,16 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
     // A store whose head is remote (EventStoreDB) says what this process wrote: no round trip per query.
     const head = typeof this.store.localHeadPosition === 'function' ? this.store.localHeadPosition() : await this.store.headPosition();
     if (head !== null && comparePosition(head, this.checkpoint) > 0) {
+      const retrying = this.projection.retrying;
+      if (retrying !== undefined) {
+        // Waiting would not help before the next try: say when that is.
+        throw new ServiceUnavailableError(
+          HttpProblemCode.readModelsBehind,
+          `the read models have not caught up with the log (applied up to position ${this.checkpoint}, the log is at ${head}): ${retryingReason(retrying)}; try again shortly`,
+          Math.max(1, Math.ceil((retrying.nextTryAt - Date.now()) / 1000)),
+          { cause: retrying.error },
+        );
+      }
       try {
         await this.whenCaughtUp(head, timeoutMs);
       } catch (error) {
@@ -186,11 +224,13 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
   /**
    * For GET /health/ready: down while queries cannot be answered for a reason that waiting does not
    * cure (the read models could not be built, or the projection stopped on an error: a rebuild is
-   * needed); up otherwise, with the position applied.
+   * needed), and while a write that failed for a passing reason (a full disk) waits to be tried
+   * again (up again by itself once it succeeds); up otherwise, with the position applied.
    */
   get state(): { readonly status: 'up' | 'down'; readonly checkpoint: string; readonly reason?: string } {
     const failure = this.projection.failedWith;
-    const reason = this.unavailable ?? (failure === undefined ? undefined : ((failure as Error)?.message ?? String(failure)));
+    const retrying = this.projection.retrying;
+    const reason = this.unavailable ?? (failure !== undefined ? messageOf(failure) : retrying !== undefined ? retryingReason(retrying) : undefined);
     return reason === undefined ? { status: 'up', checkpoint: this.checkpoint } : { status: 'down', checkpoint: this.checkpoint, reason };
   }
 
@@ -232,10 +272,20 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** POST /projections/rebuild. A second request while one runs gets the same answer. */
   rebuild(): Promise<RebuildResult> {
-    this.rebuilding ??= this.rebuildAndSwap().finally(() => {
-      this.rebuilding = undefined;
-    });
+    this.rebuilding ??= this.rebuildAndSwap()
+      .catch((error: unknown) => {
+        throw this.rebuildFailure(error);
+      })
+      .finally(() => {
+        this.rebuilding = undefined;
+      });
     return this.rebuilding;
+  }
+
+  /** A full disk is a 503 naming the disk and the file (the message of ReadModelDiskFullError), not a 500; the old read models still answer. */
+  private rebuildFailure(error: unknown): unknown {
+    if (!isDiskFull(error)) return error;
+    return new ServiceUnavailableError(HttpProblemCode.storeUnavailable, messageOf(error), REBUILD_RETRY_AFTER_SECONDS, { cause: error });
   }
 
   private async rebuildAndSwap(): Promise<RebuildResult> {

@@ -29,7 +29,8 @@ import { appliesInOrder, evolveSubject, type SubjectState } from '../projections
 import { recordOf, streamTimeline } from '../projections/timeline.projection.js';
 import { sessionCorrectionsOf } from '../projections/track.projection.js';
 import { SUBJECT_SORT } from './projector.js';
-import { STILL_CURRENT, type ReadModelDb } from './read-model.database.js';
+import { CHECKPOINT_EVENT, checkpointEventJson } from './read-model.checkpoint.js';
+import { rollbackQuietly, STILL_CURRENT, type ReadModelDb } from './read-model.database.js';
 import { compactJsonOf, pointDateOf, subjectCurve } from './subject-curve.js';
 
 type StoreRow = [position: number, streamId: string, revision: number, eventId: string, type: string, data: string, metadata: string];
@@ -154,18 +155,28 @@ export const prepareBulkTarget = (db: ReadModelDb): void => {
   db.exec('BEGIN');
   try {
     for (const table of ['ledger_events', 'streams', 'tracks', 'subjects', 'sessions', 'cbm_links', 'versions', 'knowledge', 'untrusted_windows']) db.exec(`DELETE FROM ${table}`);
-    db.exec("DELETE FROM meta WHERE key = 'checkpoint'");
+    db.prepare("DELETE FROM meta WHERE key IN ('checkpoint', ?)").run(CHECKPOINT_EVENT);
     for (const [name] of DEFERRED_INDEXES) db.exec(`DROP INDEX IF EXISTS ${name}`);
     db.exec('COMMIT');
   } catch (error) {
-    db.exec('ROLLBACK');
+    rollbackQuietly(db);
     throw error;
   }
 };
 
-/** The checkpoint, the indexes dropped by prepareBulkTarget, and the usual durability again. */
-export const finishBulkTarget = async (db: ReadModelDb, head: number): Promise<void> => {
-  if (head > 0) db.prepare("INSERT INTO meta (key, value) VALUES ('checkpoint', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(String(head));
+/**
+ * The checkpoint (`head`, read from `source`, the store's connection) with the event at it, the
+ * indexes dropped by prepareBulkTarget, and the usual durability again.
+ */
+export const finishBulkTarget = async (db: ReadModelDb, source: Database.Database, head: number): Promise<void> => {
+  if (head > 0) {
+    const at = source.prepare('SELECT stream_id, revision, event_id FROM events WHERE position = ?').raw().get(head) as [string, number, string] | undefined;
+    const upsert = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+    db.transaction(() => {
+      upsert.run('checkpoint', String(head));
+      if (at !== undefined) upsert.run(CHECKPOINT_EVENT, checkpointEventJson({ streamId: at[0], revision: at[1], eventId: at[2] }));
+    })();
+  }
   for (const [name, definition] of DEFERRED_INDEXES) {
     db.exec(`CREATE INDEX IF NOT EXISTS ${name} ON ${definition}`);
     await yieldToEventLoop();
@@ -264,7 +275,7 @@ export const bulkBuild = async (
       new TrackFold(writer, trackId).run(events);
       db.exec('COMMIT');
     } catch (error) {
-      db.exec('ROLLBACK');
+      rollbackQuietly(db);
       throw error;
     }
     done += events.length;
@@ -273,7 +284,7 @@ export const bulkBuild = async (
   }
   if (part !== undefined) return { events: done };
 
-  await finishBulkTarget(db, head);
+  await finishBulkTarget(db, source, head);
   onProgress?.(total, total);
   return { events: total };
 };

@@ -14,7 +14,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { type BulkPart, bulkBuild, discoverTracks, finishBulkTarget, logExtent, runOf } from './bulk-build.js';
-import { removeDbFiles, type ReadModelDb } from './read-model.database.js';
+import { removeDbFiles, rollbackQuietly, type ReadModelDb } from './read-model.database.js';
 
 /** At most this many part threads: beyond it the merge and the memory (one track per thread) cost more than they save. */
 export const MAX_REBUILD_THREADS = 4;
@@ -41,7 +41,7 @@ export const countTrackStreams = (source: Database.Database): number =>
 export type PartMessage =
   | { readonly type: 'part-progress'; readonly done: number }
   | { readonly type: 'part-done'; readonly events: number }
-  | { readonly type: 'failed'; readonly message: string };
+  | { readonly type: 'failed'; readonly message: string; readonly code?: string };
 
 export interface PartsOptions {
   readonly storeFile: string;
@@ -98,7 +98,7 @@ export const buildInParts = async (db: ReadModelDb, source: Database.Database, o
       db,
       Array.from({ length: options.parts - 1 }, (_, offset) => partFile(options.target, offset + 1)),
     );
-    await finishBulkTarget(db, head);
+    await finishBulkTarget(db, source, head);
     options.onProgress?.(total, total);
     return { events: total };
   } finally {
@@ -124,7 +124,8 @@ const runPart = (
     worker.on('message', (message: PartMessage) => {
       if (message.type === 'part-progress') onProgress(message.done);
       else if (message.type === 'part-done') outcome ??= resolve;
-      else outcome ??= () => reject(new Error(message.message));
+      // Its code goes up too: a full disk (SQLITE_FULL) is told apart from other failures by it.
+      else outcome ??= () => reject(Object.assign(new Error(message.message), message.code !== undefined ? { code: message.code } : {}));
     });
     // An error keeps its code (ERR_WORKER_OUT_OF_MEMORY makes the caller try again without a bound).
     worker.on('error', (error) => (outcome ??= () => reject(error)));
@@ -138,18 +139,21 @@ const appendParts = (db: ReadModelDb, files: readonly string[]): void => {
     db.prepare('ATTACH DATABASE ? AS part').run(file);
     try {
       db.exec('BEGIN');
+      db.exec(`INSERT INTO main.ledger_events (${columns}) SELECT ${columns} FROM part.ledger_events ORDER BY seq`);
+      db.exec('INSERT INTO main.untrusted_windows (track_id, known_from, known_to) SELECT track_id, known_from, known_to FROM part.untrusted_windows ORDER BY rowid');
+      // Keyed tables: their content does not depend on the order of insertion.
+      for (const table of ['streams', 'tracks', 'subjects', 'sessions', 'cbm_links', 'versions', 'knowledge']) db.exec(`INSERT INTO main.${table} SELECT * FROM part.${table}`);
+      db.exec('COMMIT');
+    } catch (error) {
+      // Neither a failed ROLLBACK nor the DETACH may take the place of what went wrong (a full disk).
+      rollbackQuietly(db);
       try {
-        db.exec(`INSERT INTO main.ledger_events (${columns}) SELECT ${columns} FROM part.ledger_events ORDER BY seq`);
-        db.exec('INSERT INTO main.untrusted_windows (track_id, known_from, known_to) SELECT track_id, known_from, known_to FROM part.untrusted_windows ORDER BY rowid');
-        // Keyed tables: their content does not depend on the order of insertion.
-        for (const table of ['streams', 'tracks', 'subjects', 'sessions', 'cbm_links', 'versions', 'knowledge']) db.exec(`INSERT INTO main.${table} SELECT * FROM part.${table}`);
-        db.exec('COMMIT');
-      } catch (error) {
-        db.exec('ROLLBACK');
-        throw error;
+        db.exec('DETACH DATABASE part');
+      } catch {
+        // The database is closed and removed by the caller.
       }
-    } finally {
-      db.exec('DETACH DATABASE part');
+      throw error;
     }
+    db.exec('DETACH DATABASE part');
   }
 };

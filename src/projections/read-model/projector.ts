@@ -24,6 +24,7 @@ import { evolveSession, foldSessionTimeline, type SessionState } from '../projec
 import { appliesInOrder, evolveSubject, type SubjectState } from '../projections/subject.projection.js';
 import { recordOf, streamTimeline } from '../projections/timeline.projection.js';
 import { sessionCorrectionsOf } from '../projections/track.projection.js';
+import { CHECKPOINT_EVENT, checkpointEventJson } from './read-model.checkpoint.js';
 import { STILL_CURRENT, type ReadModelDb } from './read-model.database.js';
 import { compactJsonOf, pointDateOf, subjectCurve } from './subject-curve.js';
 
@@ -144,6 +145,7 @@ export class Projector {
     this.statements = {
       getCheckpoint: db.prepare("SELECT value FROM meta WHERE key = 'checkpoint'").pluck(),
       setCheckpoint: db.prepare("INSERT INTO meta (key, value) VALUES ('checkpoint', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+      setCheckpointEvent: db.prepare(`INSERT INTO meta (key, value) VALUES ('${CHECKPOINT_EVENT}', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
       insertEvent: db.prepare(
         'INSERT INTO ledger_events (position, stream_id, track_id, type, effective_on, recorded_at, event_id, revision, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
@@ -180,9 +182,11 @@ export class Projector {
     this.runBatch = db.transaction((events: readonly IncomingEvent[]): RowChange[] => {
       this.touched = new Set();
       for (const event of events) this.applyOne(event);
-      const last = events[events.length - 1]!.position;
-      const changes = this.deferLive ? [] : this.writeLiveTables(last);
-      this.statements.setCheckpoint.run(last);
+      const last = events[events.length - 1]!;
+      const changes = this.deferLive ? [] : this.writeLiveTables(last.position);
+      this.statements.setCheckpoint.run(last.position);
+      // Which event is at the checkpoint: at start-up it tells these read models' log from another (read-model.checkpoint.ts).
+      this.statements.setCheckpointEvent.run(checkpointEventJson(last));
       return changes;
     });
   }

@@ -8,8 +8,9 @@ import { DAMAGED_FILE, isSqliteError } from '../../shared/sqlite-errors.js';
  * The read-model database: always SQLite, whichever event store holds the log, and always
  * disposable (it is rebuilt from the log on demand), hence synchronous = NORMAL.
  *
- * - `meta`: the checkpoint (last applied global position), written in the same transaction as
- *   every change it covers.
+ * - `meta`: the checkpoint (last applied global position) and `checkpoint_event` (the stream,
+ *   revision and id of the event at that position: read-model.checkpoint.ts), written in the same
+ *   transaction as every change they cover.
  * - `ledger_events`: the events the projections read, so a refold never goes back to the store.
  * - `streams`: stream → track (from each stream's creation event).
  * - live tables (`tracks`, `subjects`, `sessions`, `cbm_links`): the answers without a cut. A
@@ -85,6 +86,48 @@ export type ReadModelDb = Database.Database;
 
 const isDamagedFile = (error: unknown): boolean => isSqliteError(error, DAMAGED_FILE);
 
+/** SQLite's SQLITE_FULL (a full disk, or a database at its size cap), or the file system's ENOSPC. */
+export const isDiskFull = (error: unknown): boolean => isSqliteError(error, ['SQLITE_FULL']) || (error as { code?: unknown } | null)?.code === 'ENOSPC';
+
+/**
+ * The read models could not be written because the disk is full. Its `code` stays SQLITE_FULL, so
+ * that it is still told apart once it has crossed a worker thread (which keeps message and code).
+ */
+export class ReadModelDiskFullError extends Error {
+  readonly code = 'SQLITE_FULL';
+
+  constructor(
+    readonly file: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`the disk is full: cannot write the read models to ${file} (database or disk is full); free space on that disk, then rebuild them; the read models in place are unchanged`, options);
+    this.name = 'ReadModelDiskFullError';
+  }
+}
+
+/**
+ * After an error inside an explicit BEGIN: rolls back what is left of the transaction, if anything.
+ * SQLite may have rolled it back itself (SQLITE_FULL, SQLITE_IOERR, SQLITE_BUSY, SQLITE_NOMEM), and a
+ * ROLLBACK then fails with "cannot rollback - no transaction is active", which must not take the
+ * place of the error that says what went wrong.
+ */
+export const rollbackQuietly = (db: ReadModelDb): void => {
+  if (!db.open || !db.inTransaction) return;
+  try {
+    db.exec('ROLLBACK');
+  } catch {
+    // The error being thrown says more than this one.
+  }
+};
+
+/**
+ * Called with every read-model connection as it opens, before its tables are created. Unset in
+ * production; a test caps the file's size there (PRAGMA max_page_count), and SQLite then refuses
+ * writes with SQLITE_FULL exactly as on a full disk, which a test cannot otherwise arrange without
+ * mounting a file system.
+ */
+export const readModelConnectionHooks: { onOpen?: (db: ReadModelDb, path: string) => void } = {};
+
 /**
  * `file`: a path or ':memory:'. A file of another schema version, or one SQLite cannot read (not a
  * database, damaged), is dropped: it holds nothing the ledger does not, and the start-up catch-up
@@ -103,6 +146,8 @@ export const openReadModelDb = (file: string): ReadModelDb => {
       return openAt(path, inMemory);
     }
   } catch (error) {
+    // Not a matter of rights: the message must not send the operator to check them.
+    if (isDiskFull(error)) throw new ReadModelDiskFullError(path, { cause: error });
     // "unable to open database file" names no file: a directory in its place, a read-only directory.
     throw new Error(
       `cannot open the read models at ${path} (${(error as Error).message.split('\n')[0]}): it must be a file this user can read and write, in a directory it can write; check LEDGER_DATA_DIR`,
@@ -131,6 +176,7 @@ const openAt = (path: string, inMemory: boolean): ReadModelDb => {
     }
     db.pragma('busy_timeout = 5000');
     db.pragma('cache_size = -16384');
+    readModelConnectionHooks.onOpen?.(db, path);
     db.exec(SCHEMA);
     db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema', READ_MODEL_SCHEMA_VERSION);
     return db;

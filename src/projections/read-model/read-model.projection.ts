@@ -1,6 +1,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { EventStore, RecordedEvent, Subscription } from '../../shared/event-store/event-store.port.js';
 import { parseStoredJson } from '../../shared/event-store/stored-json.js';
+import { isSqliteError } from '../../shared/sqlite-errors.js';
 import { comparePosition } from '../projections/ledger-event.js';
 import { Projector, type IncomingEvent, type ProjectorOptions, type RowChange } from './projector.js';
 import type { ReadModelDb } from './read-model.database.js';
@@ -24,11 +25,12 @@ const metadataOf = (metadata: Record<string, unknown>): { effectiveOn: string; r
   return { effectiveOn, recordedAt };
 };
 
-const skipped = (position: string, streamId: string): IncomingEvent => ({
+/** An event of a stream no read model shows: only its place in the log (it may be the checkpoint's event). */
+const skipped = (position: string, streamId: string, revision: number, eventId: string): IncomingEvent => ({
   position,
   streamId,
-  revision: 0,
-  eventId: '',
+  revision,
+  eventId,
   type: '',
   data: {},
   dataJson: '',
@@ -37,13 +39,13 @@ const skipped = (position: string, streamId: string): IncomingEvent => ({
 });
 
 export const incomingOfRecorded = (e: RecordedEvent): IncomingEvent => {
-  if (!PROJECTED.test(e.streamId)) return skipped(e.position, e.streamId);
+  if (!PROJECTED.test(e.streamId)) return skipped(e.position, e.streamId, e.revision, e.eventId);
   return { position: e.position, streamId: e.streamId, revision: e.revision, eventId: e.eventId, type: e.type, data: e.data, dataJson: JSON.stringify(e.data), ...metadataOf(e.metadata) };
 };
 
 const incomingOfRaw = (row: RawRow): IncomingEvent => {
   const position = String(row[0]);
-  if (!PROJECTED.test(row[1])) return skipped(position, row[1]);
+  if (!PROJECTED.test(row[1])) return skipped(position, row[1], row[2], row[3]);
   const at = { position, streamId: row[1], revision: row[2] };
   return {
     position,
@@ -60,8 +62,38 @@ const incomingOfRaw = (row: RawRow): IncomingEvent => {
 export interface ProjectionOptions extends ProjectorOptions {
   /** Events per read-model transaction at most (default 500 live, more for replays). */
   readonly batchSize?: number;
-  /** Called when applying a batch fails; the projection then stops (the checkpoint has not moved). */
+  /** Called when applying a batch fails for good; the projection then stops (the checkpoint has not moved). */
   readonly onError?: (error: unknown) => void;
+  /**
+   * Called when a batch could not be written for a reason that passes (isTransientWriteFailure):
+   * the projection stops following the log and tries again from its checkpoint in `delayMs`.
+   */
+  readonly onRetry?: (error: unknown, delayMs: number, attempt: number) => void;
+  /** Called when a write succeeds again after `attempts` failed ones. */
+  readonly onRecovered?: (attempts: number) => void;
+  /** The first pause before trying again (default 1 s), doubled after each failure up to maxRetryDelayMs (default 30 s). */
+  readonly retryDelayMs?: number;
+  readonly maxRetryDelayMs?: number;
+}
+
+/**
+ * Write failures that pass without anyone rebuilding anything: a full disk (space is freed), an I/O
+ * error (a disk or a network file system that comes back), a lock held too long. The transaction
+ * that met it rolled back, so trying again from the checkpoint applies every event exactly once.
+ * Anything else (a damaged event, a projection bug, a damaged file) stops the projection.
+ */
+export const TRANSIENT_WRITE_FAILURES = ['SQLITE_FULL', 'SQLITE_IOERR', 'SQLITE_BUSY', 'SQLITE_LOCKED'] as const;
+
+export const isTransientWriteFailure = (error: unknown): boolean =>
+  isSqliteError(error, TRANSIENT_WRITE_FAILURES) || (error as { code?: unknown } | null)?.code === 'ENOSPC';
+
+/** While the projection waits to try a failed write again. */
+export interface RetryState {
+  readonly error: unknown;
+  /** Failed tries in a row so far. */
+  readonly attempts: number;
+  /** When the next try starts (epoch ms). */
+  readonly nextTryAt: number;
 }
 
 /** A wait cut short because this projection was stopped (e.g. replaced by a rebuilt one). */
@@ -89,6 +121,10 @@ export class ReadModelProjection {
   private pumping: Promise<void> | undefined;
   private stopped = false;
   private failure: unknown;
+  /** Bumped when following stops to try a failed write again: a pump of an earlier generation applies nothing more. */
+  private generation = 0;
+  private retryState: RetryState | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly store: EventStore,
@@ -119,6 +155,7 @@ export class ReadModelProjection {
   private apply(events: readonly IncomingEvent[]): void {
     if (events.length === 0 || this.stopped) return;
     const changes = this.projector.applyBatch(events);
+    this.recovered();
     if (changes.length > 0) for (const listener of this.listeners) listener(changes);
     const checkpoint = this.projector.checkpoint;
     if (checkpoint !== null) for (const listener of this.appliedListeners) listener(checkpoint, this.projector.touchedTracks);
@@ -168,36 +205,48 @@ export class ReadModelProjection {
     return done;
   }
 
-  /** Catches up, then follows the log live. Resolves once the catch-up is done; a failure also fails the projection (waiters are told). */
+  /**
+   * Catches up, then follows the log live. Resolves once the catch-up is done. A failure to write
+   * that passes (isTransientWriteFailure) is tried again from the checkpoint, with a backoff; any
+   * other failure fails the projection (waiters are told) and rejects.
+   */
   async start(): Promise<void> {
     try {
       await this.catchUp();
     } catch (error) {
+      if (this.stopped) return;
+      if (isTransientWriteFailure(error)) {
+        this.suspend(error);
+        return;
+      }
       this.fail(error);
       throw error;
     }
     if (this.stopped) return;
+    this.recovered();
+    const generation = this.generation;
     const subscription = this.store.subscribeToAll({ after: this.projector.checkpoint ?? 'start' });
     this.subscription = subscription;
-    this.pumping = this.pump(subscription).catch((error: unknown) => this.fail(error));
+    this.pumping = this.pump(subscription, generation).catch((error: unknown) => this.failed(error));
   }
 
-  private async pump(subscription: Subscription): Promise<void> {
+  private async pump(subscription: Subscription, generation: number): Promise<void> {
+    const current = (): boolean => !this.stopped && generation === this.generation;
     let buffer: IncomingEvent[] = [];
     let scheduled = false;
     const flush = (): void => {
       scheduled = false;
-      if (buffer.length === 0 || this.stopped) return;
+      if (buffer.length === 0 || !current()) return;
       const batch = buffer;
       buffer = [];
       try {
         this.apply(batch);
       } catch (error) {
-        this.fail(error);
+        this.failed(error);
       }
     };
     for await (const event of subscription) {
-      if (this.stopped) break;
+      if (!current()) break;
       buffer.push(incomingOfRecorded(event));
       if (buffer.length >= this.batchSize) flush();
       else if (!scheduled) {
@@ -207,6 +256,43 @@ export class ReadModelProjection {
       }
     }
     flush();
+  }
+
+  private failed(error: unknown): void {
+    if (this.stopped || this.failure !== undefined) return;
+    if (isTransientWriteFailure(error)) this.suspend(error);
+    else this.fail(error);
+  }
+
+  /**
+   * Stops following the log (what was read after the checkpoint is dropped: it is read again) and
+   * tries again from the checkpoint after a pause that doubles with each failure in a row.
+   */
+  private suspend(error: unknown): void {
+    if (this.stopped || this.retryTimer !== undefined) return;
+    this.generation += 1;
+    const subscription = this.subscription;
+    this.subscription = undefined;
+    void subscription?.unsubscribe();
+    const attempts = (this.retryState?.attempts ?? 0) + 1;
+    const first = this.options.retryDelayMs ?? 1_000;
+    const delayMs = Math.min(this.options.maxRetryDelayMs ?? 30_000, first * 2 ** Math.min(attempts - 1, 30));
+    this.retryState = { error, attempts, nextTryAt: Date.now() + delayMs };
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      // start() handles its own failures: a transient one suspends again, any other fails the projection.
+      if (!this.stopped) this.start().catch(() => undefined);
+    }, delayMs);
+    this.retryTimer.unref();
+    this.options.onRetry?.(error, delayMs, attempts);
+  }
+
+  /** A write succeeded (or nothing was left to write): no longer retrying. */
+  private recovered(): void {
+    const state = this.retryState;
+    if (state === undefined) return;
+    this.retryState = undefined;
+    this.options.onRecovered?.(state.attempts);
   }
 
   private fail(error: unknown): void {
@@ -249,6 +335,8 @@ export class ReadModelProjection {
   /** Stops following the log; the batch being applied (synchronous) always completes first. */
   async stop(): Promise<void> {
     this.stopped = true;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
     for (const waiter of this.waiters) waiter.reject(new ProjectionStoppedError());
     this.waiters = [];
     const subscription = this.subscription;
@@ -259,6 +347,11 @@ export class ReadModelProjection {
 
   get running(): boolean {
     return !this.stopped;
+  }
+
+  /** While a failed write waits to be tried again: the error, the failed tries in a row, when the next one starts. */
+  get retrying(): RetryState | undefined {
+    return this.stopped ? undefined : this.retryState;
   }
 
   /** What stopped this projection, if an error did (undefined while it runs, or when it was stopped on purpose). */

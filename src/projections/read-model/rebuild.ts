@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { EventStore } from '../../shared/event-store/event-store.port.js';
 import { type BulkPart, bulkBuild, isSqliteBacked, type SqliteBackedStore } from './bulk-build.js';
 import { buildInParts, defaultRebuildThreads, type PartsOptions, removePartFiles } from './parallel-build.js';
-import { closeAsSingleFile, openReadModelDb, removeDbFiles, type ReadModelDb } from './read-model.database.js';
+import { closeAsSingleFile, isDiskFull, openReadModelDb, ReadModelDiskFullError, removeDbFiles, type ReadModelDb } from './read-model.database.js';
 import { ReadModelProjection } from './read-model.projection.js';
 
 export const READ_MODEL_FILE = 'read-models.sqlite';
@@ -160,6 +160,9 @@ const isWorkerOutOfMemory = (error: unknown): boolean => (error as { code?: unkn
  * projection) during a rebuild of millions of events, and the memory the build used (one track's
  * events at a time, SQLite's caches) goes back when the worker exits instead of staying in the
  * server's heap. Other stores are replayed on the calling thread.
+ *
+ * Whatever fails, the target and its parts are removed; a full disk (SQLITE_FULL, ENOSPC) is a
+ * ReadModelDiskFullError naming the target.
  */
 export const buildReadModelsFile = async (store: EventStore, target: string, options: BuildFileOptions = {}): Promise<RebuildResult> => {
   removeBuildFiles(target);
@@ -190,7 +193,8 @@ export const buildReadModelsFile = async (store: EventStore, target: string, opt
     }
   } catch (error) {
     removeBuildFiles(target);
-    throw error;
+    // From a worker thread the error arrives as its message and code: its file is named again here.
+    throw isDiskFull(error) ? new ReadModelDiskFullError(target, { cause: error }) : error;
   }
 };
 
