@@ -244,6 +244,16 @@ export const eventStoreContract = (name: string, open: () => Promise<ContractSub
     });
 
     describe('the global log', () => {
+      it('names its last event (headEvent), as headPosition names its position', async () => {
+        expect(typeof store.headEvent).toBe('function');
+        const stream = uniqueStream('head');
+        const written = events(2);
+        await store.append(stream, written, 'no_stream');
+        const head = await store.headEvent!();
+        expect(head).toMatchObject({ streamId: stream, revision: 1, eventId: written[1]!.eventId, type: written[1]!.type, data: written[1]!.data });
+        expect(head!.position).toBe(await store.headPosition());
+      });
+
       it('orders events across streams by position, as appended', async () => {
         const a = uniqueStream('orda');
         const b = uniqueStream('ordb');

@@ -223,6 +223,9 @@ describe('EventStoreDB adapter mapping (client 6.2.1 types and errors)', () => {
   it('never shows the password of a connection string', () => {
     expect(redactConnectionString('esdb://admin:changeit@node1:2113?tls=true')).toBe('esdb://admin:***@node1:2113?tls=true');
     expect(redactConnectionString('esdb://localhost:2113?tls=false')).toBe('esdb://localhost:2113?tls=false');
+    // A password may hold '/' and ':' (the client reads it up to the first '@'): none of it is shown.
+    expect(redactConnectionString('esdb://admin:pa/ss:w0rd@db:2113?tls=true')).toBe('esdb://admin:***@db:2113?tls=true');
+    expect(redactConnectionString('esdb+discover://admin:a/b@cluster.dns:2113')).toBe('esdb+discover://admin:***@cluster.dns:2113');
     expect(redactConnectionString('esdb+discover://ops:s3cr3t@cluster.example:2113')).toBe('esdb+discover://ops:***@cluster.example:2113');
   });
 });

@@ -193,15 +193,19 @@ export interface EsdbFake {
   readonly port: number;
   readonly connectionString: string;
   readonly log: FakeLog;
-  /** How many Append and BatchAppend calls arrived: shows which path the client took. */
-  readonly calls: { append: number; batchAppend: number };
+  /**
+   * How many Append and BatchAppend calls arrived (which path the client took), and how many reads
+   * of one stream arrived, and of those how many asked for the leader (the `requires-leader` header,
+   * without which a follower of a cluster answers from its own, possibly stale, copy).
+   */
+  readonly calls: { append: number; batchAppend: number; streamReads: number; streamReadsOnLeader: number };
   stop(): Promise<void>;
 }
 
 export const startEsdbFake = async (options: EsdbFakeOptions = {}): Promise<EsdbFake> => {
   const batchAppend = options.batchAppend ?? true;
   const log = new FakeLog();
-  const calls = { append: 0, batchAppend: 0 };
+  const calls = { append: 0, batchAppend: 0, streamReads: 0, streamReadsOnLeader: 0 };
   const open = new Set<() => void>();
   const json = (value: unknown): Uint8Array => Buffer.from(JSON.stringify(value), 'utf8');
   const systemEvent = (streamId: string, type: string, data: unknown): void => {
@@ -225,6 +229,8 @@ export const startEsdbFake = async (options: EsdbFakeOptions = {}): Promise<Esdb
     const backwards = request.getReadDirection() === ReadDirection.BACKWARDS;
     let events: FakeEvent[];
     if (request.getStreamOptionCase() === StreamOptionCase.STREAM) {
+      calls.streamReads++;
+      if (call.metadata.get('requires-leader')[0] === 'true') calls.streamReadsOnLeader++;
       const streamId = streamNameOf(request.getStream()!.getStreamIdentifier());
       const stream = log.stream(streamId);
       if (stream.length === 0) {
@@ -244,6 +250,14 @@ export const startEsdbFake = async (options: EsdbFakeOptions = {}): Promise<Esdb
       const all = request.getAll()!;
       const option = all.getAllOptionCase();
       const at = option === AllOptionCase.POSITION ? BigInt(all.getPosition()!.getCommitPosition()) : option === AllOptionCase.START ? 0n : log.endPosition;
+      // AllReader.ReadAllEventsForwardInternal reads the record that starts at the position; from a byte
+      // that starts none, TFChunkReadSide throws (ValidateRecordLength), StorageReaderWorker answers
+      // ReadAllResult.InvalidPosition, and Enumerator.ReadAllForwards, which has no case for it, fails
+      // the call with RpcExceptions.UnknownError.
+      if (!backwards && option === AllOptionCase.POSITION && at !== 0n && at !== log.endPosition && !log.events.some((e) => e.position === at)) {
+        call.emit('error', { code: grpc.status.UNKNOWN, details: `Unexpected ReadAllResult: InvalidPosition (${at})` });
+        return;
+      }
       // AllReader.cs: forwards from a pre-position includes the record there; backwards from a post-position,
       // only records that start before it.
       events = backwards ? log.events.filter((e) => e.position < at).reverse() : log.events.filter((e) => e.position >= at);

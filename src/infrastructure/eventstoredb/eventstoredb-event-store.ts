@@ -18,6 +18,7 @@ import {
 import { type SerialisedEvent, validateAppend } from '../../shared/event-store/append-validation.js';
 import {
   InvalidAppendError,
+  InvalidPositionError,
   StoreUnavailableError,
   StreamNotFoundError,
 } from '../../shared/event-store/event-store.errors.js';
@@ -122,12 +123,16 @@ export class EventStoreDbEventStore implements EventStore {
 
     for (let attempt = 1; ; attempt++) {
       const plan = planAppend(streamId, serialised, expected, await this.readRefs(streamId));
-      if (plan.kind === 'replay') return plan.result;
+      if (plan.kind === 'replay') {
+        // Replayed here, recorded perhaps by another instance: this instance's queries wait for it too.
+        this.noteLocalHead(plan.result.position);
+        return plan.result;
+      }
       // The claim goes first: a crash between the two leaves a claim without events, which a lookup
       // ignores, never events that a lookup cannot find.
       for (const key of keys) await this.claim(key, streamId, serialised);
       try {
-        await this.client.appendToStream(streamId, serialised.map(toEventData), { expectedRevision: plan.expectedRevision });
+        await this.client.appendToStream(streamId, serialised.map(toEventData), { expectedRevision: plan.expectedRevision, requiresLeader: true });
       } catch (error) {
         const optimistic = expected === 'any' || expected === 'stream_exists';
         if (error instanceof WrongExpectedVersionError && optimistic && attempt < MAX_OPTIMISTIC_ATTEMPTS) continue;
@@ -188,7 +193,7 @@ export class EventStoreDbEventStore implements EventStore {
       await this.client.appendToStream(
         claimStreamOf(key),
         [{ id: events[0]!.eventId, contentType: 'application/json', type: CLAIM_EVENT_TYPE, data: { ...claim }, metadata: { idempotencyKey: key } }],
-        { expectedRevision: 'any' },
+        { expectedRevision: 'any', requiresLeader: true },
       );
     } catch (error) {
       throw this.failure(error, claimStreamOf(key));
@@ -201,7 +206,10 @@ export class EventStoreDbEventStore implements EventStore {
       await this.readStream(streamId, { direction: options.direction, maxCount: 1 });
       return [];
     }
+    // From the leader: a follower answers from its own copy, which may lag the append this read
+    // must see (the read-back of an append, the fold a command decides on, an idempotency lookup).
     const read = this.client.readStream(streamId, {
+      requiresLeader: true,
       direction: backwards ? BACKWARDS : FORWARDS,
       fromRevision: options.fromRevision === undefined ? (backwards ? END : START) : BigInt(options.fromRevision),
       maxCount: options.maxCount ?? Number.MAX_SAFE_INTEGER,
@@ -240,6 +248,8 @@ export class EventStoreDbEventStore implements EventStore {
             if (++delivered >= maxCount) return;
           }
         } catch (error) {
+          // AllReader answers InvalidPosition for a byte that starts no record, which the server sends as Unknown.
+          if (after !== undefined && /InvalidPosition/.test((error as Error)?.message ?? '')) throw new InvalidPositionError(options.after!);
           throw store.failure(error, '$all');
         } finally {
           await cancel(read);
@@ -397,19 +407,31 @@ export class EventStoreDbEventStore implements EventStore {
         if (ids.has(event.eventId) && event.metadata.idempotencyKey === key) found.set(`${streamId}\n${event.eventId}`, event);
       }
     }
-    return [...found.values()].sort((a, b) => {
+    const sorted = [...found.values()].sort((a, b) => {
       const x = BigInt(a.position);
       const y = BigInt(b.position);
       return x < y ? -1 : x > y ? 1 : 0;
     });
+    // A command answered from these (an Idempotency-Key replay) is one this instance's queries must see.
+    if (sorted.length > 0) this.noteLocalHead(sorted[sorted.length - 1]!.position);
+    return sorted;
   }
 
   async headPosition(): Promise<string | null> {
-    const read = this.client.readAll({ direction: BACKWARDS, fromPosition: END });
+    return this.lastOfAll((resolved) => positionToString(commitOf(resolved)));
+  }
+
+  async headEvent(): Promise<RecordedEvent | null> {
+    return this.lastOfAll((resolved) => toRecorded(resolved.event!, commitOf(resolved)));
+  }
+
+  /** `take` of the last ledger event of $all (read backwards from its end, past system events), or null. */
+  private async lastOfAll<T>(take: (resolved: AllStreamResolvedEvent) => T): Promise<T | null> {
+    const read = this.client.readAll({ direction: BACKWARDS, fromPosition: END, requiresLeader: true });
     try {
       for await (const resolved of read) {
         const event = resolved.event;
-        if (event && !isSystemEvent(event.streamId, event.type)) return positionToString(commitOf(resolved));
+        if (event && !isSystemEvent(event.streamId, event.type)) return take(resolved);
       }
       return null;
     } catch (error) {

@@ -171,4 +171,6 @@ export const planAppend = (
 
 /** Credentials in a connection string never reach a message or a log line. */
 export const redactConnectionString = (connectionString: string): string =>
-  connectionString.replace(/^([a-z+]+:\/\/[^:@/]+):[^@/]*@/i, '$1:***@');
+  // The password runs to the first '@', '/' and ':' included, as the client parses it
+  // (parseConnectionString.js: [^:]+:[^@]+@).
+  connectionString.replace(/^([a-z+]+:\/\/[^:@/]+):[^@]*@/i, '$1:***@');

@@ -176,6 +176,7 @@ export class SqliteEventStore implements EventStore {
       page: db.prepare(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(),
       byIdempotencyKey: db.prepare(`SELECT ${COLUMNS} FROM events WHERE idempotency_key = ? ORDER BY position`).raw(),
       head: db.prepare('SELECT MAX(position) FROM events').pluck(),
+      headEvent: db.prepare(`SELECT ${COLUMNS} FROM events ORDER BY position DESC LIMIT 1`).raw(),
       dataVersion: db.prepare('PRAGMA data_version').pluck(),
     };
     this.applyInSavepoint = db.transaction((pending: PendingAppend) => this.apply(pending));
@@ -465,6 +466,11 @@ export class SqliteEventStore implements EventStore {
   async headPosition(): Promise<string | null> {
     const head = this.statements.head.get() as number | null;
     return head === null ? null : String(head);
+  }
+
+  async headEvent(): Promise<RecordedEvent | null> {
+    const row = this.statements.headEvent.get() as Row | undefined;
+    return row === undefined ? null : toRecorded(row);
   }
 
   async health(): Promise<StoreHealth> {

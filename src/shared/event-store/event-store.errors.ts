@@ -45,6 +45,13 @@ export class InvalidAppendError extends EventStoreError {
   }
 }
 
+/** A read of the log asked to start after a position the store has no event at (EventStoreDB refuses such a read). */
+export class InvalidPositionError extends EventStoreError {
+  constructor(readonly position: string) {
+    super(`there is no event at position ${position} in this ledger: start after a position it gave (an event's, or a page's next)`);
+  }
+}
+
 /** The store cannot be used (unreachable, newer schema, corrupt file). */
 export class StoreUnavailableError extends EventStoreError {}
 

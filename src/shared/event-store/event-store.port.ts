@@ -147,6 +147,14 @@ export interface EventStore {
   headPosition(): Promise<string | null>;
 
   /**
+   * The last event in the global log, or null when the log is empty: what the transaction-time
+   * floor starts from (its recordedAt). A store cannot be asked for "the event before position p"
+   * (EventStoreDB refuses a read of $all from a byte that starts no record), so it is its own call.
+   * Optional: without it the floor starts from the stream heads alone.
+   */
+  headEvent?(): Promise<RecordedEvent | null>;
+
+  /**
    * For a store whose head is a round trip away (EventStoreDB): the last position this process
    * appended or replayed, known without asking, so that queries can wait for this instance's own
    * writes on every request without a network call. Absent where headPosition is cheap (SQLite).

@@ -34,12 +34,10 @@ const floors = new WeakMap<EventStore, { ms: number; seeded: Promise<void> | und
 
 /** The log's last recordedAt, read once per store per process (one event: the head). */
 const seed = async (store: EventStore, floor: { ms: number }): Promise<void> => {
-  const head = await store.headPosition();
-  if (head === null || head === '0') return;
-  for await (const event of store.readAll({ after: (BigInt(head) - 1n).toString(), maxCount: 1 })) {
-    const recordedAt = Date.parse(String((event.metadata as { recordedAt?: unknown }).recordedAt));
-    if (Number.isFinite(recordedAt)) floor.ms = Math.max(floor.ms, recordedAt);
-  }
+  const head = store.headEvent === undefined ? null : await store.headEvent();
+  if (head === null) return;
+  const recordedAt = Date.parse(String((head.metadata as { recordedAt?: unknown }).recordedAt));
+  if (Number.isFinite(recordedAt)) floor.ms = Math.max(floor.ms, recordedAt);
 };
 
 /**

@@ -2,7 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger,
 import { STATUS_CODES } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type DomainErrorKind } from '../domain/domain-error.js';
-import { DamagedEventError, InvalidAppendError, StoreUnavailableError, StreamNotFoundError, WrongExpectedRevisionError } from '../event-store/event-store.errors.js';
+import { DamagedEventError, InvalidAppendError, InvalidPositionError, StoreUnavailableError, StreamNotFoundError, WrongExpectedRevisionError } from '../event-store/event-store.errors.js';
 import { ClockBehindError } from '../event-store/transaction-time.js';
 import { HttpProblemCode, problem, PROBLEM_CONTENT_TYPE, type ProblemDetails, ServiceUnavailableError } from './problem-details.js';
 import { BODY_CHARSET, BODY_ENCODED, BODY_PROTOTYPE_KEY, BODY_REPEATED_FIELD, JsonBodyError } from './json-body.js';
@@ -84,6 +84,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return problem(409, 'concurrent-writes', 'the record is being changed by others right now: try again');
     }
     if (exception instanceof StreamNotFoundError) return problem(404, 'not-found', `${exception.streamId} does not exist`);
+    if (exception instanceof InvalidPositionError) {
+      return problem(400, HttpProblemCode.invalidRequest, exception.message, { errors: [{ field: 'after', message: 'must be a position of this ledger (an event\'s position, or the next of a page)' }] });
+    }
     if (exception instanceof DamagedEventError) {
       this.logger.error(`${request.method} ${request.url} [${request.correlationId ?? request.id}]: ${exception.message}`);
       return problem(500, 'ledger-damaged', `${exception.message}; POST /audit/verify (or norms-ledger verify) names every damaged event`);
