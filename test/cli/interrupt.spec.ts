@@ -88,11 +88,14 @@ describe('an interrupted command leaves nothing half-done (through the built CLI
     expect(runCli(['rebuild'], { LEDGER_DATA_DIR: dataDir }).status).toBe(0);
     const current = join(dataDir, 'read-models.sqlite');
     const before = sha256(current);
-    const run = await interrupt(['rebuild'], { LEDGER_DATA_DIR: dataDir, LEDGER_REBUILD_THREADS: '2' }, `${current}.rebuild`, 'SIGTERM', () => undefined);
-    expect(run.code).toBe(143);
-    expect(run.stderr).toMatch(/norms-ledger rebuild: interrupted \(SIGTERM\)\n$/);
-    expect(readdirSync(dataDir).filter((name) => name.includes('.rebuild') || name === 'rebuild.lock')).toEqual([]);
-    expect(sha256(current)).toBe(before);
+    // Eight times: terminating a thread inside better-sqlite3 aborted the process (SIGABRT, V8's
+    // "ToLocalChecked Empty MaybeLocal") in about one interrupted rebuild in six; threads now stop themselves.
+    for (let round = 1; round <= 8; round++) {
+      const run = await interrupt(['rebuild'], { LEDGER_DATA_DIR: dataDir, LEDGER_REBUILD_THREADS: '2' }, `${current}.rebuild`, 'SIGTERM', () => undefined);
+      expect({ round, code: run.code, stderr: run.stderr }).toEqual({ round, code: 143, stderr: expect.stringMatching(/^norms-ledger rebuild: interrupted \(SIGTERM\)\n$/) });
+      expect(readdirSync(dataDir).filter((name) => name.includes('.rebuild') || name === 'rebuild.lock')).toEqual([]);
+      expect(sha256(current)).toBe(before);
+    }
     expect(runCli(['rebuild'], { LEDGER_DATA_DIR: dataDir }).status).toBe(0);
   });
 });

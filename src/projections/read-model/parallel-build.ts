@@ -53,7 +53,21 @@ export interface PartsOptions {
   /** Each part worker's old-generation heap bound, in MB (undefined: none). */
   readonly heapMb: number | undefined;
   readonly onProgress?: (done: number, total: number) => void;
+  /** Shared with every part's thread: set to 1, each stops at its next track (see stopRequested). */
+  readonly stop?: Int32Array;
 }
+
+/**
+ * Whether a build was asked to stop (`stop[0]` set by another thread). Threads stop themselves
+ * between tracks: terminating a thread while better-sqlite3 runs in it can abort the whole
+ * process (V8's "ToLocalChecked Empty MaybeLocal", seen in about one interrupted rebuild in six).
+ */
+export const stopRequested = (stop: Int32Array | undefined): boolean => stop !== undefined && Atomics.load(stop, 0) === 1;
+
+/** Asks every thread sharing `stop` to stop at its next track. */
+export const requestStop = (stop: Int32Array): void => {
+  Atomics.store(stop, 0, 1);
+};
 
 /**
  * Builds `parts` parts at once and appends parts 1.. to `db` (new, empty), which this thread fills
@@ -89,8 +103,10 @@ export const buildInParts = async (db: ReadModelDb, source: Database.Database, o
       await bulkBuild({ database: source }, db, (count) => progress(0, count), { head, tracks: runOf(tracks, 0, options.parts) });
       await others;
     } catch (error) {
-      // A part failed: the others are stopped, and waited for, before their files are removed.
-      for (const worker of workers) void worker.terminate();
+      // A part failed (or the build was asked to stop): the others are stopped, and waited for,
+      // before their files are removed. They stop themselves, as terminating them can crash.
+      if (options.stop !== undefined) requestStop(options.stop);
+      else for (const worker of workers) void worker.terminate();
       await Promise.allSettled(runs);
       throw error;
     }
@@ -116,7 +132,7 @@ const runPart = (
 ): Promise<void> =>
   new Promise((resolve, reject) => {
     const worker = new Worker(options.workerFile, {
-      workerData: { storeFile: options.storeFile, target: partFile(options.target, index), part },
+      workerData: { storeFile: options.storeFile, target: partFile(options.target, index), part, stop: options.stop },
       ...(options.heapMb !== undefined ? { resourceLimits: { maxOldGenerationSizeMb: options.heapMb } } : {}),
     });
     onWorker(worker);

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { EventStore } from '../../shared/event-store/event-store.port.js';
 import { type BulkPart, bulkBuild, isSqliteBacked, type SqliteBackedStore } from './bulk-build.js';
-import { buildInParts, defaultRebuildThreads, type PartsOptions, removePartFiles } from './parallel-build.js';
+import { buildInParts, defaultRebuildThreads, type PartsOptions, removePartFiles, requestStop } from './parallel-build.js';
 import { closeAsSingleFile, isDiskFull, openReadModelDb, ReadModelDiskFullError, removeDbFiles, type ReadModelDb } from './read-model.database.js';
 import { ReadModelProjection } from './read-model.projection.js';
 
@@ -118,7 +118,12 @@ export interface RebuildWorkerData {
   readonly heapMb?: number;
   /** Set on a part's thread: its tracks and their streams, found once by the rebuild worker (parallel-build.ts). */
   readonly part?: BulkPart;
+  /** Shared with the thread (and its parts): set to 1 to make them stop at their next track. */
+  readonly stop?: Int32Array;
 }
+
+/** How long an asked thread has to stop by itself (one track, about a second) before it is terminated. */
+const STOP_GRACE_MS = 10_000;
 
 export interface BuildFileOptions {
   /**
@@ -207,16 +212,20 @@ const removeBuildFiles = (target: string): void => {
 const buildInWorker = (file: string, data: RebuildWorkerData, options: BuildFileOptions, heapMb: number | undefined): Promise<RebuildResult> =>
   new Promise<RebuildResult>((resolve, reject) => {
     options.signal?.throwIfAborted();
-    const worker = new Worker(file, { workerData: data, ...(heapMb !== undefined ? { resourceLimits: { maxOldGenerationSizeMb: heapMb } } : {}) });
+    const stop = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+    const worker = new Worker(file, { workerData: { ...data, stop }, ...(heapMb !== undefined ? { resourceLimits: { maxOldGenerationSizeMb: heapMb } } : {}) });
     // The first of done / failed / error / abort decides the answer, given once the worker has
     // exited: its memory is back and it writes no more to the file (which a failure then removes).
     let outcome: (() => void) | undefined;
     const decide = (answer: () => void): void => {
       outcome ??= answer;
     };
+    let lastResort: NodeJS.Timeout | undefined;
     const abort = (): void => {
       decide(() => reject(options.signal?.reason ?? new Error('rebuild aborted')));
-      void worker.terminate();
+      // Asked, not terminated: a thread terminated inside better-sqlite3 can abort the process.
+      requestStop(stop);
+      lastResort = setTimeout(() => void worker.terminate(), STOP_GRACE_MS);
     };
     options.signal?.addEventListener('abort', abort, { once: true });
     worker.on('message', (message: RebuildWorkerMessage) => {
@@ -227,6 +236,7 @@ const buildInWorker = (file: string, data: RebuildWorkerData, options: BuildFile
     });
     worker.on('error', (error) => decide(() => reject(error)));
     worker.once('exit', (code) => {
+      clearTimeout(lastResort);
       options.signal?.removeEventListener('abort', abort);
       (outcome ?? (() => reject(new Error(`the rebuild worker stopped (exit code ${code}) before finishing`))))();
     });

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { type BulkPart, bulkBuild } from './bulk-build.js';
-import { countTrackStreams, MAX_REBUILD_THREADS, type PartMessage } from './parallel-build.js';
+import { countTrackStreams, MAX_REBUILD_THREADS, type PartMessage, stopRequested } from './parallel-build.js';
 import { closeAsSingleFile, openReadModelDb, type ReadModelDb } from './read-model.database.js';
 import { buildReadModels, buildReadModelsInParts, type RebuildWorkerData, type RebuildWorkerMessage } from './rebuild.js';
 
@@ -34,22 +34,38 @@ const withFiles = async (storeFile: string, target: string, build: (source: Data
   }
 };
 
-const run = ({ storeFile, target, threads = 1, heapMb }: RebuildWorkerData): Promise<void> =>
+/** Called after each track: a thread asked to stop stops there, its file then removed by the caller. */
+const stopIfAsked = (stop: Int32Array | undefined): void => {
+  if (stopRequested(stop)) throw new Error('rebuild stopped');
+};
+
+const run = ({ storeFile, target, threads = 1, heapMb, stop }: RebuildWorkerData): Promise<void> =>
   withFiles(storeFile, target, async (source, db) => {
     const parts = threads > 1 ? Math.min(threads, MAX_REBUILD_THREADS, countTrackStreams(source)) : 1;
-    const onProgress = (done: number, total: number): void => post({ type: 'progress', done, total });
+    const onProgress = (done: number, total: number): void => {
+      stopIfAsked(stop);
+      post({ type: 'progress', done, total });
+    };
     const result =
       parts > 1
-        ? await buildReadModelsInParts(db, { database: source }, { storeFile, target, parts, workerFile: fileURLToPath(import.meta.url), heapMb, onProgress })
+        ? await buildReadModelsInParts(db, { database: source }, { storeFile, target, parts, workerFile: fileURLToPath(import.meta.url), heapMb, onProgress, stop })
         : await buildReadModels({ database: source }, db, { onProgress });
     closeAsSingleFile(db);
     post({ type: 'done', result });
   });
 
 /** One part of a parallel build: its tracks into its own file, which the parent appends and removes. */
-const runPart = ({ storeFile, target, part }: RebuildWorkerData & { part: BulkPart }): Promise<void> =>
+const runPart = ({ storeFile, target, part, stop }: RebuildWorkerData & { part: BulkPart }): Promise<void> =>
   withFiles(storeFile, target, async (source, db) => {
-    const { events } = await bulkBuild({ database: source }, db, (done) => post({ type: 'part-progress', done }), part);
+    const { events } = await bulkBuild(
+      { database: source },
+      db,
+      (done) => {
+        stopIfAsked(stop);
+        post({ type: 'part-progress', done });
+      },
+      part,
+    );
     db.close();
     post({ type: 'part-done', events });
   });
