@@ -23,6 +23,7 @@ import { ID_GENERATOR, type IdGenerator } from './shared/event-store/clock.js';
 import { problem, PROBLEM_CONTENT_TYPE, ProblemDetailsDto } from './shared/http/problem-details.js';
 import { drainAndClose, installDrainGuard, SHUTDOWN_GRACE_MS } from './shared/http/graceful-shutdown.js';
 import { strictJsonParser } from './shared/http/json-body.js';
+import { PROBLEM_DESCRIPTIONS } from './shared/http/command-route.js';
 import { finishDocument } from './shared/http/openapi-document.js';
 import { ProblemDetailsFilter } from './shared/http/problem-details.filter.js';
 import { installCorrelationIds } from './shared/http/request-context.js';
@@ -227,8 +228,6 @@ const stopGracefullyOnSignals = (app: NestFastifyApplication): void => {
 
 const BEARER = 'bearer';
 const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer', minimum: 1 } } };
-const UNAVAILABLE =
-  'Not now: the event store is unreachable (`store-unavailable`), the read models have not caught up within 5 s (`read-models-behind`), the server\'s clock reads earlier than what the ledger recorded (`clock-behind`, commands only), or the server is stopping (`shutting-down`)';
 const OPERATIONS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head'] as const;
 
 /**
@@ -254,7 +253,7 @@ const documentAccess = (document: OpenAPIObject): void => {
       operation.responses['403'] ??= { description: `The token's role may not use this route (allowed: ${policy === undefined ? 'none' : policy.join(', ')})`, content: problemJson };
       operation.responses['429'] ??= { description: 'Too many requests from this address or with this token (`too-many-requests`)', headers: RETRY_AFTER, content: problemJson };
       operation.responses['500'] ??= { description: 'An unexpected failure (`internal-error`, with the correlation id to quote), or a stored event that cannot be read (`ledger-damaged`, naming it: run verify)', content: problemJson };
-      operation.responses['503'] ??= { description: UNAVAILABLE, headers: RETRY_AFTER, content: problemJson };
+      operation.responses['503'] ??= { description: PROBLEM_DESCRIPTIONS[503]!, headers: RETRY_AFTER, content: problemJson };
       const unavailable = operation.responses['503'];
       if (!('$ref' in unavailable)) unavailable.headers ??= RETRY_AFTER;
     }

@@ -1,15 +1,11 @@
-import { openFilesProblem } from './shared/open-files.js';
+import { exitUnlessEnoughOpenFiles } from './shared/open-files.js';
 
 /**
  * `npm start`: serve the API, docs and dashboard. A configuration error is, like every other
  * start-up failure, one line and exit 1 (loadConfig runs inside the promise for that). The rest is
  * loaded only once the open-files limit is known to allow it (see open-files.ts).
  */
-const tooFewFiles = openFilesProblem();
-if (tooFewFiles !== undefined) {
-  process.stderr.write(`norms-ledger: ${tooFewFiles}\n`);
-  process.exit(1);
-}
+exitUnlessEnoughOpenFiles(1);
 const [{ loadConfig }, { serve }] = await Promise.all([import('./config/app-config.js'), import('./bootstrap.js')]);
 
 Promise.resolve()

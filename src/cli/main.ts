@@ -1,13 +1,9 @@
 #!/usr/bin/env node
-import { openFilesProblem } from '../shared/open-files.js';
+import { exitUnlessEnoughOpenFiles } from '../shared/open-files.js';
 
 /**
  * `norms-ledger`: the command line (program.ts), loaded only once the open-files limit is known to
  * allow it (see open-files.ts): under it, loading fails with a message about a missing package.
  */
-const tooFewFiles = openFilesProblem();
-if (tooFewFiles !== undefined) {
-  process.stderr.write(`norms-ledger: ${tooFewFiles}\n`);
-  process.exit(2);
-}
+exitUnlessEnoughOpenFiles(2);
 await import('./program.js');

@@ -24,3 +24,11 @@ export const openFilesProblem = (limit = openFilesLimit()): string | undefined =
   limit === undefined || limit >= MIN_OPEN_FILES
     ? undefined
     : `the open-files limit is ${limit} (ulimit -n), and norms-ledger needs at least ${MIN_OPEN_FILES} to load and serve: raise it (ulimit -n 4096 in the shell, LimitNOFILE=4096 in a systemd unit)`;
+
+/** For an entry point, before it loads anything else: under the limit, one line and `exitCode`. */
+export const exitUnlessEnoughOpenFiles = (exitCode: number): void => {
+  const problem = openFilesProblem();
+  if (problem === undefined) return;
+  process.stderr.write(`norms-ledger: ${problem}\n`);
+  process.exit(exitCode);
+};

@@ -33,7 +33,7 @@ export class CommandResultDto implements CommandResult {
   readonly events!: RecordedEventRefDto[];
 }
 
-const PROBLEM_DESCRIPTIONS: Readonly<Record<number, string>> = {
+export const PROBLEM_DESCRIPTIONS: Readonly<Record<number, string>> = {
   400: 'Malformed JSON, invalid or unknown fields (`errors` lists each), or a malformed If-Match / Idempotency-Key header',
   404: "The route's subject does not exist",
   409: "The command conflicts with the record's state",
