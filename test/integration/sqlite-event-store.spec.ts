@@ -40,6 +40,7 @@ describe('SQLite event store: beyond the port contract', () => {
     const refused = await store.append('a-1', [big], 0).then(() => undefined, (error: unknown) => error);
     expect(refused).toBeInstanceOf(StoreUnavailableError);
     expect((refused as Error).message).toBe(`${file} refused a write (SQLITE_FULL: database or disk is full); run norms-ledger verify, and check the disk`);
+    expect((refused as StoreUnavailableError).code).toBe('SQLITE_FULL');
     await expect(store.health()).resolves.toMatchObject({ status: 'down', detail: { lastWriteRefused: { code: 'SQLITE_FULL', message: 'database or disk is full' } } });
     expect((await store.readStream('a-1')).length).toBe(1);
     store.database.pragma(`max_page_count = ${pages * 1000}`);

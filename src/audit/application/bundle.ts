@@ -303,9 +303,9 @@ const IN_FLIGHT = 512;
 export class ImportFailedError extends ConflictError {
   constructor(
     readonly events: number,
-    readonly reason: string,
+    readonly reason: unknown,
   ) {
-    super('import-failed', `import failed after ${events} events: ${reason}; the store now holds a partial import: remove it before importing again`);
+    super('import-failed', `import failed after ${events} events: ${(reason as Error).message}; the store now holds a partial import: remove it before importing again`);
   }
 }
 
@@ -391,7 +391,7 @@ export const importBundle = async (store: EventStore, file: string, onProgress?:
     if (failure !== undefined) throw failure;
   } catch (error) {
     await Promise.all(inFlight);
-    throw new ImportFailedError(events, (error as Error).message);
+    throw new ImportFailedError(events, error);
   }
   onProgress?.(events);
   const keys = [publicKey!, ...trustedKeys];

@@ -5,6 +5,7 @@ import { ImportFailedError, importBundle, type ImportResult } from '../../audit/
 import { addTrustedKey, loadOrCreateSigningKey } from '../../audit/infrastructure/signing-key.js';
 import { openEventStore, sqliteFile } from '../../infrastructure/event-store.module.js';
 import { SqliteEventStore } from '../../infrastructure/sqlite/sqlite-event-store.js';
+import { StoreUnavailableError } from '../../shared/event-store/event-store.errors.js';
 import { runningServer } from '../../shared/running-server.js';
 import { closeStore } from '../cli-store.js';
 import { type CliIo, configOrExit, EXIT_OK, fail, processIo, progressReporter } from '../cli-io.js';
@@ -46,8 +47,9 @@ export const runImport = async (config: AppConfig, options: { in: string }, io: 
     if (dirCreated && existsSync(config.dataDir) && readdirSync(config.dataDir).length === 0) rmdirSync(config.dataDir);
     // Built aside, the partial copy is gone: nothing was imported, and there is nothing to verify or remove.
     if (error instanceof ImportFailedError && staging !== undefined) {
-      const reason = error.reason.replace(/; run norms-ledger verify, and check the disk$/, '; check the disk');
-      return fail(io, 'import', new Error(`import failed after ${error.events} events: ${reason}; nothing was imported (the partial copy was removed, LEDGER_DATA_DIR is as it was)`));
+      const { reason } = error;
+      const why = reason instanceof StoreUnavailableError && reason.code !== undefined ? `the disk refused a write (${reason.code}): check the disk` : (reason as Error).message;
+      return fail(io, 'import', new Error(`import failed after ${error.events} events: ${why}; nothing was imported (the partial copy was removed, LEDGER_DATA_DIR is as it was)`));
     }
     return fail(io, 'import', error);
   }

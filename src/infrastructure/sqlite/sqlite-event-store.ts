@@ -297,7 +297,7 @@ export class SqliteEventStore implements EventStore {
     const fault = sqliteErrorOf(error);
     if (fault === undefined || !isSqliteError(error, STORAGE_FAULT)) return error;
     this.storageFault = { ...fault, at: new Date().toISOString() };
-    return new StoreUnavailableError(`${this.options.file} refused a write (${fault.code}: ${fault.message}); run norms-ledger verify, and check the disk`);
+    return new StoreUnavailableError(`${this.options.file} refused a write (${fault.code}: ${fault.message}); run norms-ledger verify, and check the disk`, fault.code);
   }
 
   private currentRevision(streamId: string): number {

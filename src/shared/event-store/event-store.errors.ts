@@ -52,8 +52,18 @@ export class InvalidPositionError extends EventStoreError {
   }
 }
 
-/** The store cannot be used (unreachable, newer schema, corrupt file). */
-export class StoreUnavailableError extends EventStoreError {}
+/**
+ * The store cannot be used (unreachable, newer schema, corrupt file). `code`: the storage's own
+ * reason when the disk or the file refused a write (SQLite's SQLITE_FULL, SQLITE_IOERR…).
+ */
+export class StoreUnavailableError extends EventStoreError {
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
 
 /** A stored event that cannot be read back (its JSON no longer parses): the ledger was damaged. */
 export class DamagedEventError extends EventStoreError {

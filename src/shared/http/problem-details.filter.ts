@@ -102,7 +102,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof StoreUnavailableError) {
       this.logger.error(`${request.method} ${request.url} [${request.correlationId ?? request.id}]: ${exception.message}`);
       // A full disk is the operator's to fix, and worth telling the clerk (nothing was recorded).
-      const detail = /SQLITE_FULL/.test(exception.message)
+      const detail = exception.code === 'SQLITE_FULL'
         ? 'the event store cannot write: the disk that holds it is full; nothing was recorded: try again once space is freed'
         : 'the event store is unavailable; try again later';
       return problem(503, HttpProblemCode.storeUnavailable, detail);
