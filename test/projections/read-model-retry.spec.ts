@@ -1,9 +1,8 @@
 import { SqliteEventStore } from '../../src/infrastructure/sqlite/sqlite-event-store.js';
 import { openReadModelDb, type ReadModelDb } from '../../src/projections/read-model/read-model.database.js';
 import { ReadModelProjection } from '../../src/projections/read-model/read-model.projection.js';
-import { buildReadModels } from '../../src/projections/read-model/rebuild.js';
 import { seededTrack } from './ledger-builder.js';
-import { appendAll } from './read-model.support.js';
+import { appendAll, expectEqualToFreshBuild } from './read-model.support.js';
 
 /*
  * A write of the live projection that fails for a reason that passes (a full disk: SQLITE_FULL, made
@@ -17,16 +16,6 @@ const NO_CAP = 4_294_967_294;
 
 const cap = (db: ReadModelDb): void => {
   db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
-};
-
-/** Every table's rows, to compare two read-model databases. */
-const contents = (db: ReadModelDb): Record<string, unknown[]> => {
-  const out: Record<string, unknown[]> = {};
-  for (const table of ['ledger_events', 'streams', 'tracks', 'subjects', 'sessions', 'cbm_links', 'versions', 'knowledge', 'untrusted_windows']) {
-    const columns = table === 'ledger_events' ? 'position, stream_id, track_id, type, event_id, revision' : '*';
-    out[table] = (db.prepare(`SELECT ${columns} FROM ${table}`).raw().all() as unknown[]).map((row) => JSON.stringify(row)).sort();
-  }
-  return out;
 };
 
 describe('the live projection after a failed write', () => {
@@ -78,13 +67,7 @@ describe('the live projection after a failed write', () => {
       await appendAll(store, ledger.events.slice(-1));
       await projection.whenCaughtUp((await store.headPosition())!, 5_000);
 
-      const fresh = openReadModelDb(':memory:');
-      try {
-        await buildReadModels(store, fresh);
-        expect(contents(db)).toEqual(contents(fresh));
-      } finally {
-        fresh.close();
-      }
+      await expectEqualToFreshBuild(store, db);
     } finally {
       await projection.stop();
       db.close();

@@ -9,9 +9,9 @@ import type { IncomingEvent } from '../../src/projections/read-model/projector.j
 import { openReadModelDb, type ReadModelDb } from '../../src/projections/read-model/read-model.database.js';
 import { ReadModelProjection } from '../../src/projections/read-model/read-model.projection.js';
 import { RawJson, ReadModelQueries } from '../../src/projections/read-model/read-model.queries.js';
-import { buildReadModels, rebuildReadModels } from '../../src/projections/read-model/rebuild.js';
+import { rebuildReadModels } from '../../src/projections/read-model/rebuild.js';
 import { seededTrack, type LedgerBuilder } from './ledger-builder.js';
-import { appendAll, cutsOf, historyOf, readLog, type Step } from './read-model.support.js';
+import { appendAll, cutsOf, expectEqualToFreshBuild, historyOf, readLog, type Step } from './read-model.support.js';
 
 const plain = (answer: unknown): unknown => (answer instanceof RawJson ? JSON.parse(answer.json) : JSON.parse(JSON.stringify(answer)));
 
@@ -269,28 +269,6 @@ const STEPS: Step[] = [
   { op: 'propose', kind: 'topic', n: 1, track: 1 },
   { op: 'position', subject: 2, party: 1, stance: 3, lateBy: 2 },
 ];
-
-/** Every table of a read-model database, with rowids left out: what "equal" means for two of them. */
-const contents = (db: ReadModelDb): Record<string, unknown[]> => {
-  const out: Record<string, unknown[]> = {};
-  for (const table of ['ledger_events', 'streams', 'tracks', 'subjects', 'sessions', 'cbm_links', 'knowledge', 'untrusted_windows']) {
-    const columns = table === 'ledger_events' ? 'position, stream_id, track_id, type, effective_on, recorded_at, event_id, revision, data' : '*';
-    out[table] = db.prepare(`SELECT ${columns} FROM ${table} ORDER BY 1, 2`).raw().all();
-  }
-  out['versions'] = db.prepare('SELECT stream_id, effective_from, known_from, known_to, state FROM versions ORDER BY 1, 2, 3').raw().all();
-  return out;
-};
-
-/** The read models in `db` equal a build from scratch over the same log. */
-const expectEqualToFreshBuild = async (store: SqliteEventStore, db: ReadModelDb): Promise<void> => {
-  const fresh = openReadModelDb(':memory:');
-  try {
-    await buildReadModels(store, fresh);
-    expect(contents(db)).toEqual(contents(fresh));
-  } finally {
-    fresh.close();
-  }
-};
 
 describe('read models: restart and exactly once', () => {
   let dir: string;

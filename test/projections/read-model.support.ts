@@ -1,4 +1,6 @@
 import fc from 'fast-check';
+import { openReadModelDb, type ReadModelDb } from '../../src/projections/read-model/read-model.database.js';
+import { buildReadModels } from '../../src/projections/read-model/rebuild.js';
 import type { EventStore } from '../../src/shared/event-store/event-store.port.js';
 import type { LedgerEvent } from '../../src/projections/projections/ledger-event.js';
 import { LedgerBuilder } from './ledger-builder.js';
@@ -216,4 +218,26 @@ export const cutsOf = (events: readonly LedgerEvent[], seeds: readonly number[])
     }
   }
   return cuts;
+};
+
+/** Every table of a read-model database, with rowids left out: what "equal" means for two of them. */
+export const contents = (db: ReadModelDb): Record<string, unknown[]> => {
+  const out: Record<string, unknown[]> = {};
+  for (const table of ['ledger_events', 'streams', 'tracks', 'subjects', 'sessions', 'cbm_links', 'knowledge', 'untrusted_windows']) {
+    const columns = table === 'ledger_events' ? 'position, stream_id, track_id, type, effective_on, recorded_at, event_id, revision, data' : '*';
+    out[table] = db.prepare(`SELECT ${columns} FROM ${table} ORDER BY 1, 2`).raw().all();
+  }
+  out['versions'] = db.prepare('SELECT stream_id, effective_from, known_from, known_to, state FROM versions ORDER BY 1, 2, 3').raw().all();
+  return out;
+};
+
+/** The read models in `db` equal a build from scratch over the same log. */
+export const expectEqualToFreshBuild = async (store: EventStore, db: ReadModelDb): Promise<void> => {
+  const fresh = openReadModelDb(':memory:');
+  try {
+    await buildReadModels(store, fresh);
+    expect(contents(db)).toEqual(contents(fresh));
+  } finally {
+    fresh.close();
+  }
 };
