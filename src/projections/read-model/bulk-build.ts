@@ -18,6 +18,7 @@
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type Database from 'better-sqlite3';
+import { schemaVersionOfText, upcastData } from '../../shared/event-store/event-schema.js';
 import { parseStoredJson, type StoredAt } from '../../shared/event-store/stored-json.js';
 import { boardRowOf, type LinkedCbm } from '../projections/board.projection.js';
 import { NO_CUT } from '../projections/cut.js';
@@ -256,19 +257,14 @@ export const bulkBuild = async (
           if (stream.from !== null && row[0] < stream.from) continue;
           const at = { position: row[0], streamId: row[1], revision: row[2] };
           const metadata = metadataOf(row[6], at);
+          const stored = parseStoredJson(row[5], at, 'data');
+          const data = upcastData({ ...at, type: row[4] }, schemaVersionOfText(row[6], () => parseStoredJson(row[6], at, 'metadata')), stored);
           if (stream.from === null ? row[2] === 0 : row[0] === stream.from) insertStream.run(stream.streamId, trackId, stream.kind, stream.id);
           // A bound JS number is a REAL: the position column must get the canonical decimal string.
           const position = String(row[0]);
-          insertEvent.run(position, row[1], trackId, row[4], metadata.effectiveOn, metadata.recordedAt, row[3], row[2], row[5]);
-          events.push({
-            position,
-            streamId: row[1],
-            revision: row[2],
-            eventId: row[3],
-            type: row[4],
-            data: parseStoredJson(row[5], at, 'data'),
-            metadata,
-          });
+          // The read models keep the payload in this build's shape.
+          insertEvent.run(position, row[1], trackId, row[4], metadata.effectiveOn, metadata.recordedAt, row[3], row[2], data === stored ? row[5] : JSON.stringify(data));
+          events.push({ position, streamId: row[1], revision: row[2], eventId: row[3], type: row[4], data, metadata });
         }
       }
       events.sort((a, b) => comparePosition(a.position, b.position));

@@ -1,5 +1,6 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { EventStore, RecordedEvent, Subscription } from '../../shared/event-store/event-store.port.js';
+import { upcastData } from '../../shared/event-store/event-schema.js';
 import { parseStoredJson } from '../../shared/event-store/stored-json.js';
 import { isSqliteError } from '../../shared/sqlite-errors.js';
 import { comparePosition } from '../projections/ledger-event.js';
@@ -40,22 +41,27 @@ const skipped = (position: string, streamId: string, revision: number, eventId: 
 
 export const incomingOfRecorded = (e: RecordedEvent): IncomingEvent => {
   if (!PROJECTED.test(e.streamId)) return skipped(e.position, e.streamId, e.revision, e.eventId);
-  return { position: e.position, streamId: e.streamId, revision: e.revision, eventId: e.eventId, type: e.type, data: e.data, dataJson: JSON.stringify(e.data), ...metadataOf(e.metadata) };
+  const data = upcastData(e, e.metadata['schemaVersion'], e.data);
+  return { position: e.position, streamId: e.streamId, revision: e.revision, eventId: e.eventId, type: e.type, data, dataJson: JSON.stringify(data), ...metadataOf(e.metadata) };
 };
 
 const incomingOfRaw = (row: RawRow): IncomingEvent => {
   const position = String(row[0]);
   if (!PROJECTED.test(row[1])) return skipped(position, row[1], row[2], row[3]);
-  const at = { position, streamId: row[1], revision: row[2] };
+  const at = { position, streamId: row[1], revision: row[2], type: row[4] };
+  const metadata = parseStoredJson(row[6], at, 'metadata');
+  const stored = parseStoredJson(row[5], at, 'data');
+  const data = upcastData(at, metadata['schemaVersion'], stored);
   return {
     position,
     streamId: row[1],
     revision: row[2],
     eventId: row[3],
     type: row[4],
-    data: parseStoredJson(row[5], at, 'data'),
-    dataJson: row[5],
-    ...metadataOf(parseStoredJson(row[6], at, 'metadata')),
+    data,
+    // The read models keep the payload in this build's shape.
+    dataJson: data === stored ? row[5] : JSON.stringify(data),
+    ...metadataOf(metadata),
   };
 };
 

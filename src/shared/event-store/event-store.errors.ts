@@ -76,3 +76,24 @@ export class DamagedEventError extends EventStoreError {
     super(`the stored event at position ${position} (${streamId} revision ${revision}) cannot be read: ${reason}`);
   }
 }
+
+/**
+ * A stored event written at a schema version this build does not know (a newer norms-ledger wrote
+ * it, or its metadata says nothing readable): folding it could only misread it, so nothing is
+ * decided or projected on it. The ledger is intact; this instance has to be upgraded.
+ */
+export class UnknownEventSchemaError extends EventStoreError {
+  constructor(
+    readonly position: string,
+    readonly streamId: string,
+    readonly revision: number,
+    readonly schemaVersion: unknown,
+    readonly known: number,
+  ) {
+    super(
+      typeof schemaVersion === 'number' && Number.isSafeInteger(schemaVersion) && schemaVersion > known
+        ? `the stored event at position ${position} (${streamId} revision ${revision}) was written at event schema version ${schemaVersion} by a newer norms-ledger; this build reads versions up to ${known}: upgrade it`
+        : `the stored event at position ${position} (${streamId} revision ${revision}) has schemaVersion ${JSON.stringify(schemaVersion) ?? String(schemaVersion)}, which is no event schema version (1 to ${known} are known to this build)`,
+    );
+  }
+}

@@ -1,5 +1,6 @@
 import type { DomainEvent, FoldedEvent } from '../domain/decider.js';
 import { GENESIS_HASH, type LedgerMetadata } from './envelope.js';
+import { upcastData } from './event-schema.js';
 import { StreamNotFoundError } from './event-store.errors.js';
 import type { EventStore, ReadStreamOptions, RecordedEvent } from './event-store.port.js';
 
@@ -30,10 +31,11 @@ interface Entry {
   readonly folded: FoldedStream<unknown>;
 }
 
+/** A stored event as a decider folds it: its payload in this build's shape (event-schema.ts). */
 export const foldedEvent = <E extends DomainEvent>(event: RecordedEvent): FoldedEvent<E> =>
   ({
     type: event.type,
-    data: event.data,
+    data: upcastData(event, event.metadata['schemaVersion'], event.data),
     eventId: event.eventId,
     revision: event.revision,
     effectiveOn: (event.metadata as LedgerMetadata).effectiveOn,

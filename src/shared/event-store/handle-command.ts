@@ -6,6 +6,7 @@ import { noteRecorded, transactionTime } from './transaction-time.js';
 import { canonicalJson, type LedgerMetadata, sealMetadata, sha256Hex } from './envelope.js';
 import { StreamNotFoundError, WrongExpectedRevisionError } from './event-store.errors.js';
 import type { AppendedEventRef, EventStore, EventToAppend, JsonObject, RecordedEvent } from './event-store.port.js';
+import { EVENT_SCHEMA_VERSION } from './event-schema.js';
 import { type FoldedStream, foldedEvent, type FoldedStreamCache, foldedStreamCacheFor } from './folded-stream-cache.js';
 import { KeyedLock } from './keyed-lock.js';
 import { ReadWriteLock } from './read-write-lock.js';
@@ -68,8 +69,6 @@ export interface CommandDeps {
   readonly ids: IdGenerator;
 }
 
-/** Event schema version written by this build; a change of shape is a new version with an upcaster. */
-export const SCHEMA_VERSION = 1;
 /**
  * How long a command without If-Match keeps re-deciding after losing races to other instances.
  * A budget of time, not of attempts: an instance with a queue of commands on the same stream can
@@ -259,7 +258,7 @@ const decideAndAppend = async <Command extends { effectiveOn: string }, State, E
           type: event.type,
           data: event.data,
           metadata: {
-            schemaVersion: SCHEMA_VERSION,
+            schemaVersion: EVENT_SCHEMA_VERSION,
             effectiveOn: event.effectiveOn ?? command.effectiveOn,
             recordedAt,
             recordedBy: context.principal,

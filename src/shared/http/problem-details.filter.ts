@@ -2,7 +2,15 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger,
 import { STATUS_CODES } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type DomainErrorKind } from '../domain/domain-error.js';
-import { DamagedEventError, InvalidAppendError, InvalidPositionError, StoreUnavailableError, StreamNotFoundError, WrongExpectedRevisionError } from '../event-store/event-store.errors.js';
+import {
+  DamagedEventError,
+  InvalidAppendError,
+  InvalidPositionError,
+  StoreUnavailableError,
+  StreamNotFoundError,
+  UnknownEventSchemaError,
+  WrongExpectedRevisionError,
+} from '../event-store/event-store.errors.js';
 import { ClockBehindError } from '../event-store/transaction-time.js';
 import { HttpProblemCode, problem, PROBLEM_CONTENT_TYPE, type ProblemDetails, ServiceUnavailableError } from './problem-details.js';
 import { BODY_CHARSET, BODY_ENCODED, BODY_PROTOTYPE_KEY, BODY_REPEATED_FIELD, JsonBodyError } from './json-body.js';
@@ -90,6 +98,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof DamagedEventError) {
       this.logger.error(`${request.method} ${request.url} [${request.correlationId ?? request.id}]: ${exception.message}`);
       return problem(500, 'ledger-damaged', `${exception.message}; POST /audit/verify (or norms-ledger verify) names every damaged event`);
+    }
+    if (exception instanceof UnknownEventSchemaError) {
+      this.logger.error(`${request.method} ${request.url} [${request.correlationId ?? request.id}]: ${exception.message}`);
+      // Not the client's doing and not damage: an instance older than the ledger (a rolling upgrade); nothing was recorded.
+      return problem(503, 'event-schema-unknown', `${exception.message}; nothing was recorded`);
     }
     if (exception instanceof ClockBehindError) {
       this.logger.error(`${request.method} ${request.url} [${request.correlationId ?? request.id}]: ${exception.message}`);

@@ -99,7 +99,7 @@ export class ProblemDetailsDto implements ProblemDetails {
       '`WWW-Authenticate`), `forbidden` (403), `route-not-found` (404), `stream-not-found` (404), `method-not-allowed` (405, with an ' +
       '`Allow` header), `request-timeout` (408), `body-too-large` (413), `event-too-large` (413), `uri-too-long` (414), ' +
       '`unsupported-media-type` (415), `too-many-requests` (429, with `Retry-After`), `headers-too-large` (431), `internal-error` (500), ' +
-      '`ledger-damaged` (500), `store-unavailable` (503), `read-models-behind` (503), `clock-behind` (503, the server\'s clock reads earlier than what the ledger recorded), `shutting-down` (503, while the server stops). Rule codes come from the ' +
+      '`ledger-damaged` (500), `store-unavailable` (503), `read-models-behind` (503), `clock-behind` (503, the server\'s clock reads earlier than what the ledger recorded), `shutting-down` (503, while the server stops), `event-schema-unknown` (503, an event written by a newer norms-ledger than this instance). Rule codes come from the ' +
       'record (e.g. `not-found`, `already-exists`, `no-consensus`, `withdrawn`, `stale-correction`, ' +
       '`revision-mismatch`, `idempotency-key-reused`, `unknown-party`, `session-not-held`).',
     example: 'https://norms-ledger.dev/problems/no-consensus',
