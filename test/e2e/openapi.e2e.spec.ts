@@ -1,3 +1,6 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { STATUS_CODES } from 'node:http';
+import { join } from 'node:path';
 import { QueryBus } from '@nestjs/cqrs';
 import { ListCheckpointsQuery } from '../../src/audit/application/list-checkpoints.query.js';
 import { ReadEventsQuery } from '../../src/audit/application/read-events.query.js';
@@ -253,6 +256,29 @@ describe('OpenAPI examples and answers (e2e)', () => {
     expect(new RegExp(text.pattern, 'u').test('a\u0001b')).toBe(false);
     expect(new RegExp(text.pattern, 'u').test('line one\nline two\tand a tab')).toBe(true);
     expect((await t.post('/tracks', { ...bodyExample(document, '/tracks'), trackId: 'closed', colour: 'blue' }).expect(400)).body.errors).toEqual([{ field: 'colour', message: 'is not a field of this request' }]);
+  });
+
+  it('names in its problem types and status descriptions only codes the server answers with', () => {
+    // The codes in the source: a DomainError's (or ServiceUnavailableError's) first argument, problem(status, 'code', …), HttpProblemCode; and Node's status texts, which name an HttpException's.
+    const sources = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? sources(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : []));
+    const known = new Set(Object.values(STATUS_CODES).map((text) => text!.toLowerCase().replace(/[^a-z0-9]+/g, '-')));
+    for (const file of sources('src')) {
+      const text = readFileSync(file, 'utf8');
+      for (const match of text.matchAll(/(?:new (?:NotFound|Conflict|Unprocessable|PreconditionFailed|ServiceUnavailable)Error\(\s*|problem\(\d+, |^\s+[a-zA-Z]+: )'([a-z]+(?:-[a-z]+)*)'/gm)) known.add(match[1]!);
+    }
+    expect(known.size).toBeGreaterThan(150);
+    const schemas = (document as unknown as { components: { schemas: Record<string, { properties: Record<string, { description: string }> }> } }).components.schemas;
+    const named = new Set([...schemas['ProblemDetailsDto']!.properties['type']!.description.matchAll(/`([a-z]+(?:-[a-z]+)*)`/g)].map((match) => match[1]!));
+    for (const item of Object.values(document.paths)) {
+      for (const operation of Object.values(item) as Array<{ responses: Record<string, { description: string }> }>) {
+        for (const [status, response] of Object.entries(operation.responses)) {
+          if (Number(status) >= 400) for (const match of response.description.matchAll(/\(`([a-z]+(?:-[a-z]+)*)`[),]/g)) named.add(match[1]!);
+        }
+      }
+    }
+    expect(named.size).toBeGreaterThan(25);
+    expect([...named].filter((code) => !known.has(code)).sort()).toEqual([]);
   });
 
   it('documents the answers every protected route can give: 400, 401, 403, 429, 500 and 503 with Retry-After; 413 and 415 on every POST', () => {

@@ -326,7 +326,6 @@ export const importBundle = async (store: EventStore, file: string, onProgress?:
     throw new UnprocessableError(
       'bundle-invalid',
       `bundle ${file} does not verify (${total} problem${total === 1 ? '' : 's'}${first ? `; first: ${describeProblem(first)}` : ''}); nothing was written`,
-      { report },
     );
   }
 

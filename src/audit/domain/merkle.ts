@@ -38,10 +38,10 @@ const treeHash = (leaves: readonly Buffer[], from: number, to: number): Buffer =
 export const merkleTreeHash = (leafHashes: readonly Buffer[]): string =>
   leafHashes.length === 0 ? createHash('sha256').digest('hex') : treeHash(leafHashes, 0, leafHashes.length).toString('hex');
 
-/** Code-point order, which is the byte order of UTF-8 (String#sort compares UTF-16 units). */
-export const compareStreamIds = (a: string, b: string): number => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
-
-/** The ledger root (DESIGN.md §6): one leaf per stream, sorted by streamId in code-point order. */
+/**
+ * The ledger root (DESIGN.md §6): one leaf per stream, sorted by streamId in code-point order, which
+ * is the byte order of UTF-8 (String#sort compares UTF-16 units).
+ */
 export const ledgerRoot = (heads: Iterable<StreamHead>): string => {
   const keyed = [...heads].map((head) => ({ head, key: Buffer.from(head.streamId, 'utf8') }));
   keyed.sort((a, b) => Buffer.compare(a.key, b.key));

@@ -631,13 +631,3 @@ const problemOrder = (a: VerificationProblem, b: VerificationProblem): number =>
   if (a.position !== undefined && b.position !== undefined) return comparePosition(a.position, b.position);
   return a.position !== undefined ? -1 : b.position !== undefined ? 1 : 0;
 };
-
-/** Verifies events given in global order, from any source. */
-export const verifyEvents = async (
-  events: AsyncIterable<unknown> | Iterable<unknown>,
-  options: VerifierOptions = {},
-): Promise<VerificationReport> => {
-  const verifier = new LedgerVerifier(options);
-  for await (const event of events) verifier.add(event);
-  return verifier.finish();
-};

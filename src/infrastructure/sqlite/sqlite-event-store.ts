@@ -277,10 +277,7 @@ export class SqliteEventStore implements EventStore {
       return;
     }
     this.storageFault = undefined;
-    batch.forEach((pending, index) => {
-      const outcome = outcomes[index]!;
-      if (outcome.ok) this.rememberWritten(outcome.result);
-    });
+    for (const outcome of outcomes) if (outcome.ok) this.rememberWritten(outcome.result);
     batch.forEach((pending, index) => {
       const outcome = outcomes[index]!;
       if (outcome.ok) pending.resolve(outcome.result);

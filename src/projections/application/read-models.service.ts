@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { CLOCK, utcDay, type Clock } from '../../shared/event-store/clock.js';
 import { EVENT_STORE, type EventStore } from '../../shared/event-store/event-store.port.js';
-import { HttpProblemCode, ServiceUnavailableError } from '../../shared/http/problem-details.js';
+import { ServiceUnavailableError } from '../../shared/application/service-unavailable.error.js';
 import { comparePosition } from '../projections/ledger-event.js';
 import type { RowChange } from '../read-model/projector.js';
 import { readModelsNotOfLog } from '../read-model/read-model.checkpoint.js';
@@ -167,7 +167,7 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
     this.unavailable ??= `the read-model file is damaged (${message})`;
     this.logger.error(`${this.unavailable}; queries answer 503 until POST /projections/rebuild succeeds`);
     return new ServiceUnavailableError(
-      HttpProblemCode.readModelsBehind,
+      'read-models-behind',
       `the read models are damaged (${message}); POST /projections/rebuild builds them again from the log`,
       1,
       { cause: error },
@@ -189,7 +189,7 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
   async settledQueries(timeoutMs = SETTLE_TIMEOUT_MS): Promise<ReadModelQueries> {
     if (this.unavailable !== undefined) {
       throw new ServiceUnavailableError(
-        HttpProblemCode.readModelsBehind,
+        'read-models-behind',
         `the read models could not be built: ${this.unavailable}; POST /audit/verify names damaged events, and POST /projections/rebuild builds the read models again`,
         1,
       );
@@ -201,7 +201,7 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
       if (retrying !== undefined) {
         // Waiting would not help before the next try: say when that is.
         throw new ServiceUnavailableError(
-          HttpProblemCode.readModelsBehind,
+          'read-models-behind',
           `the read models have not caught up with the log (applied up to position ${this.checkpoint}, the log is at ${head}): ${retryingReason(retrying)}; try again shortly`,
           Math.max(1, Math.ceil((retrying.nextTryAt - Date.now()) / 1000)),
           { cause: retrying.error },
@@ -211,7 +211,7 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
         await this.whenCaughtUp(head, timeoutMs);
       } catch (error) {
         throw new ServiceUnavailableError(
-          HttpProblemCode.readModelsBehind,
+          'read-models-behind',
           `the read models have not caught up with the log (applied up to position ${this.checkpoint}, the log is at ${head}): ${(error as Error)?.message ?? String(error)}; try again shortly, or rebuild them with POST /projections/rebuild`,
           1,
           { cause: error },
@@ -285,7 +285,7 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
   /** A full disk is a 503 naming the disk and the file (the message of ReadModelDiskFullError), not a 500; the old read models still answer. */
   private rebuildFailure(error: unknown): unknown {
     if (!isDiskFull(error)) return error;
-    return new ServiceUnavailableError(HttpProblemCode.storeUnavailable, messageOf(error), REBUILD_RETRY_AFTER_SECONDS, { cause: error });
+    return new ServiceUnavailableError('store-unavailable', messageOf(error), REBUILD_RETRY_AFTER_SECONDS, { cause: error });
   }
 
   private async rebuildAndSwap(): Promise<RebuildResult> {

@@ -28,7 +28,6 @@ export type { MinutesStatus } from '../../shared/domain/facts.js';
 
 export type SessionStatus = SessionFacts['status'];
 export type SubjectKind = 'norm' | 'cbm' | 'topic';
-export const SUBJECT_KINDS: readonly SubjectKind[] = ['norm', 'cbm', 'topic'];
 
 /** What the folds read of NormProposed, CbmProposed and TopicOpened alike. */
 export type SubjectCreatedData = Pick<NormProposedData | CbmProposedData | TopicOpenedData, 'trackId' | 'title' | 'summary' | 'sessionId'> & {

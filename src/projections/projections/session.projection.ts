@@ -3,8 +3,7 @@
  * register). Like subjects, a session's state depends only on its own stream under a cut; the
  * register adds what other streams say about it (subject decisions, corrections) when rendering.
  */
-import type { ResolvedCut } from './cut.js';
-import { compareStrings, parseStreamId, sortedIds, sortedRecord, type EffectiveKey, type LedgerEvent } from './ledger-event.js';
+import { compareStrings, parseStreamId, sortedIds, sortedRecord, type EffectiveKey } from './ledger-event.js';
 import type {
   ActionItemAssignedData,
   ActionItemCompletedData,
@@ -18,7 +17,7 @@ import type {
   SessionStatus,
   SilenceProcedureLaunchedData,
 } from './ledger-payloads.js';
-import { streamTimeline, type StreamTimeline, type TimelineRecord } from './timeline.projection.js';
+import type { StreamTimeline, TimelineRecord } from './timeline.projection.js';
 
 export interface ActionItemState {
   readonly actionItemId: string;
@@ -211,9 +210,6 @@ export const foldSessionTimeline = (timeline: StreamTimeline): SessionState | nu
   const records = index === 0 ? timeline.records : [timeline.records[index]!, ...timeline.records.filter((_, i) => i !== index)];
   return records.reduce<SessionState | null>((state, record) => evolveSession(state, record), null);
 };
-
-export const foldSession = (streamId: string, events: readonly LedgerEvent[], cut: ResolvedCut): SessionState | null =>
-  foldSessionTimeline(streamTimeline(streamId, events, cut));
 
 export const actionItemList = (state: SessionState): ActionItemState[] =>
   Object.values(state.actionItems).sort((a, b) => compareStrings(a.actionItemId, b.actionItemId));

@@ -5,7 +5,7 @@
  */
 import { resolveCut, type Cut, type ResolvedCut } from './cut.js';
 import { compareStrings, parseStreamId, type LedgerEvent } from './ledger-event.js';
-import { SUBJECT_KINDS, type SubjectKind } from './ledger-payloads.js';
+import type { SubjectKind } from './ledger-payloads.js';
 import { foldRegistry, type TrackListAnswer, type TrackRegistry } from './registry.projection.js';
 import { foldSessionTimeline, type SessionState } from './session.projection.js';
 import { foldSubjectTimeline, subjectKindOf, type SubjectState } from './subject.projection.js';
@@ -115,7 +115,7 @@ export const foldTrack = (trackId: string, events: readonly LedgerEvent[], cut: 
 export const findSubject = (track: TrackProjection, kind: SubjectKind, id: string): SubjectState | undefined =>
   track.subjects.find((s) => s.kind === kind && s.id === id);
 
-export const isSubjectKind = (value: string): value is SubjectKind => (SUBJECT_KINDS as readonly string[]).includes(value);
+export const isSubjectKind = (value: string): value is SubjectKind => value === 'norm' || value === 'cbm' || value === 'topic';
 
 /**
  * GET /tracks: `events` may hold any streams. Sorted by trackId. A track counts once it exists under

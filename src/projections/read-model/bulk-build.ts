@@ -28,7 +28,7 @@ import { foldRegistry, partyIdsOf, registryAnswerOf, type TrackRegistry } from '
 import { evolveSession, foldSessionTimeline, type SessionState } from '../projections/session.projection.js';
 import { appliesInOrder, evolveSubject, type SubjectState } from '../projections/subject.projection.js';
 import { recordOf, streamTimeline } from '../projections/timeline.projection.js';
-import { sessionCorrectionsOf } from '../projections/track.projection.js';
+import { isSubjectKind, sessionCorrectionsOf } from '../projections/track.projection.js';
 import { SUBJECT_SORT } from './projector.js';
 import { CHECKPOINT_EVENT, checkpointEventJson } from './read-model.checkpoint.js';
 import { rollbackQuietly, STILL_CURRENT, type ReadModelDb } from './read-model.database.js';
@@ -55,7 +55,6 @@ const DEFERRED_INDEXES: ReadonlyArray<[name: string, definition: string]> = [
   ['sessions_by_track', 'sessions (track_id, number, session_id)'],
 ];
 
-const isSubjectKind = (kind: string): kind is SubjectKind => kind === 'norm' || kind === 'cbm' || kind === 'topic';
 
 /**
  * effectiveOn and recordedAt without parsing the whole metadata: the pattern `"key":"` cannot occur

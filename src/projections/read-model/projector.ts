@@ -23,7 +23,7 @@ import { foldRegistry, partyIdsOf, registryAnswerOf, type TrackRegistry } from '
 import { evolveSession, foldSessionTimeline, type SessionState } from '../projections/session.projection.js';
 import { appliesInOrder, evolveSubject, type SubjectState } from '../projections/subject.projection.js';
 import { recordOf, streamTimeline } from '../projections/timeline.projection.js';
-import { sessionCorrectionsOf } from '../projections/track.projection.js';
+import { isSubjectKind, sessionCorrectionsOf } from '../projections/track.projection.js';
 import { CHECKPOINT_EVENT, checkpointEventJson } from './read-model.checkpoint.js';
 import { STILL_CURRENT, type ReadModelDb } from './read-model.database.js';
 import { compactJsonOf, pointDateOf, subjectCurve } from './subject-curve.js';
@@ -53,7 +53,6 @@ export interface RowChange {
 
 export const SUBJECT_SORT: Readonly<Record<SubjectKind, number>> = { norm: 0, cbm: 1, topic: 2 };
 
-const isSubjectKind = (kind: string): kind is SubjectKind => kind === 'norm' || kind === 'cbm' || kind === 'topic';
 
 interface LastPoint {
   readonly date: string;

@@ -131,19 +131,4 @@ export type SessionEvent =
   | MinutesAdopted
   | SessionRecordCorrected;
 
-export const SESSION_EVENT_TYPES = [
-  'SessionScheduled',
-  'SessionRescheduled',
-  'SessionCancelled',
-  'SessionHeld',
-  'DecisionRecorded',
-  'ActionItemAssigned',
-  'ActionItemCompleted',
-  'MinutesCirculated',
-  'SilenceProcedureLaunched',
-  'SilenceBroken',
-  'MinutesAdopted',
-  'RecordCorrected',
-] as const satisfies readonly SessionEvent['type'][];
-
 export const sessionStreamId = (sessionId: string): string => `session-${sessionId}`;

@@ -110,7 +110,7 @@ const shownValue = (value: unknown): string => {
   const text = stableJson(value ?? null);
   if (text.length <= SHOWN_CHARACTERS) return text;
   const characters = Array.from(text);
-  return characters.length <= SHOWN_CHARACTERS ? text : `${characters.slice(0, SHOWN_CHARACTERS).join('')}… (${characters.length} characters; the problem's expected and actual hold both whole)`;
+  return characters.length <= SHOWN_CHARACTERS ? text : `${characters.slice(0, SHOWN_CHARACTERS).join('')}… (${characters.length} characters; the record's history shows it whole)`;
 };
 
 /** Two texts that read the same but differ in Unicode normalisation (é as one character or as e and an accent). */
@@ -124,7 +124,6 @@ export const CorrectionErrors = {
     new ConflictError(
       'stale-from',
       `${subject}: correction of ${field} expects it to be ${shownValue(expected)} but it is ${shownValue(actual)}${normalisationHint(expected, actual)}; reload the record and correct from its current value`,
-      { field, expected: expected ?? null, actual: actual ?? null },
     ),
   fieldNotCorrectable: (subject: string, type: string, field: string): UnprocessableError => {
     const allowed = CORRECTABLE_FIELDS[type];
@@ -133,33 +132,28 @@ export const CorrectionErrors = {
       allowed === undefined
         ? `${subject}: a ${type} record cannot be corrected (field ${field})`
         : `${subject}: ${field} of a ${type} record cannot be corrected; correctable fields: ${allowed.join(', ')}`,
-      { field, type, correctable: allowed ?? [] },
     );
   },
   invalidFieldPath: (subject: string, field: string, why = 'use dotted names such as stance or attendance.cn'): UnprocessableError =>
-    new UnprocessableError('invalid-field-path', `${subject}: ${JSON.stringify(field)} is not a path into the record (${why})`, {
-      field,
-    }),
+    new UnprocessableError('invalid-field-path', `${subject}: ${JSON.stringify(field)} is not a path into the record (${why})`),
   invalidEffectiveOn: (subject: string, to: unknown): UnprocessableError =>
-    new UnprocessableError('invalid-effective-on', `${subject}: effectiveOn can only be corrected to a date YYYY-MM-DD, not ${stableJson(to ?? null)}`, { to: to ?? null }),
+    new UnprocessableError('invalid-effective-on', `${subject}: effectiveOn can only be corrected to a date YYYY-MM-DD, not ${stableJson(to ?? null)}`),
   noChanges: (subject: string): UnprocessableError =>
     new UnprocessableError('no-changes', `${subject}: a correction needs at least one change`),
   changesNothing: (subject: string, fields: readonly string[]): ConflictError =>
     new ConflictError(
       'correction-changes-nothing',
       `${subject}: this correction changes nothing (${fields.join(', ')} would keep ${fields.length === 1 ? 'its value' : 'their values'}): every correction must change the record`,
-      { fields },
     ),
   corrigendumRequired: (subject: string, sessionId: string, what: string): ConflictError =>
     new ConflictError(
       'corrigendum-required',
       `${subject}: the minutes of session ${sessionId} are adopted, so correcting ${what} needs a corrigendumId`,
-      { sessionId },
     ),
   unknownTarget: (subject: string, target: CorrectionTarget): UnprocessableError =>
-    new UnprocessableError('unknown-target', `${subject}: there is no ${describeTarget(target)} to correct in this stream`, { target }),
+    new UnprocessableError('unknown-target', `${subject}: there is no ${describeTarget(target)} to correct in this stream`),
   duplicateCorrection: (subject: string, correctionId: string): ConflictError =>
-    new ConflictError('duplicate-correction', `${subject}: correction ${correctionId} is already recorded; choose a new correctionId`, { correctionId }),
+    new ConflictError('duplicate-correction', `${subject}: correction ${correctionId} is already recorded; choose a new correctionId`),
 } as const;
 
 const segmentsOf = (subject: string, field: string): string[] => {

@@ -14,7 +14,6 @@ export abstract class DomainError extends Error {
     /** Stable, kebab-case; becomes the problem `type` URI suffix. */
     readonly code: string,
     message: string,
-    readonly details?: Record<string, unknown>,
   ) {
     super(message);
     this.name = new.target.name;

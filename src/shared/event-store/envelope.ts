@@ -104,5 +104,3 @@ export const toEnvelope = (event: RecordedEvent): EventEnvelope => ({
   data: event.data,
   metadata: event.metadata as LedgerMetadata,
 });
-
-export const ledgerMetadata = (event: RecordedEvent): LedgerMetadata => event.metadata as LedgerMetadata;

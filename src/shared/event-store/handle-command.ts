@@ -218,7 +218,6 @@ const decideAndAppend = async <Command extends { effectiveOn: string }, State, E
       throw new PreconditionFailedError(
         'revision-mismatch',
         `${spec.subject} does not exist yet (If-Match * expects it to exist): send the command without If-Match to create it`,
-        { currentRevision: revision },
       );
     }
     if (ifMatch !== undefined && ifMatch !== '*' && !ifMatch.includes(revision)) {
@@ -228,7 +227,6 @@ const decideAndAppend = async <Command extends { effectiveOn: string }, State, E
         revision < 0
           ? `${spec.subject} does not exist yet (If-Match ${tagsOf(ifMatch)} expects revision ${expected}): send the command without If-Match to create it`
           : `${spec.subject} is at revision ${revision}, not ${expected}: reload it and decide again`,
-        { currentRevision: revision },
       );
     }
     const command = await spec.command({ state, revision });

@@ -12,7 +12,8 @@ import {
   WrongExpectedRevisionError,
 } from '../event-store/event-store.errors.js';
 import { ClockBehindError } from '../event-store/transaction-time.js';
-import { HttpProblemCode, problem, PROBLEM_CONTENT_TYPE, type ProblemDetails, ServiceUnavailableError } from './problem-details.js';
+import { ServiceUnavailableError } from '../application/service-unavailable.error.js';
+import { HttpProblemCode, problem, PROBLEM_CONTENT_TYPE, type ProblemDetails } from './problem-details.js';
 import { BODY_CHARSET, BODY_ENCODED, BODY_PROTOTYPE_KEY, BODY_REPEATED_FIELD, JsonBodyError } from './json-body.js';
 import { RequestValidationError } from './validation.js';
 
@@ -84,7 +85,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) return this.fromHttpException(exception, request);
     if (exception instanceof InvalidAppendError) {
-      if (exception.message.includes('(event-too-large)')) {
+      if (exception.reason === 'event-too-large') {
         return problem(413, 'event-too-large', 'the record is too large to be stored (over 1 MiB once recorded); shorten its texts');
       }
     }

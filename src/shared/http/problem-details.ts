@@ -25,22 +25,6 @@ export const HttpProblemCode = {
   shuttingDown: 'shutting-down',
 } as const;
 
-/**
- * A dependency of the route is not ready yet (503): `code` is the problem code, `retryAfterSeconds`
- * goes to the Retry-After header.
- */
-export class ServiceUnavailableError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly retryAfterSeconds: number,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'ServiceUnavailableError';
-  }
-}
-
 export interface FieldError {
   readonly field: string;
   readonly message: string;
@@ -68,7 +52,7 @@ const INVISIBLE = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
 /**
  * A detail shows invisible characters as `\u` escapes (`\u202E`, `\u200B`): raw, a bidi override
  * quoted from a path or a body reorders the rest of the line in a log or a terminal, and two values
- * that differ only by one read the same. The problem's own fields (`expected`, `actual`) keep them.
+ * that differ only by one read the same.
  */
 export const visible = (text: string): string =>
   text.replace(INVISIBLE, (character) => `\\u${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`);
@@ -100,7 +84,7 @@ export class ProblemDetailsDto implements ProblemDetails {
       '`Allow` header), `request-timeout` (408), `body-too-large` (413), `event-too-large` (413), `uri-too-long` (414), ' +
       '`unsupported-media-type` (415), `too-many-requests` (429, with `Retry-After`), `headers-too-large` (431), `internal-error` (500), ' +
       '`ledger-damaged` (500), `store-unavailable` (503), `read-models-behind` (503), `clock-behind` (503, the server\'s clock reads earlier than what the ledger recorded), `shutting-down` (503, while the server stops), `event-schema-unknown` (503, an event written by a newer norms-ledger than this instance). Rule codes come from the ' +
-      'record (e.g. `not-found`, `already-exists`, `no-consensus`, `withdrawn`, `stale-correction`, ' +
+      'record (e.g. `not-found`, `already-exists`, `no-consensus`, `subject-withdrawn`, `stale-from`, ' +
       '`revision-mismatch`, `idempotency-key-reused`, `unknown-party`, `session-not-held`).',
     example: 'https://norms-ledger.dev/problems/no-consensus',
   })

@@ -83,7 +83,7 @@ const recordDecision = (command: RecordDecision, state: Existing): CbmEvent[] =>
   if (state.status !== 'under_discussion') throw SubjectErrors.notUnderDiscussion(subject, cbmStatusOf(state, track)!);
   assertInStatusOrder(state.core, command.effectiveOn, 'a decision');
   const consensus = consensusAt(state.core, track, command.effectiveOn, state.proposedBy);
-  if (!consensus.reached) throw SubjectErrors.noConsensus(subject, consensus.reason!, consensus.blockingParties);
+  if (!consensus.reached) throw SubjectErrors.noConsensus(subject, consensus.reason!);
   return [{ type: 'DecisionRecorded', data: compact({ cbmId: state.core.id, ...data, kind: 'agree_cbm' as const }) }];
 };
 

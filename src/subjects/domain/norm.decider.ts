@@ -130,7 +130,7 @@ const recordDecision = (command: RecordDecision, state: Existing): NormEvent[] =
   if (status !== 'under_discussion') throw SubjectErrors.notUnderDiscussion(subject, status);
   assertInStatusOrder(state.core, command.effectiveOn, 'a decision');
   const consensus = consensusAt(state.core, track, command.effectiveOn, state.proposedBy);
-  if (!consensus.reached) throw SubjectErrors.noConsensus(subject, consensus.reason!, consensus.blockingParties);
+  if (!consensus.reached) throw SubjectErrors.noConsensus(subject, consensus.reason!);
   return [{ type: 'DecisionRecorded', data: compact({ normId: state.core.id, ...data, kind: 'agree_ad_referendum' as const }) }];
 };
 

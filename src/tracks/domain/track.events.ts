@@ -40,7 +40,4 @@ export type DelegateRegistered = DomainEvent<'DelegateRegistered', DelegateRegis
 
 export type TrackEvent = TrackEstablished | PartyRegistered | AgencyRegistered | DelegateRegistered;
 
-export const TRACK_EVENT_TYPES = ['TrackEstablished', 'PartyRegistered', 'AgencyRegistered', 'DelegateRegistered'] as const satisfies
-  readonly TrackEvent['type'][];
-
 export const trackStreamId = (trackId: string): string => `track-${trackId}`;
