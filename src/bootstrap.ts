@@ -16,7 +16,7 @@ import { policyOf } from './auth/route-policy.js';
 import { applySecurity } from './auth/security.js';
 import { loadTokenRegistry, TokenRegistry } from './auth/tokens.js';
 import { ensureDir } from './shared/ensure-dir.js';
-import { LiveBoardStreams } from './projections/http/board-live.controller.js';
+import { LiveBoardStreams } from './projections/application/live-board.service.js';
 import { readModelFile, removeRebuildLeftovers } from './projections/read-model/rebuild.js';
 import { announceServer, markerFileOf, markServerRunning, rebuildLockOf, removeStaleMarkers, runningRebuild, runningServer, urlOf } from './shared/running-server.js';
 import { ID_GENERATOR, type IdGenerator } from './shared/event-store/clock.js';

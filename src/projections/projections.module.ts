@@ -2,7 +2,8 @@ import { Module } from '@nestjs/common';
 import { join } from 'node:path';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { READ_MODEL_CONFIG, ReadModels, type ReadModelConfig } from './application/read-models.service.js';
-import { BoardLiveController, LIVE_BOARD_OPTIONS, LiveBoardStreams, type LiveBoardOptions } from './http/board-live.controller.js';
+import { LIVE_BOARD_OPTIONS, LiveBoard, LiveBoardStreams, type LiveBoardOptions } from './application/live-board.service.js';
+import { BoardLiveController } from './http/board-live.controller.js';
 import { ReadModelsController } from './http/read-models.controller.js';
 import { READ_MODEL_FILE } from './read-model/rebuild.js';
 
@@ -18,6 +19,7 @@ import { READ_MODEL_FILE } from './read-model/rebuild.js';
     },
     ReadModels,
     LiveBoardStreams,
+    LiveBoard,
   ],
   exports: [ReadModels],
 })

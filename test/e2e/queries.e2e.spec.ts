@@ -9,7 +9,7 @@ import { foldRegistry, registryAnswerOf } from '../../src/projections/projection
 import { foldTrack, trackListOf } from '../../src/projections/projections/track.projection.js';
 import { ReadModels } from '../../src/projections/application/read-models.service.js';
 import { ReadModelQueries } from '../../src/projections/read-model/read-model.queries.js';
-import { LIVE_STREAM_MAX_BACKLOG_BYTES, LiveBoardStreams } from '../../src/projections/http/board-live.controller.js';
+import { LIVE_STREAM_MAX_BACKLOG_BYTES, LiveBoardStreams } from '../../src/projections/application/live-board.service.js';
 import type { EventStore } from '../../src/shared/event-store/event-store.port.js';
 import { CLERK_TOKEN, type E2eApp, PROBLEM_JSON, problemType, removeDataDir, startApp } from './support/e2e-app.js';
 import { givenHeldSession, givenTrack, ok } from './support/fixtures.js';

@@ -12,7 +12,7 @@ import {
 import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiOperation, ApiParam, ApiProperty, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { map, type Observable } from 'rxjs';
-import { NotFoundError } from '../domain/domain-error.js';
+import { notFound } from '../application/not-found.js';
 import { isSlug, SLUG_PATTERN } from '../domain/ids.js';
 import type { CommandResult } from '../event-store/handle-command.js';
 import { ProblemDetailsDto } from './problem-details.js';
@@ -122,16 +122,6 @@ export const CommandRoute = (path: string, doc: CommandRouteDoc): MethodDecorato
     }),
     ApiProblems(...[400, ...doc.errors, 412, 413, 415].sort((a, b) => a - b)),
   );
-
-/**
- * An id as problems name it: a slug as it is (`norm ghost`), like every domain message; anything
- * else JSON-quoted (`norm "GHOST"`, `norm "a b"`), because a route id that is not a slug may be
- * empty or hold spaces, quotes or control characters that would make the message ambiguous.
- */
-export const nameOfId = (id: string): string => (isSlug(id) ? id : JSON.stringify(id));
-
-/** `norm ghost does not exist`: the one wording of a 404 for a route's subject. */
-export const notFound = (kind: string, id: string, suffix = ''): NotFoundError => new NotFoundError('not-found', `${kind} ${nameOfId(id)} does not exist${suffix}`);
 
 /** Route ids: a value that is not a slug names nothing that can exist, so it is a 404. */
 export class SlugParamPipe implements PipeTransform<string, string> {
