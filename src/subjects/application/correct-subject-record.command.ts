@@ -26,7 +26,7 @@ export class CorrectSubjectRecordHandler implements ICommandHandler<CorrectSubje
   constructor(@Inject(COMMAND_DEPS) private readonly deps: CommandDeps) {}
 
   execute({ kind, subjectId, input: { effectiveOn, ...data }, context }: CorrectSubjectRecordCommand): Promise<CommandResult> {
-    return onExistingSubject<CorrectRecord>(this.deps, kind, subjectId, context, async ({ state, track }) => {
+    return onExistingSubject<SubjectKind, CorrectRecord>(this.deps, kind, subjectId, context, async ({ state, track }) => {
       // DESIGN §7: a correction takes its target's effective date unless told otherwise.
       const target = recordOf(state, data.target);
       const targetSession = await sessionNamed(this.deps, target?.sessionId);

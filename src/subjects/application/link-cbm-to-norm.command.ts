@@ -23,7 +23,7 @@ export class LinkCbmToNormHandler implements ICommandHandler<LinkCbmToNormComman
   constructor(@Inject(COMMAND_DEPS) private readonly deps: CommandDeps) {}
 
   execute({ cbmId, input: { effectiveOn, ...data }, context }: LinkCbmToNormCommand): Promise<CommandResult> {
-    return onExistingSubject<LinkCbmToNorm>(this.deps, 'cbm', cbmId, context, async ({ track }) => {
+    return onExistingSubject<'cbm', LinkCbmToNorm>(this.deps, 'cbm', cbmId, context, async ({ track }) => {
       const norm = await loadNormFacts(this.deps.store, data.normId);
       return { type: 'LinkCbmToNorm', data, track, ...(norm === undefined ? {} : { norm }), effectiveOn: effectiveOn ?? today(this.deps) };
     });

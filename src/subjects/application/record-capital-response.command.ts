@@ -22,7 +22,7 @@ export class RecordCapitalResponseHandler implements ICommandHandler<RecordCapit
   constructor(@Inject(COMMAND_DEPS) private readonly deps: CommandDeps) {}
 
   execute({ normId, input: { effectiveOn, ...data }, context }: RecordCapitalResponseCommand): Promise<CommandResult> {
-    return onExistingSubject<RecordCapitalResponse>(this.deps, 'norm', normId, context, async ({ track }) => ({
+    return onExistingSubject<'norm', RecordCapitalResponse>(this.deps, 'norm', normId, context, async ({ track }) => ({
       type: 'RecordCapitalResponse',
       data,
       track,

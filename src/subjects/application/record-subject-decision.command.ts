@@ -24,7 +24,7 @@ export class RecordSubjectDecisionHandler implements ICommandHandler<RecordSubje
   constructor(@Inject(COMMAND_DEPS) private readonly deps: CommandDeps) {}
 
   execute({ kind, subjectId, input: { effectiveOn, ...data }, context }: RecordSubjectDecisionCommand): Promise<CommandResult> {
-    return onExistingSubject<RecordDecision>(this.deps, kind, subjectId, context, async ({ track }) => {
+    return onExistingSubject<'norm' | 'cbm', RecordDecision>(this.deps, kind, subjectId, context, async ({ track }) => {
       const session = await sessionNamed(this.deps, data.sessionId);
       return { type: 'RecordDecision', data, track, ...withSession(session), effectiveOn: defaultEffectiveOn(this.deps, effectiveOn, session) };
     });

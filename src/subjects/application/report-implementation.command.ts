@@ -22,7 +22,7 @@ export class ReportImplementationHandler implements ICommandHandler<ReportImplem
   constructor(@Inject(COMMAND_DEPS) private readonly deps: CommandDeps) {}
 
   execute({ cbmId, input: { effectiveOn, ...data }, context }: ReportImplementationCommand): Promise<CommandResult> {
-    return onExistingSubject<ReportImplementation>(this.deps, 'cbm', cbmId, context, async ({ track }) => {
+    return onExistingSubject<'cbm', ReportImplementation>(this.deps, 'cbm', cbmId, context, async ({ track }) => {
       const session = await sessionNamed(this.deps, data.sessionId);
       return { type: 'ReportImplementation', data, track, ...withSession(session), effectiveOn: defaultEffectiveOn(this.deps, effectiveOn, session) };
     });

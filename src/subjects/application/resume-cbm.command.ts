@@ -22,7 +22,7 @@ export class ResumeCbmHandler implements ICommandHandler<ResumeCbmCommand, Comma
   constructor(@Inject(COMMAND_DEPS) private readonly deps: CommandDeps) {}
 
   execute({ cbmId, input: { effectiveOn, ...data }, context }: ResumeCbmCommand): Promise<CommandResult> {
-    return onExistingSubject<ResumeCbm>(this.deps, 'cbm', cbmId, context, async ({ track }) => {
+    return onExistingSubject<'cbm', ResumeCbm>(this.deps, 'cbm', cbmId, context, async ({ track }) => {
       const session = await sessionNamed(this.deps, data.sessionId);
       return { type: 'ResumeCbm', data, track, ...withSession(session), effectiveOn: defaultEffectiveOn(this.deps, effectiveOn, session) };
     });

@@ -25,7 +25,7 @@ export class StatePositionHandler implements ICommandHandler<StatePositionComman
   constructor(@Inject(COMMAND_DEPS) private readonly deps: CommandDeps) {}
 
   execute({ kind, subjectId, input: { effectiveOn, ...data }, context }: StatePositionCommand): Promise<CommandResult> {
-    return onExistingSubject<StatePosition>(this.deps, kind, subjectId, context, async ({ track }) => {
+    return onExistingSubject<SubjectKind, StatePosition>(this.deps, kind, subjectId, context, async ({ track }) => {
       const session = await sessionNamed(this.deps, data.sessionId);
       return { type: 'StatePosition', data, track, ...withSession(session), effectiveOn: defaultEffectiveOn(this.deps, effectiveOn, session) };
     });

@@ -5,14 +5,24 @@ import type { CommandContext, CommandDeps, CommandResult } from '../../shared/ev
 import { handleCommand } from '../../shared/event-store/handle-command.js';
 import { loadSessionFacts } from '../../sessions/application/session-facts.loader.js';
 import { requireTrackFacts } from '../../tracks/application/track-facts.loader.js';
+import type { CbmCommand } from '../domain/cbm.commands.js';
 import { cbmDecider } from '../domain/cbm.decider.js';
 import { cbmStreamId } from '../domain/cbm.events.js';
+import type { NormCommand } from '../domain/norm.commands.js';
 import { normDecider } from '../domain/norm.decider.js';
 import { normStreamId } from '../domain/norm.events.js';
 import type { SubjectCore, SubjectState } from '../domain/subject-core.js';
 import type { SubjectKind } from '../domain/subject.errors.js';
+import type { TopicCommand } from '../domain/topic.commands.js';
 import { topicDecider } from '../domain/topic.decider.js';
 import { topicStreamId } from '../domain/topic.events.js';
+
+/** The commands of each kind: a command is sent only to a kind whose decider takes it. */
+interface SubjectCommands {
+  readonly norm: NormCommand;
+  readonly cbm: CbmCommand;
+  readonly topic: TopicCommand;
+}
 
 /** A subject of any kind as the shared commands (positions, decisions, withdrawals, corrections) see it. */
 type AnySubjectDecider = Decider<never, SubjectState, DomainEvent>;
@@ -37,16 +47,16 @@ export interface SubjectContext {
  * (StatePosition, RecordDecision, ...) belong to each kind's command union, hence the one cast in
  * SUBJECT_STREAMS.
  */
-export const onExistingSubject = <C>(
+export const onExistingSubject = <K extends SubjectKind, C extends SubjectCommands[K]>(
   deps: CommandDeps,
-  kind: SubjectKind,
+  kind: K,
   id: string,
   context: CommandContext,
-  build: (subject: SubjectContext) => Promise<C & { effectiveOn: string }>,
+  build: (subject: SubjectContext) => Promise<C>,
 ): Promise<CommandResult> => {
   const { decider, streamId } = SUBJECT_STREAMS[kind];
   return handleCommand(deps, {
-    decider: decider as unknown as Decider<C & { effectiveOn: string }, SubjectState, DomainEvent>,
+    decider: decider as unknown as Decider<C, SubjectState, DomainEvent>,
     streamId: streamId(id),
     subject: `${kind} ${id}`,
     expectation: 'existing',

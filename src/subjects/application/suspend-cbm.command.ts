@@ -22,7 +22,7 @@ export class SuspendCbmHandler implements ICommandHandler<SuspendCbmCommand, Com
   constructor(@Inject(COMMAND_DEPS) private readonly deps: CommandDeps) {}
 
   execute({ cbmId, input: { effectiveOn, ...data }, context }: SuspendCbmCommand): Promise<CommandResult> {
-    return onExistingSubject<SuspendCbm>(this.deps, 'cbm', cbmId, context, async ({ track }) => {
+    return onExistingSubject<'cbm', SuspendCbm>(this.deps, 'cbm', cbmId, context, async ({ track }) => {
       const session = await sessionNamed(this.deps, data.sessionId);
       return { type: 'SuspendCbm', data, track, ...withSession(session), effectiveOn: defaultEffectiveOn(this.deps, effectiveOn, session) };
     });

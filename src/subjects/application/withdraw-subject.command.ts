@@ -23,7 +23,7 @@ export class WithdrawSubjectHandler implements ICommandHandler<WithdrawSubjectCo
   constructor(@Inject(COMMAND_DEPS) private readonly deps: CommandDeps) {}
 
   execute({ kind, subjectId, input: { effectiveOn, ...data }, context }: WithdrawSubjectCommand): Promise<CommandResult> {
-    return onExistingSubject<WithdrawSubject>(this.deps, kind, subjectId, context, async ({ track }) => {
+    return onExistingSubject<'norm' | 'cbm', WithdrawSubject>(this.deps, kind, subjectId, context, async ({ track }) => {
       const session = await sessionNamed(this.deps, data.sessionId);
       return { type: 'WithdrawSubject', data, track, ...withSession(session), effectiveOn: defaultEffectiveOn(this.deps, effectiveOn, session) };
     });
