@@ -4,6 +4,7 @@ import { COMMAND_DEPS } from '../../shared/application/command-deps.js';
 import type { CommandContext, CommandDeps, CommandResult } from '../../shared/event-store/handle-command.js';
 import { requireTrackFacts } from '../../tracks/application/track-facts.loader.js';
 import type { EventStore } from '../../shared/event-store/event-store.port.js';
+import { upcastData } from '../../shared/event-store/event-schema.js';
 import type { CorrectSessionRecord } from '../domain/session.commands.js';
 import { type StatementAtSession, StatementsAtSession } from '../domain/statements-at-session.js';
 import { effectiveOnFor, onExistingSession } from './session-command.js';
@@ -24,7 +25,7 @@ const statementsAt = async (store: EventStore, sessionId: string, input: Correct
   if (!input.changes.some(({ field }) => field === 'attendance' || field.startsWith('attendance.'))) return [];
   const fold = new StatementsAtSession(sessionId);
   for await (const event of store.readAll({ filter: { streamPrefixes: SUBJECT_STREAM_PREFIXES, eventTypes: ['PositionStated', 'RecordCorrected'] } })) {
-    fold.add({ streamId: event.streamId, eventId: event.eventId, type: event.type, data: event.data as Record<string, unknown> });
+    fold.add({ streamId: event.streamId, eventId: event.eventId, type: event.type, data: upcastData(event, event.metadata['schemaVersion'], event.data) });
   }
   return fold.statements;
 };
