@@ -3,9 +3,11 @@ import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { COMMAND_DEPS } from '../../shared/application/command-deps.js';
 import type { CommandContext, CommandDeps, CommandResult } from '../../shared/event-store/handle-command.js';
 import { requireTrackFacts } from '../../tracks/application/track-facts.loader.js';
+import { StreamNotFoundError } from '../../shared/event-store/event-store.errors.js';
 import type { EventStore } from '../../shared/event-store/event-store.port.js';
 import { upcastData } from '../../shared/event-store/event-schema.js';
 import type { CorrectSessionRecord } from '../domain/session.commands.js';
+import { sessionStreamId } from '../domain/session.events.js';
 import { type StatementAtSession, StatementsAtSession } from '../domain/statements-at-session.js';
 import { effectiveOnFor, onExistingSession } from './session-command.js';
 
@@ -16,18 +18,46 @@ export type CorrectSessionRecordInput = Omit<CorrectSessionRecord, 'type' | 'ses
 /** The streams positions are stated in (DESIGN §3). */
 const SUBJECT_STREAM_PREFIXES = ['norm-', 'cbm-', 'topic-'];
 
+const touchesAttendance = (input: CorrectSessionRecordInput): boolean =>
+  input.changes.some(({ field }) => field === 'attendance' || field.startsWith('attendance.'));
+
 /**
- * The statements made at the session, as corrected, read only when a change touches the attendance
- * (a rare command): one filtered scan of the log, as no stream lists the statements of a session;
- * only the statements made at this session are kept meanwhile.
+ * The statements made at the session, as corrected, for a change that touches the attendance (a
+ * rare command): one filtered scan of the log, as no stream lists the statements of a session; only
+ * the statements made at this session are kept meanwhile. The scan runs before the command takes
+ * the process-wide lock (session commands run alone, and a scan of 1M events takes seconds that
+ * every other command would wait), and `catchUp` inside it reads only what was recorded since.
  */
-const statementsAt = async (store: EventStore, sessionId: string, input: CorrectSessionRecordInput): Promise<StatementAtSession[]> => {
-  if (!input.changes.some(({ field }) => field === 'attendance' || field.startsWith('attendance.'))) return [];
-  const fold = new StatementsAtSession(sessionId);
-  for await (const event of store.readAll({ filter: { streamPrefixes: SUBJECT_STREAM_PREFIXES, eventTypes: ['PositionStated', 'RecordCorrected'] } })) {
-    fold.add({ streamId: event.streamId, eventId: event.eventId, type: event.type, data: upcastData(event, event.metadata['schemaVersion'], event.data) });
+class StatementsScan {
+  private readonly fold: StatementsAtSession;
+  private after = 'start';
+
+  constructor(
+    private readonly store: EventStore,
+    sessionId: string,
+  ) {
+    this.fold = new StatementsAtSession(sessionId);
   }
-  return fold.statements;
+
+  async catchUp(): Promise<StatementAtSession[]> {
+    const filter = { streamPrefixes: SUBJECT_STREAM_PREFIXES, eventTypes: ['PositionStated', 'RecordCorrected'] };
+    for await (const event of this.store.readAll({ after: this.after, filter })) {
+      this.fold.add({ streamId: event.streamId, eventId: event.eventId, type: event.type, data: upcastData(event, event.metadata['schemaVersion'], event.data) });
+      this.after = event.position;
+    }
+    return this.fold.statements;
+  }
+}
+
+/** Whether the session's stream exists (else the command answers 404 without a scan). */
+const exists = async (store: EventStore, streamId: string): Promise<boolean> => {
+  try {
+    await store.readStream(streamId, { direction: 'backwards', maxCount: 1 });
+    return true;
+  } catch (error) {
+    if (error instanceof StreamNotFoundError) return false;
+    throw error;
+  }
 };
 
 export class CorrectSessionRecordCommand extends Command<CommandResult> {
@@ -44,13 +74,15 @@ export class CorrectSessionRecordCommand extends Command<CommandResult> {
 export class CorrectSessionRecordHandler implements ICommandHandler<CorrectSessionRecordCommand, CommandResult> {
   constructor(@Inject(COMMAND_DEPS) private readonly deps: CommandDeps) {}
 
-  execute({ sessionId, input, context }: CorrectSessionRecordCommand): Promise<CommandResult> {
+  async execute({ sessionId, input, context }: CorrectSessionRecordCommand): Promise<CommandResult> {
+    const scan = touchesAttendance(input) ? new StatementsScan(this.deps.store, sessionId) : undefined;
+    if (scan !== undefined && (await exists(this.deps.store, sessionStreamId(sessionId)))) await scan.catchUp();
     return onExistingSession(this.deps, sessionId, context, async (session) => ({
       type: 'CorrectRecord' as const,
       sessionId,
       ...input,
       track: await requireTrackFacts(this.deps.store, session.trackId),
-      statements: await statementsAt(this.deps.store, sessionId, input),
+      statements: scan === undefined ? [] : await scan.catchUp(),
       effectiveOnGiven: input.effectiveOn !== undefined,
       effectiveOn: effectiveOnFor(this.deps, session, input.effectiveOn),
     }));
