@@ -51,6 +51,13 @@ const catchError = async (promise: Promise<unknown>): Promise<unknown> => {
   throw new Error('expected the promise to reject');
 };
 
+/** Idempotency-Keys unique per test run (visible ASCII, as the Idempotency-Key header allows). */
+const uniqueKey = (prefix = 'key'): string => `${prefix}-${process.pid}-${Date.now().toString(36)}-${++counter}`;
+
+/** `n` events carrying metadata.idempotencyKey `key`, as the write path seals them (plus `extra` metadata). */
+const keyed = (key: string, n: number, extra: Record<string, unknown> = {}, type?: string): EventToAppend[] =>
+  events(n, type).map((event) => ({ ...event, metadata: { ...event.metadata, idempotencyKey: key, ...extra } }));
+
 /** Reads the next `n` events of a subscription without ending it. */
 const take = async (iterator: AsyncIterator<RecordedEvent>, n: number): Promise<RecordedEvent[]> => {
   const out: RecordedEvent[] = [];
@@ -367,6 +374,192 @@ export const eventStoreContract = (name: string, open: () => Promise<ContractSub
         await subscription.unsubscribe();
         await expect(consumer).resolves.toEqual([]);
       });
+    });
+
+    describe('findByIdempotencyKey', () => {
+      // What the write path (handle-command) relies on to answer an Idempotency-Key retry with the first
+      // answer and append nothing: every event whose metadata.idempotencyKey is the key, whatever its
+      // stream and whoever recorded it (the write path keeps its principal's own), in log order, as stored.
+      const positionsAscend = (found: readonly RecordedEvent[]): void => {
+        const positions = found.map((e) => e.position);
+        expect([...positions].sort(comparePositions)).toEqual(positions);
+        expect(new Set(positions).size).toBe(positions.length);
+      };
+
+      it('finds nothing for a key never used', async () => {
+        await store.append(uniqueStream('idem'), keyed(uniqueKey(), 1), 'no_stream');
+        await expect(store.findByIdempotencyKey(uniqueKey())).resolves.toEqual([]);
+      });
+
+      it('returns every event of a keyed append, whole (data and metadata as stored), in revision order', async () => {
+        const stream = uniqueStream('idem');
+        const key = uniqueKey();
+        await store.append(stream, events(2), 'no_stream');
+        const batch = keyed(key, 3, { recordedBy: 'alice', nested: { list: [1, 'two', null], flag: true } });
+        const { events: refs } = await store.append(stream, batch, 1);
+        const found = await store.findByIdempotencyKey(key);
+        expect(found.map((e) => e.revision)).toEqual([2, 3, 4]);
+        expect(found.map((e) => e.eventId)).toEqual(batch.map((e) => e.eventId));
+        expect(found.map((e) => e.position)).toEqual(refs.map((r) => r.position));
+        expect(found).toEqual(await store.readStream(stream, { fromRevision: 2 }));
+        found.forEach((event, i) => {
+          expect(event).toMatchObject({ streamId: stream, type: batch[i]!.type });
+          expect(event.data).toEqual(batch[i]!.data);
+          expect(event.metadata).toEqual(batch[i]!.metadata);
+        });
+      });
+
+      it('returns the events of every append made with the key, across streams and principals, in log order', async () => {
+        const a = uniqueStream('idema');
+        const b = uniqueStream('idemb');
+        const key = uniqueKey();
+        const first = keyed(key, 2, { recordedBy: 'alice' });
+        const second = keyed(key, 1, { recordedBy: 'bob' });
+        const third = keyed(key, 2, { recordedBy: 'alice' });
+        await store.append(a, first, 'no_stream');
+        await store.append(b, events(1), 'no_stream');
+        await store.append(b, second, 0);
+        await store.append(a, events(1), 1);
+        await store.append(a, third, 2);
+        const found = await store.findByIdempotencyKey(key);
+        expect(found.map((e) => `${e.streamId === a ? 'a' : 'b'}${e.revision}`)).toEqual(['a0', 'a1', 'b1', 'a3', 'a4']);
+        expect(found.map((e) => e.eventId)).toEqual([...first, ...second, ...third].map((e) => e.eventId));
+        expect(found.map((e) => e.metadata.recordedBy)).toEqual(['alice', 'alice', 'bob', 'alice', 'alice']);
+        positionsAscend(found);
+      });
+
+      it('never returns events without the key: unkeyed, other keys, the key in data or nested in metadata', async () => {
+        const stream = uniqueStream('idem');
+        const key = uniqueKey();
+        const mine = keyed(key, 1);
+        const other = uniqueKey('other');
+        await store.append(stream, events(1), 'no_stream');
+        await store.append(stream, [anEvent('Unkeyed', { idempotencyKey: key }), ...mine, ...keyed(other, 1)], 0);
+        await store.append(stream, [{ ...anEvent(), metadata: { note: 'contract', nested: { idempotencyKey: key }, idempotencyKeys: [key] } }], 'any');
+        const found = await store.findByIdempotencyKey(key);
+        expect(found.map((e) => e.eventId)).toEqual([mine[0]!.eventId]);
+        expect(found[0]).toMatchObject({ streamId: stream, revision: 2 });
+        expect((await store.findByIdempotencyKey(other)).map((e) => e.revision)).toEqual([3]);
+      });
+
+      it('matches the key exactly: not a prefix, a suffix, another case or a pattern of it', async () => {
+        const stream = uniqueStream('idem');
+        const key = uniqueKey('Key');
+        // Visible ASCII that means something to SQL, JSON paths, regexes and shells.
+        const special = `${key}"'\\%_*?[x]$.{}`;
+        const variants = [key, `${key}-more`, `pre-${key}`, key.toUpperCase(), key.toLowerCase(), special];
+        const byVariant = new Map<string, EventToAppend[]>();
+        let expected: number | 'no_stream' = 'no_stream';
+        for (const variant of variants) {
+          const batch = keyed(variant, 1);
+          byVariant.set(variant, batch);
+          expected = (await store.append(stream, batch, expected)).revision;
+        }
+        for (const variant of variants) {
+          const found = await store.findByIdempotencyKey(variant);
+          expect({ variant, ids: found.map((e) => e.eventId) }).toEqual({ variant, ids: [byVariant.get(variant)![0]!.eventId] });
+        }
+        for (const near of [key.slice(0, -1), `${key}-`, `${key}%`, `${key}_`, `%${key.slice(1)}`, `${key}*`, ` ${key}`, `${key} `, `"${key}"`]) {
+          await expect(store.findByIdempotencyKey(near)).resolves.toEqual([]);
+        }
+      });
+
+      it('finds nothing of a keyed append that was refused', async () => {
+        const stream = uniqueStream('idem');
+        const key = uniqueKey();
+        await store.append(stream, events(2), 'no_stream');
+        expect(await catchError(store.append(stream, keyed(key, 2), 0))).toBeInstanceOf(WrongExpectedRevisionError);
+        expect(await catchError(store.append(stream, keyed(key, 1), 'no_stream'))).toBeInstanceOf(WrongExpectedRevisionError);
+        await expect(store.findByIdempotencyKey(key)).resolves.toEqual([]);
+      });
+
+      it('after losing a race with its key, finds the whole append that then succeeds with the same first event id', async () => {
+        // The write path, on a lost race, decides again and appends events whose ids derive from the key
+        // and their index: the same first id, and as many events as the fresh state calls for. The keyed
+        // append is the second call, so it is the one refused, wherever the adapter finds the conflict
+        // (on EventStoreDB, usually the server, after the adapter's own bookkeeping for the key).
+        const stream = uniqueStream('idem');
+        const key = uniqueKey();
+        const lost = keyed(key, 1);
+        const [winner, loser] = await Promise.allSettled([store.append(stream, events(1), 'no_stream'), store.append(stream, lost, 'no_stream')]);
+        expect(winner.status).toBe('fulfilled');
+        expect(loser.status === 'rejected' && loser.reason).toBeInstanceOf(WrongExpectedRevisionError);
+        await expect(store.findByIdempotencyKey(key)).resolves.toEqual([]);
+        const again = [lost[0]!, ...keyed(key, 2)];
+        await store.append(stream, again, 0);
+        const found = await store.findByIdempotencyKey(key);
+        expect(found.map((e) => e.eventId)).toEqual(again.map((e) => e.eventId));
+        expect(found.map((e) => e.revision)).toEqual([1, 2, 3]);
+      });
+
+      it('returns the events of an append retried by event id once, whatever followed', async () => {
+        const stream = uniqueStream('idem');
+        const key = uniqueKey();
+        const batch = keyed(key, 2);
+        await store.append(stream, batch, 'no_stream');
+        await expect(store.append(stream, batch, 'no_stream')).resolves.toMatchObject({ idempotentReplay: true });
+        await store.append(stream, events(2), 'any');
+        await expect(store.append(stream, batch, 'any')).resolves.toMatchObject({ idempotentReplay: true });
+        const found = await store.findByIdempotencyKey(key);
+        expect(found.map((e) => e.eventId)).toEqual(batch.map((e) => e.eventId));
+        expect(found.map((e) => e.revision)).toEqual([0, 1]);
+      });
+
+      it('keeps whatever the lookup needs out of the log: readAll, a subscription and headEvent show the appended events alone', async () => {
+        const stream = uniqueStream('idem');
+        const key = uniqueKey();
+        const start = (await store.headPosition()) ?? 'start';
+        const batch = [...keyed(key, 2), anEvent()];
+        const { events: refs } = await store.append(stream, batch, 'no_stream');
+        const again = keyed(key, 1);
+        await store.append(uniqueStream('idem'), again, 'no_stream');
+        const ours = new Set([...batch, ...again].map((e) => e.eventId));
+        // Unfiltered, so that nothing the adapter writes beside the events can hide behind a filter; a
+        // shared server may show others' events, but none of those mentions this test's key or ids.
+        const mentions = (event: RecordedEvent): boolean =>
+          ours.has(event.eventId) || event.streamId === stream || [...ours, key].some((text) => JSON.stringify([event.data, event.metadata]).includes(text));
+        const logged = (await collect(store.readAll({ after: start }))).filter(mentions);
+        expect(logged.map((e) => e.eventId)).toEqual([...batch, ...again].map((e) => e.eventId));
+        expect(logged.every((e) => !e.type.startsWith('$') && !e.streamId.startsWith('$'))).toBe(true);
+        expect(logged.slice(0, 3).map((e) => e.position)).toEqual(refs.map((r) => r.position));
+
+        let caughtUp!: () => void;
+        const caughtUpSignal = new Promise<void>((resolve) => (caughtUp = resolve));
+        const subscription = store.subscribeToAll({ after: start, onCaughtUp: () => caughtUp() });
+        const delivered: RecordedEvent[] = [];
+        const consumer = (async () => {
+          for await (const event of subscription) delivered.push(event);
+        })();
+        await caughtUpSignal;
+        await subscription.unsubscribe();
+        await consumer;
+        expect(delivered.filter(mentions)).toEqual(logged);
+
+        expect((await store.headEvent!())?.eventId).toBe(again[0]!.eventId);
+      });
+
+      (options.restartable ? it : it.skip)(
+        `still finds a key's events after a restart, and those appended with it after${options.restartable ? '' : ' (not run: an in-memory store has no restart; the file-backed run covers it)'}`,
+        async () => {
+          const a = uniqueStream('idema');
+          const b = uniqueStream('idemb');
+          const key = uniqueKey();
+          const before = keyed(key, 2);
+          await store.append(a, before, 'no_stream');
+          const foundBefore = await store.findByIdempotencyKey(key);
+          expect(foundBefore).toHaveLength(2);
+
+          store = await subject.reopen!();
+          await expect(store.findByIdempotencyKey(key)).resolves.toEqual(foundBefore);
+          const after = keyed(key, 1);
+          await store.append(b, after, 'no_stream');
+          const found = await store.findByIdempotencyKey(key);
+          expect(found.slice(0, 2)).toEqual(foundBefore);
+          expect(found.map((e) => e.eventId)).toEqual([...before, ...after].map((e) => e.eventId));
+          positionsAscend(found);
+          await expect(store.findByIdempotencyKey(uniqueKey())).resolves.toEqual([]);
+        },
+      );
     });
 
     (options.restartable ? it : it.skip)(

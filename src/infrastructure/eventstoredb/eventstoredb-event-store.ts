@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
+import { v5 as uuidv5 } from 'uuid';
 import {
   AccessDeniedError,
   BACKWARDS,
@@ -60,6 +61,8 @@ export interface EventStoreDbOptions {
 const CLAIM_STREAM_PREFIX = 'ledger-idempotency-';
 /** $-prefixed so that excludeSystemEvents and every type filter keep claims out of the log the port shows. */
 const CLAIM_EVENT_TYPE = '$ledger-idempotency-claim';
+/** Namespace of claim ids (UUID v5 of the claim itself). */
+const CLAIM_ID_NAMESPACE = '0d5c3f7a-6a51-4f0e-9a8e-3c2b1f4d7e90';
 /** Appends with `any`/`stream_exists` are retried on the exact revision they saw; this bounds a hot stream. */
 const MAX_OPTIMISTIC_ATTEMPTS = 50;
 const QUEUE_HIGH_WATER = 1000;
@@ -189,10 +192,15 @@ export class EventStoreDbEventStore implements EventStore {
 
   private async claim(key: string, streamId: string, events: readonly SerialisedEvent[]): Promise<void> {
     const claim: Claim = { streamId, eventIds: events.map((event) => event.eventId) };
+    // The claim's id is the claim's own: the same claim sent again is stored once (EventStoreDB's
+    // idempotent append), and a different one never passes for it. (Its first event's id did: after
+    // a lost race claimed [x0], the winning retry's claim of [x0, x1, x2] was taken for a retry of
+    // the first and dropped, so a lookup found x0 alone.)
+    const id = uuidv5(JSON.stringify([claim.streamId, ...claim.eventIds]), CLAIM_ID_NAMESPACE);
     try {
       await this.client.appendToStream(
         claimStreamOf(key),
-        [{ id: events[0]!.eventId, contentType: 'application/json', type: CLAIM_EVENT_TYPE, data: { ...claim }, metadata: { idempotencyKey: key } }],
+        [{ id, contentType: 'application/json', type: CLAIM_EVENT_TYPE, data: { ...claim }, metadata: { idempotencyKey: key } }],
         { expectedRevision: 'any', requiresLeader: true },
       );
     } catch (error) {
