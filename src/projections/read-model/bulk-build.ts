@@ -254,10 +254,10 @@ export const bulkBuild = async (
       for (const stream of streams) {
         for (const row of streamRows.all(stream.streamId, head) as StoreRow[]) {
           if (stream.from !== null && row[0] < stream.from) continue;
-          const at = { position: row[0], streamId: row[1], revision: row[2] };
+          const at = { position: row[0], streamId: row[1], revision: row[2], type: row[4] };
           const metadata = metadataOf(row[6], at);
           const stored = parseStoredJson(row[5], at, 'data');
-          const data = upcastData({ ...at, type: row[4] }, schemaVersionOfText(row[6], () => parseStoredJson(row[6], at, 'metadata')), stored);
+          const data = upcastData(at, schemaVersionOfText(row[6], at), stored);
           if (stream.from === null ? row[2] === 0 : row[0] === stream.from) insertStream.run(stream.streamId, trackId, stream.kind, stream.id);
           // A bound JS number is a REAL: the position column must get the canonical decimal string.
           const position = String(row[0]);

@@ -1,6 +1,6 @@
 import { UnknownEventSchemaError } from './event-store.errors.js';
 import type { JsonObject } from './event-store.port.js';
-import type { StoredAt } from './stored-json.js';
+import { parseStoredJson, type StoredAt } from './stored-json.js';
 
 /**
  * The schema version this build writes into every event's metadata (DESIGN.md §3). Payloads are
@@ -57,7 +57,7 @@ const CURRENT_METADATA_START = `{"schemaVersion":${EVENT_SCHEMA_VERSION},`;
  * build writes it (schemaVersion first, then the other keys; a later duplicate key would be read
  * by JSON.parse instead, hence the check that there is none).
  */
-export const schemaVersionOfText = (metadataJson: string, parse: () => Record<string, unknown>): unknown =>
+export const schemaVersionOfText = (metadataJson: string, at: StoredAt): unknown =>
   metadataJson.startsWith(CURRENT_METADATA_START) && !metadataJson.includes('"schemaVersion"', CURRENT_METADATA_START.length)
     ? EVENT_SCHEMA_VERSION
-    : parse()['schemaVersion'];
+    : parseStoredJson(metadataJson, at, 'metadata')['schemaVersion'];
