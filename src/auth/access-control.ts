@@ -58,6 +58,15 @@ const presentedToken = (request: FastifyRequest, pattern: string, reply: Fastify
 export class AccessControl {
   constructor(private readonly tokens: TokenRegistry) {}
 
+  /**
+   * Who a request's Authorization header names, if anyone, refusing nothing: for a public route
+   * that shows a known caller more than it shows everyone (GET /health).
+   */
+  callerOf(request: FastifyRequest): Principal | undefined {
+    const match = BEARER.exec(request.headers.authorization ?? '');
+    return match === null ? undefined : this.tokens.principalFor(match[1]!);
+  }
+
   check(request: FastifyRequest & RequestWithPrincipal, reply: FastifyReply): void {
     if (checked.has(request)) return;
     const pattern = request.routeOptions.url;

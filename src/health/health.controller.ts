@@ -1,7 +1,8 @@
-import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Inject, Req, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, type HealthCheckResult, HealthCheckService, HealthIndicatorService, type HealthIndicatorFunction } from '@nestjs/terminus';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AccessControl } from '../auth/access-control.js';
 import { ReadModels } from '../projections/application/read-models.service.js';
 import { EVENT_STORE, type EventStore } from '../shared/event-store/event-store.port.js';
 
@@ -13,40 +14,52 @@ export class HealthController {
     @Inject(HealthIndicatorService) private readonly indicators: HealthIndicatorService,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(ReadModels) private readonly readModels: ReadModels,
+    @Inject(AccessControl) private readonly access: AccessControl,
   ) {}
 
-  private readonly eventStore = async () => {
+  /**
+   * The probes are public, so everyone gets the states and the store's kind; the rest (the ledger's
+   * path, its head, SQLite settings, why something is down, which may name a record) goes only to a
+   * caller sending a token this server knows, of any role.
+   */
+  private readonly eventStore = (detailed: boolean) => async () => {
     const state = await this.store.health();
     const session = this.indicators.check('eventStore');
-    const data = { store: state.store, ...state.detail };
+    const data = detailed ? { store: state.store, ...state.detail } : { store: state.store };
     return state.status === 'up' ? session.up(data) : session.down(data);
+  };
+
+  private readonly readModelsState = (detailed: boolean) => () => {
+    const { status, ...state } = this.readModels.state;
+    const session = this.indicators.check('readModels');
+    const data: Partial<typeof state> = detailed ? state : {};
+    return status === 'up' ? session.up(data) : session.down(data);
   };
 
   /** Liveness: the process answers and the event store is reachable (a restart would not cure read models a damaged log broke). */
   @Get()
   @HealthCheck()
-  @ApiOperation({ summary: 'Liveness and the event store state (no authentication)' })
-  check(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
-    return this.answer(reply, [this.eventStore]);
+  @ApiOperation({
+    summary: 'Liveness and the event store state (no authentication; details with a token)',
+    description:
+      'Without a token: `eventStore.status` and `store`. With a token this server knows (any role): also the ledger file, schema version, journal mode and synchronous setting (SQLite), the head position, and why the store is down when it is (`lastWriteRefused`).',
+  })
+  check(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
+    return this.answer(reply, [this.eventStore(this.access.callerOf(request) !== undefined)]);
   }
 
   /** Readiness: the event store is up and queries can be answered (503 while the read models need a rebuild). */
   @Get('ready')
   @HealthCheck()
   @ApiOperation({
-    summary: 'Readiness: the event store state and the read models state (no authentication)',
+    summary: 'Readiness: the event store state and the read models state (no authentication; details with a token)',
     description:
-      '503 when the event store is down, or when the read models could not be built or stopped on an error (queries then answer 503 `read-models-behind` until `POST /projections/rebuild` succeeds); `readModels.checkpoint` is the last position applied.',
+      '503 when the event store is down, or when the read models could not be built or stopped on an error (queries then answer 503 `read-models-behind` until `POST /projections/rebuild` succeeds). ' +
+      'Without a token: the states and the store kind only. With a token this server knows (any role): the store details as /health, `readModels.checkpoint` (the last position applied) and `readModels.reason` when down.',
   })
-  ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
-    return this.answer(reply, [
-      this.eventStore,
-      () => {
-        const { status, ...data } = this.readModels.state;
-        const session = this.indicators.check('readModels');
-        return status === 'up' ? session.up(data) : session.down(data);
-      },
-    ]);
+  ready(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
+    const detailed = this.access.callerOf(request) !== undefined;
+    return this.answer(reply, [this.eventStore(detailed), this.readModelsState(detailed)]);
   }
 
   /** Terminus's own body either way: a 503 names what is down (as a problem+json it would only say "error"). */

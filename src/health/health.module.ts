@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { AuthModule } from '../auth/auth.module.js';
 import { ProjectionsModule } from '../projections/projections.module.js';
 import { HealthController } from './health.controller.js';
 
-@Module({ imports: [TerminusModule, ProjectionsModule], controllers: [HealthController] })
+@Module({ imports: [TerminusModule, AuthModule, ProjectionsModule], controllers: [HealthController] })
 export class HealthModule {}

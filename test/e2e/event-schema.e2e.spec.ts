@@ -78,7 +78,7 @@ describe('an event of a newer schema version in the ledger (e2e)', () => {
     const answer = await t.http().get('/tracks/seg/board').set('Authorization', `Bearer ${AUDITOR_TOKEN}`);
     expect(answer.status).toBe(503);
     expect(answer.body.detail).toContain(named());
-    const ready = await t.http().get('/health/ready');
+    const ready = await t.http().get('/health/ready').set('Authorization', `Bearer ${AUDITOR_TOKEN}`);
     expect(ready.status).toBe(503);
     expect(JSON.stringify(ready.body)).toContain(named());
   });

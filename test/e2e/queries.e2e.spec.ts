@@ -312,7 +312,7 @@ describe('queries (e2e)', () => {
       });
       // Every query now says so, not only the one that met the damage.
       expect((await get('/tracks/seg/matrix').expect(503)).body.detail).toContain('the read-model file is damaged (database disk image is malformed)');
-      const ready = await t.http().get('/health/ready').expect(503);
+      const ready = await t.http().get('/health/ready').set(AUTH).expect(503);
       expect(ready.body.error.readModels).toMatchObject({ status: 'down', reason: 'the read-model file is damaged (database disk image is malformed)' });
     } finally {
       board.mockRestore();

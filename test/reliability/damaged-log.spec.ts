@@ -50,11 +50,21 @@ describe('a damaged log on the running server', () => {
     const live = await client.request('GET', '/health');
     expect(live.status).toBe(200);
     expect(live.body).toMatchObject({ status: 'ok', info: { eventStore: { status: 'up', store: 'sqlite' } } });
-    const ready = await client.request('GET', '/health/ready');
+    // Without a token the probes say what is up or down, and nothing of the ledger: no path, no head, no record named.
+    const anonymous = await client.request('GET', '/health/ready');
+    expect(anonymous.status).toBe(503);
+    expect(anonymous.body).toEqual({
+      status: 'error',
+      info: { eventStore: { status: 'up', store: 'sqlite' } },
+      error: { readModels: { status: 'down' } },
+      details: { eventStore: { status: 'up', store: 'sqlite' }, readModels: { status: 'down' } },
+    });
+    expect(await client.request('GET', '/health/ready', { token: 'not-a-token-of-this-server-0123' })).toMatchObject({ status: 503, body: anonymous.body });
+    const ready = await client.request('GET', '/health/ready', { token: AUDITOR });
     expect(ready.status).toBe(503);
     expect(ready.body).toMatchObject({
       status: 'error',
-      info: { eventStore: { status: 'up' } },
+      info: { eventStore: { status: 'up', file: expect.stringMatching(/ledger\.sqlite$/), headPosition: expect.stringMatching(/^\d+$/) } },
       error: { readModels: { status: 'down', checkpoint: expect.any(String), reason: expect.stringContaining(`position ${damaged.position} (${damaged.streamId} revision ${damaged.revision}) cannot be read`) } },
     });
   });

@@ -138,7 +138,7 @@ describe('the live read models on a full disk', () => {
     expect(Number(answer.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect(answer.body.type).toBe(problemType('read-models-behind'));
     expect(answer.body.detail).toMatch(/the read models cannot write \(database or disk is full\) and try again by themselves, next in \d+ s \(\d+ failed tr(y|ies) so far\); they catch up once a write succeeds, with no rebuild; try again shortly$/);
-    const ready = await t.http().get('/health/ready');
+    const ready = await t.http().get('/health/ready').set(AUTH);
     expect(ready.status).toBe(503);
     expect(ready.body.details.readModels).toMatchObject({ status: 'down', reason: expect.stringContaining('database or disk is full') });
     await ok(t, '/tracks/seg/norms', norm('while-full'));

@@ -47,7 +47,7 @@ describe('read models that are not the log’s, at start', () => {
   };
   const get = (t: E2eApp, path: string) => t.http().get(path).set(AUTH);
   const rebuildWarnings = (): string[] => warn.mock.calls.map((call: unknown[]) => String(call[0])).filter((line: string) => line.includes('are rebuilt from the log'));
-  const readiness = async (t: E2eApp) => (await t.http().get('/health/ready')).body as { info?: { readModels?: { status: string; checkpoint: string } } };
+  const readiness = async (t: E2eApp) => (await t.http().get('/health/ready').set(AUTH)).body as { info?: { readModels?: { status: string; checkpoint: string } } };
 
   /** A ledger with a track, a held session and norm `n-before`; closed. */
   const seeded = async (): Promise<string> => {
