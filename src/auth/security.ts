@@ -129,7 +129,9 @@ export const applySecurity = async (app: NestFastifyApplication, config: AppConf
     redactQueryToken(request);
     try {
       // Health probes (a load balancer's, an orchestrator's) are never throttled: a 429 would read as down.
-      if (!HEALTH_ROUTES.has(request.routeOptions.url ?? '')) limits.address(request.ip);
+      // One that sends a token is: it learns whether the token is known (the details), so it counts as
+      // any attempt with a token does, or it would be an unthrottled way to try tokens.
+      if (!HEALTH_ROUTES.has(request.routeOptions.url ?? '') || request.headers.authorization !== undefined) limits.address(request.ip);
       access.check(request, reply);
       if (request.principal !== undefined) limits.token(request.principal.name);
     } catch (error) {
