@@ -71,6 +71,8 @@ describe('norms-ledger audit commands', () => {
     const io = capture();
     expect(await runExport(config, { out: bundle }, io)).toBe(0);
     expect(io.text().out).toMatch(/^exported 11 events to .*bundle\.ndjson \(\d+ bytes, key [0-9a-f]{16}\)\n$/);
+    // Owner-only, as the ledger it copies.
+    expect(statSync(bundle).mode & 0o777).toBe(0o600);
 
     const offline = capture();
     expect(await runVerify(undefined, { bundle }, offline)).toBe(0);

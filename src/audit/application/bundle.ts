@@ -36,7 +36,10 @@ export async function* bundleLines(store: EventStore, keys: readonly [PublicKeyI
 /** The temporary file an export of `file` writes before renaming it into place. */
 export const partialBundleOf = (file: string): string => `${file}.partial`;
 
-/** Writes the bundle to a temporary file renamed into place, so a failed export leaves no half bundle. */
+/**
+ * Writes the bundle to a temporary file renamed into place, so a failed export leaves no half bundle.
+ * Owner-only (0600), as the ledger it copies: who else may read it is the exporter's choice to make.
+ */
 export const exportBundle = async (
   store: EventStore,
   keys: readonly [PublicKeyInfo, ...PublicKeyInfo[]],
@@ -50,7 +53,7 @@ export const exportBundle = async (
     onProgress?.(done);
   };
   try {
-    await pipeline(Readable.from(bundleLines(store, keys, counting)), createWriteStream(temporary));
+    await pipeline(Readable.from(bundleLines(store, keys, counting)), createWriteStream(temporary, { mode: 0o600 }));
     await rename(temporary, file);
   } catch (error) {
     await rm(temporary, { force: true });
