@@ -485,7 +485,8 @@ export const evolveSession = (state: SessionState, event: FoldedEvent<SessionEve
       return { ...base, correctionIds, held: replayCorrection(base.sessionId, base.held, changes) };
     }
     default: {
-      // Unknown types (a newer schema) leave the fold unchanged rather than break replay.
+      // A type this build never writes (a foreign bundle imported as is) leaves the fold unchanged,
+      // as it does in the projections; a newer build's events are refused before (event-schema.ts).
       const unknown: never = event;
       void unknown;
       return base;

@@ -142,7 +142,8 @@ export const evolveTrack = (state: TrackState, event: FoldedEvent<TrackEvent>): 
       return { ...state, delegates: withEntry(state.delegates, delegateId, { delegateId, partyId, agencyId }) };
     }
     default: {
-      // Unknown types (a newer schema) leave the fold unchanged rather than break replay.
+      // A type this build never writes (a foreign bundle imported as is) leaves the fold unchanged,
+      // as it does in the projections; a newer build's events are refused before (event-schema.ts).
       const unknown: never = event;
       void unknown;
       return state;
