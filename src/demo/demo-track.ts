@@ -174,7 +174,6 @@ const GGE = (letter: string) => `UN doc. A/70/174, para. 13(${letter}) (paraphra
 /** OSCE Permanent Council Decision No. 1202 (2016). */
 const OSCE = (n: number) => `OSCE PC.DEC/1202, CBM ${n} (paraphrased)`;
 
-// ---------------------------------------------------------------------------------------------
 // 2025: the track is set up; first session in Geneva.
 on(
   '2025-01-15',

@@ -17,7 +17,7 @@ const session = heldSession;
 const s1 = session();
 const s2 = session({ sessionId: 's2', heldOn: '2026-04-10' });
 
-// ---- events
+// Events of the norm stream.
 const proposed: Given<NormEvent> = {
   type: 'NormProposed',
   eventId: 'ev-proposed',
@@ -61,7 +61,7 @@ const corrected = (correctionId: string, target: CorrectionFields['target'], cha
   data: { normId: 'gge-13i', correctionId, target, changes, reason: 'typo', requestedBy: 'secretariat' },
 });
 
-// ---- commands
+// Commands.
 const propose = (data: Partial<Extract<NormCommand, { type: 'ProposeNorm' }>['data']> = {}, facts: { session?: SessionFacts } = { session: s1 }): NormCommand => ({
   type: 'ProposeNorm',
   effectiveOn: '2026-03-10',
