@@ -36,7 +36,7 @@ const lastOf = async (store: EventStore): Promise<RecordedEvent> => {
 const withoutRawPages = (store: SqliteEventStore): EventStore =>
   new Proxy(store, {
     get: (target, key) => {
-      if (key === 'readPage') return undefined;
+      if (key === 'rawLog') return undefined;
       const value = Reflect.get(target, key, target) as unknown;
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },

@@ -10,30 +10,11 @@ import type { StoredEventText } from '../domain/verifier.js';
  */
 export type RawEvent = StoredEventText & { readonly verbatim?: true };
 
-type RawRow = [position: number, streamId: string, revision: number, eventId: string, type: string, data: string, metadata: string];
-
-/** What the SQLite adapter offers beyond the port: unparsed pages, for hot loops and for tampered rows. */
-interface RawPageReader {
-  readPage(after: number, limit: number): RawRow[];
-}
-
 /**
  * Rows per read. Measured on verify (100k events, CPU time): 512-1024 beat 4096, whose pages of
  * strings outlive more young-generation collections.
  */
 const PAGE_SIZE = 1000;
-
-const rawPageReader = (store: EventStore): RawPageReader | undefined =>
-  typeof (store as Partial<RawPageReader>).readPage === 'function' ? (store as unknown as RawPageReader) : undefined;
-
-/**
- * The file of a SQLite store, which other threads may open on connections of their own; undefined
- * for other stores and for an in-memory database (no other connection can see it).
- */
-export const sqliteFileOf = (store: EventStore): string | undefined => {
-  const database = (store as { database?: { name?: unknown; memory?: unknown; open?: unknown } }).database;
-  return database !== undefined && database.memory === false && database.open === true && typeof database.name === 'string' ? database.name : undefined;
-};
 
 export interface RawEventsOptions {
   /** Exclusive start position (decimal string); omitted: from the beginning. */
@@ -45,16 +26,16 @@ export interface RawEventsOptions {
 const beyond = (position: string, upTo: string): boolean => BigInt(position) > BigInt(upTo);
 
 /**
- * The global log in position order as stored text, a page at a time. On SQLite the rows are read
- * unparsed, so that a row whose JSON was damaged is still delivered (and named by the verifier)
- * rather than aborting the read; other stores go through the port and are serialised back
+ * The global log in position order as stored text, a page at a time. From a store's raw log (SQLite)
+ * the rows are read unparsed, so that a row whose JSON was damaged is still delivered (and named by
+ * the verifier) rather than aborting the read; other stores go through readAll and are serialised back
  * (JSON.stringify keeps the order of the canonical text they were given, so the verifier's fast
  * path still applies to most events; the rest take its full path).
  */
 export async function* rawEventPages(store: EventStore, options: RawEventsOptions = {}): AsyncGenerator<RawEvent[]> {
   const upTo = options.upTo;
   if (upTo === null) return;
-  const reader = rawPageReader(store);
+  const reader = store.rawLog?.();
   if (reader === undefined) {
     let page: RawEvent[] = [];
     for await (const event of store.readAll({ after: options.after ?? 'start' })) {
@@ -77,20 +58,18 @@ export async function* rawEventPages(store: EventStore, options: RawEventsOption
     return;
   }
   let after = options.after === undefined ? 0 : Number(options.after);
-  const last = upTo === undefined ? Number.POSITIVE_INFINITY : Number(upTo);
+  const last = upTo === undefined ? undefined : Number(upTo);
   for (;;) {
-    const rows = reader.readPage(after, PAGE_SIZE);
+    const rows = last === undefined ? reader.page(after, PAGE_SIZE) : reader.range(after, last, PAGE_SIZE);
     if (rows.length === 0) return;
     const page: RawEvent[] = new Array<RawEvent>(rows.length);
     let size = 0;
     for (const row of rows) {
-      if (row[0] > last) break;
       page[size++] = { position: String(row[0]), streamId: row[1], revision: row[2], eventId: row[3], type: row[4], data: row[5], metadata: row[6], verbatim: true };
     }
-    page.length = size;
     after = rows[rows.length - 1]![0];
-    if (size > 0) yield page;
-    if (size < rows.length || rows.length < PAGE_SIZE) return;
+    yield page;
+    if (rows.length < PAGE_SIZE) return;
     await yieldToEventLoop();
   }
 }

@@ -8,7 +8,7 @@ import type { PublicKeyInfo } from '../domain/checkpoint.js';
 import { LedgerVerifier, type StoredEventText, type VerificationReport } from '../domain/verifier.js';
 import { type CheckpointSigner, SIGNING_KEY, trustedPublicKeys } from '../infrastructure/signing-key.js';
 import { checkRangesInParallel } from '../infrastructure/sqlite-range-check.js';
-import { parseRaw, rawEventPages, sqliteFileOf, storedTextProblem } from './ledger-source.js';
+import { parseRaw, rawEventPages, storedTextProblem } from './ledger-source.js';
 
 /** Called every `PROGRESS_EVERY` events with the number checked so far. */
 export type ProgressListener = (eventsChecked: number) => void;
@@ -172,7 +172,8 @@ const parallelSettings = (
   options: ParallelVerifyOptions | false | undefined,
 ): { file: string; threads: number; chunkSize: number } | undefined => {
   if (options === false) return undefined;
-  const file = sqliteFileOf(store);
+  // The workers open the raw log's file themselves: there is none for a log in memory.
+  const file = store.rawLog?.().file;
   const upTo = Number(fastUpTo);
   const threads = options?.threads ?? Math.min(availableParallelism(), 4);
   if (file === undefined || threads < 2 || !Number.isSafeInteger(upTo) || upTo < Math.max(1, options?.minEvents ?? PARALLEL_MIN_EVENTS)) return undefined;

@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { sqliteRawRangeWorkerSource } from '../../infrastructure/sqlite/sqlite-raw-log.js';
 import { CHECKPOINT_STREAM } from '../domain/checkpoint.events.js';
 import { type CheckedRun, FAST_PATH_TEXT, type StoredEventText } from '../domain/verifier.js';
 
@@ -37,26 +37,23 @@ type Reply =
 
 /**
  * Plain JavaScript run with `eval`: a worker cannot load this project's TypeScript under the test
- * runner, so it requires nothing but Node built-ins and better-sqlite3 (by the path resolved here).
+ * runner, so it requires nothing but Node built-ins, and reads the store through openRawRange, the
+ * SQLite raw log's range read as plain JavaScript (sqliteRawRangeWorkerSource, put before it).
  * Per row it makes addStoredText's checks (flat metadata, no `,"eventId":` to split on, SHA-256 of
  * the rebuilt hash input equal to the stored hash) and, after a stream's first event in the run,
  * its revision and prevHash checks; the verifier checks each run's first events against the chains.
  * Keep unseal() here in step with the verifier's.
  */
-const WORKER_SOURCE = String.raw`'use strict';
+const WORKER_BODY = String.raw`
 const { parentPort, workerData } = require('node:worker_threads');
 const { hash: digest } = require('node:crypto');
-const Database = require(workerData.sqliteModule);
 const { cuts, checkpointStream, eventIdMember } = workerData;
 const FLAT_OBJECT = new RegExp(workerData.flatObject);
 const abort = new Int32Array(workerData.abort);
 const PROGRESS_ROWS = 8192;
 const PAGE_ROWS = 1000;
-const db = new Database(workerData.file, { readonly: true, fileMustExist: true });
 // Pages of rows, not iterate(): one call into SQLite per page instead of one per row.
-const page = db
-  .prepare('SELECT position, stream_id, revision, event_id, type, data, metadata FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ' + PAGE_ROWS)
-  .raw();
+const log = openRawRange(workerData.file, PAGE_ROWS);
 
 const memberAt = (text, key) => {
   const at = text.indexOf(key);
@@ -115,7 +112,7 @@ const check = (from, to) => {
       parentPort.postMessage({ rows: rows - reported });
       reported = rows;
     }
-    const batch = page.all(after, to);
+    const batch = log.range(after, to);
     for (let r = 0; r < batch.length; r++) {
       const row = batch[r];
       const position = row[0];
@@ -175,7 +172,7 @@ const check = (from, to) => {
 
 parentPort.on('message', (task) => {
   if (task === null) {
-    db.close();
+    log.close();
     parentPort.close();
     return;
   }
@@ -183,7 +180,8 @@ parentPort.on('message', (task) => {
 });
 `;
 
-const SQLITE_MODULE = createRequire(import.meta.url).resolve('better-sqlite3');
+let workerSource: string | undefined;
+const workerSourceOf = (): string => (workerSource ??= "'use strict';\n" + sqliteRawRangeWorkerSource() + WORKER_BODY);
 
 /**
  * Checks positions 1..upTo of a SQLite store across worker threads, each scanning the chunks it
@@ -197,7 +195,6 @@ export const checkRangesInParallel = (options: RangeCheckOptions): Promise<Range
   if (chunks.length === 0) return Promise.resolve('checked');
   const abort = new SharedArrayBuffer(4);
   const workerData = {
-    sqliteModule: SQLITE_MODULE,
     file: options.file,
     cuts: [...options.cuts].sort((a, b) => a - b),
     checkpointStream: CHECKPOINT_STREAM,
@@ -239,7 +236,7 @@ export const checkRangesInParallel = (options: RangeCheckOptions): Promise<Range
     const count = Math.max(1, Math.min(options.threads, chunks.length));
     let running = count;
     for (let i = 0; i < count; i++) {
-      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData });
+      const worker = new Worker(workerSourceOf(), { eval: true, workerData });
       workers.push(worker);
       worker.on('message', (reply: Reply) => {
         try {

@@ -21,6 +21,8 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '../../shared/event-store/event-store.port.js';
+import type { RawLog } from '../../shared/event-store/raw-log.port.js';
+import { SqliteRawLog } from './sqlite-raw-log.js';
 import { assertKnownSchema, EVENT_STORE_SCHEMA_VERSION, migrate } from './sqlite-schema.js';
 import { createOwnerOnly, ensureDir } from '../../shared/ensure-dir.js';
 import { DAMAGED_FILE, isSqliteError, NO_ACCESS, sqliteErrorOf, STORAGE_FAULT } from '../../shared/sqlite-errors.js';
@@ -130,6 +132,7 @@ export class SqliteEventStore implements EventStore {
   private headsDataVersion: number | undefined;
   /** A transaction at top level, a savepoint inside the batch transaction (better-sqlite3 nests them). */
   private readonly applyInSavepoint: Database.Transaction<(pending: PendingAppend) => AppendResult>;
+  private raw: SqliteRawLog | undefined;
 
   constructor(private readonly options: SqliteEventStoreOptions) {
     const inMemory = options.file === ':memory:';
@@ -488,6 +491,11 @@ export class SqliteEventStore implements EventStore {
     } catch (error) {
       return { store: 'sqlite', status: 'down', detail: { error: (error as Error).message } };
     }
+  }
+
+  /** The log as stored rows, on this store's connection (its statements prepared on first use). */
+  rawLog(): RawLog {
+    return (this.raw ??= new SqliteRawLog(this.db));
   }
 
   /** The underlying connection, for adapters' own tooling (import, tamper tests). */

@@ -8,17 +8,18 @@
  * without any read-back from SQLite: a refold (correction, late entry, party registered in the past)
  * takes the stream's events from memory, and a version is closed in memory and written once, with
  * its final known_to (a version whose transaction-time interval ends up empty is never written).
- * Memory is bounded by one track's events. The store is read through its (stream_id, revision)
- * index, one stream at a time, up to the head position taken at the start: events appended during
- * the build are left to the live projection, which resumes from that checkpoint.
+ * Memory is bounded by one track's events. The store is read through its raw log (RawLog, which
+ * SQLite reads through its (stream_id, revision) index), one stream at a time, up to the head
+ * position taken at the start: events appended during the build are left to the live projection,
+ * which resumes from that checkpoint.
  *
  * Secondary indexes of the read-model database are dropped before the load and created after it,
  * and the file is written with synchronous = OFF and an in-memory journal: a rebuild writes a file
  * nobody reads until it is complete.
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import type Database from 'better-sqlite3';
 import { schemaVersionOfText, upcastData } from '../../shared/event-store/event-schema.js';
+import type { RawLog } from '../../shared/event-store/raw-log.port.js';
 import { parseStoredJson, type StoredAt } from '../../shared/event-store/stored-json.js';
 import { boardRowOf, type LinkedCbm } from '../projections/board.projection.js';
 import { NO_CUT } from '../projections/cut.js';
@@ -33,18 +34,6 @@ import { SUBJECT_SORT } from './projector.js';
 import { CHECKPOINT_EVENT, checkpointEventJson } from './read-model.checkpoint.js';
 import { rollbackQuietly, STILL_CURRENT, type ReadModelDb } from './read-model.database.js';
 import { compactJsonOf, pointDateOf, subjectCurve } from './subject-curve.js';
-
-type StoreRow = [position: number, streamId: string, revision: number, eventId: string, type: string, data: string, metadata: string];
-
-/** What the bulk path needs of the store: its SQLite connection (SqliteEventStore.database). */
-export interface SqliteBackedStore {
-  readonly database: Database.Database;
-}
-
-export const isSqliteBacked = (store: unknown): store is SqliteBackedStore => {
-  const db = (store as { database?: unknown }).database;
-  return typeof db === 'object' && db !== null && typeof (db as { prepare?: unknown }).prepare === 'function';
-};
 
 /** Indexes created after the load (names and definitions as in read-model.database.ts). */
 const DEFERRED_INDEXES: ReadonlyArray<[name: string, definition: string]> = [
@@ -139,13 +128,6 @@ export interface BulkPart {
 export const runOf = (tracks: TrackRun, index: number, of: number): TrackRun =>
   tracks.slice(Math.floor((index * tracks.length) / of), Math.floor(((index + 1) * tracks.length) / of));
 
-/** The log's last position and the number of events up to it. */
-export const logExtent = (source: Database.Database): { head: number; total: number } => {
-  const head = (source.prepare('SELECT MAX(position) FROM events').pluck().get() as number | null) ?? 0;
-  const total = head === 0 ? 0 : (source.prepare('SELECT COUNT(*) FROM events WHERE position <= ?').pluck().get(head) as number);
-  return { head, total };
-};
-
 /** Empties every read model of `db` and drops the indexes created after the load (finishBulkTarget). */
 export const prepareBulkTarget = (db: ReadModelDb): void => {
   if (db.name !== ':memory:') {
@@ -165,12 +147,12 @@ export const prepareBulkTarget = (db: ReadModelDb): void => {
 };
 
 /**
- * The checkpoint (`head`, read from `source`, the store's connection) with the event at it, the
+ * The checkpoint (`head`, read from `source`, the store's raw log) with the event at it, the
  * indexes dropped by prepareBulkTarget, and the usual durability again.
  */
-export const finishBulkTarget = async (db: ReadModelDb, source: Database.Database, head: number): Promise<void> => {
+export const finishBulkTarget = async (db: ReadModelDb, source: RawLog, head: number): Promise<void> => {
   if (head > 0) {
-    const at = source.prepare('SELECT stream_id, revision, event_id FROM events WHERE position = ?').raw().get(head) as [string, number, string] | undefined;
+    const at = source.eventAt(head);
     const upsert = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
     db.transaction(() => {
       upsert.run('checkpoint', String(head));
@@ -187,12 +169,8 @@ export const finishBulkTarget = async (db: ReadModelDb, source: Database.Databas
   }
 };
 
-const STREAM_ROWS = 'SELECT position, stream_id, revision, event_id, type, data, metadata FROM events WHERE stream_id = ? AND position <= ? ORDER BY revision';
-
 /** Which streams belong to which track up to `head`, from each stream's creation event (as Projector.applyOne decides). */
-export const discoverTracks = async (source: Database.Database, head: number): Promise<TrackRun> => {
-  const firstOfNext = source.prepare('SELECT position, stream_id, revision, event_id, type, data, metadata FROM events WHERE stream_id > ? AND position <= ? ORDER BY stream_id, revision LIMIT 1').raw();
-  const streamRows = source.prepare(STREAM_ROWS).raw();
+export const discoverTracks = async (source: RawLog, head: number): Promise<TrackRun> => {
   const tracks = new Map<string, TrackStream[]>();
   const addStream = (trackId: string, stream: TrackStream): void => {
     const list = tracks.get(trackId);
@@ -202,7 +180,7 @@ export const discoverTracks = async (source: Database.Database, head: number): P
   let after = '';
   let seen = 0;
   for (;;) {
-    const first = firstOfNext.get(after, head) as StoreRow | undefined;
+    const first = source.firstOfNextStream(after, head);
     if (first === undefined) break;
     const streamId = first[1];
     after = streamId;
@@ -210,7 +188,7 @@ export const discoverTracks = async (source: Database.Database, head: number): P
     if (kind === 'track') addStream(id, { streamId, kind, id, from: null });
     else if (kind === 'session' || isSubjectKind(kind)) {
       const creation = kind === 'session' ? 'SessionScheduled' : CREATION_EVENT[kind];
-      const rows = first[4] === creation ? [first] : (streamRows.all(streamId, head) as StoreRow[]);
+      const rows = first[4] === creation ? [first] : source.streamRows(streamId, head);
       for (const row of rows) {
         if (row[4] !== creation) continue;
         const declared = parseStoredJson(row[5], { position: row[0], streamId: row[1], revision: row[2] }, 'data')['trackId'];
@@ -229,15 +207,13 @@ export const discoverTracks = async (source: Database.Database, head: number): P
  * there: no checkpoint and no deferred index (parallel-build.ts appends the parts and finishes).
  */
 export const bulkBuild = async (
-  store: SqliteBackedStore,
+  source: RawLog,
   db: ReadModelDb,
   onProgress: ((done: number, total: number) => void) | undefined,
   part?: BulkPart,
 ): Promise<BulkResult> => {
-  const source = store.database;
   // A part counts only its own events: the total is the coordinator's.
-  const { head, total } = part === undefined ? logExtent(source) : { head: part.head, total: 0 };
-  const streamRows = source.prepare(STREAM_ROWS).raw();
+  const { head, total } = part === undefined ? source.extent() : { head: part.head, total: 0 };
   const tracks = part?.tracks ?? (await discoverTracks(source, head));
 
   prepareBulkTarget(db);
@@ -252,7 +228,7 @@ export const bulkBuild = async (
       // ledger_events is written as the streams are read (stream by stream within the track): its
       // readers order by position themselves, and the payload strings need not wait for the fold.
       for (const stream of streams) {
-        for (const row of streamRows.all(stream.streamId, head) as StoreRow[]) {
+        for (const row of source.streamRows(stream.streamId, head)) {
           if (stream.from !== null && row[0] < stream.from) continue;
           const at = { position: row[0], streamId: row[1], revision: row[2], type: row[4] };
           const metadata = metadataOf(row[6], at);

@@ -3,17 +3,17 @@
  * everything derived for an event depends only on its own track), so the tracks, in track id
  * order, are cut into `parts` runs of consecutive tracks, built at the same time up to one head
  * position taken here: the first run by this thread straight into the target, each other run by a
- * worker thread of its own (its own read-only connection to the store) into a part file. The part
- * files are then appended to the target in order, inside SQLite (ATTACH, INSERT ... SELECT), so the
- * target is, row for row and rowid for rowid, what one thread building every track in track id
- * order writes (test/projections/rebuild-worker.spec.ts compares them).
+ * worker thread of its own (the store's raw log on a read-only connection of its own) into a part
+ * file. The part files are then appended to the target in order, inside SQLite (ATTACH, INSERT ...
+ * SELECT), so the target is, row for row and rowid for rowid, what one thread building every track
+ * in track id order writes (test/projections/rebuild-worker.spec.ts compares them).
  *
  * Runs on the rebuild worker thread (rebuild.worker.ts): the server's own thread only sees progress.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import Database from 'better-sqlite3';
-import { type BulkPart, bulkBuild, discoverTracks, finishBulkTarget, logExtent, runOf } from './bulk-build.js';
+import type { RawLog } from '../../shared/event-store/raw-log.port.js';
+import { type BulkPart, bulkBuild, discoverTracks, finishBulkTarget, runOf } from './bulk-build.js';
 import { removeDbFiles, rollbackQuietly, type ReadModelDb } from './read-model.database.js';
 
 /** At most this many part threads: beyond it the merge and the memory (one track per thread) cost more than they save. */
@@ -33,8 +33,7 @@ export const removePartFiles = (target: string): void => {
 };
 
 /** Track streams in the log: how many parts are worth starting. */
-export const countTrackStreams = (source: Database.Database): number =>
-  source.prepare("SELECT COUNT(*) FROM (SELECT DISTINCT stream_id FROM events WHERE stream_id >= 'track-' AND stream_id < 'track.')").pluck().get() as number;
+export const countTrackStreams = (source: RawLog): number => source.countStreams('track-');
 
 
 /** What a part worker posts to the rebuild worker. */
@@ -71,10 +70,10 @@ export const requestStop = (stop: Int32Array): void => {
 
 /**
  * Builds `parts` parts at once and appends parts 1.. to `db` (new, empty), which this thread fills
- * with part 0 through `source` (the store's connection); returns the events up to the head.
+ * with part 0 through `source` (the store's raw log); returns the events up to the head.
  */
-export const buildInParts = async (db: ReadModelDb, source: Database.Database, options: PartsOptions): Promise<{ events: number }> => {
-  const { head, total } = logExtent(source);
+export const buildInParts = async (db: ReadModelDb, source: RawLog, options: PartsOptions): Promise<{ events: number }> => {
+  const { head, total } = source.extent();
   // Which streams make up which track is read once, here, and each part is handed its share.
   const tracks = await discoverTracks(source, head);
   removePartFiles(options.target);
@@ -100,7 +99,7 @@ export const buildInParts = async (db: ReadModelDb, source: Database.Database, o
     const others = Promise.all(runs);
     others.catch(() => undefined); // awaited below, once part 0 is built: no unhandled rejection meanwhile
     try {
-      await bulkBuild({ database: source }, db, (count) => progress(0, count), { head, tracks: runOf(tracks, 0, options.parts) });
+      await bulkBuild(source, db, (count) => progress(0, count), { head, tracks: runOf(tracks, 0, options.parts) });
       await others;
     } catch (error) {
       // A part failed (or the build was asked to stop): the others are stopped, and waited for,

@@ -1,22 +1,12 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { EventStore, RecordedEvent, Subscription } from '../../shared/event-store/event-store.port.js';
 import { upcastData } from '../../shared/event-store/event-schema.js';
+import type { RawRow } from '../../shared/event-store/raw-log.port.js';
 import { parseStoredJson } from '../../shared/event-store/stored-json.js';
 import { isSqliteError } from '../../shared/sqlite-errors.js';
 import { comparePosition } from '../projections/ledger-event.js';
 import { Projector, type IncomingEvent, type ProjectorOptions, type RowChange } from './projector.js';
 import type { ReadModelDb } from './read-model.database.js';
-
-/** The SQLite store's raw page: [position, streamId, revision, eventId, type, data, metadata]. */
-type RawRow = [number, string, number, string, string, string, string];
-
-interface RawPageSource {
-  readPage(after: number, limit: number): RawRow[];
-}
-
-/** The SQLite adapter can hand out unparsed rows; a replay then parses each payload once. */
-const rawSourceOf = (store: EventStore): RawPageSource | null =>
-  typeof (store as Partial<RawPageSource>).readPage === 'function' ? (store as unknown as RawPageSource) : null;
 
 const PROJECTED = /^(track|session|norm|cbm|topic)-/;
 
@@ -180,12 +170,13 @@ export class ReadModelProjection {
    */
   async catchUp(onProgress?: (done: number) => void): Promise<number> {
     let done = 0;
-    const raw = rawSourceOf(this.store);
-    if (raw !== null) {
+    // A store with a raw log hands out unparsed rows: a replay then parses each payload once.
+    const raw = this.store.rawLog?.();
+    if (raw !== undefined) {
       let after = Number(this.projector.checkpoint ?? '0');
       for (;;) {
         if (this.stopped) return done;
-        const rows = raw.readPage(after, this.batchSize);
+        const rows = raw.page(after, this.batchSize);
         if (rows.length === 0) return done;
         this.apply(rows.map(incomingOfRaw));
         after = rows[rows.length - 1]![0];

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { EventStore } from '../../shared/event-store/event-store.port.js';
-import { type BulkPart, bulkBuild, isSqliteBacked, type SqliteBackedStore } from './bulk-build.js';
+import type { RawLog } from '../../shared/event-store/raw-log.port.js';
+import { type BulkPart, bulkBuild } from './bulk-build.js';
 import { buildInParts, defaultRebuildThreads, type PartsOptions, removePartFiles, requestStop } from './parallel-build.js';
 import { closeAsSingleFile, isDiskFull, openReadModelDb, ReadModelDiskFullError, removeDbFiles, type ReadModelDb } from './read-model.database.js';
 import { ReadModelProjection } from './read-model.projection.js';
@@ -29,33 +30,32 @@ export interface RebuildOptions extends BuildFileOptions {
   readonly file?: string;
 }
 
+/** Progress' total: the head position, which counts the events of a store that numbers its log itself (one with a raw log). */
 const totalOf = async (store: EventStore): Promise<number> => {
   const head = await store.headPosition();
-  const isSqlite = typeof (store as { readPage?: unknown }).readPage === 'function';
-  return head !== null && isSqlite && /^\d{1,15}$/.test(head) ? Number(head) : 0;
+  return head !== null && store.rawLog !== undefined && /^\d{1,15}$/.test(head) ? Number(head) : 0;
 };
 
 /**
  * Replays the whole log into `db` (a new, empty read-model database) and returns the counts. The
  * live answers are written once at the end: nobody reads this database before it is complete.
- * `store` may be the bare connection of a SQLite store (what the rebuild worker has).
  */
 export const buildReadModels = async (
-  store: EventStore | SqliteBackedStore,
+  store: EventStore,
   db: ReadModelDb,
   options: Pick<BuildFileOptions, 'onProgress' | 'batchSize'> = {},
 ): Promise<RebuildResult> => {
   const started = process.hrtime.bigint();
   const empty = db.prepare("SELECT value FROM meta WHERE key = 'checkpoint'").pluck().get() === undefined;
+  const raw = empty ? store.rawLog?.() : undefined;
   let events: number;
-  if (empty && isSqliteBacked(store)) {
-    // The SQLite store can be read stream by stream: the bulk path (bulk-build.ts).
-    ({ events } = await bulkBuild(store, db, options.onProgress));
+  if (raw !== undefined) {
+    // A store with a raw log can be read stream by stream: the bulk path (bulk-build.ts).
+    ({ events } = await bulkBuild(raw, db, options.onProgress));
   } else {
-    const log = store as EventStore;
-    const total = await totalOf(log);
+    const total = await totalOf(store);
     if (db.name !== ':memory:') db.pragma('synchronous = OFF');
-    const projection = new ReadModelProjection(log, db, { batchSize: options.batchSize ?? 5000, deferLiveTables: true });
+    const projection = new ReadModelProjection(store, db, { batchSize: options.batchSize ?? 5000, deferLiveTables: true });
     events = await projection.catchUp((done) => options.onProgress?.(done, Math.max(total, done)));
     projection.projector.finish();
     if (db.name !== ':memory:') db.pragma('synchronous = NORMAL');
@@ -77,12 +77,26 @@ const resultOf = (db: ReadModelDb, events: number, started: bigint): RebuildResu
 };
 
 /**
- * buildReadModels on `parts` threads (parallel-build.ts), this one included, for the SQLite store
- * whose connection is `store` and whose file is options.storeFile.
+ * buildReadModels into `db` (new, empty) from a raw log alone: what the rebuild worker has, the
+ * store's raw log opened on its file.
  */
-export const buildReadModelsInParts = async (db: ReadModelDb, store: SqliteBackedStore, options: PartsOptions): Promise<RebuildResult> => {
+export const buildReadModelsFromRawLog = async (
+  source: RawLog,
+  db: ReadModelDb,
+  onProgress: ((done: number, total: number) => void) | undefined,
+): Promise<RebuildResult> => {
   const started = process.hrtime.bigint();
-  const { events } = await buildInParts(db, store.database, options);
+  const { events } = await bulkBuild(source, db, onProgress);
+  return resultOf(db, events, started);
+};
+
+/**
+ * buildReadModelsFromRawLog on `parts` threads (parallel-build.ts), this one included, from the raw
+ * log `source` on this thread and options.storeFile, its file, on the others.
+ */
+export const buildReadModelsInParts = async (db: ReadModelDb, source: RawLog, options: PartsOptions): Promise<RebuildResult> => {
+  const started = process.hrtime.bigint();
+  const { events } = await buildInParts(db, source, options);
   return resultOf(db, events, started);
 };
 
@@ -92,12 +106,8 @@ export const buildReadModelsInParts = async (db: ReadModelDb, store: SqliteBacke
  */
 const WORKER_FILE = import.meta.url.endsWith('.js') ? fileURLToPath(new URL('./rebuild.worker.js', import.meta.url)) : undefined;
 
-/** The file of a SQLite store that a worker thread can open on its own connection. */
-const storeFileOf = (store: EventStore): string | undefined => {
-  if (!isSqliteBacked(store)) return undefined;
-  const { name, memory } = store.database;
-  return memory || name === ':memory:' || name === '' ? undefined : name;
-};
+/** The file of a store's raw log, which a worker thread can open on its own connection. */
+const storeFileOf = (store: EventStore): string | undefined => store.rawLog?.().file;
 
 /** Whether buildReadModelsFile runs on a worker thread for this store. */
 export const rebuildRunsOnWorker = (store: EventStore): boolean => storeFileOf(store) !== undefined && WORKER_FILE !== undefined && existsSync(WORKER_FILE);

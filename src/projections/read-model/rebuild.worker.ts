@@ -1,26 +1,28 @@
 /**
- * The rebuild on its own thread (see buildReadModelsFile in rebuild.ts): a read-only connection to
- * the SQLite store, a new read-model file, progress and the result posted to the parent. On a log
- * of several tracks, with threads to spare, this thread starts one more of itself per part of the
- * tracks but the first (given `part`), builds the first itself and appends what they wrote
- * (parallel-build.ts).
+ * The rebuild on its own thread (see buildReadModelsFile in rebuild.ts): the SQLite store's raw log
+ * on a read-only connection of its own, a new read-model file, progress and the result posted to
+ * the parent. On a log of several tracks, with threads to spare, this thread starts one more of
+ * itself per part of the tracks but the first (given `part`), builds the first itself and appends
+ * what they wrote (parallel-build.ts).
  */
 import { fileURLToPath } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
-import Database from 'better-sqlite3';
+// A thread's entry point composes its own: the store's raw log opened on its file.
+import { openSqliteRawLog } from '../../infrastructure/sqlite/sqlite-raw-log.js';
+import type { RawLog } from '../../shared/event-store/raw-log.port.js';
 import { type BulkPart, bulkBuild } from './bulk-build.js';
 import { countTrackStreams, MAX_REBUILD_THREADS, type PartMessage, stopRequested } from './parallel-build.js';
 import { closeAsSingleFile, openReadModelDb, type ReadModelDb } from './read-model.database.js';
-import { buildReadModels, buildReadModelsInParts, type RebuildWorkerData, type RebuildWorkerMessage } from './rebuild.js';
+import { buildReadModelsFromRawLog, buildReadModelsInParts, type RebuildWorkerData, type RebuildWorkerMessage } from './rebuild.js';
 
 const post = (message: RebuildWorkerMessage | PartMessage): void => parentPort!.postMessage(message);
 
 /**
- * The store's file read-only and a new read-model file at `target`, for `build`, which closes the
- * read-model database when it succeeds; on a failure it is closed here (and removed by the caller).
+ * The store's raw log, read-only, and a new read-model file at `target`, for `build`, which closes
+ * the read-model database when it succeeds; on a failure it is closed here (and removed by the caller).
  */
-const withFiles = async (storeFile: string, target: string, build: (source: Database.Database, db: ReadModelDb) => Promise<void>): Promise<void> => {
-  const source = new Database(storeFile, { readonly: true, fileMustExist: true });
+const withFiles = async (storeFile: string, target: string, build: (source: RawLog, db: ReadModelDb) => Promise<void>): Promise<void> => {
+  const source = openSqliteRawLog(storeFile);
   try {
     const db = openReadModelDb(target);
     try {
@@ -48,8 +50,8 @@ const run = ({ storeFile, target, threads = 1, heapMb, stop }: RebuildWorkerData
     };
     const result =
       parts > 1
-        ? await buildReadModelsInParts(db, { database: source }, { storeFile, target, parts, workerFile: fileURLToPath(import.meta.url), heapMb, onProgress, stop })
-        : await buildReadModels({ database: source }, db, { onProgress });
+        ? await buildReadModelsInParts(db, source, { storeFile, target, parts, workerFile: fileURLToPath(import.meta.url), heapMb, onProgress, stop })
+        : await buildReadModelsFromRawLog(source, db, onProgress);
     closeAsSingleFile(db);
     post({ type: 'done', result });
   });
@@ -58,7 +60,7 @@ const run = ({ storeFile, target, threads = 1, heapMb, stop }: RebuildWorkerData
 const runPart = ({ storeFile, target, part, stop }: RebuildWorkerData & { part: BulkPart }): Promise<void> =>
   withFiles(storeFile, target, async (source, db) => {
     const { events } = await bulkBuild(
-      { database: source },
+      source,
       db,
       (done) => {
         stopIfAsked(stop);

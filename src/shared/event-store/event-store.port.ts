@@ -1,3 +1,5 @@
+import type { RawLog } from './raw-log.port.js';
+
 /**
  * The event store port. Its semantics are EventStoreDB's (0-based stream revisions, expected
  * revision any | no_stream | stream_exists | exact, idempotent retry by event id, exclusive
@@ -160,6 +162,14 @@ export interface EventStore {
    * writes on every request without a network call. Absent where headPosition is cheap (SQLite).
    */
   localHeadPosition?(): string | null;
+
+  /**
+   * The log as stored rows (raw-log.port.ts), for the bulk paths of rebuild, verify and export.
+   * Optional: a store that offers it is read by those paths without a RecordedEvent per event (and
+   * rebuilt stream by stream); without it they read through readAll. SQLite offers it; EventStoreDB
+   * does not.
+   */
+  rawLog?(): RawLog;
 
   health(): Promise<StoreHealth>;
 
