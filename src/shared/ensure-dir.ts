@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 /**
@@ -37,12 +37,24 @@ export const ensureDir = (path: string, mode?: number): void => {
 /**
  * Creates `file` empty and owner-only (0600) if it does not exist, so that a SQLite database opened
  * on it, and the -wal and -shm files SQLite gives the same permissions, are owner-only even in a
- * data directory that others can read. An existing file is left as it is.
+ * data directory that others can read. An existing file of this user's that others may read or
+ * write (a ledger an older build created 0644, a copy made with cp) is made owner-only, with its
+ * -wal and -shm; another user's file, or one on a read-only mount, is left as it is.
  */
 export const createOwnerOnly = (file: string): void => {
   try {
     closeSync(openSync(file, 'wx', 0o600));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    for (const path of [file, `${file}-wal`, `${file}-shm`]) tightenIfOwn(path);
+  }
+};
+
+const tightenIfOwn = (path: string): void => {
+  try {
+    const { mode, uid } = statSync(path);
+    if ((mode & 0o077) !== 0 && uid === process.getuid?.()) chmodSync(path, mode & 0o700);
+  } catch {
+    // Absent (no -wal yet), or not ours to change (read-only mount): as it was.
   }
 };

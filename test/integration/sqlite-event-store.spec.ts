@@ -61,6 +61,19 @@ describe('SQLite event store: beyond the port contract', () => {
     await store.close();
   });
 
+  it('makes an existing ledger of this user that others could read owner-only, with its -wal and -shm (an older build made them 0644)', async () => {
+    const first = new SqliteEventStore({ file });
+    await first.append('a-1', [anEvent(1)], 'no_stream');
+    const names = ['ledger.sqlite', 'ledger.sqlite-wal', 'ledger.sqlite-shm'];
+    // As an older build left them (or cp copied them), still open: the -wal and -shm exist.
+    for (const name of names) chmodSync(join(dir, name), 0o644);
+    const again = new SqliteEventStore({ file });
+    for (const name of names) expect({ name, mode: statSync(join(dir, name)).mode & 0o777 }).toEqual({ name, mode: 0o600 });
+    expect((await again.readStream('a-1')).length).toBe(1);
+    await again.close();
+    await first.close();
+  });
+
   it('refuses a file written by a newer schema version, with a clear message, leaving it unchanged', async () => {
     const newer = new Database(file);
     newer.pragma(`user_version = ${EVENT_STORE_SCHEMA_VERSION + 1}`);
