@@ -61,6 +61,14 @@ describe('an event of a newer schema version in the ledger (e2e)', () => {
     expect(answer.status).toBe(503);
     expect(answer.body.type).toBe(problemType('read-models-behind'));
     expect(answer.body.detail).toContain(named());
+    // A rebuild would meet the same event: the answer does not send the reader there.
+    expect(answer.body.detail).not.toContain('POST /projections/rebuild');
+  });
+
+  it('a rebuild asked for answers 503 event-schema-unknown naming the event, and the old read models stay', async () => {
+    const refused = await t.http().post('/projections/rebuild').set('Authorization', `Bearer ${AUDITOR_TOKEN}`);
+    expect({ status: refused.status, type: refused.body.type }).toEqual({ status: 503, type: problemType('event-schema-unknown') });
+    expect(refused.body.detail).toContain(named());
   });
 
   it('the ledger stays intact: verify finds nothing, and the audit routes show the event as stored', async () => {

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import { CLOCK, utcDay, type Clock } from '../../shared/event-store/clock.js';
 import { EVENT_STORE, type EventStore } from '../../shared/event-store/event-store.port.js';
 import { ServiceUnavailableError } from '../../shared/application/service-unavailable.error.js';
+import { UnknownEventSchemaError } from '../../shared/event-store/event-store.errors.js';
 import { comparePosition } from '../projections/ledger-event.js';
 import type { RowChange } from '../read-model/projector.js';
 import { readModelsNotOfLog } from '../read-model/read-model.checkpoint.js';
@@ -54,6 +55,8 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
   private closed = false;
   /** Why the read models could not be built at start-up; undefined once they are (or a rebuild succeeded). */
   private unavailable: string | undefined;
+  /** The read models stopped at an event of a schema this build does not know: a rebuild cannot help, an upgrade does. */
+  private unavailableBySchema = false;
   /** Stops a rebuild that is still running when the server shuts down. */
   private readonly shutdown = new AbortController();
 
@@ -73,7 +76,12 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
       // A damaged log (or any failure to build) must not keep the server down: auditors need
       // /audit/verify to find the damage. Queries answer 503 with the reason until a rebuild succeeds.
       this.unavailable = (error as Error)?.message ?? String(error);
-      this.logger.error(`read models could not be built: ${this.unavailable}; queries answer 503 until POST /projections/rebuild succeeds (POST /audit/verify names damaged events)`);
+      this.unavailableBySchema = error instanceof UnknownEventSchemaError;
+      this.logger.error(
+        this.unavailableBySchema
+          ? `read models could not be built: ${this.unavailable}; queries answer 503 until this instance is upgraded`
+          : `read models could not be built: ${this.unavailable}; queries answer 503 until POST /projections/rebuild succeeds (POST /audit/verify names damaged events)`,
+      );
       if (!this.db.open) this.open(openReadModelDb(file));
     }
   }
@@ -190,7 +198,9 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.unavailable !== undefined) {
       throw new ServiceUnavailableError(
         'read-models-behind',
-        `the read models could not be built: ${this.unavailable}; POST /audit/verify names damaged events, and POST /projections/rebuild builds the read models again`,
+        this.unavailableBySchema
+          ? `the read models could not be built: ${this.unavailable} (a rebuild would meet the same event)`
+          : `the read models could not be built: ${this.unavailable}; POST /audit/verify names damaged events, and POST /projections/rebuild builds the read models again`,
         1,
       );
     }
@@ -212,7 +222,9 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
       } catch (error) {
         throw new ServiceUnavailableError(
           'read-models-behind',
-          `the read models have not caught up with the log (applied up to position ${this.checkpoint}, the log is at ${head}): ${(error as Error)?.message ?? String(error)}; try again shortly, or rebuild them with POST /projections/rebuild`,
+          error instanceof UnknownEventSchemaError
+            ? `the read models have not caught up with the log (applied up to position ${this.checkpoint}, the log is at ${head}): ${error.message} (a rebuild would meet the same event)`
+            : `the read models have not caught up with the log (applied up to position ${this.checkpoint}, the log is at ${head}): ${(error as Error)?.message ?? String(error)}; try again shortly, or rebuild them with POST /projections/rebuild`,
           1,
           { cause: error },
         );
@@ -322,6 +334,7 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
     // The events recorded while rebuilding are applied on top, as after any restart.
     await this.projection.start();
     this.unavailable = undefined;
+    this.unavailableBySchema = false;
     this.logger.log(`read models rebuilt on ${this.builtOn()}: ${result.events} events, ${result.eventsPerSecond} events/s`);
     return result;
   }

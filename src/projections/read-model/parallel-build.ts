@@ -15,6 +15,7 @@ import { Worker } from 'node:worker_threads';
 import type { RawLog } from '../../shared/event-store/raw-log.port.js';
 import { type BulkPart, bulkBuild, discoverTracks, finishBulkTarget, runOf } from './bulk-build.js';
 import { removeDbFiles, rollbackQuietly, type ReadModelDb } from './read-model.database.js';
+import { errorOfThreadFailure, type ThreadFailure } from './thread-failure.js';
 
 /** At most this many part threads: beyond it the merge and the memory (one track per thread) cost more than they save. */
 export const MAX_REBUILD_THREADS = 4;
@@ -40,7 +41,7 @@ export const countTrackStreams = (source: RawLog): number => source.countStreams
 export type PartMessage =
   | { readonly type: 'part-progress'; readonly done: number }
   | { readonly type: 'part-done'; readonly events: number }
-  | { readonly type: 'failed'; readonly message: string; readonly code?: string };
+  | ThreadFailure;
 
 export interface PartsOptions {
   readonly storeFile: string;
@@ -140,7 +141,7 @@ const runPart = (
       if (message.type === 'part-progress') onProgress(message.done);
       else if (message.type === 'part-done') outcome ??= resolve;
       // Its code goes up too: a full disk (SQLITE_FULL) is told apart from other failures by it.
-      else outcome ??= () => reject(Object.assign(new Error(message.message), message.code !== undefined ? { code: message.code } : {}));
+      else outcome ??= () => reject(errorOfThreadFailure(message));
     });
     // An error keeps its code (ERR_WORKER_OUT_OF_MEMORY makes the caller try again without a bound).
     worker.on('error', (error) => (outcome ??= () => reject(error)));

@@ -8,6 +8,7 @@ import { type BulkPart, bulkBuild } from './bulk-build.js';
 import { buildInParts, defaultRebuildThreads, type PartsOptions, removePartFiles, requestStop } from './parallel-build.js';
 import { closeAsSingleFile, isDiskFull, openReadModelDb, ReadModelDiskFullError, removeDbFiles, type ReadModelDb } from './read-model.database.js';
 import { ReadModelProjection } from './read-model.projection.js';
+import { errorOfThreadFailure, type ThreadFailure } from './thread-failure.js';
 
 export const READ_MODEL_FILE = 'read-models.sqlite';
 
@@ -116,7 +117,7 @@ export const rebuildRunsOnWorker = (store: EventStore): boolean => storeFileOf(s
 export type RebuildWorkerMessage =
   | { readonly type: 'progress'; readonly done: number; readonly total: number }
   | { readonly type: 'done'; readonly result: RebuildResult }
-  | { readonly type: 'failed'; readonly message: string; readonly code?: string };
+  | ThreadFailure;
 
 /** What the rebuild worker is given. */
 export interface RebuildWorkerData {
@@ -242,7 +243,7 @@ const buildInWorker = (file: string, data: RebuildWorkerData, options: BuildFile
       if (message.type === 'progress') options.onProgress?.(message.done, message.total);
       else if (message.type === 'done') decide(() => resolve(message.result));
       // A part's thread that ran out of its heap bound: its code goes up, and the build is retried.
-      else decide(() => reject(Object.assign(new Error(message.message), message.code !== undefined ? { code: message.code } : {})));
+      else decide(() => reject(errorOfThreadFailure(message)));
     });
     worker.on('error', (error) => decide(() => reject(error)));
     worker.once('exit', (code) => {

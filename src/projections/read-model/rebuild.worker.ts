@@ -14,6 +14,7 @@ import { type BulkPart, bulkBuild } from './bulk-build.js';
 import { countTrackStreams, MAX_REBUILD_THREADS, type PartMessage, stopRequested } from './parallel-build.js';
 import { closeAsSingleFile, openReadModelDb, type ReadModelDb } from './read-model.database.js';
 import { buildReadModelsFromRawLog, buildReadModelsInParts, type RebuildWorkerData, type RebuildWorkerMessage } from './rebuild.js';
+import { threadFailureOf } from './thread-failure.js';
 
 const post = (message: RebuildWorkerMessage | PartMessage): void => parentPort!.postMessage(message);
 
@@ -73,7 +74,4 @@ const runPart = ({ storeFile, target, part, stop }: RebuildWorkerData & { part: 
   });
 
 const data = workerData as RebuildWorkerData;
-(data.part !== undefined ? runPart({ ...data, part: data.part }) : run(data)).catch((error: unknown) => {
-  const code = (error as { code?: unknown })?.code;
-  post({ type: 'failed', message: error instanceof Error ? error.message : String(error), ...(typeof code === 'string' ? { code } : {}) });
-});
+(data.part !== undefined ? runPart({ ...data, part: data.part }) : run(data)).catch((error: unknown) => post(threadFailureOf(error)));

@@ -71,7 +71,7 @@ export class DamagedEventError extends EventStoreError {
     readonly position: string,
     readonly streamId: string,
     readonly revision: number,
-    reason: string,
+    readonly reason: string,
   ) {
     super(`the stored event at position ${position} (${streamId} revision ${revision}) cannot be read: ${reason}`);
   }
