@@ -129,9 +129,10 @@ export const applySecurity = async (app: NestFastifyApplication, config: AppConf
     redactQueryToken(request);
     try {
       // Health probes (a load balancer's, an orchestrator's) are never throttled: a 429 would read as down.
-      // One that sends a token is: it learns whether the token is known (the details), so it counts as
-      // any attempt with a token does, or it would be an unthrottled way to try tokens.
-      if (!HEALTH_ROUTES.has(request.routeOptions.url ?? '') || request.headers.authorization !== undefined) limits.address(request.ip);
+      // One that sends a token this server does not know is: the details a known token gets would
+      // otherwise make the probes an unthrottled way to try tokens.
+      const probe = HEALTH_ROUTES.has(request.routeOptions.url ?? '');
+      if (!probe || (request.headers.authorization !== undefined && access.callerOf(request) === undefined)) limits.address(request.ip);
       access.check(request, reply);
       if (request.principal !== undefined) limits.token(request.principal.name);
     } catch (error) {

@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, lstatSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 /**
@@ -50,10 +50,11 @@ export const createOwnerOnly = (file: string): void => {
   }
 };
 
+/** A symbolic link is left alone: whoever could plant one beside the ledger would choose what we change. */
 const tightenIfOwn = (path: string): void => {
   try {
-    const { mode, uid } = statSync(path);
-    if ((mode & 0o077) !== 0 && uid === process.getuid?.()) chmodSync(path, mode & 0o700);
+    const stats = lstatSync(path);
+    if (stats.isFile() && (stats.mode & 0o077) !== 0 && stats.uid === process.getuid?.()) chmodSync(path, stats.mode & 0o700);
   } catch {
     // Absent (no -wal yet), or not ours to change (read-only mount): as it was.
   }

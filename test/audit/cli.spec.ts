@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { runCheckpoint } from '../../src/cli/commands/checkpoint.command.js';
@@ -71,8 +71,14 @@ describe('norms-ledger audit commands', () => {
     const io = capture();
     expect(await runExport(config, { out: bundle }, io)).toBe(0);
     expect(io.text().out).toMatch(/^exported 11 events to .*bundle\.ndjson \(\d+ bytes, key [0-9a-f]{16}\)\n$/);
-    // Owner-only, as the ledger it copies.
+    // Owner-only, as the ledger it copies, even over a killed export's leftover that others could read.
     expect(statSync(bundle).mode & 0o777).toBe(0o600);
+    const second = join(dir, 'second.ndjson');
+    writeFileSync(`${second}.partial`, 'left by a killed export');
+    chmodSync(`${second}.partial`, 0o644);
+    expect(await runExport(config, { out: second, force: true }, capture())).toBe(0);
+    expect(statSync(second).mode & 0o777).toBe(0o600);
+    expect(readFileSync(second, 'utf8')).toBe(readFileSync(bundle, 'utf8'));
 
     const offline = capture();
     expect(await runVerify(undefined, { bundle }, offline)).toBe(0);

@@ -133,12 +133,11 @@ describe('rate limits', () => {
         expect((await t.call({ method: 'GET', url: '/health' })).statusCode).toBe(200);
         expect((await t.call({ method: 'GET', url: '/health/ready' })).statusCode).toBe(200);
       }
-      // A probe that sends a token learns whether the token is known (its details): it counts, or it
-      // would be an unthrottled way to try tokens.
-      for (const as of ['unknown', 'clerk'] as const) {
-        expect((await t.call({ method: 'GET', url: '/health', as })).statusCode).toBe(429);
-        expect((await t.call({ method: 'GET', url: '/health/ready', as })).statusCode).toBe(429);
-      }
+      // A probe with a known token (a monitor reading the details) is not limited either; one with a
+      // token this server does not know counts, or the probes would be an unthrottled way to try tokens.
+      for (let i = 0; i < 3; i += 1) expect((await t.call({ method: 'GET', url: '/health/ready', as: 'clerk' })).statusCode).toBe(200);
+      expect((await t.call({ method: 'GET', url: '/health', as: 'unknown' })).statusCode).toBe(429);
+      expect((await t.call({ method: 'GET', url: '/health/ready', as: 'unknown' })).statusCode).toBe(429);
     } finally {
       await t.close();
     }

@@ -53,7 +53,9 @@ export const exportBundle = async (
     onProgress?.(done);
   };
   try {
-    await pipeline(Readable.from(bundleLines(store, keys, counting)), createWriteStream(temporary, { mode: 0o600 }));
+    // A leftover .partial (a killed export) would keep its own mode: the file is made anew.
+    await rm(temporary, { force: true });
+    await pipeline(Readable.from(bundleLines(store, keys, counting)), createWriteStream(temporary, { mode: 0o600, flags: 'wx' }));
     await rename(temporary, file);
   } catch (error) {
     await rm(temporary, { force: true });
