@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import type { ReadAllOptions, RecordedEvent } from '../../src/shared/event-store/event-store.port.js';
 import { comparePosition } from '../../src/projections/projections/ledger-event.js';
 import { CLERK_TOKEN, type E2eApp, removeDataDir, startApp } from './support/e2e-app.js';
@@ -80,5 +81,18 @@ describe('the statement scan of an attendance correction (e2e)', () => {
   it('records the correction when no statement stands in its way', async () => {
     await ok(t, '/norms/n1/corrections', { correctionId: 'c-st1', target: { statementId: 'st-1' }, changes: [{ field: 'delegateId', from: 'us-d2', to: 'us-d1' }], reason: 'It was us-d1.', requestedBy: 'us' });
     await ok(t, '/sessions/s1/corrections', correction('c-remove', [{ field: 'attendance.us', from: ['us-d1', 'us-d2'], to: ['us-d1'] }]));
+  });
+
+  it('does not read the log again for a retry with the same Idempotency-Key: it is answered as the first time', async () => {
+    const body = correction('c-back', [{ field: 'attendance.us', from: ['us-d1'], to: ['us-d1', 'us-d2'] }]);
+    const first = await ok(t, '/sessions/s1/corrections', body, { 'Idempotency-Key': 'scan-key-1' });
+    const readAll = jest.spyOn(t.store, 'readAll');
+    try {
+      const retry = await t.post('/sessions/s1/corrections', body, { 'Idempotency-Key': 'scan-key-1' }).expect(201);
+      expect(retry.body).toEqual(first.body);
+      expect(readAll.mock.calls.filter(([options]) => options?.filter !== undefined)).toEqual([]);
+    } finally {
+      readAll.mockRestore();
+    }
   });
 });

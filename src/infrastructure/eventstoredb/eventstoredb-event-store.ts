@@ -397,22 +397,22 @@ export class EventStoreDbEventStore implements EventStore {
       if (error instanceof StreamNotFoundError) return [];
       throw error;
     }
-    const wanted = new Map<string, Set<string>>();
+    // The claims say which streams to read; the events themselves say whether they carry the key.
+    // (Not the claimed ids: a claim written before its id was the claim's own may name only the
+    // first event of an append, after a lost race, and the key's other events are in its stream.)
+    const streams = new Set<string>();
     for (const claim of claims) {
-      const { streamId, eventIds } = claim.data as unknown as Claim;
-      if (typeof streamId !== 'string' || !Array.isArray(eventIds)) continue;
-      const ids = wanted.get(streamId) ?? new Set<string>();
-      for (const id of eventIds) ids.add(id);
-      wanted.set(streamId, ids);
+      const { streamId } = claim.data as unknown as Partial<Claim>;
+      if (typeof streamId === 'string') streams.add(streamId);
     }
     const found = new Map<string, RecordedEvent>();
-    for (const [streamId, ids] of wanted) {
+    for (const streamId of streams) {
       const events = await this.readStream(streamId).catch((error: unknown) => {
         if (error instanceof StreamNotFoundError) return [];
         throw error;
       });
       for (const event of events) {
-        if (ids.has(event.eventId) && event.metadata.idempotencyKey === key) found.set(`${streamId}\n${event.eventId}`, event);
+        if (event.metadata.idempotencyKey === key) found.set(`${streamId}\n${event.eventId}`, event);
       }
     }
     const sorted = [...found.values()].sort((a, b) => {

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { COMMAND_DEPS } from '../../shared/application/command-deps.js';
-import type { CommandContext, CommandDeps, CommandResult } from '../../shared/event-store/handle-command.js';
+import { type CommandContext, type CommandDeps, type CommandResult, keyAlreadyUsed } from '../../shared/event-store/handle-command.js';
 import { requireTrackFacts } from '../../tracks/application/track-facts.loader.js';
 import { StreamNotFoundError } from '../../shared/event-store/event-store.errors.js';
 import type { EventStore } from '../../shared/event-store/event-store.port.js';
@@ -76,7 +76,8 @@ export class CorrectSessionRecordHandler implements ICommandHandler<CorrectSessi
 
   async execute({ sessionId, input, context }: CorrectSessionRecordCommand): Promise<CommandResult> {
     const scan = touchesAttendance(input) ? new StatementsScan(this.deps.store, sessionId) : undefined;
-    if (scan !== undefined && (await exists(this.deps.store, sessionStreamId(sessionId)))) await scan.catchUp();
+    // Not for a request about to be answered without it: a retry with its Idempotency-Key, a 404.
+    if (scan !== undefined && !(await keyAlreadyUsed(this.deps.store, context)) && (await exists(this.deps.store, sessionStreamId(sessionId)))) await scan.catchUp();
     return onExistingSession(this.deps, sessionId, context, async (session) => ({
       type: 'CorrectRecord' as const,
       sessionId,

@@ -94,6 +94,13 @@ export const readStreamOrEmpty = async (store: EventStore, streamId: string): Pr
 const earlierOwnEvents = async (store: EventStore, key: string, principal: string): Promise<RecordedEvent[]> =>
   (await store.findByIdempotencyKey(key)).filter((event) => (event.metadata as Partial<LedgerMetadata>).recordedBy === principal);
 
+/**
+ * Whether this request's Idempotency-Key already has an answer (handleCommand then replays it, or
+ * answers 422 for another body): for work a handler would otherwise do before handleCommand.
+ */
+export const keyAlreadyUsed = async (store: EventStore, context: CommandContext): Promise<boolean> =>
+  context.idempotencyKey !== undefined && (await earlierOwnEvents(store, context.idempotencyKey, context.principal)).length > 0;
+
 /** Event ids derived from the key and the request, so a retry writes the very same events. */
 export const idempotentEventId = (key: string, fingerprint: string, index: number): string =>
   uuidv5(`${key}\n${fingerprint}\n${index}`, IDEMPOTENCY_NAMESPACE);
