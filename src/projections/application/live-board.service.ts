@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { Writable } from 'node:stream';
-import { notFound } from '../../shared/application/not-found.js';
+import { notFound } from '../../shared/application/not-found.error.js';
 import type { Board } from '../projections/board.projection.js';
 import { hasCut, NO_CUT, type ResolvedCut } from '../projections/cut.js';
 import type { ReadModelQueries, RawJson } from '../read-model/read-model.queries.js';

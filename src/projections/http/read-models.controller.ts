@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, UseInterceptors } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { notFound } from '../../shared/application/not-found.js';
+import { notFound } from '../../shared/application/not-found.error.js';
 import { ApiNoBody, ApiProblems, ApiSlugParam, SlugParamPipe } from '../../shared/http/command-route.js';
 import { EmptyBodyDto, NoQueryDto } from '../../shared/http/validation.js';
 import { ReadModels } from '../application/read-models.service.js';

@@ -191,7 +191,8 @@ export const discoverTracks = async (source: RawLog, head: number): Promise<Trac
       const rows = first[4] === creation ? [first] : source.streamRows(streamId, head);
       for (const row of rows) {
         if (row[4] !== creation) continue;
-        const declared = parseStoredJson(row[5], { position: row[0], streamId: row[1], revision: row[2] }, 'data')['trackId'];
+        const at = { position: row[0], streamId: row[1], revision: row[2], type: row[4] };
+        const declared = upcastData(at, schemaVersionOfText(row[6], at), parseStoredJson(row[5], at, 'data'))['trackId'];
         if (typeof declared !== 'string') continue;
         addStream(declared, { streamId, kind, id, from: row[0] });
         break;

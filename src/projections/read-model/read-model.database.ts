@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { createOwnerOnly, ensureDir } from '../../shared/ensure-dir.js';
 import { DAMAGED_FILE, isSqliteError } from '../../shared/sqlite-errors.js';
+import { EVENT_SCHEMA_VERSION } from '../../shared/event-store/event-schema.js';
 
 /**
  * The read-model database: always SQLite, whichever event store holds the log, and always
@@ -23,7 +24,12 @@ import { DAMAGED_FILE, isSqliteError } from '../../shared/sqlite-errors.js';
  * - `knowledge`: per track, the latest recordedAt applied and the windows of transaction time in
  *   which the index cannot be trusted because events were recorded out of order (see projector.ts).
  */
-export const READ_MODEL_SCHEMA_VERSION = '9';
+const READ_MODEL_LAYOUT = '9';
+/**
+ * The read models keep payloads in this build's shape (event-schema.ts): a new event schema version
+ * is a new read-model version too, so that files built under the old one are rebuilt.
+ */
+export const READ_MODEL_SCHEMA_VERSION = EVENT_SCHEMA_VERSION === 1 ? READ_MODEL_LAYOUT : `${READ_MODEL_LAYOUT}+events-${EVENT_SCHEMA_VERSION}`;
 
 /** known_to of a version still current: sorts after every ISO timestamp. */
 export const STILL_CURRENT = '~';

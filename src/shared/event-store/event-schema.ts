@@ -5,7 +5,9 @@ import { parseStoredJson, type StoredAt } from './stored-json.js';
 /**
  * The schema version this build writes into every event's metadata (DESIGN.md §3). Payloads are
  * storage formats: a change of an event's shape is a new version here plus an upcaster from the
- * old one, never an edit of what is stored (stored bytes are hashed).
+ * old one, never an edit of what is stored (stored bytes are hashed). A new event type is a new
+ * version too (with no upcaster): a build that does not know the type then refuses the stream
+ * rather than decide on it without that fact (the deciders fold a type they do not know as nothing).
  */
 export const EVENT_SCHEMA_VERSION = 1;
 

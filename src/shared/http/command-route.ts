@@ -12,7 +12,7 @@ import {
 import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiOperation, ApiParam, ApiProperty, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { map, type Observable } from 'rxjs';
-import { notFound } from '../application/not-found.js';
+import { notFound } from '../application/not-found.error.js';
 import { isSlug, SLUG_PATTERN } from '../domain/ids.js';
 import type { CommandResult } from '../event-store/handle-command.js';
 import { ProblemDetailsDto } from './problem-details.js';
