@@ -24,6 +24,9 @@ interface SubjectCommands {
   readonly topic: TopicCommand;
 }
 
+/** true for each kind in K whose decider takes C, false for each that does not. */
+type TakenBy<K extends SubjectKind, C> = { [P in K]: C extends SubjectCommands[P] ? true : false }[K];
+
 /** A subject of any kind as the shared commands (positions, decisions, withdrawals, corrections) see it. */
 type AnySubjectDecider = Decider<never, SubjectState, DomainEvent>;
 
@@ -49,7 +52,8 @@ export interface SubjectContext {
  */
 export const onExistingSubject = <K extends SubjectKind, C extends SubjectCommands[K]>(
   deps: CommandDeps,
-  kind: K,
+  // A command must be one that every kind it may be sent to takes (`'norm' | 'cbm'`: both deciders).
+  kind: K & (false extends TakenBy<K, C> ? never : unknown),
   id: string,
   context: CommandContext,
   build: (subject: SubjectContext) => Promise<C>,
