@@ -5,6 +5,7 @@ import { ListCheckpointsHandler } from './application/list-checkpoints.query.js'
 import { ReadEventsHandler } from './application/read-events.query.js';
 import { ReadStreamHandler } from './application/read-stream.query.js';
 import { VerifyLedgerHandler } from './application/verify-ledger.query.js';
+import { VerifyOnStart } from './application/verify-on-start.service.js';
 import { AuditController } from './http/audit.controller.js';
 import { loadOrCreateSigningKey, SIGNING_KEY } from './infrastructure/signing-key.js';
 
@@ -18,6 +19,7 @@ import { loadOrCreateSigningKey, SIGNING_KEY } from './infrastructure/signing-ke
     ReadEventsHandler,
     ReadStreamHandler,
     ListCheckpointsHandler,
+    VerifyOnStart,
   ],
   exports: [SIGNING_KEY],
 })

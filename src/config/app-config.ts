@@ -35,6 +35,8 @@ export interface AppConfig {
   readonly rebuildThreads: number | undefined;
   /** Live board streams one token may hold open at once; 0: no limit. */
   readonly liveStreamsPerToken: number;
+  /** Verify the whole ledger in the background once started, and log what was found (default true). */
+  readonly verifyOnStart: boolean;
 }
 
 export const APP_CONFIG = Symbol.for('norms-ledger.AppConfig');
@@ -75,6 +77,9 @@ class EnvironmentVariables {
   @IsOptional() @IsIn(['FULL', 'NORMAL'], { message: 'must be FULL or NORMAL' })
   LEDGER_SQLITE_SYNCHRONOUS?: string;
 
+  @IsOptional() @IsIn(['true', 'false'], { message: 'must be true or false' })
+  LEDGER_VERIFY_ON_START?: string;
+
   @IsOptional() @IsInt({ message: 'must be an integer number of seconds from 1 to 86400' }) @Min(1, { message: 'must be an integer number of seconds from 1 to 86400' }) @Max(86400, { message: 'must be an integer number of seconds from 1 to 86400' })
   LEDGER_RATE_LIMIT_WINDOW_SECONDS?: number;
 
@@ -107,7 +112,7 @@ const KNOWN = [
   'PORT', 'HOST', 'LEDGER_STORE', 'LEDGER_DATA_DIR', 'ESDB_CONNECTION_STRING', 'LEDGER_TOKENS', 'LEDGER_TOKENS_FILE',
   'LOG_LEVEL', 'LEDGER_SIGNING_KEY_FILE', 'LEDGER_SQLITE_SYNCHRONOUS',
   'LEDGER_RATE_LIMIT_WINDOW_SECONDS', 'LEDGER_RATE_LIMIT_PER_ADDRESS', 'LEDGER_RATE_LIMIT_PER_TOKEN', 'LEDGER_CORS_ORIGINS',
-  'LEDGER_REBUILD_THREADS', 'LEDGER_LIVE_STREAMS_PER_TOKEN',
+  'LEDGER_REBUILD_THREADS', 'LEDGER_LIVE_STREAMS_PER_TOKEN', 'LEDGER_VERIFY_ON_START',
 ] as const;
 
 const INTEGERS: ReadonlySet<string> = new Set([
@@ -191,6 +196,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
     corsOrigins: vars.LEDGER_CORS_ORIGINS?.split(','),
     rebuildThreads: vars.LEDGER_REBUILD_THREADS,
     liveStreamsPerToken: vars.LEDGER_LIVE_STREAMS_PER_TOKEN ?? DEFAULT_LIVE_STREAMS_PER_TOKEN,
+    verifyOnStart: vars.LEDGER_VERIFY_ON_START !== 'false',
   };
 };
 

@@ -23,7 +23,14 @@ describe('configuration (DESIGN.md §8)', () => {
       corsOrigins: undefined,
       rebuildThreads: undefined,
       liveStreamsPerToken: 64,
+      verifyOnStart: true,
     });
+  });
+
+  it('reads LEDGER_VERIFY_ON_START, true or false, and refuses anything else naming it', () => {
+    expect(loadConfig({ LEDGER_VERIFY_ON_START: 'false' }).verifyOnStart).toBe(false);
+    expect(loadConfig({ LEDGER_VERIFY_ON_START: 'true' }).verifyOnStart).toBe(true);
+    expect(() => loadConfig({ LEDGER_VERIFY_ON_START: 'no' })).toThrow(/LEDGER_VERIFY_ON_START.*must be true or false/);
   });
 
   it('reads the threads a rebuild may use', () => {
