@@ -79,12 +79,21 @@ export const buildInParts = async (db: ReadModelDb, source: RawLog, options: Par
   const tracks = await discoverTracks(source, head);
   removePartFiles(options.target);
   const done = new Array<number>(options.parts).fill(0);
+  let failed = false;
   const progress = (index: number, count: number): void => {
     done[index] = count;
-    options.onProgress?.(
-      done.reduce((sum, n) => sum + n, 0),
-      total,
-    );
+    if (failed) return;
+    try {
+      options.onProgress?.(
+        done.reduce((sum, n) => sum + n, 0),
+        total,
+      );
+    } catch (error) {
+      // Another part's progress arrives in a message listener, where a throw (a stop asked of this
+      // thread) would be an uncaught exception of the thread, reported before the failure that
+      // caused the stop: part 0's own progress stops the build instead, at its next track.
+      if (index === 0) throw error;
+    }
   };
   try {
     const workers: Worker[] = [];
@@ -105,6 +114,7 @@ export const buildInParts = async (db: ReadModelDb, source: RawLog, options: Par
     } catch (error) {
       // A part failed (or the build was asked to stop): the others are stopped, and waited for,
       // before their files are removed. They stop themselves, as terminating them can crash.
+      failed = true;
       if (options.stop !== undefined) requestStop(options.stop);
       else for (const worker of workers) void worker.terminate();
       await Promise.allSettled(runs);
