@@ -67,8 +67,7 @@ export const onExit = (cleanup: () => void): (() => void) => {
   };
 };
 
-/** `1 track`, `2 tracks`. */
-export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+export { plural } from '../shared/plural.js';
 
 /** Loads the configuration for a command action, or tells why not and sets a non-zero exit. */
 export const configOrExit = (command: string, io: CliIo = processIo): AppConfig | undefined => {

@@ -7,6 +7,7 @@ import { ConflictError, UnprocessableError } from '../../shared/domain/domain-er
 import type { EventStore, EventToAppend, ExpectedRevision, JsonObject } from '../../shared/event-store/event-store.port.js';
 import { type PublicKeyInfo, publicKeyProblem } from '../domain/checkpoint.js';
 import { CHECKPOINT_ISSUED, CHECKPOINT_STREAM } from '../domain/checkpoint.events.js';
+import { plural } from '../../shared/plural.js';
 import { describeProblem, LedgerVerifier, type StoredEventText, type VerificationReport } from '../domain/verifier.js';
 import { envelopeLine, rawEvents } from './ledger-source.js';
 import { PROGRESS_EVERY, type ProgressListener } from './verify-ledger.query.js';
@@ -330,7 +331,7 @@ export const importBundle = async (store: EventStore, file: string, onProgress?:
     const total = report.problems.length + (report.problemsOmitted ?? 0);
     throw new UnprocessableError(
       'bundle-invalid',
-      `bundle ${file} does not verify (${total} problem${total === 1 ? '' : 's'}${first ? `; first: ${describeProblem(first)}` : ''}); nothing was written`,
+      `bundle ${file} does not verify (${plural(total, 'problem')}${first ? `; first: ${describeProblem(first)}` : ''}); nothing was written`,
     );
   }
 

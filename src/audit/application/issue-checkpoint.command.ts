@@ -11,6 +11,7 @@ import { CHECKPOINT_STREAM, type CheckpointIssuedData, type CheckpointPayload } 
 import { ledgerRoot, type StreamHead } from '../domain/merkle.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import type { PublicKeyInfo } from '../domain/checkpoint.js';
+import { plural } from '../../shared/plural.js';
 import { describeProblem, type VerificationReport } from '../domain/verifier.js';
 import { type CheckpointSigner, SIGNING_KEY, trustedPublicKeys } from '../infrastructure/signing-key.js';
 import { parseRaw, type RawEvent, rawEvents, storedTextProblem } from './ledger-source.js';
@@ -95,7 +96,7 @@ const damaged = (report: VerificationReport): ConflictError => {
   const count = report.problems.length + (report.problemsOmitted ?? 0);
   return new ConflictError(
     'ledger-damaged',
-    `cannot issue a checkpoint: verify finds ${count} ${count === 1 ? 'problem' : 'problems'} in the ledger, the first: ${describeProblem(report.problems[0]!)}; run verify for the full report`,
+    `cannot issue a checkpoint: verify finds ${plural(count, 'problem')} in the ledger, the first: ${describeProblem(report.problems[0]!)}; run verify for the full report`,
   );
 };
 

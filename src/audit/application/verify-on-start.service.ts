@@ -2,7 +2,8 @@ import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnAppl
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { EVENT_STORE, type EventStore } from '../../shared/event-store/event-store.port.js';
-import { describeProblem } from '../domain/verifier.js';
+import { plural } from '../../shared/plural.js';
+import { countsOf, describeProblem } from '../domain/verifier.js';
 import { type CheckpointSigner, SIGNING_KEY, trustedPublicKeys } from '../infrastructure/signing-key.js';
 import { verifyStore } from './verify-ledger.query.js';
 
@@ -43,14 +44,12 @@ export class VerifyOnStart implements OnApplicationBootstrap, BeforeApplicationS
       const report = await verifyStore(this.store, trustedPublicKeys(this.config, this.signer));
       if (this.stopping) return;
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
-      const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
-      const checked = `${count(report.eventsChecked, 'event')} in ${count(report.streamsChecked, 'stream')}, ${count(report.checkpointsChecked, 'checkpoint')}`;
+      const checked = countsOf(report);
       if (report.ok) {
         this.logger.log(`the ledger verifies: ${checked} (checked at start in ${seconds} s)`);
       } else {
-        const total = report.problems.length;
         this.logger.error(
-          `the ledger does not verify: ${total} problem${total === 1 ? '' : 's'} in ${checked}; the first: ${describeProblem(report.problems[0]!)}; POST /audit/verify (or norms-ledger verify) names every one, and no checkpoint is signed until it is mended`,
+          `the ledger does not verify: ${plural(report.problems.length + (report.problemsOmitted ?? 0), 'problem')} in ${checked}; the first: ${describeProblem(report.problems[0]!)}; POST /audit/verify (or norms-ledger verify) names every one, and no checkpoint is signed until it is mended`,
         );
       }
     } catch (error) {

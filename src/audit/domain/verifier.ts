@@ -1,5 +1,6 @@
 import { hash as digest } from 'node:crypto';
 import { computeEventHash, GENESIS_HASH, hashInputFromCanonicalText } from '../../shared/event-store/envelope.js';
+import { plural } from '../../shared/plural.js';
 import { checkpointShapeProblem, checkpointSignatureValid, type PublicKeyInfo } from './checkpoint.js';
 import { CHECKPOINT_ISSUED, CHECKPOINT_STREAM, type CheckpointIssuedData } from './checkpoint.events.js';
 import { ledgerRoot, type StreamHead } from './merkle.js';
@@ -30,6 +31,10 @@ export interface VerificationProblem {
   readonly problem: ProblemKind;
   readonly detail: string;
 }
+
+/** What a report covered: `11 events in 5 streams, 2 checkpoints`. */
+export const countsOf = (report: Pick<VerificationReport, 'eventsChecked' | 'streamsChecked' | 'checkpointsChecked'>): string =>
+  `${plural(report.eventsChecked, 'event')} in ${plural(report.streamsChecked, 'stream')}, ${plural(report.checkpointsChecked, 'checkpoint')}`;
 
 /** One line naming a problem: where (bundle line, stream and revision, event, position), then what broke. */
 export const describeProblem = (problem: VerificationProblem): string => {
