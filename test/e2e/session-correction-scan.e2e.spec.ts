@@ -83,6 +83,17 @@ describe('the statement scan of an attendance correction (e2e)', () => {
     await ok(t, '/sessions/s1/corrections', correction('c-remove', [{ field: 'attendance.us', from: ['us-d1', 'us-d2'], to: ['us-d1'] }]));
   });
 
+  it('does not read the log for a session that does not exist: 404 at once', async () => {
+    const readAll = jest.spyOn(t.store, 'readAll');
+    try {
+      const refused = await t.post('/sessions/nowhere/corrections', correction('c-none', [{ field: 'attendance.us', from: ['us-d1'], to: [] }])).expect(404);
+      expect(refused.body.type).toBe('https://norms-ledger.dev/problems/not-found');
+      expect(readAll.mock.calls.filter(([options]) => options?.filter !== undefined)).toEqual([]);
+    } finally {
+      readAll.mockRestore();
+    }
+  });
+
   it('does not read the log again for a retry with the same Idempotency-Key: it is answered as the first time', async () => {
     const body = correction('c-back', [{ field: 'attendance.us', from: ['us-d1'], to: ['us-d1', 'us-d2'] }]);
     const first = await ok(t, '/sessions/s1/corrections', body, { 'Idempotency-Key': 'scan-key-1' });

@@ -1,7 +1,6 @@
-import { StreamNotFoundError } from '../../shared/event-store/event-store.errors.js';
 import type { EventStore } from '../../shared/event-store/event-store.port.js';
 import { upcastData } from '../../shared/event-store/event-schema.js';
-import { type CommandContext, keyAlreadyUsed } from '../../shared/event-store/handle-command.js';
+import { type CommandContext, keyAlreadyUsed, readStreamOrEmpty } from '../../shared/event-store/handle-command.js';
 import { sessionStreamId } from '../domain/session.events.js';
 import { type StatementAtSession, StatementsAtSession } from '../domain/statements-at-session.js';
 
@@ -37,15 +36,8 @@ export class StatementsScan {
 }
 
 /** Whether the session's stream exists (else the command answers 404 without a scan). */
-const exists = async (store: EventStore, streamId: string): Promise<boolean> => {
-  try {
-    await store.readStream(streamId, { direction: 'backwards', maxCount: 1 });
-    return true;
-  } catch (error) {
-    if (error instanceof StreamNotFoundError) return false;
-    throw error;
-  }
-};
+const exists = async (store: EventStore, streamId: string): Promise<boolean> =>
+  (await readStreamOrEmpty(store, streamId, { direction: 'backwards', maxCount: 1 })).length > 0;
 
 /**
  * The scan for an attendance correction of `sessionId`, already read up to now unless the request

@@ -5,7 +5,7 @@ import type { Clock, IdGenerator } from './clock.js';
 import { noteRecorded, transactionTime } from './transaction-time.js';
 import { canonicalJson, type LedgerMetadata, sealMetadata, sha256Hex } from './envelope.js';
 import { StreamNotFoundError, WrongExpectedRevisionError } from './event-store.errors.js';
-import type { AppendedEventRef, EventStore, EventToAppend, JsonObject, RecordedEvent } from './event-store.port.js';
+import type { AppendedEventRef, EventStore, EventToAppend, JsonObject, ReadStreamOptions, RecordedEvent } from './event-store.port.js';
 import { EVENT_SCHEMA_VERSION } from './event-schema.js';
 import { type FoldedStream, foldedEvent, type FoldedStreamCache, foldedStreamCacheFor } from './folded-stream-cache.js';
 import { KeyedLock } from './keyed-lock.js';
@@ -81,9 +81,9 @@ const IDEMPOTENCY_NAMESPACE = '5b0c6f3e-2f0e-4c1a-9d1e-6b8f6c1e7a42';
 export const fold = <C, S, E extends DomainEvent>(decider: Decider<C, S, E>, events: readonly RecordedEvent[]): S =>
   events.reduce((state, event) => decider.evolve(state, foldedEvent<E>(event)), decider.initialState());
 
-export const readStreamOrEmpty = async (store: EventStore, streamId: string): Promise<RecordedEvent[]> => {
+export const readStreamOrEmpty = async (store: EventStore, streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> => {
   try {
-    return await store.readStream(streamId);
+    return await store.readStream(streamId, options);
   } catch (error) {
     if (error instanceof StreamNotFoundError) return [];
     throw error;
