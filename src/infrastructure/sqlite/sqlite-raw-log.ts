@@ -25,7 +25,6 @@ const prepareStatements = (db: Database.Database) => ({
   firstOfNextStream: db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id > ? AND position <= ? ORDER BY stream_id, revision LIMIT 1`).raw(),
   streamRows: db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND position <= ? ORDER BY revision`).raw(),
   countStreams: db.prepare('SELECT COUNT(*) FROM (SELECT DISTINCT stream_id FROM events WHERE stream_id >= ? AND stream_id < ?)').pluck(),
-  countAllStreams: db.prepare('SELECT COUNT(*) FROM (SELECT DISTINCT stream_id FROM events)').pluck(),
   page: db.prepare(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(),
 });
 
@@ -69,7 +68,7 @@ export class SqliteRawLog implements RawLog {
   }
 
   countStreams(prefix: string): number {
-    return (prefix === '' ? this.statements.countAllStreams.get() : this.statements.countStreams.get(prefix, afterPrefix(prefix))) as number;
+    return this.statements.countStreams.get(prefix, afterPrefix(prefix)) as number;
   }
 
   page(after: number, limit: number): RawRow[] {

@@ -43,7 +43,7 @@ export interface RawLog {
   /** A stream's events at or before `upTo`, by revision. */
   streamRows(streamId: string, upTo: number): RawRow[];
 
-  /** How many streams have an id that starts with `prefix`. */
+  /** How many streams have an id that starts with `prefix` (not empty). */
   countStreams(prefix: string): number;
 
   /** At most `limit` events after position `after`, by position. */
