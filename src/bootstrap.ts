@@ -25,6 +25,7 @@ import { drainAndClose, installDrainGuard, SHUTDOWN_GRACE_MS } from './shared/ht
 import { strictJsonParser } from './shared/http/json-body.js';
 import { PROBLEM_DESCRIPTIONS } from './shared/http/command-route.js';
 import { finishDocument } from './shared/http/openapi-document.js';
+import { operationIdOf } from './shared/http/operation-ids.js';
 import { ProblemDetailsFilter } from './shared/http/problem-details.filter.js';
 import { installCorrelationIds } from './shared/http/request-context.js';
 import { LedgerValidationPipe } from './shared/http/validation.js';
@@ -340,7 +341,7 @@ export const createApp = async (config: AppConfig, options: { logger?: false } =
       .addTag('operations', 'Liveness and readiness')
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'opaque token', description: 'A token of role clerk, auditor or viewer (LEDGER_TOKENS or the tokens shown on first start)' }, BEARER)
       .build(),
-    { extraModels: [ProblemDetailsDto] },
+    { extraModels: [ProblemDetailsDto], operationIdFactory: operationIdOf },
   );
   documentAccess(document);
   finishDocument(document);

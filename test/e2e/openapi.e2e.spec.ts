@@ -45,6 +45,17 @@ describe('OpenAPI of the commands (e2e)', () => {
     expect(document.components.schemas.ProblemDetailsDto.properties.type.description).toContain('https://norms-ledger.dev/problems/<code>');
   });
 
+  it('names every operation for client generators: a unique camelCase operationId, never the controller class', async () => {
+    const document = (await t.http().get('/docs/openapi.json').expect(200)).body;
+    const ids: string[] = Object.values(document.paths).flatMap((item) => Object.values(item as Record<string, { operationId: string }>).map((op) => op.operationId));
+    expect(ids.length).toBeGreaterThan(50);
+    expect(ids.filter((id) => !/^[a-z][A-Za-z]+$/.test(id))).toEqual([]);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(document.paths['/norms/{normId}/positions'].post.operationId).toBe('stateNormPosition');
+    expect(document.paths['/tracks/{trackId}/board'].get.operationId).toBe('getBoard');
+    expect(document.paths['/audit/verify'].post.operationId).toBe('verifyLedger');
+  });
+
   it('documents who may call what: no token for public routes, a bearer token, 401 and 403 naming the roles for every other one', async () => {
     const document = (await t.http().get('/docs/openapi.json').expect(200)).body;
     expect(document.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'opaque token' });
