@@ -20,7 +20,7 @@ import { LiveBoardStreams } from './projections/application/live-board.service.j
 import { readModelFile, removeRebuildLeftovers } from './projections/read-model/rebuild.js';
 import { announceServer, markerFileOf, markServerRunning, rebuildLockOf, removeStaleMarkers, runningRebuild, runningServer, urlOf } from './shared/running-server.js';
 import { ID_GENERATOR, type IdGenerator } from './shared/event-store/clock.js';
-import { problem, PROBLEM_CONTENT_TYPE, ProblemDetailsDto } from './shared/http/problem-details.js';
+import { HttpProblemCode, problem, PROBLEM_CONTENT_TYPE, ProblemDetailsDto, requestProblem } from './shared/http/problem-details.js';
 import { drainAndClose, installDrainGuard, SHUTDOWN_GRACE_MS } from './shared/http/graceful-shutdown.js';
 import { strictJsonParser } from './shared/http/json-body.js';
 import { PROBLEM_DESCRIPTIONS } from './shared/http/command-route.js';
@@ -273,7 +273,7 @@ const clientError = (error: NodeJS.ErrnoException, socket: Duplex): void => {
       ? problem(431, 'headers-too-large', 'the request headers (or the URL) are larger than this server reads (16 KiB)')
       : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? problem(408, 'request-timeout', 'the request was not received in time')
-        : problem(400, 'malformed-request', 'the request is not well-formed HTTP');
+        : requestProblem(HttpProblemCode.malformedRequest, 'the request is not well-formed HTTP', '(request)');
   const text = JSON.stringify(body);
   if (socket.writable) {
     socket.write(`HTTP/1.1 ${body.status} ${STATUS_CODES[body.status]}\r\nContent-Length: ${Buffer.byteLength(text)}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\n\r\n${text}`);
@@ -294,7 +294,7 @@ export const createApp = async (config: AppConfig, options: { logger?: false } =
         const body =
           error.code === 'FST_ERR_MAX_PARAM_LENGTH'
             ? problem(414, 'uri-too-long', 'a segment of the path is longer than 100 characters; no id is that long')
-            : problem(400, 'malformed-url', 'the path is not a valid URL (a malformed %-escape)');
+            : requestProblem(HttpProblemCode.malformedUrl, 'the path is not a valid URL (a malformed %-escape)', '(path)');
         void reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
       },
     }),
@@ -323,7 +323,8 @@ export const createApp = async (config: AppConfig, options: { logger?: false } =
         'An event-sourced, hash-chained ledger of the records of intergovernmental expert talks.\n\n' +
           'Errors are RFC 9457 `application/problem+json` `{type, title, status, detail, errors?}`. `type` is ' +
           '`https://norms-ledger.dev/problems/<code>`, stable per code (see the ProblemDetails schema); `errors` ' +
-          '(on 400) lists every invalid field as `{field, message}`, with paths such as `changes[1].from` or `attendance.cn[0]`.\n\n' +
+          '(on every 400) lists every invalid field as `{field, message}`, with paths such as `changes[1].from` or `attendance.cn[0]`; a 400 about the ' +
+          'request as a whole (a body that is not JSON, a malformed path) lists it under `(body)`, `(path)` or `(request)`.\n\n' +
           'Commands answer 201 with `ETag: W/"<revision>"`, accept `If-Match: W/"<revision>"` (also a list of tags, or `*`: the record exists; 412 on mismatch, 400 when malformed) ' +
           'and `Idempotency-Key` (at most 128 visible ASCII characters).\n\n' +
           'Texts: lengths count Unicode code points (an emoji is one); a text must hold at least one visible character (white space, ' +

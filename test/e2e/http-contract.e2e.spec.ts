@@ -274,7 +274,7 @@ describe('HTTP contract of commands (e2e)', () => {
     it('answers malformed JSON with 400', async () => {
       const response = await t.http().post('/tracks').set('Authorization', `Bearer ${CLERK_TOKEN}`).set('Content-Type', 'application/json').send('{"trackId": ').expect(400);
       expect(response.headers['content-type']).toBe(PROBLEM_JSON);
-      expect(response.body).toEqual({ type: problemType('malformed-json'), title: 'Malformed json', status: 400, detail: 'the body is not valid JSON' });
+      expect(response.body).toEqual({ type: problemType('malformed-json'), title: 'Malformed json', status: 400, detail: 'the body is not valid JSON', errors: [{ field: '(body)', message: 'the body is not valid JSON' }] });
     });
 
     it('answers a body that is not JSON with 415', async () => {
@@ -373,7 +373,7 @@ describe('HTTP contract of commands (e2e)', () => {
       const latin1 = await raw(Buffer.from(json, 'latin1'));
       expect(latin1.statusCode).toBe(400);
       expect(latin1.headers['content-type']).toBe(PROBLEM_JSON);
-      expect(latin1.json()).toEqual({ type: problemType('malformed-json'), title: 'Malformed json', status: 400, detail: 'the body is not valid UTF-8: send JSON encoded as UTF-8' });
+      expect(latin1.json()).toEqual({ type: problemType('malformed-json'), title: 'Malformed json', status: 400, detail: 'the body is not valid UTF-8: send JSON encoded as UTF-8', errors: [{ field: '(body)', message: 'the body is not valid UTF-8: send JSON encoded as UTF-8' }] });
       // A surrogate encoded as bytes (CESU-8) is not UTF-8 either.
       const cesu = await raw(Buffer.concat([Buffer.from(json.replace('caf\u00e9', '').replace(/}$/, ''), 'utf8'), Buffer.from(',"interpretativeStatement":"\xed\xa0\x80"}', 'latin1')]));
       expect(cesu.statusCode).toBe(400);
@@ -484,13 +484,13 @@ describe('HTTP contract of commands (e2e)', () => {
       });
       const malformed = await raw('NOT HTTP AT ALL\r\n\r\n');
       expect(malformed).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
-      expect(JSON.parse(malformed.split('\r\n\r\n')[1]!)).toMatchObject({ type: problemType('malformed-request'), status: 400 });
+      expect(JSON.parse(malformed.split('\r\n\r\n')[1]!)).toMatchObject({ type: problemType('malformed-request'), status: 400, errors: [{ field: '(request)', message: 'the request is not well-formed HTTP' }] });
     });
 
     it('answers a path the router refuses (a malformed %-escape, a segment over 100 characters) with problem+json', async () => {
       const bad = await t.http().get('/norms/%zz').set('Authorization', `Bearer ${CLERK_TOKEN}`).expect(400);
       expect(bad.headers['content-type']).toBe(PROBLEM_JSON);
-      expect(bad.body).toEqual({ type: problemType('malformed-url'), title: 'Malformed url', status: 400, detail: 'the path is not a valid URL (a malformed %-escape)' });
+      expect(bad.body).toEqual({ type: problemType('malformed-url'), title: 'Malformed url', status: 400, detail: 'the path is not a valid URL (a malformed %-escape)', errors: [{ field: '(path)', message: 'the path is not a valid URL (a malformed %-escape)' }] });
       const long = await t.http().get(`/norms/${'n'.repeat(101)}`).set('Authorization', `Bearer ${CLERK_TOKEN}`).expect(414);
       expect(long.headers['content-type']).toBe(PROBLEM_JSON);
       expect(long.body).toMatchObject({ type: problemType('uri-too-long'), status: 414 });

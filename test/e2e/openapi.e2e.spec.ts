@@ -272,13 +272,13 @@ describe('OpenAPI examples and answers (e2e)', () => {
   });
 
   it('names in its problem types and status descriptions only codes the server answers with', () => {
-    // The codes in the source: a DomainError's (or ServiceUnavailableError's) first argument, problem(status, 'code', …), HttpProblemCode; and Node's status texts, which name an HttpException's.
+    // The codes in the source: a DomainError's (or ServiceUnavailableError's) first argument, problem(status, 'code', …), requestProblem('code', …), HttpProblemCode; and Node's status texts, which name an HttpException's.
     const sources = (dir: string): string[] =>
       readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? sources(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : []));
     const known = new Set([...Object.values(STATUS_CODES).map((text) => text!.toLowerCase().replace(/[^a-z0-9]+/g, '-')), ...Object.values(HttpProblemCode)]);
     for (const file of sources('src')) {
       const text = readFileSync(file, 'utf8');
-      for (const match of text.matchAll(/(?:new (?:NotFound|Conflict|Unprocessable|PreconditionFailed|ServiceUnavailable)Error\(\s*|problem\(\d+, )'([a-z]+(?:-[a-z]+)*)'/g)) known.add(match[1]!);
+      for (const match of text.matchAll(/(?:new (?:NotFound|Conflict|Unprocessable|PreconditionFailed|ServiceUnavailable)Error\(\s*|problem\(\d+, |requestProblem\()'([a-z]+(?:-[a-z]+)*)'/g)) known.add(match[1]!);
     }
     expect(known.size).toBeGreaterThan(150);
     const schemas = (document as unknown as { components: { schemas: Record<string, { properties: Record<string, { description: string }> }> } }).components.schemas;

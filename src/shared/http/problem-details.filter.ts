@@ -13,7 +13,7 @@ import {
 } from '../event-store/event-store.errors.js';
 import { ClockBehindError } from '../event-store/transaction-time.js';
 import { ServiceUnavailableError } from '../application/service-unavailable.error.js';
-import { HttpProblemCode, problem, PROBLEM_CONTENT_TYPE, type ProblemDetails } from './problem-details.js';
+import { HttpProblemCode, problem, PROBLEM_CONTENT_TYPE, type ProblemDetails, requestProblem } from './problem-details.js';
 import { BODY_CHARSET, BODY_ENCODED, BODY_PROTOTYPE_KEY, BODY_REPEATED_FIELD, JsonBodyError } from './json-body.js';
 import { RequestValidationError } from './validation.js';
 
@@ -28,9 +28,9 @@ export const STATUS_OF_KIND: Readonly<Record<DomainErrorKind, number>> = {
 const FASTIFY_PROBLEMS: Readonly<Record<string, (error: Error & { statusCode?: number }) => ProblemDetails>> = {
   FST_ERR_CTP_BODY_TOO_LARGE: () => problem(413, HttpProblemCode.bodyTooLarge, 'the request body is larger than 1 MiB (1048576 bytes)'),
   FST_ERR_CTP_INVALID_MEDIA_TYPE: () => problem(415, HttpProblemCode.unsupportedMediaType, 'send the request body as JSON, with Content-Type: application/json'),
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => problem(400, HttpProblemCode.malformedJson, 'the Content-Length header does not match the body'),
-  FST_ERR_CTP_EMPTY_JSON_BODY: () => problem(400, HttpProblemCode.malformedJson, 'the body is empty; send a JSON object'),
-  FST_ERR_CTP_INVALID_JSON_BODY: () => problem(400, HttpProblemCode.malformedJson, 'the body is not valid JSON'),
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => requestProblem(HttpProblemCode.malformedJson, 'the Content-Length header does not match the body', '(body)'),
+  FST_ERR_CTP_EMPTY_JSON_BODY: () => requestProblem(HttpProblemCode.malformedJson, 'the body is empty; send a JSON object', '(body)'),
+  FST_ERR_CTP_INVALID_JSON_BODY: () => requestProblem(HttpProblemCode.malformedJson, 'the body is not valid JSON', '(body)'),
 };
 
 /** Our JSON parser's refusals (json-body.ts), which reach the filter as they were thrown. */
@@ -42,7 +42,7 @@ const bodyProblem = (error: JsonBodyError): ProblemDetails => {
     return problem(400, HttpProblemCode.invalidRequest, error.message, { errors: [{ field: error.field ?? '(body)', message: 'must not be used as a key: it names the prototype of a JavaScript object' }] });
   }
   if (error.code === BODY_ENCODED || error.code === BODY_CHARSET) return problem(415, HttpProblemCode.unsupportedMediaType, error.message);
-  return problem(400, HttpProblemCode.malformedJson, error.message);
+  return requestProblem(HttpProblemCode.malformedJson, error.message, '(body)');
 };
 
 /** Methods a route of this API may have; HEAD comes with every GET (Fastify's `exposeHeadRoutes`). */
@@ -134,7 +134,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (fastify !== undefined && cause !== undefined) return fastify(cause);
     const status = exception.getStatus();
     if (cause instanceof SyntaxError || (status === 400 && cause?.code?.startsWith('FST_ERR_CTP') === true)) {
-      return problem(400, HttpProblemCode.malformedJson, `the body is not valid JSON: ${cause!.message}`);
+      return requestProblem(HttpProblemCode.malformedJson, `the body is not valid JSON: ${cause!.message}`, '(body)');
     }
     if (exception instanceof NotFoundException && cause === undefined) {
       const allowed = allowedMethods(request);
@@ -151,6 +151,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     const response = exception.getResponse();
     const message = typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? exception.message);
-    return problem(status, httpCode(status), Array.isArray(message) ? message.join('; ') : String(message));
+    const detail = Array.isArray(message) ? message.join('; ') : String(message);
+    return status === 400 ? requestProblem(httpCode(status), detail, '(request)') : problem(status, httpCode(status), detail);
   }
 }

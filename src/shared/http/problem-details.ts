@@ -15,6 +15,8 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 export const HttpProblemCode = {
   invalidRequest: 'invalid-request',
   malformedJson: 'malformed-json',
+  malformedUrl: 'malformed-url',
+  malformedRequest: 'malformed-request',
   bodyTooLarge: 'body-too-large',
   unsupportedMediaType: 'unsupported-media-type',
   routeNotFound: 'route-not-found',
@@ -65,6 +67,14 @@ export const problem = (status: number, code: string, detail: string, extra: { e
   ...extra,
 });
 
+/**
+ * A 400 about the request as a whole rather than one field (a body that is not JSON, a malformed
+ * path): its `errors` still lists it, under a pseudo-field (`(body)`, `(path)`, `(request)`), so
+ * that every 400 carries `errors` (DESIGN §7) and a client shows it the same way.
+ */
+export const requestProblem = (code: string, detail: string, field: '(body)' | '(path)' | '(request)'): ProblemDetails =>
+  problem(400, code, detail, { errors: [{ field, message: visible(detail) }] });
+
 export class FieldErrorDto implements FieldError {
   @ApiProperty({ description: 'Path of the invalid field in the body (`changes[1].from`, `attendance.cn[0]`) or the header name', example: 'partyId' })
   readonly field!: string;
@@ -99,6 +109,6 @@ export class ProblemDetailsDto implements ProblemDetails {
   @ApiProperty({ description: 'What went wrong with this request, in words a clerk can act on', example: 'norm gge-13i: no consensus: cn is conditional, us is conditional' })
   readonly detail!: string;
 
-  @ApiPropertyOptional({ type: [FieldErrorDto], description: 'On 400: one entry per invalid field (or header)' })
+  @ApiPropertyOptional({ type: [FieldErrorDto], description: 'On every 400: one entry per invalid field (or header); a problem with the request as a whole under `(body)`, `(path)` or `(request)`' })
   readonly errors?: FieldErrorDto[];
 }
