@@ -24,7 +24,7 @@ import { HttpProblemCode, problem, PROBLEM_CONTENT_TYPE, ProblemDetailsDto, requ
 import { drainAndClose, installDrainGuard, SHUTDOWN_GRACE_MS } from './shared/http/graceful-shutdown.js';
 import { strictJsonParser } from './shared/http/json-body.js';
 import { PROBLEM_DESCRIPTIONS } from './shared/http/command-route.js';
-import { finishDocument } from './shared/http/openapi-document.js';
+import { finishDocument, serveDocumentAtDocs } from './shared/http/openapi-document.js';
 import { operationIdOf } from './shared/http/operation-ids.js';
 import { ProblemDetailsFilter } from './shared/http/problem-details.filter.js';
 import { installCorrelationIds } from './shared/http/request-context.js';
@@ -347,5 +347,6 @@ export const createApp = async (config: AppConfig, options: { logger?: false } =
   documentAccess(document);
   finishDocument(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  serveDocumentAtDocs(fastify, document);
   return app;
 };

@@ -7,6 +7,9 @@ import { type AuthApp, isProblem, newDataDir, PROBLEM_JSON, removeDataDir, start
 const MIB = 1024 * 1024;
 const track = (trackId: string) => ({ trackId, name: 'US-China expert group', effectiveOn: '2026-01-05' });
 
+/** What Chromium sends for a page. */
+const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8';
+
 describe('hardening with authentication on', () => {
   let t: AuthApp;
   beforeAll(async () => { t = await startAuthApp(); });
@@ -82,8 +85,10 @@ describe('hardening with authentication on', () => {
     expect((await t.call({ method: 'GET', url: '/tracks', as: 'viewer' })).headers['cache-control']).toBe('no-store');
     // The dashboard's own files may be kept, revalidated each time.
     expect((await t.call({ method: 'GET', url: '/' })).headers['cache-control']).toBe('no-cache');
-    const docs = await t.call({ method: 'GET', url: '/docs' });
+    const docs = await t.call({ method: 'GET', url: '/docs', headers: { accept: BROWSER_ACCEPT } });
     expect(docs.statusCode).toBe(200);
+    expect(docs.headers['content-type']).toMatch(/^text\/html/);
+    expect(docs.headers.vary).toBe('Accept');
     const scripts = [...docs.body.matchAll(/<script\b([^>]*)>/g)].map((m) => m[1]!);
     expect(scripts.length).toBeGreaterThan(0);
     // script-src 'self' allows only same-origin files: every script must be one.
@@ -93,6 +98,21 @@ describe('hardening with authentication on', () => {
     const openapi = await t.call({ method: 'GET', url: '/docs/openapi.json' });
     expect(openapi.statusCode).toBe(200);
     expect(openapi.json().openapi).toMatch(/^3\./);
+  });
+
+  it('answers /docs with the OpenAPI document itself to a client that does not ask for a page (DESIGN §7), and Swagger UI to a browser', async () => {
+    const document = (await t.call({ method: 'GET', url: '/docs/openapi.json' })).json();
+    for (const accept of [undefined, '*/*', 'application/json']) {
+      for (const url of ['/docs', '/docs/']) {
+        const answer = await t.call({ method: 'GET', url, headers: accept === undefined ? {} : { accept } });
+        expect({ url, accept, status: answer.statusCode, type: answer.headers['content-type'], vary: answer.headers.vary }).toEqual({ url, accept, status: 200, type: 'application/json; charset=utf-8', vary: 'Accept' });
+        expect(answer.json()).toEqual(document);
+        expect(answer.headers['x-content-type-options']).toBe('nosniff');
+      }
+    }
+    const page = await t.call({ method: 'GET', url: '/docs', headers: { accept: BROWSER_ACCEPT } });
+    expect(page.body).toContain('swagger-ui');
+    expect((await t.call({ method: 'HEAD', url: '/docs' })).headers['content-type']).toBe('application/json; charset=utf-8');
   });
 
   it('answers an unknown route 404 whoever asks', async () => {

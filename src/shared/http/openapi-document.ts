@@ -1,4 +1,5 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /**
  * Finishing touches on the generated OpenAPI document, so that a client validating against it, or
@@ -83,4 +84,27 @@ export const finishDocument = (document: OpenAPIObject): void => {
     if (schema !== undefined && schema.additionalProperties === undefined) schema.additionalProperties = false;
   }
   for (const [name, constraints] of Object.entries(COMPONENT_CONSTRAINTS)) if (schemas[name] !== undefined) Object.assign(schemas[name], constraints);
+};
+
+/** Whether a request's Accept header asks for a page (a browser always lists text/html). */
+const wantsPage = (accept: string | undefined): boolean => accept !== undefined && /\b(?:text\/html|application\/xhtml\+xml)\b/i.test(accept);
+
+/**
+ * DESIGN §7 puts "the OpenAPI document at /docs": a client that does not ask for a page (curl, a
+ * test, a client generator) gets the document itself there, as JSON; a browser gets Swagger UI.
+ * `/docs/openapi.json` serves the document to everyone.
+ */
+export const serveDocumentAtDocs = (fastify: FastifyInstance, document: OpenAPIObject): void => {
+  const json = JSON.stringify(document);
+  fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    const path = request.url.split('?')[0];
+    if ((request.method !== 'GET' && request.method !== 'HEAD') || (path !== '/docs' && path !== '/docs/')) {
+      done();
+      return;
+    }
+    // The answer depends on Accept: a cache must not give a browser the JSON, or curl the page.
+    void reply.header('vary', 'Accept');
+    if (wantsPage(request.headers.accept)) done();
+    else void reply.header('content-type', 'application/json; charset=utf-8').send(json);
+  });
 };
