@@ -134,6 +134,34 @@ describe('HTTP contract of commands (e2e)', () => {
       });
     });
 
+    it('refuses constructor and prototype as ids, as map keys and as unknown fields, where class-transformer would drop them unseen', async () => {
+      const RESERVED = 'must not be "constructor" or "prototype": these names are reserved (every JavaScript object answers to them)';
+      const RESERVED_KEY = 'must not be used as a key: "constructor" and "prototype" are reserved names, never ids';
+      const head = async () => (await t.store.headPosition());
+      const before = await head();
+      for (const partyId of ['constructor', 'prototype']) {
+        const refused = await t.post('/tracks/seg/parties', { partyId, name: 'A party', effectiveOn: '2026-01-05' }).expect(400);
+        expect(refused.body.errors).toEqual([{ field: 'partyId', message: RESERVED }]);
+      }
+      await ok(t, '/tracks/seg/sessions', { sessionId: 's-ctor', number: 40, place: 'Geneva', scheduledFor: '2026-05-01' });
+      const atBefore = await head();
+      const held = { heldOn: '2026-05-01', place: 'Geneva', agenda: [{ itemId: 'a1', title: 'Opening' }] };
+      const attendance = await t.post('/sessions/s-ctor/held', { ...held, attendance: { us: ['us-d1'], constructor: ['us-d1'] } }).expect(400);
+      expect(attendance.body.errors).toEqual([{ field: 'attendance.constructor', message: RESERVED_KEY }]);
+      const heads = await t.post('/sessions/s-ctor/held', { ...held, attendance: { us: ['us-d1'] }, headsOfDelegation: { prototype: 'us-d1' } }).expect(400);
+      expect(heads.body.errors).toEqual([{ field: 'headsOfDelegation.prototype', message: RESERVED_KEY }]);
+      const topLevel = await t.post('/tracks/seg/topics', { topicId: 'tp-proto', title: 'A topic', prototype: 'anything' }).expect(400);
+      expect(topLevel.body.errors).toEqual([{ field: 'prototype', message: 'is not a field of this request' }]);
+      const nested = await t.post('/tracks/seg/sessions', { sessionId: 's-proto', number: 41, place: 'Geneva', scheduledFor: '2026-06-01', provisionalAgenda: [{ itemId: 'a1', title: 'Opening', prototype: 1 }] }).expect(400);
+      expect(nested.body.errors).toEqual([{ field: 'provisionalAgenda[0].prototype', message: 'is not a field of this request' }]);
+      const correction = await t.post('/sessions/s1/corrections', {
+        correctionId: 'c-ctor', target: { eventId: '00000000-0000-4000-8000-000000000000' }, changes: [{ field: 'attendance', from: null, to: { constructor: ['us-d1'] } }], reason: 'r', requestedBy: 'secretariat',
+      }).expect(400);
+      expect(correction.body.errors).toEqual([{ field: 'changes[0].to.constructor', message: RESERVED_KEY }]);
+      expect(await head()).toBe(atBefore);
+      expect(BigInt(atBefore!)).toBe(BigInt(before!) + 1n);
+    });
+
     it('names the element of a record or list that is wrong', async () => {
       await ok(t, '/tracks/seg/sessions', { sessionId: 's9', number: 9, place: 'Geneva', scheduledFor: '2026-05-01' });
       const response = await t

@@ -21,6 +21,7 @@ import {
 } from './subject.projection.js';
 import { findSubject, type TrackProjection } from './track.projection.js';
 import type { AppliedCorrection } from './timeline.projection.js';
+import { ownValue } from '../../shared/domain/ids.js';
 
 export const DECISION_WITHOUT_CONSENSUS = 'decision-without-consensus';
 
@@ -193,7 +194,7 @@ export const matrixOf = (track: TrackProjection): StanceMatrix => {
     rows: track.subjects.map((s) => {
       const stances = stanceCellsOf(s.stances);
       const cells: Record<string, StanceCell | null> = {};
-      for (const partyId of parties) cells[partyId] = stances[partyId] ?? null;
+      for (const partyId of parties) cells[partyId] = ownValue(stances, partyId) ?? null;
       return { kind: s.kind, id: s.id, title: s.title, status: s.status, cells };
     }),
   };

@@ -23,6 +23,7 @@ import {
 } from './ledger-payloads.js';
 import { partiesAt, type TrackRegistry } from './registry.projection.js';
 import { streamTimeline, type StreamTimeline, type TimelineRecord } from './timeline.projection.js';
+import { ownValue } from '../../shared/domain/ids.js';
 
 export interface StanceEntry {
   readonly stance: Stance;
@@ -118,7 +119,7 @@ export const consensusOver = (parties: readonly string[], stances: Readonly<Reco
   const blockingParties: string[] = [];
   let supporters = 0;
   for (const partyId of parties) {
-    const stance = stances[partyId]?.stance;
+    const stance = ownValue(stances, partyId)?.stance;
     if (stance === undefined || BLOCKING_STANCES.has(stance)) blockingParties.push(partyId);
     else if (stance === 'supports') supporters += 1;
   }

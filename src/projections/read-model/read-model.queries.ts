@@ -17,6 +17,7 @@ import { compareSubjects, foldTrack, trackListOf, type SessionCorrectionRef, typ
 import { EVENT_COLUMNS, ledgerEventOfRow } from './projector.js';
 import type { ReadModelDb } from './read-model.database.js';
 import { stateOfCompact, type CompactState } from './subject-curve.js';
+import { ownValue } from '../../shared/domain/ids.js';
 
 /** An answer already serialised (the live board is served as stored). */
 export class RawJson {
@@ -180,7 +181,7 @@ export class ReadModelQueries {
       parties,
       rows: rows.map((row) => {
         const cells: Record<string, StanceCell | null> = {};
-        for (const partyId of parties) cells[partyId] = row.stances[partyId] ?? null;
+        for (const partyId of parties) cells[partyId] = ownValue(row.stances, partyId) ?? null;
         return { kind: row.kind, id: row.id, title: row.title, status: row.status, cells };
       }),
     };

@@ -12,7 +12,7 @@ import {
 import { LIMITS, textProblem } from '../../shared/domain/limits.js';
 import type { Decider, FoldedEvent } from '../../shared/domain/decider.js';
 import type { TrackFacts } from '../../shared/domain/facts.js';
-import { isCalendarDate } from '../../shared/domain/ids.js';
+import { isCalendarDate, ownValue } from '../../shared/domain/ids.js';
 import type {
   AdoptMinutes,
   BreakSilence,
@@ -147,7 +147,7 @@ const assertAttendance = (
     }
   }
   for (const [partyId, delegateId] of Object.entries(headsOfDelegation ?? {})) {
-    const present = attendance[partyId] ?? [];
+    const present = ownValue(attendance, partyId) ?? [];
     if (!present.includes(delegateId)) throw SessionErrors.headNotPresent(sessionId, partyId, delegateId, present, context);
   }
 };
@@ -266,7 +266,7 @@ const assertStatementsAttended = (
   attendance: Readonly<Record<string, readonly string[]>>,
   statements: readonly StatementAtSession[],
 ): void => {
-  const stranded = statements.filter(({ partyId, delegateId }) => delegateId !== undefined && !(attendance[partyId] ?? []).includes(delegateId));
+  const stranded = statements.filter(({ partyId, delegateId }) => delegateId !== undefined && !(ownValue(attendance, partyId) ?? []).includes(delegateId));
   if (stranded.length > 0) throw SessionErrors.statementsByAbsentDelegates(sessionId, correctionId, stranded);
 };
 

@@ -2,6 +2,8 @@
  * Facts about other streams that a decider needs (DESIGN.md §4 write-side guards). A handler reads
  * them fresh before every decision and puts them on the command, so deciders stay pure.
  */
+import { ownValue } from './ids.js';
+
 export interface TrackFacts {
   readonly trackId: string;
   readonly parties: readonly string[];
@@ -35,7 +37,7 @@ export const partiesAt = (track: Pick<TrackFacts, 'parties' | 'joined'>, at: Rec
   const joined = track.joined;
   if (joined === undefined) return track.parties;
   return track.parties.filter((partyId) => {
-    const place = joined[partyId];
+    const place = ownValue(joined, partyId);
     return place === undefined || place.effectiveOn < at.effectiveOn || (place.effectiveOn === at.effectiveOn && place.recordedAt <= at.recordedAt);
   });
 };

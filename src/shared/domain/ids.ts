@@ -1,5 +1,13 @@
-/** Client-chosen slugs (DESIGN.md §2). */
-export const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+/**
+ * Names that every JavaScript object answers to (`{}.constructor`) or that JavaScript libraries
+ * treat as special (`prototype`): as ids they would be keys of `attendance` and `stances` maps, in
+ * this server and in every JavaScript client of its answers, that read as something else. They are
+ * the only slugs that are such names, and are refused as ids.
+ */
+export const RESERVED_IDS: ReadonlySet<string> = new Set(['constructor', 'prototype']);
+
+/** Client-chosen slugs (DESIGN.md §2: `^[a-z0-9][a-z0-9-]{0,62}$`), but the reserved names. */
+export const SLUG_PATTERN = /^(?!(?:constructor|prototype)$)[a-z0-9][a-z0-9-]{0,62}$/;
 
 export const isSlug = (value: unknown): value is string =>
   typeof value === 'string' && SLUG_PATTERN.test(value);
@@ -10,3 +18,6 @@ export const isCalendarDate = (value: unknown): value is string => {
   const date = new Date(`${value}T00:00:00Z`);
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
 };
+
+/** A record's own value at `key`, never one inherited from Object.prototype (`constructor`). */
+export const ownValue = <T>(record: Readonly<Record<string, T>>, key: string): T | undefined => (Object.hasOwn(record, key) ? record[key] : undefined);

@@ -1,6 +1,7 @@
 import { type ArgumentMetadata, Injectable, ValidationPipe, type ValidationPipeOptions } from '@nestjs/common';
 import type { ValidationError } from 'class-validator';
 import type { FieldError } from './problem-details.js';
+import { RESERVED_IDS } from '../domain/ids.js';
 import { ELEMENT_PROBLEM, ELEMENT_PROBLEMS, MESSAGES } from './validators.js';
 
 /** A 400: the body (or a header) has invalid fields; `errors` names every one of them. */
@@ -68,12 +69,16 @@ export const MALFORMED_TEXT_MESSAGE = 'must be well-formed Unicode text (it cont
 /** Fields whose value is free-form (maps keyed by ids, any JSON value): their keys are data, not fields. */
 const FREE_FORM_FIELDS = new Set(['attendance', 'headsOfDelegation', 'from', 'to']);
 
+export const RESERVED_KEY_MESSAGE = 'must not be used as a key: "constructor" and "prototype" are reserved names, never ids';
+
 /**
  * What class-validator cannot see, by field path, in one walk of a body or query:
  * - text (values and keys) that is not well-formed Unicode;
- * - fields named like a member of Object.prototype (`constructor`, `toString`, `__proto__`), which
- *   class-transformer never copies, so they never show as unknown (no DTO declares such a field;
- *   inside a free-form field such a key is data).
+ * - fields named like a member of Object.prototype (`constructor`, `toString`, `__proto__`) or
+ *   `prototype`, which class-transformer never copies, so they never show as unknown (no DTO
+ *   declares such a field);
+ * - inside a free-form field (a map keyed by ids), the keys `constructor` and `prototype`, which
+ *   class-transformer drops as silently: as ids they are reserved (RESERVED_IDS).
  */
 const unseenProblemsOf = (value: unknown, path = '', freeForm = false, found: FieldError[] = []): FieldError[] => {
   if (typeof value === 'string') {
@@ -83,7 +88,8 @@ const unseenProblemsOf = (value: unknown, path = '', freeForm = false, found: Fi
   } else if (typeof value === 'object' && value !== null) {
     for (const [key, child] of Object.entries(value)) {
       const field = path === '' ? key : `${path}.${key}`;
-      if (!freeForm && (key === '__proto__' || key in Object.prototype)) found.push({ field, message: UNKNOWN_FIELD_MESSAGE });
+      if (!freeForm && (key === '__proto__' || key === 'prototype' || key in Object.prototype)) found.push({ field, message: UNKNOWN_FIELD_MESSAGE });
+      else if (freeForm && (key === '__proto__' || RESERVED_IDS.has(key))) found.push({ field, message: RESERVED_KEY_MESSAGE });
       else if (LONE_SURROGATE.test(key)) found.push({ field, message: MALFORMED_TEXT_MESSAGE });
       else unseenProblemsOf(child, field, freeForm || FREE_FORM_FIELDS.has(key), found);
     }

@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { registerDecorator, ValidateIf, ValidateNested, type ValidationArguments } from 'class-validator';
-import { isCalendarDate, isSlug, SLUG_PATTERN } from '../domain/ids.js';
+import { isCalendarDate, isSlug, RESERVED_IDS, SLUG_PATTERN } from '../domain/ids.js';
 import { controlCharacterProblem, isBlank, LIMITS, longerThan, NO_CONTROL_PATTERN } from '../domain/limits.js';
 
 /**
@@ -13,6 +13,7 @@ import { controlCharacterProblem, isBlank, LIMITS, longerThan, NO_CONTROL_PATTER
 export const MESSAGES = {
   required: 'is required',
   slug: 'must be a slug: 1 to 63 lowercase letters, digits or hyphens, starting with a letter or digit',
+  reservedId: 'must not be "constructor" or "prototype": these names are reserved (every JavaScript object answers to them)',
   date: 'must be a real calendar date written YYYY-MM-DD',
   string: 'must be a string',
   notBlank: 'must not be blank',
@@ -84,7 +85,8 @@ const field = (name: string, options: FieldOptions, check: Check, api: ApiProper
   );
 };
 
-export const checkSlug: Check = (value) => (typeof value !== 'string' ? MESSAGES.string : isSlug(value) ? undefined : MESSAGES.slug);
+export const checkSlug: Check = (value) =>
+  typeof value !== 'string' ? MESSAGES.string : isSlug(value) ? undefined : RESERVED_IDS.has(value) ? MESSAGES.reservedId : MESSAGES.slug;
 export const checkDate: Check = (value) => (typeof value !== 'string' ? MESSAGES.string : isCalendarDate(value) ? undefined : MESSAGES.date);
 export const checkText = (max: number): Check => (value) => {
   if (typeof value !== 'string') return MESSAGES.string;
@@ -93,7 +95,7 @@ export const checkText = (max: number): Check => (value) => {
   return controlCharacterProblem(value);
 };
 
-/** A client-chosen id: `^[a-z0-9][a-z0-9-]{0,62}$`. */
+/** A client-chosen id: `^[a-z0-9][a-z0-9-]{0,62}$`, but `constructor` and `prototype` (RESERVED_IDS). */
 export const SlugField = (options: FieldOptions = {}): PropertyDecorator =>
   field('isSlugId', options, checkSlug, { type: String, pattern: SLUG_PATTERN.source, maxLength: 63, example: options.example ?? 'us-cn-seg' });
 
@@ -252,7 +254,7 @@ const recordField = (name: string, options: FieldOptions & { maxKeys?: number },
 const keyProblems = (value: Record<string, unknown>, keyKind: string) =>
   Object.keys(value)
     .filter((key) => !isSlug(key))
-    .map((key) => ({ path: keyPath(key), message: `key must be a ${keyKind} id: ${MESSAGES.slug.slice('must be '.length)}` }));
+    .map((key) => ({ path: keyPath(key), message: `key must be a ${keyKind} id: ${(RESERVED_IDS.has(key) ? MESSAGES.reservedId : MESSAGES.slug).slice('must be '.length)}` }));
 
 /** `{partyId: [delegateId]}`: slug keys, each a list of distinct slugs. */
 export const SlugListRecordField = (keyKind: string, valueKind: string, options: FieldOptions = {}): PropertyDecorator =>

@@ -3,6 +3,7 @@ import type { SessionFacts, TrackFacts } from '../../shared/domain/facts.js';
 import { isBlank } from '../../shared/domain/limits.js';
 import { isStance, type Stance } from './position.events.js';
 import { SubjectErrors } from './subject.errors.js';
+import { ownValue } from '../../shared/domain/ids.js';
 
 /**
  * The party is registered on the track (DESIGN.md §4), whatever its registration's date: an act
@@ -64,7 +65,7 @@ export const assertDelegate = (
   const delegate = track.delegates.find((d) => d.delegateId === delegateId);
   if (delegate === undefined) throw SubjectErrors.unknownDelegate(subject, delegateId, track.trackId);
   if (delegate.partyId !== partyId) throw SubjectErrors.delegateNotOfParty(subject, delegateId, partyId, delegate.partyId);
-  if (session !== undefined && !(session.attendance[partyId] ?? []).includes(delegateId)) {
+  if (session !== undefined && !(ownValue(session.attendance, partyId) ?? []).includes(delegateId)) {
     throw SubjectErrors.delegateNotPresent(subject, delegateId, session.sessionId);
   }
 };
