@@ -281,12 +281,19 @@ const clientError = (error: NodeJS.ErrnoException, socket: Duplex): void => {
   socket.destroy(error);
 };
 
+/** How long a client may take to send a whole request (Node checks every 30 s, so 60 to 90 s). */
+export const REQUEST_TIMEOUT_MS = 60_000;
+
 /** Builds the HTTP application (not listening), as `serve` and the e2e tests use it. */
 export const createApp = async (config: AppConfig, options: { logger?: false } = {}): Promise<NestFastifyApplication> => {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config),
     new FastifyAdapter({
       bodyLimit: MAX_BODY_BYTES,
+      // A request (headers and body) must arrive within this time, else 408 and the socket closes:
+      // Fastify's default (none) let a client holding a valid token keep a socket open for ever by
+      // sending less body than its Content-Length. 1 MiB in a minute is 17 KiB/s, the slowest link served.
+      requestTimeout: REQUEST_TIMEOUT_MS,
       // Refused by Node's HTTP parser before Fastify sees a request: problem+json too.
       clientErrorHandler: clientError,
       // Rejected by the router before any route, hook or filter runs: problem+json like every error.

@@ -1,5 +1,8 @@
 import { type AddressInfo, connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
+import { jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
+import { REQUEST_TIMEOUT_MS } from '../../src/bootstrap.js';
 import { type E2eApp, CLERK_TOKEN, PROBLEM_JSON, problemType, removeDataDir, startApp } from './support/e2e-app.js';
 import { givenHeldSession, givenTrack, ok } from './support/fixtures.js';
 
@@ -489,6 +492,33 @@ describe('HTTP contract of commands (e2e)', () => {
       expect(get.headers.allow).toBe('POST');
       // A route's own 404 (no such dashboard asset) stays a 404.
       await t.http().get('/assets/nothing-here.js').expect(404);
+    });
+
+    it('logs a client that hangs up mid-body as one warning line, not as a server error, records nothing, and bounds how long a request may take', async () => {
+      if (t.app.getHttpServer().address() === null) await t.app.listen(0, '127.0.0.1');
+      const { port } = t.app.getHttpServer().address() as AddressInfo;
+      expect(t.app.getHttpServer().requestTimeout).toBe(REQUEST_TIMEOUT_MS);
+      const errors = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+      const warnings: string[] = [];
+      const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation((message: unknown) => void warnings.push(String(message)));
+      try {
+        const before = await t.store.headPosition();
+        await new Promise<void>((resolve, reject) => {
+          const socket = connect(port, '127.0.0.1', () => {
+            socket.write(`POST /tracks HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${CLERK_TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"trackId":`);
+            setTimeout(() => socket.destroy(), 100);
+          });
+          socket.on('close', () => resolve());
+          socket.on('error', reject);
+        });
+        for (let i = 0; i < 50 && warnings.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+        expect(errors.mock.calls.map((call) => String(call[0]).slice(0, 200))).toEqual([]);
+        expect(warnings).toEqual([expect.stringMatching(/^POST \/tracks \[[^\]]+\]: the client closed the connection before sending the whole request; nothing was recorded$/)]);
+        expect(await t.store.headPosition()).toBe(before);
+      } finally {
+        errors.mockRestore();
+        warn.mockRestore();
+      }
     });
 
     it("answers what Node's HTTP parser refuses (headers over 16 KiB, a malformed request) with problem+json too", async () => {

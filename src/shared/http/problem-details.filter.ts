@@ -45,6 +45,15 @@ const bodyProblem = (error: JsonBodyError): ProblemDetails => {
   return requestProblem(HttpProblemCode.malformedJson, error.message, '(body)');
 };
 
+/**
+ * Node's error for a request whose connection closed before its body was complete (`abortIncoming`).
+ * By its fields, not `instanceof Error`: Node creates it in its own realm, which is not a test's.
+ */
+const isClientAbort = (exception: unknown): boolean => {
+  const error = exception as Partial<NodeJS.ErrnoException> | null;
+  return typeof error === 'object' && error !== null && error.code === 'ECONNRESET' && error.message === 'aborted';
+};
+
 /** Methods a route of this API may have; HEAD comes with every GET (Fastify's `exposeHeadRoutes`). */
 const ROUTE_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
@@ -113,6 +122,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof ServiceUnavailableError) {
       this.logger.warn(`${request.method} ${request.url} [${request.correlationId ?? request.id}]: ${exception.message}`);
       return problem(503, exception.code, exception.message);
+    }
+    if (isClientAbort(exception)) {
+      // The client went away mid-body (or was timed out): nobody reads the answer and nothing was recorded; not a server fault.
+      this.logger.warn(`${request.method} ${request.url} [${request.correlationId ?? request.id}]: the client closed the connection before sending the whole request; nothing was recorded`);
+      return requestProblem(HttpProblemCode.requestAborted, 'the connection closed before the whole request was received', '(body)');
     }
     if (exception instanceof StoreUnavailableError) {
       this.logger.error(`${request.method} ${request.url} [${request.correlationId ?? request.id}]: ${exception.message}`);

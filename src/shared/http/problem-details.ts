@@ -17,6 +17,7 @@ export const HttpProblemCode = {
   malformedJson: 'malformed-json',
   malformedUrl: 'malformed-url',
   malformedRequest: 'malformed-request',
+  requestAborted: 'request-aborted',
   bodyTooLarge: 'body-too-large',
   unsupportedMediaType: 'unsupported-media-type',
   routeNotFound: 'route-not-found',
