@@ -27,7 +27,7 @@ import { PROBLEM_DESCRIPTIONS } from './shared/http/command-route.js';
 import { finishDocument, serveDocumentAtDocs } from './shared/http/openapi-document.js';
 import { operationIdOf } from './shared/http/operation-ids.js';
 import { ProblemDetailsFilter } from './shared/http/problem-details.filter.js';
-import { installCorrelationIds } from './shared/http/request-context.js';
+import { installCorrelationIds, installRepeatedHeaderCheck } from './shared/http/request-context.js';
 import { LedgerValidationPipe } from './shared/http/validation.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -319,6 +319,7 @@ export const createApp = async (config: AppConfig, options: { logger?: false } =
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, strictJsonParser(fastify.getDefaultJsonParser(onProtoPoisoning ?? 'error', onConstructorPoisoning ?? 'error')));
   installCorrelationIds(fastify, app.get<IdGenerator>(ID_GENERATOR));
+  installRepeatedHeaderCheck(fastify);
   await applySecurity(app, config);
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(new LedgerValidationPipe());

@@ -44,6 +44,7 @@ const presentedToken = (request: FastifyRequest, pattern: string, reply: Fastify
   }
   if (acceptsQueryToken(request.method, pattern)) {
     const value = (request.query as Record<string, unknown> | undefined)?.[QUERY_TOKEN_PARAMETER];
+    if (Array.isArray(value)) throw unauthorized(reply, `${QUERY_TOKEN_PARAMETER} is given more than once: send one token`, 'invalid_request');
     if (typeof value === 'string' && value.length > 0) return value;
   }
   return undefined;

@@ -68,6 +68,34 @@ describe('hardening with authentication on', () => {
     expect(lower.statusCode).toBe(201);
   });
 
+  it('refuses a request that repeats Authorization, Content-Type or Idempotency-Key with 400 naming them, before any token is looked at', async () => {
+    const before = await t.store.headPosition();
+    const cases: Array<[Record<string, string[]>, string[]]> = [
+      // Node keeps the first Authorization: clerk then viewer would have recorded as clerk.
+      [{ authorization: [`Bearer ${TOKENS.clerk}`, `Bearer ${TOKENS.viewer}`] }, ['Authorization']],
+      [{ authorization: [`Bearer ${TOKENS.clerk}`], 'content-type': ['application/json', 'text/plain'] }, ['Content-Type']],
+      // Node would join them into one key, "k1, k2", which a retry with k1 does not match.
+      [{ authorization: [`Bearer ${TOKENS.clerk}`], 'idempotency-key': ['k1', 'k2'] }, ['Idempotency-Key']],
+      [{ authorization: [`Bearer ${TOKENS.viewer}`, `Bearer ${TOKENS.clerk}`], 'idempotency-key': ['k1', 'k2'] }, ['Authorization', 'Idempotency-Key']],
+    ];
+    for (const [headers, fields] of cases) {
+      const answer = await t.call({ method: 'POST', url: '/tracks', headers: { 'content-type': 'application/json', ...headers }, payload: JSON.stringify(track('seg-twice')) });
+      expect({ fields, status: answer.statusCode, problem: isProblem(answer) }).toEqual({ fields, status: 400, problem: true });
+      expect(answer.json().errors).toEqual(fields.map((field) => ({ field, message: 'is given more than once: send it once' })));
+    }
+    // If-Match may repeat: its values are one list (RFC 9110), here one that does not match.
+    const listed = await t.call({ method: 'POST', url: '/tracks/seg-nowhere/parties', as: 'clerk', headers: { 'if-match': ['W/"7"', 'W/"8"'] }, payload: { partyId: 'us', name: 'US', effectiveOn: '2026-01-05' } });
+    expect(listed.statusCode).toBe(404);
+    expect(await t.store.headPosition()).toBe(before);
+  });
+
+  it('refuses access_token given twice on the live board with a 401 that says so', async () => {
+    const answer = await t.call({ method: 'GET', url: `/tracks/seg-any/board/live?access_token=${TOKENS.viewer}&access_token=${TOKENS.clerk}` });
+    expect(answer.statusCode).toBe(401);
+    expect(answer.headers['www-authenticate']).toBe('Bearer realm="norms-ledger", error="invalid_request"');
+    expect(answer.json().detail).toBe('access_token is given more than once: send one token');
+  });
+
   it('does not take a token from the query string on ordinary routes', async () => {
     const answer = await t.call({ method: 'GET', url: `/audit/events?access_token=${TOKENS.auditor}` });
     expect(answer.statusCode).toBe(401);

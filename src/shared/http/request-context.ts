@@ -7,7 +7,7 @@ import type { IdGenerator } from '../event-store/clock.js';
 import { canonicalJson, sha256Hex } from '../event-store/envelope.js';
 import type { CommandContext, IfMatch } from '../event-store/handle-command.js';
 import { principalOf, type RequestWithPrincipal } from './principal.js';
-import type { FieldError } from './problem-details.js';
+import { type FieldError, HttpProblemCode, problem, PROBLEM_CONTENT_TYPE } from './problem-details.js';
 import { LedgerValidationPipe, RequestValidationError } from './validation.js';
 
 export const CORRELATION_HEADER = 'x-correlation-id';
@@ -149,6 +149,37 @@ export const installCorrelationIds = (fastify: FastifyInstance, ids: IdGenerator
     request.correlationId = value;
     void reply.header('X-Correlation-Id', value);
     done();
+  });
+};
+
+/**
+ * Headers that hold one value. Node keeps the first of two Authorization or Content-Type headers
+ * and joins two Idempotency-Keys into one ("k1, k2"), so a request that sends one twice would be
+ * read as something other than what it says (two tokens, a key no retry matches): it is a 400 that
+ * names them, before any token is looked at or any body read. If-Match may repeat: its values are
+ * one list (RFC 9110 §5.3).
+ */
+const SINGLE_VALUED_HEADERS: ReadonlyArray<readonly [name: string, field: string]> = [
+  ['authorization', 'Authorization'],
+  ['content-type', 'Content-Type'],
+  [IDEMPOTENCY_HEADER, 'Idempotency-Key'],
+];
+
+export const installRepeatedHeaderCheck = (fastify: FastifyInstance): void => {
+  fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    const raw = request.raw.rawHeaders;
+    const counts = new Map<string, number>();
+    for (let i = 0; i < raw.length; i += 2) {
+      const name = raw[i]!.toLowerCase();
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+    }
+    const errors = SINGLE_VALUED_HEADERS.filter(([name]) => (counts.get(name) ?? 0) > 1).map(([, field]) => ({ field, message: 'is given more than once: send it once' }));
+    if (errors.length === 0) {
+      done();
+      return;
+    }
+    const detail = `the request repeats ${errors.map((error) => error.field).join(', ')}, which must be sent once`;
+    void reply.code(400).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem(400, HttpProblemCode.invalidRequest, detail, { errors })));
   });
 };
 

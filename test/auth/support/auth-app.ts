@@ -36,7 +36,7 @@ export interface Call {
   readonly method: string;
   readonly url: string;
   readonly as?: Caller;
-  readonly headers?: Record<string, string>;
+  readonly headers?: Record<string, string | string[]>;
   /** An object is sent as JSON; a string as is (set content-type yourself). */
   readonly payload?: unknown;
 }
