@@ -165,6 +165,19 @@ describe('HTTP contract of commands (e2e)', () => {
       expect(BigInt(atBefore!)).toBe(BigInt(before!) + 1n);
     });
 
+    it('shows at most 200 characters of a field path and names at most 20 fields in the detail, so a 400 never echoes a body back', async () => {
+      const longKey = 'k'.repeat(500_000);
+      const long = await t.post('/tracks/seg/topics', { topicId: 'tp-long', title: 'A topic', [longKey]: 1 }).expect(400);
+      const shown = `${'k'.repeat(100)}…${'k'.repeat(100)}`;
+      expect(long.body.errors).toEqual([{ field: shown, message: 'is not a field of this request' }]);
+      expect(long.body.detail).toBe(`the request has 1 invalid field: ${shown}`);
+      expect(JSON.stringify(long.body).length).toBeLessThan(1000);
+      const many = Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`f${i}`, 1]));
+      const answer = await t.post('/tracks/seg/topics', { topicId: 'tp-many', title: 'A topic', ...many }).expect(400);
+      expect(answer.body.errors).toHaveLength(2000);
+      expect(answer.body.detail).toBe(`the request has 2000 invalid fields: ${Array.from({ length: 20 }, (_, i) => `f${i}`).join(', ')}, and 1980 more`);
+    });
+
     it('names the element of a record or list that is wrong', async () => {
       await ok(t, '/tracks/seg/sessions', { sessionId: 's9', number: 9, place: 'Geneva', scheduledFor: '2026-05-01' });
       const response = await t

@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import type { FastifyRequest } from 'fastify';
+import { shownField } from './problem-details.js';
 
 /** Codes of the body errors below, which the problem filter turns into 400s. */
 export const BODY_NOT_UTF8 = 'LEDGER_BODY_NOT_UTF8';
@@ -124,7 +125,7 @@ const prototypeKeyError = (text: string): JsonBodyError | undefined => {
   const found = prototypeKeyPath(plain);
   if (found === undefined) return undefined;
   // A body nested thousands of levels deep has a path as long: the answer shows its two ends.
-  const path = found.length > 200 ? `${found.slice(0, 100)}…${found.slice(-100)}` : found;
+  const path = shownField(found);
   return new JsonBodyError(BODY_PROTOTYPE_KEY, `the body uses ${found.endsWith('constructor.prototype') ? '"constructor" holding a "prototype"' : '"__proto__"'} as a key (at ${path}), which this server refuses anywhere in a body`, path);
 };
 

@@ -1,14 +1,20 @@
 import { type ArgumentMetadata, Injectable, ValidationPipe, type ValidationPipeOptions } from '@nestjs/common';
 import type { ValidationError } from 'class-validator';
-import type { FieldError } from './problem-details.js';
+import { type FieldError, shownField } from './problem-details.js';
 import { RESERVED_IDS } from '../domain/ids.js';
 import { ELEMENT_PROBLEM, ELEMENT_PROBLEMS, MESSAGES } from './validators.js';
+
+/** Fields a 400's detail names (`errors` lists them all), each as `errors` shows it. */
+const NAMED_IN_DETAIL = 20;
+const namesOf = (errors: readonly FieldError[]): string =>
+  errors.slice(0, NAMED_IN_DETAIL).map((error) => shownField(error.field)).join(', ') +
+  (errors.length > NAMED_IN_DETAIL ? `, and ${errors.length - NAMED_IN_DETAIL} more` : '');
 
 /** A 400: the body (or a header) has invalid fields; `errors` names every one of them. */
 export class RequestValidationError extends Error {
   constructor(
     readonly errors: readonly FieldError[],
-    message = `the request has ${errors.length} invalid ${errors.length === 1 ? 'field' : 'fields'}: ${errors.map((error) => error.field).join(', ')}`,
+    message = `the request has ${errors.length} invalid ${errors.length === 1 ? 'field' : 'fields'}: ${namesOf(errors)}`,
   ) {
     super(message);
     this.name = 'RequestValidationError';
