@@ -25,12 +25,14 @@ export const STATUS_OF_KIND: Readonly<Record<DomainErrorKind, number>> = {
 };
 
 /** Fastify's own rejections, reached through Nest's error handler as HttpException causes. */
-const FASTIFY_PROBLEMS: Readonly<Record<string, (error: Error & { statusCode?: number }) => ProblemDetails>> = {
+const FASTIFY_PROBLEMS: Readonly<Record<string, (error: Error & { statusCode?: number }, request: FastifyRequest) => ProblemDetails>> = {
   FST_ERR_CTP_BODY_TOO_LARGE: () => problem(413, HttpProblemCode.bodyTooLarge, 'the request body is larger than 1 MiB (1048576 bytes)'),
   FST_ERR_CTP_INVALID_MEDIA_TYPE: () => problem(415, HttpProblemCode.unsupportedMediaType, 'send the request body as JSON, with Content-Type: application/json'),
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => requestProblem(HttpProblemCode.malformedJson, 'the Content-Length header does not match the body', '(body)'),
   FST_ERR_CTP_EMPTY_JSON_BODY: () => requestProblem(HttpProblemCode.malformedJson, 'the body is empty; send a JSON object', '(body)'),
   FST_ERR_CTP_INVALID_JSON_BODY: () => requestProblem(HttpProblemCode.malformedJson, 'the body is not valid JSON', '(body)'),
+  // A `..` segment under a static prefix (/docs/../package.json): nothing is there, and a 403 would read as a missing role.
+  FST_STATIC_FORBIDDEN_PATH: (_error, request) => problem(404, HttpProblemCode.routeNotFound, `there is no route ${request.method} ${request.url.split('?')[0]}: a path with a .. segment names nothing here`),
 };
 
 /** Our JSON parser's refusals (json-body.ts), which reach the filter as they were thrown. */
@@ -145,7 +147,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   private fromHttpException(exception: HttpException, request: FastifyRequest): ProblemDetails {
     const cause = exception.cause as (Error & { code?: string; statusCode?: number }) | undefined;
     const fastify = cause?.code !== undefined ? FASTIFY_PROBLEMS[cause.code] : undefined;
-    if (fastify !== undefined && cause !== undefined) return fastify(cause);
+    if (fastify !== undefined && cause !== undefined) return fastify(cause, request);
     const status = exception.getStatus();
     if (cause instanceof SyntaxError || (status === 400 && cause?.code?.startsWith('FST_ERR_CTP') === true)) {
       return requestProblem(HttpProblemCode.malformedJson, `the body is not valid JSON: ${cause!.message}`, '(body)');
