@@ -553,6 +553,17 @@ describe('HTTP contract of commands (e2e)', () => {
         type: problemType('headers-too-large'), title: 'Headers too large', status: 431,
         detail: 'the request headers (or the URL) are larger than this server reads (16 KiB)',
       });
+      // RFC 9112 §3.2: an HTTP/1.1 request without Host, or with two, is a 400 (Node's own answer had no body).
+      const noHost = await raw('GET /health HTTP/1.1\r\nConnection: close\r\n\r\n');
+      expect(noHost).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+      expect(JSON.parse(noHost.split('\r\n\r\n')[1]!)).toEqual({
+        type: problemType('invalid-request'), title: 'Invalid request', status: 400,
+        detail: 'Host is required in an HTTP/1.1 request', errors: [{ field: 'Host', message: 'is required in an HTTP/1.1 request' }],
+      });
+      const twoHosts = await raw('GET /health HTTP/1.1\r\nHost: a\r\nHost: b\r\nConnection: close\r\n\r\n');
+      expect(JSON.parse(twoHosts.split('\r\n\r\n')[1]!)).toMatchObject({ status: 400, errors: [{ field: 'Host', message: 'is given more than once: send it once' }] });
+      // HTTP/1.0 needs no Host.
+      expect(await raw('GET /health HTTP/1.0\r\n\r\n')).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
       const malformed = await raw('NOT HTTP AT ALL\r\n\r\n');
       expect(malformed).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
       expect(JSON.parse(malformed.split('\r\n\r\n')[1]!)).toMatchObject({ type: problemType('malformed-request'), status: 400, errors: [{ field: '(request)', message: 'the request is not well-formed HTTP' }] });

@@ -153,13 +153,14 @@ export const installCorrelationIds = (fastify: FastifyInstance, ids: IdGenerator
 };
 
 /**
- * Headers that hold one value. Node keeps the first of two Authorization or Content-Type headers
+ * Headers that hold one value (and Host, which an HTTP/1.1 request must have). Node keeps the first of two Authorization or Content-Type headers
  * and joins two Idempotency-Keys into one ("k1, k2"), so a request that sends one twice would be
  * read as something other than what it says (two tokens, a key no retry matches): it is a 400 that
  * names them, before any token is looked at or any body read. If-Match may repeat: its values are
  * one list (RFC 9110 §5.3).
  */
 const SINGLE_VALUED_HEADERS: ReadonlyArray<readonly [name: string, field: string]> = [
+  ['host', 'Host'],
   ['authorization', 'Authorization'],
   ['content-type', 'Content-Type'],
   [IDEMPOTENCY_HEADER, 'Idempotency-Key'],
@@ -174,11 +175,13 @@ export const installRepeatedHeaderCheck = (fastify: FastifyInstance): void => {
       counts.set(name, (counts.get(name) ?? 0) + 1);
     }
     const errors = SINGLE_VALUED_HEADERS.filter(([name]) => (counts.get(name) ?? 0) > 1).map(([, field]) => ({ field, message: 'is given more than once: send it once' }));
+    // RFC 9112 §3.2: an HTTP/1.1 request without Host is a 400 (Node's own answer to it has no body).
+    if (!counts.has('host') && request.raw.httpVersionMajor === 1 && request.raw.httpVersionMinor >= 1) errors.unshift({ field: 'Host', message: 'is required in an HTTP/1.1 request' });
     if (errors.length === 0) {
       done();
       return;
     }
-    const detail = `the request repeats ${errors.map((error) => error.field).join(', ')}, which must be sent once`;
+    const detail = errors.map((error) => `${error.field} ${error.message}`).join('; ');
     void reply.code(400).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem(400, HttpProblemCode.invalidRequest, detail, { errors })));
   });
 };
