@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import type { FastifyRequest } from 'fastify';
-import { shownField } from './problem-details.js';
+import { shownField } from './shown-field.js';
 
 /** Codes of the body errors below, which the problem filter turns into 400s. */
 export const BODY_NOT_UTF8 = 'LEDGER_BODY_NOT_UTF8';

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { shownField } from './shown-field.js';
 
 /**
  * Every problem `type` is `https://norms-ledger.dev/problems/<code>`, where `<code>` is the stable,
@@ -60,16 +61,6 @@ const INVISIBLE = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
 export const visible = (text: string): string =>
   text.replace(INVISIBLE, (character) => `\\u${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`);
 
-/**
- * A field path as an answer shows it: a body's key can be 1 MiB long, and a 400 must not echo it
- * whole. Its first and last 100 code points, joined by an ellipsis: the end of a path names the
- * field, its start where it is.
- */
-export const shownField = (field: string): string => {
-  if (field.length <= 201) return field;
-  const characters = Array.from(field);
-  return characters.length <= 201 ? field : `${characters.slice(0, 100).join('')}…${characters.slice(-100).join('')}`;
-};
 /** Characters of a detail: every quoted value is already cut to 200 (corrections.ts); this bounds what a list of fields adds. */
 const SHOWN_DETAIL_CHARACTERS = 2000;
 

@@ -1,6 +1,7 @@
 import { type ArgumentMetadata, Injectable, ValidationPipe, type ValidationPipeOptions } from '@nestjs/common';
 import type { ValidationError } from 'class-validator';
-import { type FieldError, shownField } from './problem-details.js';
+import type { FieldError } from './problem-details.js';
+import { shownField } from './shown-field.js';
 import { RESERVED_IDS } from '../domain/ids.js';
 import { ELEMENT_PROBLEM, ELEMENT_PROBLEMS, MESSAGES } from './validators.js';
 
