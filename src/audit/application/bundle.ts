@@ -8,6 +8,7 @@ import type { EventStore, EventToAppend, ExpectedRevision, JsonObject } from '..
 import { type PublicKeyInfo, publicKeyProblem } from '../domain/checkpoint.js';
 import { CHECKPOINT_ISSUED, CHECKPOINT_STREAM } from '../domain/checkpoint.events.js';
 import { plural } from '../../shared/plural.js';
+import { firstRepeatedKey } from '../../shared/http/json-body.js';
 import { describeProblem, LedgerVerifier, type StoredEventText, type VerificationReport } from '../domain/verifier.js';
 import { envelopeLine, rawEvents } from './ledger-source.js';
 import { PROGRESS_EVERY, type ProgressListener } from './verify-ledger.query.js';
@@ -163,6 +164,45 @@ const lineParts = (text: string): StoredEventText | undefined => {
   };
 };
 
+/** The strings (keys and string values) in what JSON.parse made; a RangeError when nested too deep to recurse. */
+const stringsIn = (value: unknown): number => {
+  if (typeof value === 'string') return 1;
+  if (value === null || typeof value !== 'object') return 0;
+  let count = 0;
+  if (Array.isArray(value)) {
+    for (const element of value as unknown[]) count += stringsIn(element);
+  } else {
+    for (const key of Object.keys(value)) count += 1 + stringsIn((value as Record<string, unknown>)[key]);
+  }
+  return count;
+};
+
+/** The string tokens (keys and string values) of JSON text: its unescaped `"`, two per string. */
+const stringTokensIn = (text: string): number => {
+  let quotes = 0;
+  for (let at = text.indexOf('"'); at >= 0; at = text.indexOf('"', at + 1)) quotes++;
+  // In JSON a backslash only ever starts an escape, in a string, and `\"` is a quote inside it.
+  for (let at = text.indexOf('\\'); at >= 0; at = text.indexOf('\\', at + 2)) if (text.charCodeAt(at + 1) === 0x22) quotes--;
+  return quotes / 2;
+};
+
+/**
+ * The key (as a path, `data.text`) that one object of a bundle line names twice, or undefined:
+ * JSON.parse keeps the last value, a reader that keeps the first would read another line. `value`
+ * is what JSON.parse made of `text`. Cheap on every line: JSON.parse drops each repeated key (and
+ * whatever its first value held), so the text holds more strings than the value exactly when a key
+ * is repeated; only then is the line scanned for the key itself (firstRepeatedKey, a tokenizer).
+ */
+export const repeatedKeyIn = (text: string, value: unknown): string | undefined => {
+  let parsed: number;
+  try {
+    parsed = stringsIn(value);
+  } catch {
+    return firstRepeatedKey(text);
+  }
+  return parsed === stringTokensIn(text) ? undefined : firstRepeatedKey(text);
+};
+
 /** Positions are canonical decimal strings: longer is larger, equal lengths compare as text. */
 const coversPosition = (upTo: string | undefined, position: string): boolean =>
   upTo !== undefined && (upTo.length > position.length || (upTo.length === position.length && upTo >= position));
@@ -213,6 +253,12 @@ const verifyBundlePass = async (
       value = JSON.parse(text);
     } catch (error) {
       verifier.unparseable({ line }, `not a JSON line (${(error as Error).message})`);
+      continue;
+    }
+    // Told like a line that is not JSON: what it says depends on the reader.
+    const repeated = repeatedKeyIn(text, value);
+    if (repeated !== undefined) {
+      verifier.unparseable({ line }, `names the key ${JSON.stringify(repeated)} twice in one object (JSON readers differ on which value it holds)`);
       continue;
     }
     if (keyLine !== undefined) {
@@ -333,6 +379,10 @@ export const importBundle = async (store: EventStore, file: string, onProgress?:
       'bundle-invalid',
       `bundle ${file} does not verify (${plural(total, 'problem')}${first ? `; first: ${describeProblem(first)}` : ''}); nothing was written`,
     );
+  }
+  if (report.eventsChecked === 0) {
+    // A key alone vouches for nothing: refused as verify --bundle refuses it (notABundleProblem).
+    throw new UnprocessableError('bundle-invalid', `bundle ${file} holds no event, only its publicKey line: not a bundle; nothing was written`);
   }
 
   let publicKey: PublicKeyInfo | undefined;

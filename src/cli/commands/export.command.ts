@@ -1,11 +1,12 @@
 import { Command } from 'commander';
 import type { AppConfig } from '../../config/app-config.js';
 import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { exportBundle, partialBundleOf } from '../../audit/application/bundle.js';
 import { trustedPublicKeys, loadOrCreateSigningKey } from '../../audit/infrastructure/signing-key.js';
 import { type CliIo, configOrExit, EXIT_OK, fail, onExit, processIo, progressReporter } from '../cli-io.js';
 import { closeStore, estimatedEvents, openExistingStore } from '../cli-store.js';
-import { exportTargetProblem } from '../export-target.js';
+import { exportTarget } from '../export-target.js';
 
 export interface ExportOptions {
   readonly out: string;
@@ -15,11 +16,13 @@ export interface ExportOptions {
 
 /**
  * `norms-ledger export --out FILE [--force]`: the bundle, written to a temporary file renamed into
- * place. FILE is checked first (exportTargetProblem): a refusal is one line, exit 2, nothing written.
+ * place. FILE is checked first (exportTarget): a refusal is one line, exit 2, nothing written. A
+ * symbolic link is written through: the file it leads to gets the bundle, and the link stays.
  */
 export const runExport = async (config: AppConfig, options: ExportOptions, io: CliIo = processIo): Promise<number> => {
-  const problem = exportTargetProblem(config, options.out, options.force === true);
-  if (problem !== undefined) return fail(io, 'export', new Error(problem));
+  const target = exportTarget(config, options.out, options.force === true);
+  if (target.problem !== undefined) return fail(io, 'export', new Error(target.problem));
+  const { file } = target;
   let store;
   try {
     store = await openExistingStore(config);
@@ -27,20 +30,32 @@ export const runExport = async (config: AppConfig, options: ExportOptions, io: C
     return fail(io, 'export', error);
   }
   // Interrupted, the export leaves no half bundle behind (a failure removes it in exportBundle).
-  const keepPartial = onExit(() => rmSync(partialBundleOf(options.out), { force: true }));
+  const keepPartial = onExit(() => rmSync(partialBundleOf(file), { force: true }));
   try {
     const signer = loadOrCreateSigningKey(config);
     const progress = progressReporter(io, 'export', await estimatedEvents(config, store));
-    const result = await exportBundle(store, trustedPublicKeys(config, signer), options.out, progress.update);
+    const result = await exportBundle(store, trustedPublicKeys(config, signer), file, progress.update);
     progress.stop();
     io.out.write(`exported ${result.events} events to ${options.out} (${result.bytes} bytes, key ${signer.publicKey.keyId})\n`);
     return EXIT_OK;
   } catch (error) {
-    return fail(io, 'export', error);
+    return fail(io, 'export', writeError(options.out, file, error));
   } finally {
     keepPartial();
     await closeStore(store);
   }
+};
+
+/**
+ * A file system error writing the bundle (the directory went away, a full or read-only disk), told
+ * in one line naming --out rather than as raw errno text; exportBundle has removed its `.partial`.
+ */
+const writeError = (out: string, file: string, error: unknown): unknown => {
+  if (!(error instanceof Error)) return error;
+  const { code, syscall, path } = error as NodeJS.ErrnoException;
+  if (typeof code !== 'string' || typeof syscall !== 'string' || (path !== file && path !== partialBundleOf(file))) return error;
+  const why = code === 'ENOSPC' ? 'the disk is full' : code === 'EROFS' ? 'the file system is read-only' : code;
+  return new Error(`--out ${out}: cannot write the bundle in the directory ${dirname(file)} (${why}); nothing was written`);
 };
 
 export const exportCommand = (): Command =>

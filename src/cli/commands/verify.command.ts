@@ -39,20 +39,24 @@ export const printReport = (io: CliIo, what: string, report: VerificationReport,
 };
 
 /**
- * Why a bundle file that did not verify is not a bundle at all, in one line; undefined when it is a
- * bundle (damaged or not). Judged from verifyBundle's report, the same check import refuses a file
- * by: not a bundle when the file is empty, or when none of its lines could be read as an event (each
- * was not JSON, not an object, or not shaped as an event, so not one stream was found), whether or
- * not a publicKey line ends it: a key alone vouches for nothing. A file with any readable event is a
- * bundle, however damaged (truncated, a line garbled, lines appended), reported problem by problem.
+ * Why a bundle file is not a bundle at all, in one line; undefined when it is a bundle (damaged or
+ * not). Judged from verifyBundle's report, the same check import refuses a file by: not a bundle
+ * when the file is empty, when it holds nothing but its publicKey line (a key alone vouches for
+ * nothing, even one that verifies), or when none of its lines could be read as an event (each was
+ * not JSON, not an object, or not shaped as an event, so not one stream was found), whether or not
+ * a publicKey line ends it. A file with any readable event is a bundle, however damaged (truncated,
+ * a line garbled, lines appended), reported problem by problem.
  */
 export const notABundleProblem = (file: string, report: VerificationReport): string | undefined => {
-  if (report.ok || report.streamsChecked > 0 || report.checkpointsChecked > 0) return undefined;
   const keyMissing = report.problems.find((problem) => problem.problem === 'missing-key');
   if (report.eventsChecked === 0) {
-    // Blank lines only, or nothing at all (a lone key line that is wrong is a bundle's problem).
-    return keyMissing !== undefined ? `bundle ${file} is empty: not a bundle` : undefined;
+    // Blank lines only, or nothing at all.
+    if (keyMissing !== undefined) return `bundle ${file} is empty: not a bundle`;
+    // Lines after the key line (events in the wrong place) are a damaged bundle's problems.
+    const afterKey = report.problems.some((problem) => problem.problem === 'malformed') || (report.problemsOmitted ?? 0) > 0;
+    return afterKey ? undefined : `bundle ${file} holds no event, only its publicKey line: not a bundle`;
   }
+  if (report.ok || report.streamsChecked > 0 || report.checkpointsChecked > 0) return undefined;
   const first = report.problems[0];
   return `bundle ${file} is not a bundle: none of its lines is an event${keyMissing !== undefined ? ' or the publicKey line' : ''}${first !== undefined ? ` (first: ${describeProblem(first)})` : ''}`;
 };
