@@ -26,7 +26,7 @@ import { strictJsonParser } from './shared/http/json-body.js';
 import { PROBLEM_DESCRIPTIONS } from './shared/http/command-route.js';
 import { finishDocument, serveDocumentAtDocs } from './shared/http/openapi-document.js';
 import { operationIdOf } from './shared/http/operation-ids.js';
-import { ProblemDetailsFilter } from './shared/http/problem-details.filter.js';
+import { installEarlyNoRoute, ProblemDetailsFilter } from './shared/http/problem-details.filter.js';
 import { installCorrelationIds, installRepeatedHeaderCheck } from './shared/http/request-context.js';
 import { LedgerValidationPipe } from './shared/http/validation.js';
 
@@ -323,6 +323,7 @@ export const createApp = async (config: AppConfig, options: { logger?: false } =
   installCorrelationIds(fastify, app.get<IdGenerator>(ID_GENERATOR));
   installRepeatedHeaderCheck(fastify);
   await applySecurity(app, config);
+  installEarlyNoRoute(fastify);
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(new LedgerValidationPipe());
   const document = SwaggerModule.createDocument(

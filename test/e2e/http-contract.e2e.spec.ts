@@ -491,6 +491,16 @@ describe('HTTP contract of commands (e2e)', () => {
       expect(response.body.type).toBe(problemType('route-not-found'));
     });
 
+    it('answers a method or path with no route before reading the body: a malformed or oversized body does not turn the 405 or 404 into a 400 or 413', async () => {
+      const bad = await t.http().delete('/tracks/anything').set('Authorization', `Bearer ${CLERK_TOKEN}`).set('Content-Type', 'application/json').send('{bad').expect(405);
+      expect(bad.headers.allow).toBe('GET, HEAD');
+      expect(bad.body.type).toBe(problemType('method-not-allowed'));
+      const big = await t.http().put('/tracks/anything/board').set('Authorization', `Bearer ${CLERK_TOKEN}`).set('Content-Type', 'application/json').send(`"${'x'.repeat(1024 * 1024 + 10)}"`).expect(405);
+      expect(big.body.type).toBe(problemType('method-not-allowed'));
+      const nowhere = await t.http().post('/nowhere').set('Content-Type', 'application/json').send('{bad').expect(404);
+      expect(nowhere.body).toEqual({ type: problemType('route-not-found'), title: 'Route not found', status: 404, detail: 'there is no route POST /nowhere' });
+    });
+
     it('answers a method the path has no route for with a 405 problem naming the allowed methods in Allow', async () => {
       const put = await t.http().put('/tracks/anything/board').set('Authorization', `Bearer ${CLERK_TOKEN}`).send({}).expect(405);
       expect(put.headers['content-type']).toBe(PROBLEM_JSON);

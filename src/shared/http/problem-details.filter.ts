@@ -1,6 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger, NotFoundException } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type DomainErrorKind } from '../domain/domain-error.js';
 import {
   DamagedEventError,
@@ -64,6 +64,33 @@ export const allowedMethods = (request: FastifyRequest): string[] => {
   const url = request.url.split('?')[0]!;
   const methods: string[] = ROUTE_METHODS.filter((method) => request.server.findRoute({ method, url }) !== null);
   return methods.includes('GET') ? [...methods, 'HEAD'] : methods;
+};
+
+/** No route for the request: a 405 naming the methods its path takes, else a 404. */
+const noRouteProblem = (request: FastifyRequest): ProblemDetails => {
+  const allowed = allowedMethods(request);
+  // A route's own 404 (an unknown dashboard asset) is not about the method.
+  if (allowed.length > 0 && !allowed.includes(request.method)) {
+    const path = request.url.split('?')[0];
+    return problem(405, HttpProblemCode.methodNotAllowed, `${path} does not take ${request.method}: it answers ${allowed.join(', ')}`);
+  }
+  return problem(404, HttpProblemCode.routeNotFound, `there is no route ${request.method} ${request.url.split('?')[0]}`);
+};
+
+/**
+ * Answers a request no route takes (404, or 405 with Allow) before its body is read: it has no
+ * body to be wrong about, so a malformed or oversized one must not turn the 405 into a 400 or 413.
+ */
+export const installEarlyNoRoute = (fastify: FastifyInstance): void => {
+  fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    if (!request.is404) {
+      done();
+      return;
+    }
+    const body = noRouteProblem(request);
+    if (body.status === 405) void reply.header('Allow', allowedMethods(request).join(', '));
+    void reply.code(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+  });
 };
 
 const httpCode = (status: number): string => (STATUS_CODES[status] ?? 'error').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
@@ -152,15 +179,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (cause instanceof SyntaxError || (status === 400 && cause?.code?.startsWith('FST_ERR_CTP') === true)) {
       return requestProblem(HttpProblemCode.malformedJson, `the body is not valid JSON: ${cause!.message}`, '(body)');
     }
-    if (exception instanceof NotFoundException && cause === undefined) {
-      const allowed = allowedMethods(request);
-      // A route's own 404 (an unknown dashboard asset) is not about the method.
-      if (allowed.length > 0 && !allowed.includes(request.method)) {
-        const path = request.url.split('?')[0];
-        return problem(405, HttpProblemCode.methodNotAllowed, `${path} does not take ${request.method}: it answers ${allowed.join(', ')}`);
-      }
-      return problem(404, HttpProblemCode.routeNotFound, `there is no route ${request.method} ${request.url.split('?')[0]}`);
-    }
+    if (exception instanceof NotFoundException && cause === undefined) return noRouteProblem(request);
     if (status >= 500) {
       this.logger.error(`${request.method} ${request.url} [${request.correlationId ?? request.id}]: ${exception.stack ?? exception.message}`);
       return problem(status, HttpProblemCode.internalError, `an unexpected error occurred; quote correlation id ${request.correlationId ?? request.id} when reporting it`);
