@@ -527,7 +527,9 @@ const describeDashboard = (): void => {
       'CbmResumed',
       'CbmImplementationReported',
     ]);
-    // Opened by the link, not by a button: Escape lands on the subject's row of the board.
+    // Opened by the link, not by a button: Escape lands on the subject's row of the board, once the
+    // board has drawn it (after a reload on a loaded machine the detail can be read first).
+    await until(page, `document.querySelector('[data-focus-key="open:board:cbm:cbm-poc"]') !== null`);
     await page.keyboard.press('Escape');
     await expect(detail(page).isVisible()).resolves.toBe(false);
     await expect(focusKey(page)).resolves.toBe('open:board:cbm:cbm-poc');
