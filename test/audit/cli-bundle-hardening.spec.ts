@@ -1,29 +1,23 @@
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { repeatedKeyIn, verifyBundle } from '../../src/audit/application/bundle.js';
 import { runExport } from '../../src/cli/commands/export.command.js';
 import { runImport } from '../../src/cli/commands/import.command.js';
 import { runVerify } from '../../src/cli/commands/verify.command.js';
 import type { CliIo } from '../../src/cli/cli-io.js';
-import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
+import type { AppConfig } from '../../src/config/app-config.js';
 import { firstRepeatedKey } from '../../src/shared/http/json-body.js';
+import { captureIo, configFor } from '../cli/support/cli-process.js';
 import { type Ledger, openLedger, removeDir, seedLedger, tempDir } from './support/ledger-fixture.js';
 
+/** captureIo with both streams read at once. */
 const capture = (): CliIo & { text: () => { out: string; err: string } } => {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let o = '';
-  let e = '';
-  out.on('data', (chunk: Buffer) => (o += chunk.toString()));
-  err.on('data', (chunk: Buffer) => (e += chunk.toString()));
-  return { out, err, text: () => ({ out: o, err: e }) };
+  const io = captureIo();
+  return { ...io, text: () => ({ out: io.stdout(), err: io.stderr() }) };
 };
 
 const CLI = join(resolve(import.meta.dirname, '..', '..'), 'dist', 'cli', 'main.js');
-
-const configFor = (dataDir: string): AppConfig => loadConfig({ LEDGER_DATA_DIR: dataDir, LEDGER_SQLITE_SYNCHRONOUS: 'NORMAL', LOG_LEVEL: 'silent' });
 
 /** Every name under a directory, recursively, sorted. */
 const listing = (dir: string): string[] => (readdirSync(dir, { recursive: true }) as string[]).sort();
