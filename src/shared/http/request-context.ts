@@ -153,11 +153,11 @@ export const installCorrelationIds = (fastify: FastifyInstance, ids: IdGenerator
 };
 
 /**
- * Headers that hold one value (and Host, which an HTTP/1.1 request must have). Node keeps the first of two Authorization or Content-Type headers
- * and joins two Idempotency-Keys into one ("k1, k2"), so a request that sends one twice would be
- * read as something other than what it says (two tokens, a key no retry matches): it is a 400 that
- * names them, before any token is looked at or any body read. If-Match may repeat: its values are
- * one list (RFC 9110 §5.3).
+ * Headers that hold one value. Node keeps the first of two Host, Authorization or Content-Type
+ * headers and joins two Idempotency-Keys into one ("k1, k2"), so a request that sends one twice
+ * would be read as something other than what it says (two tokens, a key no retry matches): it is a
+ * 400 that names them, before any token is looked at or any body read, as is an HTTP/1.1 request
+ * without Host. If-Match may repeat: its values are one list (RFC 9110 §5.3).
  */
 const SINGLE_VALUED_HEADERS: ReadonlyArray<readonly [name: string, field: string]> = [
   ['host', 'Host'],
