@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { normalizePattern } from '../../src/auth/route-policy.js';
 import { registeredRoutes } from '../../src/auth/security.js';
@@ -103,7 +104,7 @@ const nullsIn = (value: unknown, path = ''): string[] => {
 };
 
 /** Wrong but well-formed: unknown ids, ids of the wrong kind, far dates, empty or foreign lists. */
-const plausible = fc.constantFrom('"zz-unknown"', '"us"', '"cn"', '"s1"', '"n1"', '"st-1"', '"item-1"', '"2026-02-10"', '"2099-12-31"', '"1900-01-01"', '[]', '["us","cn"]', '["zz"]', '["us","us"]', '"conditional"', '"opposes"', '"written"', '"silence"', '{"eventId":"00000000-0000-4000-8000-000000000000"}', '{"statementId":"st-1","eventId":"00000000-0000-4000-8000-000000000000"}');
+const plausible = fc.constantFrom('{"us":["us-d1"],"constructor":["cn-d1"]}', '{"prototype":"us-d1"}', '"zz-unknown"', '"us"', '"cn"', '"s1"', '"n1"', '"st-1"', '"item-1"', '"2026-02-10"', '"2099-12-31"', '"1900-01-01"', '[]', '["us","cn"]', '["zz"]', '["us","us"]', '"conditional"', '"opposes"', '"written"', '"silence"', '{"eventId":"00000000-0000-4000-8000-000000000000"}', '{"statementId":"st-1","eventId":"00000000-0000-4000-8000-000000000000"}');
 const notAField = fc.constantFrom('__proto__', 'constructor', 'prototype', 'zz-unknown', '', ' ', 'trackid', 'recordedBy', 'hash', 'metadata');
 
 const objectText = (entries: ReadonlyArray<readonly [string, string]>): string => `{${entries.map(([key, value]) => `${json(key)}:${value}`).join(',')}}`;
@@ -214,6 +215,12 @@ describe('fuzzed command bodies never harm the ledger', () => {
           const recorded = await t.store.readStream(streamId, { fromRevision: revision - appended + 1 });
           const nulls = recorded.flatMap((event) => nullsIn(event.data).map((path) => `${event.type}.${path}`));
           if (nulls.length > 0) throw new Error(`null recorded at ${nulls.join(', ')}: ${where}`);
+          // Recorded as sent: every field of the body, keys of its maps included, is in the payload
+          // (effectiveOn goes to the metadata); a field or key dropped on the way would record
+          // something other than what the clerk was told was recorded.
+          const sent = Object.entries(JSON.parse(body.text) as Record<string, unknown>).filter(([field]) => field !== 'effectiveOn');
+          const lost = sent.filter(([field, value]) => !recorded.some((event) => isDeepStrictEqual((event.data as Record<string, unknown>)[field], value))).map(([field]) => field);
+          if (lost.length > 0) throw new Error(`recorded otherwise than sent: ${lost.join(', ')}: ${where}`);
           return;
         }
         if (answer.statusCode < 400) throw new Error(`unexpected ${where}`);
