@@ -194,6 +194,19 @@ describe('handleCommand: load, fold, decide, seal, append', () => {
       expect(new Set(results.map((r) => JSON.stringify(r))).size).toBe(1);
       expect(await store.readStream('notes-i')).toHaveLength(1);
     });
+
+    it('records one command when one key is sent at once with different bodies to different streams; the others are a 422, and retries get the first answer', async () => {
+      const streams = Array.from({ length: 8 }, (_, i) => `notes-k${i}`);
+      const outcomes = await Promise.allSettled(streams.map((streamId, i) => add(streamId, 'n1', { idempotencyKey: 'key-many', requestFingerprint: `body-${i}` })));
+      const won = outcomes.flatMap((outcome, i) => (outcome.status === 'fulfilled' ? [{ i, result: outcome.value }] : []));
+      expect(won).toHaveLength(1);
+      for (const outcome of outcomes) if (outcome.status === 'rejected') expect(outcome.reason).toMatchObject({ code: 'idempotency-key-reused' });
+      const recorded = (await Promise.all(streams.map((streamId) => store.readStream(streamId).catch(() => [])))).flat();
+      expect(recorded).toHaveLength(1);
+      const { i, result } = won[0]!;
+      expect(await add(streams[i]!, 'n1', { idempotencyKey: 'key-many', requestFingerprint: `body-${i}` })).toEqual(result);
+      await expect(add(streams[(i + 1) % streams.length]!, 'n1', { idempotencyKey: 'key-many', requestFingerprint: `body-${(i + 1) % streams.length}` })).rejects.toMatchObject({ code: 'idempotency-key-reused' });
+    });
   });
 
   it('runs an exclusive command (one that changes facts other streams decide on) only when no command on any stream is being decided', async () => {

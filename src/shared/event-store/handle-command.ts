@@ -126,12 +126,19 @@ export const handleCommand = <Command extends { effectiveOn: string }, State, Ev
   spec: CommandSpec<Command, State, Event>,
 ): Promise<CommandResult> => {
   const locks = locksOf(deps.store);
-  return locks.crossStream.run(spec.exclusive === true ? 'exclusive' : 'shared', () => locks.streams.run(spec.streamId, () => decideAndAppend(deps, spec)));
+  const run = (): Promise<CommandResult> =>
+    locks.crossStream.run(spec.exclusive === true ? 'exclusive' : 'shared', () => locks.streams.run(spec.streamId, () => decideAndAppend(deps, spec)));
+  const key = spec.context.idempotencyKey;
+  // Always taken first, so no cycle: a command holding a stream never waits for a key.
+  return key === undefined ? run() : locks.keys.run(JSON.stringify([spec.context.principal, key]), run);
 };
 
 /**
- * This process's locks on a store. `streams`: commands on one stream queue instead of racing to the
- * store. `crossStream`: guards that read another stream (DESIGN §4: a delegate who attended the
+ * This process's locks on a store. `keys`: commands sent with one Idempotency-Key (of one
+ * principal) queue, whatever their streams, so that the second sees what the first recorded and is
+ * answered as a retry or refused as a reuse (422); the stream lock alone let the same key record
+ * one command on each of several streams at once. `streams`: commands on one stream queue instead
+ * of racing to the store. `crossStream`: guards that read another stream (DESIGN §4: a delegate who attended the
  * session, §5: minutes adopted) are checked when the command is decided, and the append names only
  * its own stream's revision; without this lock a session correction removing a delegate and a
  * statement by that delegate, decided at the same time, could both be recorded (each saw the
@@ -139,10 +146,15 @@ export const handleCommand = <Command extends { effectiveOn: string }, State, Ev
  * command that changes such facts (`exclusive`) waits for those in flight and runs alone. Instances
  * sharing a store do not see each other's locks (README says so).
  */
-const storeLocks = new WeakMap<EventStore, { readonly streams: KeyedLock; readonly crossStream: ReadWriteLock }>();
-const locksOf = (store: EventStore): { readonly streams: KeyedLock; readonly crossStream: ReadWriteLock } => {
+interface StoreLocks {
+  readonly keys: KeyedLock;
+  readonly streams: KeyedLock;
+  readonly crossStream: ReadWriteLock;
+}
+const storeLocks = new WeakMap<EventStore, StoreLocks>();
+const locksOf = (store: EventStore): StoreLocks => {
   let locks = storeLocks.get(store);
-  if (!locks) storeLocks.set(store, (locks = { streams: new KeyedLock(), crossStream: new ReadWriteLock() }));
+  if (!locks) storeLocks.set(store, (locks = { keys: new KeyedLock(), streams: new KeyedLock(), crossStream: new ReadWriteLock() }));
   return locks;
 };
 
