@@ -317,21 +317,42 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
     } else {
       // On a SQLite store this runs on a worker thread: this one keeps answering meanwhile.
       result = await buildReadModelsFile(this.store, temporary, this.buildOptions({ serving: true }));
+      fresh = openReadModelDb(temporary);
     }
-    // Until here the old database answered and kept following the log; from here to open() nothing awaits.
+    const built = fresh;
+    const discard = (): void => {
+      built.close();
+      if (!inMemory) removeDbFiles(temporary);
+    };
+    // The build stopped at the head it started from, while the old database kept following the
+    // log: the new one catches up before it is swapped in, or the live board would send rows older
+    // than those it already sent. First while the old one answers (the bulk of what was recorded
+    // meanwhile), then, once it has stopped, the last few events, so it is at least as far on.
+    try {
+      await new ReadModelProjection(this.store, built).catchUp();
+    } catch (error) {
+      discard();
+      throw error;
+    }
     await this.projection.stop();
     if (this.closed) {
-      fresh?.close();
-      if (!inMemory) removeDbFiles(temporary);
+      discard();
       return result;
     }
+    try {
+      await new ReadModelProjection(this.store, built).catchUp();
+    } catch (error) {
+      // Left to the new projection's start, which tries a passing failure again from its checkpoint.
+      this.logger.warn(`read models rebuilt: catching up before the swap failed (${messageOf(error)}); the swapped-in read models catch up on their own`);
+    }
     this.db.close();
-    if (fresh !== undefined) this.open(fresh);
+    if (inMemory) this.open(built);
     else {
+      built.close();
       replaceFile(temporary, file);
       this.open(openReadModelDb(file));
     }
-    // The events recorded while rebuilding are applied on top, as after any restart.
+    // Anything recorded in the last moment is applied on top, as after any restart.
     await this.projection.start();
     this.unavailable = undefined;
     this.unavailableBySchema = false;
