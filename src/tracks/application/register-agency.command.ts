@@ -30,6 +30,9 @@ export class RegisterAgencyHandler implements ICommandHandler<RegisterAgencyComm
       expectation: 'existing',
       command: () => ({ type: 'RegisterAgency' as const, trackId, ...input, effectiveOn: input.effectiveOn ?? today(this.deps) }),
       context,
+      // Parties, agencies and delegates are what other streams' commands are decided on (consensus,
+      // a delegate of that party): a registration runs alone in this process, as session changes do.
+      exclusive: true,
     });
   }
 }
