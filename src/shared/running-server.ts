@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
@@ -198,7 +198,11 @@ export const takeRebuildLock = (
   return { heldBy: holder ?? 0 };
 };
 
-/** Removes the markers of server processes that no longer run (killed before they could). */
+/**
+ * Removes the markers of server processes, and the rebuild lock of a rebuild, that no longer run
+ * (killed before they could). A lock whose rebuild still runs, here, is kept.
+ */
 export const removeStaleMarkers = (dataDir: string): void => {
   for (const { file, pid, contents } of markersIn(dataDir)) if (!isMarkerOwnerAlive(pid, contents?.start)) rmSync(file, { force: true });
+  if (existsSync(rebuildLockOf(dataDir)) && runningRebuild(dataDir) === undefined) rmSync(rebuildLockOf(dataDir), { force: true });
 };

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { type LedgerLogger, listen, nestLogger, nestLogLevels, preflight } from '../../src/bootstrap.js';
 import { ConfigError, loadConfig, publicTokenWarning, shortTokenWarning } from '../../src/config/app-config.js';
 import { markerFileOf, rebuildLockOf } from '../../src/shared/running-server.js';
@@ -186,7 +186,7 @@ describe('configuration (DESIGN.md §8)', () => {
       );
     });
 
-    it('removes what a killed server or rebuild left: markers of processes that are gone, a half-built read-model file and the parts of a parallel one', async () => {
+    it('removes what a killed server or rebuild left: markers of processes that are gone, a half-built read-model file, the parts of a parallel one and the rebuild lock', async () => {
       const dataDir = join(dir, 'data');
       mkdirSync(dataDir);
       const gone = 2 ** 22 + 12345;
@@ -196,8 +196,9 @@ describe('configuration (DESIGN.md §8)', () => {
       writeFileSync(join(dataDir, 'read-models.sqlite.rebuild.part-1'), 'a part of a parallel rebuild');
       writeFileSync(join(dataDir, 'read-models.sqlite.rebuild.part-3-wal'), 'its WAL');
       writeFileSync(join(dataDir, 'read-models.sqlite'), 'kept');
+      writeFileSync(rebuildLockOf(dataDir), JSON.stringify({ pid: gone, start: 'x', dataDir }));
       await preflight(loadConfig({ LEDGER_TOKENS: 'clerk:clerk-token-0123456789', LEDGER_DATA_DIR: dataDir, PORT: '0' }));
-      expect(readdirSync(dataDir).filter((name) => name.startsWith('server-') || name.includes('.rebuild'))).toEqual([]);
+      expect(readdirSync(dataDir).filter((name) => name.startsWith('server-') || name.includes('.rebuild') || name === basename(rebuildLockOf(dataDir)))).toEqual([]);
       expect(readFileSync(join(dataDir, 'read-models.sqlite'), 'utf8')).toBe('kept');
     });
 
