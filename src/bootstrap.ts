@@ -292,9 +292,11 @@ export const createApp = async (config: AppConfig, options: { logger?: false } =
       bodyLimit: MAX_BODY_BYTES,
       // A request (headers and body) must arrive within this time, else 408 and the socket closes:
       // Fastify's default (none) let a client holding a valid token keep a socket open for ever by
-      // sending less body than its Content-Length. 1 MiB in a minute is 17 KiB/s, the slowest link served.
+      // sending less body than its Content-Length. 1 MiB in a minute is 17 KiB/s, the slowest
+      // link served.
       requestTimeout: REQUEST_TIMEOUT_MS,
-      // Node's own answer to a request without Host is a bare 400 with no body: installRepeatedHeaderCheck answers it as problem+json.
+      // Node's own answer to a request without Host is a bare 400 with no body:
+      // installRepeatedHeaderCheck answers it as problem+json.
       http: { requireHostHeader: false },
       // Refused by Node's HTTP parser before Fastify sees a request: problem+json too.
       clientErrorHandler: clientError,
