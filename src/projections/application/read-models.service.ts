@@ -328,8 +328,9 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
     // log: the new one catches up before it is swapped in, or the live board would send rows older
     // than those it already sent. First while the old one answers (the bulk of what was recorded
     // meanwhile), then, once it has stopped, the last few events, so it is at least as far on.
+    const catching = new ReadModelProjection(this.store, built);
     try {
-      await new ReadModelProjection(this.store, built).catchUp();
+      await catching.catchUp();
     } catch (error) {
       discard();
       throw error;
@@ -340,7 +341,7 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
       return result;
     }
     try {
-      await new ReadModelProjection(this.store, built).catchUp();
+      await catching.catchUp();
     } catch (error) {
       // Left to the new projection's start, which tries a passing failure again from its checkpoint.
       this.logger.warn(`read models rebuilt: catching up before the swap failed (${messageOf(error)}); the swapped-in read models catch up on their own`);
