@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
@@ -204,5 +204,5 @@ export const takeRebuildLock = (
  */
 export const removeStaleMarkers = (dataDir: string): void => {
   for (const { file, pid, contents } of markersIn(dataDir)) if (!isMarkerOwnerAlive(pid, contents?.start)) rmSync(file, { force: true });
-  if (existsSync(rebuildLockOf(dataDir)) && runningRebuild(dataDir) === undefined) rmSync(rebuildLockOf(dataDir), { force: true });
+  if (runningRebuild(dataDir) === undefined) rmSync(rebuildLockOf(dataDir), { force: true });
 };
