@@ -188,6 +188,3 @@ export const exportTarget = (config: TargetConfig, out: string, force: boolean):
   }
   return { file };
 };
-
-/** Why `export --out` may not write `out`, in one line; undefined when it may (see exportTarget). */
-export const exportTargetProblem = (config: TargetConfig, out: string, force: boolean): string | undefined => exportTarget(config, out, force).problem;

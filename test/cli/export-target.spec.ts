@@ -2,7 +2,7 @@ import { existsSync, linkSync, mkdirSync, readFileSync, symlinkSync, writeFileSy
 import { join } from 'node:path';
 import { runExport } from '../../src/cli/commands/export.command.js';
 import { runVerify } from '../../src/cli/commands/verify.command.js';
-import { exportTargetProblem, realPathOf } from '../../src/cli/export-target.js';
+import { exportTarget, realPathOf } from '../../src/cli/export-target.js';
 import { captureIo, configFor, demoLedger, listing, removeDir, runCli, sha256, tempDir } from './support/cli-process.js';
 
 /** One line on stderr saying `norms-ledger export: …`, nothing on stdout, exit 2. */
@@ -162,7 +162,7 @@ describe('norms-ledger export --out: what it refuses to write', () => {
   });
 });
 
-describe('exportTargetProblem and realPathOf', () => {
+describe('exportTarget and realPathOf', () => {
   let dir: string;
   beforeEach(() => (dir = tempDir()));
   afterEach(() => removeDir(dir));
@@ -183,8 +183,8 @@ describe('exportTargetProblem and realPathOf', () => {
   it('tells in from out by path segments, not by how names start', () => {
     mkdirSync(join(dir, 'data'));
     const config = { dataDir: join(dir, 'data'), signingKeyFile: undefined, tokensFile: undefined };
-    expect(exportTargetProblem(config, join(dir, 'data-bundle.ndjson'), false)).toBeUndefined();
-    expect(exportTargetProblem(config, join(dir, '..data'), false)).toBeUndefined();
-    expect(exportTargetProblem(config, join(dir, 'data', '..bundle'), false)).toMatch(/is in the data directory/);
+    expect(exportTarget(config, join(dir, 'data-bundle.ndjson'), false).problem).toBeUndefined();
+    expect(exportTarget(config, join(dir, '..data'), false).problem).toBeUndefined();
+    expect(exportTarget(config, join(dir, 'data', '..bundle'), false).problem).toMatch(/is in the data directory/);
   });
 });
