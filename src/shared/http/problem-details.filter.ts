@@ -24,6 +24,9 @@ export const STATUS_OF_KIND: Readonly<Record<DomainErrorKind, number>> = {
   unprocessable: 422,
 };
 
+/** The request's path, without its query. */
+const pathOf = (request: FastifyRequest): string => request.url.split('?')[0]!;
+
 /** Fastify's own rejections, reached through Nest's error handler as HttpException causes. */
 const FASTIFY_PROBLEMS: Readonly<Record<string, (error: Error & { statusCode?: number }, request: FastifyRequest) => ProblemDetails>> = {
   FST_ERR_CTP_BODY_TOO_LARGE: () => problem(413, HttpProblemCode.bodyTooLarge, 'the request body is larger than 1 MiB (1048576 bytes)'),
@@ -32,7 +35,7 @@ const FASTIFY_PROBLEMS: Readonly<Record<string, (error: Error & { statusCode?: n
   FST_ERR_CTP_EMPTY_JSON_BODY: () => requestProblem(HttpProblemCode.malformedJson, 'the body is empty; send a JSON object', '(body)'),
   FST_ERR_CTP_INVALID_JSON_BODY: () => requestProblem(HttpProblemCode.malformedJson, 'the body is not valid JSON', '(body)'),
   // A `..` segment under a static prefix (/docs/../package.json): nothing is there, and a 403 would read as a missing role.
-  FST_STATIC_FORBIDDEN_PATH: (_error, request) => problem(404, HttpProblemCode.routeNotFound, `there is no route ${request.method} ${request.url.split('?')[0]}: a path with a .. segment names nothing here`),
+  FST_STATIC_FORBIDDEN_PATH: (_error, request) => problem(404, HttpProblemCode.routeNotFound, `there is no route ${request.method} ${pathOf(request)}: a path with a .. segment names nothing here`),
 };
 
 /** Our JSON parser's refusals (json-body.ts), which reach the filter as they were thrown. */
@@ -61,7 +64,7 @@ const ROUTE_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
 /** The methods the server has a route for at the request's path (empty when the path has none). */
 export const allowedMethods = (request: FastifyRequest): string[] => {
-  const url = request.url.split('?')[0]!;
+  const url = pathOf(request);
   const methods: string[] = ROUTE_METHODS.filter((method) => request.server.findRoute({ method, url }) !== null);
   return methods.includes('GET') ? [...methods, 'HEAD'] : methods;
 };
@@ -71,10 +74,9 @@ const noRouteProblem = (request: FastifyRequest): ProblemDetails => {
   const allowed = allowedMethods(request);
   // A route's own 404 (an unknown dashboard asset) is not about the method.
   if (allowed.length > 0 && !allowed.includes(request.method)) {
-    const path = request.url.split('?')[0];
-    return problem(405, HttpProblemCode.methodNotAllowed, `${path} does not take ${request.method}: it answers ${allowed.join(', ')}`);
+    return problem(405, HttpProblemCode.methodNotAllowed, `${pathOf(request)} does not take ${request.method}: it answers ${allowed.join(', ')}`);
   }
-  return problem(404, HttpProblemCode.routeNotFound, `there is no route ${request.method} ${request.url.split('?')[0]}`);
+  return problem(404, HttpProblemCode.routeNotFound, `there is no route ${request.method} ${pathOf(request)}`);
 };
 
 /**
