@@ -9,7 +9,7 @@ import { type PublicKeyInfo, publicKeyProblem } from '../domain/checkpoint.js';
 import { CHECKPOINT_ISSUED, CHECKPOINT_STREAM } from '../domain/checkpoint.events.js';
 import { plural } from '../../shared/plural.js';
 import { firstRepeatedKey } from '../../shared/http/json-body.js';
-import { describeProblem, LedgerVerifier, type StoredEventText, type VerificationReport } from '../domain/verifier.js';
+import { describeProblem, LedgerVerifier, problemCountOf, type StoredEventText, type VerificationReport } from '../domain/verifier.js';
 import { envelopeLine, rawEvents } from './ledger-source.js';
 import { PROGRESS_EVERY, type ProgressListener } from './verify-ledger.query.js';
 
@@ -374,7 +374,7 @@ export const importBundle = async (store: EventStore, file: string, onProgress?:
   const report = await verifyBundle(file);
   if (!report.ok) {
     const first = report.problems[0];
-    const total = report.problems.length + (report.problemsOmitted ?? 0);
+    const total = problemCountOf(report);
     throw new UnprocessableError(
       'bundle-invalid',
       `bundle ${file} does not verify (${plural(total, 'problem')}${first ? `; first: ${describeProblem(first)}` : ''}); nothing was written`,

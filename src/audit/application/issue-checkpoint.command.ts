@@ -12,7 +12,7 @@ import { ledgerRoot, type StreamHead } from '../domain/merkle.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import type { PublicKeyInfo } from '../domain/checkpoint.js';
 import { plural } from '../../shared/plural.js';
-import { describeProblem, type VerificationReport } from '../domain/verifier.js';
+import { describeProblem, problemCountOf, type VerificationReport } from '../domain/verifier.js';
 import { type CheckpointSigner, SIGNING_KEY, trustedPublicKeys } from '../infrastructure/signing-key.js';
 import { parseRaw, type RawEvent, rawEvents, storedTextProblem } from './ledger-source.js';
 import { verifyStore } from './verify-ledger.query.js';
@@ -93,7 +93,7 @@ export const computeLedgerTree = async (store: EventStore, checkAfter?: string):
 };
 
 const damaged = (report: VerificationReport): ConflictError => {
-  const count = report.problems.length + (report.problemsOmitted ?? 0);
+  const count = problemCountOf(report);
   return new ConflictError(
     'ledger-damaged',
     `cannot issue a checkpoint: verify finds ${plural(count, 'problem')} in the ledger, the first: ${describeProblem(report.problems[0]!)}; run verify for the full report`,

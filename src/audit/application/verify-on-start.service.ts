@@ -3,7 +3,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { EVENT_STORE, type EventStore } from '../../shared/event-store/event-store.port.js';
 import { plural } from '../../shared/plural.js';
-import { countsOf, describeProblem } from '../domain/verifier.js';
+import { countsOf, describeProblem, problemCountOf } from '../domain/verifier.js';
 import { type CheckpointSigner, SIGNING_KEY, trustedPublicKeys } from '../infrastructure/signing-key.js';
 import { verifyStore } from './verify-ledger.query.js';
 
@@ -49,7 +49,7 @@ export class VerifyOnStart implements OnApplicationBootstrap, BeforeApplicationS
         this.logger.log(`the ledger verifies: ${checked} (checked at start in ${seconds} s)`);
       } else {
         this.logger.error(
-          `the ledger does not verify: ${plural(report.problems.length + (report.problemsOmitted ?? 0), 'problem')} in ${checked}; the first: ${describeProblem(report.problems[0]!)}; POST /audit/verify (or norms-ledger verify) names every one, and no checkpoint is signed until it is mended`,
+          `the ledger does not verify: ${plural(problemCountOf(report), 'problem')} in ${checked}; the first: ${describeProblem(report.problems[0]!)}; POST /audit/verify (or norms-ledger verify) names every one, and no checkpoint is signed until it is mended`,
         );
       }
     } catch (error) {

@@ -36,6 +36,9 @@ export interface VerificationProblem {
 export const countsOf = (report: Pick<VerificationReport, 'eventsChecked' | 'streamsChecked' | 'checkpointsChecked'>): string =>
   `${plural(report.eventsChecked, 'event')} in ${plural(report.streamsChecked, 'stream')}, ${plural(report.checkpointsChecked, 'checkpoint')}`;
 
+/** Every problem a report found: those it lists and those it left out. */
+export const problemCountOf = (report: Pick<VerificationReport, 'problems' | 'problemsOmitted'>): number => report.problems.length + (report.problemsOmitted ?? 0);
+
 /** One line naming a problem: where (bundle line, stream and revision, event, position), then what broke. */
 export const describeProblem = (problem: VerificationProblem): string => {
   const where = [

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import type { AppConfig } from '../../config/app-config.js';
 import { verifyBundle } from '../../audit/application/bundle.js';
 import { verifyStore } from '../../audit/application/verify-ledger.query.js';
-import { countsOf, describeProblem, type VerificationReport } from '../../audit/domain/verifier.js';
+import { countsOf, describeProblem, problemCountOf, type VerificationReport } from '../../audit/domain/verifier.js';
 import { knownPublicKeys } from '../../audit/infrastructure/signing-key.js';
 import { type CliIo, configOrExit, EXIT_OK, EXIT_PROBLEMS, fail, plural, processIo, progressReporter } from '../cli-io.js';
 import { closeStore, estimatedEvents, openExistingStore } from '../cli-store.js';
@@ -23,7 +23,7 @@ export const summaryOf = (what: string, report: VerificationReport): string => {
   const counts = countsOf(report);
   const signers = report.signedBy ?? [];
   if (report.ok) return `${what} OK: ${counts} verified${signers.length > 0 ? ` (signed by ${signers.length === 1 ? 'key' : 'keys'} ${signers.join(', ')})` : ''}`;
-  const problems = report.problems.length + (report.problemsOmitted ?? 0);
+  const problems = problemCountOf(report);
   return `${what} NOT OK: ${plural(problems, 'problem')} in ${counts}`;
 };
 
