@@ -46,7 +46,7 @@ export class LiveBoardStreams implements BeforeApplicationShutdown {
 }
 
 /** How long changes are gathered before a board under a cut is computed again for a stream. */
-export const CUT_RECOMPUTE_DELAY_MS = 100;
+const CUT_RECOMPUTE_DELAY_MS = 100;
 
 /**
  * What a stream may hold in the server's memory beyond what the network took (the system's socket

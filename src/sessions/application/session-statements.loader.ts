@@ -14,7 +14,7 @@ const SUBJECT_STREAM_PREFIXES = ['norm-', 'cbm-', 'topic-'];
  * the process-wide lock (session commands run alone, and a scan of 1M events takes seconds that
  * every other command would wait), and `catchUp` inside it reads only what was recorded since.
  */
-export class StatementsScan {
+class StatementsScan {
   private readonly fold: StatementsAtSession;
   private after = 'start';
 

@@ -6,7 +6,7 @@ import { isSlug } from '../domain/ids.js';
  * else JSON-quoted (`norm "GHOST"`, `norm "a b"`), because a route id that is not a slug may be
  * empty or hold spaces, quotes or control characters that would make the message ambiguous.
  */
-export const nameOfId = (id: string): string => (isSlug(id) ? id : JSON.stringify(id));
+const nameOfId = (id: string): string => (isSlug(id) ? id : JSON.stringify(id));
 
 /** `norm ghost does not exist`: the one wording of a 404 for a route's subject. */
 export const notFound = (kind: string, id: string, suffix = ''): NotFoundError => new NotFoundError('not-found', `${kind} ${nameOfId(id)} does not exist${suffix}`);

@@ -76,7 +76,7 @@ export const MALFORMED_TEXT_MESSAGE = 'must be well-formed Unicode text (it cont
 /** Fields whose value is free-form (maps keyed by ids, any JSON value): their keys are data, not fields. */
 const FREE_FORM_FIELDS = new Set(['attendance', 'headsOfDelegation', 'from', 'to']);
 
-export const RESERVED_KEY_MESSAGE = 'must not be used as a key: "constructor" and "prototype" are reserved names, never ids';
+const RESERVED_KEY_MESSAGE = 'must not be used as a key: "constructor" and "prototype" are reserved names, never ids';
 
 /**
  * What class-validator cannot see, by field path, in one walk of a body or query:
