@@ -67,7 +67,6 @@ export const onExit = (cleanup: () => void): (() => void) => {
   };
 };
 
-export { plural } from '../shared/plural.js';
 
 /** Loads the configuration for a command action, or tells why not and sets a non-zero exit. */
 export const configOrExit = (command: string, io: CliIo = processIo): AppConfig | undefined => {

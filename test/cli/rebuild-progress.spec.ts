@@ -1,6 +1,7 @@
-import { type CliIo, plural, progressReporter, progressTime } from '../../src/cli/cli-io.js';
+import { type CliIo, progressReporter, progressTime } from '../../src/cli/cli-io.js';
 import { summaryLine } from '../../src/cli/commands/rebuild.command.js';
 import type { RebuildResult } from '../../src/projections/read-model/rebuild.js';
+import { plural } from '../../src/shared/plural.js';
 
 /** Stderr as a terminal, so that progressReporter draws cli-progress's bar. */
 const terminal = (): CliIo & { text: () => string } => {

@@ -2,9 +2,10 @@ import { Command } from 'commander';
 import type { AppConfig } from '../../config/app-config.js';
 import { readModelFile, rebuildReadModels, type RebuildResult } from '../../projections/read-model/rebuild.js';
 import type { EventStore } from '../../shared/event-store/event-store.port.js';
-import { type CliIo, configOrExit, EXIT_ERROR, EXIT_OK, fail, interruptedExit, plural, processIo, type Progress, progressReporter, stopOnInterrupt } from '../cli-io.js';
+import { type CliIo, configOrExit, EXIT_ERROR, EXIT_OK, fail, interruptedExit, processIo, type Progress, progressReporter, stopOnInterrupt } from '../cli-io.js';
 import { openExistingStore } from '../cli-store.js';
 import { rebuildLockOf, type RunningServer, runningServer, takeRebuildLock } from '../../shared/running-server.js';
+import { plural } from '../../shared/plural.js';
 
 export const summaryLine = (result: RebuildResult, file: string): string =>
   `rebuild: ${plural(result.events, 'event')}, ${plural(result.streams, 'stream')}, ${plural(result.tracks, 'track')} in ${(result.durationMs / 1000).toFixed(2)} s ` +

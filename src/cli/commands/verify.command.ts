@@ -4,8 +4,9 @@ import { verifyBundle } from '../../audit/application/bundle.js';
 import { verifyStore } from '../../audit/application/verify-ledger.query.js';
 import { countsOf, describeProblem, problemCountOf, type VerificationReport } from '../../audit/domain/verifier.js';
 import { knownPublicKeys } from '../../audit/infrastructure/signing-key.js';
-import { type CliIo, configOrExit, EXIT_OK, EXIT_PROBLEMS, fail, plural, processIo, progressReporter } from '../cli-io.js';
+import { type CliIo, configOrExit, EXIT_OK, EXIT_PROBLEMS, fail, processIo, progressReporter } from '../cli-io.js';
 import { closeStore, estimatedEvents, openExistingStore } from '../cli-store.js';
+import { plural } from '../../shared/plural.js';
 
 export interface VerifyOptions {
   /** Verify this bundle file offline instead of the configured store. */
