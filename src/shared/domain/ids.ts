@@ -7,7 +7,7 @@
 export const RESERVED_IDS: ReadonlySet<string> = new Set(['constructor', 'prototype']);
 
 /** Client-chosen slugs (DESIGN.md §2: `^[a-z0-9][a-z0-9-]{0,62}$`), but the reserved names. */
-export const SLUG_PATTERN = /^(?!(?:constructor|prototype)$)[a-z0-9][a-z0-9-]{0,62}$/;
+export const SLUG_PATTERN = new RegExp(`^(?!(?:${[...RESERVED_IDS].join('|')})$)[a-z0-9][a-z0-9-]{0,62}$`);
 
 export const isSlug = (value: unknown): value is string =>
   typeof value === 'string' && SLUG_PATTERN.test(value);
