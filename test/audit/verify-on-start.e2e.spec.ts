@@ -35,8 +35,9 @@ describe('verification of the ledger at start', () => {
     removeDataDir(dataDir);
   });
 
+  // The test apps turn the check off (e2e-app.ts): here it is on, as the product's default is.
   const started = async (env: Record<string, string> = {}): Promise<E2eApp> => {
-    t = await startApp(dataDir, env);
+    t = await startApp(dataDir, { LEDGER_VERIFY_ON_START: 'true', ...env });
     await t.app.get(VerifyOnStart).done;
     return t;
   };

@@ -58,7 +58,7 @@ export const removeDataDir = (dataDir: string): void => rmSync(dataDir, { recurs
 export const startAuthApp = async (env: Record<string, string> = {}, options: { logger?: false } = { logger: false }): Promise<AuthApp> => {
   const dataDir = env.LEDGER_DATA_DIR ?? newDataDir();
   // An empty value removes a default (e.g. LEDGER_TOKENS: '' to use a token file instead).
-  const merged = Object.entries({ LEDGER_TOKENS, LOG_LEVEL: 'silent', LEDGER_SQLITE_SYNCHRONOUS: 'NORMAL', ...env, LEDGER_DATA_DIR: dataDir }).filter(([, value]) => value !== '');
+  const merged = Object.entries({ LEDGER_TOKENS, LOG_LEVEL: 'silent', LEDGER_SQLITE_SYNCHRONOUS: 'NORMAL', LEDGER_VERIFY_ON_START: 'false', ...env, LEDGER_DATA_DIR: dataDir }).filter(([, value]) => value !== '');
   const config = loadConfig(Object.fromEntries(merged));
   const app = await createApp(config, options);
   await app.init();

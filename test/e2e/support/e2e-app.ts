@@ -39,7 +39,9 @@ export const newDataDir = (): string => mkdtempSync(join(tmpdir(), 'norms-ledger
  * `env` adds settings, e.g. LEDGER_STORE=eventstoredb with an ESDB_CONNECTION_STRING.
  */
 export const startApp = async (dataDir: string = newDataDir(), env: Record<string, string> = {}): Promise<E2eApp> => {
-  const config = loadConfig({ LEDGER_DATA_DIR: dataDir, LOG_LEVEL: 'silent', LEDGER_SQLITE_SYNCHRONOUS: 'NORMAL', LEDGER_TOKENS: `clerk:${CLERK_TOKEN},auditor:${AUDITOR_TOKEN}`, ...env });
+  // No verification of the whole ledger at each start (the product's default), but where a test asks
+  // for it (verify-on-start.e2e.spec.ts): it only logs, and would otherwise scan every test's ledger.
+  const config = loadConfig({ LEDGER_DATA_DIR: dataDir, LOG_LEVEL: 'silent', LEDGER_SQLITE_SYNCHRONOUS: 'NORMAL', LEDGER_VERIFY_ON_START: 'false', LEDGER_TOKENS: `clerk:${CLERK_TOKEN},auditor:${AUDITOR_TOKEN}`, ...env });
   const app = await createApp(config, { logger: false });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
