@@ -296,6 +296,9 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** A full disk is a 503 naming the disk and the file (the message of ReadModelDiskFullError), not a 500; the old read models still answer. */
   private rebuildFailure(error: unknown): unknown {
+    if (error instanceof UnknownEventSchemaError) {
+      return new UnknownEventSchemaError(error.position, error.streamId, error.revision, error.schemaVersion, error.known, 'the read models in use stay as they are');
+    }
     if (!isDiskFull(error)) return error;
     return new ServiceUnavailableError('store-unavailable', messageOf(error), REBUILD_RETRY_AFTER_SECONDS, { cause: error });
   }

@@ -89,6 +89,8 @@ export class UnknownEventSchemaError extends EventStoreError {
     readonly revision: number,
     readonly schemaVersion: unknown,
     readonly known: number,
+    /** What became of the request that met it: a command records nothing; a rebuild keeps the read models in use. */
+    readonly outcome = 'nothing was recorded',
   ) {
     super(
       typeof schemaVersion === 'number' && Number.isSafeInteger(schemaVersion) && schemaVersion > known

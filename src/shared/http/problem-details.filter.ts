@@ -142,9 +142,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (exception instanceof UnknownEventSchemaError) {
       this.logger.error(`${request.method} ${request.url} [${request.correlationId ?? request.id}]: ${exception.message}`);
-      // Not the client's doing and not damage: an instance older than the ledger (a rolling upgrade); nothing was recorded.
-      const outcome = request.routeOptions.url === '/projections/rebuild' ? 'the read models in use stay as they are' : 'nothing was recorded';
-      return problem(503, 'event-schema-unknown', `${exception.message}; ${outcome}`);
+      // Not the client's doing and not damage: an instance older than the ledger (a rolling upgrade).
+      return problem(503, 'event-schema-unknown', `${exception.message}; ${exception.outcome}`);
     }
     if (exception instanceof ClockBehindError) {
       this.logger.error(`${request.method} ${request.url} [${request.correlationId ?? request.id}]: ${exception.message}`);
