@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import { CommandBus } from '@nestjs/cqrs';
 import { ReadModels } from '../../src/projections/application/read-models.service.js';
 import { GENESIS_HASH, sealMetadata } from '../../src/shared/event-store/envelope.js';
-import type { EventToAppend } from '../../src/shared/event-store/event-store.port.js';
+import type { EventStore, EventToAppend } from '../../src/shared/event-store/event-store.port.js';
+import { readModelConnectionHooks } from '../../src/projections/read-model/read-model.database.js';
 import { StatePositionCommand } from '../../src/subjects/application/state-position.command.js';
-import { type E2eApp, removeDataDir, startApp } from './support/e2e-app.js';
+import { CLERK_TOKEN, type E2eApp, removeDataDir, startApp } from './support/e2e-app.js';
 import { givenTrack, ok } from './support/fixtures.js';
 
 /*
@@ -81,4 +83,59 @@ describe('a rebuild swapped in while clerks record (e2e)', () => {
       stop();
     }
   }, 60_000);
+
+  /**
+   * From the moment the built file is opened on this thread (the build itself ran on a worker
+   * thread with a connection of its own), the `nth` catch-up that reads the log here (each takes
+   * the raw log once) finds it unreadable.
+   */
+  const failCatchUp = (nth: number): (() => void) => {
+    const store = t.store as EventStore & { rawLog: NonNullable<EventStore['rawLog']> };
+    const original = store.rawLog;
+    readModelConnectionHooks.onOpen = (_db, path) => {
+      if (!path.endsWith('.rebuild')) return;
+      let calls = 0;
+      store.rawLog = () => {
+        const raw = original.call(store);
+        if (++calls !== nth) return raw;
+        return new Proxy(raw, {
+          get: (target, key, receiver) => (key === 'page' ? () => { throw new Error('disk I/O error (test)'); } : Reflect.get(target, key, receiver) as unknown),
+        });
+      };
+    };
+    return () => {
+      delete readModelConnectionHooks.onOpen;
+      store.rawLog = original;
+    };
+  };
+
+  const leftovers = (): string[] => readdirSync(t.dataDir).filter((name) => name.includes('.rebuild'));
+
+  it('a catch-up that fails before the swap fails the rebuild, removes the built file, and the read models in use keep answering', async () => {
+    const board = (await t.http().get('/tracks/seg/board').set('Authorization', `Bearer ${CLERK_TOKEN}`).expect(200)).body;
+    const restore = failCatchUp(1);
+    try {
+      const refused = await t.post('/projections/rebuild');
+      expect(refused.status).toBe(500);
+    } finally {
+      restore();
+    }
+    expect(leftovers()).toEqual([]);
+    expect((await t.http().get('/tracks/seg/board').set('Authorization', `Bearer ${CLERK_TOKEN}`).expect(200)).body).toEqual(board);
+    await ok(t, '/topics/tp/positions', { statementId: 'st-after-failure', partyId: 'us', stance: 'supports', text: 'Said.', channel: 'written' });
+    expect((await t.post('/projections/rebuild')).status).toBe(200);
+  });
+
+  it('a catch-up that fails once the old read models have stopped is left to the new ones, which catch up on their own', async () => {
+    const restore = failCatchUp(2);
+    try {
+      expect((await t.post('/projections/rebuild')).status).toBe(200);
+    } finally {
+      restore();
+    }
+    await ok(t, '/topics/tp/positions', { statementId: 'st-after-swap', partyId: 'us', stance: 'opposes', text: 'Said.', channel: 'written' });
+    const row = (await t.http().get('/tracks/seg/board').set('Authorization', `Bearer ${CLERK_TOKEN}`).expect(200)).body.rows.find((r: { id: string }) => r.id === 'tp');
+    expect(row.stances.us).toMatchObject({ statementId: 'st-after-swap', stance: 'opposes' });
+    expect(leftovers()).toEqual([]);
+  });
 });
