@@ -6,4 +6,8 @@ import { exitUnlessEnoughOpenFiles } from '../shared/open-files.js';
  * allow it (see open-files.ts): under it, loading fails with a message about a missing package.
  */
 exitUnlessEnoughOpenFiles(2);
+// URI file names let verify and export open a copy they may not write beside (a read-only mount) as
+// immutable (sqlite-event-store.ts: openReadOnlyCopy). SQLite reads this once, as it first loads; a
+// plain path (the store's are absolute) means what it did.
+process.env.SQLITE_USE_URI ??= '1';
 await import('./program.js');

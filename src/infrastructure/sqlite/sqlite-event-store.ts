@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events';
+import { statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { decideAppend } from '../../shared/event-store/append-rules.js';
@@ -107,6 +109,98 @@ const notADatabase = (error: unknown, file: string): StoreUnavailableError | und
   return new StoreUnavailableError(`${file} ${what} (${refused.message}): check LEDGER_DATA_DIR`);
 };
 
+/** Opens (creating it if need be) the store's file for reading and writing, in WAL mode, migrated. */
+const openWritable = (file: string, options: SqliteEventStoreOptions): Database.Database => {
+  const inMemory = file === ':memory:';
+  // Owner-only: the data directory also holds the signing key and token hashes.
+  if (!inMemory) {
+    ensureDir(dirname(file), 0o700);
+    createOwnerOnly(file);
+  }
+  const db = new Database(file);
+  try {
+    db.pragma('busy_timeout = 10000');
+    assertKnownSchema(db, file);
+    if (!inMemory) {
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+      // SQLite's own auto-checkpoint (every 1,000 WAL pages) stays on: a PASSIVE checkpoint from a
+      // worker thread, tried first, never caught up with a steady writer, so the WAL was never
+      // restarted (282 MB of WAL for 35 MB of events) and gave no measurable gain once it was.
+      db.pragma('wal_autocheckpoint = 1000');
+    }
+    migrate(db, file);
+    if (options.mustWrite === true && !inMemory) assertWritable(db, file);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+};
+
+/**
+ * SQLite opens a file it may not write read-only, silently, and in WAL mode even grants the write
+ * lock (it lives in the -shm file): only writing a page tells. The schema version is rewritten as
+ * it is, and rolled back.
+ */
+const assertWritable = (db: Database.Database, file: string): void => {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  try {
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      db.pragma(`user_version = ${version}`);
+    } finally {
+      db.exec('ROLLBACK');
+    }
+  } catch (error) {
+    const refused = sqliteErrorOf(error);
+    if (refused === undefined || !isSqliteError(error, ['SQLITE_READONLY'])) throw error;
+    throw new StoreUnavailableError(
+      `${file} can only be read here (${refused.message}): the server must be able to write it; is it immutable, on a read-only mount, or another user's? check LEDGER_DATA_DIR (verify and export read such a file as it is)`,
+    );
+  }
+};
+
+/**
+ * A reader's way into a copy it may not write beside (a read-only mount, another user's directory):
+ * a WAL-mode file cannot be opened, even read-only, without its -shm file, which SQLite must then
+ * create. Opened as immutable instead (no locks, no -shm), which is exact only when no -wal file
+ * holds changes not yet in the file: with one, undefined, and the original refusal stands. Needs
+ * URI file names (SQLITE_USE_URI=1, set by the command line before SQLite loads); without them,
+ * undefined too. The copy's schema must be this build's: a read-only file cannot be migrated.
+ */
+const openReadOnlyCopy = (file: string, refusal: unknown): Database.Database | undefined => {
+  const code = (refusal as NodeJS.ErrnoException | undefined)?.code;
+  const mayNotWrite = isSqliteError(refusal, NO_ACCESS) || code === 'EROFS' || code === 'EACCES' || code === 'EPERM';
+  if (file === ':memory:' || !mayNotWrite) return undefined;
+  try {
+    if (!statSync(file).isFile()) return undefined;
+    const wal = statSync(`${file}-wal`, { throwIfNoEntry: false });
+    if (wal !== undefined && wal.size > 0) return undefined;
+  } catch {
+    return undefined;
+  }
+  let db: Database.Database;
+  try {
+    db = new Database(`${pathToFileURL(file).href}?immutable=1`, { readonly: true, fileMustExist: true });
+  } catch {
+    return undefined;
+  }
+  try {
+    assertKnownSchema(db, file);
+    if ((db.pragma('user_version', { simple: true }) as number) !== EVENT_STORE_SCHEMA_VERSION) return closed(db);
+    db.prepare('SELECT 1 FROM events LIMIT 1').all();
+    return db;
+  } catch {
+    return closed(db);
+  }
+};
+
+const closed = (db: Database.Database): undefined => {
+  db.close();
+  return undefined;
+};
+
 /**
  * The embedded event store: one SQLite file in WAL mode. Concurrent appends are group-committed:
  * everything queued while a transaction runs goes into the next one, each append in its own
@@ -135,34 +229,15 @@ export class SqliteEventStore implements EventStore {
   private raw: SqliteRawLog | undefined;
 
   constructor(private readonly options: SqliteEventStoreOptions) {
-    const inMemory = options.file === ':memory:';
-    const file = inMemory ? ':memory:' : resolve(options.file);
-    // Owner-only: the data directory also holds the signing key and token hashes.
-    if (!inMemory) ensureDir(dirname(file), 0o700);
-    try {
-      if (!inMemory) createOwnerOnly(file);
-      this.db = new Database(file);
-    } catch (error) {
-      throw notADatabase(error, file) ?? error;
-    }
     this.pollIntervalMs = options.pollIntervalMs ?? 100;
     this.notifier.setMaxListeners(0);
+    const file = options.file === ':memory:' ? ':memory:' : resolve(options.file);
     try {
-      this.db.pragma('busy_timeout = 10000');
-      assertKnownSchema(this.db, file);
-      if (!inMemory) {
-        this.db.pragma('journal_mode = WAL');
-        this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
-        // SQLite's own auto-checkpoint (every 1,000 WAL pages) stays on: a PASSIVE checkpoint from a
-        // worker thread, tried first, never caught up with a steady writer, so the WAL was never
-        // restarted (282 MB of WAL for 35 MB of events) and gave no measurable gain once it was.
-        this.db.pragma('wal_autocheckpoint = 1000');
-      }
-      migrate(this.db, file);
-      if (options.mustWrite === true && !inMemory) this.assertWritable(file);
+      this.db = openWritable(file, options);
     } catch (error) {
-      this.db.close();
-      throw notADatabase(error, file) ?? error;
+      const copy = options.mustWrite === true ? undefined : openReadOnlyCopy(file, error);
+      if (copy === undefined) throw notADatabase(error, file) ?? error;
+      this.db = copy;
     }
 
     const db = this.db;
@@ -184,29 +259,6 @@ export class SqliteEventStore implements EventStore {
     };
     this.applyInSavepoint = db.transaction((pending: PendingAppend) => this.apply(pending));
     this.headsDataVersion = this.statements.dataVersion.get() as number;
-  }
-
-  /**
-   * SQLite opens a file it may not write read-only, silently, and in WAL mode even grants the write
-   * lock (it lives in the -shm file): only writing a page tells. The schema version is rewritten as
-   * it is, and rolled back.
-   */
-  private assertWritable(file: string): void {
-    const version = this.db.pragma('user_version', { simple: true }) as number;
-    try {
-      this.db.exec('BEGIN IMMEDIATE');
-      try {
-        this.db.pragma(`user_version = ${version}`);
-      } finally {
-        this.db.exec('ROLLBACK');
-      }
-    } catch (error) {
-      const refused = sqliteErrorOf(error);
-      if (refused === undefined || !isSqliteError(error, ['SQLITE_READONLY'])) throw error;
-      throw new StoreUnavailableError(
-        `${file} can only be read here (${refused.message}): the server must be able to write it; is it immutable, on a read-only mount, or another user's? check LEDGER_DATA_DIR (verify and export read such a file as it is)`,
-      );
-    }
   }
 
   append(streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
