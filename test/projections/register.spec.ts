@@ -186,6 +186,21 @@ describe('session register', () => {
     expect(entry(ledger, ledgerSaidAt('2026-03-24')).attendance).toEqual({ cn: ['cn-li'], us: ['us-jones', 'us-smith'] });
   });
 
+  it('minutes.corrections: a proposal made at the session counts from its own date, not from the subject shown earlier by an earlier statement', () => {
+    // The norm is proposed at s1 (held 03-10), and a written statement on it is dated 03-01: under an
+    // asOf between the two the norm is shown (with its corrected title), the proposal is not yet effective.
+    const ledger = held();
+    const proposal = ledger.norm('seg', 'n1', { sessionId: 's1' }, { on: '2026-03-10' });
+    ledger.position('norm-n1', 'st-early', 'us', 'supports', { channel: 'written' }, { on: '2026-03-01' });
+    ledger.position('norm-n1', 'st-1', 'us', 'supports', { sessionId: 's1', delegateId: 'us-smith' }, { on: '2026-03-10' });
+    ledger.today('2026-03-20').correct('norm-n1', 'cor-title', { eventId: proposal.eventId }, [{ field: 'title', from: 'Norm n1', to: 'Norm one' }]);
+    ledger.today('2026-03-21').correct('norm-n1', 'cor-st', { statementId: 'st-1' }, [{ field: 'text', from: 'us supports', to: 'The United States supports' }]);
+    expect(entry(ledger).minutes.corrections).toEqual(['cor-st', 'cor-title']);
+    expect(entry(ledger, trueAt('2026-03-10')).minutes.corrections).toEqual(['cor-st', 'cor-title']);
+    // Before the session was held, neither record made at it is visible, so neither correction is listed.
+    expect(entry(ledger, trueAt('2026-03-05'))).toMatchObject({ status: 'scheduled', minutes: { corrections: [] } });
+  });
+
   it('a correction of heldOn moves the session record in effective order', () => {
     const ledger = held();
     const heldEvent = ledger.events.at(-1)!;

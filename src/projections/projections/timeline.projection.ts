@@ -51,7 +51,7 @@ export interface StreamTimeline {
    * cut (the subject exists from its earliest record): its own date is after the cut's asOf.
    */
   readonly anchored: boolean;
-  /** Every correction known under the cut whose target is inside the cut, in recorded order. */
+  /** Every correction known under the cut whose target is effective under it (an anchored creation record is shown, not effective), in recorded order. */
   readonly corrections: readonly AppliedCorrection[];
 }
 
@@ -122,12 +122,14 @@ export const streamTimeline = (streamId: string, events: readonly LedgerEvent[],
     corrections.push(applied);
   }
   const records: TimelineRecord[] = [];
+  // The records effective under the cut: an anchored creation record is shown, not effective.
   const inCut = new Set<string>();
   const anchored =
     anchor !== undefined && drafts.some((d) => d.event.type !== anchor && isEffective(d.effectiveOn, cut)) && !drafts.some((d) => d.event.type === anchor && isEffective(d.effectiveOn, cut));
   for (const draft of drafts) {
-    if (!isEffective(draft.effectiveOn, cut) && !(anchored && draft.event.type === anchor)) continue;
-    inCut.add(draft.event.eventId);
+    const effective = isEffective(draft.effectiveOn, cut);
+    if (!effective && !(anchored && draft.event.type === anchor)) continue;
+    if (effective) inCut.add(draft.event.eventId);
     records.push({
       streamId: draft.event.streamId,
       eventId: draft.event.eventId,
