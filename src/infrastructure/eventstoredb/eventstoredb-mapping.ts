@@ -69,11 +69,16 @@ export const revisionOf = (revision: bigint): number => toRevision(revision);
 /** The port's position is the commit position, in decimal. */
 export const positionToString = (commit: bigint): string => commit.toString(10);
 
+/** The server keeps log positions as a signed 64-bit integer (Position.ToInt64). */
+const MAX_POSITION = 2n ** 63n - 1n;
+
 /** Parses a port position; undefined means "from the start". */
 export const parsePosition = (after: string | undefined): bigint | undefined => {
   if (after === undefined || after === 'start') return undefined;
   if (!/^\d{1,20}$/.test(after)) throw new RangeError(`position ${JSON.stringify(after)} is not a decimal integer`);
-  return BigInt(after);
+  const position = BigInt(after);
+  if (position > MAX_POSITION) throw new RangeError(`position ${JSON.stringify(after)} is above ${MAX_POSITION}, the largest EventStoreDB position`);
+  return position;
 };
 
 /**
