@@ -1,4 +1,5 @@
 import { jest } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
 import { openEventStoreDb } from '../../src/infrastructure/eventstoredb/eventstoredb-event-store.js';
 import { type EsdbFake, startEsdbFake } from '../support/esdb-fake.js';
 import { type ContractSubject, eventStoreContract } from './event-store.contract.js';
@@ -15,7 +16,7 @@ const suite = (mode: string, batchAppend: boolean): void => {
   describe(`${mode}`, () => {
     let fake: EsdbFake;
     beforeAll(async () => {
-      // A real node writes $statsCollected every 30 s; more often here, so system events interleave with the contract's.
+      // System events between the contract's in $all (on a real node: the standard projections' link events; see statsIntervalMs).
       fake = await startEsdbFake({ batchAppend, statsIntervalMs: 25 });
     });
     afterAll(async () => {
@@ -38,6 +39,39 @@ const suite = (mode: string, batchAppend: boolean): void => {
     };
 
     eventStoreContract('EventStoreDB adapter against an in-process protocol fake (not EventStoreDB)', onFake, { restartable: true, streamHead: false });
+  });
+
+  describe(`${mode}: identical appends racing while the first is not yet indexed`, () => {
+    // Two instances answering one Idempotency-Key append the same claim and the same events (ids
+    // derived from the key) at once. The server drops the later one while the first is not yet
+    // indexed (IdempotentNotReady) and answers it only with a timeout; see FakeLog.unreplicatedWindowMs.
+    let fake: EsdbFake;
+    beforeAll(async () => {
+      fake = await startEsdbFake({ batchAppend, statsIntervalMs: 0, unreplicatedWindowMs: 150, writeTimeoutMs: 100 });
+    });
+    afterAll(async () => {
+      await fake.stop();
+    });
+
+    it('both succeed with the same result, and the events are written once', async () => {
+      const [a, b] = await Promise.all([openEventStoreDb(fake.connectionString, options), openEventStoreDb(fake.connectionString, options)]);
+      try {
+        for (let round = 0; round < 3; round++) {
+          const stream = `race-${randomUUID()}`;
+          const key = `race-key-${randomUUID()}`;
+          await a.append(stream, [{ eventId: randomUUID(), type: 'Opened', data: {}, metadata: {} }], 'no_stream');
+          const batch = [0, 1].map((i) => ({ eventId: randomUUID(), type: 'Raced', data: { i }, metadata: { idempotencyKey: key } }));
+          const results = await Promise.all([a.append(stream, batch, 0), b.append(stream, batch, 0)]);
+          const [first, second] = results.map(({ idempotentReplay: _, ...result }) => result);
+          expect(second).toEqual(first);
+          expect(first!.revision).toBe(2);
+          expect(fake.log.stream(stream).map((event) => event.id)).toEqual([fake.log.stream(stream)[0]!.id, ...batch.map((event) => event.eventId)]);
+          expect((await b.findByIdempotencyKey(key)).map((event) => event.eventId)).toEqual(batch.map((event) => event.eventId));
+        }
+      } finally {
+        await Promise.all([a.close(), b.close()]);
+      }
+    });
   });
 };
 

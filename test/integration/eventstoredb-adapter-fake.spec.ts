@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { openEventStoreDb } from '../../src/infrastructure/eventstoredb/eventstoredb-event-store.js';
-import { InvalidPositionError } from '../../src/shared/event-store/event-store.errors.js';
+import { InvalidPositionError, StoreUnavailableError } from '../../src/shared/event-store/event-store.errors.js';
 import { transactionTime } from '../../src/shared/event-store/transaction-time.js';
 import { AUDITOR_TOKEN, newDataDir, removeDataDir, startApp } from '../e2e/support/e2e-app.js';
-import { type EsdbFake, startEsdbFake } from '../support/esdb-fake.js';
+import { type AppendFault, type EsdbFake, startEsdbFake } from '../support/esdb-fake.js';
 
 /*
  * Findings of an expert review of the EventStoreDB adapter, against the in-process protocol fake
@@ -83,5 +83,80 @@ describe('the EventStoreDB adapter against the protocol fake (not EventStoreDB)'
     } finally {
       await Promise.all([a.close(), b.close()]);
     }
+  });
+
+  it('ends a subscription from a position that is no event\'s with InvalidPositionError (the server\'s InvalidArgument reaches the client as UnknownError), not retrying for ever', async () => {
+    const store = await openEventStoreDb(fake.connectionString, options);
+    try {
+      const { position } = await store.append(`sub-after-${randomUUID()}`, [anEvent(), anEvent()], 'no_stream');
+      const inside = (BigInt(position) + 7n).toString();
+      const subscription = store.subscribeToAll({ after: inside });
+      const next = subscription[Symbol.asyncIterator]().next();
+      let timer: NodeJS.Timeout | undefined;
+      const outcome = await Promise.race([
+        next.then(() => 'an event', (error: unknown) => error),
+        new Promise((resolve) => (timer = setTimeout(() => resolve('still retrying after 2 s'), 2000))),
+      ]);
+      clearTimeout(timer);
+      expect(outcome).toBeInstanceOf(InvalidPositionError);
+      expect((outcome as InvalidPositionError).position).toBe(inside);
+      await subscription.unsubscribe();
+    } finally {
+      await store.close();
+    }
+  });
+
+  describe.each([
+    ['BatchAppend', true],
+    ['Append', false],
+  ])('appends over %s that the server does not handle', (_path, batchAppend) => {
+    let faulty: EsdbFake;
+    beforeAll(async () => {
+      faulty = await startEsdbFake({ batchAppend, statsIntervalMs: 0 });
+    });
+    afterAll(async () => {
+      await faulty.stop();
+    });
+
+    it.each<[AppendFault, RegExp]>([
+      ['not-ready', /Server Is Not Ready/],
+      ['busy', /Server Is (Too )?Busy/],
+      ['no-leader-info', /No leader info available/],
+      ['access-denied', /access denied to ledger-idempotency-[0-9a-f]{64}: the connection string's user must be allowed/],
+    ])('answers %s as StoreUnavailableError naming the server and the reason, having written nothing', async (fault, reason) => {
+      const store = await openEventStoreDb(faulty.connectionString, options);
+      try {
+        const stream = `fault-${randomUUID()}`;
+        faulty.appendFaults.push(fault);
+        const error = await store.append(stream, [{ ...anEvent(), metadata: { idempotencyKey: `k-${randomUUID()}` } }], 'no_stream').catch((caught: unknown) => caught);
+        expect(error).toBeInstanceOf(StoreUnavailableError);
+        expect((error as Error).message).toContain(`EventStoreDB at ${faulty.connectionString}: `);
+        expect((error as Error).message).toMatch(reason);
+        expect(faulty.log.stream(stream)).toHaveLength(0);
+        // The next append, the server handling it again, goes through.
+        await expect(store.append(stream, [anEvent()], 'no_stream')).resolves.toMatchObject({ revision: 0 });
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('retries an append answered NotLeader once (nothing was written; the client has reconnected to the leader), then answers 503', async () => {
+      const store = await openEventStoreDb(faulty.connectionString, options);
+      try {
+        const stream = `not-leader-${randomUUID()}`;
+        faulty.appendFaults.push('not-leader');
+        await expect(store.append(stream, [anEvent()], 'no_stream')).resolves.toMatchObject({ revision: 0, idempotentReplay: false });
+        expect(faulty.log.stream(stream)).toHaveLength(1);
+
+        faulty.appendFaults.push('not-leader', 'not-leader');
+        const error = await store.append(stream, [anEvent()], 0).catch((caught: unknown) => caught);
+        expect(error).toBeInstanceOf(StoreUnavailableError);
+        expect((error as Error).message).toMatch(/Leader info available|not-leader/);
+        expect(faulty.log.stream(stream)).toHaveLength(1);
+      } finally {
+        faulty.appendFaults.length = 0;
+        await store.close();
+      }
+    });
   });
 });

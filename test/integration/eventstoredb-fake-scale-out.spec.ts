@@ -16,7 +16,9 @@ describe('scale-out on the EventStoreDB adapter, against an in-process protocol 
   const dataDirs: string[] = [];
 
   beforeAll(async () => {
-    fake = await startEsdbFake({ statsIntervalMs: 100 });
+    // With the server's unindexed window: the same keyed request on both instances at once makes the
+    // later identical append wait for a timeout, as on EventStoreDB (see FakeLog.unreplicatedWindowMs).
+    fake = await startEsdbFake({ statsIntervalMs: 100, unreplicatedWindowMs: 150, writeTimeoutMs: 100 });
     const env = { LEDGER_STORE: 'eventstoredb', ESDB_CONNECTION_STRING: fake.connectionString };
     const [dirA, dirB] = [newDataDir(), newDataDir()];
     dataDirs.push(dirA, dirB);

@@ -1,18 +1,24 @@
 import {
+  AccessDeniedError,
   ANY,
   convertToCommandError,
+  DeadlineExceededError,
   MaxAppendSizeExceededError,
   NO_STREAM,
   STREAM_EXISTS,
   StreamDeletedError,
   StreamNotFoundError as EsdbStreamNotFoundError,
+  TimeoutError,
   UnavailableError,
+  UnknownError,
   WrongExpectedVersionError,
 } from '@eventstore/db-client';
 import { Metadata, status } from '@grpc/grpc-js';
 import {
   fromEsdbCurrentRevision,
   fromEsdbExpectedRevision,
+  isInvalidPosition,
+  isOutcomeUnknown,
   isSystemEvent,
   parsePosition,
   planAppend,
@@ -23,6 +29,7 @@ import {
   toEsdbExpectedRevision,
   toEsdbPosition,
   translateError,
+  unavailableReason,
 } from '../../src/infrastructure/eventstoredb/eventstoredb-mapping.js';
 import {
   InvalidAppendError,
@@ -105,6 +112,49 @@ describe('EventStoreDB adapter mapping (client 6.2.1 types and errors)', () => {
     it('passes other errors through untouched', () => {
       const error = new UnavailableError();
       expect(translateError(error, 'norm-f')).toBe(error);
+    });
+  });
+
+  describe('errors that make the store unavailable (503)', () => {
+    /** What convertToCommandError receives from grpc-js for a call that ended with this status. */
+    const serviceError = (code: status, details: string, trailers: Record<string, string> = {}) => {
+      const metadata = new Metadata();
+      for (const [name, value] of Object.entries(trailers)) metadata.set(name, value);
+      return Object.assign(new Error(`${code} ${status[code]}: ${details}`), { code, details, metadata });
+    };
+
+    it.each([
+      // BatchAppend's NotHandled answers, as client 6.2.1 unpacks them (unpackToCommandError: an Empty detail is not recognised).
+      ['BatchAppend: Server Is Not Ready', new UnknownError(undefined, 'Could not recognize Server Is Not Ready'), /did not handle the request \(Server Is Not Ready\)/],
+      ['BatchAppend: Server Is Busy', new UnknownError(undefined, 'Could not recognize Server Is Busy'), /\(Server Is Busy\)/],
+      ['BatchAppend: No leader info', new UnknownError(undefined, 'Could not recognize No leader info available in response'), /\(No leader info available in response\)/],
+      ['Append: NoLeaderInfo (gRPC Unknown)', convertToCommandError(serviceError(status.UNKNOWN, 'No leader info available in response')), /No leader info available/],
+      ['Append: Server Is Too Busy (gRPC Unavailable)', convertToCommandError(serviceError(status.UNAVAILABLE, 'Server Is Too Busy')), /Server Is Too Busy/],
+      ['BatchAppend: AccessDenied detail', new AccessDeniedError(), /access denied to norm-g: the connection string's user must be allowed to read \$all/],
+      ['Append: access-denied trailer', convertToCommandError(serviceError(status.PERMISSION_DENIED, 'Access Denied', { exception: 'access-denied' })), /access denied to norm-g/],
+      ['BatchAppend: Timeout detail', new DeadlineExceededError(), /no answer in time \(deadline-exceeded\)/],
+      ['Append: Timeout (gRPC Aborted)', convertToCommandError(serviceError(status.ABORTED, 'Operation timed out: Prepare phase timeout.')), /no answer in time \(.*Operation timed out/],
+    ])('%s', (_what, error, reason) => {
+      expect(unavailableReason(error, 'norm-g')).toMatch(reason);
+    });
+
+    it('leaves other unknown errors alone (a 500 that shows a defect, not a 503)', () => {
+      expect(unavailableReason(new UnknownError(undefined, 'Could not recognize something else'), 'norm-g')).toBeUndefined();
+      expect(unavailableReason(new Error('Server Is Not Ready'), 'norm-g')).toBeUndefined();
+    });
+
+    it('knows a timeout as an append whose outcome is unknown, and nothing else', () => {
+      expect(isOutcomeUnknown(new DeadlineExceededError())).toBe(true);
+      expect(isOutcomeUnknown(convertToCommandError(serviceError(status.ABORTED, 'Operation timed out')))).toBe(true);
+      expect(convertToCommandError(serviceError(status.ABORTED, 'x'))).toBeInstanceOf(TimeoutError);
+      expect(isOutcomeUnknown(new UnavailableError())).toBe(false);
+    });
+
+    it('recognises the server\'s invalid-position answer to a subscription, which the client makes an UnknownError', () => {
+      const error = convertToCommandError(serviceError(status.INVALID_ARGUMENT, 'Trying to read from an invalid position.'));
+      expect(error).toBeInstanceOf(UnknownError);
+      expect(isInvalidPosition(error)).toBe(true);
+      expect(isInvalidPosition(new UnavailableError())).toBe(false);
     });
   });
 

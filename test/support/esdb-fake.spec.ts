@@ -28,6 +28,19 @@ describe('EventStoreDB protocol fake (not EventStoreDB): append rules', () => {
     expect(log.append('missing', 'stream_exists', [event()])).toEqual({ kind: 'wrong-expected-version', current: -1 });
   });
 
+  it('inside the unreplicated window, answers an identical append neither idempotent nor written (IdempotentNotReady), then idempotent', () => {
+    const log = new FakeLog();
+    log.unreplicatedWindowMs = 60_000;
+    const [a, b] = [event(), event()];
+    log.append('s', 'no_stream', [a, b]);
+    expect(log.append('s', 'no_stream', [a, b])).toEqual({ kind: 'not-ready' });
+    expect(log.append('s', 'any', [a, b])).toEqual({ kind: 'not-ready' });
+    expect(log.append('s', 1n, [event()])).toMatchObject({ kind: 'written', lastRevision: 2 });
+    log.unreplicatedWindowMs = 0;
+    expect(log.append('s', 'no_stream', [a, b])).toMatchObject({ kind: 'idempotent', lastRevision: 1 });
+    expect(log.stream('s')).toHaveLength(3);
+  });
+
   it('refuses an append over MaxAppendSize (1 MiB, type counted twice), which the adapter reports as event-too-large', async () => {
     const fake = await startEsdbFake();
     const store = await openEventStoreDb(fake.connectionString, { connectTimeoutMs: 5000 });

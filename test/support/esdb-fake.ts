@@ -39,7 +39,9 @@ type Expected = 'any' | 'no_stream' | 'stream_exists' | bigint;
 type Proposed = Pick<FakeEvent, 'id' | 'type' | 'contentType' | 'data' | 'metadata'>;
 export type AppendOutcome =
   | { readonly kind: 'written' | 'idempotent'; readonly lastRevision: number; readonly position: bigint | undefined }
-  | { readonly kind: 'wrong-expected-version'; readonly current: number };
+  | { readonly kind: 'wrong-expected-version'; readonly current: number }
+  /** The ids are those of events written but not yet indexed: the server drops the write and answers nothing (see FakeLog.unreplicatedWindowMs). */
+  | { readonly kind: 'not-ready' };
 
 /** ClusterVNodeOptions.cs: MaxAppendSize = 1_024 * 1_024; Event.SizeOnDisk = data + metadata + 2 * type length. */
 export const MAX_APPEND_SIZE = 1024 * 1024;
@@ -47,11 +49,30 @@ const sizeOnDisk = (event: Proposed): number => event.data.length + event.metada
 /** Enumerator.cs: ReadBatchSize = 32, the default filter search window; the checkpoint interval is window * multiplier. */
 const READ_BATCH_SIZE = 32;
 
-/** The log: events in position order, by stream, and by id (IndexWriter's committed-events cache). */
+/**
+ * The log: events in position order, by stream, and by id. The by-id map stands for IndexWriter's
+ * committed-events cache plus its fallback to the index, and it never forgets. The real cache does:
+ * it is 8 MiB of memory (ESConsts.CommitedEventsMemCacheLimit = 8 * 1024 * 1024, a byte budget, so
+ * tens of thousands of entries), held only by the node that wrote (filled by PreCommit in
+ * StorageWriterService), and lost on a restart or a leader change; only appends with an exact
+ * revision fall back to the index. So an `any` append that this fake answers as idempotent may be
+ * written twice on a real server: a test must not pass through that.
+ */
 export class FakeLog {
   readonly events: FakeEvent[] = [];
   private readonly streams = new Map<string, FakeEvent[]>();
   private readonly byId = new Map<string, FakeEvent>();
+  private readonly writtenAt = new WeakMap<FakeEvent, number>();
+  /**
+   * How long after its write an event counts as not yet indexed (0, the default: never). An append
+   * whose ids are events still in that window is not answered "idempotent": IndexWriter.CheckCommit
+   * decides CommitDecision.IdempotentNotReady when the stream's last indexed event is before them,
+   * and StorageWriterService drops the write ("wait for the client to retry"), so the client gets
+   * only the request manager's timeout. On a real node the window is the flush before the index
+   * commit, in a cluster the replication round trip. (Unlike the server, the fake's reads already
+   * show events inside the window.)
+   */
+  unreplicatedWindowMs = 0;
   private readonly listeners = new Set<(event: FakeEvent) => void>();
   /** Where the next record goes: positions are byte offsets with gaps, as in a real transaction file. */
   endPosition = 0n;
@@ -71,12 +92,16 @@ export class FakeLog {
     const current = stream.length - 1;
     const wrong = { kind: 'wrong-expected-version', current } as const;
     // StorageWriterService.ActOnCommitCheckFailure: Idempotent -> AlreadyCommitted(last event number, its log position).
-    const idempotent = (last: FakeEvent): AppendOutcome => ({ kind: 'idempotent', lastRevision: last.revision, position: last.position });
+    const idempotent = (last: FakeEvent): AppendOutcome =>
+      Date.now() - (this.writtenAt.get(last) ?? 0) < this.unreplicatedWindowMs
+        ? { kind: 'not-ready' }
+        : { kind: 'idempotent', lastRevision: last.revision, position: last.position };
     // A metadata-only stream also "exists"; the fake has no metadata streams.
     if (expected === 'stream_exists' && current < 0) return wrong;
     if (expected === 'any' || expected === 'stream_exists') {
       // Idempotency by id anywhere in the stream: the first id decides; a later miss is CorruptedIdempotency,
-      // which the writer answers as WrongExpectedVersion. (The real cache is bounded to 8M entries: ESConsts.cs.)
+      // which the writer answers as WrongExpectedVersion. (On a real node only while the ids are in the
+      // cache: see the class comment.)
       const found: FakeEvent[] = [];
       for (const event of proposed) {
         const hit = this.byId.get(event.id);
@@ -114,6 +139,7 @@ export class FakeLog {
       stream.push(stored);
       this.events.push(stored);
       this.byId.set(stored.id, stored);
+      this.writtenAt.set(stored, Date.now());
       written.push(stored);
     }
     for (const event of written) for (const listener of this.listeners) listener(event);
@@ -185,9 +211,35 @@ const filterOf = (options: ReadReq.Options): Filter | undefined => {
 export interface EsdbFakeOptions {
   /** Offer BatchAppend in ServerFeatures, as servers since 21.10 do; without it the client falls back to Append. */
   readonly batchAppend?: boolean;
-  /** Append a `$statsCollected` event to `$stats-<node>` this often, as a real node does (every 30 s by default). */
+  /**
+   * Append a system event (a `$statsCollected` in `$stats-<node>`) this often, so that system events
+   * interleave with the ledger's in `$all`. A stand-in: a 24.10 node does not write its stats to the
+   * database by default (ClusterVNodeOptions.StatsStorage = File), but the standard projections that
+   * docker-compose.yml turns on write `$>` link events to `$ce-*`, `$et-*` and `$streams` for every
+   * event appended, plus their checkpoints, all of them system events the adapter must pass over.
+   */
   readonly statsIntervalMs?: number;
+  /** See FakeLog.unreplicatedWindowMs; 0 (the default) keeps every idempotent answer immediate. */
+  readonly unreplicatedWindowMs?: number;
+  /**
+   * How long a dropped write (not-ready) waits for its answer: the server's WriteTimeoutMs, 2000 by
+   * default (ClusterVNodeOptions.cs), shorter here.
+   */
+  readonly writeTimeoutMs?: number;
 }
+
+/**
+ * What the next appends (Append or BatchAppend, one fault each, in order) meet instead of being
+ * decided, as a real server answers them (nothing is written):
+ * - not-ready, busy, no-leader-info: BatchAppend's NotHandled answers (Streams.BatchAppend.cs: a
+ *   Status with an Empty detail and "Server Is Not Ready", "Server Is Busy" or "No leader info
+ *   available in response"; the client makes them UnknownError "Could not recognize …"); on Append,
+ *   RpcExceptions.ServerNotReady/ServerBusy (Unavailable) or NoLeaderInfo (Unknown);
+ * - not-leader: RpcExceptions.LeaderInfo (NotFound with the not-leader trailers naming this fake as
+ *   the leader), which on BatchAppend ends the whole call; the client reconnects to the leader named;
+ * - access-denied: the AccessDenied status (BatchAppend) or RpcExceptions.AccessDenied (Append).
+ */
+export type AppendFault = 'not-ready' | 'busy' | 'no-leader-info' | 'not-leader' | 'access-denied';
 
 export interface EsdbFake {
   readonly port: number;
@@ -199,12 +251,47 @@ export interface EsdbFake {
    * without which a follower of a cluster answers from its own, possibly stale, copy).
    */
   readonly calls: { append: number; batchAppend: number; streamReads: number; streamReadsOnLeader: number };
+  /** Faults for the next appends, taken in order (see AppendFault). */
+  readonly appendFaults: AppendFault[];
   stop(): Promise<void>;
 }
 
 export const startEsdbFake = async (options: EsdbFakeOptions = {}): Promise<EsdbFake> => {
   const batchAppend = options.batchAppend ?? true;
   const log = new FakeLog();
+  log.unreplicatedWindowMs = options.unreplicatedWindowMs ?? 0;
+  const writeTimeoutMs = options.writeTimeoutMs ?? 100;
+  const appendFaults: AppendFault[] = [];
+  const timers = new Set<NodeJS.Timeout>();
+  const later = (ms: number, act: () => void): void => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      act();
+    }, ms);
+    timers.add(timer);
+  };
+  // Assigned once bound: the not-leader fault names this fake as the leader.
+  let port = 0;
+  /** An Append's answer to a fault: the RpcExceptions the server throws (see AppendFault). */
+  const appendFaultError = (fault: AppendFault): Partial<grpc.StatusObject> => {
+    const metadata = new grpc.Metadata();
+    switch (fault) {
+      case 'not-ready':
+        return { code: grpc.status.UNAVAILABLE, details: 'Server Is Not Ready' };
+      case 'busy':
+        return { code: grpc.status.UNAVAILABLE, details: 'Server Is Too Busy' };
+      case 'no-leader-info':
+        return { code: grpc.status.UNKNOWN, details: 'No leader info available in response' };
+      case 'not-leader':
+        metadata.set('exception', 'not-leader');
+        metadata.set('leader-endpoint-host', '127.0.0.1');
+        metadata.set('leader-endpoint-port', String(port));
+        return { code: grpc.status.NOT_FOUND, details: 'Leader info available', metadata };
+      case 'access-denied':
+        metadata.set('exception', 'access-denied');
+        return { code: grpc.status.PERMISSION_DENIED, details: 'Access Denied', metadata };
+    }
+  };
   const calls = { append: 0, batchAppend: 0, streamReads: 0, streamReadsOnLeader: 0 };
   const open = new Set<() => void>();
   const json = (value: unknown): Uint8Array => Buffer.from(JSON.stringify(value), 'utf8');
@@ -214,6 +301,7 @@ export const startEsdbFake = async (options: EsdbFakeOptions = {}): Promise<Esdb
   // A fresh node's $all is never empty: it starts with system streams' events, before any user event.
   systemEvent('$users', '$User', { LoginName: 'admin' });
   systemEvent('$user-admin', '$user', { loginName: 'admin', fullName: 'Event Store Administrator' });
+  // (A stand-in for the system events a node writes at start; see statsIntervalMs.)
   systemEvent('$stats-127.0.0.1:2113', '$statsCollected', { 'proc-id': process.pid });
 
   const read = (call: grpc.ServerWritableStream<ReadReq, ReadResp>): void => {
@@ -281,6 +369,13 @@ export const startEsdbFake = async (options: EsdbFakeOptions = {}): Promise<Esdb
     const position = all.getPosition();
     let checkpoint: Pos =
       option === AllOptionCase.POSITION ? [BigInt(position!.getCommitPosition()), BigInt(position!.getPreparePosition())] : option === AllOptionCase.END ? [last, last] : [-1n, -1n];
+    // Enumerator.AllSubscription(Filtered).cs CatchUp: a read from a byte that starts no record answers
+    // InvalidPosition, which ends the call with RpcExceptions.InvalidPositionException (InvalidArgument;
+    // the client, which has no case for that code, makes it an UnknownError keeping code and details).
+    if (option === AllOptionCase.POSITION && checkpoint[0] !== 0n && checkpoint[0] !== log.endPosition && !log.events.some((e) => e.position === checkpoint[0])) {
+      call.emit('error', { code: grpc.status.INVALID_ARGUMENT, details: 'Trying to read from an invalid position.' });
+      return;
+    }
     const window = filter && request.getFilter()!.getWindowCase() === streamsPb.ReadReq.Options.FilterOptions.WindowCase.MAX ? request.getFilter()!.getMax() : READ_BATCH_SIZE;
     const interval = filter ? window * Math.max(1, request.getFilter()!.getCheckpointintervalmultiplier()) : Number.POSITIVE_INFINITY;
     let considered = 0;
@@ -350,7 +445,14 @@ export const startEsdbFake = async (options: EsdbFakeOptions = {}): Promise<Esdb
       const { ExpectedStreamRevisionCase: Case } = streamsPb.AppendReq.Options;
       const option = header.getExpectedStreamRevisionCase();
       const expected = expectedOf({ any: Case.ANY, noStream: Case.NO_STREAM, streamExists: Case.STREAM_EXISTS }, option, () => header!.getRevision());
+      const fault = appendFaults.shift();
+      if (fault) return callback(appendFaultError(fault));
       const outcome = log.append(streamNameOf(header.getStreamIdentifier()), expected, events);
+      if (outcome.kind === 'not-ready') {
+        // Streams.Append.cs: the request manager's PrepareTimeout/CommitTimeout is RpcExceptions.Timeout (Aborted).
+        later(writeTimeoutMs, () => callback({ code: grpc.status.ABORTED, details: 'Operation timed out: Prepare phase timeout.' }));
+        return;
+      }
       const response = new streamsPb.AppendResp();
       if (outcome.kind === 'wrong-expected-version') {
         // Streams.Append.cs HandleWriteEventsCompleted: the current and the 20.6.0 fields are both set.
@@ -414,7 +516,32 @@ export const startEsdbFake = async (options: EsdbFakeOptions = {}): Promise<Esdb
       }
       if (!request.getIsFinal()) return;
       pending.delete(key);
+      const fault = appendFaults.shift();
+      if (fault === 'not-leader') {
+        // Streams.BatchAppend.cs throws RpcExceptions.LeaderInfo, which ends the whole call.
+        call.emit('error', appendFaultError(fault));
+        return;
+      }
+      if (fault === 'access-denied') {
+        respond(new streamsPb.BatchAppendResp().setError(status(grpc.status.PERMISSION_DENIED, 'Access Denied', new sharedPb.AccessDenied(), 'event_store.client.AccessDenied')));
+        return;
+      }
+      if (fault) {
+        // Streams.BatchAppend.cs NotHandled: no code, an Empty detail (which the client does not recognise) and the reason.
+        const message = { 'not-ready': 'Server Is Not Ready', busy: 'Server Is Busy', 'no-leader-info': 'No leader info available in response' }[fault];
+        const details = new anyPb.Any();
+        details.pack(new emptyPb.Empty().serializeBinary(), 'google.protobuf.Empty');
+        respond(new streamsPb.BatchAppendResp().setError(new statusPb.Status().setMessage(message).setDetails(details)));
+        return;
+      }
       const outcome = log.append(write.streamId, write.expected, write.events);
+      if (outcome.kind === 'not-ready') {
+        // StorageWriterService drops the write; the request manager times out and BatchAppend answers Status.Timeout.
+        later(writeTimeoutMs, () =>
+          respond(new streamsPb.BatchAppendResp().setError(status(grpc.status.DEADLINE_EXCEEDED, 'Timeout', new sharedPb.Timeout(), 'event_store.client.Timeout'))),
+        );
+        return;
+      }
       if (outcome.kind === 'wrong-expected-version') {
         // WrongExpectedVersion.cs Create: current revision or CurrentNoStream; the expectation as sent.
         const detail = new sharedPb.WrongExpectedVersion();
@@ -457,7 +584,7 @@ export const startEsdbFake = async (options: EsdbFakeOptions = {}): Promise<Esdb
   if (batchAppend) streamsImpl.batchAppend = batch;
   server.addService(streamsGrpc.StreamsService, streamsImpl);
   server.addService(featuresGrpc.ServerFeaturesService, { getSupportedMethods: supportedMethods });
-  const port = await new Promise<number>((resolve, reject) =>
+  port = await new Promise<number>((resolve, reject) =>
     server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
   );
   const stats = options.statsIntervalMs
@@ -468,8 +595,10 @@ export const startEsdbFake = async (options: EsdbFakeOptions = {}): Promise<Esdb
     connectionString: `esdb://127.0.0.1:${port}?tls=false`,
     log,
     calls,
+    appendFaults,
     stop: async () => {
       clearInterval(stats);
+      for (const timer of timers) clearTimeout(timer);
       for (const close of [...open]) close();
       server.forceShutdown();
     },

@@ -7,8 +7,8 @@ import {
   END,
   EventStoreDBClient,
   FORWARDS,
-  InvalidArgumentError,
   type JSONEventData,
+  NotLeaderError,
   type ResolvedEvent,
   START,
   type AllStreamResolvedEvent,
@@ -38,6 +38,8 @@ import type {
 } from '../../shared/event-store/event-store.port.js';
 import { comparePositions } from '../../shared/event-store/event-store.port.js';
 import {
+  isInvalidPosition,
+  isOutcomeUnknown,
   isSystemEvent,
   parsePosition,
   planAppend,
@@ -48,6 +50,7 @@ import {
   type StoredRef,
   toEsdbPosition,
   translateError,
+  unavailableReason,
 } from './eventstoredb-mapping.js';
 
 export interface EventStoreDbOptions {
@@ -65,6 +68,10 @@ const CLAIM_EVENT_TYPE = '$ledger-idempotency-claim';
 const CLAIM_ID_NAMESPACE = '0d5c3f7a-6a51-4f0e-9a8e-3c2b1f4d7e90';
 /** Appends with `any`/`stream_exists` are retried on the exact revision they saw; this bounds a hot stream. */
 const MAX_OPTIMISTIC_ATTEMPTS = 50;
+/** Appends (claim or events) whose outcome is unknown (a timeout) are decided again this many times in all. */
+const MAX_UNKNOWN_OUTCOME_TRIES = 3;
+/** The pause before deciding again after a timeout, times the tries so far. */
+const UNKNOWN_OUTCOME_PAUSE_MS = 100;
 const QUEUE_HIGH_WATER = 1000;
 const QUEUE_LOW_WATER = 100;
 
@@ -124,6 +131,30 @@ export class EventStoreDbEventStore implements EventStore {
     }
     const keys = [...new Set(events.map((event) => event.metadata?.idempotencyKey).filter((key): key is string => typeof key === 'string'))];
 
+    let unknownOutcomes = 0;
+    let notLeaderRetried = false;
+    /**
+     * Whether an append that failed with `error` is decided again, on the stream as it then is.
+     * - A timeout leaves the outcome unknown. It is also what the server answers an append identical
+     *   to one written a moment before and not yet indexed (another instance answering the same
+     *   Idempotency-Key, so with the same event and claim ids): IndexWriter decides
+     *   IdempotentNotReady, StorageWriterService drops the write, the request manager times out
+     *   (WriteTimeoutMs, 2 s). Read again, the stream holds the events (a replay), or another
+     *   writer's (a conflict), or neither (written now).
+     * - NotLeader: nothing was written, and the client has reconnected to the leader it names.
+     */
+    const again = async (error: unknown): Promise<boolean> => {
+      if (isOutcomeUnknown(error) && ++unknownOutcomes < MAX_UNKNOWN_OUTCOME_TRIES) {
+        await new Promise((resolve) => setTimeout(resolve, UNKNOWN_OUTCOME_PAUSE_MS * unknownOutcomes));
+        return true;
+      }
+      if (error instanceof NotLeaderError && !notLeaderRetried) {
+        notLeaderRetried = true;
+        return true;
+      }
+      return false;
+    };
+
     for (let attempt = 1; ; attempt++) {
       const plan = planAppend(streamId, serialised, expected, await this.readRefs(streamId));
       if (plan.kind === 'replay') {
@@ -133,12 +164,25 @@ export class EventStoreDbEventStore implements EventStore {
       }
       // The claim goes first: a crash between the two leaves a claim without events, which a lookup
       // ignores, never events that a lookup cannot find.
-      for (const key of keys) await this.claim(key, streamId, serialised);
+      let claimFailure: { error: unknown; key: string } | undefined;
+      for (const key of keys) {
+        try {
+          await this.claim(key, streamId, serialised);
+        } catch (error) {
+          claimFailure = { error, key };
+          break;
+        }
+      }
+      if (claimFailure !== undefined) {
+        if (await again(claimFailure.error)) continue;
+        throw this.failure(claimFailure.error, claimStreamOf(claimFailure.key));
+      }
       try {
         await this.client.appendToStream(streamId, serialised.map(toEventData), { expectedRevision: plan.expectedRevision, requiresLeader: true });
       } catch (error) {
         const optimistic = expected === 'any' || expected === 'stream_exists';
         if (error instanceof WrongExpectedVersionError && optimistic && attempt < MAX_OPTIMISTIC_ATTEMPTS) continue;
+        if (await again(error)) continue;
         throw this.failure(error, streamId, expected);
       }
       const result = await this.written(streamId, serialised, plan.firstRevision);
@@ -196,16 +240,13 @@ export class EventStoreDbEventStore implements EventStore {
     // idempotent append), and a different one never passes for it. (Its first event's id did: after
     // a lost race claimed [x0], the winning retry's claim of [x0, x1, x2] was taken for a retry of
     // the first and dropped, so a lookup found x0 alone.)
+    // (Its errors are the caller's to translate: a timeout there is decided again, see append.)
     const id = uuidv5(JSON.stringify([claim.streamId, ...claim.eventIds]), CLAIM_ID_NAMESPACE);
-    try {
-      await this.client.appendToStream(
-        claimStreamOf(key),
-        [{ id, contentType: 'application/json', type: CLAIM_EVENT_TYPE, data: { ...claim }, metadata: { idempotencyKey: key } }],
-        { expectedRevision: 'any', requiresLeader: true },
-      );
-    } catch (error) {
-      throw this.failure(error, claimStreamOf(key));
-    }
+    await this.client.appendToStream(
+      claimStreamOf(key),
+      [{ id, contentType: 'application/json', type: CLAIM_EVENT_TYPE, data: { ...claim }, metadata: { idempotencyKey: key } }],
+      { expectedRevision: 'any', requiresLeader: true },
+    );
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -324,8 +365,11 @@ export class EventStoreDbEventStore implements EventStore {
         dropped = true;
         current = undefined;
         if (!active) return;
-        if (error instanceof AccessDeniedError || error instanceof InvalidArgumentError) {
-          failure = store.failure(error, '$all');
+        // Errors that a new subscription would meet again end it, with a failure. (The server's
+        // invalid-position answer reaches the client as an UnknownError, never an InvalidArgumentError,
+        // which the client raises only for arguments it checks itself.)
+        if (error instanceof AccessDeniedError || isInvalidPosition(error)) {
+          failure = isInvalidPosition(error) && last !== undefined ? new InvalidPositionError(positionToString(last)) : store.failure(error, '$all');
           active = false;
           notify();
           return;
@@ -471,13 +515,11 @@ export class EventStoreDbEventStore implements EventStore {
 
   private failure(error: unknown, streamId: string, expected?: ExpectedRevision): unknown {
     const translated = translateError(error, streamId, expected);
-    if (translated !== error || !(error instanceof Error)) return translated;
-    const name = error.constructor.name;
-    if (['UnavailableError', 'DeadlineExceededError', 'CancelledError', 'TimeoutError', 'NotLeaderError'].includes(name)) {
-      this.lastError = error.message;
-      return new StoreUnavailableError(`EventStoreDB at ${redactConnectionString(this.connectionString)}: ${error.message}`);
-    }
-    return error;
+    if (translated !== error) return translated;
+    const reason = unavailableReason(error, streamId);
+    if (reason === undefined) return error;
+    this.lastError = reason;
+    return new StoreUnavailableError(`EventStoreDB at ${redactConnectionString(this.connectionString)}: ${reason}`);
   }
 }
 

@@ -1,17 +1,24 @@
 import {
+  AccessDeniedError,
   ANY,
   type AppendExpectedRevision,
+  CancelledError,
   type CurrentRevision,
+  DeadlineExceededError,
   eventTypeFilter,
   excludeSystemEvents,
   type Filter,
   MaxAppendSizeExceededError,
   NO_STREAM,
+  NotLeaderError,
   type Position,
   STREAM_EXISTS,
   StreamDeletedError,
   StreamNotFoundError as EsdbStreamNotFoundError,
   streamNameFilter,
+  TimeoutError,
+  UnavailableError,
+  UnknownError,
   WrongExpectedVersionError,
 } from '@eventstore/db-client';
 import {
@@ -147,6 +154,45 @@ export const translateError = (error: unknown, streamId: string, expected?: Expe
   }
   return error;
 };
+
+/**
+ * BatchAppend's answers to a request the server did not handle (Streams.BatchAppend.cs, NotHandled:
+ * "Server Is Not Ready", "Server Is Busy", "No leader info available in response", or "Unknown
+ * NotHandledReason (n)"), which client 6.2.1 turns into UnknownError("Could not recognize …"); on
+ * Append, NoLeaderInfo is a gRPC Unknown with the same text. Nothing was written.
+ */
+const NOT_HANDLED = /Server Is Not Ready|Server Is (?:Too )?Busy|No leader info available|Unknown NotHandledReason/;
+
+/**
+ * Why the server cannot serve the ledger now, when `error` says so (the port's StoreUnavailableError,
+ * a 503); undefined for any other error. `target` names what was read or written.
+ */
+export const unavailableReason = (error: unknown, target: string): string | undefined => {
+  if (error instanceof AccessDeniedError) {
+    return `access denied to ${target}: the connection string's user must be allowed to read $all and to read and write the ledger's streams`;
+  }
+  if (error instanceof UnknownError) {
+    return NOT_HANDLED.test(error.message) ? `${target}: the server did not handle the request (${error.message.replace(/^Could not recognize /, '')})` : undefined;
+  }
+  if (error instanceof DeadlineExceededError || error instanceof TimeoutError) return `${target}: no answer in time (${error.message || error.type})`;
+  if (error instanceof UnavailableError || error instanceof CancelledError || error instanceof NotLeaderError) return `${target}: ${error.message || error.type}`;
+  return undefined;
+};
+
+/**
+ * An append whose outcome is unknown: the server (Timeout: on a write dropped as IdempotentNotReady,
+ * see the adapter's append) or the client's own deadline gave up waiting, and the write may or may
+ * not have happened.
+ */
+export const isOutcomeUnknown = (error: unknown): boolean => error instanceof DeadlineExceededError || error instanceof TimeoutError;
+
+/**
+ * The server's InvalidPositionException (a subscription from a byte that starts no record): gRPC
+ * InvalidArgument, "Trying to read from an invalid position.", which client 6.2.1 turns into an
+ * UnknownError keeping the gRPC code (3) and message (convertToCommandError has no case for it).
+ */
+export const isInvalidPosition = (error: unknown): boolean =>
+  error instanceof UnknownError && (error.code === 3 || /invalid position|InvalidPosition/i.test(error.message));
 
 export type { StoredRef };
 
