@@ -871,6 +871,38 @@ const describeDashboard = (): void => {
     await expect(phone.title()).resolves.not.toContain('gge-13i');
   });
 
+  it('says what is true of the track list while the token dialog is open, and where tokens come from', async () => {
+    const page = await newPage(1280, 800);
+    await page.goto(`${base}/`);
+    await page.locator('#token-dialog').waitFor({ state: 'visible' });
+    await expect(page.locator('#track-select option').allTextContents()).resolves.toEqual(['Sign in to see tracks']);
+    await expect(page.locator('#track-select').isDisabled()).resolves.toBe(true);
+    // A first-day user learns where the token comes from, and the field says so too.
+    const source = page.locator('#token-source');
+    await expect(source.textContent()).resolves.toContain('prints its tokens once, when it first starts');
+    await expect(source.textContent()).resolves.toContain('secretariat');
+    await expect(page.locator('#token-input').getAttribute('aria-describedby')).resolves.toMatch(/(^| )token-source( |$)/);
+
+    // A wrong token: the list still says nothing is loading.
+    const refused = await newPage(1280, 800, 'not-a-real-token');
+    await refused.goto(`${base}/`);
+    await refused.locator('#token-dialog').waitFor({ state: 'visible' });
+    await until(refused, `document.querySelector('#token-reason')?.textContent?.includes('not accepted')`);
+    await expect(refused.locator('#track-select').textContent()).resolves.not.toContain('Loading');
+    await expect(refused.locator('#token-source').isVisible()).resolves.toBe(true);
+  });
+
+  it('says “npm run demo” in the empty ledger’s hint, a command that is there after a clone', async () => {
+    const page = await newPage(1280, 800, VIEWER_TOKEN);
+    // The page with no tracks: the list answered empty.
+    await page.route('**/tracks', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ tracks: [] }) }));
+    await page.goto(`${base}/`);
+    await until(page, `document.querySelector('#board')?.textContent?.includes('There are no tracks in this ledger yet')`);
+    const hint = await page.locator('#board').textContent();
+    expect(hint).toContain('“npm run demo”');
+    expect(hint).not.toContain('norms-ledger demo');
+  });
+
   it('asks again for a token that is not accepted, and says plainly when the server is down', async () => {
     const page = await newPage(1280, 800, 'not-a-real-token');
     await page.goto(`${base}/`);

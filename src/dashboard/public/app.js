@@ -269,6 +269,7 @@ const handleError = (error) => {
     setLive('off', 'Live updates off');
     stopLive?.();
     stopLive = null;
+    trackPickerWaiting();
     askForToken(
       error.status === 403
         ? 'That token may not read the ledger. Please enter a viewer token.'
@@ -874,6 +875,12 @@ const renderTrackOptions = () => {
   el.track.value = state.trackId;
 };
 
+/** While no token has been accepted, the track list says why it is empty (nothing is loading). */
+const trackPickerWaiting = () => {
+  el.track.replaceChildren(h('option', { value: '' }, 'Sign in to see tracks'));
+  el.track.disabled = true;
+};
+
 const chooseTrack = (trackId) => {
   state.trackId = trackId;
   writeUrl();
@@ -886,10 +893,12 @@ const chooseTrack = (trackId) => {
 /** Reads the tracks, then the chosen one. */
 const start = async () => {
   if (!token) {
-    askForToken('This dashboard reads the ledger with a viewer token. Ask the secretariat for one.');
+    askForToken('This dashboard reads the ledger with a viewer token.');
+    trackPickerWaiting();
     showEverywhere('Waiting for a viewer token.');
     return;
   }
+  el.track.replaceChildren(h('option', { value: '' }, 'Loading tracks…'));
   setNotice('Loading the tracks…');
   try {
     tracks = (await api.tracks()).tracks ?? [];
@@ -901,7 +910,7 @@ const start = async () => {
   if (tracks.length === 0) {
     renderTrackOptions();
     el.track.replaceChildren(h('option', { value: '' }, 'No tracks'));
-    showEverywhere('There are no tracks in this ledger yet. The secretariat records one first (or runs “norms-ledger demo” for an example).');
+    showEverywhere('There are no tracks in this ledger yet. The secretariat records one first (for an example, “npm run demo” loads a demo track into an empty data directory).');
     setBusy(false);
     return;
   }
