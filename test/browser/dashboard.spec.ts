@@ -871,6 +871,32 @@ const describeDashboard = (): void => {
     await expect(phone.title()).resolves.not.toContain('gge-13i');
   });
 
+  it('says plainly when a link names a track that is not in the ledger, and offers the tracks there are, on load and on an open page', async () => {
+    const page = await newPage(1280, 800, VIEWER_TOKEN);
+    await page.goto(`${base}/#track=nope`);
+    await until(page, `document.querySelector('#notice')?.textContent?.includes('There is no track “nope” in this ledger')`);
+    // Not another track in its place: the link stays as it was, and no board is shown.
+    expect(new URL(page.url()).hash).toBe('#track=nope');
+    await expect(page.locator('table.board').count()).resolves.toBe(0);
+    await expect(page.locator('#board').textContent()).resolves.toContain('There is no track “nope” in this ledger');
+    await expect(page.locator('#track-select').inputValue()).resolves.toBe('');
+    // The tracks there are, offered in the notice.
+    const offer = page.locator('#notice button', { hasText: '(us-cn-seg)' });
+    await offer.click();
+    await row(page, 'gge-13h').waitFor();
+    expect(new URL(page.url()).hash).toBe('#track=us-cn-seg');
+    await expect(page.locator('#notice').textContent()).resolves.toBe('');
+
+    // The hash edited on the open page.
+    await js(page, `location.hash = '#track=nope-either'`);
+    await until(page, `document.querySelector('#notice')?.textContent?.includes('There is no track “nope-either” in this ledger')`);
+    await until(page, `document.querySelector('table.board') === null`);
+    await expect(page.locator('#board').textContent()).resolves.not.toContain('Choose a track above.');
+    await expect(page.locator('#notice button', { hasText: '(us-cn-seg)' }).count()).resolves.toBe(1);
+    await page.waitForSelector('#live-status[data-state="off"]');
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-unknown-track.png') });
+  });
+
   it('says what is true of the track list while the token dialog is open, and where tokens come from', async () => {
     const page = await newPage(1280, 800);
     await page.goto(`${base}/`);

@@ -123,14 +123,14 @@ const announce = (text) => {
   }, 50);
 };
 
-const setNotice = (message, { kind = 'info', action } = {}) => {
+const setNotice = (message, { kind = 'info', action, actions = action ? [action] : [] } = {}) => {
   el.notice.replaceChildren();
   el.notice.dataset.kind = kind;
   if (!message) return;
   el.notice.append(h('span', {}, message));
-  if (action) {
-    const button = h('button', { type: 'button', class: 'secondary' }, action.label);
-    button.addEventListener('click', action.run);
+  for (const { label, run } of actions) {
+    const button = h('button', { type: 'button', class: 'secondary' }, label);
+    button.addEventListener('click', run);
     el.notice.append(' ', button);
   }
 };
@@ -343,8 +343,8 @@ const loadTrack = async ({ quiet = false, keepNotice = false } = {}) => {
         showEverywhere(`Track “${trackId}” had no record by the end of ${formatLong(state.knownAt)}.`);
         return;
       }
-      setNotice(`There is no track “${trackId}” in this ledger.`, { kind: 'error' });
-      showEverywhere('Choose a track above.');
+      // Gone since the list was read (or never there): the list is read again and says which are.
+      void followTrack(trackId, { reread: true });
       return;
     }
     handleError(error);
@@ -869,10 +869,15 @@ async function loadDetail({ quiet = false } = {}) {
   }
 }
 
+/** The track list; with no track chosen (the link named none that exists), an empty first choice. */
 const renderTrackOptions = () => {
-  el.track.replaceChildren(...tracks.map((t) => h('option', { value: t.trackId }, `${isolate(t.name)} (${t.trackId})`)));
+  const known = tracks.some((t) => t.trackId === state.trackId);
+  el.track.replaceChildren(
+    ...(known ? [] : [h('option', { value: '' }, 'Choose a track')]),
+    ...tracks.map((t) => h('option', { value: t.trackId }, `${isolate(t.name)} (${t.trackId})`)),
+  );
   el.track.disabled = tracks.length === 0;
-  el.track.value = state.trackId;
+  el.track.value = known ? state.trackId : '';
 };
 
 /** While no token has been accepted, the track list says why it is empty (nothing is loading). */
@@ -884,10 +889,51 @@ const trackPickerWaiting = () => {
 const chooseTrack = (trackId) => {
   state.trackId = trackId;
   writeUrl();
-  el.track.value = trackId;
+  renderTrackOptions();
   syncTitle();
   connectLive();
   void loadTrack();
+};
+
+/**
+ * A link names a track that is not in the ledger: said plainly, with the tracks there are, rather
+ * than another track shown in its place. The URL keeps the link as it was until one is chosen.
+ */
+const showUnknownTrack = (trackId) => {
+  loadController?.abort();
+  stopLive?.();
+  stopLive = null;
+  setLive('off', 'Live updates off');
+  if (el.detail.open) closeDetail({ restoreFocus: false, writeHash: false });
+  Object.assign(shown, { board: null, matrix: null, sessions: null });
+  setBusy(false);
+  renderTrackOptions();
+  syncTitle();
+  const named = tracks.slice(0, 8);
+  setNotice(
+    `There is no track “${trackId}” in this ledger. ${tracks.length === 1 ? 'Its track:' : `Its ${tracks.length} tracks${tracks.length > named.length ? ` (all in the list above)` : ''}:`}`,
+    { kind: 'error', actions: named.map((t) => ({ label: `${isolate(t.name)} (${t.trackId})`, run: () => chooseTrack(t.trackId) })) },
+  );
+  showEverywhere(`There is no track “${trackId}” in this ledger: choose one of its tracks above.`);
+};
+
+/**
+ * Shows the track a link or a choice names; one not in the list read at the start may have been
+ * recorded since (`reread`: or removed from it), so the list is read again before it is called unknown.
+ */
+const followTrack = async (trackId, { reread = false } = {}) => {
+  if (reread || !tracks.some((t) => t.trackId === trackId)) {
+    try {
+      tracks = (await api.tracks()).tracks ?? [];
+    } catch (error) {
+      handleError(error);
+      return;
+    }
+    if (trackId !== state.trackId) return;
+  }
+  if (!tracks.some((t) => t.trackId === trackId)) showUnknownTrack(trackId);
+  else if (!reread) chooseTrack(trackId);
+  else setNotice(`Track “${trackId}” could not be read just now.`, { kind: 'error', action: { label: 'Try again', run: () => loadTrack() } });
 };
 
 /** Reads the tracks, then the chosen one. */
@@ -914,7 +960,12 @@ const start = async () => {
     setBusy(false);
     return;
   }
-  if (!tracks.some((t) => t.trackId === state.trackId)) state.trackId = tracks[0].trackId;
+  // No track named: the first. A link naming one that is not there says so (showUnknownTrack).
+  if (!state.trackId) state.trackId = tracks[0].trackId;
+  if (!tracks.some((t) => t.trackId === state.trackId)) {
+    showUnknownTrack(state.trackId);
+    return;
+  }
   renderTrackOptions();
   syncControls();
   // A shared link or a reload reopens the detail it names; chooseTrack loads it with the panels.
@@ -995,6 +1046,7 @@ el.knownField.addEventListener('blur', () => {
 });
 el.track.addEventListener('change', () => {
   // A subject or session belongs to one track: its detail closes when another track is chosen.
+  if (!el.track.value) return;
   if (state.detail) closeDetail({ restoreFocus: false });
   chooseTrack(el.track.value);
 });
@@ -1103,7 +1155,7 @@ const followUrl = () => {
     showDetail(null);
     opened = true;
   }
-  if (state.trackId !== before.trackId) chooseTrack(state.trackId);
+  if (state.trackId !== before.trackId) void followTrack(state.trackId);
   else if (cutChanged) void loadTrack({ quiet: true });
   else if (opened) void loadDetail();
 };
