@@ -918,6 +918,31 @@ const describeDashboard = (): void => {
     await expect(refused.locator('#token-source').isVisible()).resolves.toBe(true);
   });
 
+  it('starts the date slider where the track starts: its establishment, for an empty track too', async () => {
+    const registry = (await (await fetch(`${base}/tracks/us-cn-seg`, { headers: { Authorization: `Bearer ${VIEWER_TOKEN}` } })).json()) as { establishedOn: string };
+    expect(registry.establishedOn).toBe('2025-01-15');
+    const page = await newPage(1280, 800, VIEWER_TOKEN);
+    await page.goto(`${base}/#track=us-cn-seg`);
+    await row(page, 'gge-13h').waitFor();
+    await until(page, `document.querySelector('#slider-min')?.textContent === '2025-01-15'`);
+    // Home on the slider: the day the track was established, whose registry the page then reads.
+    await page.focus('#date-slider');
+    await page.keyboard.press('Home');
+    await until(page, `location.hash.includes('date=2025-01-15')`);
+    await expect(page.inputValue('#date-field')).resolves.toBe('2025-01-15');
+    await until(page, `document.querySelector('#board')?.getAttribute('aria-busy') === 'false'`);
+    await expect(page.locator('#notice').textContent()).resolves.not.toContain('Nothing had been recorded');
+
+    // A track with nothing on it but its establishment, long ago.
+    expect((await clerkPost('/tracks', { trackId: 'zz-empty', name: '[Synthetic] Empty track', effectiveOn: '2024-02-05' })).status).toBe(201);
+    await page.goto(`${base}/#track=zz-empty`);
+    await until(page, `document.querySelector('#slider-min')?.textContent === '2024-02-05'`);
+    await page.focus('#date-slider');
+    await page.keyboard.press('Home');
+    await until(page, `location.hash.includes('date=2024-02-05')`);
+    await until(page, `document.querySelector('#board')?.textContent?.includes('Nothing had been proposed on this track on 5 February 2024')`);
+  });
+
   it('says “npm run demo” in the empty ledger’s hint, a command that is there after a clone', async () => {
     const page = await newPage(1280, 800, VIEWER_TOKEN);
     // The page with no tracks: the list answered empty.

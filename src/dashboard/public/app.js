@@ -233,17 +233,37 @@ const renderAll = (changed) => {
   renderTracker();
 };
 
-/** The earliest date anything on the track happened, for the slider's left end. */
-const boundsOf = (board, sessions) => {
+/**
+ * The slider's left end: the start of the track, its earliest effective date. The registry (as it
+ * stands today) has the establishment and every registration; the panels add what they show (a
+ * subject or session dated earlier). An empty track starts where it was established.
+ */
+const boundsOf = (registry, board, sessions) => {
   const dates = [];
-  for (const row of board.rows ?? []) {
+  if (registry) {
+    dates.push(registry.establishedOn);
+    for (const list of [registry.parties, registry.agencies, registry.delegates]) for (const entry of list ?? []) dates.push(entry.registeredOn);
+  }
+  for (const row of board?.rows ?? []) {
     if (row.statusSince) dates.push(row.statusSince);
     for (const cell of Object.values(row.stances ?? {})) dates.push(cell.effectiveOn);
   }
-  for (const s of sessions.sessions ?? []) for (const d of [s.scheduledFor, s.originallyScheduledFor, s.heldOn]) if (d) dates.push(d);
+  for (const s of sessions?.sessions ?? []) for (const d of [s.scheduledFor, s.originallyScheduledFor, s.heldOn]) if (d) dates.push(d);
   const today = todayUtc();
-  const earliest = dates.filter(isDate).sort()[0] ?? addDays(today, -30);
-  return { min: addDays(earliest < today ? earliest : today, -7), max: today };
+  const earliest = dates.filter(isDate).sort()[0];
+  // Nothing readable at all (the registry could not be read): a year back, as before any load.
+  if (!earliest) return { min: addDays(today, -365), max: today };
+  return { min: earliest < today ? earliest : today, max: today };
+};
+
+/** Widens the slider to what a load has shown: it never narrows, as the date in view moves. */
+const widenBounds = (trackId, registry, board, sessions) => {
+  const found = boundsOf(registry, board, sessions);
+  const min = shown.boundsTrack === trackId && shown.bounds && shown.bounds.min < found.min ? shown.bounds.min : found.min;
+  if (shown.boundsTrack === trackId && shown.bounds?.min === min) return;
+  shown.bounds = { min, max: todayUtc() };
+  shown.boundsTrack = trackId;
+  syncControls();
 };
 
 /** statementId → the statement text under the cut, from each subject's history. */
@@ -305,15 +325,16 @@ const loadTrack = async ({ quiet = false, keepNotice = false } = {}) => {
   setBusy(true);
   if (!quiet) showEverywhere('Loading…');
   try {
-    if (shown.boundsTrack !== trackId) {
-      const [board, sessions] = await Promise.all([api.board(trackId, {}, signal), api.sessions(trackId, {}, signal)]);
-      shown.bounds = boundsOf(board, sessions);
-      shown.boundsTrack = trackId;
-      syncControls();
-    }
-    const [board, matrix, sessions] = await Promise.all([api.board(trackId, cut(), signal), api.matrix(trackId, cut(), signal), api.sessions(trackId, cut(), signal)]);
+    // The registry (today's, read once per track) gives the start of the track for the slider.
+    const [registry, board, matrix, sessions] = await Promise.all([
+      registryOf(trackId),
+      api.board(trackId, cut(), signal),
+      api.matrix(trackId, cut(), signal),
+      api.sessions(trackId, cut(), signal),
+    ]);
     if (signal.aborted) return;
     Object.assign(shown, { board, matrix, sessions });
+    widenBounds(trackId, registry, board, sessions);
     renderAll();
     if (!keepNotice || el.notice.dataset.kind === 'error') setNotice('');
     setBusy(false);
