@@ -42,6 +42,9 @@ const js = <T = unknown>(page: Page, expression: string): Promise<T> => page.eva
 /** Polls a page-side expression; wrapped in a function because a bare string is eval'd, which the page's CSP forbids. */
 const until = (page: Page, expression: string): Promise<unknown> =>
   page.waitForFunction(new Function(`return (${expression});`) as () => unknown, undefined, { timeout: 15_000 });
+/** A chip's statement, read once the chip is wanted (by its row and party: a re-render gives the tooltip a new id). */
+const tipTextOf = (rowId: string, party: string): string =>
+  `document.querySelector('tr[data-row-id="${rowId}"] .chip[data-party="${party}"] + [role=tooltip] .tip-text')?.textContent`;
 const stanceIs = (rowId: string, party: string, stance: string): string =>
   `document.querySelector('tr[data-row-id="${rowId}"] .chip[data-party="${party}"]')?.dataset.stance === '${stance}'`;
 
@@ -193,12 +196,12 @@ const describeDashboard = (): void => {
     // The latest US stance on the supply-chain norm is the written conditional one of August 2026.
     const us13i = chip(page, 'gge-13i', 'us');
     await expect(us13i.getAttribute('data-stance')).resolves.toBe('conditional');
-    await page.locator('.tip-text').first().waitFor({ state: 'attached' });
+    // The statement is read when the chip is first focused (or pointed at).
     await us13i.focus();
     // The statement is the chip's description: a tooltip beside the button (not inside it), which it names.
+    await until(page, `${tipTextOf('gge-13i', 'us')}?.includes('worded neutrally')`);
     const tip = page.locator(`#${await us13i.getAttribute('aria-describedby')}[role="tooltip"]`);
     await tip.waitFor({ state: 'visible' });
-    await expect(tip.textContent()).resolves.toContain('worded neutrally');
 
     // The stored token is used from now on: a reload asks for nothing.
     await page.reload();
@@ -751,9 +754,9 @@ const describeDashboard = (): void => {
     const page = await newPage(1280, 800, VIEWER_TOKEN);
     await page.goto(`${base}/#track=us-cn-seg`);
     await row(page, 'gge-13i').waitFor();
-    await page.locator('.tip-text').first().waitFor({ state: 'attached' });
     const us13i = chip(page, 'gge-13i', 'us');
     await us13i.focus();
+    await until(page, `${tipTextOf('gge-13i', 'us')}?.includes('worded neutrally')`);
     const tipId = await us13i.getAttribute('aria-describedby');
     await page.locator(`#${tipId}`).waitFor({ state: 'visible' });
     // Not inside the button, so not part of its name.
@@ -941,6 +944,47 @@ const describeDashboard = (): void => {
     await page.keyboard.press('Home');
     await until(page, `location.hash.includes('date=2024-02-05')`);
     await until(page, `document.querySelector('#board')?.textContent?.includes('Nothing had been proposed on this track on 5 February 2024')`);
+  });
+
+  it('reads the same few routes on load and on a change of date, however many subjects the track has; a statement is read when its chip is wanted', async () => {
+    const page = await newPage(1280, 800, VIEWER_TOKEN);
+    const reads: string[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.origin === base && url.pathname !== '/' && !url.pathname.startsWith('/assets/')) reads.push(url.pathname + url.search);
+    });
+    const subjectReads = () => reads.filter((path) => /^\/(norms|cbms|topics)\//.test(path));
+    const count = (pattern: RegExp) => reads.filter((path) => pattern.test(path)).length;
+
+    await page.goto(`${base}/#track=us-cn-seg`);
+    await row(page, 'gge-13h').waitFor();
+    await page.waitForSelector('#live-status[data-state="on"]');
+    await expect(js<number>(page, `document.querySelectorAll('table.board tbody tr').length`)).resolves.toBeGreaterThan(10);
+    // A chip's statement, once focused: one subject read, that chip's.
+    const us13i = chip(page, 'gge-13i', 'us');
+    await us13i.focus();
+    await until(page, `${tipTextOf('gge-13i', 'us')}?.includes('worded neutrally')`);
+    expect(subjectReads()).toEqual(['/norms/gge-13i']);
+    // Each route once: the list, the registry (the slider's start), the three panels and the live stream.
+    expect(count(/^\/tracks(\?|$)/)).toBe(1);
+    expect(count(/^\/tracks\/us-cn-seg(\?|$)/)).toBe(1);
+    expect(count(/^\/tracks\/us-cn-seg\/board(\?|$)/)).toBe(1);
+    expect(count(/^\/tracks\/us-cn-seg\/matrix(\?|$)/)).toBe(1);
+    expect(count(/^\/tracks\/us-cn-seg\/sessions(\?|$)/)).toBe(1);
+    expect(reads.length).toBe(7);
+
+    // A change of date: the three panels, and no subject; the statement in view was read already.
+    reads.length = 0;
+    await page.fill('#date-field', '2026-06-01');
+    await until(page, `document.querySelector('tr[data-row-id="gge-13h"] .status')?.textContent === 'Agreed ad referendum'`);
+    await until(page, `document.querySelector('#board')?.getAttribute('aria-busy') === 'false'`);
+    await chip(page, 'gge-13i', 'us').focus();
+    await until(page, `${tipTextOf('gge-13i', 'us')} !== undefined`);
+    expect(reads.map((path) => path.replace(/\?.*/, '')).sort()).toEqual(['/tracks/us-cn-seg/board', '/tracks/us-cn-seg/matrix', '/tracks/us-cn-seg/sessions']);
+    // Another subject's chip: its one read.
+    await chip(page, 'gge-13h', 'cn').hover();
+    await until(page, `${tipTextOf('gge-13h', 'cn')} !== undefined`);
+    expect(subjectReads()).toEqual(['/norms/gge-13h']);
   });
 
   it('says “npm run demo” in the empty ledger’s hint, a command that is there after a clone', async () => {

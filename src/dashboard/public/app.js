@@ -1,5 +1,5 @@
 import { ApiError, createApi, ServerDownError, storedToken, storeToken, TokenError } from './api.js';
-import { boardTable, cbmTracker, h, isolate, KIND_NAME, legend, matrixTable, namesOf, placeholder, sessionDetailView, sessionTimeline, statusLabel, subjectDetailView } from './render.js';
+import { boardTable, cbmTracker, h, isolate, KIND_NAME, legend, matrixTable, namesOf, placeholder, sessionDetailView, sessionTimeline, statusLabel, subjectDetailView, tipContent } from './render.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -71,7 +71,23 @@ const detailParam = (detail) => (detail ? `${detail.kind}:${detail.id}` : '');
 const sameDetail = (a, b) => detailParam(a) === detailParam(b);
 
 /** What the panels show, kept so a live row can be merged without a refetch. */
-const shown = { board: null, matrix: null, sessions: null, statements: new Map(), bounds: null, boundsTrack: '' };
+const shown = { board: null, matrix: null, sessions: null, bounds: null, boundsTrack: '' };
+
+/*
+ * The statements behind the board's chips are read when a chip is first pointed at or focused, one
+ * subject at a time, not every subject at every date: a track of hundreds of subjects would cost
+ * hundreds of requests per move of the slider. A statement's words depend only on which corrections
+ * apply, that is on the transaction-time cut (knownCut), not on the date in view: they are read with
+ * that cut alone and kept per track and cut, so in "what was true then" one read of a subject serves
+ * every date.
+ */
+const statementCache = new Map();
+/** {statements: statementId → statement, reading: kind:id → the read in flight} of a track under a knownAt (null: today). */
+const statementEntry = (trackId = state.trackId, knownAt = knownCut()) => {
+  const key = `${trackId}|${knownAt ?? ''}`;
+  if (!statementCache.has(key)) statementCache.set(key, { statements: new Map(), reading: new Map() });
+  return statementCache.get(key);
+};
 
 let tracks = [];
 let loadController = null;
@@ -123,6 +139,7 @@ const announce = (text) => {
   }, 50);
 };
 
+/** `action`: one button after the message; `actions`: several. */
 const setNotice = (message, { kind = 'info', action, actions = action ? [action] : [] } = {}) => {
   el.notice.replaceChildren();
   el.notice.dataset.kind = kind;
@@ -206,7 +223,7 @@ const renderBoard = (changed) => {
     if (rows.length === 0) {
       el.board.replaceChildren(placeholder(`Nothing had been proposed on this track${when()}.`));
     } else {
-      el.board.replaceChildren(legend(), boardTable(rows, partiesOf(), shown.statements, changed));
+      el.board.replaceChildren(legend(), boardTable(rows, partiesOf(), statementEntry().statements, changed));
     }
   });
 };
@@ -266,20 +283,64 @@ const widenBounds = (trackId, registry, board, sessions) => {
   syncControls();
 };
 
-/** statementId → the statement text under the cut, from each subject's history. */
-const loadStatements = async (rows, signal) => {
-  const details = await Promise.all(
-    rows.map((row) => api.subject(row.kind, row.id, cut(), signal).catch((error) => (error.name === 'AbortError' ? Promise.reject(error) : null))),
-  );
-  const statements = new Map();
-  for (const detail of details) {
-    for (const entry of detail?.history ?? []) {
-      if (entry.type !== 'PositionStated' || !entry.data?.statementId) continue;
-      statements.set(entry.data.statementId, entry.data);
-    }
+/** Fills the tooltips under `root` whose statement has been read meanwhile (`failed`: the statement ids that could not be). */
+const fillTips = (root, failed = new Set()) => {
+  const { statements } = statementEntry();
+  for (const chip of root.querySelectorAll('.chip[data-statement-id]')) {
+    const tip = chip.nextElementSibling;
+    if (!tip || tip.querySelector('.tip-text')) continue;
+    const id = chip.dataset.statementId;
+    const statement = statements.get(id) ?? (failed.has(id) ? null : undefined);
+    if (statement === undefined) continue;
+    const row = shown.board?.rows?.find((r) => r.id === chip.closest('tr')?.dataset.rowId);
+    const cell = row?.stances?.[chip.dataset.party];
+    if (cell) tip.replaceChildren(...tipContent(chip.dataset.party, cell, statement));
   }
-  return statements;
 };
+
+/** Keeps the statements of a subject's history. */
+const keepStatements = (entry, history) => {
+  for (const item of history ?? []) if (item.type === 'PositionStated' && item.data?.statementId) entry.statements.set(item.data.statementId, item.data);
+};
+
+/**
+ * Reads the statements of one subject of the track in view under a knownAt (the cut in view's by
+ * default), unless a read is already under way (`again`: start a new one anyway, after a live change).
+ * Its row's tooltips are filled once it is done, or say that the statement could not be read.
+ */
+const loadStatementsOf = (kind, id, { knownAt = knownCut(), again = false } = {}) => {
+  const trackId = state.trackId;
+  const entry = statementEntry(trackId, knownAt);
+  const key = `${kind}:${id}`;
+  if (!again && entry.reading.has(key)) return entry.reading.get(key);
+  const read = api
+    .subject(kind, id, knownAt ? { knownAt } : {})
+    .then(
+      (detail) => {
+        keepStatements(entry, detail.history);
+        return true;
+      },
+      () => false,
+    )
+    .then((ok) => {
+      if (entry.reading.get(key) === read) entry.reading.delete(key);
+      if (statementEntry() !== entry) return;
+      const row = el.board.querySelector(`tr[data-row-id="${CSS.escape(id)}"]`);
+      if (row) fillTips(row, ok ? new Set() : new Set([...row.querySelectorAll('.chip[data-statement-id]')].map((c) => c.dataset.statementId)));
+    });
+  entry.reading.set(key, read);
+  return read;
+};
+
+/** A chip pointed at or focused: its statement is wanted now. */
+const wantStatement = (event) => {
+  const chip = event.target?.closest?.('.chip-wrap')?.querySelector('.chip[data-statement-id]');
+  if (!chip || statementEntry().statements.has(chip.dataset.statementId)) return;
+  const row = chip.closest('tr');
+  if (row?.dataset.rowId && row.dataset.kind) void loadStatementsOf(row.dataset.kind, row.dataset.rowId);
+};
+el.board.addEventListener('pointerover', wantStatement);
+el.board.addEventListener('focusin', wantStatement);
 
 const handleError = (error) => {
   if (error.name === 'AbortError') return;
@@ -338,10 +399,6 @@ const loadTrack = async ({ quiet = false, keepNotice = false } = {}) => {
     renderAll();
     if (!keepNotice || el.notice.dataset.kind === 'error') setNotice('');
     setBusy(false);
-    const statements = await loadStatements(board.rows ?? [], signal);
-    if (signal.aborted) return;
-    shown.statements = statements;
-    renderBoard();
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) {
       setBusy(false);
@@ -567,19 +624,38 @@ const onLiveRow = (trackId, row) => {
   clearTimeout(liveBatch.timer);
   liveBatch.timer = setTimeout(() => void sayLiveBatch(), Math.max(0, Math.min(LIVE_QUIET_MS, liveBatch.first + LIVE_MAX_MS - Date.now())));
   // Statement texts, the matrix and the sessions follow with a quiet reload.
+  liveChanged.set(key, row);
   clearTimeout(liveRefresh);
   liveRefresh = setTimeout(() => void refreshAfterLive(), 300);
 };
 
+/** kind:id → the live rows changed since the last refresh, whose statements are read again. */
+const liveChanged = new Map();
+
+/**
+ * The statements that live rows may have changed (a new one, a correction): those subjects are read
+ * again for today's statements; what was known at the end of today is forgotten (it was not over);
+ * a knownAt before today is history, which nothing changes.
+ */
+const rereadStatements = () => {
+  const changed = [...liveChanged.values()];
+  liveChanged.clear();
+  statementCache.delete(`${state.trackId}|${todayUtc()}`);
+  return Promise.all(changed.map((row) => loadStatementsOf(row.kind, row.id, { knownAt: null, again: true })));
+};
+
 const refreshAfterLive = async () => {
   lastSessionsRefresh = Date.now();
-  if (looksBack()) return loadTrack({ quiet: true, keepNotice: true });
+  if (looksBack()) {
+    void rereadStatements();
+    return loadTrack({ quiet: true, keepNotice: true });
+  }
   const trackId = state.trackId;
   void loadDetail({ quiet: true });
   try {
-    const [matrix, sessions, statements] = await Promise.all([api.matrix(trackId, {}), api.sessions(trackId, {}), loadStatements(shown.board?.rows ?? [])]);
+    const [matrix, sessions] = await Promise.all([api.matrix(trackId, {}), api.sessions(trackId, {}), rereadStatements()]);
     if (trackId !== state.trackId || looksBack()) return;
-    Object.assign(shown, { matrix, sessions, statements });
+    Object.assign(shown, { matrix, sessions });
     renderMatrix();
     renderSessions();
     renderBoard(new Set([...el.board.querySelectorAll('tr.changed')].map((r) => r.dataset.rowId)));
@@ -820,6 +896,11 @@ async function loadDetail({ quiet = false } = {}) {
       registryUnder(guessed, cutNow, signal),
     ]);
     const registry = data.trackId === guessed ? guessedRegistry : await registryUnder(data.trackId, cutNow, signal);
+    // The subject's statements serve the board's tooltips too.
+    if (detail.kind !== 'session' && data.trackId) {
+      keepStatements(statementEntry(data.trackId, knownCut()), data.history);
+      if (data.trackId === state.trackId) fillTips(el.board);
+    }
     // Under an earlier date, today's registry still names those registered since; at today's, the one just read is today's.
     const underCut = Boolean(cutNow.asOf || cutNow.knownAt);
     if (!underCut && registry) registries.set(data.trackId, Promise.resolve(registry));

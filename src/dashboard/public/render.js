@@ -96,27 +96,37 @@ const statusBadge = (status, since) =>
 let tipCounter = 0;
 
 /**
+ * What a chip's tooltip says: the statement, once read (`statement` undefined: not yet; null: it
+ * could not be read), and when it was stated; or that the party has stated nothing.
+ */
+export const tipContent = (partyId, cell, statement) => {
+  const lines = [];
+  if (cell) {
+    if (statement) {
+      lines.push(h('span', { class: 'tip-text' }, `“${statement.text}”`));
+      if (statement.condition) lines.push(h('span', { class: 'tip-meta' }, `Condition: ${statement.condition}`));
+      if (statement.interpretativeStatement) lines.push(h('span', { class: 'tip-meta' }, `Interpretative statement: ${statement.interpretativeStatement}`));
+    } else {
+      lines.push(h('span', { class: 'tip-meta' }, statement === null ? 'The statement could not be read.' : 'Loading the statement…'));
+    }
+    lines.push(h('span', { class: 'tip-meta' }, `Stated ${formatDate(cell.effectiveOn)} · ${cell.statementId}`));
+  } else {
+    lines.push(h('span', { class: 'tip-meta' }, `${partyId} has stated no position yet, which blocks agreement.`));
+  }
+  return lines;
+};
+
+/**
  * A party's stance as a focusable chip; the statement shows on hover and on focus (keyboard and
  * touch), and is its accessible description. Its accessible name is the party and the stance only.
- * Returns the chip and its statement in a `span.chip-wrap`.
+ * Returns the chip and its statement in a `span.chip-wrap`. The statement is read when first wanted
+ * (app.js): until then the tooltip says it is loading.
  */
 export const stanceChip = (rowId, partyId, cell, statement) => {
   const stance = cell ? cell.stance : 'none';
   const label = cell ? STANCE_LABEL[stance] ?? stance : 'no stance yet';
   const tipId = `tip-${++tipCounter}`;
-  const tipLines = [];
-  if (cell) {
-    if (statement) {
-      tipLines.push(h('span', { class: 'tip-text' }, `“${statement.text}”`));
-      if (statement.condition) tipLines.push(h('span', { class: 'tip-meta' }, `Condition: ${statement.condition}`));
-      if (statement.interpretativeStatement) tipLines.push(h('span', { class: 'tip-meta' }, `Interpretative statement: ${statement.interpretativeStatement}`));
-    } else {
-      tipLines.push(h('span', { class: 'tip-meta' }, 'Loading the statement…'));
-    }
-    tipLines.push(h('span', { class: 'tip-meta' }, `Stated ${formatDate(cell.effectiveOn)} · ${cell.statementId}`));
-  } else {
-    tipLines.push(h('span', { class: 'tip-meta' }, `${partyId} has stated no position yet, which blocks agreement.`));
-  }
+  const tipLines = tipContent(partyId, cell, statement);
   // The tooltip is the button's sibling, not its child: the button's name stays the party and the
   // stance, and the statement is its description only. Both sit in one wrapper, so that moving the
   // pointer from the chip onto the statement keeps it open.
@@ -129,7 +139,7 @@ export const stanceChip = (rowId, partyId, cell, statement) => {
         type: 'button',
         class: `chip stance-${stance}`,
         'aria-describedby': tipId,
-        dataset: { focusKey: `chip:${rowId}:${partyId}`, party: partyId, stance },
+        dataset: { focusKey: `chip:${rowId}:${partyId}`, party: partyId, stance, statementId: cell?.statementId },
       },
       h('span', { class: 'chip-party' }, partyId),
       h('span', { class: 'chip-mark', 'aria-hidden': 'true' }, STANCE_MARK[stance] ?? '·'),
