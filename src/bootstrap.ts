@@ -56,8 +56,11 @@ const START_UP_CONTEXTS = new Set(['NestFactory', 'InstanceLoader', 'RoutesResol
  * the variable, as it does for every other start-up failure. Times are UTC (ISO 8601).
  */
 export class LedgerLogger extends ConsoleLogger {
-  constructor(private readonly levels: LogLevel[]) {
-    super({ logLevels: levels });
+  constructor(
+    private readonly levels: LogLevel[],
+    colors = false,
+  ) {
+    super({ logLevels: levels, colors });
   }
 
   private narration(params: unknown[]): boolean {
@@ -79,10 +82,18 @@ export class LedgerLogger extends ConsoleLogger {
   }
 }
 
+/**
+ * Colours only for a person at a terminal: Nest colours whenever NO_COLOR is unset, so a log
+ * written to a file, a pipe or journald carried escape codes that break grep and log shippers.
+ * Both streams are asked, as Nest writes errors to stderr and the rest to stdout.
+ */
+export const logColours = (config: Pick<AppConfig, 'noColor'>, streams: ReadonlyArray<{ readonly isTTY?: boolean }> = [process.stdout, process.stderr]): boolean =>
+  !config.noColor && streams.every((stream) => stream.isTTY === true);
+
 /** The logger Nest gets: none at LOG_LEVEL=silent. */
-export const nestLogger = (level: AppConfig['logLevel']): LedgerLogger | false => {
+export const nestLogger = (level: AppConfig['logLevel'], colors = false): LedgerLogger | false => {
   const levels = nestLogLevels(level);
-  return levels === false ? false : new LedgerLogger(levels);
+  return levels === false ? false : new LedgerLogger(levels, colors);
 };
 
 /**
@@ -310,7 +321,7 @@ export const createApp = async (config: AppConfig, options: { logger?: false } =
       },
     }),
     {
-      logger: options.logger ?? nestLogger(config.logLevel),
+      logger: options.logger ?? nestLogger(config.logLevel, logColours(config)),
       abortOnError: false,
       // Fastify's own JSON parser only: a form or text body is then a 415, never parsed into fields.
       bodyParser: false,

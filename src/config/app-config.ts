@@ -20,6 +20,8 @@ export interface AppConfig {
   readonly tokens: readonly TokenEntry[] | undefined;
   readonly tokensFile: string | undefined;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** NO_COLOR is set (to anything but the empty string, as no-color.org says): log lines never carry colour codes. */
+  readonly noColor: boolean;
   /** Ed25519 private key (PKCS#8 PEM) file for checkpoints; default: <dataDir>/signing-key.pem. */
   readonly signingKeyFile: string | undefined;
   /** SQLite durability: FULL (default) survives power loss; NORMAL only a process crash. */
@@ -186,6 +188,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
     tokens,
     tokensFile: vars.LEDGER_TOKENS_FILE,
     logLevel: (vars.LOG_LEVEL ?? 'info') as AppConfig['logLevel'],
+    noColor: (env.NO_COLOR ?? '') !== '',
     signingKeyFile: vars.LEDGER_SIGNING_KEY_FILE,
     sqliteSynchronous: (vars.LEDGER_SQLITE_SYNCHRONOUS ?? 'FULL') as AppConfig['sqliteSynchronous'],
     rateLimit: {

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { type LedgerLogger, listen, nestLogger, nestLogLevels, preflight } from '../../src/bootstrap.js';
+import { type LedgerLogger, listen, logColours, nestLogger, nestLogLevels, preflight } from '../../src/bootstrap.js';
 import { ConfigError, loadConfig, publicTokenWarning, shortTokenWarning } from '../../src/config/app-config.js';
 import { markerFileOf, rebuildLockOf } from '../../src/shared/running-server.js';
 
@@ -17,6 +17,7 @@ describe('configuration (DESIGN.md §8)', () => {
       tokens: undefined,
       tokensFile: undefined,
       logLevel: 'info',
+      noColor: false,
       signingKeyFile: undefined,
       sqliteSynchronous: 'FULL',
       rateLimit: { windowSeconds: 60, perAddress: 120_000, perToken: 60_000 },
@@ -232,6 +233,26 @@ describe('configuration (DESIGN.md §8)', () => {
     verbose.log('Mapped {/health, GET} route', 'RouterExplorer');
     expect(shown).toEqual(['Mapped {/health, GET} route']);
     expect(nestLogger('silent')).toBe(false);
+  });
+
+  it('colours log lines only when both output streams are terminals, and never with NO_COLOR set (no-color.org: to anything but the empty string)', () => {
+    const terminal = { isTTY: true };
+    const pipe = { isTTY: false };
+    expect(logColours(loadConfig({}), [terminal, terminal])).toBe(true);
+    expect(logColours(loadConfig({}), [pipe, terminal])).toBe(false);
+    expect(logColours(loadConfig({}), [terminal, {}])).toBe(false);
+    expect(logColours(loadConfig({ NO_COLOR: '1' }), [terminal, terminal])).toBe(false);
+    expect(logColours(loadConfig({ NO_COLOR: '' }), [terminal, terminal])).toBe(true);
+    const plain: string[] = [];
+    const logger = nestLogger('info', false) as LedgerLogger;
+    const write = process.stdout.write;
+    process.stdout.write = ((text: string) => plain.push(text) > 0) as typeof process.stdout.write;
+    try {
+      logger.log('plain', 'Test');
+    } finally {
+      process.stdout.write = write;
+    }
+    expect(plain.join('')).toMatch(/^\[Nest\] \d+ {2}- \S+Z {5}LOG \[Test\] plain\n$/);
   });
 
   it('stamps log lines in UTC, ISO 8601, as the ledger\'s recordedAt (Nest writes local time without an offset)', () => {
