@@ -80,7 +80,20 @@ export class LedgerLogger extends ConsoleLogger {
   protected override getTimestamp(): string {
     return new Date().toISOString();
   }
+
+  /** `message` as this logger would print it at `level`, whatever the levels on. */
+  line(level: 'log' | 'warn', context: string, message: string): string {
+    return this.formatMessage(level, message, this.formatPid(process.pid), level.toUpperCase().padStart(7, ' '), this.formatContext(context), '');
+  }
 }
+
+/**
+ * A line the server prints itself, at every LOG_LEVEL (where it listens, a warning about its
+ * tokens, the first-start tokens), in the form of Nest's lines: the same prefix, UTC stamp, level
+ * and context, so a log reads and parses as one.
+ */
+export const serverLine = (config: Pick<AppConfig, 'noColor'>, level: 'log' | 'warn', context: string, message: string): string =>
+  new LedgerLogger([], logColours(config)).line(level, context, message);
 
 /**
  * Colours only for a person at a terminal: Nest colours whenever NO_COLOR is unset, so a log
@@ -175,18 +188,20 @@ export const listen = async (app: NestFastifyApplication, config: AppConfig): Pr
   const server = app.getHttpServer() as { address(): AddressInfo | string | null; once(event: 'close', listener: () => void): unknown };
   const url = urlOf(server.address(), `http://${config.host}:${config.port}`);
   server.once('close', markServerRunning(config.dataDir, url));
-  app.get(TokenRegistry).keepFirstStartTokens();
+  app.get(TokenRegistry).keepFirstStartTokens((text) => {
+    for (const line of text.split('\n')) if (line !== '') process.stdout.write(serverLine(config, 'log', 'Tokens', line));
+  });
   return url;
 };
 
 /**
  * `npm start` and `norms-ledger serve`: preflight (one line naming the variable, before Nest
  * starts), the app, then listen (closing the app if that fails). Resolves with the "listening on"
- * line; rejects with an error whose message is one line.
+ * line, stamped as a log line; rejects with an error whose message is one line.
  */
 export const serve = async (config: AppConfig): Promise<string> => {
   await preflight(config);
-  for (const warning of [shortTokenWarning(config), publicTokenWarning(config)]) if (warning !== undefined) process.stderr.write(warning);
+  for (const warning of [shortTokenWarning(config), publicTokenWarning(config)]) if (warning !== undefined) process.stdout.write(serverLine(config, 'warn', 'Tokens', warning));
   // Marked from before the read models open: a start-up rebuild (a new read-model schema) runs
   // before the server listens, and a CLI rebuild must not swap the file under it meanwhile.
   let announced: ReturnType<typeof announceServer>;
@@ -214,7 +229,7 @@ export const serve = async (config: AppConfig): Promise<string> => {
     throw error;
   }
   stopGracefullyOnSignals(app);
-  return `norms-ledger listening on ${url} (store: ${config.store}, data: ${config.dataDir})\n`;
+  return serverLine(config, 'log', 'Server', `norms-ledger listening on ${url} (store: ${config.store}, data: ${config.dataDir})`);
 };
 
 const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;

@@ -137,20 +137,20 @@ export const SHORT_TOKEN_LENGTH = 16;
 /** The development tokens docker-compose.yml falls back to: public, so never to be served beyond this machine. */
 const PUBLIC_DEVELOPMENT_TOKEN = /-change-me$/;
 
-/** One line warning when LEDGER_TOKENS holds docker-compose.yml's public development tokens, naming their roles; undefined otherwise. */
+/** A warning when LEDGER_TOKENS holds docker-compose.yml's public development tokens, naming their roles; undefined otherwise. */
 export const publicTokenWarning = (config: AppConfig): string | undefined => {
   const roles = [...new Set((config.tokens ?? []).filter(({ token }) => PUBLIC_DEVELOPMENT_TOKEN.test(token)).map(({ role }) => role))];
   return roles.length === 0
     ? undefined
-    : `norms-ledger: warning: LEDGER_TOKENS has docker-compose.yml's public development ${roles.length === 1 ? 'token' : 'tokens'} (${roles.join(', ')}): anyone who reads that file can use ${roles.length === 1 ? 'it' : 'them'}; set LEDGER_TOKENS before serving beyond this machine\n`;
+    : `LEDGER_TOKENS has docker-compose.yml's public development ${roles.length === 1 ? 'token' : 'tokens'} (${roles.join(', ')}): anyone who reads that file can use ${roles.length === 1 ? 'it' : 'them'}; set LEDGER_TOKENS before serving beyond this machine`;
 };
 
-/** One line warning about LEDGER_TOKENS tokens short enough to guess, naming their roles; undefined when none is. */
+/** A warning about LEDGER_TOKENS tokens short enough to guess, naming their roles; undefined when none is. */
 export const shortTokenWarning = (config: AppConfig): string | undefined => {
   const roles = [...new Set((config.tokens ?? []).filter(({ token }) => token.length < SHORT_TOKEN_LENGTH).map(({ role }) => role))];
   return roles.length === 0
     ? undefined
-    : `norms-ledger: warning: LEDGER_TOKENS has ${roles.length === 1 ? 'a token' : 'tokens'} shorter than ${SHORT_TOKEN_LENGTH} characters (${roles.join(', ')}): fine for tests, guessable anywhere else\n`;
+    : `LEDGER_TOKENS has ${roles.length === 1 ? 'a token' : 'tokens'} shorter than ${SHORT_TOKEN_LENGTH} characters (${roles.join(', ')}): fine for tests, guessable anywhere else`;
 };
 
 export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {

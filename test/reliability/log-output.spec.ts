@@ -19,3 +19,18 @@ describe('the log of a server whose output is not a terminal', () => {
     expect(ledger.server.log).not.toContain('\u001b[');
   }, 180_000);
 });
+
+describe('every line a running server prints', () => {
+  let ledger: RunningLedger | undefined;
+
+  afterEach(() => disposeLedger(ledger));
+
+  it('is stamped in UTC (ISO 8601) in the form of Nest\'s lines: the first-start tokens and the listening line too', async () => {
+    ledger = await startedLedger({ LOG_LEVEL: 'info', NO_COLOR: '', LEDGER_TOKENS: undefined });
+    await ledger.server.stop();
+    const lines = ledger.server.log.split('\n').filter((line) => line !== '');
+    expect(lines.filter((line) => !/^\[Nest\] \d+ {2}- \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z +(LOG|WARN|ERROR|DEBUG|VERBOSE|FATAL) \[\w+\] /.test(line))).toEqual([]);
+    expect(lines.filter((line) => /LOG \[Tokens\] +(clerk|auditor|viewer) +nlt_/.test(line))).toHaveLength(3);
+    expect(lines.some((line) => /LOG \[Server\] norms-ledger listening on http:\/\/127\.0\.0\.1:\d+ \(store: sqlite, data: /.test(line))).toBe(true);
+  }, 180_000);
+});

@@ -2,8 +2,8 @@ import { freePort, JsonClient, LedgerProcess, newDataDir, removeDataDir } from '
 
 /*
  * DESIGN §8 gives LEDGER_TOKENS "for tests and development" with no rule on a token's length, so a
- * harness may start the server with short tokens: it must start, take them, and say once on
- * stderr that they are guessable.
+ * harness may start the server with short tokens: it must start, take them, and say once, in a
+ * stamped log line, that they are guessable.
  */
 describe('the server started with short LEDGER_TOKENS', () => {
   let dataDir: string;
@@ -24,8 +24,8 @@ describe('the server started with short LEDGER_TOKENS', () => {
   });
 
   it('starts, warns once naming the roles whose tokens are short, and answers to those tokens by role', async () => {
-    expect(server.log).toContain('warning: LEDGER_TOKENS has tokens shorter than 16 characters (clerk, viewer)');
-    expect(server.log.match(/warning: LEDGER_TOKENS/g)).toHaveLength(1);
+    expect(server.log).toMatch(/^\[Nest\] \d+ {2}- \d{4}-\d{2}-\d{2}T[\d:.]+Z {4}WARN \[Tokens\] LEDGER_TOKENS has tokens shorter than 16 characters \(clerk, viewer\)/m);
+    expect(server.log.match(/LEDGER_TOKENS has/g)).toHaveLength(1);
 
     const created = await client.request('POST', '/tracks', { body: { trackId: 'st', name: 'Short tokens', effectiveOn: '2026-01-05' }, token: 'clerk' });
     expect(created.status).toBe(201);

@@ -66,12 +66,12 @@ describe('configuration (DESIGN.md §8)', () => {
       { role: 'auditor', token: 'auditor-token-0123456789' },
     ]);
     expect(shortTokenWarning(config)).toBe(
-      'norms-ledger: warning: LEDGER_TOKENS has tokens shorter than 16 characters (clerk, viewer): fine for tests, guessable anywhere else\n',
+      'LEDGER_TOKENS has tokens shorter than 16 characters (clerk, viewer): fine for tests, guessable anywhere else',
     );
     expect(shortTokenWarning(loadConfig({ LEDGER_TOKENS: 'clerk:clerk-token-0123456789' }))).toBeUndefined();
     expect(shortTokenWarning(loadConfig({}))).toBeUndefined();
     expect(publicTokenWarning(loadConfig({ LEDGER_TOKENS: 'clerk:dev-clerk-token-change-me,auditor:dev-auditor-token-change-me,viewer:a-token-of-my-own-0123' }))).toBe(
-      "norms-ledger: warning: LEDGER_TOKENS has docker-compose.yml's public development tokens (clerk, auditor): anyone who reads that file can use them; set LEDGER_TOKENS before serving beyond this machine\n",
+      "LEDGER_TOKENS has docker-compose.yml's public development tokens (clerk, auditor): anyone who reads that file can use them; set LEDGER_TOKENS before serving beyond this machine",
     );
     expect(publicTokenWarning(loadConfig({ LEDGER_TOKENS: 'clerk:clerk-token-0123456789' }))).toBeUndefined();
   });

@@ -107,7 +107,8 @@ export class LedgerProcess {
   constructor(
     readonly dataDir: string,
     readonly port: number,
-    private readonly extraEnv: Record<string, string> = {},
+    /** Added to the environment; `undefined` removes a variable (LEDGER_TOKENS: a first start). */
+    private readonly extraEnv: Record<string, string | undefined> = {},
     /** The directory holding dist/ (and the working directory): the repository unless a test ships a copy. */
     private readonly root: string = ROOT,
   ) {}
@@ -139,6 +140,7 @@ export class LedgerProcess {
     delete env['LEDGER_TOKENS_FILE'];
     delete env['LEDGER_CORS_ORIGINS'];
     delete env['LEDGER_SIGNING_KEY_FILE'];
+    for (const [name, value] of Object.entries(this.extraEnv)) if (value === undefined) delete env[name];
     this.output = '';
     this.starts++;
     const child = spawn(process.execPath, [main], { env, cwd: this.root, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -226,7 +228,7 @@ export interface RunningLedger {
 }
 
 /** A server started on a fresh data directory, and a client to it; nothing is left behind if the start fails. */
-export const startedLedger = async (extraEnv: Record<string, string> = {}, root: string = ROOT): Promise<RunningLedger> => {
+export const startedLedger = async (extraEnv: Record<string, string | undefined> = {}, root: string = ROOT): Promise<RunningLedger> => {
   const dataDir = newDataDir();
   const server = new LedgerProcess(dataDir, await freePort(), extraEnv, root);
   try {
