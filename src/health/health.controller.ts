@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AccessControl } from '../auth/access-control.js';
 import { ReadModels } from '../projections/application/read-models.service.js';
 import { EVENT_STORE, type EventStore } from '../shared/event-store/event-store.port.js';
+import { HealthStateLog } from './health-state-log.js';
 
 @ApiTags('operations')
 @Controller('health')
@@ -15,6 +16,7 @@ export class HealthController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(ReadModels) private readonly readModels: ReadModels,
     @Inject(AccessControl) private readonly access: AccessControl,
+    @Inject(HealthStateLog) private readonly stateLog: HealthStateLog,
   ) {}
 
   /**
@@ -24,6 +26,7 @@ export class HealthController {
    */
   private readonly eventStore = (detailed: boolean) => async () => {
     const state = await this.store.health();
+    this.stateLog.observe('eventStore', state.status, () => JSON.stringify({ store: state.store, ...state.detail }));
     const session = this.indicators.check('eventStore');
     const data = detailed ? { store: state.store, ...state.detail } : { store: state.store };
     return state.status === 'up' ? session.up(data) : session.down(data);
@@ -31,6 +34,7 @@ export class HealthController {
 
   private readonly readModelsState = (detailed: boolean) => () => {
     const { status, ...state } = this.readModels.state;
+    this.stateLog.observe('readModels', status, () => state.reason ?? 'no reason given');
     const session = this.indicators.check('readModels');
     const data: Partial<typeof state> = detailed ? state : {};
     return status === 'up' ? session.up(data) : session.down(data);
