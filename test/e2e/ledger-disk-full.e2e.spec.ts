@@ -28,6 +28,8 @@ describe('a full disk under the ledger (e2e)', () => {
     const before = (await t.store.readStream('norm-n1')).length;
     const refused = await t.post('/norms/n1/positions', statement).expect(503);
     expect(refused.headers['content-type']).toBe(PROBLEM_JSON);
+    // As every other 503 that passes (read-models-behind, shutting-down, a rebuild's full disk).
+    expect(refused.headers['retry-after']).toBe('10');
     expect(refused.body).toEqual({
       type: problemType('store-unavailable'),
       title: 'Store unavailable',

@@ -41,7 +41,7 @@ export const PROBLEM_DESCRIPTIONS: Readonly<Record<number, string>> = {
   413: 'Body over 1 MiB',
   415: 'Body not sent as application/json',
   422: 'The body refers to something unknown or inconsistent, or the Idempotency-Key was used for another request',
-  503: 'Not now (Retry-After says when to try again): the read models have not caught up with the log within 5 s (`read-models-behind`), the event store is unreachable (`store-unavailable`), the server clock reads earlier than what the ledger recorded (`clock-behind`), or the server is stopping (`shutting-down`); without Retry-After, `event-schema-unknown`: the record holds an event written by a newer norms-ledger, which this instance cannot read (upgrade it)',
+  503: 'Not now (Retry-After says when to try again): the read models have not caught up with the log within 5 s (`read-models-behind`), the event store is unreachable or refused the write, a full disk say (`store-unavailable`, `Retry-After: 10`), the server clock reads earlier than what the ledger recorded (`clock-behind`), or the server is stopping (`shutting-down`); without Retry-After, `event-schema-unknown`: the record holds an event written by a newer norms-ledger, which this instance cannot read (upgrade it)',
 };
 
 /** Documents problem+json answers for the given statuses. */

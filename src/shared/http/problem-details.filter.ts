@@ -98,6 +98,12 @@ export const installEarlyNoRoute = (fastify: FastifyInstance): void => {
 const httpCode = (status: number): string => (STATUS_CODES[status] ?? 'error').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
 /**
+ * Retry-After of a command the event store refused (a full disk, an I/O error, EventStoreDB out of
+ * reach): what an operator fixes, so not a second; the health probes say when it is up again.
+ */
+export const STORE_UNAVAILABLE_RETRY_AFTER_SECONDS = 10;
+
+/**
  * The one place where errors become HTTP answers: RFC 9457 problem+json, with a stable `type`
  * per code. Anything unexpected is logged with its correlation id and answered as a bare 500.
  */
@@ -112,6 +118,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const body = this.toProblem(exception, request);
     if (body.status === 405) void reply.header('Allow', allowedMethods(request).join(', '));
     if (exception instanceof ServiceUnavailableError || exception instanceof ClockBehindError) void reply.header('Retry-After', String(exception.retryAfterSeconds));
+    if (exception instanceof StoreUnavailableError) void reply.header('Retry-After', String(STORE_UNAVAILABLE_RETRY_AFTER_SECONDS));
     void reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
   }
 
