@@ -21,7 +21,7 @@ import { readModelFile, removeRebuildLeftovers } from './projections/read-model/
 import { announceServer, markerFileOf, markServerRunning, rebuildLockOf, removeStaleMarkers, runningRebuild, runningServer, urlOf } from './shared/running-server.js';
 import { ID_GENERATOR, type IdGenerator } from './shared/event-store/clock.js';
 import { HttpProblemCode, problem, PROBLEM_CONTENT_TYPE, ProblemDetailsDto, requestProblem } from './shared/http/problem-details.js';
-import { drainAndClose, installDrainGuard, SHUTDOWN_GRACE_MS } from './shared/http/graceful-shutdown.js';
+import { drainAndClose, installDrainGuard, SHUTDOWN_GRACE_MS, stoppedLine } from './shared/http/graceful-shutdown.js';
 import { strictJsonParser } from './shared/http/json-body.js';
 import { PROBLEM_DESCRIPTIONS } from './shared/http/command-route.js';
 import { finishDocument, serveDocumentAtDocs } from './shared/http/openapi-document.js';
@@ -247,7 +247,10 @@ const stopGracefullyOnSignals = (app: NestFastifyApplication): void => {
       endStreams: () => app.get(LiveBoardStreams).beforeApplicationShutdown(),
       onForced: (requests) => logger.warn(`${requests} request(s) still running after ${SHUTDOWN_GRACE_MS / 1000} s: answered 503 shutting-down`),
     })
-      .catch((error: unknown) => logger.error(`stopping: ${(error as Error).message.split('\n')[0]}`))
+      .then(
+        (summary) => logger.log(stoppedLine(summary)),
+        (error: unknown) => logger.error(`stopping: ${(error as Error).message.split('\n')[0]}`),
+      )
       .finally(() => process.kill(process.pid, signal));
   };
   for (const signal of STOP_SIGNALS) process.once(signal, stop);

@@ -51,4 +51,14 @@ describe('SIGTERM drains the running server before it stops', () => {
     const refused = (answers as Answer[]).slice(0, writes.length).flatMap((answer, n) => (answer.status === 503 ? [`gs-st-${n}`] : []));
     expect(refused.filter((id) => recorded.has(id))).toEqual([]);
   }, 180_000);
+
+  it('ends its log with one line saying how long the stop took, what it answered, and that the store is closed', async () => {
+    ledger = await startedLedger({ LOG_LEVEL: 'info' });
+    const { client, server } = ledger;
+    await client.get('/tracks', CLERK);
+    expect(await server.terminate()).toEqual({ code: null, signal: 'SIGTERM' });
+    const lines = server.log.trimEnd().split('\n');
+    expect(server.log).toMatch(/LOG \[Shutdown\] SIGTERM: answering the requests in flight/);
+    expect(lines.at(-1)).toMatch(/LOG \[Shutdown\] stopped in \d+ ms: 0 of 0 request\(s\) in flight answered, 0 cut off by the 10 s limit \(answered 503\); the read models and the event store are closed$/);
+  }, 180_000);
 });

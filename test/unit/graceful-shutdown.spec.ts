@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import Fastify from 'fastify';
 import { request } from 'node:http';
-import { drainAndClose, installDrainGuard, startDraining } from '../../src/shared/http/graceful-shutdown.js';
+import { drainAndClose, installDrainGuard, startDraining, stoppedLine } from '../../src/shared/http/graceful-shutdown.js';
 
 describe('a server that drains', () => {
   it('answers a request that still arrives 503 problem+json with Retry-After and closes its connection (Fastify answered a bare {"error":…} JSON)', async () => {
@@ -61,9 +61,22 @@ describe('a drain that runs out of time', () => {
     });
     await running;
     const forced: number[] = [];
-    await drainAndClose(app, { endStreams: () => undefined, graceMs: 100, onForced: (requests) => forced.push(requests) });
+    const summary = await drainAndClose(app, { endStreams: () => undefined, graceMs: 100, onForced: (requests) => forced.push(requests) });
     const { status, type, body } = await answer;
     expect({ status, type, forced }).toEqual({ status: 503, type: 'application/problem+json; charset=utf-8', forced: [1] });
+    expect(summary).toEqual({ durationMs: expect.any(Number), inFlight: 1, cutOff: 1, refused: 0 });
+    expect(summary.durationMs).toBeGreaterThanOrEqual(100);
     expect(JSON.parse(body)).toMatchObject({ type: 'https://norms-ledger.dev/problems/shutting-down', status: 503 });
+  });
+});
+
+describe('the last line of a graceful stop', () => {
+  it('says how long it took, how many requests were answered or cut off, and that the store is closed', () => {
+    expect(stoppedLine({ durationMs: 312, inFlight: 5, cutOff: 1, refused: 2 })).toBe(
+      'stopped in 312 ms: 4 of 5 request(s) in flight answered, 1 cut off by the 10 s limit (answered 503), 2 arriving meanwhile answered 503; the read models and the event store are closed',
+    );
+    expect(stoppedLine({ durationMs: 260, inFlight: 0, cutOff: 0, refused: 0 })).toBe(
+      'stopped in 260 ms: 0 of 0 request(s) in flight answered, 0 cut off by the 10 s limit (answered 503); the read models and the event store are closed',
+    );
   });
 });

@@ -14,6 +14,8 @@ const ACCEPT_LINGER_MS = 250;
 const draining = new WeakSet<FastifyInstance>();
 /** The answers each server owes: what a drain that runs out of time answers 503 instead of cutting off. */
 const pending = new WeakMap<FastifyInstance, Set<ServerResponse>>();
+/** Requests that arrived while each server drained (answered 503 shutting-down). */
+const refusedWhileDraining = new WeakMap<FastifyInstance, number>();
 
 const SHUTTING_DOWN = (detail: string) => JSON.stringify(problem(503, HttpProblemCode.shuttingDown, detail));
 
@@ -32,6 +34,7 @@ export const installDrainGuard = (fastify: FastifyInstance): void => {
       done();
       return;
     }
+    refusedWhileDraining.set(fastify, (refusedWhileDraining.get(fastify) ?? 0) + 1);
     const body = SHUTTING_DOWN('the server is shutting down: send the request again in a moment, to another instance or once it has restarted');
     void reply.status(503).header('content-type', PROBLEM_CONTENT_TYPE).header('retry-after', '5').header('connection', 'close').send(body);
   });
@@ -54,15 +57,36 @@ export interface DrainOptions {
   readonly onForced?: (requests: number) => void;
 }
 
+/** What a graceful stop did, for its last log line. */
+export interface DrainSummary {
+  /** From the start of the drain until the application (read models, store) was closed. */
+  readonly durationMs: number;
+  /** Requests being answered when the drain began (live streams included: they are ended). */
+  readonly inFlight: number;
+  /** Of those, the ones still running after the grace: answered 503 shutting-down, not finished. */
+  readonly cutOff: number;
+  /** Requests that arrived during the drain, answered 503 shutting-down. */
+  readonly refused: number;
+}
+
+/** The last line of a graceful stop: how long it took, what was answered, that the store is closed. */
+export const stoppedLine = ({ durationMs, inFlight, cutOff, refused }: DrainSummary): string =>
+  `stopped in ${durationMs} ms: ${inFlight - cutOff} of ${inFlight} request(s) in flight answered, ${cutOff} cut off by the ${SHUTDOWN_GRACE_MS / 1000} s limit (answered 503)` +
+  `${refused > 0 ? `, ${refused} arriving meanwhile answered 503` : ''}; the read models and the event store are closed`;
+
 /**
  * A graceful stop: no new connection is accepted, the requests in flight are answered (those still
  * running after `graceMs` with a 503), and only then does the application close (the read
  * models stop, the store closes). Nest's own shutdown closed the modules first, so requests in flight
- * were cut off or answered 503 by a projection already stopped.
+ * were cut off or answered 503 by a projection already stopped. Resolves with what it did.
  */
-export const drainAndClose = async (app: NestFastifyApplication, options: DrainOptions): Promise<void> => {
+export const drainAndClose = async (app: NestFastifyApplication, options: DrainOptions): Promise<DrainSummary> => {
+  const began = performance.now();
   const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
   startDraining(fastify);
+  const inFlight = pending.get(fastify)?.size ?? 0;
+  const refusedBefore = refusedWhileDraining.get(fastify) ?? 0;
+  let cutOff = 0;
   options.endStreams();
   const server = app.getHttpServer() as Server;
   if (server.listening) {
@@ -80,6 +104,7 @@ export const drainAndClose = async (app: NestFastifyApplication, options: DrainO
           response.writeHead(503, { 'content-type': PROBLEM_CONTENT_TYPE, 'retry-after': '5', connection: 'close' });
           response.end(SHUTTING_DOWN(`the server is shutting down and could not finish this request within ${graceMs / 1000} s: send it again once it has restarted`));
         }
+        cutOff = unanswered.length;
         if (unanswered.length > 0) options.onForced?.(unanswered.length);
         // Answers still being written get a moment to leave; then every connection is closed.
         setTimeout(() => {
@@ -100,4 +125,5 @@ export const drainAndClose = async (app: NestFastifyApplication, options: DrainO
     });
   }
   await app.close();
+  return { durationMs: Math.round(performance.now() - began), inFlight, cutOff, refused: (refusedWhileDraining.get(fastify) ?? 0) - refusedBefore };
 };
