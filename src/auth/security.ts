@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '../config/app-config.js';
 import { AccessControl, redactQueryToken } from './access-control.js';
+import { installAccessLog } from './access-log.js';
 import { RateLimiter, TooManyRequestsError } from './rate-limiter.js';
 import { RequestValidationError } from '../shared/http/validation.js';
 
@@ -125,6 +126,7 @@ export const applySecurity = async (app: NestFastifyApplication, config: AppConf
   }
   const access = app.get(AccessControl);
   const limits = app.get(RateLimiter);
+  installAccessLog(fastify, access);
   fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     redactQueryToken(request);
     try {

@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import { type AuthApp, startAuthApp, TOKENS, UNKNOWN_TOKEN } from './support/auth-app.js';
 
 /** Tokens sent in headers or query strings never reach a log line, even an error's. */
-describe('tokens never appear in the logs', () => {
+describe.each(['info', 'trace'])('tokens never appear in the logs (LOG_LEVEL=%s)', (level) => {
   let t: AuthApp;
   const captured: string[] = [];
   const capture = (chunk: unknown): boolean => {
@@ -13,8 +13,8 @@ describe('tokens never appear in the logs', () => {
   beforeAll(async () => {
     jest.spyOn(process.stdout, 'write').mockImplementation(capture as never);
     jest.spyOn(process.stderr, 'write').mockImplementation(capture as never);
-    // LOG_LEVEL info with Nest's logger on, as `serve` runs.
-    t = await startAuthApp({ LOG_LEVEL: 'info' }, {});
+    // Nest's logger on, as `serve` runs; at trace, with the access log's line for every request.
+    t = await startAuthApp({ LOG_LEVEL: level }, {});
   });
   afterAll(async () => {
     await t.close();
@@ -53,6 +53,7 @@ describe('tokens never appear in the logs', () => {
     // The errors were logged (the test is not vacuous), with their URL…
     for (const id of correlationIds) expect(logs).toContain(id);
     expect(logs).toContain('/tracks?access_token=[redacted]&note=1');
+    expect(logs).toContain(level === 'trace' ? 'DEBUG [Access] GET /tracks/:trackId/board/live' : 'WARN [Access] GET /audit/events 401');
     // …and no token, in any form.
     for (const token of secrets) expect(logs).not.toContain(token);
     expect(logs).not.toMatch(/Bearer\s+\S/);
