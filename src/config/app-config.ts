@@ -61,10 +61,8 @@ class EnvironmentVariables {
   @IsOptional() @Matches(/^(esdb|esdb\+discover):\/\/\S+$/, { message: 'must be an esdb:// or esdb+discover:// connection string' })
   ESDB_CONNECTION_STRING?: string;
 
-  // Any non-empty token is taken (DESIGN §8: for tests and development); serve warns about short ones.
-  @IsOptional() @Matches(/^(clerk|auditor|viewer):[^,\s]+(,(clerk|auditor|viewer):[^,\s]+)*$/, {
-    message: 'must be role:token pairs separated by commas (roles clerk, auditor, viewer; tokens without commas or spaces)',
-  })
+  // Checked by tokenPairsProblem, which can say which pair is wrong and why.
+  @IsOptional() @IsString()
   LEDGER_TOKENS?: string;
 
   @IsOptional() @IsString() @MinLength(1, { message: 'must not be empty' })
@@ -153,6 +151,37 @@ export const shortTokenWarning = (config: AppConfig): string | undefined => {
     : `LEDGER_TOKENS has ${roles.length === 1 ? 'a token' : 'tokens'} shorter than ${SHORT_TOKEN_LENGTH} characters (${roles.join(', ')}): fine for tests, guessable anywhere else`;
 };
 
+const TOKEN_PAIRS = 'must be role:token pairs separated by commas (roles clerk, auditor, viewer; tokens without commas or spaces)';
+/** A role is quoted back only when it looks like one: a token pasted without its role must not reach the log. */
+const QUOTABLE_ROLE = /^[A-Za-z_-]{1,16}$/;
+
+/**
+ * What is wrong with LEDGER_TOKENS, naming each bad pair (counted from 1) and why, never quoting
+ * a token; undefined when it is well formed. Any non-empty token is taken (DESIGN §8: for tests
+ * and development); serve warns about short ones.
+ */
+export const tokenPairsProblem = (value: string): string | undefined => {
+  if (value.trim() === '') return `${TOKEN_PAIRS}: it is empty (unset it to use a token file or the generated tokens)`;
+  const pairs = value.split(',');
+  const problems = pairs.flatMap((pair, index): string[] => {
+    const at = `pair ${index + 1}`;
+    if (pair.trim() === '') return [`${at} is empty (${index === pairs.length - 1 ? 'a trailing comma' : index === 0 ? 'a leading comma' : 'two commas in a row'})`];
+    if (pair !== pair.trim()) return [`${at} has a space around it (pairs are separated by a comma alone)`];
+    const colon = pair.indexOf(':');
+    if (colon < 0) return [`${at} has no role (write role:token)`];
+    const role = pair.slice(0, colon);
+    const token = pair.slice(colon + 1);
+    if (!(ROLES as readonly string[]).includes(role)) {
+      if ((ROLES as readonly string[]).includes(role.toLowerCase())) return [`${at}: role "${role}" must be written in lower case (${role.toLowerCase()})`];
+      return [QUOTABLE_ROLE.test(role) ? `${at}: unknown role "${role}"` : `${at}: unknown role (not shown: it does not look like one; is the role missing?)`];
+    }
+    if (token === '') return [`${at} (${role}): empty token`];
+    if (/\s/.test(token)) return [`${at} (${role}): the token has a space in it`];
+    return [];
+  });
+  return problems.length === 0 ? undefined : `${TOKEN_PAIRS}: ${problems.join('; ')}`;
+};
+
 export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
   const raw: Record<string, unknown> = {};
   for (const name of KNOWN) {
@@ -164,9 +193,12 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
   if (env.LEDGER_TOKENS && env.LEDGER_TOKENS_FILE) {
     throw new ConfigError(['LEDGER_TOKENS', 'LEDGER_TOKENS_FILE'], 'invalid configuration: LEDGER_TOKENS and LEDGER_TOKENS_FILE: set one of them, not both');
   }
-  if (errors.length > 0) {
-    const parts = errors.map((error) => `${error.property}=${JSON.stringify(redact(error.property, env[error.property]))} ${Object.values(error.constraints ?? {})[0] ?? 'is invalid'}`);
-    throw new ConfigError(errors.map((error) => error.property), `invalid configuration: ${parts.join('; ')}`);
+  const problems = errors.map((error) => ({ variable: error.property, problem: Object.values(error.constraints ?? {})[0] ?? 'is invalid' }));
+  const tokensProblem = env.LEDGER_TOKENS === undefined ? undefined : tokenPairsProblem(env.LEDGER_TOKENS);
+  if (tokensProblem !== undefined) problems.push({ variable: 'LEDGER_TOKENS', problem: tokensProblem });
+  if (problems.length > 0) {
+    const parts = problems.map(({ variable, problem }) => `${variable}=${JSON.stringify(redact(variable, env[variable]))} ${problem}`);
+    throw new ConfigError(problems.map(({ variable }) => variable), `invalid configuration: ${parts.join('; ')}`);
   }
   const tokens = vars.LEDGER_TOKENS?.split(',').map((pair) => {
     // Split at the first colon: a token may itself contain colons.

@@ -110,6 +110,33 @@ describe('configuration (DESIGN.md §8)', () => {
     expect((error as Error).message).not.toContain('\n');
   });
 
+  const PAIRS = 'LEDGER_TOKENS="<redacted>" must be role:token pairs separated by commas (roles clerk, auditor, viewer; tokens without commas or spaces)';
+  it.each([
+    ['clerk:secret-one-0123456789,boss:secret-two-0123456789', 'pair 2: unknown role "boss"'],
+    ['CLERK:secret-one-0123456789', 'pair 1: role "CLERK" must be written in lower case (clerk)'],
+    ['clerk:secret-one-0123456789,', 'pair 2 is empty (a trailing comma)'],
+    [',clerk:secret-one-0123456789', 'pair 1 is empty (a leading comma)'],
+    ['clerk:secret-one-0123456789,,viewer:secret-two-0123456789', 'pair 2 is empty (two commas in a row)'],
+    ['clerk:secret-one-0123456789, viewer:secret-two-0123456789', 'pair 2 has a space around it (pairs are separated by a comma alone)'],
+    ['clerk:', 'pair 1 (clerk): empty token'],
+    ['clerk:secret one-0123456789', 'pair 1 (clerk): the token has a space in it'],
+    ['secret-one-0123456789', 'pair 1 has no role (write role:token)'],
+    ['s3cr3t-0ne:0123456789', 'pair 1: unknown role (not shown: it does not look like one; is the role missing?)'],
+    ['', 'it is empty (unset it to use a token file or the generated tokens)'],
+    ['boss:secret-one-0123456789,viewer:', 'pair 1: unknown role "boss"; pair 2 (viewer): empty token'],
+  ])('refuses LEDGER_TOKENS=%j saying which pair is wrong and why, in one line without the token: %s', (tokens, why) => {
+    let error: unknown;
+    try {
+      loadConfig({ LEDGER_TOKENS: tokens, PORT: 'abc' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).variables).toEqual(['PORT', 'LEDGER_TOKENS']);
+    expect((error as Error).message).toBe(`invalid configuration: PORT="abc" must be an integer port number from 0 to 65535; ${PAIRS}: ${why}`);
+    for (const secret of ['secret', 's3cr3t', '0123456789']) expect((error as Error).message).not.toContain(secret);
+  });
+
   it.each([
     ['clerk:same-token-0123456789,viewer:same-token-0123456789', '2 times (clerk, viewer)'],
     ['clerk:x,auditor:y,clerk:x', '2 times (clerk, clerk)'],
