@@ -14,7 +14,7 @@ import { AppModule } from './app.module.js';
 import { loadOrCreateSigningKey } from './audit/infrastructure/signing-key.js';
 import { policyOf } from './auth/route-policy.js';
 import { applySecurity } from './auth/security.js';
-import { loadTokenRegistry, TokenRegistry } from './auth/tokens.js';
+import { loadTokenRegistry, TokenRegistry, tokenSourceLine } from './auth/tokens.js';
 import { ensureDir } from './shared/ensure-dir.js';
 import { LiveBoardStreams } from './projections/application/live-board.service.js';
 import { readModelFile, removeRebuildLeftovers } from './projections/read-model/rebuild.js';
@@ -220,6 +220,7 @@ export const serve = async (config: AppConfig): Promise<string> => {
     unmarkStarting();
     throw error;
   }
+  new Logger('Tokens').log(tokenSourceLine(config, app.get(TokenRegistry)));
   let url: string;
   try {
     url = await listen(app, config);

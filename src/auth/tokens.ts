@@ -81,6 +81,17 @@ export class TokenRegistry {
     return this.tokens.length;
   }
 
+  /** Whether these are a first start's tokens, not kept yet. */
+  get madeForFirstStart(): boolean {
+    return this.firstStart !== undefined;
+  }
+
+  /** How many tokens each role has, as `3 tokens (1 clerk, 1 auditor, 1 viewer)`. */
+  get census(): string {
+    const perRole = ROLES.map((role) => `${this.tokens.filter((token) => token.role === role).length} ${role}`);
+    return `${this.tokens.length} token${this.tokens.length === 1 ? '' : 's'} (${perRole.join(', ')})`;
+  }
+
   /**
    * Compares the presented token's digest with every stored digest in constant time and without
    * stopping at a match, so neither timing nor position tells anything about the stored tokens.
@@ -165,4 +176,18 @@ export const loadTokenRegistry = (config: AppConfig): TokenRegistry => {
   const generated = join(config.dataDir, GENERATED_TOKENS_FILE);
   if (existsSync(generated)) return new TokenRegistry(readTokenFile(generated, 'LEDGER_DATA_DIR'));
   return makeTokens(config.dataDir);
+};
+
+/**
+ * The start-up line saying which tokens are in force and how many per role; when LEDGER_TOKENS or
+ * LEDGER_TOKENS_FILE is set, it says a generated tokens.json in the data directory is ignored (it is
+ * in force again once they are unset, an audit found nothing said so).
+ */
+export const tokenSourceLine = (config: AppConfig, registry: TokenRegistry): string => {
+  const generated = join(config.dataDir, GENERATED_TOKENS_FILE);
+  const ignored = existsSync(generated) ? `; ${generated}, made on a first start, is ignored (its tokens are in force again if this variable is unset)` : '';
+  if (config.tokens !== undefined) return `tokens: LEDGER_TOKENS, ${registry.census}${ignored}`;
+  if (config.tokensFile !== undefined) return `tokens: LEDGER_TOKENS_FILE ${config.tokensFile}, ${registry.census}${ignored}`;
+  if (registry.madeForFirstStart) return `tokens: none configured, so one per role is made, ${registry.census}: shown once the server listens, only their SHA-256 kept in ${generated}`;
+  return `tokens: ${generated}, made on the first start, ${registry.census}`;
 };

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config/app-config.js';
-import { entriesFromPairs, GENERATED_TOKENS_FILE, loadTokenRegistry, parseTokenFile, sha256OfToken, TokenRegistry } from '../../src/auth/tokens.js';
+import { entriesFromPairs, GENERATED_TOKENS_FILE, loadTokenRegistry, parseTokenFile, sha256OfToken, TokenRegistry, tokenSourceLine } from '../../src/auth/tokens.js';
 
 const dirs: string[] = [];
 const tempDir = (): string => {
@@ -54,6 +54,29 @@ describe('tokens', () => {
     again.keepFirstStartTokens((text) => shown.push(text));
     expect(shown).toHaveLength(1);
     expect(again.principalFor(tokens[0]!.token)).toEqual({ name: 'clerk', role: 'clerk' });
+  });
+
+  it('says at start which tokens are in force, how many per role, and that a generated tokens.json is ignored while a variable overrides it', () => {
+    const dataDir = tempDir();
+    const generated = join(dataDir, GENERATED_TOKENS_FILE);
+    const firstStart = loadConfig({ LEDGER_DATA_DIR: dataDir });
+    const made = loadTokenRegistry(firstStart);
+    expect(tokenSourceLine(firstStart, made)).toBe(`tokens: none configured, so one per role is made, 3 tokens (1 clerk, 1 auditor, 1 viewer): shown once the server listens, only their SHA-256 kept in ${generated}`);
+    made.keepFirstStartTokens(() => undefined);
+    expect(tokenSourceLine(firstStart, loadTokenRegistry(firstStart))).toBe(`tokens: ${generated}, made on the first start, 3 tokens (1 clerk, 1 auditor, 1 viewer)`);
+
+    const pairs = loadConfig({ LEDGER_DATA_DIR: dataDir, LEDGER_TOKENS: 'clerk:clerk-a-0123456789abcdef,clerk:clerk-b-0123456789abcdef,viewer:viewer-0123456789abcdef' });
+    expect(tokenSourceLine(pairs, loadTokenRegistry(pairs))).toBe(
+      `tokens: LEDGER_TOKENS, 3 tokens (2 clerk, 0 auditor, 1 viewer); ${generated}, made on a first start, is ignored (its tokens are in force again if this variable is unset)`,
+    );
+    const file = join(tempDir(), 'prod-tokens.json');
+    writeFileSync(file, JSON.stringify([{ name: 'secretariat-ana', role: 'clerk', sha256: sha256OfToken('ana-token-0123456789abcdef') }]));
+    const fromFile = loadConfig({ LEDGER_DATA_DIR: dataDir, LEDGER_TOKENS_FILE: file });
+    expect(tokenSourceLine(fromFile, loadTokenRegistry(fromFile))).toBe(
+      `tokens: LEDGER_TOKENS_FILE ${file}, 1 token (1 clerk, 0 auditor, 0 viewer); ${generated}, made on a first start, is ignored (its tokens are in force again if this variable is unset)`,
+    );
+    const elsewhere = loadConfig({ LEDGER_DATA_DIR: tempDir(), LEDGER_TOKENS_FILE: file });
+    expect(tokenSourceLine(elsewhere, loadTokenRegistry(elsewhere))).toBe(`tokens: LEDGER_TOKENS_FILE ${file}, 1 token (1 clerk, 0 auditor, 0 viewer)`);
   });
 
   it('a first start that finds tokens.json made meanwhile by another start: one line naming LEDGER_DATA_DIR', () => {

@@ -1,4 +1,4 @@
-import { disposeLedger, type RunningLedger, startedLedger } from './support/ledger-process.js';
+import { CLERK, disposeLedger, LedgerProcess, type RunningLedger, startedLedger } from './support/ledger-process.js';
 
 /*
  * What an operator's log file holds: the server (dist/main.js) with its stdout and stderr pipes, as
@@ -32,5 +32,18 @@ describe('every line a running server prints', () => {
     expect(lines.filter((line) => !/^\[Nest\] \d+ {2}- \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z +(LOG|WARN|ERROR|DEBUG|VERBOSE|FATAL) \[\w+\] /.test(line))).toEqual([]);
     expect(lines.filter((line) => /LOG \[Tokens\] +(clerk|auditor|viewer) +nlt_/.test(line))).toHaveLength(3);
     expect(lines.some((line) => /LOG \[Server\] norms-ledger listening on http:\/\/127\.0\.0\.1:\d+ \(store: sqlite, data: /.test(line))).toBe(true);
+  }, 180_000);
+
+  it('names the tokens in force at start, and a generated tokens.json that LEDGER_TOKENS overrides', async () => {
+    ledger = await startedLedger({ LOG_LEVEL: 'info', LEDGER_TOKENS: undefined });
+    await ledger.server.stop();
+    expect(ledger.server.log).toMatch(/LOG \[Tokens\] tokens: none configured, so one per role is made, 3 tokens \(1 clerk, 1 auditor, 1 viewer\)/);
+    await ledger.server.start();
+    await ledger.server.stop();
+    expect(ledger.server.log).toMatch(/LOG \[Tokens\] tokens: \S+tokens\.json, made on the first start, 3 tokens \(1 clerk, 1 auditor, 1 viewer\)\n/);
+    const overridden = new LedgerProcess(ledger.dataDir, ledger.server.port, { LOG_LEVEL: 'info', LEDGER_TOKENS: `clerk:${CLERK}` });
+    await overridden.start();
+    await overridden.stop();
+    expect(overridden.log).toMatch(/LOG \[Tokens\] tokens: LEDGER_TOKENS, 1 token \(1 clerk, 0 auditor, 0 viewer\); \S+tokens\.json, made on a first start, is ignored/);
   }, 180_000);
 });
