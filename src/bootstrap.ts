@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { ConsoleLogger, Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { lookup } from 'node:dns/promises';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -156,6 +156,18 @@ export const preflight = async (config: AppConfig): Promise<void> => {
   await assertPortFree(config);
 };
 
+/**
+ * A warning when the data directory lets group or others write into it: they could rename or
+ * delete the ledger, its signing key or tokens.json, whatever those files' own modes. The server
+ * makes its directory 0700, but takes one that exists as it is: its mode is the operator's.
+ */
+export const dataDirWarning = (dataDir: string): string | undefined => {
+  const mode = statSync(dataDir).mode & 0o777;
+  if ((mode & 0o022) === 0) return undefined;
+  const who = (mode & 0o022) === 0o022 ? 'its group and others' : mode & 0o020 ? 'its group' : 'others';
+  return `LEDGER_DATA_DIR ${dataDir} may be written by ${who} (mode 0${mode.toString(8)}): they could replace or delete the ledger, the signing key and tokens.json; chmod 700 ${dataDir}`;
+};
+
 const rebuildRunning = (dataDir: string, pid: number): Error =>
   new Error(
     `invalid configuration: LEDGER_DATA_DIR: a norms-ledger rebuild (pid ${pid}) is rebuilding the read models of ${dataDir}; ` +
@@ -202,6 +214,8 @@ export const listen = async (app: NestFastifyApplication, config: AppConfig): Pr
 export const serve = async (config: AppConfig): Promise<string> => {
   await preflight(config);
   for (const warning of [shortTokenWarning(config), publicTokenWarning(config)]) if (warning !== undefined) process.stdout.write(serverLine(config, 'warn', 'Tokens', warning));
+  const exposed = dataDirWarning(config.dataDir);
+  if (exposed !== undefined) process.stdout.write(serverLine(config, 'warn', 'DataDir', exposed));
   // Marked from before the read models open: a start-up rebuild (a new read-model schema) runs
   // before the server listens, and a CLI rebuild must not swap the file under it meanwhile.
   let announced: ReturnType<typeof announceServer>;

@@ -1,4 +1,5 @@
-import { CLERK, disposeLedger, LedgerProcess, type RunningLedger, startedLedger } from './support/ledger-process.js';
+import { chmodSync, statSync } from 'node:fs';
+import { CLERK, disposeLedger, freePort, JsonClient, LedgerProcess, newDataDir, type RunningLedger, startedLedger } from './support/ledger-process.js';
 
 /*
  * What an operator's log file holds: the server (dist/main.js) with its stdout and stderr pipes, as
@@ -45,5 +46,22 @@ describe('every line a running server prints', () => {
     await overridden.start();
     await overridden.stop();
     expect(overridden.log).toMatch(/LOG \[Tokens\] tokens: LEDGER_TOKENS, 1 token \(1 clerk, 0 auditor, 0 viewer\); \S+tokens\.json, made on a first start, is ignored/);
+  }, 180_000);
+});
+
+describe('a data directory others may write into', () => {
+  let ledger: RunningLedger | undefined;
+
+  afterEach(() => disposeLedger(ledger));
+
+  it('starts with one warning naming it and suggesting chmod 700, and keeps its mode', async () => {
+    const dataDir = newDataDir();
+    chmodSync(dataDir, 0o777);
+    const server = new LedgerProcess(dataDir, await freePort(), { LOG_LEVEL: 'warn' });
+    ledger = { dataDir, server, client: new JsonClient(server.port) };
+    await server.start();
+    const warnings = server.log.split('\n').filter((line) => line.includes('[DataDir]'));
+    expect(warnings).toEqual([expect.stringMatching(new RegExp(`WARN \\[DataDir\\] LEDGER_DATA_DIR ${dataDir} may be written by its group and others \\(mode 0777\\): .*; chmod 700 ${dataDir}$`))]);
+    expect(statSync(dataDir).mode & 0o777).toBe(0o777);
   }, 180_000);
 });

@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { type LedgerLogger, listen, logColours, nestLogger, nestLogLevels, preflight } from '../../src/bootstrap.js';
+import { dataDirWarning, type LedgerLogger, listen, logColours, nestLogger, nestLogLevels, preflight } from '../../src/bootstrap.js';
 import { ConfigError, loadConfig, publicTokenWarning, shortTokenWarning } from '../../src/config/app-config.js';
 import { markerFileOf, rebuildLockOf } from '../../src/shared/running-server.js';
 
@@ -228,6 +228,22 @@ describe('configuration (DESIGN.md §8)', () => {
       await preflight(loadConfig({ LEDGER_TOKENS: 'clerk:clerk-token-0123456789', LEDGER_DATA_DIR: dataDir, PORT: '0' }));
       expect(readdirSync(dataDir).filter((name) => name.startsWith('server-') || name.includes('.rebuild') || name === basename(rebuildLockOf(dataDir)))).toEqual([]);
       expect(readFileSync(join(dataDir, 'read-models.sqlite'), 'utf8')).toBe('kept');
+    });
+
+    it('a data directory group or others may write into: a warning naming it and who, suggesting chmod 700; its mode is left as it is', () => {
+      const dataDir = join(dir, 'data');
+      mkdirSync(dataDir);
+      for (const [mode, who] of [[0o777, 'its group and others'], [0o770, 'its group'], [0o1757, 'others']] as const) {
+        chmodSync(dataDir, mode);
+        expect(dataDirWarning(dataDir)).toBe(
+          `LEDGER_DATA_DIR ${dataDir} may be written by ${who} (mode 0${(mode & 0o777).toString(8)}): they could replace or delete the ledger, the signing key and tokens.json; chmod 700 ${dataDir}`,
+        );
+        expect(statSync(dataDir).mode & 0o7777).toBe(mode);
+      }
+      for (const mode of [0o700, 0o755, 0o750]) {
+        chmodSync(dataDir, mode);
+        expect(dataDirWarning(dataDir)).toBeUndefined();
+      }
     });
 
     it('a port in use: one line naming HOST and PORT, and no first-start tokens kept (the next start shows new ones)', async () => {
