@@ -134,7 +134,7 @@ export const preflight = async (config: AppConfig): Promise<void> => {
       accessSync(config.dataDir, constants.R_OK | constants.W_OK | constants.X_OK);
     } catch (error) {
       // Else the first file it cannot look at (the signing key) is reported as missing.
-      throw new Error(`this user may not read and write ${config.dataDir} (${(error as NodeJS.ErrnoException).code}): run the server as the user that owns it (the directory is owner-only, 0700)`);
+      throw new Error(dataDirAccessProblem(config.dataDir, (error as NodeJS.ErrnoException).code));
     }
   });
   // The read models are per instance: two servers writing one read-model file break each other.
@@ -155,6 +155,15 @@ export const preflight = async (config: AppConfig): Promise<void> => {
   named(config.signingKeyFile !== undefined ? 'LEDGER_SIGNING_KEY_FILE' : 'LEDGER_DATA_DIR', () => void loadOrCreateSigningKey(config));
   await assertPortFree(config);
 };
+
+/**
+ * Why the server may not use its data directory, with the remedy for that cause: a read-only file
+ * system is no matter of ownership (root was told to run as the directory's owner).
+ */
+export const dataDirAccessProblem = (dataDir: string, code: string | undefined): string =>
+  code === 'EROFS'
+    ? `${dataDir} is on a read-only file system (EROFS): the server writes its ledger there; mount it read-write, or choose a directory on a writable file system`
+    : `this user may not read and write ${dataDir} (${code}): run the server as the user that owns it (the directory is owner-only, 0700)`;
 
 /**
  * A warning when the data directory lets group or others write into it: they could rename or

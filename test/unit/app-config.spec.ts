@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { dataDirWarning, type LedgerLogger, listen, logColours, nestLogger, nestLogLevels, preflight } from '../../src/bootstrap.js';
+import { dataDirAccessProblem, dataDirWarning, type LedgerLogger, listen, logColours, nestLogger, nestLogLevels, preflight } from '../../src/bootstrap.js';
 import { ConfigError, loadConfig, publicTokenWarning, shortTokenWarning } from '../../src/config/app-config.js';
 import { markerFileOf, rebuildLockOf } from '../../src/shared/running-server.js';
 
@@ -228,6 +228,13 @@ describe('configuration (DESIGN.md §8)', () => {
       await preflight(loadConfig({ LEDGER_TOKENS: 'clerk:clerk-token-0123456789', LEDGER_DATA_DIR: dataDir, PORT: '0' }));
       expect(readdirSync(dataDir).filter((name) => name.startsWith('server-') || name.includes('.rebuild') || name === basename(rebuildLockOf(dataDir)))).toEqual([]);
       expect(readFileSync(join(dataDir, 'read-models.sqlite'), 'utf8')).toBe('kept');
+    });
+
+    it('a data directory on a read-only file system: says so, not that another user owns it (an audit, as root on a read-only mount, was told to run as the owner)', () => {
+      expect(dataDirAccessProblem('/mnt/ro/data', 'EROFS')).toBe(
+        '/mnt/ro/data is on a read-only file system (EROFS): the server writes its ledger there; mount it read-write, or choose a directory on a writable file system',
+      );
+      expect(dataDirAccessProblem('/srv/data', 'EACCES')).toBe('this user may not read and write /srv/data (EACCES): run the server as the user that owns it (the directory is owner-only, 0700)');
     });
 
     it('a data directory group or others may write into: a warning naming it and who, suggesting chmod 700; its mode is left as it is', () => {

@@ -1,0 +1,42 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT } from './support/ledger-process.js';
+
+/*
+ * An operator audit, as root, started the server on a read-only mount and was told to "run the
+ * server as the user that owns it". The cause, EROFS, is named instead. A read-only mount needs
+ * root (mount); elsewhere this test says in one line that it did not run.
+ */
+describe('a data directory on a read-only file system', () => {
+  it('stops the start with one line saying so, naming LEDGER_DATA_DIR', () => {
+    const mountPoint = mkdtempSync(join(tmpdir(), 'norms-ledger-erofs-'));
+    const mount = (...args: string[]) => spawnSync('mount', args, { encoding: 'utf8' });
+    try {
+      if (process.getuid?.() !== 0 || mount('-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mountPoint).status !== 0) {
+        process.stdout.write('read-only data directory: not run (mounting a read-only file system needs root)\n');
+        return;
+      }
+      try {
+        const dataDir = join(mountPoint, 'data');
+        mkdirSync(dataDir, { mode: 0o700 });
+        expect(mount('-o', 'remount,ro', mountPoint).status).toBe(0);
+        const run = spawnSync(process.execPath, [join(ROOT, 'dist', 'main.js')], {
+          env: { ...process.env, LEDGER_DATA_DIR: dataDir, LEDGER_TOKENS: 'clerk:clerk-token-0123456789abc', PORT: '0', HOST: '127.0.0.1' },
+          cwd: ROOT,
+          encoding: 'utf8',
+          timeout: 60_000,
+        });
+        expect({ status: run.status, stderr: run.stderr }).toEqual({
+          status: 1,
+          stderr: `norms-ledger: invalid configuration: LEDGER_DATA_DIR: ${dataDir} is on a read-only file system (EROFS): the server writes its ledger there; mount it read-write, or choose a directory on a writable file system\n`,
+        });
+      } finally {
+        spawnSync('umount', [mountPoint]);
+      }
+    } finally {
+      rmSync(mountPoint, { recursive: true, force: true });
+    }
+  });
+});
