@@ -11,7 +11,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { type AppConfig, publicTokenWarning, shortTokenWarning } from './config/app-config.js';
 import { AppModule } from './app.module.js';
-import { loadOrCreateSigningKey } from './audit/infrastructure/signing-key.js';
+import { checkSigningKeyFile } from './audit/infrastructure/signing-key.js';
 import { policyOf } from './auth/route-policy.js';
 import { applySecurity } from './auth/security.js';
 import { loadTokenRegistry, TokenRegistry, tokenSourceLine } from './auth/tokens.js';
@@ -152,7 +152,9 @@ export const preflight = async (config: AppConfig): Promise<void> => {
   removeStaleMarkers(config.dataDir);
   removeRebuildLeftovers(readModelFile(config.dataDir));
   named(config.tokensFile !== undefined ? 'LEDGER_TOKENS_FILE' : 'LEDGER_TOKENS', () => void loadTokenRegistry(config));
-  named(config.signingKeyFile !== undefined ? 'LEDGER_SIGNING_KEY_FILE' : 'LEDGER_DATA_DIR', () => void loadOrCreateSigningKey(config));
+  // Only checked here: whether a missing default key may be made depends on the ledger having
+  // checkpoints, which the audit module asks the store once it is open.
+  named(config.signingKeyFile !== undefined ? 'LEDGER_SIGNING_KEY_FILE' : 'LEDGER_DATA_DIR', () => checkSigningKeyFile(config));
   await assertPortFree(config);
 };
 

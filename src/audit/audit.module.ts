@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { IssueCheckpointHandler } from './application/issue-checkpoint.command.js';
 import { ListCheckpointsHandler } from './application/list-checkpoints.query.js';
@@ -7,13 +7,27 @@ import { ReadStreamHandler } from './application/read-stream.query.js';
 import { VerifyLedgerHandler } from './application/verify-ledger.query.js';
 import { VerifyOnStart } from './application/verify-on-start.service.js';
 import { AuditController } from './http/audit.controller.js';
-import { loadOrCreateSigningKey, SIGNING_KEY } from './infrastructure/signing-key.js';
+import { EVENT_STORE, type EventStore } from '../shared/event-store/event-store.port.js';
+import { type CheckpointSigner, SIGNING_KEY, signingKeyFor } from './infrastructure/signing-key.js';
+
+/**
+ * The key made on a first start (a new ledger, no checkpoints), said in the log; a ledger with
+ * checkpoints whose key file is gone does not start (one line naming the file and the key expected).
+ */
+const signingKeyAtStart = async (config: AppConfig, store: EventStore): Promise<CheckpointSigner> => {
+  const logger = new Logger('SigningKey');
+  try {
+    return await signingKeyFor(config, store, (line) => (line.startsWith('warning: ') ? logger.warn(line.slice('warning: '.length)) : logger.log(line)));
+  } catch (error) {
+    throw new Error(`invalid configuration: ${config.signingKeyFile !== undefined ? 'LEDGER_SIGNING_KEY_FILE' : 'LEDGER_DATA_DIR'}: ${(error as Error).message}`);
+  }
+};
 
 @Module({
   controllers: [AuditController],
   providers: [
     // Created at start-up, so a new data directory gets its key on first start, not on first checkpoint.
-    { provide: SIGNING_KEY, inject: [APP_CONFIG], useFactory: (config: AppConfig) => loadOrCreateSigningKey(config) },
+    { provide: SIGNING_KEY, inject: [APP_CONFIG, EVENT_STORE], useFactory: signingKeyAtStart },
     IssueCheckpointHandler,
     VerifyLedgerHandler,
     ReadEventsHandler,

@@ -6,10 +6,11 @@ import { exportCommand } from './commands/export.command.js';
 import { importCommand } from './commands/import.command.js';
 import { rebuildCommand } from './commands/rebuild.command.js';
 import { serveCommand } from './commands/serve.command.js';
+import { trustKeyCommand } from './commands/trust-key.command.js';
 import { verifyCommand } from './commands/verify.command.js';
 
 /** Every subcommand, one file each under commands/. */
-const COMMANDS: ReadonlyArray<() => Command> = [serveCommand, rebuildCommand, verifyCommand, exportCommand, importCommand, checkpointCommand, demoCommand];
+const COMMANDS: ReadonlyArray<() => Command> = [serveCommand, rebuildCommand, verifyCommand, exportCommand, importCommand, checkpointCommand, trustKeyCommand, demoCommand];
 
 // A reader that stops early (`verify … | head -1`) closes the pipe: stop quietly, not with an EPIPE stack.
 for (const stream of [process.stdout, process.stderr]) {

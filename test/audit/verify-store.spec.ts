@@ -211,7 +211,7 @@ describe('verify over the SQLite store', () => {
       await ledger.checkpoint(other);
       const before = rows(ledger.store).length;
       await expect(issueCheckpoint({ store: ledger.store, clock: ledger.clock, ids: ledger.ids, signer: ledger.signer }, { principal: 't', correlationId: 'c' })).rejects.toThrow(
-        /the first: ledger-checkpoints revision 2, event [0-9a-f-]+, position 13: unknown-key: signed by key /,
+        /checkpoint 2 of ledger-checkpoints is signed by key [0-9a-f]{16}, but the signing key is [0-9a-f]{16} and key [0-9a-f]{16} is not trusted here: put back the key file .* trust-key --in FILE/,
       );
       expect(rows(ledger.store)).toHaveLength(before);
       // Trusting that key, it signs.

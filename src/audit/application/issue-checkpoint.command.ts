@@ -15,6 +15,7 @@ import { plural } from '../../shared/plural.js';
 import { describeProblem, problemCountOf, type VerificationReport } from '../domain/verifier.js';
 import { type CheckpointSigner, SIGNING_KEY, trustedPublicKeys } from '../infrastructure/signing-key.js';
 import { parseRaw, type RawEvent, rawEvents, storedTextProblem } from './ledger-source.js';
+import { readStreamOrEmpty } from '../../shared/event-store/handle-command.js';
 import { verifyStore } from './verify-ledger.query.js';
 
 export interface IssuedCheckpoint extends CommandResult {
@@ -92,6 +93,25 @@ export const computeLedgerTree = async (store: EventStore, checkAfter?: string):
   return { upTo, eventCount, streamCount: heads.size, root: ledgerRoot(heads.values()) };
 };
 
+/**
+ * A checkpoint signed by a key neither held nor trusted here (the key file was replaced, or a key
+ * changed without trusting the old one): named with what to do, rather than as the unknown-key
+ * problems of verify.
+ */
+const untrustedSigner = async (store: EventStore, signer: PublicKeyInfo, keys: readonly PublicKeyInfo[]): Promise<ConflictError | undefined> => {
+  const known = new Set(keys.map((key) => key.keyId));
+  for (const event of (await readStreamOrEmpty(store, CHECKPOINT_STREAM)).reverse()) {
+    const keyId = (event.data as { keyId?: unknown }).keyId;
+    if (typeof keyId !== 'string' || known.has(keyId)) continue;
+    return new ConflictError(
+      'ledger-damaged',
+      `cannot issue a checkpoint: checkpoint ${event.revision} of ${CHECKPOINT_STREAM} is signed by key ${keyId}, but the signing key is ${signer.keyId} and key ${keyId} is not trusted here: ` +
+        `put back the key file that holds key ${keyId}, or, if the key was changed on purpose, trust the old key's public half (norms-ledger trust-key --in FILE)`,
+    );
+  }
+  return undefined;
+};
+
 const damaged = (report: VerificationReport): ConflictError => {
   const count = problemCountOf(report);
   return new ConflictError(
@@ -112,6 +132,8 @@ const CHECKPOINT_ATTEMPTS = 3;
 export const issueCheckpoint = async (deps: CheckpointDeps, context: CommandContext): Promise<IssuedCheckpoint> => {
   const verifiedUpTo = (await deps.store.headPosition()) ?? '0';
   const keys = [deps.signer.publicKey, ...(deps.trustedKeys ?? []).filter((key) => key.keyId !== deps.signer.publicKey.keyId)];
+  const untrusted = await untrustedSigner(deps.store, deps.signer.publicKey, keys);
+  if (untrusted !== undefined) throw untrusted;
   const report = await verifyStore(deps.store, keys);
   if (!report.ok) throw damaged(report);
   for (let attempt = 1; ; attempt++) {

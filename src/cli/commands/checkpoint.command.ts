@@ -3,7 +3,7 @@ import { userInfo } from 'node:os';
 import { Command } from 'commander';
 import type { AppConfig } from '../../config/app-config.js';
 import { issueCheckpoint } from '../../audit/application/issue-checkpoint.command.js';
-import { loadOrCreateSigningKey, trustedPublicKeys } from '../../audit/infrastructure/signing-key.js';
+import { signingKeyFor, trustedPublicKeys } from '../../audit/infrastructure/signing-key.js';
 import { randomIds, systemClock } from '../../shared/event-store/clock.js';
 import { type CliIo, configOrExit, EXIT_OK, fail, processIo } from '../cli-io.js';
 import { closeStore, openExistingStore } from '../cli-store.js';
@@ -25,7 +25,7 @@ export const runCheckpoint = async (config: AppConfig, io: CliIo = processIo): P
     return fail(io, 'checkpoint', error);
   }
   try {
-    const signer = loadOrCreateSigningKey(config);
+    const signer = await signingKeyFor(config, store, (line) => io.err.write(`norms-ledger checkpoint: ${line}\n`));
     const result = await issueCheckpoint({ store, clock: systemClock, ids: randomIds, signer, trustedKeys: trustedPublicKeys(config, signer) }, { principal: operator(), correlationId: randomUUID() });
     const { checkpoint } = result;
     const covers = `${checkpoint.eventCount} events in ${checkpoint.streamCount} streams up to position ${checkpoint.upTo}, root ${checkpoint.root}, key ${checkpoint.keyId}`;

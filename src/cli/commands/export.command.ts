@@ -3,7 +3,7 @@ import type { AppConfig } from '../../config/app-config.js';
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { exportBundle, partialBundleOf } from '../../audit/application/bundle.js';
-import { trustedPublicKeys, loadOrCreateSigningKey } from '../../audit/infrastructure/signing-key.js';
+import { signingKeyFor, trustedPublicKeys } from '../../audit/infrastructure/signing-key.js';
 import { type CliIo, configOrExit, EXIT_OK, fail, onExit, processIo, progressReporter } from '../cli-io.js';
 import { closeStore, estimatedEvents, openExistingStore } from '../cli-store.js';
 import { exportTarget } from '../export-target.js';
@@ -32,7 +32,7 @@ export const runExport = async (config: AppConfig, options: ExportOptions, io: C
   // Interrupted, the export leaves no half bundle behind (a failure removes it in exportBundle).
   const keepPartial = onExit(() => rmSync(partialBundleOf(file), { force: true }));
   try {
-    const signer = loadOrCreateSigningKey(config);
+    const signer = await signingKeyFor(config, store, (line) => io.err.write(`norms-ledger export: ${line}\n`));
     const progress = progressReporter(io, 'export', await estimatedEvents(config, store));
     const result = await exportBundle(store, trustedPublicKeys(config, signer), file, progress.update);
     progress.stop();

@@ -56,7 +56,8 @@ export const runImport = async (config: AppConfig, options: { in: string }, io: 
   try {
     await closeStore(store);
     if (staging !== undefined) renameSync(staging, file!);
-    const signer = loadOrCreateSigningKey(config);
+    // The store held nothing before this import: the key made here (if none is there) is this ledger's first.
+    const signer = loadOrCreateSigningKey(config, { checkpointKeyId: undefined }, (line) => io.err.write(`norms-ledger import: ${line}\n`));
     // The keys that signed the bundle's checkpoints (its own key the newest, those it trusted older
     // ones), and no other: a key that vouches for nothing in the bundle gains no trust here.
     for (const key of result.signingKeys) if (key.keyId !== signer.publicKey.keyId) addTrustedKey(config, key);

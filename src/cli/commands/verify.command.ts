@@ -101,7 +101,7 @@ export const runVerify = async (config: AppConfig | undefined, options: VerifyOp
     return fail(io, 'verify', error);
   }
   try {
-    const keys = knownPublicKeys(config).filter((key) => keyIds === undefined || keyIds.includes(key.keyId));
+    const keys = knownPublicKeys(config, (line) => io.err.write(`norms-ledger verify: ${line}\n`)).filter((key) => keyIds === undefined || keyIds.includes(key.keyId));
     const progress = progressReporter(io, 'verify', await estimatedEvents(config, store));
     const report = await verifyStore(store, keys, progress.update);
     progress.stop();
