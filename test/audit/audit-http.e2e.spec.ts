@@ -43,6 +43,15 @@ describe('audit routes (e2e)', () => {
     removeDir(dataDir);
   });
 
+  it('documents the signed coverage of the verify report (signedUpTo, unsignedEvents) in the served OpenAPI document', async () => {
+    const document = (await request(app.getHttpServer()).get('/docs/openapi.json').expect(200)).body;
+    const report = document.components.schemas.VerificationReportDto;
+    expect(report.required).toEqual(expect.arrayContaining(['ok', 'eventsChecked', 'streamsChecked', 'checkpointsChecked', 'problems']));
+    expect(report.required).not.toContain('signedUpTo');
+    expect(report.properties.signedUpTo).toMatchObject({ type: 'string', nullable: true });
+    expect(report.properties.unsignedEvents).toMatchObject({ type: 'integer' });
+  });
+
   it('creates the signing key on first start, owner-only', () => {
     expect(statSync(join(dataDir, 'signing-key.pem')).mode & 0o777).toBe(0o600);
   });
@@ -124,7 +133,7 @@ describe('audit routes (e2e)', () => {
       expect.objectContaining({ ...again.body.checkpoint, position: again.body.position, revision: 1 }),
     ]);
     const report = await post('/audit/verify').expect(200);
-    expect(report.body).toEqual({ ok: true, eventsChecked: 6, streamsChecked: 3, checkpointsChecked: 2, problems: [] });
+    expect(report.body).toEqual({ ok: true, eventsChecked: 6, streamsChecked: 3, checkpointsChecked: 2, signedUpTo: '4', unsignedEvents: 0, problems: [] });
   });
 
   it.each([

@@ -42,7 +42,7 @@ describe('norms-ledger audit commands', () => {
   it('verify: exit 0 and a one-line summary when all holds', async () => {
     const io = capture();
     expect(await runVerify(config, {}, io)).toBe(0);
-    expect(io.text()).toEqual({ out: 'ledger OK: 11 events in 5 streams, 2 checkpoints verified\n', err: '' });
+    expect(io.text()).toEqual({ out: 'ledger OK: 11 events in 5 streams, 2 checkpoints verified\nsigned: checkpoints cover positions up to 9; 1 event after it is covered by no checkpoint\n', err: '' });
   });
 
   it('verify: exit 1, the summary, then each problem', async () => {
@@ -53,7 +53,9 @@ describe('norms-ledger audit commands', () => {
     expect(await runVerify(config, {}, io)).toBe(1);
     const lines = io.text().out.split('\n');
     expect(lines[0]).toBe('ledger NOT OK: 1 problem in 11 events in 5 streams, 2 checkpoints');
-    expect(lines[1]).toMatch(/^ {2}norm-b revision 0, event \S+, position 3: hash-mismatch: stored hash [0-9a-f]{64}, recomputed [0-9a-f]{64}$/);
+    // The checkpoints still hold (they commit to the stored hash): the event's own problem is named below.
+    expect(lines[1]).toBe('signed: checkpoints cover positions up to 9; 1 event after it is covered by no checkpoint');
+    expect(lines[2]).toMatch(/^ {2}norm-b revision 0, event \S+, position 3: hash-mismatch: stored hash [0-9a-f]{64}, recomputed [0-9a-f]{64}$/);
   });
 
   it('verify: exit 2 with one line when there is no ledger, or a bad --key-id', async () => {
@@ -84,13 +86,13 @@ describe('norms-ledger audit commands', () => {
     expect(await runVerify(undefined, { bundle }, offline)).toBe(0);
     const ledgerKey = (JSON.parse(readFileSync(bundle, 'utf8').trim().split('\n').at(-1)!) as { publicKey: { keyId: string } }).publicKey.keyId;
     expect(offline.text()).toEqual({
-      out: `bundle ${bundle} OK: 11 events in 5 streams, 2 checkpoints verified (signed by key ${ledgerKey})\n`,
+      out: `bundle ${bundle} OK: 11 events in 5 streams, 2 checkpoints verified (signed by key ${ledgerKey})\nsigned: checkpoints cover positions up to 9; 1 event after it is covered by no checkpoint\n`,
       // Unpinned, the bundle vouches for its own keys: the note says how to know who signed.
       err: `norms-ledger verify: note: no --key-id given, so the checkpoints were checked with the keys the bundle itself names (${ledgerKey}); compare them with the ledger's GET /audit/public-key, or pin it with --key-id\n`,
     });
     const pinned = capture();
     expect(await runVerify(undefined, { bundle, keyId: ledgerKey }, pinned)).toBe(0);
-    expect(pinned.text()).toEqual({ out: `bundle ${bundle} OK: 11 events in 5 streams, 2 checkpoints verified (signed by key ${ledgerKey})\n`, err: '' });
+    expect(pinned.text()).toEqual({ out: `bundle ${bundle} OK: 11 events in 5 streams, 2 checkpoints verified (signed by key ${ledgerKey})\nsigned: checkpoints cover positions up to 9; 1 event after it is covered by no checkpoint\n`, err: '' });
 
     // Another instance, with its own signing key: it trusts the bundle's key on import.
     const other = configFor(join(dir, 'other'));
@@ -99,7 +101,7 @@ describe('norms-ledger audit commands', () => {
     expect(imported.text().out).toMatch(/^imported 11 events in 5 streams \(2 checkpoints, key [0-9a-f]{16}\) from /);
     const there = capture();
     expect(await runVerify(other, {}, there)).toBe(0);
-    expect(there.text().out).toBe('ledger OK: 11 events in 5 streams, 2 checkpoints verified\n');
+    expect(there.text().out).toBe('ledger OK: 11 events in 5 streams, 2 checkpoints verified\nsigned: checkpoints cover positions up to 9; 1 event after it is covered by no checkpoint\n');
 
     const again = join(dir, 'again.ndjson');
     expect(await runExport(other, { out: again }, capture())).toBe(0);
@@ -124,7 +126,7 @@ describe('norms-ledger audit commands', () => {
     expect(readdirSync(join(dir, 'other')).filter((name) => name.includes('importing'))).toEqual([]);
     const there = capture();
     expect(await runVerify(other, {}, there)).toBe(0);
-    expect(there.text().out).toBe('ledger OK: 11 events in 5 streams, 2 checkpoints verified\n');
+    expect(there.text().out).toBe('ledger OK: 11 events in 5 streams, 2 checkpoints verified\nsigned: checkpoints cover positions up to 9; 1 event after it is covered by no checkpoint\n');
   });
 
   it('import discards what a killed import left even when an empty ledger file has appeared since (a server started and stopped)', async () => {
@@ -173,14 +175,14 @@ describe('norms-ledger audit commands', () => {
     });
     expect({ status: cli.status, stdout: cli.stdout }).toEqual({
       status: 0,
-      stdout: `bundle ${again} OK: 12 events in 5 streams, 3 checkpoints verified (signed by keys ${[oldKey, newKey].sort().join(', ')})\n`,
+      stdout: `bundle ${again} OK: 12 events in 5 streams, 3 checkpoints verified (signed by keys ${[oldKey, newKey].sort().join(', ')})\nsigned: checkpoints cover positions up to 11; 0 events after it are covered by no checkpoint\n`,
     });
 
     const third = configFor(join(dir, 'third'));
     expect(await runImport(third, { in: again }, capture())).toBe(0);
     const there = capture();
     expect(await runVerify(third, {}, there)).toBe(0);
-    expect(there.text().out).toBe('ledger OK: 12 events in 5 streams, 3 checkpoints verified\n');
+    expect(there.text().out).toBe('ledger OK: 12 events in 5 streams, 3 checkpoints verified\nsigned: checkpoints cover positions up to 11; 0 events after it are covered by no checkpoint\n');
     const exported = join(dir, 'third.ndjson');
     expect(await runExport(third, { out: exported }, capture())).toBe(0);
     expect(await runVerify(undefined, { bundle: exported }, capture())).toBe(0);
@@ -203,8 +205,7 @@ describe('norms-ledger audit commands', () => {
     const other = configFor(join(dir, 'other'));
     const imported = capture();
     expect(await runImport(other, { in: carried }, imported)).toBe(0);
-    // After the line saying the new ledger's key was made.
-    expect(imported.text().err.split('\n').slice(1).join('\n')).toBe(`norms-ledger import: note: not trusting key ${strangerKey.keyId}: the bundle carries it but it signed none of its checkpoints\n`);
+    expect(imported.text().err.split('\n').slice(2).join('\n')).toBe(`norms-ledger import: note: not trusting key ${strangerKey.keyId}: the bundle carries it but it signed none of its checkpoints\n`);
     const trusted = JSON.parse(readFileSync(join(dir, 'other', 'trusted-keys.json'), 'utf8')) as { keys: Array<{ keyId: string }> };
     expect(trusted.keys.map((key) => key.keyId)).toEqual([keyLine.publicKey.keyId]);
     // Owner-only, as every file the ledger creates in its data directory (it was 0644).
@@ -220,7 +221,7 @@ describe('norms-ledger audit commands', () => {
     writeFileSync(bundle, lines.join('\n'));
     const io = capture();
     expect(await runVerify(undefined, { bundle }, io)).toBe(1);
-    expect(io.text().out.split('\n')[1]).toMatch(/^ {2}line 8, norm-a revision 2, .*hash-mismatch/);
+    expect(io.text().out.split('\n')[2]).toMatch(/^ {2}line 8, norm-a revision 2, .*hash-mismatch/);
     const missing = capture();
     expect(await runVerify(undefined, { bundle: join(dir, 'none.ndjson') }, missing)).toBe(2);
     expect(missing.text().err).toBe(`norms-ledger verify: bundle ${join(dir, 'none.ndjson')}: no such file\n`);

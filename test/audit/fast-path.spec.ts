@@ -69,7 +69,7 @@ describe('the verifier fast path (stored canonical text hashed as it is)', () =>
     // Positions 1-6, 8 and 9; never a checkpoint (7, 10), never past upTo 9 (11).
     expect(fast).toBe(8);
     const [viaFast, viaFull] = await fastAndFull(ledger);
-    expect(viaFast).toEqual({ ok: true, eventsChecked: 11, streamsChecked: 5, checkpointsChecked: 2, problems: [] });
+    expect(viaFast).toEqual({ ok: true, eventsChecked: 11, streamsChecked: 5, checkpointsChecked: 2, signedUpTo: '9', unsignedEvents: 1, problems: [] });
     expect(report).toEqual(viaFull);
     expect(viaFast).toEqual(viaFull);
   });
@@ -97,7 +97,7 @@ describe('the verifier fast path (stored canonical text hashed as it is)', () =>
     updateRow(ledger.store, 4, 'metadata', oldText(rowAt(ledger.store, 4).metadata));
     expect((await fastPathEvents(ledger)).fast).toBe(7);
     const [viaFast, viaFull] = await fastAndFull(ledger);
-    expect(viaFast).toEqual({ ok: true, eventsChecked: 11, streamsChecked: 5, checkpointsChecked: 2, problems: [] });
+    expect(viaFast).toEqual({ ok: true, eventsChecked: 11, streamsChecked: 5, checkpointsChecked: 2, signedUpTo: '9', unsignedEvents: 1, problems: [] });
     expect(viaFast).toEqual(viaFull);
   });
 
@@ -174,7 +174,7 @@ describe('the verifier fast path (stored canonical text hashed as it is)', () =>
           expect(line.endsWith(`,"data":${row.data},"metadata":${row.metadata}}`)).toBe(true);
         });
       const [viaFast, viaFull] = await fastAndFullBundle();
-      expect(viaFast).toEqual({ ok: true, eventsChecked: 11, streamsChecked: 5, checkpointsChecked: 2, problems: [], signedBy: [ledger.signer.publicKey.keyId] });
+      expect(viaFast).toEqual({ ok: true, eventsChecked: 11, streamsChecked: 5, checkpointsChecked: 2, signedUpTo: '9', unsignedEvents: 1, problems: [], signedBy: [ledger.signer.publicKey.keyId] });
       expect(viaFast).toEqual(viaFull);
     });
 

@@ -75,7 +75,7 @@ describe('verify across worker threads (SQLite file)', () => {
   it('verifies an untouched ledger in one parallel pass, with the one-thread report', async () => {
     const { report, passes } = await verifyBoth(ledger);
     expect(passes).toEqual(['parallel']);
-    expect(report).toEqual({ ok: true, eventsChecked: 66, streamsChecked: 6, checkpointsChecked: 3, problems: [] });
+    expect(report).toEqual({ ok: true, eventsChecked: 66, streamsChecked: 6, checkpointsChecked: 3, signedUpTo: expect.any(String), unsignedEvents: expect.any(Number), problems: [] });
     expect(report).toEqual((await run(ledger, { ...PARALLEL, chunkSize: 100 })).report);
     expect(await verifyStore(ledger.store, [ledger.signer.publicKey], undefined, { fastPath: false })).toEqual(report);
   });
@@ -362,7 +362,7 @@ describe('LedgerVerifier.addCheckedRun', () => {
     expect(verifier.addCheckedRun(tamper(honest))).toBe(false);
     expect(verifier.addCheckedRun(honest)).toBe(true);
     for (const event of events.slice(9)) if (!verifier.addStoredText(event)) verifier.add(parse(event));
-    expect(verifier.finish()).toEqual({ ok: true, eventsChecked: 11, streamsChecked: 5, checkpointsChecked: 2, problems: [] });
+    expect(verifier.finish()).toEqual({ ok: true, eventsChecked: 11, streamsChecked: 5, checkpointsChecked: 2, signedUpTo: '9', unsignedEvents: 1, problems: [] });
   });
 
   it('refuses a first run that does not start its streams at revision 0 with the genesis link', () => {
@@ -404,7 +404,7 @@ describe('LedgerVerifier.addCheckedRun', () => {
     ]);
     const cut = new LedgerVerifier({ ...keys(), fastUpTo: '13' });
     expect(feed(cut, all, { cuts: [6, 9, 11, 13] })).toBe(true);
-    expect(cut.finish()).toEqual({ ok: true, eventsChecked: 15, streamsChecked: 5, checkpointsChecked: 4, problems: [] });
+    expect(cut.finish()).toEqual({ ok: true, eventsChecked: 15, streamsChecked: 5, checkpointsChecked: 4, signedUpTo: '13', unsignedEvents: 0, problems: [] });
   });
 
   it('refuses, as one by one, a checkpoint more than maxCheckpointLag events behind itself', async () => {

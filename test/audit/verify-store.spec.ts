@@ -24,7 +24,7 @@ describe('verify over the SQLite store', () => {
 
   it('passes an untouched ledger, counting events, streams and checkpoints', async () => {
     const report = await verify(ledger);
-    expect(report).toEqual({ ok: true, eventsChecked: 11, streamsChecked: 5, checkpointsChecked: 2, problems: [] });
+    expect(report).toEqual({ ok: true, eventsChecked: 11, streamsChecked: 5, checkpointsChecked: 2, signedUpTo: '9', unsignedEvents: 1, problems: [] });
     const { checkpoints } = await listCheckpoints(ledger.store);
     expect(checkpoints.map(({ upTo, eventCount, streamCount }) => ({ upTo, eventCount, streamCount }))).toEqual([
       { upTo: '6', eventCount: 6, streamCount: 3 },

@@ -60,7 +60,7 @@ describe('norms-ledger verify --bundle: a file that is not a bundle, against a b
 
   it('a real bundle verifies: exit 0', async () => {
     // Nothing on stderr but progress lines, which a loaded machine can take long enough to print.
-    expect(await verify(bundle)).toEqual({ status: 0, stdout: expect.stringMatching(/^bundle .* OK: \d+ events in \d+ streams, \d+ checkpoints? verified\n$/), stderr: expect.stringMatching(/^(verify: \d+ events\n)*$/) });
+    expect(await verify(bundle)).toEqual({ status: 0, stdout: expect.stringMatching(/^bundle .* OK: \d+ events in \d+ streams, \d+ checkpoints? verified\nsigned: .*\n$/), stderr: expect.stringMatching(/^(verify: \d+ events\n)*$/) });
   });
 
   it('a tampered bundle still exits 1 with the summary and each problem on stdout', async () => {
@@ -72,7 +72,8 @@ describe('norms-ledger verify --bundle: a file that is not a bundle, against a b
     expect(run.stderr).toBe('');
     const out = run.stdout.trimEnd().split('\n');
     expect(out[0]).toMatch(/^bundle .* NOT OK: \d+ problems? in \d+ events in \d+ streams, \d+ checkpoints?$/);
-    expect(out[1]).toMatch(/^ {2}line 5, .*hash-mismatch/);
+    expect(out[1]).toMatch(/^signed: /);
+    expect(out[2]).toMatch(/^ {2}line 5, .*hash-mismatch/);
   });
 
   it('a truncated bundle, a garbled line, and garbage appended to a bundle are a damaged bundle: exit 1, not "not a bundle"', async () => {

@@ -310,7 +310,20 @@ const verifyBundlePass = async (
     });
   }
   options.onProgress?.(count);
-  const report = verifier.finish();
+  let report = verifier.finish();
+  if (pinned !== undefined && keyLine !== undefined && verifier.signedBy.length === 0 && !report.problems.some((problem) => problem.problem === 'unknown-key' && problem.line === keyLine)) {
+    // A pin vouches for nothing unless a pinned key signed something: a forger drops the checkpoints.
+    const keys = [...pinned];
+    verifier.report({
+      streamId: null,
+      revision: null,
+      eventId: null,
+      line: keyLine,
+      problem: 'unknown-key',
+      detail: `no checkpoint of the bundle is signed by the pinned ${keys.length === 1 ? 'key' : 'keys'} ${keys.join(', ')}: nothing in it is vouched for by ${keys.length === 1 ? 'that key' : 'those keys'}`,
+    });
+    report = verifier.finish();
+  }
   return { report: { ...report, signedBy: verifier.signedBy }, checkpointedUpTo: verifier.checkpointedUpTo };
 };
 
@@ -366,12 +379,18 @@ export class ImportFailedError extends ConflictError {
  * event appended at its exact revision. The bundle is verified first: a bundle that does not
  * verify, or a store that holds anything, is refused before a single event is written.
  */
-export const importBundle = async (store: EventStore, file: string, onProgress?: ProgressListener): Promise<ImportResult> => {
+export const importBundle = async (
+  store: EventStore,
+  file: string,
+  onProgress?: ProgressListener,
+  options: Pick<BundleVerifyOptions, 'expectKeyId'> = {},
+): Promise<ImportResult> => {
   const head = await store.headPosition();
   if (head !== null) {
     throw new ConflictError('store-not-empty', `the store already holds events (head position ${head}): import needs an empty store; nothing was written`);
   }
-  const report = await verifyBundle(file);
+  // Pinned as verify --bundle pins: only those keys are trusted, and at least one must have signed.
+  const report = await verifyBundle(file, options.expectKeyId !== undefined ? { expectKeyId: options.expectKeyId } : {});
   if (!report.ok) {
     const first = report.problems[0];
     const total = problemCountOf(report);

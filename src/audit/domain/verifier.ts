@@ -60,6 +60,14 @@ export interface VerificationReport {
   readonly problemsOmitted?: number;
   /** Bundles only: the keyIds whose signatures on checkpoints verified, sorted. */
   readonly signedBy?: readonly string[];
+  /**
+   * The signed coverage: the `upTo` of the last checkpoint whose root, counts and signature all
+   * hold (null when none does), and how many events (checkpoints not counted) come after it,
+   * covered by no checkpoint. Nothing but an outside copy of a checkpoint shows that such events,
+   * or the last checkpoint itself, were not deleted.
+   */
+  readonly signedUpTo?: string | null;
+  readonly unsignedEvents?: number;
 }
 
 export interface VerifierOptions {
@@ -139,6 +147,8 @@ type HeadState = Pick<ChainState, 'revision' | 'hash'>;
 interface PendingSignature {
   readonly data: CheckpointIssuedData;
   readonly where: Omit<VerificationProblem, 'problem' | 'detail'>;
+  /** Set once its root and counts hold: the events (checkpoints not counted) up to its upTo. */
+  coveredEvents?: number;
 }
 
 const CANONICAL_POSITION = /^(0|[1-9]\d*)$/;
@@ -237,6 +247,8 @@ export class LedgerVerifier {
   private droppedUpTo: string | undefined;
   private lastCheckpointUpTo: string | undefined;
   private finished = false;
+  /** After finish(): the last checkpoint whose root, counts and signature hold. */
+  private signed: { upTo: string; events: number } | undefined;
   private readonly fastUpTo: string | undefined;
   private fastEvents = 0;
 
@@ -527,7 +539,8 @@ export class LedgerVerifier {
       return;
     }
     const checkpoint = data as CheckpointIssuedData;
-    this.pendingSignatures.push({ data: checkpoint, where });
+    const pending: PendingSignature = { data: checkpoint, where };
+    this.pendingSignatures.push(pending);
     const upTo = checkpoint.upTo.replace(/^0+(?=\d)/, '');
     if (comparePosition(upTo, position) > 0) {
       this.report({ ...where, problem: 'bad-checkpoint', detail: `covers up to position ${upTo}, beyond its own position ${position}` });
@@ -586,6 +599,8 @@ export class LedgerVerifier {
     const root = ledgerRoot(heads);
     if (root !== checkpoint.root) {
       this.report({ ...where, problem: 'bad-root', detail: `root ${checkpoint.root} is not the Merkle root up to position ${upTo} (${root})` });
+    } else if (checkpoint.eventCount === eventCount && checkpoint.streamCount === streamCount) {
+      pending.coveredEvents = eventCount;
     }
 
     this.lastCheckpointUpTo = upTo;
@@ -605,7 +620,7 @@ export class LedgerVerifier {
   finish(): VerificationReport {
     if (!this.finished) {
       this.finished = true;
-      for (const { data, where } of this.pendingSignatures) {
+      for (const { data, where, coveredEvents } of this.pendingSignatures) {
         const key = this.keys.get(data.keyId);
         if (key === undefined) {
           const known = [...this.keys.keys()];
@@ -618,6 +633,9 @@ export class LedgerVerifier {
           this.report({ ...where, problem: 'bad-signature', detail: `signature does not verify with key ${data.keyId}` });
         } else {
           this.verifiedSigners.add(data.keyId);
+          if (coveredEvents !== undefined && (this.signed === undefined || comparePosition(data.upTo.replace(/^0+(?=\d)/, ''), this.signed.upTo) >= 0)) {
+            this.signed = { upTo: data.upTo.replace(/^0+(?=\d)/, ''), events: coveredEvents };
+          }
         }
       }
       this.problems.sort(problemOrder);
@@ -627,6 +645,8 @@ export class LedgerVerifier {
       eventsChecked: this.eventsChecked,
       streamsChecked: this.chains.size,
       checkpointsChecked: this.checkpointsChecked,
+      signedUpTo: this.signed?.upTo ?? null,
+      unsignedEvents: this.ledgerEvents - (this.signed?.events ?? 0),
       problems: this.problems,
       ...(this.omitted > 0 ? { problemsOmitted: this.omitted } : {}),
     };

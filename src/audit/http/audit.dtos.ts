@@ -89,6 +89,17 @@ export class VerificationReportDto {
   @ApiProperty({ type: 'integer' }) readonly checkpointsChecked!: number;
   @ApiProperty({ type: [ChainProblemDto] }) readonly problems!: ChainProblemDto[];
   @ApiPropertyOptional({ type: 'integer', description: 'Problems found beyond those listed' }) readonly problemsOmitted?: number;
+  @ApiPropertyOptional({
+    type: 'string',
+    nullable: true,
+    example: '135',
+    description:
+      'The signed coverage: upTo of the last checkpoint whose root, counts and signature hold (null when none does). ' +
+      'Events after it, and the deletion of that checkpoint itself, cannot be detected without a checkpoint kept elsewhere',
+  })
+  readonly signedUpTo?: string | null;
+  @ApiPropertyOptional({ type: 'integer', example: 2, description: 'Events (checkpoints not counted) after signedUpTo, covered by no checkpoint' })
+  readonly unsignedEvents?: number;
 }
 
 /** The data of a CheckpointIssued event (DESIGN.md §6). */

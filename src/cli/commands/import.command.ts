@@ -17,7 +17,16 @@ import { type CliIo, configOrExit, EXIT_OK, fail, processIo, progressReporter } 
  * (`ledger.sqlite.importing`) and renamed into place once complete, so an import that is stopped
  * half-way (killed, a full disk) leaves no partial ledger: the next import starts afresh.
  */
-export const runImport = async (config: AppConfig, options: { in: string }, io: CliIo = processIo): Promise<number> => {
+export interface ImportOptions {
+  readonly in: string;
+  /** As verify --bundle --key-id: the keys the bundle's checkpoints must be signed with (at least one of them). */
+  readonly keyId?: string | readonly string[];
+}
+
+export const runImport = async (config: AppConfig, options: ImportOptions, io: CliIo = processIo): Promise<number> => {
+  const keyIds = options.keyId === undefined ? undefined : [options.keyId].flat();
+  const badKeyId = keyIds?.find((keyId) => !/^[0-9a-f]{16}$/.test(keyId));
+  if (badKeyId !== undefined) return fail(io, 'import', new Error(`--key-id ${JSON.stringify(badKeyId)} is not 16 lowercase hex digits; nothing was written`));
   const server = runningServer(config.dataDir);
   if (server !== undefined) {
     return fail(io, 'import', new Error(`a norms-ledger server (pid ${server.pid}, ${server.url}) serves LEDGER_DATA_DIR=${config.dataDir}: stop it before importing; nothing was written`));
@@ -39,7 +48,7 @@ export const runImport = async (config: AppConfig, options: { in: string }, io: 
   let result: ImportResult;
   try {
     const progress = progressReporter(io, 'import');
-    result = await importBundle(store, options.in, progress.update);
+    result = await importBundle(store, options.in, progress.update, keyIds !== undefined ? { expectKeyId: keyIds } : {});
     progress.stop();
   } catch (error) {
     await closeStore(store);
@@ -65,6 +74,13 @@ export const runImport = async (config: AppConfig, options: { in: string }, io: 
     return fail(io, 'import', error);
   }
   io.out.write(`imported ${result.events} events in ${result.streams} streams (${result.checkpoints} checkpoints, key ${result.publicKey.keyId}) from ${options.in}\n`);
+  if (keyIds === undefined && result.signingKeys.length > 0) {
+    // As verify --bundle says it: anyone can re-sign an altered bundle with a key of their own.
+    io.err.write(
+      `norms-ledger import: note: no --key-id given, so the checkpoints were checked with the keys the bundle itself names (${result.signingKeys.map((key) => key.keyId).join(', ')}), ` +
+        "and this ledger now trusts them; compare them with the ledger's GET /audit/public-key, or pin it with --key-id\n",
+    );
+  }
   if (result.idleKeyIds.length > 0) {
     io.err.write(`norms-ledger import: note: not trusting key ${result.idleKeyIds.join(', ')}: the bundle carries it but it signed none of its checkpoints\n`);
   }
@@ -80,7 +96,12 @@ export const importCommand = (): Command =>
   new Command('import')
     .description('load a bundle into an EMPTY store, keeping every event id and metadata so hashes and checkpoints still verify')
     .requiredOption('--in <file>', 'the bundle file to load')
-    .action(async (options: { in: string }) => {
+    .option(
+      '--key-id <keyId>',
+      'as verify --bundle: refuse the bundle (nothing written) unless its checkpoints are signed by this key (16 hex digits, from GET /audit/public-key); repeat it for a ledger that signed with several keys',
+      (keyId: string, earlier: string[] | undefined) => [...(earlier ?? []), keyId],
+    )
+    .action(async (options: ImportOptions) => {
       const config = configOrExit('import');
       if (config !== undefined) process.exitCode = await runImport(config, options);
     });

@@ -3,7 +3,7 @@ import type { AppConfig } from '../../config/app-config.js';
 import { verifyBundle } from '../../audit/application/bundle.js';
 import { verifyStore } from '../../audit/application/verify-ledger.query.js';
 import { countsOf, describeProblem, problemCountOf, type VerificationReport } from '../../audit/domain/verifier.js';
-import { knownPublicKeys } from '../../audit/infrastructure/signing-key.js';
+import { knownPublicKeys, readTrustedKeys, trustedKeysFile } from '../../audit/infrastructure/signing-key.js';
 import { type CliIo, configOrExit, EXIT_OK, EXIT_PROBLEMS, fail, processIo, progressReporter } from '../cli-io.js';
 import { closeStore, estimatedEvents, openExistingStore } from '../cli-store.js';
 import { plural } from '../../shared/plural.js';
@@ -28,11 +28,23 @@ export const summaryOf = (what: string, report: VerificationReport): string => {
   return `${what} NOT OK: ${plural(problems, 'problem')} in ${counts}`;
 };
 
+/**
+ * What the signatures cover: events after the last valid checkpoint are vouched for by their own
+ * hashes only, and deleting them (and that checkpoint) shows only against a checkpoint kept elsewhere.
+ */
+export const coverageOf = (report: VerificationReport): string | undefined => {
+  if (report.unsignedEvents === undefined) return undefined;
+  const after = `${plural(report.unsignedEvents, 'event')}${report.signedUpTo === null ? '' : ' after it'} ${report.unsignedEvents === 1 ? 'is' : 'are'} covered by no checkpoint`;
+  return report.signedUpTo === null || report.signedUpTo === undefined ? `signed: no valid checkpoint; ${after}` : `signed: checkpoints cover positions up to ${report.signedUpTo}; ${after}`;
+};
+
 export const printReport = (io: CliIo, what: string, report: VerificationReport, json = false): number => {
   if (json) {
     io.out.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
     io.out.write(`${summaryOf(what, report)}\n`);
+    const coverage = coverageOf(report);
+    if (coverage !== undefined) io.out.write(`${coverage}\n`);
     for (const problem of report.problems) io.out.write(`  ${describeProblem(problem)}\n`);
     if (report.problemsOmitted) io.out.write(`  ... and ${plural(report.problemsOmitted, 'more problem')}\n`);
   }
@@ -105,7 +117,16 @@ export const runVerify = async (config: AppConfig | undefined, options: VerifyOp
     const progress = progressReporter(io, 'verify', await estimatedEvents(config, store));
     const report = await verifyStore(store, keys, progress.update);
     progress.stop();
-    return printReport(io, 'ledger', report, options.json);
+    const exit = printReport(io, 'ledger', report, options.json);
+    const others = readTrustedKeys(config).filter((key) => keys.some((trusted) => trusted.keyId === key.keyId));
+    if (others.length > 0) {
+      // Trust that came from a bundle (import) or an operator (trust-key), not from this ledger's key.
+      io.err.write(
+        `norms-ledger verify: note: besides this ledger's own signing key, the checkpoints were checked with ${others.length === 1 ? 'key' : 'keys'} ${others.map((key) => key.keyId).join(', ')} ` +
+          `from ${trustedKeysFile(config)} (put there by import or trust-key)\n`,
+      );
+    }
+    return exit;
   } catch (error) {
     return fail(io, 'verify', error);
   } finally {
