@@ -9,7 +9,8 @@ import type { CliIo } from '../../src/cli/cli-io.js';
 import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
 import { trustedPublicKeys } from '../../src/audit/infrastructure/signing-key.js';
 import { existsSync } from 'node:fs';
-import { type Ledger, openLedger, removeDir, seedLedger, tempDir } from './support/ledger-fixture.js';
+import { canonicalJson, computeEventHash } from '../../src/shared/event-store/envelope.js';
+import { type Ledger, openLedger, removeDir, rowAt, seedLedger, tempDir, updateRow } from './support/ledger-fixture.js';
 
 const capture = (): CliIo & { text: () => { out: string; err: string } } => {
   const out = new PassThrough();
@@ -125,5 +126,21 @@ describe('signed coverage, and pinned keys that signed nothing', () => {
     const home = capture();
     expect(await runVerify(config, {}, home)).toBe(0);
     expect(home.text().err).toBe('');
+  });
+
+  it('a checkpoint whose data carries a key besides the seven of DESIGN §6 (an unsigned claim, its chain rehashed) is a problem naming the key, and covers nothing', async () => {
+    const ledger = openLedger({ file: join(dir, 'data', 'ledger.sqlite'), dir: join(dir, 'data') });
+    const row = rowAt(ledger.store, 10);
+    const data = { ...(JSON.parse(row.data) as object), note: 'unsigned claim: all good' };
+    const metadata = JSON.parse(row.metadata) as Record<string, unknown>;
+    const hash = computeEventHash({ streamId: row.stream_id, revision: row.revision, eventId: row.event_id, type: row.type, data, metadata });
+    updateRow(ledger.store, 10, 'data', canonicalJson(data));
+    updateRow(ledger.store, 10, 'metadata', canonicalJson({ ...metadata, hash }));
+    const report = await verifyStore(ledger.store, trustedPublicKeys({ dataDir: join(dir, 'data') }, ledger.signer));
+    await ledger.close();
+    expect(report).toMatchObject({ ok: false, signedUpTo: '6', unsignedEvents: 3 });
+    expect(report.problems).toEqual([
+      expect.objectContaining({ streamId: 'ledger-checkpoints', revision: 1, position: '10', problem: 'bad-checkpoint', detail: 'checkpoint data has a key "note" besides the seven of DESIGN §6, signed by nothing' }),
+    ]);
   });
 });

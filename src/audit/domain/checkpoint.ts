@@ -47,6 +47,15 @@ export const checkpointShapeProblem = (data: unknown): string | undefined => {
   return undefined;
 };
 
+/** The seven keys of a checkpoint's data (DESIGN §6). */
+const CHECKPOINT_KEYS: ReadonlySet<string> = new Set(['upTo', 'eventCount', 'streamCount', 'root', 'issuedAt', 'keyId', 'signature']);
+
+/**
+ * Keys of a checkpoint's data beyond the seven: nothing signs them (the signature covers six), so
+ * a claim added there after signing would read as vouched for.
+ */
+export const extraCheckpointKeys = (data: object): string[] => Object.keys(data).filter((key) => !CHECKPOINT_KEYS.has(key));
+
 /** Why a public key record cannot be used, or undefined when it can. */
 export const publicKeyProblem = (key: unknown): string | undefined => {
   if (key === null || typeof key !== 'object' || Array.isArray(key)) return 'publicKey is not an object';

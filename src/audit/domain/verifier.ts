@@ -1,7 +1,7 @@
 import { hash as digest } from 'node:crypto';
 import { computeEventHash, GENESIS_HASH, hashInputFromCanonicalText } from '../../shared/event-store/envelope.js';
 import { plural } from '../../shared/plural.js';
-import { checkpointShapeProblem, checkpointSignatureValid, type PublicKeyInfo } from './checkpoint.js';
+import { checkpointShapeProblem, checkpointSignatureValid, extraCheckpointKeys, type PublicKeyInfo } from './checkpoint.js';
 import { CHECKPOINT_ISSUED, CHECKPOINT_STREAM, type CheckpointIssuedData } from './checkpoint.events.js';
 import { ledgerRoot, type StreamHead } from './merkle.js';
 
@@ -541,6 +541,14 @@ export class LedgerVerifier {
     const checkpoint = data as CheckpointIssuedData;
     const pending: PendingSignature = { data: checkpoint, where };
     this.pendingSignatures.push(pending);
+    const extra = extraCheckpointKeys(checkpoint);
+    if (extra.length > 0) {
+      this.report({
+        ...where,
+        problem: 'bad-checkpoint',
+        detail: `checkpoint data has ${extra.length === 1 ? 'a key' : 'keys'} ${extra.map((key) => JSON.stringify(key)).join(', ')} besides the seven of DESIGN §6, signed by nothing`,
+      });
+    }
     const upTo = checkpoint.upTo.replace(/^0+(?=\d)/, '');
     if (comparePosition(upTo, position) > 0) {
       this.report({ ...where, problem: 'bad-checkpoint', detail: `covers up to position ${upTo}, beyond its own position ${position}` });
@@ -599,7 +607,7 @@ export class LedgerVerifier {
     const root = ledgerRoot(heads);
     if (root !== checkpoint.root) {
       this.report({ ...where, problem: 'bad-root', detail: `root ${checkpoint.root} is not the Merkle root up to position ${upTo} (${root})` });
-    } else if (checkpoint.eventCount === eventCount && checkpoint.streamCount === streamCount) {
+    } else if (checkpoint.eventCount === eventCount && checkpoint.streamCount === streamCount && extra.length === 0) {
       pending.coveredEvents = eventCount;
     }
 
