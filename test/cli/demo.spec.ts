@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { CliIo } from '../../src/cli/cli-io.js';
 import { runDemo } from '../../src/cli/commands/demo.command.js';
 import { runRebuild } from '../../src/cli/commands/rebuild.command.js';
@@ -66,6 +66,18 @@ describe('norms-ledger demo, then rebuild', () => {
     expect(await runRebuild(configFor(dataDir), io)).toBe(0);
     expect(io.stdout()).toMatch(new RegExp(`^rebuild: ${events} events, \\d+ streams, 1 track in \\d+\\.\\d\\d s \\(\\d+ events/s\\) into ${join(dataDir, 'read-models.sqlite')}\\n$`));
     expect(existsSync(join(dataDir, 'read-models.sqlite'))).toBe(true);
+  });
+
+  it('demo refuses a data directory a running server serves, as import and rebuild do, writing nothing', async () => {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    // The parent of this test process: alive, and not this process.
+    writeFileSync(markerFileOf(dataDir, process.ppid), JSON.stringify({ pid: process.ppid, url: 'http://127.0.0.1:3999' }));
+    const io = captureIo();
+    expect(await runDemo(configFor(dataDir), io)).toBe(2);
+    expect(io.stderr()).toBe(
+      `norms-ledger demo: a norms-ledger server (pid ${process.ppid}, http://127.0.0.1:3999) serves LEDGER_DATA_DIR=${dataDir}: stop it before loading the demo; nothing was written\n`,
+    );
+    expect(readdirSync(dataDir)).toEqual([basename(markerFileOf(dataDir, process.ppid))]);
   });
 
   it('rebuild refuses a data directory a running server serves (it would keep its old read models), changing nothing; a server that is gone does not count', async () => {

@@ -3,14 +3,21 @@ import type { AppConfig } from '../../config/app-config.js';
 import { loadDemo } from '../../demo/demo-loader.js';
 import { createDemoContext } from '../../demo/demo.module.js';
 import { DEMO_STEPS } from '../../demo/demo-track.js';
+import { runningServer } from '../../shared/running-server.js';
 import { type CliIo, configOrExit, EXIT_OK, fail, processIo, progressReporter } from '../cli-io.js';
 
 /**
  * `norms-ledger demo`: loads the synthetic us-cn-seg track into the configured store through the
  * command bus (every decider guard applies). A store that already holds events is refused with one
- * line on stderr and a non-zero exit, before anything is written.
+ * line on stderr and a non-zero exit, before anything is written; so is a data directory a server
+ * serves (the demo back-dates recordedAt, and the server's appends would land among its events).
  */
 export const runDemo = async (config: AppConfig, io: CliIo = processIo): Promise<number> => {
+  // As import and rebuild: the demo's back-dated events and a server's own appends must not interleave.
+  const server = runningServer(config.dataDir);
+  if (server !== undefined) {
+    return fail(io, 'demo', new Error(`a norms-ledger server (pid ${server.pid}, ${server.url}) serves LEDGER_DATA_DIR=${config.dataDir}: stop it before loading the demo; nothing was written`));
+  }
   let app;
   try {
     app = await createDemoContext(config);
