@@ -101,6 +101,21 @@ describe('audit routes (e2e)', () => {
     expect(lines.map((event) => event.type)).toEqual(['TrackEstablished', 'PartyRegistered', 'PartyRegistered', 'TrackEstablished']);
   });
 
+  it('takes the NDJSON media type in any case (RFC 9110: media types are case-insensitive)', async () => {
+    const response = await get('/audit/events').set('Accept', 'APPLICATION/X-NDJSON').buffer(true).parse((res, done) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      res.on('end', () => done(null, text));
+    }).expect(200);
+    expect(response.headers['content-type']).toMatch(/^application\/x-ndjson/);
+    expect((response.body as string).trim().split('\n')).toHaveLength(4);
+  });
+
+  it.each(['streamId=a&streamId=b', 'type=A&type=B', 'after=1&after=2', 'limit=1&limit=2'])('answers %s with a 400 saying the parameter is given twice', async (query) => {
+    const response = await get(`/audit/events?${query}`).expect(400);
+    expect(response.body.errors).toEqual([{ field: query.split('=')[0], message: 'is given more than once: send it once' }]);
+  });
+
   it('returns one stream with its chain, or 404', async () => {
     const response = await get('/audit/streams/track-us-cn-seg').expect(200);
     expect(response.body).toMatchObject({ streamId: 'track-us-cn-seg', revision: 2, chain: { ok: true, problems: [] } });

@@ -40,7 +40,9 @@ const NDJSON = 'application/x-ndjson';
 
 const NDJSON_LINES = { type: 'string', description: 'UTF-8, one JSON value per line' } as const;
 
-const wantsNdjson = (request: FastifyRequest): boolean => (request.headers.accept ?? '').split(',').some((type) => type.trim().startsWith(NDJSON));
+/** Media types are case-insensitive (RFC 9110 §8.3.1); parameters (`;q=`, `;charset=`) are not looked at. */
+const wantsNdjson = (request: FastifyRequest): boolean =>
+  (request.headers.accept ?? '').split(',').some((type) => type.split(';')[0]!.trim().toLowerCase() === NDJSON);
 
 /** Streams lines to the client; Fastify pipes the Readable, so a slow reader slows the reads. */
 const sendLines = (reply: FastifyReply, lines: AsyncIterable<string>, filename?: string): FastifyReply => {

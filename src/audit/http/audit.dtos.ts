@@ -1,14 +1,27 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, registerDecorator } from 'class-validator';
 import { MESSAGES } from '../../shared/http/validators.js';
 import { DEFAULT_PAGE, MAX_PAGE } from '../application/read-events.query.js';
 import { CommandResultDto } from '../../shared/http/command-route.js';
+
+/** As a repeated header or access token is told: `?streamId=a&streamId=b` arrives as a list, which the other checks would name as a bad value. */
+export const GIVEN_TWICE = 'is given more than once: send it once';
+
+/** Listed last on a field, so that it is the check told first (the first decorator applied registers first). */
+const SingleValued = (): PropertyDecorator => (target, propertyName) =>
+  registerDecorator({
+    name: 'singleValued',
+    target: target.constructor,
+    propertyName: propertyName as string,
+    validator: { validate: (value: unknown) => !Array.isArray(value), defaultMessage: () => GIVEN_TWICE },
+  });
 
 export class ReadEventsQueryDto {
   @ApiPropertyOptional({ description: 'Exclusive: events after this position (decimal string); omitted: from the start', example: '0', pattern: '^(0|[1-9][0-9]{0,15})$' })
   @IsOptional()
   @Matches(/^(0|[1-9]\d{0,15})$/, { message: 'must be a position: a decimal integer, e.g. the `next` of the previous page' })
+  @SingleValued()
   readonly after?: string;
 
   @ApiPropertyOptional({ description: `Page size, 1 to ${MAX_PAGE} (default ${DEFAULT_PAGE}); ignored when streaming NDJSON`, example: DEFAULT_PAGE, type: 'integer', minimum: 1, maximum: MAX_PAGE })
@@ -18,6 +31,7 @@ export class ReadEventsQueryDto {
   @IsInt({ message: MESSAGES.integer(1, MAX_PAGE) })
   @Min(1, { message: MESSAGES.integer(1, MAX_PAGE) })
   @Max(MAX_PAGE, { message: MESSAGES.integer(1, MAX_PAGE) })
+  @SingleValued()
   readonly limit?: number;
 
   // No example on the filters: Swagger UI would send them, and the page would hold only that stream or type.
@@ -25,12 +39,14 @@ export class ReadEventsQueryDto {
   @IsOptional()
   @IsString({ message: MESSAGES.string })
   @MaxLength(200, { message: MESSAGES.maxLength(200) })
+  @SingleValued()
   readonly streamId?: string;
 
   @ApiPropertyOptional({ description: 'Only events of this type, e.g. PositionStated', maxLength: 128 })
   @IsOptional()
   @IsString({ message: MESSAGES.string })
   @MaxLength(128, { message: MESSAGES.maxLength(128) })
+  @SingleValued()
   readonly type?: string;
 }
 
