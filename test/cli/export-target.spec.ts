@@ -1,6 +1,6 @@
 import { existsSync, linkSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runExport } from '../../src/cli/commands/export.command.js';
+import { runExport, writeError } from '../../src/cli/commands/export.command.js';
 import { runVerify } from '../../src/cli/commands/verify.command.js';
 import { exportTarget, realPathOf } from '../../src/cli/export-target.js';
 import { captureIo, configFor, demoLedger, listing, removeDir, runCli, sha256, tempDir } from './support/cli-process.js';
@@ -186,5 +186,16 @@ describe('exportTarget and realPathOf', () => {
     expect(exportTarget(config, join(dir, 'data-bundle.ndjson'), false).problem).toBeUndefined();
     expect(exportTarget(config, join(dir, '..data'), false).problem).toBeUndefined();
     expect(exportTarget(config, join(dir, 'data', '..bundle'), false).problem).toMatch(/is in the data directory/);
+  });
+});
+
+describe('export onto a full disk', () => {
+  it('says that nothing was written: a failed write(2) names no path, and is the bundle\'s', () => {
+    // As Node's fs.WriteStream reports a write to a full disk.
+    const full = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28, syscall: 'write' });
+    expect((writeError('b.ndjson', '/tmp/out/b.ndjson', full) as Error).message).toBe('--out b.ndjson: cannot write the bundle in the directory /tmp/out (the disk is full); nothing was written');
+    // Another file's failure is not told as the bundle's.
+    const other = Object.assign(new Error('EACCES: permission denied, open'), { code: 'EACCES', syscall: 'open', path: '/elsewhere' });
+    expect(writeError('b.ndjson', '/tmp/out/b.ndjson', other)).toBe(other);
   });
 });

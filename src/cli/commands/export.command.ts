@@ -50,10 +50,11 @@ export const runExport = async (config: AppConfig, options: ExportOptions, io: C
  * A file system error writing the bundle (the directory went away, a full or read-only disk), told
  * in one line naming --out rather than as raw errno text; exportBundle has removed its `.partial`.
  */
-const writeError = (out: string, file: string, error: unknown): unknown => {
+export const writeError = (out: string, file: string, error: unknown): unknown => {
   if (!(error instanceof Error)) return error;
   const { code, syscall, path } = error as NodeJS.ErrnoException;
-  if (typeof code !== 'string' || typeof syscall !== 'string' || (path !== file && path !== partialBundleOf(file))) return error;
+  // A failed write(2) names no path (a full disk is `ENOSPC: no space left on device, write`): it is the bundle's.
+  if (typeof code !== 'string' || typeof syscall !== 'string' || (path !== file && path !== partialBundleOf(file) && !(path === undefined && syscall === 'write'))) return error;
   const why = code === 'ENOSPC' ? 'the disk is full' : code === 'EROFS' ? 'the file system is read-only' : code;
   return new Error(`--out ${out}: cannot write the bundle in the directory ${dirname(file)} (${why}); nothing was written`);
 };
