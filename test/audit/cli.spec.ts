@@ -1,26 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { runCheckpoint } from '../../src/cli/commands/checkpoint.command.js';
 import { runExport } from '../../src/cli/commands/export.command.js';
 import { runImport } from '../../src/cli/commands/import.command.js';
 import { runVerify } from '../../src/cli/commands/verify.command.js';
-import type { CliIo } from '../../src/cli/cli-io.js';
 import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
 import { SqliteEventStore } from '../../src/infrastructure/sqlite/sqlite-event-store.js';
 import { markerFileOf } from '../../src/shared/running-server.js';
 import { type Ledger, openLedger, removeDir, seedLedger, tempDir } from './support/ledger-fixture.js';
-
-const capture = (): CliIo & { text: () => { out: string; err: string } } => {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let o = '';
-  let e = '';
-  out.on('data', (chunk: Buffer) => (o += chunk.toString()));
-  err.on('data', (chunk: Buffer) => (e += chunk.toString()));
-  return { out, err, text: () => ({ out: o, err: e }) };
-};
+import { capture } from './support/capture-io.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 

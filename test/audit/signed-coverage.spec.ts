@@ -1,26 +1,15 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { verifyStore } from '../../src/audit/application/verify-ledger.query.js';
 import { runExport } from '../../src/cli/commands/export.command.js';
 import { runImport } from '../../src/cli/commands/import.command.js';
 import { runVerify } from '../../src/cli/commands/verify.command.js';
-import type { CliIo } from '../../src/cli/cli-io.js';
 import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
 import { trustedPublicKeys } from '../../src/audit/infrastructure/signing-key.js';
 import { existsSync } from 'node:fs';
 import { canonicalJson, computeEventHash } from '../../src/shared/event-store/envelope.js';
 import { type Ledger, openLedger, removeDir, rowAt, seedLedger, tempDir, updateRow } from './support/ledger-fixture.js';
-
-const capture = (): CliIo & { text: () => { out: string; err: string } } => {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let o = '';
-  let e = '';
-  out.on('data', (chunk: Buffer) => (o += chunk.toString()));
-  err.on('data', (chunk: Buffer) => (e += chunk.toString()));
-  return { out, err, text: () => ({ out: o, err: e }) };
-};
+import { capture } from './support/capture-io.js';
 
 const configFor = (dataDir: string): AppConfig => loadConfig({ LEDGER_DATA_DIR: dataDir, LEDGER_SQLITE_SYNCHRONOUS: 'NORMAL', LOG_LEVEL: 'silent' });
 
