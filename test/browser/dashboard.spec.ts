@@ -1013,11 +1013,24 @@ const describeDashboard = (): void => {
     await page.click('#token-save');
     await row(page, 'gge-13h').waitFor();
 
+    // A stopping server answers a stream that reconnects during its drain 503, which closes an
+    // EventSource for good (in CI, under load, the reconnection did land there): made certain here.
+    let refusedStream = false;
+    await page.route(
+      '**/board/live**',
+      (route) => {
+        refusedStream = true;
+        return route.fulfill({ status: 503, contentType: 'application/problem+json', headers: { 'retry-after': '5' }, body: '{"status":503}' });
+      },
+      { times: 1 },
+    );
     const exited = new Promise((r) => server.once('exit', r));
     server.kill('SIGTERM');
     await exited;
     await page.fill('#date-field', '2026-01-01');
     await until(page, `document.querySelector('#notice')?.textContent?.includes('not answering')`);
+    await until(page, `document.querySelector('#live-status')?.dataset.state === 'off'`);
+    expect(refusedStream).toBe(true);
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-server-down.png') });
 
     // Back on the same port: once the live stream reconnects, the panels are read again and the notice goes.

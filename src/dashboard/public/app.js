@@ -362,6 +362,7 @@ const handleError = (error) => {
   }
   if (error instanceof ServerDownError) {
     serverWasDown = true;
+    reopenLiveLater();
     setNotice('The ledger server is not answering. Check that it is running, then try again.', { kind: 'error', action: { label: 'Try again', run: () => start() } });
     showEverywhere('The ledger server is not answering.');
     return;
@@ -456,10 +457,31 @@ const setLive = (liveState, text) => {
 
 /** Set when a read found the server down: once the live stream reconnects, the panels are read again. */
 let serverWasDown = false;
+/** The live stream was closed for good (EventSource retries a lost connection, not a refusal). */
+let liveClosed = false;
+let liveReopen = null;
+const LIVE_REOPEN_MS = 3000;
+
+/**
+ * A server that is stopping answers a reconnecting stream 503, which closes it for good; once a
+ * read then finds the server down, the page opens the stream again itself (and then retries as
+ * EventSource does), so the panels are read again when the server is back. A stream closed because
+ * the token was refused is not reopened: the read says so, and asks for a token.
+ */
+const reopenLiveLater = () => {
+  if (!liveClosed || liveReopen !== null) return;
+  liveReopen = setTimeout(() => {
+    liveReopen = null;
+    if (liveClosed) connectLive();
+  }, LIVE_REOPEN_MS);
+};
 
 const connectLive = () => {
   stopLive?.();
   stopLive = null;
+  liveClosed = false;
+  clearTimeout(liveReopen);
+  liveReopen = null;
   if (!state.trackId || !token) return;
   const trackId = state.trackId;
   setLive('connecting', 'Connecting to live updates…');
@@ -481,6 +503,7 @@ const connectLive = () => {
     row: (row) => onLiveRow(trackId, row),
     error: (closed) => {
       if (closed) {
+        liveClosed = true;
         setLive('off', 'Live updates stopped. Reload the page to resume.');
         // A closed stream is usually a refused token: the next read will say so.
         void loadTrack({ quiet: true });
