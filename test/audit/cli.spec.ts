@@ -5,15 +5,14 @@ import { runCheckpoint } from '../../src/cli/commands/checkpoint.command.js';
 import { runExport } from '../../src/cli/commands/export.command.js';
 import { runImport } from '../../src/cli/commands/import.command.js';
 import { runVerify } from '../../src/cli/commands/verify.command.js';
-import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
+import type { AppConfig } from '../../src/config/app-config.js';
 import { SqliteEventStore } from '../../src/infrastructure/sqlite/sqlite-event-store.js';
 import { markerFileOf } from '../../src/shared/running-server.js';
-import { type Ledger, openLedger, removeDir, seedLedger, tempDir } from './support/ledger-fixture.js';
+import { type Ledger, openDataDirLedger, openLedger, removeDir, seedLedger, tempDir } from './support/ledger-fixture.js';
 import { capture } from './support/capture-io.js';
+import { configFor } from '../cli/support/cli-process.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
-
-const configFor = (dataDir: string): AppConfig => loadConfig({ LEDGER_DATA_DIR: dataDir, LEDGER_SQLITE_SYNCHRONOUS: 'NORMAL', LOG_LEVEL: 'silent' });
 
 describe('norms-ledger audit commands', () => {
   let dir: string;
@@ -22,7 +21,7 @@ describe('norms-ledger audit commands', () => {
     dir = tempDir();
     config = configFor(join(dir, 'data'));
     // A ledger in the data directory, written the way the server writes it (file store, key in the directory).
-    const ledger: Ledger = openLedger({ file: join(dir, 'data', 'ledger.sqlite'), dir: join(dir, 'data') });
+    const ledger: Ledger = openDataDirLedger(join(dir, 'data'));
     await seedLedger(ledger);
     await ledger.close();
   });

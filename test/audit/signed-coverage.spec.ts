@@ -4,14 +4,13 @@ import { verifyStore } from '../../src/audit/application/verify-ledger.query.js'
 import { runExport } from '../../src/cli/commands/export.command.js';
 import { runImport } from '../../src/cli/commands/import.command.js';
 import { runVerify } from '../../src/cli/commands/verify.command.js';
-import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
+import type { AppConfig } from '../../src/config/app-config.js';
 import { trustedPublicKeys } from '../../src/audit/infrastructure/signing-key.js';
 import { existsSync } from 'node:fs';
 import { canonicalJson, computeEventHash } from '../../src/shared/event-store/envelope.js';
-import { type Ledger, openLedger, removeDir, rowAt, seedLedger, tempDir, updateRow } from './support/ledger-fixture.js';
+import { type Ledger, openDataDirLedger, removeDir, rowAt, seedLedger, tempDir, updateRow } from './support/ledger-fixture.js';
 import { capture } from './support/capture-io.js';
-
-const configFor = (dataDir: string): AppConfig => loadConfig({ LEDGER_DATA_DIR: dataDir, LEDGER_SQLITE_SYNCHRONOUS: 'NORMAL', LOG_LEVEL: 'silent' });
+import { configFor } from '../cli/support/cli-process.js';
 
 /** The bundle without some of its lines (a forger's cut). */
 const withoutLines = (from: string, to: string, drop: (line: { streamId?: string; position?: string }, index: number, lines: string[]) => boolean): void => {
@@ -28,7 +27,7 @@ describe('signed coverage, and pinned keys that signed nothing', () => {
   beforeEach(async () => {
     dir = tempDir();
     config = configFor(join(dir, 'data'));
-    const ledger: Ledger = openLedger({ file: join(dir, 'data', 'ledger.sqlite'), dir: join(dir, 'data') });
+    const ledger: Ledger = openDataDirLedger(join(dir, 'data'));
     await seedLedger(ledger);
     keyId = ledger.signer.publicKey.keyId;
     await ledger.close();
@@ -70,7 +69,7 @@ describe('signed coverage, and pinned keys that signed nothing', () => {
   });
 
   it('a checkpoint whose signature does not hold covers nothing', async () => {
-    const ledger = openLedger({ file: join(dir, 'data', 'ledger.sqlite'), dir: join(dir, 'data') });
+    const ledger = openDataDirLedger(join(dir, 'data'));
     ledger.store.database.prepare("UPDATE events SET data = json_set(data, '$.signature', 'AAAA') WHERE position = 10").run();
     const report = await verifyStore(ledger.store, trustedPublicKeys({ dataDir: join(dir, 'data') }, ledger.signer));
     await ledger.close();
@@ -118,7 +117,7 @@ describe('signed coverage, and pinned keys that signed nothing', () => {
   });
 
   it('a checkpoint whose data carries a key besides the seven of DESIGN §6 (an unsigned claim, its chain rehashed) is a problem naming the key, and covers nothing', async () => {
-    const ledger = openLedger({ file: join(dir, 'data', 'ledger.sqlite'), dir: join(dir, 'data') });
+    const ledger = openDataDirLedger(join(dir, 'data'));
     const row = rowAt(ledger.store, 10);
     const data = { ...(JSON.parse(row.data) as object), note: 'unsigned claim: all good' };
     const metadata = JSON.parse(row.metadata) as Record<string, unknown>;

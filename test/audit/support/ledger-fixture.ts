@@ -81,6 +81,9 @@ export const openLedger = (options: { file?: string; dir?: string; idPrefix?: nu
 };
 
 /** Three streams, a checkpoint, more events, a second checkpoint, then events no checkpoint covers. */
+/** A ledger in a data directory, as the server and the CLI keep one: ledger.sqlite and the signing key there. */
+export const openDataDirLedger = (dataDir: string): Ledger => openLedger({ file: join(dataDir, 'ledger.sqlite'), dir: dataDir });
+
 export const seedLedger = async (ledger: Ledger): Promise<void> => {
   for (const streamId of ['norm-a', 'norm-b', 'session-s1']) {
     await ledger.note(streamId, `first ${streamId}`);
