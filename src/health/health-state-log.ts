@@ -1,8 +1,11 @@
 import { Logger } from '@nestjs/common';
 
-/** What /health and /health/ready report on, and how a log line names it. */
-const NAMES = { eventStore: 'the event store', readModels: 'the read models' } as const;
-export type HealthPart = keyof typeof NAMES;
+/** What /health and /health/ready report on, and how a log line speaks of it. */
+const PARTS = {
+  eventStore: { name: 'the event store is', answering: '/health and /health/ready answer', until: 'it is' },
+  readModels: { name: 'the read models are', answering: '/health/ready answers', until: 'they are' },
+} as const;
+export type HealthPart = keyof typeof PARTS;
 
 /**
  * Logs what the probes find only when it changes: an error once when a part goes down (naming it
@@ -16,12 +19,13 @@ export class HealthStateLog {
 
   /** `why` is asked only when the part has just gone down. */
   observe(part: HealthPart, status: 'up' | 'down', why: () => string): void {
+    const { name, answering, until } = PARTS[part];
     if (status === 'down') {
       if (this.down.has(part)) return;
       this.down.add(part);
-      this.logger.error(`${NAMES[part]} ${part === 'readModels' ? 'are' : 'is'} down (${why()}): ${part === 'readModels' ? '/health/ready answers' : '/health and /health/ready answer'} 503 until ${part === 'readModels' ? 'they are' : 'it is'} up again; logged once`);
+      this.logger.error(`${name} down (${why()}): ${answering} 503 until ${until} up again; logged once`);
     } else if (this.down.delete(part)) {
-      this.logger.log(`${NAMES[part]} ${part === 'readModels' ? 'are' : 'is'} up again`);
+      this.logger.log(`${name} up again`);
     }
   }
 }
