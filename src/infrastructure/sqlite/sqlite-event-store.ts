@@ -187,16 +187,11 @@ const openReadOnlyCopy = (file: string, refusal: unknown): Database.Database | u
     return undefined;
   }
   try {
-    assertKnownSchema(db, file);
-    if ((db.pragma('user_version', { simple: true }) as number) !== EVENT_STORE_SCHEMA_VERSION) return closed(db);
-    db.prepare('SELECT 1 FROM events LIMIT 1').all();
-    return db;
+    // A read-only file cannot be migrated: only a copy of this build's schema is read.
+    if ((db.pragma('user_version', { simple: true }) as number) === EVENT_STORE_SCHEMA_VERSION) return db;
   } catch {
-    return closed(db);
+    // Not a database this build can read: the original refusal stands.
   }
-};
-
-const closed = (db: Database.Database): undefined => {
   db.close();
   return undefined;
 };
