@@ -281,6 +281,7 @@ describe('queries (e2e)', () => {
     ['/tracks/seg/board/live?asOf=2026-02-30', 'asOf'],
     ['/tracks/seg/board/live?knownAt=soon', 'knownAt'],
     ['/tracks/seg/board/live?since=1', 'since'],
+    ['/tracks/seg/board/live?asOf=2026-03-01&asOf=2026-03-02', 'asOf'],
   ])('GET %s → 400 naming the field, before any event is sent', async (path, field) => {
     const response = await get(path).expect(400);
     expect(response.headers['content-type']).toBe(PROBLEM_JSON);

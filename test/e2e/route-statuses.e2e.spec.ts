@@ -49,6 +49,7 @@ const SLUG = 'must be a slug: 1 to 63 lowercase letters, digits or hyphens, star
 const DATE = 'must be a real calendar date written YYYY-MM-DD';
 const IF_MATCH = 'must be W/"<revision>" with the revision from an earlier ETag (e.g. W/"3"), a comma-separated list of them, or *';
 const UNKNOWN = 'is not a field of this request';
+const TWICE = 'is given more than once: send it once';
 const REGISTERED = '(registered: cn, us); register it first';
 
 type Body = Record<string, unknown>;
@@ -900,6 +901,9 @@ describe('every route × every status it can answer (e2e)', () => {
       ['GET /topics/:id', '/topics/tp-pos?knownAt=2026-02-30', [{ field: 'knownAt', message: 'must be an ISO-8601 timestamp with a time zone (2026-03-12T09:30:00Z) or a date YYYY-MM-DD (the end of that day, UTC)' }]],
       ['GET /norms/:id', '/norms/n-pos?knownAt=9999-12-31T23:59:59-14:00', [{ field: 'knownAt', message: 'must fall within the years 0000 to 9999 once converted to UTC' }]],
       ['GET /tracks/:trackId/board', '/tracks/seg/board?knownAt=0000-01-01T00:00:00%2B01:00', [{ field: 'knownAt', message: 'must fall within the years 0000 to 9999 once converted to UTC' }]],
+      // Repeated, a parameter arrives as a list: named as repeated, not as "must be a string".
+      ['GET /tracks/:trackId/board', '/tracks/seg/board?asOf=2026-03-01&asOf=2026-03-02&knownAt=2026-03-05&knownAt=', [{ field: 'asOf', message: TWICE }, { field: 'knownAt', message: TWICE }]],
+      ['GET /norms/:id', '/norms/n-pos?knownAt=noon&knownAt=noon', [{ field: 'knownAt', message: TWICE }]],
     ])('%s 400 invalid-request: %s', async (_route, path, errors) => {
       const response = await t.http().get(path).set(auth);
       expect({ status: response.status, contentType: response.headers['content-type'], body: response.body }).toEqual({

@@ -1,21 +1,9 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, registerDecorator } from 'class-validator';
-import { MESSAGES } from '../../shared/http/validators.js';
+import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { MESSAGES, SingleValued } from '../../shared/http/validators.js';
 import { DEFAULT_PAGE, MAX_PAGE } from '../application/read-events.query.js';
 import { CommandResultDto } from '../../shared/http/command-route.js';
-
-/** As a repeated header or access token is told: `?streamId=a&streamId=b` arrives as a list, which the other checks would name as a bad value. */
-export const GIVEN_TWICE = 'is given more than once: send it once';
-
-/** Listed last on a field, so that it is the check told first (the first decorator applied registers first). */
-const SingleValued = (): PropertyDecorator => (target, propertyName) =>
-  registerDecorator({
-    name: 'singleValued',
-    target: target.constructor,
-    propertyName: propertyName as string,
-    validator: { validate: (value: unknown) => !Array.isArray(value), defaultMessage: () => GIVEN_TWICE },
-  });
 
 export class ReadEventsQueryDto {
   @ApiPropertyOptional({ description: 'Exclusive: events after this position (decimal string); omitted: from the start', example: '0', pattern: '^(0|[1-9][0-9]{0,15})$' })

@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { registerDecorator } from 'class-validator';
 import { isCalendarDate } from '../../shared/domain/ids.js';
-import { checkDate, MESSAGES, SkipWhenAbsent } from '../../shared/http/validators.js';
+import { checkDate, MESSAGES, SingleValued, SkipWhenAbsent } from '../../shared/http/validators.js';
 import { resolveCut, type ResolvedCut } from '../projections/cut.js';
 
 const ISO_INSTANT = /^(\d{4}-\d{2}-\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
@@ -42,6 +42,8 @@ const AsOfField = (): PropertyDecorator =>
       description: 'Valid time, a date YYYY-MM-DD (e.g. 2026-03-15): only events effective on or before that day. Leave it out for every event.',
     }),
     SkipWhenAbsent(),
+    // Before the format check: applyDecorators applies in order, and the first registered is told.
+    SingleValued(),
     constraint('isCalendarDate', checkDate),
   );
 
@@ -55,6 +57,8 @@ const KnownAtField = (): PropertyDecorator =>
         'or a date YYYY-MM-DD, meaning the end of that day (UTC). Leave it out for now.',
     }),
     SkipWhenAbsent(),
+    // Before the format check: applyDecorators applies in order, and the first registered is told.
+    SingleValued(),
     constraint('isKnownAt', checkKnownAt),
   );
 

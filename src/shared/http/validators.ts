@@ -73,6 +73,18 @@ const presence = (optional: boolean | undefined, check: Check): Check => (value)
  */
 export const SkipWhenAbsent = (): PropertyDecorator => ValidateIf((_object: object, value: unknown) => value !== undefined);
 
+/** As a repeated header is told: `?asOf=a&asOf=b` arrives as a list, which the other checks would name as a bad value. */
+export const GIVEN_TWICE = 'is given more than once: send it once';
+
+/** A query parameter given at most once. List it last on a field, so that it is the check told first (the first decorator applied registers first). */
+export const SingleValued = (): PropertyDecorator => (target, propertyName) =>
+  registerDecorator({
+    name: 'singleValued',
+    target: target.constructor,
+    propertyName: propertyName as string,
+    validator: { validate: (value: unknown) => !Array.isArray(value), defaultMessage: () => GIVEN_TWICE },
+  });
+
 const field = (name: string, options: FieldOptions, check: Check, api: ApiPropertyOptions): PropertyDecorator => {
   const { requiredWhen } = options;
   const checked = presence(options.optional, check);
