@@ -87,7 +87,10 @@ export interface ProjectorOptions {
    * rebuild into a database nobody reads until it is complete.
    */
   readonly deferLiveTables?: boolean;
-  /** Stream contexts kept between batches (live mode); beyond this the cache is dropped. */
+  /**
+   * Entries kept between batches (live mode): stream contexts, and each track's registry and latest
+   * transaction time; beyond this many in any of them the cache is dropped.
+   */
   readonly maxCachedStreams?: number;
 }
 
@@ -216,8 +219,17 @@ export class Projector {
       throw error;
     }
     this.checkpointValue = fresh[fresh.length - 1]!.position;
-    if (!this.deferLive && this.subjects.size + this.sessions.size > this.maxCached) this.forget();
+    if (!this.deferLive && this.cachedEntries > this.maxCached) this.forget();
     return changes;
+  }
+
+  /**
+   * The largest of the caches kept between batches. The per-track ones count too: a log of many
+   * small tracks (a party each) holds few subjects but one registry, one transaction time and one
+   * stream per track, which would otherwise grow for as long as the server runs.
+   */
+  get cachedEntries(): number {
+    return Math.max(this.subjects.size + this.sessions.size, this.streamTracks.size, this.registries.size, this.latestKnown.size);
   }
 
   /** Writes the deferred live tables (deferLiveTables mode). */
