@@ -1,4 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
+import ipaddr from 'ipaddr.js';
 import type { AppConfig } from '../config/app-config.js';
 
 export interface RateLimitVerdict {
@@ -7,25 +8,38 @@ export interface RateLimitVerdict {
   readonly retryAfterSeconds: number;
 }
 
+/** Below this many keys a counter is not swept for its size (it still is once a window). */
+const SWEEP_FLOOR = 10_000;
+
 /**
- * Fixed-window request budgets per key, in memory. Expired windows are swept when the map grows,
- * so a flood of distinct keys cannot grow it without bound for longer than one window.
+ * Fixed-window request budgets per key, in memory. Expired windows are swept when the map has
+ * doubled since the last sweep (a flood of distinct keys within one window), and at least once a
+ * window: once a flood has passed, its keys go within about one window of the next request,
+ * instead of staying until the map doubles again.
  */
 export class FixedWindowCounter {
   private readonly windows = new Map<string, { count: number; endsAt: number }>();
-  private sweepAt = 10_000;
+  private sweepAt = SWEEP_FLOOR;
+  private lastSweep: number;
 
   constructor(
     private readonly limit: number,
     private readonly windowMs: number,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.lastSweep = now();
+  }
+
+  /** Keys held (expired ones included until the next sweep). */
+  get size(): number {
+    return this.windows.size;
+  }
 
   hit(key: string): RateLimitVerdict {
     const now = this.now();
     let window = this.windows.get(key);
     if (window === undefined || window.endsAt <= now) {
-      if (this.windows.size >= this.sweepAt) this.sweep(now);
+      if (this.windows.size >= this.sweepAt || now - this.lastSweep >= this.windowMs) this.sweep(now);
       window = { count: 0, endsAt: now + this.windowMs };
       this.windows.set(key, window);
     }
@@ -35,9 +49,24 @@ export class FixedWindowCounter {
 
   private sweep(now: number): void {
     for (const [key, window] of this.windows) if (window.endsAt <= now) this.windows.delete(key);
-    this.sweepAt = Math.max(10_000, this.windows.size * 2);
+    this.sweepAt = Math.max(SWEEP_FLOOR, this.windows.size * 2);
+    this.lastSweep = now;
   }
 }
+
+/**
+ * The key an address's budget is kept under: an IPv4 address as it is (an IPv4-mapped IPv6 one,
+ * `::ffff:192.0.2.1`, as that IPv4 address), an IPv6 address by its /64, the block one subscriber
+ * or one LAN is given: a client holding a /64 would otherwise have 2^64 budgets, and as many keys.
+ */
+export const addressKey = (ip: string): string => {
+  if (!ip.includes(':') || !ipaddr.isValid(ip)) return ip;
+  const address = ipaddr.parse(ip);
+  if (address.kind() === 'ipv4') return address.toString();
+  const v6 = address as ipaddr.IPv6;
+  if (v6.isIPv4MappedAddress()) return v6.toIPv4Address().toString();
+  return `${v6.parts.slice(0, 4).map((part) => part.toString(16)).join(':')}::/64`;
+};
 
 export class TooManyRequestsError extends HttpException {
   constructor(
@@ -72,9 +101,9 @@ export class RateLimiter {
     this.perToken = limits.perToken > 0 ? new FixedWindowCounter(limits.perToken, windowMs, now) : undefined;
   }
 
-  /** Throws TooManyRequestsError (429) when the address has spent its budget. */
+  /** Throws TooManyRequestsError (429) when the address (an IPv6 one: its /64) has spent its budget. */
   address(ip: string): void {
-    const verdict = this.perAddress?.hit(ip);
+    const verdict = this.perAddress?.hit(addressKey(ip));
     if (verdict !== undefined && !verdict.allowed) {
       throw new TooManyRequestsError(`too many requests from this address (${this.limits.perAddress} per ${this.windowSeconds} s); retry after ${verdict.retryAfterSeconds} s`, verdict.retryAfterSeconds);
     }
