@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type AccessControl, QUERY_TOKEN_PARAMETER } from './access-control.js';
+import { RefusalLog } from './refusal-log.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -19,24 +20,40 @@ const callerName = (request: FastifyRequest, access: AccessControl): string => {
 
 /**
  * The access log: every request at `debug` (method, route pattern, status, duration, who,
- * correlation id), and every 401 and 403 at `warn` with why, so an operator sees who tries tokens
- * or routes they may not use. Only the route's pattern is written, never the URL: no id typed by a
- * client, no query string (an EventSource's access_token). The levels are fixed at start: below
- * `debug` nothing is added to a request that is not refused.
+ * correlation id), and 401 and 403 at `warn` with why, so an operator sees who tries tokens or
+ * routes they may not use. Below `debug`, at most REFUSAL_LINES_PER_WINDOW refusals a minute are
+ * written one by one, and one line sums up the rest by status and caller (RefusalLog): one client
+ * sending bad tokens within its rate limit wrote 25 MB of log a minute. At `debug` every refusal
+ * is written, as every other request is: the operator asked for everything. Only the route's
+ * pattern is written, never the URL: no id typed by a client, no query string (an EventSource's
+ * access_token). The levels are fixed at start: below `debug` nothing is added to a request that
+ * is not refused.
  */
 export const installAccessLog = (fastify: FastifyInstance, access: AccessControl): void => {
   const logger = new Logger('Access');
   const refusals = Logger.isLevelEnabled('warn');
   const everything = Logger.isLevelEnabled('debug');
+  const limited = refusals && !everything ? new RefusalLog(logger) : undefined;
+  // Nest's app.close() closes Fastify: the last summary is written then, and its timer cleared.
+  if (limited !== undefined) {
+    fastify.addHook('onClose', (_instance: FastifyInstance, done: () => void) => {
+      limited.close();
+      done();
+    });
+  }
   const write = (request: FastifyRequest, reply: FastifyReply): void => {
     const status = reply.statusCode;
-    const line =
-      `${request.method} ${request.routeOptions.url ?? '(no route)'} ${status} ${reply.elapsedTime.toFixed(1)} ms, ${callerName(request, access)} [${request.correlationId ?? request.id}]` +
+    const caller = callerName(request, access);
+    const line = (): string =>
+      `${request.method} ${request.routeOptions.url ?? '(no route)'} ${status} ${reply.elapsedTime.toFixed(1)} ms, ${caller} [${request.correlationId ?? request.id}]` +
       // A live stream ends so when its client goes.
       (reply.raw.writableFinished ? '' : ', closed before the answer ended');
     if (status === 401 || status === 403) {
-      if (refusals) logger.warn(`${line}: refused: ${request.refusal ?? 'no reason given'}`);
-    } else logger.debug(line);
+      // Built only when written: past the window's limit a flood costs a count, not a string.
+      const refused = (): string => `${line()}: refused: ${request.refusal ?? 'no reason given'}`;
+      if (limited !== undefined) limited.refused(status, caller, refused);
+      else if (refusals) logger.warn(refused());
+    } else logger.debug(line());
   };
   if (refusals) {
     fastify.addHook('onSend', (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void) => {
