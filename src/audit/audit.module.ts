@@ -4,6 +4,7 @@ import { IssueCheckpointHandler } from './application/issue-checkpoint.command.j
 import { ListCheckpointsHandler } from './application/list-checkpoints.query.js';
 import { ReadEventsHandler } from './application/read-events.query.js';
 import { ReadStreamHandler } from './application/read-stream.query.js';
+import { VerificationGate } from './application/verification-gate.js';
 import { VerifyLedgerHandler } from './application/verify-ledger.query.js';
 import { VerifyOnStart } from './application/verify-on-start.service.js';
 import { AuditController } from './http/audit.controller.js';
@@ -28,6 +29,8 @@ const signingKeyAtStart = async (config: AppConfig, store: EventStore): Promise<
   providers: [
     // Created at start-up, so a new data directory gets its key on first start, not on first checkpoint.
     { provide: SIGNING_KEY, inject: [APP_CONFIG, EVENT_STORE], useFactory: signingKeyAtStart },
+    // One per server: verify, checkpoint and the check at start verify the whole ledger one at a time.
+    VerificationGate,
     IssueCheckpointHandler,
     VerifyLedgerHandler,
     ReadEventsHandler,

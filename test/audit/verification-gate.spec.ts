@@ -1,4 +1,10 @@
+import { jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
 import { VerificationGate } from '../../src/audit/application/verification-gate.js';
+import { VerifyOnStart } from '../../src/audit/application/verify-on-start.service.js';
+import type { CheckpointSigner } from '../../src/audit/infrastructure/signing-key.js';
+import type { AppConfig } from '../../src/config/app-config.js';
+import type { EventStore } from '../../src/shared/event-store/event-store.port.js';
 
 /*
  * The gate every whole-ledger verification of the server goes through: one run at a time, in the
@@ -180,5 +186,48 @@ describe('VerificationGate.shared', () => {
     runs[2]!.resolve('second checkpoint');
     await expect(Promise.all([checkpoint, ...verifies, late, second])).resolves.toEqual(['checkpoint', 'report', 'report', 'report', 'second checkpoint']);
     expect(mostAtOnce()).toBe(1);
+  });
+});
+
+describe('VerifyOnStart through the gate', () => {
+  const signer = { publicKey: { keyId: 'k1', algorithm: 'ed25519', publicKey: 'AAAA' } } as unknown as CheckpointSigner;
+  const config = { verifyOnStart: true, dataDir: '/nonexistent/norms-ledger-verify-on-start' } as AppConfig;
+
+  beforeEach(() => {
+    for (const level of ['log', 'warn', 'error'] as const) jest.spyOn(Logger.prototype, level).mockImplementation(() => undefined);
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  /** An empty ledger: the check reads its head, and has nothing more to read. */
+  const emptyStore = () => ({ headPosition: jest.fn(async () => null) }) as unknown as EventStore & { headPosition: jest.Mock };
+
+  it('waits for a verification under way before it reads the ledger', async () => {
+    const gate = new VerificationGate();
+    const running = deferred<void>();
+    const other = gate.exclusive(() => running.promise);
+    const store = emptyStore();
+    const service = new VerifyOnStart(store, signer, config, gate);
+    service.onApplicationBootstrap();
+    await settle();
+    await settle();
+    expect(store.headPosition).not.toHaveBeenCalled();
+    running.resolve();
+    await other;
+    await service.done;
+    expect(store.headPosition).toHaveBeenCalledTimes(1);
+  });
+
+  it('reads nothing when the server stops while it waits', async () => {
+    const gate = new VerificationGate();
+    const running = deferred<void>();
+    void gate.exclusive(() => running.promise);
+    const store = emptyStore();
+    const service = new VerifyOnStart(store, signer, config, gate);
+    service.onApplicationBootstrap();
+    await settle();
+    service.beforeApplicationShutdown();
+    running.resolve();
+    await service.done;
+    expect(store.headPosition).not.toHaveBeenCalled();
   });
 });

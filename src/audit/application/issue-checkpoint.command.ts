@@ -16,6 +16,7 @@ import { describeProblem, problemCountOf, type VerificationReport } from '../dom
 import { type CheckpointSigner, SIGNING_KEY, trustedPublicKeys } from '../infrastructure/signing-key.js';
 import { parseRaw, type RawEvent, rawEvents, storedTextProblem } from './ledger-source.js';
 import { readStreamOrEmpty } from '../../shared/event-store/handle-command.js';
+import { VerificationGate } from './verification-gate.js';
 import { verifyStore } from './verify-ledger.query.js';
 
 export interface IssuedCheckpoint extends CommandResult {
@@ -182,6 +183,12 @@ export class IssueCheckpointCommand extends Command<IssuedCheckpoint> {
   }
 }
 
+/**
+ * POST /audit/checkpoints. Each request verifies on a run of its own, never shared (a checkpoint
+ * signs for what its own verification found), and holds the VerificationGate for the whole
+ * issuance: no other verification runs beside it, nor a second tree read, itself a read of the
+ * whole ledger. Issuers asking at once take turns instead of racing to append over the same head.
+ */
 @CommandHandler(IssueCheckpointCommand)
 export class IssueCheckpointHandler implements ICommandHandler<IssueCheckpointCommand, IssuedCheckpoint> {
   constructor(
@@ -190,10 +197,11 @@ export class IssueCheckpointHandler implements ICommandHandler<IssueCheckpointCo
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
     @Inject(SIGNING_KEY) private readonly signer: CheckpointSigner,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(VerificationGate) private readonly gate: VerificationGate,
   ) {}
 
   execute(command: IssueCheckpointCommand): Promise<IssuedCheckpoint> {
     const trustedKeys = trustedPublicKeys(this.config, this.signer);
-    return issueCheckpoint({ store: this.store, clock: this.clock, ids: this.ids, signer: this.signer, trustedKeys }, command.context);
+    return this.gate.exclusive(() => issueCheckpoint({ store: this.store, clock: this.clock, ids: this.ids, signer: this.signer, trustedKeys }, command.context));
   }
 }

@@ -9,6 +9,7 @@ import { LedgerVerifier, type StoredEventText, type VerificationReport } from '.
 import { type CheckpointSigner, SIGNING_KEY, trustedPublicKeys } from '../infrastructure/signing-key.js';
 import { checkRangesInParallel } from '../infrastructure/sqlite-range-check.js';
 import { parseRaw, rawEventPages, storedTextProblem } from './ledger-source.js';
+import { VerificationGate } from './verification-gate.js';
 
 /** Called every `PROGRESS_EVERY` events with the number checked so far. */
 export type ProgressListener = (eventsChecked: number) => void;
@@ -224,15 +225,26 @@ const coversPosition = (upTo: string | undefined, position: string): boolean =>
 
 export class VerifyLedgerQuery extends Query<VerificationReport> {}
 
+/**
+ * POST /audit/verify. Requests share runs (VerificationGate.shared): one arriving while a run is
+ * under way waits for it, then shares the next run with every request that arrived meanwhile, so
+ * however many auditors ask at once, one verification runs at a time, and each report still covers
+ * every event appended before its request.
+ */
 @QueryHandler(VerifyLedgerQuery)
 export class VerifyLedgerHandler implements IQueryHandler<VerifyLedgerQuery, VerificationReport> {
+  private readonly verify: () => Promise<VerificationReport>;
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(SIGNING_KEY) private readonly signer: CheckpointSigner,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    @Inject(VerificationGate) gate: VerificationGate,
+  ) {
+    this.verify = gate.shared(() => verifyStore(this.store, trustedPublicKeys(this.config, this.signer)));
+  }
 
   execute(): Promise<VerificationReport> {
-    return verifyStore(this.store, trustedPublicKeys(this.config, this.signer));
+    return this.verify();
   }
 }

@@ -3,8 +3,9 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { EVENT_STORE, type EventStore } from '../../shared/event-store/event-store.port.js';
 import { plural } from '../../shared/plural.js';
-import { countsOf, describeProblem, problemCountOf } from '../domain/verifier.js';
+import { countsOf, describeProblem, problemCountOf, type VerificationReport } from '../domain/verifier.js';
 import { type CheckpointSigner, SIGNING_KEY, trustedPublicKeys } from '../infrastructure/signing-key.js';
+import { VerificationGate } from './verification-gate.js';
 import { verifyStore } from './verify-ledger.query.js';
 
 /**
@@ -13,7 +14,8 @@ import { verifyStore } from './verify-ledger.query.js';
  * (a byte of a stored event, a removed or reordered event) is named at start, not only when an
  * auditor next asks. It answers nothing and stops nothing: the server serves meanwhile, and a
  * damaged ledger still serves so that auditors can reach /audit/verify. Costs one verification
- * (about 5 s over 1M events here, on worker threads).
+ * (about 5 s over 1M events here, on worker threads), through the VerificationGate, so that a
+ * verify or checkpoint asked for meanwhile waits for it rather than running beside it.
  */
 @Injectable()
 export class VerifyOnStart implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -26,6 +28,8 @@ export class VerifyOnStart implements OnApplicationBootstrap, BeforeApplicationS
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(SIGNING_KEY) private readonly signer: CheckpointSigner,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    // The module's gate; made without one, the check has a gate of its own (nothing to wait for).
+    @Inject(VerificationGate) private readonly gate: VerificationGate = new VerificationGate(),
   ) {}
 
   onApplicationBootstrap(): void {
@@ -39,11 +43,10 @@ export class VerifyOnStart implements OnApplicationBootstrap, BeforeApplicationS
 
   private async verify(): Promise<void> {
     await nextTurn();
-    const started = Date.now();
     try {
-      const report = await verifyStore(this.store, trustedPublicKeys(this.config, this.signer));
-      if (this.stopping) return;
-      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      const verified = await this.gate.exclusive(() => this.timedVerification());
+      if (verified === undefined || this.stopping) return;
+      const { report, seconds } = verified;
       const checked = countsOf(report);
       if (report.ok) {
         this.logger.log(`the ledger verifies: ${checked} (checked at start in ${seconds} s)`);
@@ -55,5 +58,14 @@ export class VerifyOnStart implements OnApplicationBootstrap, BeforeApplicationS
     } catch (error) {
       if (!this.stopping) this.logger.warn(`could not verify the ledger at start: ${(error as Error)?.message ?? String(error)}`);
     }
+  }
+
+  /** The report and the seconds it took, the wait for the gate not counted; none once stopping. */
+  private async timedVerification(): Promise<{ report: VerificationReport; seconds: string } | undefined> {
+    // Stopped while waiting for the gate: no read of a store that is being closed.
+    if (this.stopping) return undefined;
+    const started = Date.now();
+    const report = await verifyStore(this.store, trustedPublicKeys(this.config, this.signer));
+    return { report, seconds: ((Date.now() - started) / 1000).toFixed(1) };
   }
 }
