@@ -1,20 +1,7 @@
 import { openReadModelDb } from '../../src/projections/read-model/read-model.database.js';
 import { type IncomingEvent, Projector } from '../../src/projections/read-model/projector.js';
 import { LedgerBuilder } from './ledger-builder.js';
-
-/** The builder's events as the live subscription hands them to the projector. */
-const incoming = (ledger: LedgerBuilder): IncomingEvent[] =>
-  ledger.events.map((e) => ({
-    position: e.position,
-    streamId: e.streamId,
-    revision: e.revision,
-    eventId: e.eventId,
-    type: e.type,
-    data: e.data,
-    dataJson: JSON.stringify(e.data),
-    effectiveOn: e.metadata.effectiveOn,
-    recordedAt: e.metadata.recordedAt,
-  }));
+import { incomingOf } from './read-model.support.js';
 
 /** Applies `events` in batches of `size`, returning the largest cache seen after a batch. */
 const peakCache = (projector: Projector, events: readonly IncomingEvent[], size: number): number => {
@@ -36,7 +23,7 @@ describe('Projector caches between batches (a server that runs for weeks)', () =
     const db = openReadModelDb(':memory:');
     try {
       const projector = new Projector(db, { maxCachedStreams: 40 });
-      expect(peakCache(projector, incoming(ledger), 10)).toBeLessThanOrEqual(40);
+      expect(peakCache(projector, ledger.events.map(incomingOf), 10)).toBeLessThanOrEqual(40);
       // What was dropped is read back when needed: every track is there, with its party.
       expect(db.prepare('SELECT COUNT(*) FROM tracks').pluck().get()).toBe(300);
       expect(projector.registry('t7')?.parties.map((p) => p.partyId)).toEqual(['us']);
@@ -53,7 +40,7 @@ describe('Projector caches between batches (a server that runs for weeks)', () =
     const db = openReadModelDb(':memory:');
     try {
       const projector = new Projector(db, { maxCachedStreams: 40 });
-      expect(peakCache(projector, incoming(ledger), 10)).toBeLessThanOrEqual(40);
+      expect(peakCache(projector, ledger.events.map(incomingOf), 10)).toBeLessThanOrEqual(40);
       expect(db.prepare('SELECT COUNT(*) FROM subjects').pluck().get()).toBe(200);
     } finally {
       db.close();

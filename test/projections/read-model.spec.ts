@@ -11,7 +11,7 @@ import { ReadModelProjection } from '../../src/projections/read-model/read-model
 import { RawJson, ReadModelQueries } from '../../src/projections/read-model/read-model.queries.js';
 import { rebuildReadModels } from '../../src/projections/read-model/rebuild.js';
 import { seededTrack, type LedgerBuilder } from './ledger-builder.js';
-import { appendAll, cutsOf, expectEqualToFreshBuild, historyOf, readLog, type Step } from './read-model.support.js';
+import { appendAll, cutsOf, expectEqualToFreshBuild, historyOf, incomingOf, readLog, type Step } from './read-model.support.js';
 
 const plain = (answer: unknown): unknown => (answer instanceof RawJson ? JSON.parse(answer.json) : JSON.parse(JSON.stringify(answer)));
 
@@ -299,17 +299,7 @@ describe('read models: restart and exactly once', () => {
       await projection.start();
       await projection.whenCaughtUp(String(ledger.events.length), 5000);
       // A subscription that restarts from an older position must not apply those events again.
-      const replayed: IncomingEvent[] = (await readLog(store)).slice(0, 5).map((e) => ({
-        position: e.position,
-        streamId: e.streamId,
-        revision: e.revision,
-        eventId: e.eventId,
-        type: e.type,
-        data: e.data,
-        dataJson: JSON.stringify(e.data),
-        effectiveOn: e.metadata.effectiveOn,
-        recordedAt: e.metadata.recordedAt,
-      }));
+      const replayed: IncomingEvent[] = (await readLog(store)).slice(0, 5).map(incomingOf);
       expect(projection.projector.applyBatch(replayed)).toEqual([]);
       await projection.stop();
 

@@ -3,6 +3,7 @@ import { openReadModelDb, type ReadModelDb } from '../../src/projections/read-mo
 import { buildReadModels } from '../../src/projections/read-model/rebuild.js';
 import type { EventStore } from '../../src/shared/event-store/event-store.port.js';
 import type { LedgerEvent } from '../../src/projections/projections/ledger-event.js';
+import type { IncomingEvent } from '../../src/projections/read-model/projector.js';
 import { LedgerBuilder } from './ledger-builder.js';
 
 /** Builder event ids (`ev-0007`) as the UUIDs a store accepts, the same number in the last group. */
@@ -17,6 +18,19 @@ export const appendAll = async (store: EventStore, events: readonly LedgerEvent[
     await store.append(event.streamId, [{ eventId: uuidOf(event.eventId), type: event.type, data, metadata: { ...event.metadata } }], 'any');
   }
 };
+
+/** An envelope as the live subscription hands it to the projector. */
+export const incomingOf = (e: LedgerEvent): IncomingEvent => ({
+  position: e.position,
+  streamId: e.streamId,
+  revision: e.revision,
+  eventId: e.eventId,
+  type: e.type,
+  data: e.data,
+  dataJson: JSON.stringify(e.data),
+  effectiveOn: e.metadata.effectiveOn,
+  recordedAt: e.metadata.recordedAt,
+});
 
 /** Every event of the store, as the reference folds take them. */
 export const readLog = async (store: EventStore): Promise<LedgerEvent[]> => {
