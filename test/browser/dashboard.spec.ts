@@ -1,5 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -33,6 +34,11 @@ const CHROMIUM_ARGS = [
 ];
 
 const run = promisify(execFile);
+
+/** axe-core's browser bundle, put into the page as a string (it is the page's code, not this file's). */
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+/** WCAG 2.0 and 2.1, levels A and AA: what the dashboard's users hold it to. */
+const WCAG_A_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 /*
  * Page-side code goes in as strings: the test project's types have no DOM, and what runs in the
@@ -143,6 +149,27 @@ const describeDashboard = (): void => {
       `[...document.querySelectorAll('#detail .history-entry')].map((li) => ({ type: li.dataset.type, statementId: li.dataset.statementId, when: li.querySelector('.history-when time')?.getAttribute('datetime') }))`,
     );
   const focusKey = (page: Page) => js<string | undefined>(page, 'document.activeElement?.dataset?.focusKey ?? document.activeElement?.id');
+  /**
+   * axe-core's WCAG 2.0/2.1 A and AA rules over the whole page as it is now: one line per violation, with
+   * its impact and the first few elements it found (as selectors), prefixed by the state under test.
+   * axe goes in through the DevTools protocol (page.evaluate), which the page's CSP does not govern, as a
+   * <script> tag would be.
+   */
+  const axeViolations = async (page: Page, state: string): Promise<string[]> => {
+    if (!(await js<boolean>(page, `typeof window.axe?.run === 'function'`))) await page.evaluate(AXE_SOURCE);
+    const violations = await js<Array<{ id: string; impact: string; help: string; targets: string[] }>>(
+      page,
+      `axe.run(document, { runOnly: { type: 'tag', values: ${JSON.stringify(WCAG_A_AA)} }, resultTypes: ['violations'] })
+        .then((results) => results.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) })))`,
+    );
+    return violations.map(({ id, impact, help, targets }) => {
+      const more = targets.length > 3 ? ` and ${targets.length - 3} more` : '';
+      return `${state}: ${id} (${impact}) ${help}: ${targets.slice(0, 3).join(' | ')}${more}`;
+    });
+  };
+  /** Every panel has been read from the server (the board, the stance matrix, the sessions and the measures). */
+  const panelsLoaded = (page: Page) =>
+    until(page, `['board', 'matrix', 'sessions', 'cbms'].every((id) => document.getElementById(id)?.getAttribute('aria-busy') === 'false') && document.querySelector('table.board tbody tr') !== null`);
   const overflowX = (page: Page) => js<number>(page, 'document.documentElement.scrollWidth - document.documentElement.clientWidth');
 
   beforeAll(async () => {
@@ -996,6 +1023,62 @@ const describeDashboard = (): void => {
     const hint = await page.locator('#board').textContent();
     expect(hint).toContain('“npm run demo”');
     expect(hint).not.toContain('norms-ledger demo');
+  });
+
+  it('meets the WCAG 2.1 A and AA rules axe-core checks: signed out, every panel, the views, a stance’s statement, both details, and on a 375-pixel-wide screen', async () => {
+    const found: string[] = [];
+
+    // Signed out: the token dialog over the empty page, then told the token was refused.
+    const signedOut = await newPage(1280, 800);
+    await signedOut.goto(`${base}/`);
+    await signedOut.locator('#token-dialog').waitFor({ state: 'visible' });
+    found.push(...(await axeViolations(signedOut, 'signed out')));
+    const refused = await newPage(1280, 800, 'not-a-real-token');
+    await refused.goto(`${base}/`);
+    await until(refused, `document.querySelector('#token-reason')?.textContent?.includes('not accepted')`);
+    found.push(...(await axeViolations(refused, 'token refused')));
+
+    // The populated board, the stance matrix, the session register and the measures, all on one page.
+    const page = await newPage(1280, 800, VIEWER_TOKEN);
+    await page.goto(`${base}/#track=us-cn-seg&date=2026-09-01`);
+    await panelsLoaded(page);
+    found.push(...(await axeViolations(page, 'board and panels')));
+
+    // A stance chip's statement, shown beside it on focus.
+    await chip(page, 'gge-13i', 'us').focus();
+    await until(page, `${tipTextOf('gge-13i', 'us')}?.includes('worded neutrally')`);
+    found.push(...(await axeViolations(page, 'statement tooltip')));
+
+    // The other views: what the ledger said then, and as it knew it on a date (a second date field).
+    await page.getByLabel('What the ledger said then').check();
+    await until(page, `location.hash.includes('view=ledger')`);
+    await panelsLoaded(page);
+    found.push(...(await axeViolations(page, 'ledger view')));
+    await page.getByLabel('As the ledger knew it on…').check();
+    await page.getByLabel('Known at the end of (UTC)').fill('2026-06-01');
+    await until(page, `location.hash.includes('known=2026-06-01')`);
+    await panelsLoaded(page);
+    found.push(...(await axeViolations(page, 'known-at view')));
+    await page.getByLabel('What was true then').check();
+    await panelsLoaded(page);
+
+    // A norm's detail, then a session's, beside the panels.
+    await openFromBoard(page, 'gge-13i', 'Position stated');
+    found.push(...(await axeViolations(page, 'norm detail')));
+    await page.click('#detail-close');
+    await page.locator('.timeline li[data-session-id="seg-4"] button.open-detail').click();
+    await detailLoaded(page, 'Attendance');
+    found.push(...(await axeViolations(page, 'session detail')));
+
+    // A 375-pixel-wide screen: the panels, then a detail in their place.
+    const narrow = await newPage(375, 812, VIEWER_TOKEN);
+    await narrow.goto(`${base}/#track=us-cn-seg&date=2026-09-01`);
+    await panelsLoaded(narrow);
+    found.push(...(await axeViolations(narrow, '375 px panels')));
+    await openFromBoard(narrow, 'gge-13i', 'Position stated');
+    found.push(...(await axeViolations(narrow, '375 px norm detail')));
+
+    expect(found).toEqual([]);
   });
 
   it('asks again for a token that is not accepted, and says plainly when the server is down', async () => {
