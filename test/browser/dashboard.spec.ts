@@ -804,6 +804,17 @@ const describeDashboard = (): void => {
     await page.keyboard.press('Escape');
     await page.locator(`#${tipId}`).waitFor({ state: 'hidden' });
     await expect(js(page, `document.activeElement?.dataset?.focusKey`)).resolves.toBe('chip:gge-13i:us');
+    // Pointed at, a chip shows its statement too, which stays while the pointer crosses the gap onto it (WCAG 1.4.13, hoverable).
+    await page.locator('#date-field').focus();
+    const cn13i = chip(page, 'gge-13i', 'cn');
+    const cnTip = page.locator(`#${await cn13i.getAttribute('aria-describedby')}`);
+    await cn13i.hover();
+    await cnTip.waitFor({ state: 'visible' });
+    const box = (await cn13i.boundingBox())!;
+    const tipBox = (await cnTip.boundingBox())!;
+    await page.mouse.move(box.x + 4, tipBox.y + 8, { steps: 12 });
+    await expect(cnTip.isVisible()).resolves.toBe(true);
+    await page.mouse.move(0, 0);
     // The live indicator is a status region (written only when what it says changes).
     await expect(page.locator('#live-status').getAttribute('role')).resolves.toBe('status');
   });
