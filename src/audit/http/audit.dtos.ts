@@ -129,7 +129,7 @@ export class CheckpointListDto {
 }
 
 export class IssuedCheckpointDto extends CommandResultDto {
-  @ApiProperty({ type: CheckpointDataDto, description: 'The checkpoint recorded, or the last one when nothing changed since' }) readonly checkpoint!: CheckpointDataDto;
+  @ApiProperty({ type: CheckpointDataDto, description: 'The checkpoint this request recorded (one every time, also when nothing changed since the last: it then covers the same tree, signed at a later issuedAt)' }) readonly checkpoint!: CheckpointDataDto;
 }
 
 export class PublicKeyDto {
