@@ -1,13 +1,51 @@
-import { Controller, Get, Inject, Req, Res, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { applyDecorators, Controller, Get, Inject, Req, Res, ServiceUnavailableException } from '@nestjs/common';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { HealthCheck, type HealthCheckResult, HealthCheckService, HealthIndicatorService, type HealthIndicatorFunction } from '@nestjs/terminus';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AccessControl } from '../auth/access-control.js';
 import { ReadModels } from '../projections/application/read-models.service.js';
 import { EVENT_STORE, type EventStore } from '../shared/event-store/event-store.port.js';
+import { ProblemDetailsDto } from '../shared/http/problem-details.js';
 import { HealthStateLog } from './health-state-log.js';
 
+/** One part's state ('up' or 'down'), with what it adds: the store's kind, and with a token its details. */
+const PART = { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['up', 'down'] } }, additionalProperties: true };
+const PARTS = (example: Record<string, unknown>) => ({ type: 'object', additionalProperties: PART, example });
+
+/** Terminus's body, with this server's parts as examples (its own stock examples name a database and redis). */
+const healthBody = (status: 'ok' | 'error', info: Record<string, unknown>, error: Record<string, unknown>) => ({
+  type: 'object',
+  required: ['status', 'details'],
+  properties: {
+    status: { type: 'string', enum: [status], example: status },
+    info: { ...PARTS(info), nullable: true },
+    error: { ...PARTS(error), nullable: true },
+    details: PARTS({ ...info, ...error }),
+  },
+});
+
+const STORE_UP = { eventStore: { status: 'up', store: 'sqlite' } };
+const READ_MODELS_UP = { readModels: { status: 'up' } };
+const READ_MODELS_DOWN = { readModels: { status: 'down' } };
+const STOPPING =
+  'Or, while the server stops (SIGTERM), a `shutting-down` problem (application/problem+json) with Retry-After, as every route answers then.';
+
+/** The answers of a probe: terminus's body for 200 and 503, and the problem a stopping server gives. */
+const ApiHealthAnswers = (ok: Record<string, unknown>, down: { info: Record<string, unknown>; error: Record<string, unknown> }, downWhen: string): MethodDecorator =>
+  applyDecorators(
+    ApiOkResponse({ description: 'Every part is up', content: { 'application/json': { schema: healthBody('ok', ok, {}) } } }),
+    ApiServiceUnavailableResponse({
+      description: `${downWhen} ${STOPPING}`,
+      headers: { 'Retry-After': { description: 'Only on the `shutting-down` problem: seconds to wait', schema: { type: 'integer', minimum: 1 } } },
+      content: {
+        'application/json': { schema: healthBody('error', down.info, down.error) },
+        'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDetailsDto) } },
+      },
+    }),
+  );
+
 @ApiTags('operations')
+@ApiExtraModels(ProblemDetailsDto)
 @Controller('health')
 export class HealthController {
   constructor(
@@ -42,7 +80,8 @@ export class HealthController {
 
   /** Liveness: the process answers and the event store is reachable (a restart would not cure read models a damaged log broke). */
   @Get()
-  @HealthCheck()
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
+  @ApiHealthAnswers(STORE_UP, { info: {}, error: { eventStore: { status: 'down', store: 'sqlite' } } }, 'The event store is down (with a token: why, as `lastWriteRefused`).')
   @ApiOperation({
     summary: 'Liveness and the event store state (no authentication; details with a token)',
     description:
@@ -54,7 +93,8 @@ export class HealthController {
 
   /** Readiness: the event store is up and queries can be answered (503 while the read models need a rebuild). */
   @Get('ready')
-  @HealthCheck()
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
+  @ApiHealthAnswers({ ...STORE_UP, ...READ_MODELS_UP }, { info: STORE_UP, error: READ_MODELS_DOWN }, 'The event store is down, or the read models need a rebuild (with a token: `readModels.reason`).')
   @ApiOperation({
     summary: 'Readiness: the event store state and the read models state (no authentication; details with a token)',
     description:

@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { EVENT_STORE, type EventStore } from '../../shared/event-store/event-store.port.js';
 import type { CommandContext } from '../../shared/event-store/handle-command.js';
-import { ApiCommandHeaders, ApiNoBody, ApiProblems, CommandETagInterceptor, ETAG_HEADER } from '../../shared/http/command-route.js';
+import { ApiCommandHeaders, ApiNoBody, ApiProblems, ApiQueryProblems, CommandETagInterceptor, ETAG_HEADER } from '../../shared/http/command-route.js';
 import { CommandCtx, CommandHeadersInterceptor } from '../../shared/http/request-context.js';
 import { EmptyBodyDto, NoQueryDto } from '../../shared/http/validation.js';
 import { bundleLines } from '../application/bundle.js';
@@ -73,7 +73,7 @@ export class AuditController {
       [NDJSON]: { schema: NDJSON_LINES, example: EVENTS_NDJSON_EXAMPLE },
     },
   })
-  @ApiProblems(400)
+  @ApiQueryProblems(400)
   async events(@Query() query: ReadEventsQueryDto, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
     const { limit, ...filter } = query;
     if (wantsNdjson(request)) return sendLines(reply, eventLines(this.store, filter));
@@ -91,7 +91,7 @@ export class AuditController {
   @Post('verify')
   @HttpCode(200)
   @ApiOperation({ summary: 'Verify every hash, link, revision and checkpoint of the stored log' })
-  @ApiOkResponse({ description: 'The report: {ok, eventsChecked, streamsChecked, checkpointsChecked, problems: [{streamId, revision, eventId, position?, problem, detail}]}', type: VerificationReportDto, example: VERIFICATION_EXAMPLE })
+  @ApiOkResponse({ description: 'The report: {ok, eventsChecked, streamsChecked, checkpointsChecked, signedUpTo (the position the newest valid checkpoint covers, or null), unsignedEvents (events after it), problems: [{streamId, revision, eventId, position?, problem, detail}], problemsOmitted? (problems beyond those listed)}', type: VerificationReportDto, example: VERIFICATION_EXAMPLE })
   @ApiNoBody()
   verify(@Body() _body: EmptyBodyDto, @Query() _query: NoQueryDto): Promise<VerificationReport> {
     return this.queries.execute(new VerifyLedgerQuery());

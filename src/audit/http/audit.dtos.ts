@@ -157,6 +157,26 @@ const ENVELOPE_EXAMPLE = {
   },
 };
 
+/** The same stream's revision 0, whose hash the example above links to. */
+const PROPOSED_EXAMPLE = {
+  streamId: 'norm-gge-13i',
+  revision: 0,
+  position: '9',
+  eventId: '1f0c2b7e-5a4d-4c61-9a57-3e0b8d2f4a10',
+  type: 'NormProposed',
+  data: { normId: 'gge-13i', proposedBy: ['cn', 'us'], sessionId: 'seg-2026-1', summary: 'States should not conduct or knowingly support ICT activity that damages critical infrastructure.', title: 'Protect critical infrastructure', trackId: 'us-cn-seg' },
+  metadata: {
+    causationId: '0b9a3c5d-8e2f-4a71-b6c4-2d5e7f9a1c3b',
+    correlationId: '0b9a3c5d-8e2f-4a71-b6c4-2d5e7f9a1c3b',
+    effectiveOn: '2026-03-12',
+    hash: ENVELOPE_EXAMPLE.metadata.prevHash,
+    prevHash: '0'.repeat(64),
+    recordedAt: '2026-03-12T14:05:41.317Z',
+    recordedBy: 'clerk',
+    schemaVersion: 1,
+  },
+};
+
 export const EVENTS_PAGE_EXAMPLE = { events: [ENVELOPE_EXAMPLE], next: '16' };
 
 export const PUBLIC_KEY_EXAMPLE = { keyId: 'c49c27ed848bea23', algorithm: 'Ed25519', spki: 'MCowBQYDK2VwAyEAZSjZUOV8vUoc6pqmsEfXdy1kV7Ov9czIGBPPDAzJj6I=' };
@@ -182,9 +202,9 @@ export const ISSUED_CHECKPOINT_EXAMPLE = {
   checkpoint: CHECKPOINT_DATA_EXAMPLE,
 };
 
-export const VERIFICATION_EXAMPLE = { ok: true, eventsChecked: 38, streamsChecked: 6, checkpointsChecked: 1, problems: [] };
+export const VERIFICATION_EXAMPLE = { ok: true, eventsChecked: 38, streamsChecked: 6, checkpointsChecked: 1, signedUpTo: '37', unsignedEvents: 0, problems: [] };
 
-export const STREAM_EXAMPLE = { streamId: 'norm-gge-13i', revision: 1, events: [ENVELOPE_EXAMPLE], chain: { ok: true, problems: [] } };
+export const STREAM_EXAMPLE = { streamId: 'norm-gge-13i', revision: 1, events: [PROPOSED_EXAMPLE, ENVELOPE_EXAMPLE], chain: { ok: true, problems: [] } };
 
 /** NDJSON: one envelope per line, as GET /audit/events (Accept: application/x-ndjson) and GET /audit/bundle send them. */
 const line = (value: unknown): string => `${JSON.stringify(value)}\n`;

@@ -1,11 +1,12 @@
 import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiPropertyOptional, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { IsString } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ApiProblems, ApiSlugParam, SlugParamPipe } from '../../shared/http/command-route.js';
+import { ApiQueryProblems, ApiSlugParam, SlugParamPipe } from '../../shared/http/command-route.js';
 import { LiveBoard, TooManyLiveStreams } from '../application/live-board.service.js';
 import { QUERY_TOKEN_PARAMETER } from '../../auth/access-control.js';
 import { TooManyRequestsError } from '../../auth/rate-limiter.js';
+import { ProblemDetailsDto } from '../../shared/http/problem-details.js';
 import { SkipWhenAbsent } from '../../shared/http/validators.js';
 import { cutOf, CutQueryDto } from './cut-query.dto.js';
 
@@ -54,7 +55,14 @@ export class BoardLiveController {
   @ApiProduces('text/event-stream')
   @ApiSlugParam('trackId', 'The track')
   @ApiOkResponse({ description: 'An event stream', content: { 'text/event-stream': { example: 'event: row\nid: 42\ndata: {"kind":"norm","id":"gge-13i",…}\n\n' } } })
-  @ApiProblems(400, 404, 503)
+  @ApiQueryProblems(400, 404, 503)
+  @ApiResponse({
+    status: 429,
+    description:
+      'Too many requests from this address or with this token, or this token already holds as many live streams open as it may (LEDGER_LIVE_STREAMS_PER_TOKEN, 64 by default): close one (`too-many-requests`)',
+    headers: { 'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer', minimum: 1 } } },
+    content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDetailsDto) } } },
+  })
   async live(@Param('trackId', track) trackId: string, @Query() query: LiveBoardQueryDto, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const cut = cutOf(query);
     const board = await this.liveBoard.settled();

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, UseInterceptors } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { notFound } from '../../shared/application/not-found.error.js';
-import { ApiNoBody, ApiProblems, ApiSlugParam, SlugParamPipe } from '../../shared/http/command-route.js';
+import { ApiNoBody, ApiQueryProblems, ApiSlugParam, SlugParamPipe } from '../../shared/http/command-route.js';
 import { EmptyBodyDto, NoQueryDto } from '../../shared/http/validation.js';
 import { ReadModels } from '../application/read-models.service.js';
 import { hasCut, type ResolvedCut } from '../projections/cut.js';
@@ -61,7 +61,7 @@ export class ReadModelsController {
   @Get('tracks')
   @ApiOperation({ summary: 'Every track', description: CUT_NOTE })
   @ok(TrackListDto, TRACKS_EXAMPLE, 'Every track, sorted by trackId')
-  @ApiProblems(400, 503)
+  @ApiQueryProblems(400, 503)
   async tracks(@Query() query: CutQueryDto): Promise<unknown> {
     return (await this.readModels.settledQueries()).trackList(cutOf(query));
   }
@@ -70,7 +70,7 @@ export class ReadModelsController {
   @ApiOperation({ summary: 'The registry of a track: parties, agencies, delegates', description: CUT_NOTE })
   @ApiSlugParam('trackId', 'The track')
   @ok(RegistryDto, REGISTRY_EXAMPLE, 'The registry of the track')
-  @ApiProblems(400, 404, 503)
+  @ApiQueryProblems(400, 404, 503)
   async registry(@Param('trackId', track) trackId: string, @Query() query: CutQueryDto): Promise<unknown> {
     const cut = cutOf(query);
     const queries = await this.readModels.settledQueries();
@@ -84,7 +84,7 @@ export class ReadModelsController {
   })
   @ApiSlugParam('trackId', 'The track')
   @ok(BoardDto, BOARD_EXAMPLE, 'The board: one row per norm, CBM and topic')
-  @ApiProblems(400, 404, 503)
+  @ApiQueryProblems(400, 404, 503)
   async board(@Param('trackId', track) trackId: string, @Query() query: CutQueryDto): Promise<unknown> {
     const cut = cutOf(query);
     const queries = await this.readModels.settledQueries();
@@ -95,7 +95,7 @@ export class ReadModelsController {
   @ApiOperation({ summary: 'The party × subject stance matrix (null: no stance yet)', description: CUT_NOTE })
   @ApiSlugParam('trackId', 'The track')
   @ok(MatrixDto, MATRIX_EXAMPLE, 'The stance matrix')
-  @ApiProblems(400, 404, 503)
+  @ApiQueryProblems(400, 404, 503)
   async matrix(@Param('trackId', track) trackId: string, @Query() query: CutQueryDto): Promise<unknown> {
     const cut = cutOf(query);
     const queries = await this.readModels.settledQueries();
@@ -106,7 +106,7 @@ export class ReadModelsController {
   @ApiOperation({ summary: 'The session register of a track', description: `${CUT_NOTE} Action items are overdue when open and due before asOf, or before today without one.` })
   @ApiSlugParam('trackId', 'The track')
   @ok(SessionRegisterDto, SESSION_REGISTER_EXAMPLE, 'The session register')
-  @ApiProblems(400, 404, 503)
+  @ApiQueryProblems(400, 404, 503)
   async sessions(@Param('trackId', track) trackId: string, @Query() query: CutQueryDto): Promise<unknown> {
     const cut = cutOf(query);
     const queries = await this.readModels.settledQueries();
@@ -117,7 +117,7 @@ export class ReadModelsController {
   @ApiOperation({ summary: 'One session of the register', description: CUT_NOTE })
   @ApiSlugParam('sessionId', 'The session')
   @ok(SessionDetailDto, SESSION_EXAMPLE, 'The session')
-  @ApiProblems(400, 404, 503)
+  @ApiQueryProblems(400, 404, 503)
   async session(@Param('sessionId', session) sessionId: string, @Query() query: CutQueryDto): Promise<unknown> {
     const cut = cutOf(query);
     const queries = await this.readModels.settledQueries();
@@ -128,7 +128,7 @@ export class ReadModelsController {
   @ApiOperation({ summary: 'One norm: its board row, decisions, capital responses and history in effective order', description: CUT_NOTE })
   @ApiSlugParam('id', 'The norm')
   @ok(NormDetailDto, NORM_EXAMPLE, 'The norm')
-  @ApiProblems(400, 404, 503)
+  @ApiQueryProblems(400, 404, 503)
   norm(@Param('id', norm) id: string, @Query() query: CutQueryDto): Promise<unknown> {
     return this.subject('norm', id, query);
   }
@@ -137,7 +137,7 @@ export class ReadModelsController {
   @ApiOperation({ summary: 'One CBM: its board row, reports and history in effective order', description: CUT_NOTE })
   @ApiSlugParam('id', 'The CBM')
   @ok(CbmDetailDto, CBM_EXAMPLE, 'The CBM')
-  @ApiProblems(400, 404, 503)
+  @ApiQueryProblems(400, 404, 503)
   cbm(@Param('id', cbm) id: string, @Query() query: CutQueryDto): Promise<unknown> {
     return this.subject('cbm', id, query);
   }
@@ -146,7 +146,7 @@ export class ReadModelsController {
   @ApiOperation({ summary: 'One topic: stances and history in effective order (no status)', description: CUT_NOTE })
   @ApiSlugParam('id', 'The topic')
   @ok(TopicDetailDto, TOPIC_EXAMPLE, 'The topic')
-  @ApiProblems(400, 404, 503)
+  @ApiQueryProblems(400, 404, 503)
   topic(@Param('id', topic) id: string, @Query() query: CutQueryDto): Promise<unknown> {
     return this.subject('topic', id, query);
   }

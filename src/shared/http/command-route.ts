@@ -29,7 +29,7 @@ export class CommandResultDto implements CommandResult {
   @ApiProperty({ description: 'Revision of the stream after this command (also the ETag)', example: 3 }) readonly revision!: number;
   @ApiProperty({ description: 'Global position of the last event, a decimal string', example: '42' }) readonly position!: string;
   @ApiProperty({ format: 'date-time', example: '2026-03-12T09:30:00.000Z' }) readonly recordedAt!: string;
-  @ApiProperty({ type: [RecordedEventRefDto], description: 'The events recorded; empty when the record already said so' })
+  @ApiProperty({ type: [RecordedEventRefDto], description: 'The events recorded: at least one (a command that would record nothing new is a 409)' })
   readonly events!: RecordedEventRefDto[];
 }
 
@@ -44,18 +44,28 @@ export const PROBLEM_DESCRIPTIONS: Readonly<Record<number, string>> = {
   503: 'Not now (Retry-After says when to try again): the read models have not caught up with the log within 5 s (`read-models-behind`), the event store is unreachable or refused the write, a full disk say (`store-unavailable`, `Retry-After: 10`), the server clock reads earlier than what the ledger recorded (`clock-behind`), or the server is stopping (`shutting-down`); without Retry-After, `event-schema-unknown`: the record holds an event written by a newer norms-ledger, which this instance cannot read (upgrade it)',
 };
 
+/** The 400 of a route that takes no body and no command header: only its query and path can be wrong. */
+export const QUERY_400 = 'An invalid or unknown query parameter (`errors` names each), or a malformed path';
+
+const problemsWith =
+  (descriptions: Readonly<Record<number, string>>) =>
+  (...statuses: number[]): MethodDecorator & ClassDecorator =>
+    applyDecorators(
+      ApiExtraModels(ProblemDetailsDto),
+      ...statuses.map((status) =>
+        ApiResponse({
+          status,
+          description: descriptions[status] ?? 'Problem',
+          content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDetailsDto) } } },
+        }),
+      ),
+    );
+
 /** Documents problem+json answers for the given statuses. */
-export const ApiProblems = (...statuses: number[]): MethodDecorator & ClassDecorator =>
-  applyDecorators(
-    ApiExtraModels(ProblemDetailsDto),
-    ...statuses.map((status) =>
-      ApiResponse({
-        status,
-        description: PROBLEM_DESCRIPTIONS[status] ?? 'Problem',
-        content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDetailsDto) } } },
-      }),
-    ),
-  );
+export const ApiProblems = problemsWith(PROBLEM_DESCRIPTIONS);
+
+/** As ApiProblems, for a GET: its 400 is about the query or the path. */
+export const ApiQueryProblems = problemsWith({ ...PROBLEM_DESCRIPTIONS, 400: QUERY_400 });
 
 /** A POST that takes no body (pair it with `@Body() _body: EmptyBodyDto`): none or `{}`, any field a 400. */
 export const ApiNoBody = (): MethodDecorator =>
