@@ -4,6 +4,7 @@ import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class
 import { MESSAGES, SingleValued } from '../../shared/http/validators.js';
 import { DEFAULT_PAGE, MAX_PAGE } from '../application/read-events.query.js';
 import { CommandResultDto } from '../../shared/http/command-route.js';
+import { GGE_13I_PROPOSED, usStatement } from '../../shared/http/story-examples.js';
 
 export class ReadEventsQueryDto {
   @ApiPropertyOptional({ description: 'Exclusive: events after this position (decimal string); omitted: from the start', example: '0', pattern: '^(0|[1-9][0-9]{0,15})$' })
@@ -144,19 +145,7 @@ const ENVELOPE_EXAMPLE = {
   position: '16',
   eventId: '6a5d19bd-bffb-4bf8-96cc-493575a50ce0',
   type: 'PositionStated',
-  data: {
-    agendaItemId: 'item-2',
-    channel: 'oral',
-    communicationRef: 'SEG/2026/1/INF.3',
-    delegateId: 'us-del-1',
-    interpretativeStatement: 'The United States reads this text as applying in peacetime and in armed conflict.',
-    normId: 'gge-13i',
-    partyId: 'us',
-    sessionId: 'seg-2026-1',
-    stance: 'supports',
-    statementId: 'st-us-01',
-    text: 'The United States supports the proposal as drafted and asks that its implementation be reviewed in 2027.',
-  },
+  data: usStatement({ normId: 'gge-13i' }),
   metadata: {
     causationId: 'e3189f3a-dee0-4928-8d91-8ef2f6d03f25',
     correlationId: 'e3189f3a-dee0-4928-8d91-8ef2f6d03f25',
@@ -176,16 +165,7 @@ const PROPOSED_EXAMPLE = {
   position: '13',
   eventId: '1023f4e7-a19c-410a-869d-26de4c38191e',
   type: 'NormProposed',
-  data: {
-    agendaItemId: 'item-2',
-    normId: 'gge-13i',
-    proposedBy: ['us'],
-    sessionId: 'seg-2026-1',
-    sourceRef: 'A/70/174 §13(i)',
-    summary: 'States should take reasonable steps to ensure the integrity of the supply chain of ICT products.',
-    title: 'Supply chain integrity',
-    trackId: 'us-cn-seg',
-  },
+  data: GGE_13I_PROPOSED,
   metadata: {
     causationId: '0b9a3c5d-8e2f-4a71-b6c4-2d5e7f9a1c3b',
     correlationId: '0b9a3c5d-8e2f-4a71-b6c4-2d5e7f9a1c3b',

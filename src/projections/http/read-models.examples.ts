@@ -1,3 +1,5 @@
+import { GGE_13I_PROPOSED, usStatement } from '../../shared/http/story-examples.js';
+
 /**
  * OpenAPI examples of the query answers: what the server answers once the command examples have been sent
  * in story order (test/e2e/openapi.e2e.spec.ts), some histories shortened. Shapes: read-models.schemas.ts.
@@ -165,20 +167,6 @@ export const SESSION_REGISTER_EXAMPLE = { trackId: 'us-cn-seg', asOf: null, know
 export const SESSION_EXAMPLE = { ...SESSION_ENTRY, asOf: null, knownAt: null };
 
 /** The us statement of the story, as corrected (corr-01), on the subject `key` names. */
-const usStatement = (key: Readonly<Record<string, string>>) => ({
-  agendaItemId: 'item-2',
-  channel: 'oral',
-  communicationRef: 'SEG/2026/1/INF.3',
-  delegateId: 'us-del-1',
-  interpretativeStatement: 'The United States reads this text as applying in peacetime and in armed conflict.',
-  ...key,
-  partyId: 'us',
-  sessionId: 'seg-2026-1',
-  stance: 'supports',
-  statementId: 'st-us-01',
-  text: 'The United States supports the proposal as drafted and asks that its implementation be reviewed in 2027.',
-});
-
 /** corr-01 of the story, in the stream of the subject (event `eventId`). */
 const usTextCorrection = (eventId: string) => ({
   correctionId: 'corr-01',
@@ -232,16 +220,7 @@ export const NORM_EXAMPLE = {
       effectiveOn: '2026-03-12',
       recordedEffectiveOn: '2026-03-12',
       recordedAt: '2026-04-21T10:00:13.000Z',
-      data: {
-        agendaItemId: 'item-2',
-        normId: 'gge-13i',
-        proposedBy: ['us'],
-        sessionId: 'seg-2026-1',
-        sourceRef: 'A/70/174 §13(i)',
-        summary: 'States should take reasonable steps to ensure the integrity of the supply chain of ICT products.',
-        title: 'Supply chain integrity',
-        trackId: 'us-cn-seg',
-      },
+      data: GGE_13I_PROPOSED,
       corrections: [],
       status: 'proposed',
     },
