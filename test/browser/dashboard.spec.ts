@@ -411,6 +411,21 @@ const describeDashboard = (): void => {
     await expect(js(page, inside)).resolves.toBe(true);
     await expect(js<number>(page, 'document.documentElement.scrollWidth - document.documentElement.clientWidth')).resolves.toBeLessThanOrEqual(0);
     await expect(page.locator('table.board').getAttribute('role')).resolves.toBe('table');
+    // With a pointer (a tap): the clicked chip holds focus, so its statement, fixed at the bottom of the
+    // screen here, stays up while the pointer moves onto it (WCAG 1.4.13, hoverable), until focus leaves.
+    await page.locator('#board-heading').focus();
+    const tapped = chips.nth(2);
+    const tip = page.locator(`#${await tapped.getAttribute('aria-describedby')}`);
+    await expect(tip.isVisible()).resolves.toBe(false);
+    await tapped.click();
+    await tip.waitFor({ state: 'visible' });
+    const tipBox = (await tip.boundingBox())!;
+    await page.mouse.move(tipBox.x + tipBox.width / 2, tipBox.y + tipBox.height / 2, { steps: 8 });
+    await expect(tip.isVisible()).resolves.toBe(true);
+    // It goes once neither focus nor the pointer is on it.
+    await page.locator('#board-heading').focus();
+    await page.mouse.move(1, 1);
+    await tip.waitFor({ state: 'hidden' });
   });
 
   it('takes a date typed with the keyboard once its year is complete, says when the track had no record yet, and pauses the live indicator while looking back', async () => {
