@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, watch } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { CLI, demoLedger, removeDir, ROOT, runCli, sha256, tempDir } from './support/cli-process.js';
+import { CLI, demoCopyPerTest, removeDir, ROOT, runCli, sha256 } from './support/cli-process.js';
 
 interface Interrupted {
   /** Whether the signal reached the command while its temporary file existed (else it had finished). */
@@ -53,19 +53,12 @@ const interrupt = async (args: readonly string[], env: Record<string, string>, f
 };
 
 describe('an interrupted command leaves nothing half-done (through the built CLI)', () => {
-  let demo: Awaited<ReturnType<typeof demoLedger>>;
+  const copies = demoCopyPerTest();
   let dir: string;
   let dataDir: string;
-  beforeAll(async () => {
-    demo = await demoLedger();
-  });
-  afterAll(() => demo.remove());
   beforeEach(() => {
-    dir = tempDir();
-    dataDir = join(dir, 'data');
-    demo.copyTo(dataDir);
+    ({ dir, dataDir } = copies);
   });
-  afterEach(() => removeDir(dir));
 
   it('export stopped by Ctrl-C (SIGINT) removes its .partial file, says so in one line and exits 130; the next export needs no --force', async () => {
     const outDir = join(dir, 'out');

@@ -3,7 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCheckpoint } from '../../src/cli/commands/checkpoint.command.js';
-import { captureIo, configFor, demoLedger, removeDir, ROOT, runCli, tempDir } from './support/cli-process.js';
+import { captureIo, configFor, demoCopyPerTest, ROOT, runCli } from './support/cli-process.js';
 
 const MAIN = join(ROOT, 'dist', 'main.js');
 const KEY_ID = /key ([0-9a-f]{16})/;
@@ -39,22 +39,15 @@ const checkpointIn = async (dataDir: string): Promise<string> => {
 };
 
 describe('the signing key of a ledger that has checkpoints', () => {
-  let demo: Awaited<ReturnType<typeof demoLedger>>;
+  const copies = demoCopyPerTest();
   let dir: string;
   let dataDir: string;
   let keyFile: string;
 
-  beforeAll(async () => {
-    demo = await demoLedger();
-  });
-  afterAll(() => demo.remove());
   beforeEach(() => {
-    dir = tempDir();
-    dataDir = join(dir, 'data');
-    demo.copyTo(dataDir);
+    ({ dir, dataDir } = copies);
     keyFile = join(dataDir, 'signing-key.pem');
   });
-  afterEach(() => removeDir(dir));
 
   it('is not replaced when it is missing: checkpoint refuses in one line naming the file and the key expected, exit 2, and writes no key', async () => {
     const keyId = await checkpointIn(dataDir);

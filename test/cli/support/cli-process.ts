@@ -52,6 +52,27 @@ export const demoLedger = async (): Promise<{ readonly copyTo: (dataDir: string)
   return { copyTo: (dataDir) => cpSync(source, dataDir, { recursive: true }), remove: () => removeDir(join(source, '..')) };
 };
 
+/**
+ * Jest hooks for a describe block whose tests each get their own copy of one demo ledger: made once
+ * for the block, copied into `<dir>/data` before each test, `dir` removed after it. Read the paths
+ * from the returned object inside the tests (they change with each test).
+ */
+export const demoCopyPerTest = (): { readonly dir: string; readonly dataDir: string } => {
+  let demo: Awaited<ReturnType<typeof demoLedger>>;
+  const paths = { dir: '', dataDir: '' };
+  beforeAll(async () => {
+    demo = await demoLedger();
+  });
+  afterAll(() => demo.remove());
+  beforeEach(() => {
+    paths.dir = tempDir();
+    paths.dataDir = join(paths.dir, 'data');
+    demo.copyTo(paths.dataDir);
+  });
+  afterEach(() => removeDir(paths.dir));
+  return paths;
+};
+
 export const sha256 = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 /** Every file name under a directory, recursively, sorted: what a refused command must not change. */
