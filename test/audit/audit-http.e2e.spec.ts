@@ -12,6 +12,13 @@ import { removeDir, tempDir } from './support/ledger-fixture.js';
 jest.unstable_mockModule('@fastify/static', () => ({ default: async () => {} }));
 const { createApp } = await import('../../src/bootstrap.js');
 
+/** A streamed body (NDJSON) read whole, as text, for supertest's parse(). */
+const asText = (res: request.Response, done: (error: Error | null, body: string) => void): void => {
+  let text = '';
+  res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  res.on('end', () => done(null, text));
+};
+
 const CLERK = 'audit-e2e-clerk-token-0123456789';
 const AUDITOR = 'audit-e2e-auditor-token-0123456789';
 
@@ -91,22 +98,14 @@ describe('audit routes (e2e)', () => {
   });
 
   it('streams the whole log as NDJSON when asked', async () => {
-    const response = await get('/audit/events').set('Accept', 'application/x-ndjson').buffer(true).parse((res, done) => {
-      let text = '';
-      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      res.on('end', () => done(null, text));
-    }).expect(200);
+    const response = await get('/audit/events').set('Accept', 'application/x-ndjson').buffer(true).parse(asText).expect(200);
     expect(response.headers['content-type']).toMatch(/^application\/x-ndjson/);
     const lines = (response.body as string).trim().split('\n').map((line) => JSON.parse(line));
     expect(lines.map((event) => event.type)).toEqual(['TrackEstablished', 'PartyRegistered', 'PartyRegistered', 'TrackEstablished']);
   });
 
   it('takes the NDJSON media type in any case (RFC 9110: media types are case-insensitive)', async () => {
-    const response = await get('/audit/events').set('Accept', 'APPLICATION/X-NDJSON').buffer(true).parse((res, done) => {
-      let text = '';
-      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      res.on('end', () => done(null, text));
-    }).expect(200);
+    const response = await get('/audit/events').set('Accept', 'APPLICATION/X-NDJSON').buffer(true).parse(asText).expect(200);
     expect(response.headers['content-type']).toMatch(/^application\/x-ndjson/);
     expect((response.body as string).trim().split('\n')).toHaveLength(4);
   });
@@ -199,11 +198,7 @@ describe('audit routes (e2e)', () => {
   });
 
   it('serves a bundle that verifies offline', async () => {
-    const response = await get('/audit/bundle').buffer(true).parse((res, done) => {
-      let text = '';
-      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      res.on('end', () => done(null, text));
-    }).expect(200);
+    const response = await get('/audit/bundle').buffer(true).parse(asText).expect(200);
     expect(response.headers['content-type']).toMatch(/^application\/x-ndjson/);
     const file = join(dataDir, 'downloaded.ndjson');
     writeFileSync(file, response.body as string);
