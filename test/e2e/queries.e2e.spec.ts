@@ -105,6 +105,12 @@ describe('queries (e2e)', () => {
       '/tracks/seg/board?knownAt=yesterday',
       [{ field: 'knownAt', message: 'must be an ISO-8601 timestamp with a time zone (2026-03-12T09:30:00Z) or a date YYYY-MM-DD (the end of that day, UTC)' }],
     ],
+    // A + typed into the URL unescaped arrives as a space: the message says to write %2B.
+    [
+      '/tracks/seg/board?knownAt=2026-03-12T10:00:00+08:00',
+      [{ field: 'knownAt', message: 'has a space where its offset\'s + should be: a + in a query string reads as a space, so write it %2B (knownAt=2026-03-12T10:00:00%2B08:00)' }],
+    ],
+    ['/tracks/seg/board?knownAt=2026-03-12T10:00+08:00', [{ field: 'knownAt', message: expect.stringContaining('write it %2B') }]],
     ['/norms/n1?asOf=2026-3-1&knownAt=2026-03-01T10:00:00Z', [{ field: 'asOf', message: 'must be a real calendar date written YYYY-MM-DD' }]],
     ['/tracks?at=2026-03-01', [{ field: 'at', message: 'is not a field of this request' }]],
   ])('GET %s → 400 naming the bad field', async (path, errors) => {

@@ -9,6 +9,15 @@ const ISO_INSTANT = /^(\d{4}-\d{2}-\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+
 
 export const KNOWN_AT_MESSAGE = 'must be an ISO-8601 timestamp with a time zone (2026-03-12T09:30:00Z) or a date YYYY-MM-DD (the end of that day, UTC)';
 
+/**
+ * A `+` offset typed into a URL unescaped (`?knownAt=2026-03-12T10:00:00+08:00`): a query string
+ * reads `+` as a space, so the server receives `…T10:00:00 08:00`. Nothing else yields that shape.
+ */
+const PLUS_READ_AS_SPACE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)? \d{2}:\d{2}$/;
+
+export const KNOWN_AT_PLUS_AS_SPACE =
+  'has a space where its offset\'s + should be: a + in a query string reads as a space, so write it %2B (knownAt=2026-03-12T10:00:00%2B08:00)';
+
 export const KNOWN_AT_OUT_OF_RANGE = 'must fall within the years 0000 to 9999 once converted to UTC';
 
 /** One custom constraint named `name`, failing with whatever `check` says (as the body field helpers do). */
@@ -22,6 +31,7 @@ const constraint = (name: string, check: (value: unknown) => string | undefined)
 
 const checkKnownAt = (value: unknown): string | undefined => {
   if (typeof value !== 'string') return MESSAGES.string;
+  if (PLUS_READ_AS_SPACE.test(value)) return KNOWN_AT_PLUS_AS_SPACE;
   const match = ISO_INSTANT.exec(value);
   if (match === null || !isCalendarDate(match[1])) return KNOWN_AT_MESSAGE;
   const ms = Date.parse(value);
@@ -54,7 +64,7 @@ const KnownAtField = (): PropertyDecorator =>
       pattern: ISO_INSTANT.source,
       description:
         'Transaction time: only what was recorded by then (corrections included). An ISO-8601 timestamp with a time zone (e.g. 2026-03-20T09:30:00Z) ' +
-        'or a date YYYY-MM-DD, meaning the end of that day (UTC). Leave it out for now.',
+        'or a date YYYY-MM-DD, meaning the end of that day (UTC). In a URL, write the + of an offset as %2B (2026-03-20T17:30:00%2B08:00). Leave it out for now.',
     }),
     SkipWhenAbsent(),
     // Before the format check: applyDecorators applies in order, and the first registered is told.
