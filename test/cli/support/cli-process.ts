@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,6 +28,26 @@ export const runCli = (args: readonly string[], env: Record<string, string>, cwd
   });
   return { status: child.status, stdout: child.stdout, stderr: child.stderr };
 };
+
+/**
+ * As runCli, without blocking this process while the command runs: a test can meanwhile send
+ * requests to a server (commands in flight during an export).
+ */
+export const runCliAsync = (args: readonly string[], env: Record<string, string>, cwd = ROOT): Promise<CliRun> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', LEDGER_SQLITE_SYNCHRONOUS: 'NORMAL', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 60_000,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.once('error', reject);
+    child.once('close', (status) => resolve({ status, stdout, stderr }));
+  });
 
 /** Captures what a command writes, called in-process. */
 export const captureIo = (): CliIo & { stdout: () => string; stderr: () => string } => {
