@@ -52,8 +52,23 @@ describe('the bundle', () => {
   it('accepts extra fields and positions that only increase', async () => {
     rewrite(lines().map((line, index) => (index < 11 ? line.replace(/"position":"(\d+)"/, (_m, p: string) => `"position":"${Number(p) * 10}","extra":true`) : line)));
     const report = await verifyBundle(file);
-    // The checkpoints' upTo no longer name the positions they covered: their roots and counts fail, nothing else.
-    expect(new Set(report.problems.map((problem) => problem.problem))).toEqual(new Set(['bad-counts', 'bad-root']));
+    // The checkpoints' upTo name the old positions (as after a move to EventStoreDB): each still holds
+    // where its eventCount first events end, and the signed coverage is told in this log's positions.
+    expect(report).toEqual({ ok: true, eventsChecked: 11, streamsChecked: 5, checkpointsChecked: 2, signedUpTo: '90', unsignedEvents: 1, problems: [], signedBy: [ledger.signer.publicKey.keyId] });
+  });
+
+  it('renumbered so that another event takes a place before a checkpoint: that checkpoint fails, its cut read by position or by count', async () => {
+    // Lines: 0-5 norm-a, norm-b, session-s1 (two each), 6 checkpoint (6 events), 7 norm-a, 8 topic-t,
+    // 9 checkpoint (8 events in 4 streams), 10 norm-b. Moving 10 before 9 and 8 after it keeps 8
+    // events before the second checkpoint, but not the same ones; only positions are rewritten.
+    const original = lines();
+    const order = [0, 1, 2, 3, 4, 5, 6, 7, 10, 9, 8];
+    expect(JSON.parse(original[9]!).type).toBe('CheckpointIssued');
+    rewrite([...order.map((index, at) => original[index]!.replace(/"position":"\d+"/, `"position":"${(at + 1) * 10}"`)), original[11]!]);
+    const report = await verifyBundle(file);
+    expect(report.ok).toBe(false);
+    expect(report.problems.map((problem) => [problem.streamId, problem.revision])).toEqual([['ledger-checkpoints', 1]]);
+    expect(report.signedUpTo).toBe('60');
   });
 
   it('finds a checkpoint signed by a key the bundle does not carry', async () => {

@@ -62,7 +62,8 @@ export interface VerificationReport {
   readonly signedBy?: readonly string[];
   /**
    * The signed coverage: the `upTo` of the last checkpoint whose root, counts and signature all
-   * hold (null when none does), and how many events (checkpoints not counted) come after it,
+   * hold (null when none does), as a position of this log (for a checkpoint made before the ledger
+   * moved to a store of other positions, that of the last event it covers), and how many events (checkpoints not counted) come after it,
    * covered by no checkpoint. Nothing but an outside copy of a checkpoint shows that such events,
    * or the last checkpoint itself, were not deleted.
    */
@@ -149,7 +150,20 @@ interface PendingSignature {
   readonly where: Omit<VerificationProblem, 'problem' | 'detail'>;
   /** Set once its root and counts hold: the events (checkpoints not counted) up to its upTo. */
   coveredEvents?: number;
+  /** Set with coveredEvents: the position, in this log, of the last event it covers. */
+  upTo?: string;
 }
+
+/** The log as it stood at a position: what a checkpoint with that upTo must claim. */
+interface Cut {
+  readonly upTo: string;
+  readonly eventCount: number;
+  readonly streamCount: number;
+  readonly root: string;
+}
+
+const cutHolds = (cut: Cut | { readonly problem: string }, checkpoint: CheckpointIssuedData): cut is Cut =>
+  !('problem' in cut) && cut.root === checkpoint.root && cut.eventCount === checkpoint.eventCount && cut.streamCount === checkpoint.streamCount;
 
 const CANONICAL_POSITION = /^(0|[1-9]\d*)$/;
 
@@ -550,29 +564,55 @@ export class LedgerVerifier {
       });
     }
     const upTo = checkpoint.upTo.replace(/^0+(?=\d)/, '');
-    if (comparePosition(upTo, position) > 0) {
-      this.report({ ...where, problem: 'bad-checkpoint', detail: `covers up to position ${upTo}, beyond its own position ${position}` });
+    let cut = this.cutAt(upTo, position);
+    if (!cutHolds(cut, checkpoint)) {
+      // A ledger moved into a store that gave its events positions of its own (EventStoreDB, or
+      // positions past 2^53): the checkpoint's upTo names the old store's position. What it signs
+      // holds wherever its eventCount first events of the log, in the same order, end: there.
+      const moved = this.positionAfterEvents(checkpoint.eventCount);
+      const there = moved === undefined || moved === upTo ? undefined : this.cutAt(moved, position);
+      if (there !== undefined && cutHolds(there, checkpoint)) cut = there;
+    }
+    if ('problem' in cut) {
+      this.report({ ...where, problem: 'bad-checkpoint', detail: cut.problem });
       return;
     }
-    if (this.lastCheckpointUpTo !== undefined && comparePosition(upTo, this.lastCheckpointUpTo) < 0) {
-      this.report({ ...where, problem: 'bad-checkpoint', detail: `covers up to position ${upTo}, before the previous checkpoint's ${this.lastCheckpointUpTo}` });
-      return;
-    }
-    const tooFarBack = (): void =>
+    if (checkpoint.eventCount !== cut.eventCount || checkpoint.streamCount !== cut.streamCount) {
       this.report({
         ...where,
-        problem: 'bad-checkpoint',
-        detail: `covers up to position ${upTo}, more than ${this.maxLag} events before itself: too far back to check`,
+        problem: 'bad-counts',
+        detail: `claims ${checkpoint.eventCount} events in ${checkpoint.streamCount} streams up to position ${upTo}; the log has ${cut.eventCount} events in ${cut.streamCount} streams`,
       });
-    if (this.droppedUpTo !== undefined && comparePosition(this.droppedUpTo, upTo) > 0) {
-      tooFarBack();
-      return;
     }
-    const cut = this.runSpans.find(([first, last]) => comparePosition(first, upTo) <= 0 && comparePosition(upTo, last) < 0);
-    if (cut !== undefined) {
-      this.report({ ...where, problem: 'bad-checkpoint', detail: `covers up to position ${upTo}, inside positions ${cut[0]}..${cut[1]} checked as one run: verify event by event` });
-      return;
+    if (cut.root !== checkpoint.root) {
+      this.report({ ...where, problem: 'bad-root', detail: `root ${checkpoint.root} is not the Merkle root up to position ${upTo} (${cut.root})` });
+    } else if (checkpoint.eventCount === cut.eventCount && checkpoint.streamCount === cut.streamCount && extra.length === 0) {
+      pending.coveredEvents = cut.eventCount;
+      pending.upTo = cut.upTo;
     }
+
+    this.lastCheckpointUpTo = cut.upTo;
+    while (this.undoStart < this.undoPositions.length && comparePosition(this.undoPositions[this.undoStart]!, cut.upTo) <= 0) {
+      this.undoEvents -= this.undoWeights[this.undoStart++]!;
+    }
+    // Later checkpoints cover at least this upTo (or are refused before the spans are looked at).
+    if (this.runSpans.length > 0) this.runSpans = this.runSpans.filter(([, last]) => comparePosition(last, cut.upTo) > 0);
+    this.compactUndo();
+  }
+
+  /**
+   * The log as it stood at position `upTo` (every event after it rolled back), for a checkpoint
+   * appended at `position`; or why it cannot be told. Records nothing.
+   */
+  private cutAt(upTo: string, position: string): Cut | { readonly problem: string } {
+    if (comparePosition(upTo, position) > 0) return { problem: `covers up to position ${upTo}, beyond its own position ${position}` };
+    if (this.lastCheckpointUpTo !== undefined && comparePosition(upTo, this.lastCheckpointUpTo) < 0) {
+      return { problem: `covers up to position ${upTo}, before the previous checkpoint's ${this.lastCheckpointUpTo}` };
+    }
+    const tooFarBack = { problem: `covers up to position ${upTo}, more than ${this.maxLag} events before itself: too far back to check` };
+    if (this.droppedUpTo !== undefined && comparePosition(this.droppedUpTo, upTo) > 0) return tooFarBack;
+    const run = this.runSpans.find(([first, last]) => comparePosition(first, upTo) <= 0 && comparePosition(upTo, last) < 0);
+    if (run !== undefined) return { problem: `covers up to position ${upTo}, inside positions ${run[0]}..${run[1]} checked as one run: verify event by event` };
 
     // Roll back, newest first, every event after upTo: the oldest prior state of a stream wins.
     const overlay = new Map<string, HeadState | undefined>();
@@ -585,39 +625,34 @@ export class LedgerVerifier {
       if (opened) laterStreams++;
     }
     // Only runs can get here: single events never leave more than maxLag in the log.
-    if (laterEvents > this.maxLag) {
-      tooFarBack();
-      return;
-    }
-    const eventCount = this.ledgerEvents - laterEvents;
-    const streamCount = this.ledgerStreams - laterStreams;
+    if (laterEvents > this.maxLag) return tooFarBack;
     const heads: StreamHead[] = [];
     for (const [streamId, current] of this.chains) {
       if (streamId === CHECKPOINT_STREAM) continue;
       const state: HeadState | undefined = overlay.has(streamId) ? overlay.get(streamId) : current;
       if (state !== undefined) heads.push({ streamId, lastRevision: state.revision, lastHash: state.hash ?? '' });
     }
-    if (checkpoint.eventCount !== eventCount || checkpoint.streamCount !== streamCount) {
-      this.report({
-        ...where,
-        problem: 'bad-counts',
-        detail: `claims ${checkpoint.eventCount} events in ${checkpoint.streamCount} streams up to position ${upTo}; the log has ${eventCount} events in ${streamCount} streams`,
-      });
-    }
-    const root = ledgerRoot(heads);
-    if (root !== checkpoint.root) {
-      this.report({ ...where, problem: 'bad-root', detail: `root ${checkpoint.root} is not the Merkle root up to position ${upTo} (${root})` });
-    } else if (checkpoint.eventCount === eventCount && checkpoint.streamCount === streamCount && extra.length === 0) {
-      pending.coveredEvents = eventCount;
-    }
+    return { upTo, eventCount: this.ledgerEvents - laterEvents, streamCount: this.ledgerStreams - laterStreams, root: ledgerRoot(heads) };
+  }
 
-    this.lastCheckpointUpTo = upTo;
-    while (this.undoStart < this.undoPositions.length && comparePosition(this.undoPositions[this.undoStart]!, upTo) <= 0) {
-      this.undoEvents -= this.undoWeights[this.undoStart++]!;
+  /**
+   * The position of the log's `events`-th event (checkpoints not counted), if the undo log can
+   * tell it: the last event still in it once the newest are rolled back to leave `events`, or the
+   * previous checkpoint's cut when exactly the events after it are rolled back.
+   */
+  private positionAfterEvents(events: number): string | undefined {
+    let later = this.ledgerEvents - events;
+    if (later < 0) return undefined;
+    for (let i = this.undoPositions.length - 1; i >= this.undoStart; i--) {
+      if (later === 0) return this.undoPositions[i];
+      later -= this.undoWeights[i]!;
+      if (later < 0) return undefined;
     }
-    // Later checkpoints cover at least this upTo (or are refused before the spans are looked at).
-    if (this.runSpans.length > 0) this.runSpans = this.runSpans.filter(([, last]) => comparePosition(last, upTo) > 0);
-    this.compactUndo();
+    // Everything in the undo log rolled back: what is left ends at the previous checkpoint's cut,
+    // unless events were dropped from the log for lack of room since.
+    return later === 0 && this.lastCheckpointUpTo !== undefined && (this.droppedUpTo === undefined || comparePosition(this.droppedUpTo, this.lastCheckpointUpTo) <= 0)
+      ? this.lastCheckpointUpTo
+      : undefined;
   }
 
   /** After finish(): the keyIds whose signatures on checkpoints verified, sorted. */
@@ -628,7 +663,7 @@ export class LedgerVerifier {
   finish(): VerificationReport {
     if (!this.finished) {
       this.finished = true;
-      for (const { data, where, coveredEvents } of this.pendingSignatures) {
+      for (const { data, where, coveredEvents, upTo } of this.pendingSignatures) {
         const key = this.keys.get(data.keyId);
         if (key === undefined) {
           const known = [...this.keys.keys()];
@@ -641,8 +676,8 @@ export class LedgerVerifier {
           this.report({ ...where, problem: 'bad-signature', detail: `signature does not verify with key ${data.keyId}` });
         } else {
           this.verifiedSigners.add(data.keyId);
-          if (coveredEvents !== undefined && (this.signed === undefined || comparePosition(data.upTo.replace(/^0+(?=\d)/, ''), this.signed.upTo) >= 0)) {
-            this.signed = { upTo: data.upTo.replace(/^0+(?=\d)/, ''), events: coveredEvents };
+          if (coveredEvents !== undefined && upTo !== undefined && (this.signed === undefined || comparePosition(upTo, this.signed.upTo) >= 0)) {
+            this.signed = { upTo, events: coveredEvents };
           }
         }
       }
