@@ -353,8 +353,10 @@ export interface ImportResult {
   /** Key ids the bundle carries that signed none of its checkpoints: not trusted on import. */
   readonly idleKeyIds: readonly string[];
   /**
-   * Events whose position in this store differs from the bundle's (checkpoints' upTo then no longer
-   * match). None on SQLite, which stores each event at the bundle's position.
+   * Events whose position in this store differs from the bundle's (checkpoints' upTo then name the
+   * bundle's positions; the verifier finds their cut by their event counts). None on SQLite, which
+   * stores each event at the bundle's position; on EventStoreDB, counted by appends (a run of one
+   * stream's events is one append).
    */
   readonly renumbered: number;
 }
@@ -363,6 +365,9 @@ export interface ImportResult {
 const keepablePosition = (position: string): boolean => /^[1-9]\d{0,15}$/.test(position) && Number.isSafeInteger(Number(position));
 
 const IN_FLIGHT = 512;
+/** One append of a store that does not keep positions: at most this many events, and about this much text. */
+const RUN_EVENTS = 200;
+const RUN_CHARS = 1024 * 1024;
 
 /** An import stopped part-way: `events` were loaded into the store before `reason`. */
 export class ImportFailedError extends ConflictError {
@@ -415,8 +420,29 @@ export const importBundle = async (
   const signers = new Set<string>();
   const inFlight: Array<Promise<void>> = [];
   let failure: unknown;
-  // Appends are issued without waiting for each other: the store commits what is queued together,
-  // in call order, so positions follow the bundle's order.
+  // A store that keeps positions (SQLite) commits what is queued together, in call order: appends
+  // are issued there without waiting for each other, and positions follow the bundle's order. Any
+  // other store (EventStoreDB) may commit appends in flight in any order, which would reorder the
+  // log (and refuse a stream's next revision arriving before the one it follows): there each run of
+  // consecutive events of one stream is one append, answered before the next is sent.
+  const inOrder = store.appendAtPositions === undefined;
+  let run: { streamId: string; expected: ExpectedRevision; events: EventToAppend[]; lastPosition: string; chars: number } | undefined;
+  let written = 0;
+  const flushRun = async (): Promise<void> => {
+    if (run === undefined) return;
+    const { streamId, expected, events: batch, lastPosition } = run;
+    run = undefined;
+    const result = await store.append(streamId, batch, expected);
+    written += batch.length;
+    if (result.position !== lastPosition) renumbered += batch.length;
+  };
+  const addToRun = async (streamId: string, event: EventToAppend, expected: ExpectedRevision, bundlePosition: string, chars: number): Promise<void> => {
+    if (run !== undefined && (run.streamId !== streamId || run.events.length >= RUN_EVENTS || run.chars + chars > RUN_CHARS)) await flushRun();
+    if (run === undefined) run = { streamId, expected, events: [], lastPosition: bundlePosition, chars: 0 };
+    run.events.push(event);
+    run.lastPosition = bundlePosition;
+    run.chars += chars;
+  };
   const submit = (streamId: string, event: EventToAppend, expected: ExpectedRevision, bundlePosition: string): void => {
     keepPositions &&= keepablePosition(bundlePosition);
     const appended = keepPositions ? store.appendAtPositions!(streamId, [event], expected, [bundlePosition]) : store.append(streamId, [event], expected);
@@ -450,22 +476,22 @@ export const importBundle = async (
         // verifyBundle checked each checkpoint's signature against the key its keyId names.
         signers.add((value.data as { keyId: string }).keyId);
       }
-      submit(
-        streamId,
-        { eventId: value.eventId as string, type: value.type as string, data: value.data as JsonObject, metadata: value.metadata as JsonObject },
-        revision === 0 ? 'no_stream' : revision - 1,
-        typeof value.position === 'number' ? String(value.position) : (value.position as string),
-      );
+      const event: EventToAppend = { eventId: value.eventId as string, type: value.type as string, data: value.data as JsonObject, metadata: value.metadata as JsonObject };
+      const expected: ExpectedRevision = revision === 0 ? 'no_stream' : revision - 1;
+      const bundlePosition = typeof value.position === 'number' ? String(value.position) : (value.position as string);
+      if (inOrder) await addToRun(streamId, event, expected, bundlePosition, text.length);
+      else submit(streamId, event, expected, bundlePosition);
       events++;
       if (inFlight.length >= IN_FLIGHT) await Promise.all(inFlight.splice(0));
       if (failure !== undefined) throw failure;
       if (onProgress !== undefined && events % PROGRESS_EVERY === 0) onProgress(events);
     }
+    await flushRun();
     await Promise.all(inFlight.splice(0));
     if (failure !== undefined) throw failure;
   } catch (error) {
     await Promise.all(inFlight);
-    throw new ImportFailedError(events, error);
+    throw new ImportFailedError(inOrder ? written : events, error);
   }
   onProgress?.(events);
   const keys = [publicKey!, ...trustedKeys];

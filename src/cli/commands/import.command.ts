@@ -86,7 +86,8 @@ export const runImport = async (config: AppConfig, options: ImportOptions, io: C
   }
   if (result.renumbered > 0) {
     io.err.write(
-      `norms-ledger import: warning: ${result.renumbered} events got other positions here than in the bundle; the bundle's checkpoints name its positions and will not verify in this store: keep the bundle (verify --bundle) and issue a new checkpoint\n`,
+      `norms-ledger import: note: ${result.renumbered} events got other positions here than in the bundle, in the same order; the bundle's checkpoints name its positions, ` +
+        'and verify checks each where the events it counts end here (signed coverage is told in this store\'s positions)\n',
     );
   }
   return EXIT_OK;
