@@ -2,7 +2,7 @@ import type { CorrectionFields } from '../../src/shared/domain/corrections.js';
 import { ConflictError, NotFoundError, UnprocessableError } from '../../src/shared/domain/domain-error.js';
 import type { SessionFacts, TrackFacts } from '../../src/shared/domain/facts.js';
 import type { NormCommand, RecordCapitalResponse } from '../../src/subjects/domain/norm.commands.js';
-import { normDecider, normStatusOf } from '../../src/subjects/domain/norm.decider.js';
+import { normDecider, normStatusOf, type ResponseAct, walkResponses } from '../../src/subjects/domain/norm.decider.js';
 import type { NormEvent } from '../../src/subjects/domain/norm.events.js';
 import type { PositionFields } from '../../src/subjects/domain/position.events.js';
 import { recordOf, recordSessionOf } from '../../src/subjects/domain/subject-core.js';
@@ -662,5 +662,39 @@ describe('norm decider: corrections', () => {
     expect(recordOf(state, { statementId: 'st-w' })).toEqual({ eventId: 'ev-st-w', type: 'PositionStated', effectiveOn: '2026-03-20' });
     expect(recordOf(state, { statementId: 'st-zz' })).toBeUndefined();
     expect(recordOf(spec.given([]).state, { statementId: 'st-cn' })).toBeUndefined();
+  });
+});
+
+describe('norm decider: capital responses of a multilateral track', () => {
+  // 57 parties (an OSCE working group), each confirming in turn: the walk over the responses asks
+  // for the parties that took part by each confirmation once, not once per confirmation per earlier
+  // confirmation (1,653 folds of the norm's records for the 57th response, 28 ms a command).
+  const parties = Array.from({ length: 57 }, (_, i) => `p${String(i).padStart(2, '0')}`);
+  const wide: TrackFacts = { trackId: 'osce-iwg', parties, agencies: [], delegates: [] };
+  const act = (partyId: string, day: number, response: ResponseAct['response'] = 'confirmed'): ResponseAct => ({
+    partyId,
+    responseId: `cap-${partyId}`,
+    response,
+    effectiveOn: `2026-04-${String(day).padStart(2, '0')}`,
+    recordedAt: `2026-04-${String(day).padStart(2, '0')}T10:00:00.000Z`,
+  });
+  const counting = () => {
+    const calls = { count: 0 };
+    return { calls, stancesAt: () => (calls.count++, parties) };
+  };
+
+  it('walks 57 confirmations once, and adopts at the last', () => {
+    const all = parties.map((partyId, i) => act(partyId, 1 + (i % 28)));
+    const { calls, stancesAt } = counting();
+    expect(walkResponses(all, wide, stancesAt)).toBe('adopted');
+    expect(calls.count).toBeLessThanOrEqual(all.length);
+    expect(walkResponses(all.slice(1), wide, counting().stancesAt)).toBe('agreed_ad_referendum');
+  });
+
+  it('still goes back under discussion at a decline before the last confirmation, and stays adopted at one after it', () => {
+    const all = parties.map((partyId) => act(partyId, 2));
+    expect(walkResponses([...all.slice(1), act(parties[0]!, 1, 'declined')], wide, counting().stancesAt)).toBe('under_discussion');
+    expect(walkResponses([...all, act(parties[0]!, 3, 'declined')], wide, counting().stancesAt)).toBe('adopted');
+    expect(walkResponses([...all.slice(0, 10), act(parties[10]!, 1, 'declined'), ...all.slice(10)], wide, counting().stancesAt)).toBe('under_discussion');
   });
 });

@@ -39,25 +39,21 @@ type PhaseStatus = 'agreed_ad_referendum' | 'adopted' | 'under_discussion';
 
 /**
  * The responses since the decision to agree, in effective order: the status after them (a response
- * after a decline or after adoption changes nothing).
+ * after a decline or after adoption changes nothing). everyPartyActed walks the confirmations before
+ * the first decline once, checking after each whether every party had confirmed by then: adopted if
+ * so at any of them (before the decline), else back under discussion if a party declined. One walk,
+ * not one per confirmation: with 57 parties that was 1,653 folds of the norm's records per response.
  */
 export const walkResponses = (
   responses: readonly ResponseAct[],
   track: Pick<TrackFacts, 'parties' | 'joined'>,
   stancesAt: (at: { readonly effectiveOn: string }) => Iterable<string>,
 ): PhaseStatus => {
-  let status: PhaseStatus = 'agreed_ad_referendum';
-  const confirmed: ResponseAct[] = [];
-  for (const act of [...responses].sort(byPlace)) {
-    if (status !== 'agreed_ad_referendum') break;
-    if (act.response === 'declined') {
-      status = 'under_discussion';
-      continue;
-    }
-    confirmed.push(act);
-    if (everyPartyActed(confirmed, track, stancesAt)) status = 'adopted';
-  }
-  return status;
+  const ordered = [...responses].sort(byPlace);
+  const declined = ordered.findIndex((act) => act.response === 'declined');
+  const confirmed = declined === -1 ? ordered : ordered.slice(0, declined);
+  if (everyPartyActed(confirmed, track, stancesAt)) return 'adopted';
+  return declined === -1 ? 'agreed_ad_referendum' : 'under_discussion';
 };
 
 /**
