@@ -18,6 +18,8 @@ const VIEWER_TOKEN = 'wide-viewer-token-0123456789';
 const CLERK_TOKEN = 'wide-clerk-token-0123456789';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const PARTIES = Array.from({ length: 57 }, (_, i) => `p${String(i).padStart(2, '0')}`);
+/** More rows than a 900-pixel window holds. */
+const NORMS = 30;
 
 const freePort = (): Promise<number> =>
   new Promise((resolvePort, reject) => {
@@ -57,7 +59,7 @@ const describeWideTrack = (): void => {
     }
     const statuses = [await clerkPost('/tracks', { trackId: 'osce-iwg', name: 'Informal working group', effectiveOn: '2026-01-05' })];
     for (const partyId of PARTIES) statuses.push(await clerkPost('/tracks/osce-iwg/parties', { partyId, name: `State ${partyId}`, effectiveOn: '2026-01-05' }));
-    statuses.push(await clerkPost('/tracks/osce-iwg/norms', { normId: 'norm-1', title: 'Critical infrastructure', summary: 'Do not attack it.', proposedBy: ['p00'], effectiveOn: '2026-02-01' }));
+    for (let n = 1; n <= NORMS; n++) statuses.push(await clerkPost('/tracks/osce-iwg/norms', { normId: `norm-${n}`, title: `Norm ${n}`, summary: 'Do not attack it.', proposedBy: ['p00'], effectiveOn: '2026-02-01' }));
     statuses.push(await clerkPost('/tracks/osce-iwg/cbms', { cbmId: 'cbm-1', title: 'Points of contact', proposedBy: ['p00'], linkedNorms: ['norm-1'], effectiveOn: '2026-02-01' }));
     expect(statuses.filter((status) => status !== 201)).toEqual([]);
     const { chromium } = await import('playwright-core');
@@ -89,6 +91,29 @@ const describeWideTrack = (): void => {
     // ...and the panel scrolls them; the page, its date bar and the board do not move sideways (it was 4,266 px too wide).
     expect(layout.scrolls).toBe(true);
     expect(layout.page).toBe(0);
+    await context.close();
+  });
+
+  it('keeps the parties and the subjects of the stance matrix in view when it is scrolled to its far corner', async () => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    await context.addInitScript(`localStorage.setItem('norms-ledger.viewer-token', ${JSON.stringify(VIEWER_TOKEN)})`);
+    const page = await context.newPage();
+    await page.goto(`${base}/#track=osce-iwg`);
+    await page.waitForFunction(new Function(`return document.querySelectorAll('#matrix table.matrix tbody tr').length === ${NORMS + 1};`) as () => unknown, undefined, { timeout: 15_000 });
+    // The last subject's row on screen (30 norms and the CBM), its box scrolled to the last party: the cell of cbm-1 × p56.
+    await page.evaluate(`(() => { const box = document.querySelector('#matrix .scroll'); box.querySelector('tbody tr:last-child').scrollIntoView({ block: 'end' }); box.scrollLeft = box.scrollWidth; })()`);
+    await page.waitForTimeout(100);
+    const seen = (await page.evaluate(
+      `(() => {
+        const box = document.querySelector('#matrix .scroll');
+        const last = box.querySelector('tbody tr:last-child');
+        const top = document.querySelector('.time-bar').getBoundingClientRect().bottom;
+        const shown = (el) => { const r = el.getBoundingClientRect(); const hit = document.elementFromPoint(r.left + Math.min(8, r.width / 2), r.top + r.height / 2); return r.top >= top && r.bottom <= innerHeight && hit !== null && el.contains(hit); };
+        return { cell: shown(last.querySelector('td:last-child')), party: shown(box.querySelector('thead th:last-child')), subject: shown(last.querySelector('th')) };
+      })()`,
+    )) as { cell: boolean; party: boolean; subject: boolean };
+    // Before, the header row was 1,500 px above (19,000 in a track of 370 subjects) and the subject column 5,000 px to the left.
+    expect(seen).toEqual({ cell: true, party: true, subject: true });
     await context.close();
   });
 };
