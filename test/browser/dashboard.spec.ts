@@ -1,37 +1,20 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { jest } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS, describeInChromium, freePort, ROOT, stopServer, waitForHealth } from './support/browser-kit.js';
 
 /*
  * The dashboard in a real Chromium against a real server process (`node dist/main.js`; `npm test`
- * builds dist first), loaded with the demo track by the CLI. Debian's chromium only: no browser is
- * ever downloaded. Read here, not through src/config: CI and the machine are the test's own inputs.
+ * builds dist first), loaded with the demo track by the CLI. Debian's chromium only (support/browser-kit.ts).
  */
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) => existsSync(path));
-const IN_CI = process.env.CI === 'true';
-
-const ROOT = resolve(import.meta.dirname, '..', '..');
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 const VIEWER_TOKEN = 'browser-viewer-token-0123456789';
 const CLERK_TOKEN = 'browser-clerk-token-0123456789';
-
-/** The flags this machine needs (see the environment notes): no background traffic to Google. */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const run = promisify(execFile);
 
@@ -54,16 +37,6 @@ const tipTextOf = (rowId: string, party: string): string =>
 const stanceIs = (rowId: string, party: string, stance: string): string =>
   `document.querySelector('tr[data-row-id="${rowId}"] .chip[data-party="${party}"]')?.dataset.stance === '${stance}'`;
 
-const freePort = (): Promise<number> =>
-  new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
-
 const serverEnv = (dataDir: string, port: number): NodeJS.ProcessEnv => ({
   PATH: process.env.PATH,
   HOME: process.env.HOME,
@@ -73,21 +46,6 @@ const serverEnv = (dataDir: string, port: number): NodeJS.ProcessEnv => ({
   LEDGER_TOKENS: `viewer:${VIEWER_TOKEN},clerk:${CLERK_TOKEN}`,
   LOG_LEVEL: 'warn',
 });
-
-const waitForHealth = async (base: string, child: ChildProcess, output: () => string): Promise<void> => {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}:\n${output()}`);
-    try {
-      const response = await fetch(`${base}/health`);
-      if (response.ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`the server did not answer /health within 60 s:\n${output()}`);
-};
 
 /** `norms-ledger demo` into the data directory, as a user would before `npm start`. */
 const loadDemoTrack = async (dataDir: string, port: number): Promise<void> => {
@@ -195,12 +153,8 @@ const describeDashboard = (): void => {
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => undefined);
     await browser?.close().catch(() => undefined);
-    // Still running: neither an exit status nor a signal yet (the last test stops it on purpose).
-    if (server !== undefined && server.exitCode === null && server.signalCode === null) {
-      const exited = new Promise((r) => server.once('exit', r));
-      server.kill('SIGTERM');
-      await exited;
-    }
+    // Unless the last test stopped it on purpose.
+    await stopServer(server);
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -1151,18 +1105,4 @@ const describeDashboard = (): void => {
   });
 };
 
-if (CHROMIUM !== undefined) {
-  describe('dashboard in headless Chromium', describeDashboard);
-} else if (IN_CI) {
-  describe('dashboard in headless Chromium', () => {
-    it('needs Chromium in CI (.ci/run installs Debian’s chromium package)', () => {
-      throw new Error('no Chromium at /usr/bin/chromium: in CI the browser test must run; install the Debian package "chromium"');
-    });
-  });
-} else {
-  const why = 'dashboard browser test NOT RUN: no Chromium at /usr/bin/chromium (apt-get install chromium; no browser is downloaded)';
-  process.stderr.write(`${why}\n`);
-  describe('dashboard in headless Chromium', () => {
-    it.skip(why, () => undefined);
-  });
-}
+describeInChromium('dashboard in headless Chromium', describeDashboard);

@@ -1,35 +1,21 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import type { Browser } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS, describeInChromium, freePort, ROOT, stopServer, waitForHealth } from './support/browser-kit.js';
 
 /*
  * The dashboard with a multilateral track (57 parties, as an OSCE working group), in a real Chromium
  * against a real server process (`node dist/main.js`; `npm test` builds dist first). Debian's
- * chromium only: no browser is ever downloaded; without one the suite is skipped, as the dashboard's.
+ * chromium only (support/browser-kit.ts).
  */
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) => existsSync(path));
-const IN_CI = process.env.CI === 'true';
-const ROOT = resolve(import.meta.dirname, '..', '..');
 const VIEWER_TOKEN = 'wide-viewer-token-0123456789';
 const CLERK_TOKEN = 'wide-clerk-token-0123456789';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const PARTIES = Array.from({ length: 57 }, (_, i) => `p${String(i).padStart(2, '0')}`);
 /** More rows than a 900-pixel window holds. */
 const NORMS = 30;
-
-const freePort = (): Promise<number> =>
-  new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
 
 const describeWideTrack = (): void => {
   jest.setTimeout(120_000);
@@ -50,13 +36,7 @@ const describeWideTrack = (): void => {
     server = spawn(process.execPath, [join(ROOT, 'dist', 'main.js')], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     server.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     server.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      if (server.exitCode !== null) throw new Error(`the server exited with ${server.exitCode}:\n${output}`);
-      if (Date.now() > deadline) throw new Error(`the server did not answer /health within 60 s:\n${output}`);
-      if (await fetch(`${base}/health`).then((r) => r.ok, () => false)) break;
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    await waitForHealth(base, server, () => output);
     const statuses = [await clerkPost('/tracks', { trackId: 'osce-iwg', name: 'Informal working group', effectiveOn: '2026-01-05' })];
     for (const partyId of PARTIES) statuses.push(await clerkPost('/tracks/osce-iwg/parties', { partyId, name: `State ${partyId}`, effectiveOn: '2026-01-05' }));
     for (let n = 1; n <= NORMS; n++) statuses.push(await clerkPost('/tracks/osce-iwg/norms', { normId: `norm-${n}`, title: `Norm ${n}`, summary: 'Do not attack it.', proposedBy: ['p00'], effectiveOn: '2026-02-01' }));
@@ -68,11 +48,7 @@ const describeWideTrack = (): void => {
 
   afterAll(async () => {
     await browser?.close().catch(() => undefined);
-    if (server !== undefined && server.exitCode === null && server.signalCode === null) {
-      const exited = new Promise((r) => server.once('exit', r));
-      server.kill('SIGTERM');
-      await exited;
-    }
+    await stopServer(server);
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -118,10 +94,4 @@ const describeWideTrack = (): void => {
   });
 };
 
-if (CHROMIUM !== undefined) describe('dashboard with a 57-party track (headless Chromium)', describeWideTrack);
-else if (IN_CI) it('needs /usr/bin/chromium in CI', () => expect(CHROMIUM).toBeDefined());
-else {
-  const why = 'wide-track browser test NOT RUN: no Chromium at /usr/bin/chromium (apt-get install chromium; no browser is downloaded)';
-  process.stderr.write(`${why}\n`);
-  describe('dashboard with a 57-party track (headless Chromium)', () => it.skip(why, () => undefined));
-}
+describeInChromium('dashboard with a 57-party track (headless Chromium)', describeWideTrack);
