@@ -375,6 +375,23 @@ describe('HTTP contract of commands (e2e)', () => {
       expect((recorded!.data as { text: string }).text).toBe(kept);
     });
 
+    it('takes a correction of up to 200 changes (one per party of a UN-wide body, each corrected on its own) and refuses 201 with 400 naming changes', async () => {
+      const before = await count('session-s1');
+      const body = (n: number) => ({
+        correctionId: 'corr-many',
+        target: { eventId: '00000000-0000-4000-8000-000000000000' },
+        changes: Array.from({ length: n }, (_, i) => ({ field: `headsOfDelegation.p${i}`, from: null, to: `d${i}` })),
+        reason: 'each head of delegation as the list of participants gives it',
+        requestedBy: 'us',
+      });
+      const over = await t.post('/sessions/s1/corrections', body(201)).expect(400);
+      expect(over.body.errors).toEqual([{ field: 'changes', message: 'must list at most 200 items' }]);
+      // 200 pass the body's checks and meet the record's: no such event in the stream (a 422), not a 400.
+      const within = await t.post('/sessions/s1/corrections', body(200)).expect(422);
+      expect(within.body.detail).toBe('session s1: there is no event 00000000-0000-4000-8000-000000000000 to correct in this stream');
+      expect(await count('session-s1')).toBe(before);
+    });
+
     it("answers a correction whose `to` has not the form of its field with 400 naming changes[i].to, appending nothing", async () => {
       const before = { norm: await count('norm-n1'), session: await count('session-s1') };
       const body = (changes: unknown[]) => ({ correctionId: 'corr-form', target: { statementId: 'st-any' }, changes, reason: 'x', requestedBy: 'us' });

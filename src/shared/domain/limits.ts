@@ -12,7 +12,8 @@ export const LIMITS = {
   reference: 500,
   short: 100,
   listItems: 1_000,
-  changes: 50,
+  /** A correction's changes: one per party of a UN-wide body (193 states) when each is corrected on its own. */
+  changes: 200,
 } as const;
 
 /**
