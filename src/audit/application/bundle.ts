@@ -397,11 +397,15 @@ export const importBundle = async (
   // Pinned as verify --bundle pins: only those keys are trusted, and at least one must have signed.
   const report = await verifyBundle(file, options.expectKeyId !== undefined ? { expectKeyId: options.expectKeyId } : {});
   if (!report.ok) {
-    const first = report.problems[0];
+    // A bundle that only lost its end (a partial copy) is named as such above all: its checkpoints
+    // met earlier in the file as signed by an unknown key only lost that key with the last line.
+    const truncated = report.problems.find((problem) => problem.problem === 'missing-key');
+    const onlyCut = truncated !== undefined && report.problems.every((problem) => problem === truncated || problem.problem === 'unknown-key');
+    const lead = onlyCut ? truncated : report.problems[0];
     const total = problemCountOf(report);
     throw new UnprocessableError(
       'bundle-invalid',
-      `bundle ${file} does not verify (${plural(total, 'problem')}${first ? `; first: ${describeProblem(first)}` : ''}); nothing was written`,
+      `bundle ${file} does not verify (${plural(total, 'problem')}${lead ? `; ${lead !== report.problems[0] ? 'above all' : 'first'}: ${describeProblem(lead)}` : ''}); nothing was written`,
     );
   }
   if (report.eventsChecked === 0) {
