@@ -32,10 +32,16 @@ export const estimatedEvents = async (config: AppConfig, store: EventStore): Pro
  * checkpoint worker to exit, and without a ref'd handle the process could end mid-close, losing
  * the exit code still to be set.
  */
-export const closeStore = async (store: EventStore): Promise<void> => {
+export const closeStore = async (store: EventStore): Promise<void> => holdingOpen(() => store.close());
+
+/**
+ * Runs a close while holding the event loop open (see closeStore): the EventStoreDB client, once
+ * disposed, holds no handle either, and a command that failed then ended with exit code 0.
+ */
+export const holdingOpen = async (close: () => Promise<void>): Promise<void> => {
   const keepAlive = setInterval(() => {}, 60_000);
   try {
-    await store.close();
+    await close();
   } finally {
     clearInterval(keepAlive);
   }

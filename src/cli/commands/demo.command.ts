@@ -4,6 +4,7 @@ import { loadDemo } from '../../demo/demo-loader.js';
 import { createDemoContext } from '../../demo/demo.module.js';
 import { DEMO_STEPS } from '../../demo/demo-track.js';
 import { runningServer } from '../../shared/running-server.js';
+import { holdingOpen } from '../cli-store.js';
 import { type CliIo, configOrExit, EXIT_OK, fail, processIo, progressReporter } from '../cli-io.js';
 
 /**
@@ -43,7 +44,7 @@ export const runDemo = async (config: AppConfig, io: CliIo = processIo): Promise
     progress.stop();
     return fail(io, 'demo', error);
   } finally {
-    await app.close();
+    await holdingOpen(() => app.close());
   }
 };
 

@@ -3,7 +3,7 @@ import type { AppConfig } from '../../config/app-config.js';
 import { readModelFile, rebuildReadModels, type RebuildResult } from '../../projections/read-model/rebuild.js';
 import type { EventStore } from '../../shared/event-store/event-store.port.js';
 import { type CliIo, configOrExit, EXIT_ERROR, EXIT_OK, fail, interruptedExit, processIo, type Progress, progressReporter, stopOnInterrupt } from '../cli-io.js';
-import { openExistingStore } from '../cli-store.js';
+import { closeStore, openExistingStore } from '../cli-store.js';
 import { rebuildLockOf, type RunningServer, runningServer, takeRebuildLock } from '../../shared/running-server.js';
 import { plural } from '../../shared/plural.js';
 
@@ -28,7 +28,7 @@ export const runRebuild = async (config: AppConfig, io: CliIo = processIo, optio
   }
   const lock = takeRebuildLock(config.dataDir);
   if (!('release' in lock)) {
-    if (options.store === undefined) await store.close();
+    if (options.store === undefined) await closeStore(store);
     // A server that began starting since the first look above (takeRebuildLock looks again).
     if ('server' in lock) return fail(io, 'rebuild', serverRunning(config, lock.server));
     return fail(
@@ -68,7 +68,7 @@ export const runRebuild = async (config: AppConfig, io: CliIo = processIo, optio
   } finally {
     unregister();
     lock.release();
-    if (options.store === undefined) await store.close();
+    if (options.store === undefined) await closeStore(store);
   }
 };
 

@@ -286,7 +286,7 @@ export class EventStoreDbEventStore implements EventStore {
         let delivered = 0;
         const read = store.client.readAll({ direction: FORWARDS, fromPosition: after === undefined ? START : toEsdbPosition(after) });
         try {
-          for await (const resolved of read) {
+          for await (const resolved of eventsOf(read)) {
             const event = resolved.event;
             if (!event) continue;
             const commit = commitOf(resolved);
@@ -481,7 +481,7 @@ export class EventStoreDbEventStore implements EventStore {
   private async lastOfAll<T>(take: (resolved: AllStreamResolvedEvent) => T): Promise<T | null> {
     const read = this.client.readAll({ direction: BACKWARDS, fromPosition: END, requiresLeader: true });
     try {
-      for await (const resolved of read) {
+      for await (const resolved of eventsOf(read)) {
         const event = resolved.event;
         if (event && !isSystemEvent(event.streamId, event.type)) return take(resolved);
       }
@@ -533,12 +533,26 @@ const toEventData = (event: SerialisedEvent): JSONEventData => ({
   metadata: new Uint8Array(Buffer.from(event.metadata, 'utf8')),
 });
 
+/**
+ * The events of a read that may be left before its end: the loop's exit does not destroy the read
+ * (see cancel), which stays piped to the gRPC call it wraps.
+ */
+const eventsOf = <E>(read: StreamingRead<E>): AsyncIterable<E> => read.iterator({ destroyOnReturn: false }) as AsyncIterable<E>;
+
+/**
+ * Ends a read left early (read through eventsOf). Cancelling stops a call still running; a call the
+ * server already ended holds what it sent until it is read, and client.dispose() waits for every call
+ * to finish: a read destroyed unread (a for-await left early) kept close() waiting for ever, and a
+ * CLI command closing its store ended with exit code 0 whatever it had set. So the rest is drained.
+ */
 const cancel = async (read: StreamingRead<unknown>): Promise<void> => {
   try {
     await read.cancel();
   } catch {
     // Already finished or failed: nothing left to cancel.
   }
+  read.on('error', () => undefined);
+  read.resume();
 };
 
 const withDeadline = <T>(promise: Promise<T>, ms: number, what: string): Promise<T> =>
@@ -581,7 +595,7 @@ export const openEventStoreDb = async (
   }
   const probe = client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 });
   const answered = (async () => {
-    for await (const _ of probe) break;
+    for await (const _ of eventsOf(probe)) break;
   })();
   try {
     await withDeadline(answered, connectTimeoutMs, 'no answer');
