@@ -6,6 +6,7 @@ import { type CliIo, configOrExit, EXIT_ERROR, EXIT_OK, fail, interruptedExit, p
 import { closeStore, openExistingStore } from '../cli-store.js';
 import { rebuildLockOf, type RunningServer, runningServer, takeRebuildLock } from '../../shared/running-server.js';
 import { plural } from '../../shared/plural.js';
+import { ensureDir } from '../../shared/ensure-dir.js';
 
 export const summaryLine = (result: RebuildResult, file: string): string =>
   `rebuild: ${plural(result.events, 'event')}, ${plural(result.streams, 'stream')}, ${plural(result.tracks, 'track')} in ${(result.durationMs / 1000).toFixed(2)} s ` +
@@ -24,6 +25,13 @@ export const runRebuild = async (config: AppConfig, io: CliIo = processIo, optio
   try {
     store = options.store ?? (await openExistingStore(config));
   } catch (error) {
+    return fail(io, 'rebuild', error);
+  }
+  try {
+    // On EventStoreDB no store file made the data directory (a demo loaded there, a new instance's own directory): the lock and the read models go there.
+    ensureDir(config.dataDir, 0o700);
+  } catch (error) {
+    if (options.store === undefined) await closeStore(store);
     return fail(io, 'rebuild', error);
   }
   const lock = takeRebuildLock(config.dataDir);
