@@ -124,6 +124,8 @@ const INTEGERS: ReadonlySet<string> = new Set([
  * write to its track, so one token opening thousands slowed every user (a security audit's finding).
  * A wall of dashboards sharing one viewer token stays well inside it.
  */
+export const DEFAULT_ESDB_CONNECTION_STRING = 'esdb://localhost:2113?tls=false';
+
 export const DEFAULT_LIVE_STREAMS_PER_TOKEN = 64;
 
 /** Generous enough that no test or benchmark trips them: a ceiling against runaway clients. */
@@ -216,7 +218,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
     host: vars.HOST ?? '127.0.0.1',
     store: (vars.LEDGER_STORE ?? 'sqlite') as AppConfig['store'],
     dataDir: vars.LEDGER_DATA_DIR ?? './data',
-    esdbConnectionString: vars.ESDB_CONNECTION_STRING ?? 'esdb://localhost:2113?tls=false',
+    esdbConnectionString: vars.ESDB_CONNECTION_STRING ?? DEFAULT_ESDB_CONNECTION_STRING,
     tokens,
     tokensFile: vars.LEDGER_TOKENS_FILE,
     logLevel: (vars.LOG_LEVEL ?? 'info') as AppConfig['logLevel'],

@@ -314,6 +314,8 @@ describe('every user-facing path on the EventStoreDB adapter, against an in-proc
 
       const demo = succeeded(await runCliAsync(['demo'], env), 'demo');
       expect(demo.stdout).toMatch(/^demo: loaded track us-cn-seg: \d+ commands, \d+ events in \d+ streams in [\d.]+ s \(eventstoredb\)/);
+      // The server it says to start opens the same store: every setting that points there, the fake's connection string too.
+      expect(demo.stdout).toContain(`start the server (LEDGER_DATA_DIR=${dataDir} LEDGER_STORE=eventstoredb ESDB_CONNECTION_STRING="${fake.connectionString}" npm start)`);
       const sqliteDir = join(work, 'sqlite');
       const sqliteDemo = succeeded(await runCliAsync(['demo'], { LEDGER_DATA_DIR: sqliteDir }), 'demo on SQLite');
       const counts = (stdout: string) => stdout.replace(/ in [\d.]+ s \(.*$/s, '');

@@ -5,6 +5,8 @@ import { createDemoContext } from '../../demo/demo.module.js';
 import { DEMO_STEPS } from '../../demo/demo-track.js';
 import { runningServer } from '../../shared/running-server.js';
 import { holdingOpen } from '../cli-store.js';
+import { redactConnectionString } from '../../infrastructure/eventstoredb/eventstoredb-mapping.js';
+import { DEFAULT_ESDB_CONNECTION_STRING } from '../../config/app-config.js';
 import { type CliIo, configOrExit, EXIT_OK, fail, processIo, progressReporter } from '../cli-io.js';
 
 /**
@@ -34,6 +36,10 @@ export const runDemo = async (config: AppConfig, io: CliIo = processIo): Promise
     const env = [
       config.dataDir !== './data' && config.dataDir !== 'data' ? `LEDGER_DATA_DIR=${config.dataDir}` : undefined,
       config.store !== 'sqlite' ? `LEDGER_STORE=${config.store}` : undefined,
+      // Its password, if any, is not printed: the user has it where they set it.
+      config.store === 'eventstoredb' && config.esdbConnectionString !== DEFAULT_ESDB_CONNECTION_STRING
+        ? `ESDB_CONNECTION_STRING="${redactConnectionString(config.esdbConnectionString)}"`
+        : undefined,
     ].filter((part) => part !== undefined);
     io.out.write(
       `demo: loaded track ${report.trackId}: ${report.commands} commands, ${report.events} events in ${report.streams} streams ` +
