@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
-import type { Browser } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, describeInChromium, freePort, ROOT, stopServer, waitForHealth } from './support/browser-kit.js';
+import type { Browser, Page } from 'playwright-core';
+import { axeViolations, CHROMIUM, CHROMIUM_ARGS, describeInChromium, freePort, js, ROOT, stopServer, until, waitForHealth } from './support/browser-kit.js';
 
 /*
  * The dashboard with a multilateral track (57 parties, as an OSCE working group), in a real Chromium
@@ -41,10 +41,30 @@ const describeWideTrack = (): void => {
     for (const partyId of PARTIES) statuses.push(await clerkPost('/tracks/osce-iwg/parties', { partyId, name: `State ${partyId}`, effectiveOn: '2026-01-05' }));
     for (let n = 1; n <= NORMS; n++) statuses.push(await clerkPost('/tracks/osce-iwg/norms', { normId: `norm-${n}`, title: `Norm ${n}`, summary: 'Do not attack it.', proposedBy: ['p00'], effectiveOn: '2026-02-01' }));
     statuses.push(await clerkPost('/tracks/osce-iwg/cbms', { cbmId: 'cbm-1', title: 'Points of contact', proposedBy: ['p00'], linkedNorms: ['norm-1'], effectiveOn: '2026-02-01' }));
+    // norm-1: 52 support, 3 abstain, p55 and p56 have stated nothing (they block). norm-2: p00 opposes, p01 is conditional, p02 supports, 54 have stated nothing.
+    const stated = (normId: string, partyId: string, stance: string) =>
+      clerkPost(`/norms/${normId}/positions`, { statementId: `st-${normId}-${partyId}`, partyId, stance, text: `${partyId} on ${normId}: ${stance}.`, channel: 'oral', ...(stance === 'conditional' ? { condition: 'subject to review' } : {}), effectiveOn: '2026-03-01' });
+    for (const partyId of PARTIES.slice(0, 55)) statuses.push(await stated('norm-1', partyId, PARTIES.indexOf(partyId) < 52 ? 'supports' : 'abstains'));
+    statuses.push(await stated('norm-2', 'p00', 'opposes'), await stated('norm-2', 'p01', 'conditional'), await stated('norm-2', 'p02', 'supports'));
     expect(statuses.filter((status) => status !== 201)).toEqual([]);
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: CHROMIUM!, args: CHROMIUM_ARGS, headless: true });
   });
+
+  const openBoard = async (width: number): Promise<Page> => {
+    const context = await browser.newContext({ viewport: { width, height: 900 } });
+    await context.addInitScript(`localStorage.setItem('norms-ledger.viewer-token', ${JSON.stringify(VIEWER_TOKEN)})`);
+    const page = await context.newPage();
+    await page.goto(`${base}/#track=osce-iwg`);
+    await until(page, `document.querySelectorAll('table.board tbody tr').length === ${NORMS + 1} && document.querySelector('#live-status')?.dataset.state === 'on'`);
+    return page;
+  };
+  const boardRow = (id: string): string => `document.querySelector('table.board tbody tr[data-row-id="${id}"]')`;
+  /** A row's stance counts as shown (its tally's items, spaces squeezed). */
+  const tallyOf = (page: Page, id: string) => js<string[]>(page, `[...${boardRow(id)}.querySelectorAll('.tally li')].map((li) => li.textContent.replace(/\\s+/g, ' ').trim())`);
+  const blockersOf = (page: Page, id: string) => js<string[]>(page, `[...${boardRow(id)}.querySelectorAll('.blocking .blocker-group')].map((g) => g.textContent.replace(/\\s+/g, ' ').trim())`);
+  const chipsIn = (page: Page, id: string) => js<number>(page, `${boardRow(id)}.querySelectorAll('button.chip').length`);
+  const disclose = (id: string): string => `${boardRow(id)}.querySelector('button[data-disclose]')`;
 
   afterAll(async () => {
     await browser?.close().catch(() => undefined);
@@ -91,6 +111,66 @@ const describeWideTrack = (): void => {
     // Before, the header row was 1,500 px above (19,000 in a track of 370 subjects) and the subject column 5,000 px to the left.
     expect(seen).toEqual({ cell: true, party: true, subject: true });
     await context.close();
+  });
+
+  it('summarises each board row of 57 parties: its stances counted in the legend’s order, who blocks named by why, a row under 200 px and no chips until asked', async () => {
+    const page = await openBoard(1440);
+    const layout = await js<{ tallest: number; chips: number; buttons: number }>(
+      page,
+      `({ tallest: Math.max(...[...document.querySelectorAll('table.board tbody tr')].map((tr) => tr.getBoundingClientRect().height)), chips: document.querySelectorAll('table.board .chip-wrap').length, buttons: document.querySelectorAll('table.board button[data-disclose][aria-expanded="false"]').length })`,
+    );
+    // Each row was about 440 px (57 chips); the board held 57 chips a row.
+    expect(layout.tallest).toBeLessThan(200);
+    expect(layout).toMatchObject({ chips: 0, buttons: NORMS + 1 });
+    await expect(tallyOf(page, 'norm-1')).resolves.toEqual(['52 ✓ supports', '3 – abstains', '2 · no stance yet']);
+    await expect(blockersOf(page, 'norm-1')).resolves.toEqual(['· no stance yet: p55, p56']);
+    await expect(tallyOf(page, 'norm-2')).resolves.toEqual(['1 ✓ supports', '1 ≈ conditional', '1 ✕ opposes', '54 · no stance yet']);
+    // Every blocking party named once, grouped by why, in the legend's order.
+    await expect(blockersOf(page, 'norm-2')).resolves.toEqual(['≈ conditional: p01', '✕ opposes: p00', `· no stance yet (54): ${PARTIES.slice(3).join(', ')}`]);
+    await expect(tallyOf(page, 'norm-3')).resolves.toEqual(['57 · no stance yet']);
+    await expect(js(page, `${disclose('norm-1')}.textContent.trim()`)).resolves.toBe('▸ Show all 57 stances');
+    await expect(js(page, `document.getElementById(${disclose('norm-1')}.getAttribute('aria-controls')).hidden`)).resolves.toBe(true);
+    await page.context().close();
+  });
+
+  it('shows one row’s 57 chips from its button by keyboard, keeps focus there, and hides them again; a chip shows its statement as on any board', async () => {
+    const page = await openBoard(1440);
+    await page.evaluate(`${disclose('norm-1')}.focus()`);
+    await page.keyboard.press('Enter');
+    await expect(js(page, `${disclose('norm-1')}.getAttribute('aria-expanded')`)).resolves.toBe('true');
+    await expect(chipsIn(page, 'norm-1')).resolves.toBe(57);
+    // That row's only: the others still show their counts.
+    await expect(js(page, `document.querySelectorAll('table.board button.chip').length`)).resolves.toBe(57);
+    await expect(js(page, `document.activeElement === ${disclose('norm-1')}`)).resolves.toBe(true);
+    await expect(js(page, `${disclose('norm-1')}.textContent.trim()`)).resolves.toBe('▾ Hide the 57 stances');
+    // The next Tab stop is the row's first chip, whose statement is read and shown on focus.
+    await page.keyboard.press('Tab');
+    await expect(js(page, `document.activeElement?.dataset?.focusKey`)).resolves.toBe('chip:norm-1:p00');
+    await until(page, `${boardRow('norm-1')}.querySelector('.chip[data-party="p00"] + [role=tooltip] .tip-text')?.textContent.includes('p00 on norm-1: supports.')`);
+    await expect(js(page, `getComputedStyle(${boardRow('norm-1')}.querySelector('.chip[data-party="p00"] + [role=tooltip]')).display`)).resolves.toBe('block');
+    await expect(js(page, `${boardRow('norm-1')}.querySelector('.chip[data-party="p56"]').dataset.stance`)).resolves.toBe('none');
+    // Back to the button; Space hides them.
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Space');
+    await expect(js(page, `${disclose('norm-1')}.getAttribute('aria-expanded')`)).resolves.toBe('false');
+    await expect(chipsIn(page, 'norm-1')).resolves.toBe(0);
+    await expect(js(page, `document.activeElement === ${disclose('norm-1')}`)).resolves.toBe(true);
+    await page.context().close();
+  });
+
+  it('meets the WCAG 2.1 A and AA rules axe-core checks on the board of 57 parties with a row’s chips shown, wide and 375 px wide', async () => {
+    const found: string[] = [];
+    for (const width of [1440, 375]) {
+      const page = await openBoard(width);
+      found.push(...(await axeViolations(page, `${width} px, summaries`)));
+      await page.evaluate(`${disclose('norm-2')}.click()`);
+      await expect(chipsIn(page, 'norm-2')).resolves.toBe(57);
+      await page.evaluate(`${boardRow('norm-2')}.querySelector('.chip[data-party="p01"]').focus()`);
+      await until(page, `${boardRow('norm-2')}.querySelector('.chip[data-party="p01"] + [role=tooltip] .tip-text') !== null`);
+      found.push(...(await axeViolations(page, `${width} px, a row's chips shown, a statement`)));
+      await page.context().close();
+    }
+    expect(found).toEqual([]);
   });
 };
 

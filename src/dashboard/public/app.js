@@ -1,5 +1,5 @@
 import { ApiError, createApi, ServerDownError, storedToken, storeToken, TokenError } from './api.js';
-import { boardTable, cbmTracker, h, isolate, KIND_NAME, legend, matrixTable, namesOf, placeholder, sessionDetailView, sessionTimeline, statusLabel, subjectDetailView, tipContent } from './render.js';
+import { boardTable, cbmTracker, discloseLabel, h, isolate, KIND_NAME, legend, matrixTable, namesOf, placeholder, rowChips, sessionDetailView, sessionTimeline, statusLabel, subjectDetailView, tipContent } from './render.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -217,16 +217,47 @@ const when = () => {
   return `${state.asOf ? ` on ${formatLong(state.asOf)}` : known ? '' : ' yet'}${known}`;
 };
 
+/** The kind:id of the compact board rows whose chips are shown: kept while the track is (a date, a live change). */
+const expandedRows = new Set();
+let expandedTrack = '';
+const rowKey = (row) => `${row.kind}:${row.id}`;
 const renderBoard = (changed) => {
   const rows = shown.board?.rows ?? [];
+  const parties = partiesOf();
+  if (expandedTrack !== state.trackId) {
+    expandedRows.clear();
+    expandedTrack = state.trackId;
+  }
   preservingFocus(() => {
     if (rows.length === 0) {
       el.board.replaceChildren(placeholder(`Nothing had been proposed on this track${when()}.`));
     } else {
-      el.board.replaceChildren(legend(), boardTable(rows, partiesOf(), statementEntry().statements, changed));
+      el.board.replaceChildren(legend(), boardTable(rows, parties, statementEntry().statements, changed, expandedRows));
     }
   });
 };
+
+/** Shows or hides the chips of one compact board row, where its button is: nothing else is drawn again. */
+const toggleChips = (button) => {
+  const tr = button.closest('tr');
+  const row = shown.board?.rows?.find((r) => r.id === tr?.dataset.rowId && r.kind === tr?.dataset.kind);
+  const box = document.getElementById(button.getAttribute('aria-controls'));
+  if (!row || !box) return;
+  const key = rowKey(row);
+  const expand = button.getAttribute('aria-expanded') !== 'true';
+  if (expand) expandedRows.add(key);
+  else expandedRows.delete(key);
+  // Built when shown, emptied when hidden: a hidden row costs no chips.
+  box.replaceChildren(...(expand ? rowChips(row, partiesOf(), statementEntry().statements) : []));
+  box.hidden = !expand;
+  button.setAttribute('aria-expanded', String(expand));
+  button.querySelector('.disclose-mark').textContent = expand ? '▾' : '▸';
+  button.querySelector('.disclose-text').textContent = discloseLabel(Number(button.dataset.count), expand);
+};
+el.board.addEventListener('click', (event) => {
+  const button = event.target?.closest?.('button[data-disclose]');
+  if (button) toggleChips(button);
+});
 
 const renderTracker = () => {
   const table = cbmTracker(shown.board?.rows ?? [], partiesOf());

@@ -182,14 +182,148 @@ const linkedCell = (row) => {
 };
 
 /**
- * The board. `parties`: every party of the track (so a missing stance shows as "no stance yet");
- * `statements`: statementId → the statement under the same cut.
+ * Above this many parties a board row summarises its stances (how many parties take each, in the
+ * legend's order) and shows its chips only on request: 57 chips (an OSCE working group) made each
+ * row about 440 px tall and the board hundreds of thousands of nodes. Twelve chips still fit in two
+ * or three lines beside the subject on a wide screen, and take in at a glance; a bilateral track,
+ * a trilateral, the G7 or ASEAN's ten keep their chips as they were.
  */
-export const boardTable = (rows, parties, statements, changed = new Set()) => {
+export const COMPACT_PARTIES = 12;
+
+/** Whether the board of a track of these parties summarises its rows' stances. */
+export const compactBoard = (parties) => parties.length > COMPACT_PARTIES;
+
+/** The parties of a board row: every party of the track and whoever has a stance on it, sorted. */
+const partiesOfRow = (row, parties) => [...new Set([...parties, ...Object.keys(row.stances ?? {})])].sort();
+
+/** The chips of one board row, one per party. */
+export const rowChips = (row, parties, statements) =>
+  partiesOfRow(row, parties).map((p) => stanceChip(row.id, p, row.stances?.[p] ?? null, statements.get(row.stances?.[p]?.statementId)));
+
+/** The id of the box that holds a compact row's chips once they are shown. */
+export const chipsBoxId = (row) => `chips-${row.kind}-${row.id}`;
+
+/** What the disclosure button of a compact row says, shown or not. */
+export const discloseLabel = (count, expanded) => (expanded ? `Hide the ${count} stances` : `Show all ${count} stances`);
+
+/**
+ * A compact row's stances: how many parties take each stance (the legend's order, marks and colours),
+ * and a disclosure button that shows (and builds) the row's chips, which then behave as everywhere.
+ */
+const stanceSummary = (row, parties, statements, expanded) => {
+  const rowParties = partiesOfRow(row, parties);
+  const counts = new Map();
+  for (const p of rowParties) {
+    const stance = row.stances?.[p]?.stance ?? 'none';
+    counts.set(stance, (counts.get(stance) ?? 0) + 1);
+  }
+  const order = [...STANCES, ...[...counts.keys()].filter((s) => s !== 'none' && !STANCES.includes(s)), 'none'];
+  const boxId = chipsBoxId(row);
+  return h(
+    'div',
+    { class: 'stance-summary' },
+    h(
+      'ul',
+      { class: 'tally', 'aria-label': `Stances of ${rowParties.length} parties` },
+      order
+        .filter((s) => counts.has(s))
+        .map((s) =>
+          h('li', { class: `chip static stance-${s}`, dataset: { stance: s, count: counts.get(s) } }, `${counts.get(s)} `, h('span', { class: 'chip-mark', 'aria-hidden': 'true' }, STANCE_MARK[s] ?? '·'), ` ${s === 'none' ? 'no stance yet' : STANCE_LABEL[s] ?? s}`),
+        ),
+    ),
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'secondary disclose',
+        'aria-expanded': expanded ? 'true' : 'false',
+        'aria-controls': boxId,
+        dataset: { disclose: `${row.kind}:${row.id}`, count: rowParties.length, focusKey: `disclose:${row.kind}:${row.id}` },
+      },
+      h('span', { class: 'disclose-mark', 'aria-hidden': 'true' }, expanded ? '▾' : '▸'),
+      ' ',
+      h('span', { class: 'disclose-text' }, discloseLabel(rowParties.length, expanded)),
+    ),
+    h('div', { class: 'chips', id: boxId, hidden: !expanded }, expanded ? rowChips(row, parties, statements) : []),
+  );
+};
+
+/**
+ * Who blocks a compact row, grouped by why (their stance, or none yet) in the legend's order, each
+ * party still named: "✕ opposes: es, it" then "· no stance yet (50): ad, al, …".
+ */
+const blockerGroups = (row) => {
+  const groups = new Map();
+  for (const p of row.blockingParties) {
+    const stance = row.stances?.[p]?.stance ?? 'none';
+    if (!groups.has(stance)) groups.set(stance, []);
+    groups.get(stance).push(p);
+  }
+  const order = [...STANCES, ...[...groups.keys()].filter((s) => s !== 'none' && !STANCES.includes(s)), 'none'];
+  return h(
+    'span',
+    { class: 'blockers grouped' },
+    order
+      .filter((s) => groups.has(s))
+      .map((s) => {
+        const ids = groups.get(s);
+        return h(
+          'span',
+          { class: 'blocker-group', dataset: { stance: s } },
+          h('span', { class: 'blocker-why' }, h('span', { class: 'chip-mark', 'aria-hidden': 'true' }, STANCE_MARK[s] ?? '·'), ` ${s === 'none' ? 'no stance yet' : STANCE_LABEL[s] ?? s}${ids.length > 3 ? ` (${ids.length})` : ''}:`),
+          ' ',
+          h('span', { class: 'blocker-ids' }, ids.join(', ')),
+        );
+      }),
+  );
+};
+
+/**
+ * One row of the board. `compact`: the stances summarised, their chips shown when `expanded`
+ * (compactBoard); `changed`: it flashes (a live change).
+ */
+export const boardRow = (row, parties, statements, { changed = false, compact = false, expanded = false } = {}) =>
+  rowRoles(
+    h(
+      'tr',
+      { class: changed ? 'changed' : null, dataset: { rowId: row.id, kind: row.kind } },
+      subjectCell(row),
+      labelled('td', 'Status', { class: 'status-col' }, row.kind === 'topic' ? h('span', { class: 'muted' }, 'Topic: positions only') : statusBadge(row.status, row.statusSince)),
+      labelled('td', 'Stances', { class: 'stances' }, compact ? stanceSummary(row, parties, statements, expanded) : h('div', { class: 'chips' }, rowChips(row, parties, statements))),
+      labelled(
+        'td',
+        'Blocking',
+        { class: 'blocking' },
+        (row.blockingParties ?? []).length > 0
+          ? compact
+            ? blockerGroups(row)
+            : h('span', { class: 'blockers' }, row.blockingParties.join(', '))
+          : row.consensusPossible
+            ? h('span', { class: 'ok' }, 'nobody', h('span', { class: 'consensus' }, 'consensus possible'))
+            : h('span', { class: 'muted' }, 'nobody', row.kind === 'topic' ? null : h('span', { class: 'consensus' }, 'no support yet')),
+      ),
+      labelled('td', 'Awaiting confirmation', {}, list(row.pendingConfirmations, '—')),
+      labelled('td', 'Linked', {}, linkedCell(row)),
+    ),
+  );
+
+/**
+ * The board. `parties`: every party of the track (so a missing stance shows as "no stance yet");
+ * `statements`: statementId → the statement under the same cut; `changed`: the ids of rows that
+ * flash; `expanded`: the kind:id of compact rows whose chips are shown.
+ */
+export const boardTable = (rows, parties, statements, changed = new Set(), expanded = new Set()) => {
+  const compact = compactBoard(parties);
   return withTableRoles(h(
     'table',
-    { class: 'board', 'aria-describedby': 'board-caption' },
-    h('caption', { id: 'board-caption', class: 'visually-hidden' }, 'One row per subject: status, each party’s latest stance, what blocks agreement, and links.'),
+    { class: compact ? 'board compact' : 'board', 'aria-describedby': 'board-caption' },
+    h(
+      'caption',
+      { id: 'board-caption', class: 'visually-hidden' },
+      compact
+        ? 'One row per subject: status, how many parties take each stance (each party’s stance behind a button), who blocks agreement and why, and links.'
+        : 'One row per subject: status, each party’s latest stance, what blocks agreement, and links.',
+    ),
     h(
       'thead',
       {},
@@ -204,34 +338,28 @@ export const boardTable = (rows, parties, statements, changed = new Set()) => {
         h('th', { scope: 'col' }, 'Linked'),
       ),
     ),
-    h(
-      'tbody',
-      {},
-      orderRows(rows).map((row) => {
-        const rowParties = [...new Set([...parties, ...Object.keys(row.stances ?? {})])].sort();
-        return h(
-          'tr',
-          { class: changed.has(row.id) ? 'changed' : null, dataset: { rowId: row.id, kind: row.kind } },
-          subjectCell(row),
-          labelled('td', 'Status', { class: 'status-col' }, row.kind === 'topic' ? h('span', { class: 'muted' }, 'Topic: positions only') : statusBadge(row.status, row.statusSince)),
-          labelled('td', 'Stances', { class: 'stances' }, h('div', { class: 'chips' }, rowParties.map((p) => stanceChip(row.id, p, row.stances?.[p] ?? null, statements.get(row.stances?.[p]?.statementId))))),
-          labelled(
-            'td',
-            'Blocking',
-            { class: 'blocking' },
-            (row.blockingParties ?? []).length > 0
-              ? h('span', { class: 'blockers' }, row.blockingParties.join(', '))
-              : row.consensusPossible
-                ? h('span', { class: 'ok' }, 'nobody', h('span', { class: 'consensus' }, 'consensus possible'))
-                : h('span', { class: 'muted' }, 'nobody', row.kind === 'topic' ? null : h('span', { class: 'consensus' }, 'no support yet')),
-          ),
-          labelled('td', 'Awaiting confirmation', {}, list(row.pendingConfirmations, '—')),
-          labelled('td', 'Linked', {}, linkedCell(row)),
-        );
-      }),
-    ),
+    h('tbody', {}, orderRows(rows).map((row) => boardRow(row, parties, statements, { changed: changed.has(row.id), compact, expanded: expanded.has(`${row.kind}:${row.id}`) }))),
   ));
 };
+
+/** One subject's row of the stance matrix. */
+export const matrixRow = (row, parties) =>
+  h(
+    'tr',
+    { dataset: { matrixRow: `${row.kind}:${row.id}` } },
+    h('th', { scope: 'row', class: 'matrix-subject' }, subjectButton(row, 'matrix', 'matrix-title')),
+    parties.map((p) => {
+      const cell = row.cells?.[p] ?? null;
+      const stance = cell ? cell.stance : 'none';
+      return h(
+        'td',
+        { class: `heat stance-${stance}`, title: cell ? `${p} ${stance} since ${cell.effectiveOn}` : `${p}: no stance yet` },
+        h('span', { class: 'chip-mark', 'aria-hidden': 'true' }, STANCE_MARK[stance] ?? '·'),
+        ' ',
+        cell ? stance : h('span', {}, 'none'),
+      );
+    }),
+  );
 
 export const matrixTable = (matrix) => {
   const parties = matrix.parties ?? [];
@@ -246,24 +374,7 @@ export const matrixTable = (matrix) => {
       h(
         'tbody',
         {},
-        orderRows(matrix.rows ?? []).map((row) =>
-          h(
-            'tr',
-            {},
-            h('th', { scope: 'row', class: 'matrix-subject' }, subjectButton(row, 'matrix', 'matrix-title')),
-            parties.map((p) => {
-              const cell = row.cells?.[p] ?? null;
-              const stance = cell ? cell.stance : 'none';
-              return h(
-                'td',
-                { class: `heat stance-${stance}`, title: cell ? `${p} ${stance} since ${cell.effectiveOn}` : `${p}: no stance yet` },
-                h('span', { class: 'chip-mark', 'aria-hidden': 'true' }, STANCE_MARK[stance] ?? '·'),
-                ' ',
-                cell ? stance : h('span', {}, 'none'),
-              );
-            }),
-          ),
-        ),
+        orderRows(matrix.rows ?? []).map((row) => matrixRow(row, parties)),
       ),
     ),
   );
@@ -353,6 +464,29 @@ export const sessionTimeline = (sessions) =>
       }),
   );
 
+/** One measure's row of the CBM tracker: a column per party (reported, awaiting a report, or not yet agreed). */
+export const trackerRow = (row, parties) => {
+  const reported = new Set(row.implementationReportedBy ?? []);
+  const agreed = ['agreed', 'implementing', 'implemented', 'suspended'].includes(row.status);
+  return rowRoles(
+    h(
+      'tr',
+      { dataset: { rowId: row.id } },
+      h('th', { scope: 'row', class: 'subject' }, subjectButton(row, 'tracker')),
+      labelled('td', 'Status', {}, statusBadge(row.status, row.statusSince)),
+      parties.map((p) =>
+        labelled(
+          'td',
+          p,
+          { class: reported.has(p) ? 'impl impl-yes' : 'impl impl-no' },
+          reported.has(p) ? [h('span', { 'aria-hidden': 'true' }, '✓ '), 'reported'] : agreed ? 'awaiting report' : h('span', { class: 'muted' }, 'not yet agreed'),
+        ),
+      ),
+      labelled('td', 'Linked norms', {}, list(row.linkedNorms)),
+    ),
+  );
+};
+
 /** The CBM tracker: board CBM rows with one column per party (reported or awaiting). */
 export const cbmTracker = (rows, parties) => {
   const cbms = orderRows(rows.filter((r) => r.kind === 'cbm'));
@@ -365,27 +499,17 @@ export const cbmTracker = (rows, parties) => {
     h(
       'tbody',
       {},
-      cbms.map((row) => {
-        const reported = new Set(row.implementationReportedBy ?? []);
-        const agreed = ['agreed', 'implementing', 'implemented', 'suspended'].includes(row.status);
-        return h(
-          'tr',
-          { dataset: { rowId: row.id } },
-          h('th', { scope: 'row', class: 'subject' }, subjectButton(row, 'tracker')),
-          labelled('td', 'Status', {}, statusBadge(row.status, row.statusSince)),
-          parties.map((p) =>
-            labelled(
-              'td',
-              p,
-              { class: reported.has(p) ? 'impl impl-yes' : 'impl impl-no' },
-              reported.has(p) ? [h('span', { 'aria-hidden': 'true' }, '✓ '), 'reported'] : agreed ? 'awaiting report' : h('span', { class: 'muted' }, 'not yet agreed'),
-            ),
-          ),
-          labelled('td', 'Linked norms', {}, list(row.linkedNorms)),
-        );
-      }),
+      cbms.map((row) => trackerRow(row, parties)),
     ),
   ));
+};
+
+/** The roles of withTableRoles for one body row, built on its own (a live change). */
+const rowRoles = (row) => {
+  row.setAttribute('role', 'row');
+  for (const cell of row.querySelectorAll('th[scope="row"]')) cell.setAttribute('role', 'rowheader');
+  for (const cell of row.querySelectorAll('td')) cell.setAttribute('role', 'cell');
+  return row;
 };
 
 /**

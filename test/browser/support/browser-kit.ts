@@ -1,7 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
+import type { Page } from 'playwright-core';
 
 /*
  * What the browser tests share: Debian's chromium only (no browser is ever downloaded), the flags
@@ -77,4 +79,31 @@ export const describeInChromium = (title: string, body: () => void): void => {
       it.skip(why, () => undefined);
     });
   }
+};
+
+/** An expression evaluated in the page (a string: the test's types have no DOM). */
+export const js = <T = unknown>(page: Page, expression: string): Promise<T> => page.evaluate(expression) as Promise<T>;
+
+/** Polls a page-side expression; wrapped in a function because a bare string is eval'd, which the page's CSP forbids. */
+export const until = (page: Page, expression: string, timeout = 15_000): Promise<unknown> =>
+  page.waitForFunction(new Function(`return (${expression});`) as () => unknown, undefined, { timeout });
+
+/** WCAG 2.0 and 2.1, levels A and AA: what the dashboard's users hold it to. */
+export const WCAG_A_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+/**
+ * axe-core's WCAG 2.1 A and AA rules over the page as it is now: one line per violation (its impact and
+ * first few elements), prefixed by `state`. axe goes in through the DevTools protocol (page.evaluate),
+ * which the page's CSP does not govern.
+ */
+export const axeViolations = async (page: Page, state: string): Promise<string[]> => {
+  if (!(await js<boolean>(page, `typeof window.axe?.run === 'function'`))) {
+    await page.evaluate(readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'));
+  }
+  const violations = await js<Array<{ id: string; impact: string; help: string; targets: string[] }>>(
+    page,
+    `axe.run(document, { runOnly: { type: 'tag', values: ${JSON.stringify(WCAG_A_AA)} }, resultTypes: ['violations'] })
+      .then((results) => results.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) })))`,
+  );
+  return violations.map(({ id, impact, help, targets }) => `${state}: ${id} (${impact}) ${help}: ${targets.slice(0, 3).join(' | ')}${targets.length > 3 ? ` and ${targets.length - 3} more` : ''}`);
 };
