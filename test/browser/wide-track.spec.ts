@@ -172,6 +172,31 @@ const describeWideTrack = (): void => {
     }
     expect(found).toEqual([]);
   });
+
+  it('updates only the row a live statement changes: its counts and chips, not the other rows, the tracker or the table', async () => {
+    const page = await openBoard(1440);
+    await page.evaluate(`${disclose('norm-1')}.click()`);
+    await expect(chipsIn(page, 'norm-1')).resolves.toBe(57);
+    await page.evaluate(
+      `(() => { window.kept = { table: document.querySelector('table.board'), other: ${boardRow('norm-5')}, otherChipsRow: ${boardRow('norm-2')}, tracker: document.querySelector('table.tracker tbody tr[data-row-id="cbm-1"]'), matrixRow: document.querySelector('#matrix tr[data-matrix-row="norm:norm-5"]') }; })()`,
+    );
+    const posted = await clerkPost('/norms/norm-1/positions', { statementId: 'st-live-p55', partyId: 'p55', stance: 'supports', text: 'p55 joins the norm, live.', channel: 'oral' });
+    expect(posted).toBe(201);
+    await until(page, `${boardRow('norm-1')}.querySelector('.tally li')?.textContent.replace(/\\s+/g, ' ').trim() === '53 ✓ supports'`);
+    // Its chips stay shown, p55's now supports, and its statement is read (the quiet reload after a live row is done)...
+    await until(page, `${boardRow('norm-1')}.querySelector('.chip[data-party="p55"] + [role=tooltip] .tip-text')?.textContent.includes('joins the norm, live')`);
+    await until(page, `document.querySelector('#matrix tr[data-matrix-row="norm:norm-1"] td[title^="p55 supports"]') !== null`);
+    await expect(tallyOf(page, 'norm-1')).resolves.toEqual(['53 ✓ supports', '3 – abstains', '1 · no stance yet']);
+    await expect(blockersOf(page, 'norm-1')).resolves.toEqual(['· no stance yet: p56']);
+    await expect(chipsIn(page, 'norm-1')).resolves.toBe(57);
+    await expect(js(page, `${disclose('norm-1')}.getAttribute('aria-expanded')`)).resolves.toBe('true');
+    await expect(js(page, `${boardRow('norm-1')}.classList.contains('changed')`)).resolves.toBe(true);
+    // ...and every other row, the table, the tracker's row and the matrix's other rows are the very nodes they were.
+    await expect(
+      js(page, `({ table: window.kept.table === document.querySelector('table.board'), other: window.kept.other === ${boardRow('norm-5')} && window.kept.other.isConnected, otherChipsRow: window.kept.otherChipsRow === ${boardRow('norm-2')}, tracker: window.kept.tracker === document.querySelector('table.tracker tbody tr[data-row-id="cbm-1"]'), matrixRow: window.kept.matrixRow === document.querySelector('#matrix tr[data-matrix-row="norm:norm-5"]'), flashes: document.querySelectorAll('table.board tr.changed').length })`),
+    ).resolves.toEqual({ table: true, other: true, otherChipsRow: true, tracker: true, matrixRow: true, flashes: 1 });
+    await page.context().close();
+  });
 };
 
 describeInChromium('dashboard with a 57-party track (headless Chromium)', describeWideTrack);

@@ -1,5 +1,5 @@
 import { ApiError, createApi, ServerDownError, storedToken, storeToken, TokenError } from './api.js';
-import { boardTable, cbmTracker, discloseLabel, h, isolate, KIND_NAME, legend, matrixTable, namesOf, placeholder, rowChips, sessionDetailView, sessionTimeline, statusLabel, subjectDetailView, tipContent } from './render.js';
+import { boardRow, boardTable, cbmTracker, compactBoard, discloseLabel, h, isolate, KIND_NAME, legend, matrixRow, matrixTable, namesOf, orderRows, placeholder, rowChips, sessionDetailView, sessionTimeline, statusLabel, subjectDetailView, tipContent, trackerRow } from './render.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -221,9 +221,13 @@ const when = () => {
 const expandedRows = new Set();
 let expandedTrack = '';
 const rowKey = (row) => `${row.kind}:${row.id}`;
+/** The parties the board and the tracker were last drawn with (a party registered draws them again). */
+const drawn = { boardParties: null, trackerParties: null };
+
 const renderBoard = (changed) => {
   const rows = shown.board?.rows ?? [];
   const parties = partiesOf();
+  drawn.boardParties = rows.length === 0 ? null : parties.join(',');
   if (expandedTrack !== state.trackId) {
     expandedRows.clear();
     expandedTrack = state.trackId;
@@ -235,6 +239,65 @@ const renderBoard = (changed) => {
       el.board.replaceChildren(legend(), boardTable(rows, parties, statementEntry().statements, changed, expandedRows));
     }
   });
+};
+
+const renderTracker = () => {
+  const parties = partiesOf();
+  const table = cbmTracker(shown.board?.rows ?? [], parties);
+  drawn.trackerParties = table ? parties.join(',') : null;
+  preservingFocus(() => el.cbms.replaceChildren(table ?? placeholder(`No confidence-building measure had been proposed on this track${when()}.`)));
+};
+
+/** Puts `element` (a row for `row`) in `tbody` in the board's order: in place of `existing`, or before the next row shown. */
+const placeRow = (tbody, element, existing, row, ordered, find) => {
+  if (existing) {
+    existing.replaceWith(element);
+    return;
+  }
+  const index = ordered.findIndex((r) => r.id === row.id && r.kind === row.kind);
+  const next = ordered.slice(index + 1).map(find).find(Boolean) ?? null;
+  tbody.insertBefore(element, next);
+};
+
+/**
+ * Draws again the board rows (and CBM tracker rows) of `keys` (kind:id), not the whole board: a live
+ * change touches a row or a few of a board of hundreds. `changed`: they flash. The whole board and
+ * tracker are drawn only when the parties changed (a party registered: every row has a new column)
+ * or there was no table yet.
+ */
+const renderRows = (keys, { changed = false } = {}) => {
+  if (keys.length === 0) return;
+  const rows = shown.board?.rows ?? [];
+  const parties = partiesOf();
+  const flash = changed ? new Set(keys.map((key) => key.slice(key.indexOf(':') + 1))) : new Set();
+  const board = el.board.querySelector('table.board > tbody');
+  if (!board || drawn.boardParties !== parties.join(',')) {
+    // What flashed before still flashes, as when the whole board was drawn for each live row.
+    for (const tr of el.board.querySelectorAll('tr.changed')) flash.add(tr.dataset.rowId);
+    renderBoard(flash);
+    renderTracker();
+    return;
+  }
+  const byKey = new Map(rows.map((row) => [rowKey(row), row]));
+  const ordered = orderRows(rows);
+  const compact = compactBoard(parties);
+  const { statements } = statementEntry();
+  const boardRowOf = (row) => board.querySelector(`:scope > tr[data-row-id="${CSS.escape(row.id)}"][data-kind="${CSS.escape(row.kind)}"]`);
+  const tracker = el.cbms.querySelector('table.tracker > tbody');
+  const cbmKeys = keys.filter((key) => byKey.get(key)?.kind === 'cbm');
+  const trackerAgain = cbmKeys.length > 0 && (!tracker || drawn.trackerParties !== parties.join(','));
+  const cbmOrdered = ordered.filter((row) => row.kind === 'cbm');
+  const trackerRowOf = (row) => tracker?.querySelector(`:scope > tr[data-row-id="${CSS.escape(row.id)}"]`) ?? null;
+  preservingFocus(() => {
+    for (const key of keys) {
+      const row = byKey.get(key);
+      if (!row) continue;
+      const element = boardRow(row, parties, statements, { changed: flash.has(row.id), compact, expanded: expandedRows.has(key) });
+      placeRow(board, element, boardRowOf(row), row, ordered, boardRowOf);
+      if (row.kind === 'cbm' && tracker && !trackerAgain) placeRow(tracker, trackerRow(row, parties), trackerRowOf(row), row, cbmOrdered, trackerRowOf);
+    }
+  });
+  if (trackerAgain) renderTracker();
 };
 
 /** Shows or hides the chips of one compact board row, where its button is: nothing else is drawn again. */
@@ -259,14 +322,32 @@ el.board.addEventListener('click', (event) => {
   if (button) toggleChips(button);
 });
 
-const renderTracker = () => {
-  const table = cbmTracker(shown.board?.rows ?? [], partiesOf());
-  preservingFocus(() => el.cbms.replaceChildren(table ?? placeholder(`No confidence-building measure had been proposed on this track${when()}.`)));
-};
-
 const renderMatrix = () => {
   const rows = shown.matrix?.rows ?? [];
   preservingFocus(() => el.matrix.replaceChildren(rows.length === 0 ? placeholder(`No subjects${when()}, so no stances.`) : matrixTable(shown.matrix)));
+};
+
+/**
+ * Shows a matrix read after a live change: only its changed rows are drawn again, unless its parties
+ * or its subjects changed (a party registered, a subject proposed), which draws it whole.
+ */
+const updateMatrix = (matrix) => {
+  const before = shown.matrix;
+  shown.matrix = matrix;
+  const body = el.matrix.querySelector('table.matrix > tbody');
+  const ids = (m) => orderRows(m?.rows ?? []).map(rowKey).join(',');
+  if (!body || !before || JSON.stringify(before.parties) !== JSON.stringify(matrix.parties) || ids(before) !== ids(matrix)) {
+    renderMatrix();
+    return;
+  }
+  const old = new Map((before.rows ?? []).map((row) => [rowKey(row), JSON.stringify(row)]));
+  const parties = matrix.parties ?? [];
+  preservingFocus(() => {
+    for (const row of matrix.rows ?? []) {
+      if (old.get(rowKey(row)) === JSON.stringify(row)) continue;
+      body.querySelector(`:scope > tr[data-matrix-row="${CSS.escape(rowKey(row))}"]`)?.replaceWith(matrixRow(row, parties));
+    }
+  });
 };
 
 const renderSessions = () => {
@@ -527,9 +608,17 @@ const connectLive = () => {
     },
     snapshot: (board) => {
       if (looksBack() || !shown.board || board.trackId !== trackId) return;
-      shown.board = { ...shown.board, rows: board.rows ?? shown.board.rows };
-      renderBoard();
-      renderTracker();
+      // Usually what the page has just read: only the rows that differ are drawn again (all of them if one went).
+      const rows = board.rows ?? shown.board.rows;
+      const before = new Map((shown.board.rows ?? []).map((row) => [rowKey(row), JSON.stringify(row)]));
+      const next = new Set(rows.map(rowKey));
+      shown.board = { ...shown.board, rows };
+      if ([...before.keys()].some((key) => !next.has(key))) {
+        renderBoard();
+        renderTracker();
+      } else {
+        renderRows(rows.filter((row) => before.get(rowKey(row)) !== JSON.stringify(row)).map(rowKey));
+      }
     },
     row: (row) => onLiveRow(trackId, row),
     error: (closed) => {
@@ -670,8 +759,7 @@ const onLiveRow = (trackId, row) => {
     if (index >= 0) rows[index] = row;
     else rows.push(row);
     shown.board = { ...shown.board, rows };
-    renderBoard(new Set([...liveBatch.items.values()].map((item) => item.after.id)));
-    renderTracker();
+    drawLiveRow(trackId, key);
   } else {
     liveBatch.past.set(key, row);
   }
@@ -681,6 +769,49 @@ const onLiveRow = (trackId, row) => {
   liveChanged.set(key, row);
   clearTimeout(liveRefresh);
   liveRefresh = setTimeout(() => void refreshAfterLive(), 300);
+};
+
+/*
+ * A burst of live rows (a party registered changes every row, one event each) is drawn once, a
+ * moment after its first row, and only those rows: the board of a track of hundreds of subjects is
+ * not drawn again for each.
+ */
+const LIVE_DRAW_MS = 40;
+let liveDraw = { trackId: '', keys: new Set(), timer: 0 };
+
+const drawLiveRow = (trackId, key) => {
+  if (liveDraw.trackId !== trackId) {
+    clearTimeout(liveDraw.timer);
+    liveDraw = { trackId, keys: new Set(), timer: 0 };
+  }
+  liveDraw.keys.add(key);
+  if (liveDraw.timer) return;
+  liveDraw.timer = setTimeout(() => {
+    const { keys } = liveDraw;
+    liveDraw = { trackId, keys: new Set(), timer: 0 };
+    // Another track or an earlier date since: what it shows was read for it (loadTrack).
+    if (trackId !== state.trackId || looksBack() || !shown.board) return;
+    renderRows([...keys], { changed: true });
+  }, LIVE_DRAW_MS);
+};
+
+/**
+ * The tooltips of the chips of board rows `keys` (kind:id) say the statements as read now: after a
+ * live change a statement may have been corrected, its words read again (rereadStatements).
+ */
+const refreshTips = (keys) => {
+  const { statements } = statementEntry();
+  for (const key of keys) {
+    const row = shown.board?.rows?.find((r) => rowKey(r) === key);
+    const tr = row && el.board.querySelector(`table.board > tbody > tr[data-row-id="${CSS.escape(row.id)}"][data-kind="${CSS.escape(row.kind)}"]`);
+    if (!tr) continue;
+    for (const chip of tr.querySelectorAll('.chip[data-statement-id]')) {
+      const statement = statements.get(chip.dataset.statementId);
+      const cell = row.stances?.[chip.dataset.party];
+      const tip = chip.nextElementSibling;
+      if (statement && cell && tip) tip.replaceChildren(...tipContent(chip.dataset.party, cell, statement));
+    }
+  }
 };
 
 /** kind:id → the live rows changed since the last refresh, whose statements are read again. */
@@ -705,14 +836,21 @@ const refreshAfterLive = async () => {
     return loadTrack({ quiet: true, keepNotice: true });
   }
   const trackId = state.trackId;
+  const changed = [...liveChanged.keys()];
   void loadDetail({ quiet: true });
   try {
     const [matrix, sessions] = await Promise.all([api.matrix(trackId, {}), api.sessions(trackId, {}), rereadStatements()]);
     if (trackId !== state.trackId || looksBack()) return;
-    Object.assign(shown, { matrix, sessions });
-    renderMatrix();
-    renderSessions();
-    renderBoard(new Set([...el.board.querySelectorAll('tr.changed')].map((r) => r.dataset.rowId)));
+    // The matrix's changed rows, the sessions if they changed, and the changed board rows' statements:
+    // the board itself was drawn row by row as the rows came (drawLiveRow).
+    updateMatrix(matrix);
+    if (JSON.stringify(sessions) !== JSON.stringify(shown.sessions)) {
+      shown.sessions = sessions;
+      renderSessions();
+    }
+    // A party registered since the board was drawn (the matrix names it): every row has a new chip.
+    if (shown.board && drawn.boardParties !== null && drawn.boardParties !== partiesOf().join(',')) renderRows(shown.board.rows.map(rowKey));
+    else refreshTips(changed);
   } catch (error) {
     handleError(error);
   }
