@@ -1,12 +1,11 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { jest } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, describeInChromium, freePort, ROOT, stopServer, waitForHealth } from './support/browser-kit.js';
+import { axeViolations, CHROMIUM, CHROMIUM_ARGS, describeInChromium, freePort, js, ROOT, stopServer, until, waitForHealth } from './support/browser-kit.js';
 
 /*
  * The dashboard in a real Chromium against a real server process (`node dist/main.js`; `npm test`
@@ -18,19 +17,10 @@ const CLERK_TOKEN = 'browser-clerk-token-0123456789';
 
 const run = promisify(execFile);
 
-/** axe-core's browser bundle, put into the page as a string (it is the page's code, not this file's). */
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-/** WCAG 2.0 and 2.1, levels A and AA: what the dashboard's users hold it to. */
-const WCAG_A_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-
 /*
- * Page-side code goes in as strings: the test project's types have no DOM, and what runs in the
- * browser is the page's business, not this file's.
+ * Page-side code goes in as strings (js, until: support/browser-kit.ts): the test project's types
+ * have no DOM, and what runs in the browser is the page's business, not this file's.
  */
-const js = <T = unknown>(page: Page, expression: string): Promise<T> => page.evaluate(expression) as Promise<T>;
-/** Polls a page-side expression; wrapped in a function because a bare string is eval'd, which the page's CSP forbids. */
-const until = (page: Page, expression: string): Promise<unknown> =>
-  page.waitForFunction(new Function(`return (${expression});`) as () => unknown, undefined, { timeout: 15_000 });
 /** A chip's statement, read once the chip is wanted (by its row and party: a re-render gives the tooltip a new id). */
 const tipTextOf = (rowId: string, party: string): string =>
   `document.querySelector('tr[data-row-id="${rowId}"] .chip[data-party="${party}"] + [role=tooltip] .tip-text')?.textContent`;
@@ -107,24 +97,6 @@ const describeDashboard = (): void => {
       `[...document.querySelectorAll('#detail .history-entry')].map((li) => ({ type: li.dataset.type, statementId: li.dataset.statementId, when: li.querySelector('.history-when time')?.getAttribute('datetime') }))`,
     );
   const focusKey = (page: Page) => js<string | undefined>(page, 'document.activeElement?.dataset?.focusKey ?? document.activeElement?.id');
-  /**
-   * axe-core's WCAG 2.0/2.1 A and AA rules over the whole page as it is now: one line per violation, with
-   * its impact and the first few elements it found (as selectors), prefixed by the state under test.
-   * axe goes in through the DevTools protocol (page.evaluate), which the page's CSP does not govern, as a
-   * <script> tag would be.
-   */
-  const axeViolations = async (page: Page, state: string): Promise<string[]> => {
-    if (!(await js<boolean>(page, `typeof window.axe?.run === 'function'`))) await page.evaluate(AXE_SOURCE);
-    const violations = await js<Array<{ id: string; impact: string; help: string; targets: string[] }>>(
-      page,
-      `axe.run(document, { runOnly: { type: 'tag', values: ${JSON.stringify(WCAG_A_AA)} }, resultTypes: ['violations'] })
-        .then((results) => results.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) })))`,
-    );
-    return violations.map(({ id, impact, help, targets }) => {
-      const more = targets.length > 3 ? ` and ${targets.length - 3} more` : '';
-      return `${state}: ${id} (${impact}) ${help}: ${targets.slice(0, 3).join(' | ')}${more}`;
-    });
-  };
   /** Every panel has been read from the server (the board, the stance matrix, the sessions and the measures). */
   const panelsLoaded = (page: Page) =>
     until(page, `['board', 'matrix', 'sessions', 'cbms'].every((id) => document.getElementById(id)?.getAttribute('aria-busy') === 'false') && document.querySelector('table.board tbody tr') !== null`);
