@@ -7,17 +7,11 @@ import { verifyBundle } from '../../src/audit/application/bundle.js';
 import { keyIdOf } from '../../src/audit/domain/checkpoint.js';
 import { loadConfig } from '../../src/config/app-config.js';
 import { removeDir, tempDir } from './support/ledger-fixture.js';
+import { asText } from '../e2e/support/streaming.js';
 
 // As in the e2e harness: Swagger UI's static assets need an ESM-only module Jest cannot require.
 jest.unstable_mockModule('@fastify/static', () => ({ default: async () => {} }));
 const { createApp } = await import('../../src/bootstrap.js');
-
-/** A streamed body (NDJSON) read whole, as text, for supertest's parse(). */
-const asText = (res: request.Response, done: (error: Error | null, body: string) => void): void => {
-  let text = '';
-  res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  res.on('end', () => done(null, text));
-};
 
 const CLERK = 'audit-e2e-clerk-token-0123456789';
 const AUDITOR = 'audit-e2e-auditor-token-0123456789';

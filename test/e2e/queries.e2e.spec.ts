@@ -13,6 +13,7 @@ import { LIVE_STREAM_MAX_BACKLOG_BYTES, LiveBoardStreams } from '../../src/proje
 import type { EventStore } from '../../src/shared/event-store/event-store.port.js';
 import { CLERK_TOKEN, type E2eApp, PROBLEM_JSON, problemType, removeDataDir, startApp } from './support/e2e-app.js';
 import { givenHeldSession, givenTrack, ok } from './support/fixtures.js';
+import { openLive as openLiveBoard } from './support/streaming.js';
 
 const AUTH = { Authorization: `Bearer ${CLERK_TOKEN}` };
 
@@ -141,38 +142,7 @@ describe('queries (e2e)', () => {
     expect(response.body).toMatchObject({ type: problemType('not-found'), status: 404, detail });
   });
 
-  /** Opens GET `path` (server-sent events) on a listening app; `frame(n)` waits for the n-th event. */
-  const openLive = async (path: string) => {
-    if (t.app.getHttpServer().address() === null) await t.app.listen(0, '127.0.0.1');
-    const { port } = t.app.getHttpServer().address() as AddressInfo;
-    const response = await new Promise<IncomingMessage>((resolve, reject) => {
-      // A connection of its own: a stream the server closed must not hand its socket to the next one.
-      const req = httpRequest({ host: '127.0.0.1', port, path, headers: AUTH, agent: false }, resolve);
-      req.on('error', reject);
-      req.end();
-    });
-    response.setEncoding('utf8');
-    let buffer = '';
-    const frames: Array<{ event: string; id: string; data: any }> = [];
-    let notify: (() => void) | undefined;
-    response.on('data', (chunk: string) => {
-      buffer += chunk;
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const text = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        if (text.startsWith(':')) continue;
-        const field = (name: string) => text.split('\n').find((line) => line.startsWith(`${name}: `))!.slice(name.length + 2);
-        frames.push({ event: field('event'), id: field('id'), data: JSON.parse(field('data')) });
-        notify?.();
-      }
-    });
-    const frame = async (n: number) => {
-      while (frames.length < n) await new Promise<void>((resolve) => (notify = resolve));
-      return frames[n - 1]!;
-    };
-    return { response, frames, frame };
-  };
+  const openLive = (path: string) => openLiveBoard(t, path, AUTH);
 
   it('the live board sends a snapshot, then the row each time a subject changes', async () => {
     const { response, frame } = await openLive('/tracks/seg/board/live');

@@ -1,6 +1,4 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type request from 'supertest';
 import { verifyBundle } from '../../src/audit/application/bundle.js';
@@ -8,6 +6,7 @@ import { ReadModels } from '../../src/projections/application/read-models.servic
 import { type CliRun, removeDir, runCliAsync, tempDir } from '../cli/support/cli-process.js';
 import { AUDITOR_TOKEN, CLERK_TOKEN, type E2eApp, newDataDir, removeDataDir, startApp } from '../e2e/support/e2e-app.js';
 import { givenHeldSession, givenTrack, ok } from '../e2e/support/fixtures.js';
+import { asText, openLive } from '../e2e/support/streaming.js';
 import { type EsdbFake, startEsdbFake } from '../support/esdb-fake.js';
 
 /*
@@ -34,50 +33,11 @@ const normalized = (value: unknown, key = ''): unknown => {
   return value;
 };
 
-/** A streamed body read whole, as text, for supertest's parse(). */
-const asText = (res: request.Response, done: (error: Error | null, body: string) => void): void => {
-  let text = '';
-  res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  res.on('end', () => done(null, text));
-};
-
 const ndjson = (text: string): Array<Record<string, any>> =>
   text
     .trim()
     .split('\n')
     .map((line) => JSON.parse(line) as Record<string, any>);
-
-/** The live board (SSE) of a track: frames as they arrive. */
-const openLive = async (t: E2eApp, path: string) => {
-  if (t.app.getHttpServer().address() === null) await t.app.listen(0, '127.0.0.1');
-  const { port } = t.app.getHttpServer().address() as AddressInfo;
-  const response = await new Promise<IncomingMessage>((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path, headers: { Authorization: `Bearer ${CLERK_TOKEN}` }, agent: false }, resolve);
-    req.on('error', reject);
-    req.end();
-  });
-  response.setEncoding('utf8');
-  let buffer = '';
-  const frames: Array<{ event: string; id: string; data: any }> = [];
-  let notify: (() => void) | undefined;
-  response.on('data', (chunk: string) => {
-    buffer += chunk;
-    let end: number;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const text = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      if (text.startsWith(':')) continue;
-      const field = (name: string) => text.split('\n').find((line) => line.startsWith(`${name}: `))!.slice(name.length + 2);
-      frames.push({ event: field('event'), id: field('id'), data: JSON.parse(field('data')) });
-      notify?.();
-    }
-  });
-  const frame = async (n: number) => {
-    while (frames.length < n) await new Promise<void>((resolve) => (notify = resolve));
-    return frames[n - 1]!;
-  };
-  return { response, frame };
-};
 
 /** What the server answered through the sweep, to compare between the two stores. */
 interface Transcript {
@@ -177,7 +137,7 @@ const sweepServer = async (t: E2eApp, scratch: string): Promise<Transcript> => {
   expect(answers['/tracks/seg/board?asOf=2026-02-20']).not.toEqual(answers['/tracks/seg/board']);
 
   // The live board: a snapshot, then the row a new command changes.
-  const live = await openLive(t, '/tracks/seg/board/live');
+  const live = await openLive(t, '/tracks/seg/board/live', { Authorization: `Bearer ${CLERK_TOKEN}` });
   try {
     expect(live.response.statusCode).toBe(200);
     const snapshot = await live.frame(1);
