@@ -80,6 +80,8 @@ describe('read models: rules the incremental path must not miss', () => {
       expect(linked({})).toEqual([{ id: 'c1', status: 'withdrawn' }]);
       expect(linked({ asOf: '2026-03-12' })).toEqual([{ id: 'c1', status: 'under_discussion' }]);
       expect(plain(h.queries.subjectDetail('norm', 'n1', NO_CUT))).toMatchObject({ linkedCbms: [{ id: 'c1', status: 'withdrawn' }] });
+      // Under a cut the norm's detail reads the CBMs' states from the index (theirs alone).
+      expect(plain(h.queries.subjectDetail('norm', 'n1', resolveCut({ asOf: '2026-03-12' })))).toMatchObject({ linkedCbms: [{ id: 'c1', status: 'under_discussion' }] });
     } finally {
       await close(h);
     }

@@ -29,6 +29,13 @@ const FAR_FUTURE_INSTANT = '9999-12-31T23:59:59.999Z';
 
 type EventRow = Parameters<typeof ledgerEventOfRow>[0];
 
+/** Each subject stream of a track (those `kinds` selects) as of the cut: one indexed probe per stream. */
+const versionsAtSql = (kinds: string): string =>
+  `SELECT (SELECT v.state FROM versions v
+            WHERE v.stream_id = s.stream_id AND v.effective_from <= @asOf AND v.known_from <= @knownAt AND v.known_to > @knownAt
+            ORDER BY v.effective_from DESC, v.known_from DESC LIMIT 1)
+     FROM streams s WHERE s.track_id = @trackId AND ${kinds}`;
+
 export class ReadModelQueries {
   private readonly statements;
 
@@ -48,12 +55,9 @@ export class ReadModelQueries {
       untrusted: db.prepare('SELECT 1 FROM untrusted_windows WHERE track_id = ? AND known_from <= ? AND known_to > ? LIMIT 1').pluck(),
       earliestRecord: db.prepare('SELECT MIN(effective_on) FROM ledger_events WHERE track_id = ? AND recorded_at <= ?').pluck(),
       correctionData: db.prepare("SELECT data FROM ledger_events WHERE track_id = ? AND type = 'RecordCorrected' AND recorded_at <= ?").pluck(),
-      versionsAt: db.prepare(
-        `SELECT (SELECT v.state FROM versions v
-                  WHERE v.stream_id = s.stream_id AND v.effective_from <= @asOf AND v.known_from <= @knownAt AND v.known_to > @knownAt
-                  ORDER BY v.effective_from DESC, v.known_from DESC LIMIT 1)
-           FROM streams s WHERE s.track_id = @trackId AND s.kind IN ('norm', 'cbm', 'topic')`,
-      ).pluck(),
+      versionsAt: db.prepare(versionsAtSql("s.kind IN ('norm', 'cbm', 'topic')")).pluck(),
+      // A norm's detail under a cut needs the CBMs' states alone (the links they make), not every subject's.
+      cbmVersionsAt: db.prepare(versionsAtSql("s.kind = 'cbm'")).pluck(),
     };
   }
 
@@ -132,10 +136,11 @@ export class ReadModelQueries {
     return cut.knownAt === null || this.statements.untrusted.get(trackId, cut.knownAt, cut.knownAt) === undefined;
   }
 
-  /** Every subject of the track as of the cut, from the index: one indexed probe per subject stream. */
-  private statesAt(trackId: string, cut: ResolvedCut): SubjectState[] {
+  /** Every subject of the track (or only its CBMs) as of the cut, from the index: one indexed probe per subject stream. */
+  private statesAt(trackId: string, cut: ResolvedCut, only?: 'cbm'): SubjectState[] {
     const states: SubjectState[] = [];
-    const found = this.statements.versionsAt.all({ trackId, asOf: cut.asOf ?? FAR_FUTURE_DAY, knownAt: cut.knownAt ?? FAR_FUTURE_INSTANT }) as Array<string | null>;
+    const statement = only === 'cbm' ? this.statements.cbmVersionsAt : this.statements.versionsAt;
+    const found = statement.all({ trackId, asOf: cut.asOf ?? FAR_FUTURE_DAY, knownAt: cut.knownAt ?? FAR_FUTURE_INSTANT }) as Array<string | null>;
     for (const json of found) if (json !== null) states.push(stateOfCompact(JSON.parse(json) as CompactState));
     return states.sort(compareSubjects);
   }
@@ -250,6 +255,6 @@ export class ReadModelQueries {
       const row = this.statements.liveRow.get(`norm-${normId}`) as string | undefined;
       return row === undefined ? [] : [...(JSON.parse(row) as { linkedCbms: LinkedCbm[] }).linkedCbms];
     }
-    return [...(linkedCbmsByNorm(this.statesAt(trackId, cut).filter((s) => s.kind === 'cbm')).get(normId) ?? [])];
+    return [...(linkedCbmsByNorm(this.statesAt(trackId, cut, 'cbm')).get(normId) ?? [])];
   }
 }
