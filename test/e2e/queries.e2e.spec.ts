@@ -131,6 +131,9 @@ describe('queries (e2e)', () => {
     ['/cbms/n1', 'cbm n1 does not exist'],
     ['/topics/NOPE', 'topic "NOPE" does not exist'],
     ['/norms/n1?asOf=2026-01-01', 'norm n1 does not exist under that cut'],
+    // Known before anything of the track was recorded: answered without folding the track.
+    ['/norms/n1?knownAt=2026-01-01', 'norm n1 does not exist under that cut'],
+    ['/sessions/s1?knownAt=2026-01-01', 'session s1 does not exist under that cut'],
     ['/tracks/seg?asOf=2025-12-31', 'track seg does not exist under that cut'],
     ['/tracks/seg/board?asOf=2025-12-31', 'track seg does not exist under that cut'],
     ['/tracks/seg/matrix?knownAt=2026-01-04', 'track seg does not exist under that cut'],

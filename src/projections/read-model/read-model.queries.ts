@@ -116,10 +116,13 @@ export class ReadModelQueries {
    * the whole track to find that it did not exist yet (foldTrack decides when true).
    */
   private mayExistAt(trackId: string, cut: ResolvedCut): boolean {
-    if (cut.asOf === null) return true;
+    if (!hasCut(cut)) return true;
     const knownAt = cut.knownAt ?? FAR_FUTURE_INSTANT;
     const earliest = this.statements.earliestRecord.get(trackId, knownAt) as string | null;
-    if (earliest !== null && earliest <= cut.asOf) return true;
+    // Nothing of the track recorded by knownAt: it did not exist as the ledger knew it then.
+    if (earliest === null) return false;
+    if (cut.asOf === null) return true;
+    if (earliest <= cut.asOf) return true;
     for (const json of this.statements.correctionData.all(trackId, knownAt) as string[]) {
       const changes = (JSON.parse(json) as { changes?: Array<{ field?: unknown; to?: unknown }> }).changes ?? [];
       for (const { field, to } of changes) {
@@ -240,7 +243,11 @@ export class ReadModelQueries {
     const trackId = this.trackOf(streamId);
     if (trackId === null) return null;
     const registry = foldRegistry(this.streamEvents(`track-${trackId}`), cut);
-    if (hasCut(cut) && !this.indexAnswers(trackId, cut, registry)) return subjectDetailOf(foldTrack(trackId, this.trackEvents(trackId), cut), kind, id);
+    if (hasCut(cut) && !this.indexAnswers(trackId, cut, registry)) {
+      // Before the track's earliest record under the cut, nothing of it exists: spares folding the whole track to find that.
+      if (registry === null && !this.mayExistAt(trackId, cut)) return null;
+      return subjectDetailOf(foldTrack(trackId, this.trackEvents(trackId), cut), kind, id);
+    }
     const timeline = streamTimeline(streamId, this.streamEvents(streamId), cut);
     const state = foldSubjectTimeline(timeline, registry);
     if (state === null || state.trackId !== trackId) return null;
