@@ -228,15 +228,24 @@ describe('the bundle', () => {
 
     it.each([
       ['tampered', (text: string) => text.replace('second norm-b', 'Second norm-b')],
+      // Cut inside its last line (the key line), as an interrupted copy leaves it.
       ['truncated', (text: string) => text.slice(0, text.length - 40)],
+      // Cut inside the last event's line, after the checkpoints.
+      ['truncated inside an event', (text: string) => text.slice(0, text.indexOf('after the last checkpoint'))],
       ['without its key', (text: string) => text.split('\n').slice(0, 11).join('\n')],
       ['not NDJSON', (text: string) => `[${text.split('\n').filter(Boolean).join(',\n')}]`],
     ])('refuses a %s bundle, writing nothing', async (name, damage) => {
       writeFileSync(file, damage(readFileSync(file, 'utf8')));
       const error = await importBundle(fresh.store, file).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(UnprocessableError);
-      // A bundle that only lost its key line is named by that above all (its checkpoints' unknown key follows from it).
-      expect((error as Error).message).toMatch(name === 'without its key' ? /^bundle .* does not verify \(3 problems; above all: line 12: missing-key: .*\); nothing was written$/ : /^bundle .* does not verify \(\d+ problems?; first: .*\); nothing was written$/);
+      // A bundle that only lost its end is named by that above all (its checkpoints' unknown key, and
+      // a last line cut in the middle, follow from it).
+      const cut = { 'without its key': 'line 12', truncated: 'line 13', 'truncated inside an event': 'line 12' }[name];
+      expect((error as Error).message).toMatch(
+        cut !== undefined
+          ? new RegExp(`^bundle .* does not verify \\(\\d+ problems; above all: ${cut}: missing-key: no \\{"publicKey": \\.\\.\\.\\} line after .* the bundle is truncated or not a bundle\\); nothing was written$`)
+          : /^bundle .* does not verify \(\d+ problems?; first: .*\); nothing was written$/,
+      );
       expect(await fresh.store.headPosition()).toBeNull();
     });
   });

@@ -398,9 +398,13 @@ export const importBundle = async (
   const report = await verifyBundle(file, options.expectKeyId !== undefined ? { expectKeyId: options.expectKeyId } : {});
   if (!report.ok) {
     // A bundle that only lost its end (a partial copy) is named as such above all: its checkpoints
-    // met earlier in the file as signed by an unknown key only lost that key with the last line.
+    // met earlier in the file as signed by an unknown key only lost that key with the last line, and
+    // a copy cut inside a line leaves that last line unparseable.
     const truncated = report.problems.find((problem) => problem.problem === 'missing-key');
-    const onlyCut = truncated !== undefined && report.problems.every((problem) => problem === truncated || problem.problem === 'unknown-key');
+    const cutLine = truncated?.line !== undefined ? truncated.line - 1 : undefined;
+    const onlyCut =
+      truncated !== undefined &&
+      report.problems.every((problem) => problem === truncated || problem.problem === 'unknown-key' || (problem.problem === 'unparseable' && problem.line === cutLine));
     const lead = onlyCut ? truncated : report.problems[0];
     const total = problemCountOf(report);
     throw new UnprocessableError(
