@@ -44,7 +44,7 @@ const GROUP_FROM = 3;
 /**
  * Why the blocking parties block, in party order: each party on its own (`cn is conditional, us
  * has no stance yet`), but parties sharing a stance are named together, where the first of them
- * falls, once they are GROUP_FROM or more: a track of 57 parties reads `cn is conditional, 55
+ * falls, once they are GROUP_FROM or more: a track of 57 parties reads `cn is conditional; 55
  * parties have no stance yet: ad, al, …` rather than repeating the phrase 55 times.
  */
 const blockingReason = (blockingParties: readonly string[], latest: ReadonlyMap<string, Stance>): string => {
@@ -66,7 +66,8 @@ const blockingReason = (blockingParties: readonly string[], latest: ReadonlyMap<
       phrases.push(groupPhrase(same, stance));
     }
   }
-  return phrases.join(', ');
+  // A group's list of parties is comma-separated: once there is one, phrases are told apart by semicolons.
+  return phrases.join(grouped.size > 0 ? '; ' : ', ');
 };
 
 const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
