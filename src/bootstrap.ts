@@ -13,6 +13,7 @@ import { type AppConfig, publicTokenWarning, shortTokenWarning } from './config/
 import { AppModule } from './app.module.js';
 import { checkSigningKeyFile } from './audit/infrastructure/signing-key.js';
 import { policyOf } from './auth/route-policy.js';
+import fastifyCompress from '@fastify/compress';
 import { applySecurity } from './auth/security.js';
 import { loadTokenRegistry, TokenRegistry, tokenSourceLine } from './auth/tokens.js';
 import { ensureDir } from './shared/ensure-dir.js';
@@ -336,6 +337,20 @@ const clientError = (error: NodeJS.ErrnoException, socket: Duplex): void => {
   socket.destroy(error);
 };
 
+/**
+ * Answers of 1 KiB or more are compressed for a client that accepts it (`Accept-Encoding`: br, gzip
+ * or deflate, by @fastify/compress; a 57-party board is 1 MB of JSON).
+ * Not the live board (server-sent events, sent on a socket of its own) nor the NDJSON streams, which
+ * go as they are. Request bodies are never decoded: a compressed body stays a 415 (json-body.ts), so
+ * every route is marked `decompress: false` before the plugin's own onRoute hook would add a decoder.
+ */
+const installCompression = async (app: NestFastifyApplication): Promise<void> => {
+  app.getHttpAdapter().getInstance().addHook('onRoute', (route) => {
+    route.decompress = false;
+  });
+  await app.register(fastifyCompress, { threshold: 1024 });
+};
+
 /** How long a client may take to send a whole request (Node checks every 30 s, so 60 to 90 s). */
 export const REQUEST_TIMEOUT_MS = 60_000;
 
@@ -380,6 +395,7 @@ export const createApp = async (config: AppConfig, options: { logger?: false } =
   installCorrelationIds(fastify, app.get<IdGenerator>(ID_GENERATOR));
   installRepeatedHeaderCheck(fastify);
   await applySecurity(app, config);
+  await installCompression(app);
   installEarlyNoRoute(fastify);
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(new LedgerValidationPipe());
