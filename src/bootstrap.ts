@@ -6,6 +6,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
+import fastifyCompress from '@fastify/compress';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
@@ -13,7 +14,6 @@ import { type AppConfig, publicTokenWarning, shortTokenWarning } from './config/
 import { AppModule } from './app.module.js';
 import { checkSigningKeyFile } from './audit/infrastructure/signing-key.js';
 import { policyOf } from './auth/route-policy.js';
-import fastifyCompress from '@fastify/compress';
 import { applySecurity } from './auth/security.js';
 import { loadTokenRegistry, TokenRegistry, tokenSourceLine } from './auth/tokens.js';
 import { ensureDir } from './shared/ensure-dir.js';

@@ -119,13 +119,14 @@ const INTEGERS: ReadonlySet<string> = new Set([
   'PORT', 'LEDGER_RATE_LIMIT_WINDOW_SECONDS', 'LEDGER_RATE_LIMIT_PER_ADDRESS', 'LEDGER_RATE_LIMIT_PER_TOKEN', 'LEDGER_REBUILD_THREADS', 'LEDGER_LIVE_STREAMS_PER_TOKEN',
 ]);
 
+/** EventStoreDB on this machine, the single insecure node docker-compose.yml starts. */
+export const DEFAULT_ESDB_CONNECTION_STRING = 'esdb://localhost:2113?tls=false';
+
 /**
  * Live board streams one token may hold open: each stream under a cut is computed again after every
  * write to its track, so one token opening thousands slowed every user (a security audit's finding).
  * A wall of dashboards sharing one viewer token stays well inside it.
  */
-export const DEFAULT_ESDB_CONNECTION_STRING = 'esdb://localhost:2113?tls=false';
-
 export const DEFAULT_LIVE_STREAMS_PER_TOKEN = 64;
 
 /** Generous enough that no test or benchmark trips them: a ceiling against runaway clients. */

@@ -10,33 +10,25 @@ export interface Consensus {
   readonly reason?: string;
 }
 
-const blockingPhrase = (partyId: string, stance: Stance | undefined): string => {
-  switch (stance) {
-    case undefined:
-      return `${partyId} has no stance yet`;
-    case 'conditional':
-      return `${partyId} is conditional`;
-    case 'reserves':
-      return `${partyId} reserves`;
-    case 'opposes':
-      return `${partyId} opposes`;
-    case 'supports':
-    case 'abstains':
-      return `${partyId} ${stance}`;
-    default: {
-      const unexpected: never = stance;
-      return `${partyId} ${String(unexpected)}`;
-    }
-  }
+/**
+ * What a party's latest stance says of it, of one party and of several. Only blocking ones (no stance
+ * yet, conditional, reserves, opposes) are ever said; the table is whole so that a new stance cannot
+ * be left out of it.
+ */
+const SAID: Readonly<Record<Stance | 'none', readonly [one: string, several: string]>> = {
+  none: ['has no stance yet', 'have no stance yet'],
+  conditional: ['is conditional', 'are conditional'],
+  reserves: ['reserves', 'reserve'],
+  opposes: ['opposes', 'oppose'],
+  supports: ['supports', 'support'],
+  abstains: ['abstains', 'abstain'],
 };
 
+/** `cn is conditional`. */
+const blockingPhrase = (partyId: string, stance: Stance | undefined): string => `${partyId} ${SAID[stance ?? 'none'][0]}`;
+
 /** The same, said of several parties at once: `3 parties have no stance yet: ad, al, am`. */
-const groupPhrase = (partyIds: readonly string[], stance: Stance | undefined): string => {
-  const who = `${partyIds.length} parties`;
-  const verb =
-    stance === undefined ? 'have no stance yet' : stance === 'conditional' ? 'are conditional' : stance === 'reserves' ? 'reserve' : stance === 'opposes' ? 'oppose' : `are ${stance}`;
-  return `${who} ${verb}: ${partyIds.join(', ')}`;
-};
+const groupPhrase = (partyIds: readonly string[], stance: Stance | undefined): string => `${partyIds.length} parties ${SAID[stance ?? 'none'][1]}: ${partyIds.join(', ')}`;
 
 /** Parties that block for the same reason are named together from this many on. */
 const GROUP_FROM = 3;
