@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { exportBundle, importBundle, verifyBundle } from '../../src/audit/application/bundle.js';
+import { exportBundle, ImportFailedError, importBundle, verifyBundle } from '../../src/audit/application/bundle.js';
 import { issueCheckpoint } from '../../src/audit/application/issue-checkpoint.command.js';
 import { verifyStore } from '../../src/audit/application/verify-ledger.query.js';
 import { openEventStoreDb, type EventStoreDbEventStore } from '../../src/infrastructure/eventstoredb/eventstoredb-event-store.js';
@@ -73,6 +73,22 @@ describe('a ledger moved from SQLite into EventStoreDB (the adapter against the 
     const issued = await issueCheckpoint({ store, clock: fixedClock(), ids: sequentialIds(9), signer: ledger.signer }, context);
     expect(issued.checkpoint).toMatchObject({ upTo: after[10]!.position, eventCount: 9, streamCount: 4 });
     expect(await verifyStore(store, [ledger.signer.publicKey])).toMatchObject({ ok: true, checkpointsChecked: 3, problems: [], signedUpTo: after[10]!.position, unsignedEvents: 0 });
+  });
+
+  it('an import that fails part-way says how many events it wrote, and the store holds exactly those, in order', async () => {
+    // The bundle's runs: norm-a ×2, norm-b ×2, session-s1 ×2, … ; the third append is refused.
+    let appends = 0;
+    const failing = Object.create(store) as EventStoreDbEventStore;
+    failing.append = (...args: Parameters<EventStoreDbEventStore['append']>) => {
+      appends += 1;
+      return appends === 3 ? Promise.reject(new Error('the server refused the append')) : store.append(...args);
+    };
+    const error = await importBundle(failing, file).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ImportFailedError);
+    expect(error).toMatchObject({ events: 4, message: 'import failed after 4 events: the server refused the append; the store now holds a partial import: remove it before importing again' });
+    const written = join(ledger.dir, 'partial.ndjson');
+    await exportBundle(store, [ledger.signer.publicKey], written);
+    expect(eventLines(written).map((line) => line.eventId)).toEqual(eventLines(file).slice(0, 4).map((line) => line.eventId));
   });
 
   it('a checkpoint that holds neither at its upTo nor where its event count ends is still named', async () => {
