@@ -1073,7 +1073,7 @@ const describeDashboard = (): void => {
     server.stdout?.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
     server.stderr?.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
     await waitForHealth(base, server, () => serverOutput);
-    await page.waitForFunction(new Function(`return !document.querySelector('#notice')?.textContent?.includes('not answering') && document.querySelector('tr[data-row-id="gge-13h"]') !== null;`) as () => unknown, undefined, { timeout: 30_000 });
+    await until(page, `!document.querySelector('#notice')?.textContent?.includes('not answering') && document.querySelector('tr[data-row-id="gge-13h"]') !== null`, 30_000);
   });
 };
 

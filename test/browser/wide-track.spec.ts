@@ -77,8 +77,7 @@ const describeWideTrack = (): void => {
     await context.addInitScript(`localStorage.setItem('norms-ledger.viewer-token', ${JSON.stringify(VIEWER_TOKEN)})`);
     const page = await context.newPage();
     await page.goto(`${base}/#track=osce-iwg`);
-    // A bare string is eval'd, which the page's CSP forbids: wrapped in a function (the test's types have no DOM).
-    await page.waitForFunction(new Function(`return document.querySelector('#cbms table.tracker tbody tr') !== null;`) as () => unknown, undefined, { timeout: 15_000 });
+    await until(page, `document.querySelector('#cbms table.tracker tbody tr') !== null`);
     const layout = (await page.evaluate(
       `(() => { const cbms = document.querySelector('#cbms'); return { page: document.documentElement.scrollWidth - document.documentElement.clientWidth, tracker: document.querySelector('#cbms table.tracker').scrollWidth, panel: cbms.clientWidth, scrolls: cbms.scrollWidth > cbms.clientWidth && getComputedStyle(cbms).overflowX === 'auto' }; })()`,
     )) as { page: number; tracker: number; panel: number; scrolls: boolean };
@@ -95,10 +94,11 @@ const describeWideTrack = (): void => {
     await context.addInitScript(`localStorage.setItem('norms-ledger.viewer-token', ${JSON.stringify(VIEWER_TOKEN)})`);
     const page = await context.newPage();
     await page.goto(`${base}/#track=osce-iwg`);
-    await page.waitForFunction(new Function(`return document.querySelectorAll('#matrix table.matrix tbody tr').length === ${NORMS + 1};`) as () => unknown, undefined, { timeout: 15_000 });
+    await until(page, `document.querySelectorAll('#matrix table.matrix tbody tr').length === ${NORMS + 1}`);
     // The last subject's row on screen (30 norms and the CBM), its box scrolled to the last party: the cell of cbm-1 × p56.
     await page.evaluate(`(() => { const box = document.querySelector('#matrix .scroll'); box.querySelector('tbody tr:last-child').scrollIntoView({ block: 'end' }); box.scrollLeft = box.scrollWidth; })()`);
-    await page.waitForTimeout(100);
+    // Scrolled to the far corner (not a fixed wait): the positions read below are laid out afresh.
+    await until(page, `(() => { const box = document.querySelector('#matrix .scroll'); return box.scrollLeft > 0 && box.scrollLeft + box.clientWidth >= box.scrollWidth - 1; })()`);
     const seen = (await page.evaluate(
       `(() => {
         const box = document.querySelector('#matrix .scroll');
