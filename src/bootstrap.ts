@@ -6,7 +6,6 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import fastifyCompress from '@fastify/compress';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
@@ -337,20 +336,6 @@ const clientError = (error: NodeJS.ErrnoException, socket: Duplex): void => {
   socket.destroy(error);
 };
 
-/**
- * Answers of 1 KiB or more are compressed for a client that accepts it (`Accept-Encoding`: br, gzip
- * or deflate, by @fastify/compress; a 57-party board is 1 MB of JSON).
- * Not the live board (server-sent events, sent on a socket of its own) nor the NDJSON streams, which
- * go as they are. Request bodies are never decoded: a compressed body stays a 415 (json-body.ts), so
- * every route is marked `decompress: false` before the plugin's own onRoute hook would add a decoder.
- */
-const installCompression = async (app: NestFastifyApplication): Promise<void> => {
-  app.getHttpAdapter().getInstance().addHook('onRoute', (route) => {
-    route.decompress = false;
-  });
-  await app.register(fastifyCompress, { threshold: 1024 });
-};
-
 /** How long a client may take to send a whole request (Node checks every 30 s, so 60 to 90 s). */
 export const REQUEST_TIMEOUT_MS = 60_000;
 
@@ -395,7 +380,6 @@ export const createApp = async (config: AppConfig, options: { logger?: false } =
   installCorrelationIds(fastify, app.get<IdGenerator>(ID_GENERATOR));
   installRepeatedHeaderCheck(fastify);
   await applySecurity(app, config);
-  await installCompression(app);
   installEarlyNoRoute(fastify);
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(new LedgerValidationPipe());
