@@ -35,6 +35,13 @@ import { CHECKPOINT_EVENT, checkpointEventJson } from './read-model.checkpoint.j
 import { rollbackQuietly, STILL_CURRENT, type ReadModelDb } from './read-model.database.js';
 import { compactJsonOf, pointDateOf, subjectCurve } from './subject-curve.js';
 
+/**
+ * Closed versions held in memory before they are written (characters of state JSON, about as many
+ * bytes): small enough to leave most of the worker's heap bound to the track's events, large
+ * enough that most subjects' versions are still written in one run of keys.
+ */
+export const CLOSED_CHARS_HELD = 16_000_000;
+
 /** Indexes created after the load (names and definitions as in read-model.database.ts). */
 const DEFERRED_INDEXES: ReadonlyArray<[name: string, definition: string]> = [
   ['ledger_events_by_stream', 'ledger_events (stream_id, seq)'],
@@ -212,6 +219,7 @@ export const bulkBuild = async (
   db: ReadModelDb,
   onProgress: ((done: number, total: number) => void) | undefined,
   part?: BulkPart,
+  closedCharsHeld = CLOSED_CHARS_HELD,
 ): Promise<BulkResult> => {
   // A part counts only its own events: the total is the coordinator's.
   const { head, total } = part === undefined ? source.extent() : { head: part.head, total: 0 };
@@ -244,7 +252,7 @@ export const bulkBuild = async (
         }
       }
       events.sort((a, b) => comparePosition(a.position, b.position));
-      new TrackFold(writer, trackId).run(events);
+      new TrackFold(writer, trackId, closedCharsHeld).run(events);
       db.exec('COMMIT');
     } catch (error) {
       rollbackQuietly(db);
@@ -300,10 +308,13 @@ class TrackFold {
   private readonly sessions = new Map<string, SessionCtx>();
   private latest = '';
   private trackTouched = false;
+  /** Characters of state JSON in the closed versions not yet written (flushClosed). */
+  private closedChars = 0;
 
   constructor(
     private readonly writer: TrackWriter,
     private readonly trackId: string,
+    private readonly closedCharsHeld: number,
   ) {}
 
   private registry(): TrackRegistry | null {
@@ -406,7 +417,24 @@ class TrackFold {
 
   /** A version replaced: written with its final known_to, or dropped when that interval is empty. */
   private close(ctx: SubjectCtx, v: Version, knownFrom: string): void {
-    if (v.knownFrom < knownFrom) ctx.closed.push([v, knownFrom]);
+    if (v.knownFrom >= knownFrom) return;
+    ctx.closed.push([v, knownFrom]);
+    this.closedChars += v.json.length;
+    if (this.closedChars > this.closedCharsHeld) this.flushClosed();
+  }
+
+  /**
+   * Writes the closed versions held so far: a closed version is final (its known_to is set), and
+   * holding every one until the end of the track made a track of many parties (each version a
+   * state of 57 stances) need more heap than the worker's bound.
+   */
+  private flushClosed(): void {
+    for (const ctx of this.subjects.values()) {
+      if (ctx.closed.length === 0) continue;
+      this.writer.writeVersions(ctx.streamId, ctx.closed);
+      ctx.closed = [];
+    }
+    this.closedChars = 0;
   }
 
   private putPoint(ctx: SubjectCtx, date: string, state: SubjectState, knownFrom: string): boolean {

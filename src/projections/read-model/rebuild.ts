@@ -44,7 +44,7 @@ const totalOf = async (store: EventStore): Promise<number> => {
 export const buildReadModels = async (
   store: EventStore,
   db: ReadModelDb,
-  options: Pick<BuildFileOptions, 'onProgress' | 'batchSize'> = {},
+  options: Pick<BuildFileOptions, 'onProgress' | 'batchSize'> & { readonly closedCharsHeld?: number } = {},
 ): Promise<RebuildResult> => {
   const started = process.hrtime.bigint();
   const empty = db.prepare("SELECT value FROM meta WHERE key = 'checkpoint'").pluck().get() === undefined;
@@ -52,7 +52,7 @@ export const buildReadModels = async (
   let events: number;
   if (raw !== undefined) {
     // A store with a raw log can be read stream by stream: the bulk path (bulk-build.ts).
-    ({ events } = await bulkBuild(raw, db, options.onProgress));
+    ({ events } = await bulkBuild(raw, db, options.onProgress, undefined, options.closedCharsHeld));
   } else {
     const total = await totalOf(store);
     if (db.name !== ':memory:') db.pragma('synchronous = OFF');
