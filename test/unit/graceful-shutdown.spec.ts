@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import Fastify from 'fastify';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { drainAndClose, installDrainGuard, startDraining, stoppedLine } from '../../src/shared/http/graceful-shutdown.js';
 
 describe('a server that drains', () => {
@@ -67,6 +68,26 @@ describe('a drain that runs out of time', () => {
     expect(summary).toEqual({ durationMs: expect.any(Number), inFlight: 1, cutOff: 1, refused: 0 });
     expect(summary.durationMs).toBeGreaterThanOrEqual(100);
     expect(JSON.parse(body)).toMatchObject({ type: 'https://norms-ledger.dev/problems/shutting-down', status: 503 });
+  });
+});
+
+describe('a drain and the connections that carry nothing', () => {
+  it('closes a connection on which nothing was ever sent (a browser keeps such spares) instead of waiting the whole grace for it', async () => {
+    @Module({})
+    class EmptyModule {}
+    const app = await NestFactory.create<NestFastifyApplication>(EmptyModule, new FastifyAdapter(), { logger: false });
+    installDrainGuard(app.getHttpAdapter().getInstance());
+    await app.listen(0, '127.0.0.1');
+    const { port } = app.getHttpServer().address() as { port: number };
+    const spare = connect(port, '127.0.0.1');
+    spare.on('error', () => undefined);
+    await new Promise((resolve) => spare.once('connect', resolve));
+    const closed = new Promise<void>((resolve) => spare.once('close', () => resolve()));
+    // Node's closeIdleConnections leaves it (it counts as busy): the drain lasted the whole grace.
+    const summary = await drainAndClose(app, { endStreams: () => undefined, graceMs: 5_000 });
+    await closed;
+    expect(summary).toEqual({ durationMs: expect.any(Number), inFlight: 0, cutOff: 0, refused: 0 });
+    expect(summary.durationMs).toBeLessThan(2_000);
   });
 });
 

@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
 import type { Server, ServerResponse } from 'node:http';
-import { Server as NetServer } from 'node:net';
+import { Server as NetServer, type Socket } from 'node:net';
 import { HttpProblemCode, problem, PROBLEM_CONTENT_TYPE } from './problem-details.js';
 
 /** How long a stopping server lets the requests in flight finish before it closes their connections. */
@@ -16,6 +16,8 @@ const draining = new WeakSet<FastifyInstance>();
 const pending = new WeakMap<FastifyInstance, Set<ServerResponse>>();
 /** Requests that arrived while each server drained (answered 503 shutting-down). */
 const refusedWhileDraining = new WeakMap<FastifyInstance, number>();
+/** The connections each server holds: a drain closes those on which nothing has arrived. */
+const connections = new WeakMap<FastifyInstance, Set<Socket>>();
 
 const SHUTTING_DOWN = (detail: string) => JSON.stringify(problem(503, HttpProblemCode.shuttingDown, detail));
 
@@ -27,6 +29,12 @@ const SHUTTING_DOWN = (detail: string) => JSON.stringify(problem(503, HttpProble
 export const installDrainGuard = (fastify: FastifyInstance): void => {
   const owed = new Set<ServerResponse>();
   pending.set(fastify, owed);
+  const open = new Set<Socket>();
+  connections.set(fastify, open);
+  fastify.server.on('connection', (socket: Socket) => {
+    open.add(socket);
+    socket.once('close', () => open.delete(socket));
+  });
   fastify.addHook('onRequest', (_request, reply, done) => {
     if (!draining.has(fastify)) {
       owed.add(reply.raw);
@@ -116,7 +124,18 @@ export const drainAndClose = async (app: NestFastifyApplication, options: DrainO
       // once, and a request a client has sent that the server has not read yet is on an 'idle'
       // connection: it was reset. Such requests are read and answered (each answer closes its
       // connection); a connection still idle a moment later carries none, and is closed.
-      const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
+      // closeIdleConnections leaves a connection on which not a byte has arrived (Node times its
+      // headers from the connection's start, so it counts as busy): a browser keeps such spare
+      // connections open, and each held the drain until the browser used or dropped it, or for
+      // the whole grace (the dashboard had by then reopened its live stream). One silent at two
+      // sweeps in a row is closed: it carries no request.
+      let silentBefore = new Set<Socket>();
+      const sweep = setInterval(() => {
+        server.closeIdleConnections();
+        const silent = new Set([...(connections.get(fastify) ?? [])].filter((socket) => socket.bytesRead === 0 && !socket.destroyed));
+        for (const socket of silent) if (silentBefore.has(socket)) socket.destroy();
+        silentBefore = silent;
+      }, IDLE_SWEEP_MS);
       NetServer.prototype.close.call(server, () => {
         clearTimeout(forced);
         clearInterval(sweep);
