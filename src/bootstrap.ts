@@ -6,6 +6,8 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { constants as zlibConstants } from 'node:zlib';
+import fastifyCompress from '@fastify/compress';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
@@ -336,6 +338,32 @@ const clientError = (error: NodeJS.ErrnoException, socket: Duplex): void => {
   socket.destroy(error);
 };
 
+/**
+ * How hard answers are compressed: brotli quality 5 and gzip level 6 (zlib's default). On a board
+ * of 1 MB (57 parties), brotli 5 gives 48 KiB in about 7 ms, where 4 gave 90 KiB and 11 (zlib's
+ * default) 31 KiB in 1.4 s; gzip 9 took 5 times as long as 6 for a seventh less.
+ */
+const BROTLI_QUALITY = 5;
+const GZIP_LEVEL = 6;
+
+/**
+ * Answers of 1 KiB or more are compressed for a client that accepts it (`Accept-Encoding`: br, gzip
+ * or deflate, by @fastify/compress; a 57-party board is 1 MB of JSON).
+ * Not the live board (server-sent events, sent on a socket of its own) nor the NDJSON streams, which
+ * go as they are. Request bodies are never decoded: a compressed body stays a 415 (json-body.ts), so
+ * every route is marked `decompress: false` before the plugin's own onRoute hook would add a decoder.
+ */
+const installCompression = async (app: NestFastifyApplication): Promise<void> => {
+  app.getHttpAdapter().getInstance().addHook('onRoute', (route) => {
+    route.decompress = false;
+  });
+  await app.register(fastifyCompress, {
+    threshold: 1024,
+    brotliOptions: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY } },
+    zlibOptions: { level: GZIP_LEVEL },
+  });
+};
+
 /** How long a client may take to send a whole request (Node checks every 30 s, so 60 to 90 s). */
 export const REQUEST_TIMEOUT_MS = 60_000;
 
@@ -380,6 +408,7 @@ export const createApp = async (config: AppConfig, options: { logger?: false } =
   installCorrelationIds(fastify, app.get<IdGenerator>(ID_GENERATOR));
   installRepeatedHeaderCheck(fastify);
   await applySecurity(app, config);
+  await installCompression(app);
   installEarlyNoRoute(fastify);
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(new LedgerValidationPipe());
