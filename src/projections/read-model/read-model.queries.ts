@@ -6,14 +6,14 @@
  */
 import { boardOf, boardRowOf, linkedCbmsByNorm, withPartiesTakingPart, subjectDetailOf, type Board, type BoardRow, type LinkedCbm, type StanceCell, type StanceMatrix, type SubjectDetail } from '../projections/board.projection.js';
 import { hasCut, NO_CUT, type ResolvedCut } from '../projections/cut.js';
-import type { LedgerEvent } from '../projections/ledger-event.js';
-import type { SubjectKind } from '../projections/ledger-payloads.js';
+import { parseStreamId, type LedgerEvent } from '../projections/ledger-event.js';
+import type { RecordCorrectedData, SubjectKind } from '../projections/ledger-payloads.js';
 import { sessionDetailOf, sessionRegisterOf, type SessionDetail, type SessionRegister } from '../projections/register.projection.js';
 import { foldRegistry, partyIdsOf, registryAnswerOf, type RegistryAnswer, type TrackListAnswer, type TrackRegistry } from '../projections/registry.projection.js';
 import type { SessionState } from '../projections/session.projection.js';
 import { foldSubjectTimeline, type SubjectState } from '../projections/subject.projection.js';
 import { streamTimeline } from '../projections/timeline.projection.js';
-import { compareSubjects, foldTrack, trackListOf, type SessionCorrectionRef, type TrackProjection } from '../projections/track.projection.js';
+import { compareSubjects, foldTrack, isSubjectKind, trackListOf, type SessionCorrectionRef, type TrackProjection } from '../projections/track.projection.js';
 import { EVENT_COLUMNS, ledgerEventOfRow } from './projector.js';
 import type { ReadModelDb } from './read-model.database.js';
 import { stateOfCompact, type CompactState } from './subject-curve.js';
@@ -58,6 +58,17 @@ export class ReadModelQueries {
       versionsAt: db.prepare(versionsAtSql("s.kind IN ('norm', 'cbm', 'topic')")).pluck(),
       // A norm's detail under a cut needs the CBMs' states alone (the links they make), not every subject's.
       cbmVersionsAt: db.prepare(versionsAtSql("s.kind = 'cbm'")).pluck(),
+      // What the session register needs of a track under a cut (registerTrackAt).
+      sessionStreams: db.prepare("SELECT stream_id FROM streams WHERE track_id = ? AND kind = 'session'").pluck(),
+      decisionsAndCorrections: db.prepare(
+        `SELECT ${EVENT_COLUMNS} FROM ledger_events WHERE track_id = ? AND type IN ('DecisionRecorded', 'RecordCorrected') AND recorded_at <= ? ORDER BY seq`,
+      ).raw(),
+      firstOfStream: db.prepare(`SELECT ${EVENT_COLUMNS} FROM ledger_events WHERE stream_id = ? ORDER BY seq LIMIT 1`).raw(),
+      eventOfStream: db.prepare(`SELECT ${EVENT_COLUMNS} FROM ledger_events WHERE stream_id = ? AND event_id = ? ORDER BY seq`).raw(),
+      // instr first spares parsing the stream's other statements: data is JSON.stringify's or the store's JCS text, which both write a string as JSON.stringify does.
+      statementOfStream: db.prepare(
+        `SELECT ${EVENT_COLUMNS} FROM ledger_events WHERE stream_id = @streamId AND type = 'PositionStated' AND instr(data, @needle) > 0 AND json_extract(data, '$.statementId') = @statementId ORDER BY seq`,
+      ).raw(),
     };
   }
 
@@ -224,16 +235,60 @@ export class ReadModelQueries {
     return track.registry === null ? null : track;
   }
 
+  /**
+   * What the session register reads of a track under a cut (sessionEntryOf): the registry, the
+   * sessions, the decisions of its subjects and the corrections, in any stream, of records made at
+   * a session. Folded by foldTrack like the whole track, from fewer events: the track stream and
+   * the session streams whole, and of each subject stream only what the register can see of it,
+   * its creation, its decisions and its corrections known under the cut, with the records they
+   * correct. A subject stream contributes to the register through its decisions (every
+   * DecisionRecorded in the cut is one, whatever else the stream holds) and through the corrections
+   * whose target, corrected, is in the cut (sessionCorrectionsOf); a target's corrected date and data
+   * depend only on it and its own corrections, and the subject exists under the cut whenever one of
+   * these records is in it. Its other records (positions, responses, reports: nine in ten of a
+   * broad track's events) change nothing here, so they are neither read nor parsed. A track not
+   * established under the cut goes through trackAt: whether it exists then depends on every record.
+   */
+  private registerTrackAt(trackId: string, cut: ResolvedCut): TrackProjection | null {
+    if (!hasCut(cut)) return this.liveTrack(trackId);
+    if (!this.trackExists(trackId)) return null;
+    const trackStream = this.streamEvents(`track-${trackId}`);
+    if (foldRegistry(trackStream, cut) === null) return this.trackAt(trackId, cut);
+    const rows = new Map<string, EventRow>();
+    const add = (found: unknown[]): void => {
+      for (const row of found as EventRow[]) rows.set(row[3], row);
+    };
+    for (const streamId of this.statements.sessionStreams.all(trackId) as string[]) add(this.statements.streamEvents.all(streamId));
+    const subjectStreams = new Set<string>();
+    for (const row of this.statements.decisionsAndCorrections.all(trackId, cut.knownAt ?? FAR_FUTURE_INSTANT) as EventRow[]) {
+      const streamId = row[1];
+      const { kind } = parseStreamId(streamId);
+      if (!isSubjectKind(kind)) continue;
+      rows.set(row[3], row);
+      if (!subjectStreams.has(streamId)) {
+        subjectStreams.add(streamId);
+        // The creation: a subject stream's first event (the projector starts a stream only there; a second is a duplicate id, refused by the deciders).
+        add(this.statements.firstOfStream.all(streamId));
+      }
+      if (row[4] !== 'RecordCorrected') continue;
+      const { target } = JSON.parse(row[5]) as RecordCorrectedData;
+      if ('statementId' in target) add(this.statements.statementOfStream.all({ streamId, needle: JSON.stringify(target.statementId), statementId: target.statementId }));
+      else add(this.statements.eventOfStream.all(streamId, target.eventId));
+    }
+    const track = foldTrack(trackId, [...trackStream, ...this.events([...rows.values()])], cut);
+    return track.registry === null ? null : track;
+  }
+
   /** GET /tracks/:trackId/sessions; null when the track does not exist. */
   sessionRegister(trackId: string, cut: ResolvedCut, today: string): SessionRegister | null {
-    const track = this.trackAt(trackId, cut);
+    const track = this.registerTrackAt(trackId, cut);
     return track === null ? null : sessionRegisterOf(track, { today });
   }
 
   /** GET /sessions/:id; null when it does not exist (under the cut). */
   sessionDetail(sessionId: string, cut: ResolvedCut, today: string): SessionDetail | null {
     const trackId = this.trackOf(`session-${sessionId}`);
-    const track = trackId === null ? null : this.trackAt(trackId, cut);
+    const track = trackId === null ? null : this.registerTrackAt(trackId, cut);
     return track === null ? null : sessionDetailOf(track, sessionId, { today });
   }
 
