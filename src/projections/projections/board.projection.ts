@@ -4,7 +4,7 @@
  * read-model can re-render a row when something outside the subject changes (a party registered,
  * a linked CBM's status) without refolding the subject.
  */
-import { compareEffective, sortedIds, sortedRecord } from './ledger-event.js';
+import { compareEffective, compareStrings, sortedIds } from './ledger-event.js';
 import type { CbmStatus, NormStatus, SubjectKind } from './ledger-payloads.js';
 import { partyIdsOf } from './registry.projection.js';
 import {
@@ -76,9 +76,11 @@ export interface Board {
   readonly rows: readonly BoardRow[];
 }
 
+/** Sorted by party: one pass over the sorted keys (a board row of a broad track has dozens). */
 export const stanceCellsOf = (stances: Readonly<Record<string, StanceEntry>>): Record<string, StanceCell> => {
   const cells: Record<string, StanceCell> = {};
-  for (const [partyId, entry] of Object.entries(sortedRecord(stances))) {
+  for (const partyId of Object.keys(stances).sort(compareStrings)) {
+    const entry = stances[partyId]!;
     cells[partyId] = { stance: entry.stance, statementId: entry.statementId, effectiveOn: entry.effectiveOn };
   }
   return cells;
@@ -103,8 +105,11 @@ export const linkedCbmsByNorm = (subjects: readonly SubjectState[]): ReadonlyMap
  * The parties a row (or the matrix) counts: those registered under the cut, and every party that
  * took part in it (a proposer, a stance), whatever its registration's date (partiesTakingPartAt). Sorted.
  */
-export const withPartiesTakingPart = (registered: readonly string[], tookPartParties: readonly string[]): readonly string[] =>
-  tookPartParties.every((partyId) => registered.includes(partyId)) ? registered : sortedIds([...new Set([...registered, ...tookPartParties])]);
+export const withPartiesTakingPart = (registered: readonly string[], tookPartParties: readonly string[]): readonly string[] => {
+  // A set: a row of a broad track checks dozens of parties against dozens.
+  const known = new Set(registered);
+  return tookPartParties.every((partyId) => known.has(partyId)) ? registered : sortedIds([...new Set([...registered, ...tookPartParties])]);
+};
 
 /**
  * One board row. `parties`: every party registered on the track under the cut (sorted); a party
