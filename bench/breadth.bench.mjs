@@ -97,8 +97,8 @@ const S = scale.sessions;
 const mid = sessionDate(Math.floor(S / 2));
 const late = sessionDate(Math.floor((3 * S) / 4));
 const last = sessionDate(S - 1);
-const beforeBacklog = lastRecordedDay(scaleName).replace(/(\d+)$/, (d) => String(Number(d) - 1).padStart(2, '0'));
 const dayBefore = (day) => new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+const beforeBacklog = dayBefore(lastRecordedDay(scaleName));
 const boardCuts = [
   { asOf: mid },
   { asOf: last },

@@ -13,7 +13,7 @@
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { closeStore, importDist } from '../lib/bench-kit.mjs';
+import { importDist } from '../lib/bench-kit.mjs';
 
 export const GENERATOR_VERSION = 2;
 export const TRACK_ID = 'osce-ict-wg';
