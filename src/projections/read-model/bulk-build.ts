@@ -49,6 +49,7 @@ const DEFERRED_INDEXES: ReadonlyArray<[name: string, definition: string]> = [
   ['streams_by_track', 'streams (track_id, kind, id)'],
   ['subjects_by_track', 'subjects (track_id, sort, id, row)'],
   ['sessions_by_track', 'sessions (track_id, number, session_id)'],
+  ['versions_by_cut', 'versions (stream_id, effective_from, known_from, known_to)'],
 ];
 
 

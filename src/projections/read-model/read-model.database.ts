@@ -18,8 +18,11 @@ import { EVENT_SCHEMA_VERSION } from '../../shared/event-store/event-schema.js';
  *   subject's full state goes last in its row: SQLite reads a row's columns in order, so a board
  *   read of `row` never walks the overflow pages of a long state.
  * - `versions`: the bitemporal index (see subject-curve.ts and projector.ts), clustered by
- *   (stream_id, effective_from, known_from) so that an as-of probe reads the state from the key's
- *   own page (no second lookup). The key is unique: a version replaced at its own known_from is
+ *   (stream_id, effective_from, known_from). A probe under a cut walks `versions_by_cut`, the same
+ *   key with known_to and no state, to the version in force, then reads that one state by its key:
+ *   walking the table itself read the state of every version it passed, and a cut early in
+ *   transaction time passes every later version of the subject (on a 57-party track, 160 of 1.8 KB
+ *   each per subject). The key is unique: a version replaced at its own known_from is
  *   deleted, so a later one at the same date always starts later in transaction time.
  * - `knowledge`: per track, the latest recordedAt applied and the windows of transaction time in
  *   which the index cannot be trusted because events were recorded out of order (see projector.ts).
@@ -83,6 +86,7 @@ CREATE TABLE IF NOT EXISTS versions (
   state TEXT NOT NULL,
   PRIMARY KEY (stream_id, effective_from, known_from)
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS versions_by_cut ON versions (stream_id, effective_from, known_from, known_to);
 CREATE TABLE IF NOT EXISTS knowledge (track_id TEXT PRIMARY KEY, latest TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS untrusted_windows (track_id TEXT NOT NULL, known_from TEXT NOT NULL, known_to TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS untrusted_windows_by_track ON untrusted_windows (track_id);

@@ -29,11 +29,17 @@ const FAR_FUTURE_INSTANT = '9999-12-31T23:59:59.999Z';
 
 type EventRow = Parameters<typeof ledgerEventOfRow>[0];
 
-/** Each subject stream of a track (those `kinds` selects) as of the cut: one indexed probe per stream. */
+/**
+ * Each subject stream of a track (those `kinds` selects) as of the cut: per stream, a walk of
+ * versions_by_cut (keys and known_to, no state) to the version in force, then its state by key.
+ * No version in force: the key is null, nothing matches, and the state is null.
+ */
 const versionsAtSql = (kinds: string): string =>
   `SELECT (SELECT v.state FROM versions v
-            WHERE v.stream_id = s.stream_id AND v.effective_from <= @asOf AND v.known_from <= @knownAt AND v.known_to > @knownAt
-            ORDER BY v.effective_from DESC, v.known_from DESC LIMIT 1)
+            WHERE v.stream_id = s.stream_id AND (v.effective_from, v.known_from) = (
+              SELECT i.effective_from, i.known_from FROM versions i
+               WHERE i.stream_id = s.stream_id AND i.effective_from <= @asOf AND i.known_from <= @knownAt AND i.known_to > @knownAt
+               ORDER BY i.effective_from DESC, i.known_from DESC LIMIT 1))
      FROM streams s WHERE s.track_id = @trackId AND ${kinds}`;
 
 export class ReadModelQueries {
