@@ -10,10 +10,10 @@
 // deciders, hashing and append as POST over HTTP), with the demo clock moved to the day each action
 // is recorded, so recordedAt tells the story. The event store (SQLite) is cached under os.tmpdir()
 // keyed by GENERATOR_VERSION and the scale: only the first run pays for it.
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { importDist } from '../lib/bench-kit.mjs';
+import { addDays, importDist, publishPartial, rng, startPartial } from '../lib/bench-kit.mjs';
 
 export const GENERATOR_VERSION = 2;
 export const TRACK_ID = 'osce-ict-wg';
@@ -37,16 +37,6 @@ const STANCES = ['supports', 'supports', 'supports', 'conditional', 'reserves', 
 const WORDS =
   'states should not conduct or knowingly support ICT activity contrary to their obligations under international law that intentionally damages critical infrastructure or otherwise impairs the use and operation of critical infrastructure to provide services to the public'.split(' ');
 
-/** A deterministic PRNG (mulberry32). */
-const rng = (seed) => () => {
-  seed |= 0;
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
-
-const addDays = (day, n) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 /** Session k is held 13 weeks after session k-1, from 2016-03-01. */
 export const sessionDate = (k) => addDays('2016-03-01', k * 91);
@@ -314,8 +304,7 @@ export const ensureBreadthStore = async (scaleName, log = console.log) => {
   const file = storeFileFor(scaleName);
   if (existsSync(file)) return { file, generated: false, seconds: 0 };
   const started = process.hrtime.bigint();
-  const partial = `${file}.partial`;
-  for (const suffix of ['', '-wal', '-shm']) rmSync(partial + suffix, { force: true });
+  const partial = startPartial(file);
   const { SqliteEventStore } = await importDist('infrastructure/sqlite/sqlite-event-store.js');
   const { createDemoContext, DemoClock } = await importDist('demo/demo.module.js');
   const { loadDemo } = await importDist('demo/demo-loader.js');
@@ -339,7 +328,6 @@ export const ensureBreadthStore = async (scaleName, log = console.log) => {
   });
   await context.close();
   clearInterval(keepAlive);
-  for (const suffix of ['-wal', '-shm']) rmSync(partial + suffix, { force: true });
-  renameSync(partial, file);
+  publishPartial(partial, file);
   return { file, generated: true, seconds: Number(process.hrtime.bigint() - started) / 1e9, commands: report.commands, events: report.events };
 };

@@ -1,6 +1,6 @@
 // Helpers shared by the *.bench.mjs files: arguments, temp files, the ~600-byte event, tables.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -163,3 +163,31 @@ export class Verdicts {
     process.exitCode = this.#failed ? 1 : 0;
   }
 }
+
+/** A deterministic PRNG (mulberry32): generators give the same store for the same seed. */
+export const rng = (seed) => () => {
+  seed |= 0;
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+
+/** The day `n` days after `day` (YYYY-MM-DD). */
+export const addDays = (day, n) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * A generated store is written to `<file>.partial` (returned, emptied of any earlier attempt) and
+ * moved into place by publishPartial once complete, so an interrupted generation is never reused.
+ */
+export const startPartial = (file) => {
+  const partial = `${file}.partial`;
+  for (const suffix of ['', '-wal', '-shm']) rmSync(partial + suffix, { force: true });
+  return partial;
+};
+
+/** Moves a complete, closed `<file>.partial` (startPartial) to `file`. */
+export const publishPartial = (partial, file) => {
+  for (const suffix of ['-wal', '-shm']) rmSync(partial + suffix, { force: true });
+  renameSync(partial, file);
+};

@@ -8,10 +8,10 @@
 // file is cached under os.tmpdir() keyed by GENERATOR_VERSION and the event count, so only the
 // first run pays for it.
 import { randomUUID } from 'node:crypto';
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { closeStore, importDist } from '../lib/bench-kit.mjs';
+import { addDays, closeStore, importDist, publishPartial, rng, startPartial } from '../lib/bench-kit.mjs';
 
 export const GENERATOR_VERSION = 4;
 export const TRACK_COUNT = 20;
@@ -23,18 +23,8 @@ const WORDS =
     ' ',
   );
 
-/** A deterministic PRNG (mulberry32): the same store for the same version. */
-const rng = (seed) => () => {
-  seed |= 0;
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
 
 export const storeFileFor = (events) => join(tmpdir(), `norms-bench-read-models-v${GENERATOR_VERSION}-${events}.sqlite`);
-
-const addDays = (day, n) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 /** Session dates: 15 March and 15 October, 2021 to 2025. */
 export const sessionDates = Array.from({ length: SESSIONS }, (_, i) => `${2021 + (i >> 1)}-${i % 2 === 0 ? '03' : '10'}-15`);
@@ -49,8 +39,7 @@ export const ensureStore = async (events, log = console.log) => {
   const file = storeFileFor(events);
   if (existsSync(file)) return { file, generated: false, seconds: 0 };
   const started = process.hrtime.bigint();
-  const partial = `${file}.partial`;
-  for (const suffix of ['', '-wal', '-shm']) rmSync(partial + suffix, { force: true });
+  const partial = startPartial(file);
   const { SqliteEventStore } = await importDist('infrastructure/sqlite/sqlite-event-store.js');
   const { computeEventHash, GENESIS_HASH } = await importDist('shared/event-store/envelope.js');
   const store = new SqliteEventStore({ file: partial });
@@ -240,7 +229,6 @@ export const ensureStore = async (events, log = console.log) => {
   if (buffer.length > 0) flush();
   db.pragma('wal_checkpoint(TRUNCATE)');
   await closeStore(store);
-  for (const suffix of ['-wal', '-shm']) rmSync(partial + suffix, { force: true });
-  renameSync(partial, file);
+  publishPartial(partial, file);
   return { file, generated: true, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
 };
