@@ -1,16 +1,14 @@
-import { get as httpGet, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { get as httpGet, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { CLERK_TOKEN, type E2eApp, PROBLEM_JSON, problemType, removeDataDir, startApp } from './support/e2e-app.js';
+import { AUDITOR_TOKEN, CLERK_TOKEN, type E2eApp, PROBLEM_JSON, problemType, removeDataDir, startApp } from './support/e2e-app.js';
 import { givenTrack } from './support/fixtures.js';
-import { openLive } from './support/streaming.js';
+import { listeningPort, openLive } from './support/streaming.js';
 
-/** GET `path` as the clerk over a plain socket: the body as sent on the wire (supertest would decode it). */
-const rawGet = async (t: E2eApp, path: string, acceptEncoding: string): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> => {
-  if (t.app.getHttpServer().address() === null) await t.app.listen(0, '127.0.0.1');
-  const { port } = t.app.getHttpServer().address() as AddressInfo;
+/** GET `path` (as the clerk unless `headers` say otherwise) over a plain socket: the body as sent on the wire (supertest would decode it). */
+const rawGet = async (t: E2eApp, path: string, acceptEncoding: string, headers: OutgoingHttpHeaders = {}): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> => {
+  const port = await listeningPort(t);
   return new Promise((resolve, reject) => {
-    const req = httpGet({ host: '127.0.0.1', port, path, headers: { Authorization: `Bearer ${CLERK_TOKEN}`, 'Accept-Encoding': acceptEncoding }, agent: false }, (res) => {
+    const req = httpGet({ host: '127.0.0.1', port, path, headers: { Authorization: `Bearer ${CLERK_TOKEN}`, 'Accept-Encoding': acceptEncoding, ...headers }, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
@@ -78,6 +76,24 @@ describe('compressed answers (e2e)', () => {
       expect(response.body).toMatchObject({ type: problemType('unsupported-media-type'), detail: `the body is sent with Content-Encoding ${encoding}, which this server does not decode: send it uncompressed` });
     }
     expect((await t.store.readStream('track-seg')).length).toBe(before);
+  });
+
+  it('the NDJSON streams (the log, the bundle) go as they are, line by line, to a client that accepts compression', async () => {
+    const auditor = { Authorization: `Bearer ${AUDITOR_TOKEN}` };
+    const events = await rawGet(t, '/audit/events', 'gzip, br', { ...auditor, Accept: 'application/x-ndjson' });
+    const bundle = await rawGet(t, '/audit/bundle', 'gzip, br', auditor);
+    for (const streamed of [events, bundle]) {
+      expect(streamed.status).toBe(200);
+      expect(streamed.headers['content-type']).toMatch(/^application\/x-ndjson/);
+      expect(streamed.headers['content-encoding']).toBeUndefined();
+      // More than 1 KiB, so only the type keeps it from the compressor: every line is plain JSON.
+      expect(streamed.body.length).toBeGreaterThan(1024);
+      const lines = streamed.body.toString('utf8').trimEnd().split('\n');
+      for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+    }
+    // The whole log, as the JSON page has it.
+    const page = await t.http().get('/audit/events?limit=1000').set(auditor).expect(200);
+    expect(events.body.toString('utf8').trimEnd().split('\n').map((line) => JSON.parse(line).eventId)).toEqual(page.body.events.map((e: { eventId: string }) => e.eventId));
   });
 
   it('the live board (server-sent events) is never compressed: each event must reach the client as it is written', async () => {

@@ -16,13 +16,18 @@ export interface LiveFrame {
   readonly data: any;
 }
 
+/** The app's port on 127.0.0.1, listening first if it is not: for requests on a plain socket. */
+export const listeningPort = async (t: E2eApp): Promise<number> => {
+  if (t.app.getHttpServer().address() === null) await t.app.listen(0, '127.0.0.1');
+  return (t.app.getHttpServer().address() as AddressInfo).port;
+};
+
 /**
  * Opens GET `path` (server-sent events: the live board) on the app, listening first if it is not;
  * `frames` fills as frames arrive (comments skipped), `frame(n)` waits for the n-th.
  */
 export const openLive = async (t: E2eApp, path: string, headers: OutgoingHttpHeaders) => {
-  if (t.app.getHttpServer().address() === null) await t.app.listen(0, '127.0.0.1');
-  const { port } = t.app.getHttpServer().address() as AddressInfo;
+  const port = await listeningPort(t);
   const response = await new Promise<IncomingMessage>((resolve, reject) => {
     // A connection of its own: a stream the server closed must not hand its socket to the next one.
     const req = httpRequest({ host: '127.0.0.1', port, path, headers, agent: false }, resolve);
