@@ -64,8 +64,8 @@ export interface VerificationReport {
    * The signed coverage: the `upTo` of the last checkpoint whose root, counts and signature all
    * hold (null when none does), as a position of this log (for a checkpoint made before the ledger
    * moved to a store of other positions, that of the last event it covers), and how many events
-   * (checkpoints not counted) come after it, covered by no checkpoint. Nothing but an outside copy of a checkpoint shows that such events,
-   * or the last checkpoint itself, were not deleted.
+   * (checkpoints not counted) come after it, covered by no checkpoint. Nothing but an outside copy
+   * of a checkpoint shows that such events, or the last checkpoint itself, were not deleted.
    */
   readonly signedUpTo?: string | null;
   readonly unsignedEvents?: number;

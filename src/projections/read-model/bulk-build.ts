@@ -40,7 +40,7 @@ import { compactJsonOf, pointDateOf, subjectCurve } from './subject-curve.js';
  * bytes): small enough to leave most of the worker's heap bound to the track's events, large
  * enough that most subjects' versions are still written in one run of keys.
  */
-export const CLOSED_CHARS_HELD = 16_000_000;
+const CLOSED_CHARS_HELD = 16_000_000;
 
 /** Indexes created after the load (names and definitions as in read-model.database.ts). */
 const DEFERRED_INDEXES: ReadonlyArray<[name: string, definition: string]> = [
