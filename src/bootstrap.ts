@@ -17,6 +17,7 @@ import { checkSigningKeyFile } from './audit/infrastructure/signing-key.js';
 import { policyOf } from './auth/route-policy.js';
 import { applySecurity } from './auth/security.js';
 import { loadTokenRegistry, TokenRegistry, tokenSourceLine } from './auth/tokens.js';
+import { keepServingWhenOutputCloses } from './shared/closed-output.js';
 import { ensureDir } from './shared/ensure-dir.js';
 import { LiveBoardStreams } from './projections/application/live-board.service.js';
 import { readModelFile, removeRebuildLeftovers } from './projections/read-model/rebuild.js';
@@ -225,6 +226,7 @@ export const listen = async (app: NestFastifyApplication, config: AppConfig): Pr
  * line, stamped as a log line; rejects with an error whose message is one line.
  */
 export const serve = async (config: AppConfig): Promise<string> => {
+  keepServingWhenOutputCloses();
   await preflight(config);
   for (const warning of [shortTokenWarning(config), publicTokenWarning(config)]) if (warning !== undefined) process.stdout.write(serverLine(config, 'warn', 'Tokens', warning));
   const exposed = dataDirWarning(config.dataDir);

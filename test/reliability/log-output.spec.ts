@@ -65,3 +65,22 @@ describe('a data directory others may write into', () => {
     expect(statSync(dataDir).mode & 0o777).toBe(0o777);
   }, 180_000);
 });
+
+describe('a server whose log reader goes away (`npm start | head -1`, a log shipper restarting)', () => {
+  let ledger: RunningLedger | undefined;
+
+  afterEach(() => disposeLedger(ledger));
+
+  it('goes on serving, says so once on standard error, and still stops cleanly', async () => {
+    // LOG_LEVEL=debug: every request writes a line to the closed pipe.
+    ledger = await startedLedger({ LOG_LEVEL: 'debug' });
+    ledger.server.closeStdout();
+    for (let i = 0; i < 20; i++) expect((await ledger.client.get('/tracks')).status).toBe(200);
+    expect((await ledger.client.post('/tracks', { trackId: 'after-epipe', name: 'Recorded after the log reader left', effectiveOn: '2026-01-05' })).status).toBe(201);
+    expect((await ledger.client.get('/tracks')).body).toEqual({ tracks: [{ trackId: 'after-epipe', name: 'Recorded after the log reader left' }] });
+    expect(ledger.server.running).toBe(true);
+    expect(ledger.server.log.match(/norms-ledger: standard output failed \(EPIPE\): its log lines are dropped from now on; the server goes on\n/g)).toHaveLength(1);
+    // As every graceful stop ends (graceful-shutdown.spec.ts): by the signal, re-raised once the server closed.
+    expect(await ledger.server.terminate()).toEqual({ code: null, signal: 'SIGTERM' });
+  }, 180_000);
+});

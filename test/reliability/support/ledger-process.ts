@@ -219,6 +219,11 @@ export class LedgerProcess {
   get log(): string {
     return this.output;
   }
+
+  /** Closes this end of the server's standard output, as `npm start | head -1` does once it has its line. */
+  closeStdout(): void {
+    this.child?.stdout?.destroy();
+  }
 }
 
 export interface RunningLedger {
