@@ -52,6 +52,19 @@ describe('norms-ledger demo, then rebuild', () => {
     expect(await countEvents(dataDir)).toBe(events);
   });
 
+  it.each([
+    [{ PORT: '4825' }, 'PORT=4825 npm start', 'http://127.0.0.1:4825/'],
+    [{ HOST: '0.0.0.0' }, 'HOST=0.0.0.0 npm start', 'http://127.0.0.1:3000/'],
+    [{ HOST: '::', PORT: '4000' }, 'PORT=4000 HOST=:: npm start', 'http://[::1]:4000/'],
+    [{ HOST: '::1' }, 'HOST=::1 npm start', 'http://[::1]:3000/'],
+    [{ HOST: 'localhost' }, 'HOST=localhost npm start', 'http://localhost:3000/'],
+  ])('with %j, suggests a start with the same settings, and an address a browser on this machine can open', async (env, command, url) => {
+    const io = captureIo();
+    expect(await runDemo(loadConfig({ LEDGER_DATA_DIR: dataDir, LOG_LEVEL: 'silent', LEDGER_SQLITE_SYNCHRONOUS: 'NORMAL', ...env }), io)).toBe(0);
+    const out = io.stdout();
+    expect(out.slice(out.indexOf('; start the server'))).toBe(`; start the server (LEDGER_DATA_DIR=${dataDir} ${command}) and open ${url}\n`);
+  });
+
   it('draws a progress bar on a terminal, on stderr, keeping stdout to the summary', async () => {
     const io = captureIo(true);
     expect(await runDemo(configFor(dataDir), io)).toBe(0);
