@@ -1,15 +1,24 @@
 import { Command } from 'commander';
-import { configOrExit, fail, processIo } from '../cli-io.js';
+import { loadConfig } from '../../config/app-config.js';
 
-/** `norms-ledger serve`: what `npm start` does. Nest is loaded only here, so the other commands start fast. */
+/** What a failed start exits with, as `npm start` (src/main.ts) does; the other commands exit 2 when they cannot run. */
+const EXIT_START_FAILED = 1;
+
+/**
+ * `norms-ledger serve`: what `npm start` does, failures included: a bad configuration, like any
+ * other start that fails, is one unstamped line `norms-ledger: …` on stderr and exit 1 (README,
+ * Configuration), not the `norms-ledger <command>: …` and exit 2 of a command that could not run.
+ * Nest is loaded only here, so the other commands start fast.
+ */
 export const serveCommand = (): Command =>
-  new Command('serve').description('serve the API, its OpenAPI document (/docs) and the dashboard').action(async () => {
-    const config = configOrExit('serve');
-    if (config === undefined) return;
-    const { serve } = await import('../../bootstrap.js');
+  new Command('serve').description('serve the API, its OpenAPI document (/docs) and the dashboard (same as npm start)').action(async () => {
     try {
+      const config = loadConfig();
+      const { serve } = await import('../../bootstrap.js');
       process.stdout.write(await serve(config));
     } catch (error) {
-      process.exitCode = fail(processIo, 'serve', error);
+      process.stderr.write(`norms-ledger: ${(error as Error).message}\n`);
+      // As src/main.ts: what a half-made start left open must not hold the process.
+      process.exit(EXIT_START_FAILED);
     }
   });
