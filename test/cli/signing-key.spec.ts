@@ -3,6 +3,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCheckpoint } from '../../src/cli/commands/checkpoint.command.js';
+import { runVerify } from '../../src/cli/commands/verify.command.js';
+import { loadOrCreateSigningKey } from '../../src/audit/infrastructure/signing-key.js';
 import { captureIo, configFor, demoCopyPerTest, ROOT, runCli } from './support/cli-process.js';
 
 const MAIN = join(ROOT, 'dist', 'main.js');
@@ -146,4 +148,51 @@ describe('the signing key of a ledger that has checkpoints', () => {
     expect(started.listened).toBe(true);
     expect(started.output).toMatch(new RegExp(`\\[SigningKey\\] the signing key .*signing-key\\.pem may be read by others \\(mode 644\\): run chmod 600 `));
   }, 60_000);
+});
+
+describe('verify of a ledger checkpointed with LEDGER_SIGNING_KEY_FILE, run without it', () => {
+  const copies = demoCopyPerTest();
+
+  const checkpointWithKeyElsewhere = async (): Promise<{ file: string; keyId: string }> => {
+    const file = join(copies.dir, 'elsewhere.pem');
+    writeFileSync(file, generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }) as string, { mode: 0o600 });
+    const io = captureIo();
+    expect(await runCheckpoint(configFor(copies.dataDir, { LEDGER_SIGNING_KEY_FILE: file }), io)).toBe(0);
+    return { file, keyId: KEY_ID.exec(io.stdout())![1]! };
+  };
+
+  const verify = async (env: Record<string, string> = {}) => {
+    const io = captureIo();
+    const status = await runVerify(configFor(copies.dataDir, env), {}, io);
+    return { status, stdout: io.stdout(), stderr: io.stderr() };
+  };
+
+  const hint = (keyId: string, where: string): string =>
+    `norms-ledger verify: note: checkpoints are signed by key ${keyId}, not known here: ${where}; ` +
+    `if the key file that holds it is elsewhere, set LEDGER_SIGNING_KEY_FILE to it (as when the checkpoints were issued) or put it back, ` +
+    "or, if the key was changed on purpose, trust the old key's public half (norms-ledger trust-key --in FILE)\n";
+
+  it('names, besides unknown-key (exit 1), the key file it looked for and the setting, as checkpoint does', async () => {
+    const { keyId } = await checkpointWithKeyElsewhere();
+    const defaultKey = join(copies.dataDir, 'signing-key.pem');
+    rmSync(defaultKey);
+    const run = await verify();
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain(`unknown-key: signed by key ${keyId}; no public key is known`);
+    expect(run.stderr).toBe(hint(keyId, `there is no signing key ${defaultKey} (LEDGER_SIGNING_KEY_FILE is not set)`));
+  });
+
+  it('with the data directory\'s own key in place, names that key as the one it has', async () => {
+    const { keyId } = await checkpointWithKeyElsewhere();
+    const defaultKey = join(copies.dataDir, 'signing-key.pem');
+    const own = loadOrCreateSigningKey(configFor(copies.dataDir)).publicKey.keyId;
+    const run = await verify();
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(hint(keyId, `the signing key ${defaultKey} (LEDGER_SIGNING_KEY_FILE is not set) is key ${own}`));
+  });
+
+  it('with the setting back, verifies and says nothing more', async () => {
+    const { file } = await checkpointWithKeyElsewhere();
+    expect(await verify({ LEDGER_SIGNING_KEY_FILE: file })).toMatchObject({ status: 0, stderr: '' });
+  });
 });

@@ -1,9 +1,14 @@
+import { existsSync } from 'node:fs';
 import { Command } from 'commander';
 import type { AppConfig } from '../../config/app-config.js';
 import { verifyBundle } from '../../audit/application/bundle.js';
 import { verifyStore } from '../../audit/application/verify-ledger.query.js';
 import { countsOf, describeProblem, problemCountOf, type VerificationReport } from '../../audit/domain/verifier.js';
-import { knownPublicKeys, readTrustedKeys, trustedKeysFile } from '../../audit/infrastructure/signing-key.js';
+import { CHECKPOINT_STREAM } from '../../audit/domain/checkpoint.events.js';
+import type { PublicKeyInfo } from '../../audit/domain/checkpoint.js';
+import { defaultSigningKeyFile, knownPublicKeys, readTrustedKeys, trustedKeysFile } from '../../audit/infrastructure/signing-key.js';
+import type { EventStore } from '../../shared/event-store/event-store.port.js';
+import { readStreamOrEmpty } from '../../shared/event-store/handle-command.js';
 import { type CliIo, configOrExit, EXIT_OK, EXIT_PROBLEMS, fail, processIo, progressReporter } from '../cli-io.js';
 import { closeStore, estimatedEvents, openExistingStore } from '../cli-store.js';
 import { plural } from '../../shared/plural.js';
@@ -118,6 +123,10 @@ export const runVerify = async (config: AppConfig | undefined, options: VerifyOp
     const report = await verifyStore(store, keys, progress.update);
     progress.stop();
     const exit = printReport(io, 'ledger', report, options.json);
+    if (keyIds === undefined && report.problems.some((problem) => problem.problem === 'unknown-key')) {
+      const hint = await unknownSignerHint(config, store, keys);
+      if (hint !== undefined) io.err.write(`norms-ledger verify: ${hint}\n`);
+    }
     const others = readTrustedKeys(config).filter((key) => keys.some((trusted) => trusted.keyId === key.keyId));
     if (others.length > 0) {
       // Trust that came from a bundle (import) or an operator (trust-key), not from this ledger's key.
@@ -132,6 +141,33 @@ export const runVerify = async (config: AppConfig | undefined, options: VerifyOp
   } finally {
     await closeStore(store);
   }
+};
+
+/**
+ * What to do about checkpoints signed by a key not known here, as checkpoint words it: the key
+ * file is missing or another (LEDGER_SIGNING_KEY_FILE set when they were issued and not now, a
+ * file replaced), or the key was changed without trusting the old one. Undefined when every
+ * checkpoint names a known key (the unknown-key problems are then not the key file's).
+ */
+export const unknownSignerHint = async (config: AppConfig, store: EventStore, keys: readonly PublicKeyInfo[]): Promise<string | undefined> => {
+  const known = new Set(keys.map((key) => key.keyId));
+  const unknown = new Set<string>();
+  for (const event of await readStreamOrEmpty(store, CHECKPOINT_STREAM)) {
+    const keyId = (event.data as { keyId?: unknown }).keyId;
+    if (typeof keyId === 'string' && !known.has(keyId)) unknown.add(keyId);
+  }
+  if (unknown.size === 0) return undefined;
+  const named = [...unknown].join(', ');
+  const file = config.signingKeyFile ?? defaultSigningKeyFile(config);
+  const setting = config.signingKeyFile !== undefined ? 'LEDGER_SIGNING_KEY_FILE' : 'LEDGER_SIGNING_KEY_FILE is not set';
+  // knownPublicKeys puts the ledger's own key first, when it has one.
+  const own = config.signingKeyFile !== undefined || existsSync(file) ? keys[0] : undefined;
+  const where = own !== undefined ? `the signing key ${file} (${setting}) is key ${own.keyId}` : `there is no signing key ${file} (${setting})`;
+  return (
+    `note: checkpoints are signed by ${unknown.size === 1 ? 'key' : 'keys'} ${named}, not known here: ${where}; ` +
+    `if the key file that holds ${unknown.size === 1 ? 'it' : 'them'} is elsewhere, set LEDGER_SIGNING_KEY_FILE to it (as when the checkpoints were issued) or put it back, ` +
+    'or, if the key was changed on purpose, trust the old key\'s public half (norms-ledger trust-key --in FILE)'
+  );
 };
 
 export const verifyCommand = (): Command =>
