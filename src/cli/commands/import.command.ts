@@ -22,7 +22,7 @@ import { type CliIo, configOrExit, EXIT_OK, fail, processIo, progressReporter } 
  */
 export interface ImportOptions {
   readonly in: string;
-  /** As verify --bundle --key-id: the keys the bundle's checkpoints must be signed with (at least one of them). */
+  /** As verify --bundle --key-id: the only keys trusted; each must be in the bundle, every checkpoint signed by one of them, and at least one checkpoint. */
   readonly keyId?: string | readonly string[];
 }
 
