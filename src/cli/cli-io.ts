@@ -1,4 +1,5 @@
 import cliProgress, { type TimeFormatter } from 'cli-progress';
+import { InvalidArgumentError } from 'commander';
 import { constants } from 'node:os';
 import { type AppConfig, loadConfig } from '../config/app-config.js';
 
@@ -67,6 +68,18 @@ export const onExit = (cleanup: () => void): (() => void) => {
   };
 };
 
+
+/**
+ * Commander's parser for an option that takes one value (--out, --in, --bundle): given twice, it is
+ * refused in one line (exit 2) rather than the last one silently kept, which writes or reads
+ * another file than the user may have meant.
+ */
+export const once =
+  (flag: string) =>
+  (value: string, previous: string | undefined): string => {
+    if (previous !== undefined) throw new InvalidArgumentError(`${flag} is given twice (${previous}, then ${value}): give it once`);
+    return value;
+  };
 
 /** Loads the configuration for a command action, or tells why not and sets a non-zero exit. */
 export const configOrExit = (command: string, io: CliIo = processIo): AppConfig | undefined => {

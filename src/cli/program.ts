@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { EXIT_ERROR, exitOnInterrupt } from './cli-io.js';
 import { checkpointCommand } from './commands/checkpoint.command.js';
@@ -23,8 +24,11 @@ for (const stream of [process.stdout, process.stderr]) {
 // One line per error: commander's message and the hint together.
 const oneLine = { outputError: (text: string, write: (text: string) => void) => write(`${text.trimEnd()} (run norms-ledger --help for usage)\n`) };
 
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
 const program = new Command('norms-ledger')
   .description('An event-sourced, hash-chained ledger of the records of intergovernmental expert talks')
+  .version(version, '-V, --version', "print norms-ledger's version")
   .configureOutput(oneLine)
   .exitOverride();
 for (const command of COMMANDS) program.addCommand(command().configureOutput(oneLine).exitOverride());

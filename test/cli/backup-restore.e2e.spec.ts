@@ -158,7 +158,7 @@ describe('backup and restore as README "Backup and restore" says (built server a
     expect(copied.status).toBe(0);
 
     const imported = runCli(['import', '--in', bundle, '--key-id', keyId], { LEDGER_DATA_DIR: restored });
-    expect(imported.stdout).toMatch(new RegExp(`^imported ${bundled.length} events in \\d+ streams \\(1 checkpoints, key ${keyId}\\) from ${bundle}\\n$`));
+    expect(imported.stdout).toMatch(new RegExp(`^imported ${bundled.length} events in \\d+ streams \\(1 checkpoint, key ${keyId}\\) from ${bundle}\\n$`));
     // Nothing said about a key: none was made, and the bundle's key is this ledger's own (no trusted-keys.json).
     expect(imported.stderr).not.toMatch(/key/);
     expect(imported.status).toBe(0);

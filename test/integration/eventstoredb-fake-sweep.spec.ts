@@ -324,7 +324,7 @@ describe('every user-facing path on the EventStoreDB adapter, against an in-proc
       const movedDir = join(work, 'moved');
       const movedEnv = esdb(target, movedDir);
       const imported = succeeded(await runCliAsync(['import', '--in', bundle, '--key-id', keyId], movedEnv), 'import', CREATED_KEY('import'));
-      expect(imported.stdout).toMatch(new RegExp(`^imported ${verified.eventsChecked} events in \\d+ streams \\(1 checkpoints, key ${keyId}\\) from `));
+      expect(imported.stdout).toMatch(new RegExp(`^imported ${verified.eventsChecked} events in \\d+ streams \\(1 checkpoint, key ${keyId}\\) from `));
       const movedReport = JSON.parse(succeeded(await runCliAsync(['verify', '--json'], movedEnv), 'verify after import', TRUSTED_NOTE(keyId, movedDir)).stdout);
       expect(movedReport).toMatchObject({ ok: true, problems: [], checkpointsChecked: 1, eventsChecked: verified.eventsChecked, unsignedEvents: 0 });
       succeeded(await runCliAsync(['rebuild'], movedEnv), 'rebuild after import');

@@ -7,7 +7,7 @@ import { verifyStore } from '../../audit/application/verify-ledger.query.js';
 import { describeProblem, problemCountOf } from '../../audit/domain/verifier.js';
 import { signingKeyFor, trustedPublicKeys } from '../../audit/infrastructure/signing-key.js';
 import { plural } from '../../shared/plural.js';
-import { type CliIo, configOrExit, EXIT_OK, EXIT_PROBLEMS, fail, onExit, processIo, progressReporter } from '../cli-io.js';
+import { type CliIo, configOrExit, EXIT_OK, EXIT_PROBLEMS, fail, onExit, processIo, progressReporter, once } from '../cli-io.js';
 import { closeStore, estimatedEvents, openExistingStore } from '../cli-store.js';
 import { exportTarget } from '../export-target.js';
 
@@ -79,7 +79,7 @@ export const writeError = (out: string, file: string, error: unknown): unknown =
 export const exportCommand = (): Command =>
   new Command('export')
     .description('write the offline-verifiable bundle: every event in global order, then the public key (NDJSON)')
-    .requiredOption('--out <file>', 'the bundle file to write (never in the data directory, nor the signing key or tokens file)')
+    .requiredOption('--out <file>', 'the bundle file to write (never in the data directory, nor the signing key or tokens file)', once('--out'))
     .option('--force', 'overwrite <file> if it exists')
     .action(async (options: ExportOptions) => {
       const config = configOrExit('export');

@@ -11,7 +11,7 @@ import { UnprocessableError } from '../../shared/domain/domain-error.js';
 import { plural } from '../../shared/plural.js';
 import { runningServer } from '../../shared/running-server.js';
 import { closeStore } from '../cli-store.js';
-import { type CliIo, configOrExit, EXIT_OK, fail, processIo, progressReporter } from '../cli-io.js';
+import { type CliIo, configOrExit, EXIT_OK, fail, processIo, progressReporter, once } from '../cli-io.js';
 
 /**
  * `norms-ledger import --in FILE`: loads a verified bundle into an empty store, then trusts the
@@ -80,7 +80,7 @@ export const runImport = async (config: AppConfig, options: ImportOptions, io: C
   } catch (error) {
     return fail(io, 'import', error);
   }
-  io.out.write(`imported ${result.events} events in ${result.streams} streams (${result.checkpoints} checkpoints, key ${result.publicKey.keyId}) from ${options.in}\n`);
+  io.out.write(`imported ${plural(result.events, 'event')} in ${plural(result.streams, 'stream')} (${plural(result.checkpoints, 'checkpoint')}, key ${result.publicKey.keyId}) from ${options.in}\n`);
   if (keyIds === undefined && result.signingKeys.length > 0) {
     // As verify --bundle says it: anyone can re-sign an altered bundle with a key of their own.
     io.err.write(
@@ -119,7 +119,7 @@ const pinProblem = async (file: string, keyIds: readonly string[]): Promise<stri
 export const importCommand = (): Command =>
   new Command('import')
     .description('load a bundle into an EMPTY store, keeping every event id and metadata so hashes and checkpoints still verify')
-    .requiredOption('--in <file>', 'the bundle file to load')
+    .requiredOption('--in <file>', 'the bundle file to load', once('--in'))
     .option(
       '--key-id <keyId>',
       'as verify --bundle: refuse the bundle (nothing written) unless its checkpoints are signed by this key (16 hex digits, from GET /audit/public-key); repeat it for a ledger that signed with several keys',

@@ -13,8 +13,8 @@ export const summaryLine = (result: RebuildResult, file: string): string =>
   `(${result.eventsPerSecond} events/s) into ${file}\n`;
 
 /**
- * `norms-ledger rebuild`: drops and rebuilds every read model from the log into a new file that
- * replaces the old one only once complete. A running server keeps the read model it has open:
+ * `norms-ledger rebuild`: builds every read model from the log into a new file that replaces the
+ * old one only once complete. A running server keeps the read model it has open:
  * under a running server, use POST /projections/rebuild.
  */
 export const runRebuild = async (config: AppConfig, io: CliIo = processIo, options: { readonly store?: EventStore } = {}): Promise<number> => {
@@ -89,7 +89,7 @@ const serverRunning = (config: AppConfig, server: RunningServer): Error =>
 
 export const rebuildCommand = (): Command =>
   new Command('rebuild')
-    .description('drop and rebuild every read model (board, matrix, CBM tracker, session register) from the event log')
+    .description('build every read model (board, matrix, CBM tracker, session register) from the event log into a new file, swapped in for the old one once complete')
     .action(async () => {
       const config = configOrExit('rebuild');
       if (config !== undefined) process.exitCode = await runRebuild(config);

@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import type { AppConfig } from '../../config/app-config.js';
 import { keyIdOf, type PublicKeyInfo, publicKeyProblem } from '../../audit/domain/checkpoint.js';
 import { addTrustedKey, knownPublicKeys, readTrustedKeys } from '../../audit/infrastructure/signing-key.js';
-import { type CliIo, configOrExit, EXIT_OK, fail, processIo } from '../cli-io.js';
+import { type CliIo, configOrExit, EXIT_OK, fail, processIo, once } from '../cli-io.js';
 
 /**
  * The public key in FILE: a PEM key (public, or the retired private key file itself: only its
@@ -16,7 +16,10 @@ export const publicKeyFromFile = (file: string): PublicKeyInfo => {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new Error(`--in ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+    const { code } = error as NodeJS.ErrnoException;
+    // As import and verify --bundle name a file they cannot read, not with raw errno text.
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory, not a key file' : code === 'EACCES' || code === 'EPERM' ? `cannot be read (${code}: permission denied)` : (error as Error).message;
+    throw new Error(`--in ${file}: ${why}`);
   }
   if (text.includes('-----BEGIN')) {
     let key;
@@ -66,7 +69,7 @@ export const runTrustKey = (config: AppConfig, options: { in: string }, io: CliI
 export const trustKeyCommand = (): Command =>
   new Command('trust-key')
     .description("trust a retired signing key's public half, so that checkpoints it signed still verify after a key change (adds it to trusted-keys.json)")
-    .requiredOption('--in <file>', 'the key: a PEM key (public, or the old private key file), or JSON as GET /audit/public-key answers it')
+    .requiredOption('--in <file>', 'the key: a PEM key (public, or the old private key file), or JSON as GET /audit/public-key answers it', once('--in'))
     .action((options: { in: string }) => {
       const config = configOrExit('trust-key');
       if (config !== undefined) process.exitCode = runTrustKey(config, options);

@@ -9,7 +9,7 @@ import type { PublicKeyInfo } from '../../audit/domain/checkpoint.js';
 import { defaultSigningKeyFile, knownPublicKeys, readTrustedKeys, trustedKeysFile } from '../../audit/infrastructure/signing-key.js';
 import type { EventStore } from '../../shared/event-store/event-store.port.js';
 import { readStreamOrEmpty } from '../../shared/event-store/handle-command.js';
-import { type CliIo, configOrExit, EXIT_OK, EXIT_PROBLEMS, fail, processIo, progressReporter } from '../cli-io.js';
+import { type CliIo, configOrExit, EXIT_OK, EXIT_PROBLEMS, fail, processIo, progressReporter, once } from '../cli-io.js';
 import { closeStore, estimatedEvents, openExistingStore } from '../cli-store.js';
 import { plural } from '../../shared/plural.js';
 
@@ -173,7 +173,7 @@ export const unknownSignerHint = async (config: AppConfig, store: EventStore, ke
 export const verifyCommand = (): Command =>
   new Command('verify')
     .description('verify every hash, link, revision and signed checkpoint of the ledger, or of a bundle offline (exit 1 when anything is wrong)')
-    .option('--bundle <file>', 'verify this bundle file offline, with no store and no server')
+    .option('--bundle <file>', 'verify this bundle file offline, with no store and no server', once('--bundle'))
     .option(
       '--key-id <keyId>',
       'require checkpoints to be signed by this key (16 hex digits, from GET /audit/public-key); repeat it for a ledger that signed with several keys (moved by import)',
