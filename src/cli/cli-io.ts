@@ -68,6 +68,15 @@ export const onExit = (cleanup: () => void): (() => void) => {
   };
 };
 
+/**
+ * A reader that stops early (`verify … | head -1`) closes the pipe: a command then stops quietly,
+ * not with an EPIPE stack. Not `serve`, which takes this off: a server goes on serving when its log
+ * reader goes away (bootstrap.ts, keepServingWhenOutputCloses).
+ */
+export const quitOnClosedOutput = (error: NodeJS.ErrnoException): void => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+};
 
 /**
  * Commander's parser for an option that takes one value (--out, --in, --bundle): given twice, it is

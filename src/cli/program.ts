@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { EXIT_ERROR, exitOnInterrupt } from './cli-io.js';
+import { EXIT_ERROR, exitOnInterrupt, quitOnClosedOutput } from './cli-io.js';
 import { checkpointCommand } from './commands/checkpoint.command.js';
 import { demoCommand } from './commands/demo.command.js';
 import { exportCommand } from './commands/export.command.js';
@@ -13,13 +13,7 @@ import { verifyCommand } from './commands/verify.command.js';
 /** Every subcommand, one file each under commands/. */
 const COMMANDS: ReadonlyArray<() => Command> = [serveCommand, rebuildCommand, verifyCommand, exportCommand, importCommand, checkpointCommand, trustKeyCommand, demoCommand];
 
-// A reader that stops early (`verify … | head -1`) closes the pipe: stop quietly, not with an EPIPE stack.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-    process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
-  });
-}
+for (const stream of [process.stdout, process.stderr]) stream.on('error', quitOnClosedOutput);
 
 // One line per error: commander's message and the hint together.
 const oneLine = { outputError: (text: string, write: (text: string) => void) => write(`${text.trimEnd()} (run norms-ledger --help for usage)\n`) };

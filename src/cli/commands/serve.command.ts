@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { loadConfig } from '../../config/app-config.js';
+import { quitOnClosedOutput } from '../cli-io.js';
 
 /** What a failed start exits with, as `npm start` (src/main.ts) does; the other commands exit 2 when they cannot run. */
 const EXIT_START_FAILED = 1;
@@ -12,6 +13,8 @@ const EXIT_START_FAILED = 1;
  */
 export const serveCommand = (): Command =>
   new Command('serve').description('serve the API, its OpenAPI document (/docs) and the dashboard (same as npm start)').action(async () => {
+    // A server outlives its log reader, as under npm start: the other commands quit when it goes.
+    for (const stream of [process.stdout, process.stderr]) stream.off('error', quitOnClosedOutput);
     try {
       const config = loadConfig();
       const { serve } = await import('../../bootstrap.js');
