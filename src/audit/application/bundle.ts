@@ -405,7 +405,10 @@ export const importBundle = async (
     const onlyCut =
       truncated !== undefined &&
       report.problems.every((problem) => problem === truncated || problem.problem === 'unknown-key' || (problem.problem === 'unparseable' && problem.line === cutLine));
-    const lead = onlyCut ? truncated : report.problems[0];
+    // A --key-id the bundle does not carry (or that signed nothing) is the cause of every checkpoint
+    // before the publicKey line being "signed by key K; no public key is known": the pin is named.
+    const pin = report.problems.find((problem) => problem.problem === 'unknown-key' && problem.streamId === null);
+    const lead = onlyCut ? truncated : (pin ?? report.problems[0]);
     const total = problemCountOf(report);
     throw new UnprocessableError(
       'bundle-invalid',

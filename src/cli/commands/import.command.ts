@@ -1,13 +1,11 @@
 import { existsSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
 import { Command } from 'commander';
 import type { AppConfig } from '../../config/app-config.js';
-import { ImportFailedError, importBundle, type ImportResult, verifyBundle } from '../../audit/application/bundle.js';
-import { describeProblem, problemCountOf } from '../../audit/domain/verifier.js';
+import { ImportFailedError, importBundle, type ImportResult } from '../../audit/application/bundle.js';
 import { addTrustedKey, loadOrCreateSigningKey } from '../../audit/infrastructure/signing-key.js';
 import { openEventStore, sqliteFile } from '../../infrastructure/event-store.module.js';
 import { SqliteEventStore } from '../../infrastructure/sqlite/sqlite-event-store.js';
 import { StoreUnavailableError } from '../../shared/event-store/event-store.errors.js';
-import { UnprocessableError } from '../../shared/domain/domain-error.js';
 import { plural } from '../../shared/plural.js';
 import { runningServer } from '../../shared/running-server.js';
 import { closeStore } from '../cli-store.js';
@@ -63,10 +61,6 @@ export const runImport = async (config: AppConfig, options: ImportOptions, io: C
       const why = reason instanceof StoreUnavailableError && reason.code !== undefined ? `the disk refused a write (${reason.code}): check the disk` : (reason as Error).message;
       return fail(io, 'import', new Error(`import failed after ${error.events} events: ${why}; nothing was imported (the partial copy was removed, LEDGER_DATA_DIR is as it was)`));
     }
-    if (keyIds !== undefined && error instanceof UnprocessableError && error.code === 'bundle-invalid') {
-      const pinned = await pinProblem(options.in, keyIds);
-      if (pinned !== undefined) return fail(io, 'import', new Error(pinned));
-    }
     return fail(io, 'import', error);
   }
   try {
@@ -98,22 +92,6 @@ export const runImport = async (config: AppConfig, options: ImportOptions, io: C
     );
   }
   return EXIT_OK;
-};
-
-/**
- * Why a refused bundle fails the --key-id pin, in one line, or undefined when the pin is not the
- * problem. With a pinned key missing from the bundle (or signing none of its checkpoints), the
- * first problem in the file is a checkpoint "signed by key K; no public key is known", which
- * follows from the pin and hides it: the pin's own problem (on the publicKey line) is named above
- * all, as verify --bundle lists it. Verified again here, on a refusal only, as importBundle's error
- * carries no report.
- */
-const pinProblem = async (file: string, keyIds: readonly string[]): Promise<string | undefined> => {
-  const report = await verifyBundle(file, { expectKeyId: keyIds });
-  const pin = report.problems.find((problem) => problem.problem === 'unknown-key' && problem.streamId === null);
-  // Already first, importBundle named it.
-  if (pin === undefined || pin === report.problems[0]) return undefined;
-  return `bundle ${file} does not verify (${plural(problemCountOf(report), 'problem')}; above all: ${describeProblem(pin)}); nothing was written`;
 };
 
 export const importCommand = (): Command =>
