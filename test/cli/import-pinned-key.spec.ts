@@ -3,21 +3,19 @@ import { join } from 'node:path';
 import { runCheckpoint } from '../../src/cli/commands/checkpoint.command.js';
 import { runExport } from '../../src/cli/commands/export.command.js';
 import { runImport } from '../../src/cli/commands/import.command.js';
-import { captureIo, configFor, demoLedger, removeDir, tempDir } from './support/cli-process.js';
+import { captureIo, configFor, demoLedgerIn, removeDir, tempDir } from './support/cli-process.js';
 
 describe('norms-ledger import --key-id: a pinned key the bundle does not carry', () => {
   let dir: string;
   let bundle: string;
   let keyId: string;
   beforeAll(async () => {
-    const ledger = await demoLedger();
     dir = tempDir();
-    ledger.copyTo(join(dir, 'data'));
-    ledger.remove();
+    const dataDir = await demoLedgerIn(dir);
     bundle = join(dir, 'bundle.ndjson');
     const io = captureIo();
-    expect(await runCheckpoint(configFor(join(dir, 'data')), io)).toBe(0);
-    expect(await runExport(configFor(join(dir, 'data')), { out: bundle }, io)).toBe(0);
+    expect(await runCheckpoint(configFor(dataDir), io)).toBe(0);
+    expect(await runExport(configFor(dataDir), { out: bundle }, io)).toBe(0);
     keyId = (JSON.parse(readFileSync(bundle, 'utf8').trimEnd().split('\n').at(-1)!) as { publicKey: { keyId: string } }).publicKey.keyId;
   });
   afterAll(() => removeDir(dir));

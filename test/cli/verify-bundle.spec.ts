@@ -2,19 +2,17 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runExport } from '../../src/cli/commands/export.command.js';
 import { runVerify } from '../../src/cli/commands/verify.command.js';
-import { captureIo, configFor, demoLedger, removeDir, runCli, tempDir } from './support/cli-process.js';
+import { captureIo, configFor, demoLedgerIn, removeDir, runCli, tempDir } from './support/cli-process.js';
 
 describe('norms-ledger verify --bundle: a file that is not a bundle, against a bundle that was tampered with', () => {
   let dir: string;
   let bundle: string;
   let lines: string[];
   beforeAll(async () => {
-    const ledger = await demoLedger();
     dir = tempDir();
-    ledger.copyTo(join(dir, 'data'));
-    ledger.remove();
+    const dataDir = await demoLedgerIn(dir);
     bundle = join(dir, 'bundle.ndjson');
-    expect(await runExport(configFor(join(dir, 'data')), { out: bundle }, captureIo())).toBe(0);
+    expect(await runExport(configFor(dataDir), { out: bundle }, captureIo())).toBe(0);
     lines = readFileSync(bundle, 'utf8').trimEnd().split('\n');
   });
   afterAll(() => removeDir(dir));

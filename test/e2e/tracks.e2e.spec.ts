@@ -39,18 +39,6 @@ describe('tracks (e2e)', () => {
       ],
     });
   });
-});
-
-describe('id scopes (e2e)', () => {
-  let t: E2eApp;
-  beforeAll(async () => {
-    t = await startApp();
-    t.fixClock('2026-03-12T09:30:00.000Z');
-  });
-  afterAll(async () => {
-    await t.close();
-    removeDataDir(t.dataDir);
-  });
 
   const register = async (trackId: string): Promise<void> => {
     await t.post('/tracks', { trackId, name: `Track ${trackId}`, effectiveOn: '2026-01-10' }).expect(201);

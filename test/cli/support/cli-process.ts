@@ -72,6 +72,15 @@ export const demoLedger = async (): Promise<{ readonly copyTo: (dataDir: string)
   return { copyTo: (dataDir) => cpSync(source, dataDir, { recursive: true }), remove: () => removeDir(join(source, '..')) };
 };
 
+/** A demo ledger of the caller's own at `<dir>/data`, whose path is returned. */
+export const demoLedgerIn = async (dir: string): Promise<string> => {
+  const ledger = await demoLedger();
+  const dataDir = join(dir, 'data');
+  ledger.copyTo(dataDir);
+  ledger.remove();
+  return dataDir;
+};
+
 /**
  * Jest hooks for a describe block whose tests each get their own copy of one demo ledger: made once
  * for the block, copied into `<dir>/data` before each test, `dir` removed after it. Read the paths
