@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openReadModelDb } from '../../src/projections/read-model/read-model.database.js';
+import Database from 'better-sqlite3';
+import { openReadModelDb, READ_MODEL_SCHEMA_VERSION } from '../../src/projections/read-model/read-model.database.js';
 
 /** The read models hold nothing the ledger does not: a file SQLite cannot read is dropped and built again, not a failed start. */
 describe('opening the read-model file', () => {
@@ -17,13 +18,29 @@ describe('opening the read-model file', () => {
   ])('opens %s as an empty read model, ready to be built', (_what, bytes) => {
     const file = join(dir, 'read-models.sqlite');
     writeFileSync(file, bytes);
-    const db = openReadModelDb(file);
+    const notices: string[] = [];
+    const db = openReadModelDb(file, (line) => notices.push(line));
+    // Said, so that an operator learns of the damage (a disk to check).
+    expect(notices).toEqual([expect.stringMatching(new RegExp(`^the read models at ${file} cannot be read \\([^)]+\\): the file is removed and they are built again from the log; check the disk if this recurs$`))]);
     try {
       expect(db.prepare("SELECT value FROM meta WHERE key = 'schema'").pluck().get()).toEqual(expect.any(String));
       expect(db.prepare('SELECT COUNT(*) FROM subjects').pluck().get()).toBe(0);
     } finally {
       db.close();
     }
+  });
+
+  it('says nothing of a file it can read, and names the schemas when the file is of another', () => {
+    const file = join(dir, 'read-models.sqlite');
+    const notices: string[] = [];
+    openReadModelDb(file, (line) => notices.push(line)).close();
+    openReadModelDb(file, (line) => notices.push(line)).close();
+    expect(notices).toEqual([]);
+    const db = new Database(file);
+    db.prepare("UPDATE meta SET value = 'layout-0' WHERE key = 'schema'").run();
+    db.close();
+    openReadModelDb(file, (line) => notices.push(line)).close();
+    expect(notices).toEqual([`the read models at ${file} are of schema layout-0, this build's is ${READ_MODEL_SCHEMA_VERSION}: they are built again from the log`]);
   });
 
   it('names the file and LEDGER_DATA_DIR when SQLite cannot open it at all (a directory in its place)', () => {

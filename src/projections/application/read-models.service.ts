@@ -68,7 +68,7 @@ export class ReadModels implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onApplicationBootstrap(): Promise<void> {
     const file = this.config.file;
-    this.open(openReadModelDb(file));
+    this.open(openReadModelDb(file, (line) => this.logger.warn(line)));
     try {
       await this.buildAndFollow(file);
     } catch (error) {

@@ -141,19 +141,21 @@ export const readModelConnectionHooks: { onOpen?: (db: ReadModelDb, path: string
 /**
  * `file`: a path or ':memory:'. A file of another schema version, or one SQLite cannot read (not a
  * database, damaged), is dropped: it holds nothing the ledger does not, and the start-up catch-up
- * rebuilds it from the log.
+ * rebuilds it from the log. `notice` is told why, in one line, so that an operator learns of a
+ * damaged file (a disk to check) instead of only seeing the read models built again.
  */
-export const openReadModelDb = (file: string): ReadModelDb => {
+export const openReadModelDb = (file: string, notice: (line: string) => void = () => {}): ReadModelDb => {
   const inMemory = file === ':memory:';
   const path = inMemory ? file : resolve(file);
   if (!inMemory) ensureDir(dirname(path));
   try {
     try {
-      return openAt(path, inMemory);
+      return openAt(path, inMemory, notice);
     } catch (error) {
       if (inMemory || !isDamagedFile(error)) throw error;
+      notice(`the read models at ${path} cannot be read (${(error as Error).message.split('\n')[0]}): the file is removed and they are built again from the log; check the disk if this recurs`);
       removeDbFiles(path);
-      return openAt(path, inMemory);
+      return openAt(path, inMemory, notice);
     }
   } catch (error) {
     // Not a matter of rights: the message must not send the operator to check them.
@@ -166,13 +168,14 @@ export const openReadModelDb = (file: string): ReadModelDb => {
   }
 };
 
-const openAt = (path: string, inMemory: boolean): ReadModelDb => {
+const openAt = (path: string, inMemory: boolean, notice: (line: string) => void): ReadModelDb => {
   // Owner-only, as the ledger: the read models hold every statement too.
   if (!inMemory) createOwnerOnly(path);
   let db = new Database(path);
   if (!inMemory) {
     const version = readSchemaVersion(db);
     if (version !== null && version !== READ_MODEL_SCHEMA_VERSION) {
+      notice(`the read models at ${path} are of schema ${version}, this build's is ${READ_MODEL_SCHEMA_VERSION}: they are built again from the log`);
       db.close();
       removeDbFiles(path);
       createOwnerOnly(path);
