@@ -83,10 +83,10 @@ class EnvironmentVariables {
   @IsOptional() @IsInt({ message: 'must be an integer number of seconds from 1 to 86400' }) @Min(1, { message: 'must be an integer number of seconds from 1 to 86400' }) @Max(86400, { message: 'must be an integer number of seconds from 1 to 86400' })
   LEDGER_RATE_LIMIT_WINDOW_SECONDS?: number;
 
-  @IsOptional() @IsInt({ message: 'must be a whole number of requests per window (0 turns the limit off)' }) @Min(0, { message: 'must be a whole number of requests per window (0 turns the limit off)' })
+  @IsOptional() @IsInt({ message: 'must be a whole number of requests per window from 0 (the limit off) to 1000000000' }) @Min(0, { message: 'must be a whole number of requests per window from 0 (the limit off) to 1000000000' }) @Max(1_000_000_000, { message: 'must be a whole number of requests per window from 0 (the limit off) to 1000000000' })
   LEDGER_RATE_LIMIT_PER_ADDRESS?: number;
 
-  @IsOptional() @IsInt({ message: 'must be a whole number of requests per window (0 turns the limit off)' }) @Min(0, { message: 'must be a whole number of requests per window (0 turns the limit off)' })
+  @IsOptional() @IsInt({ message: 'must be a whole number of requests per window from 0 (the limit off) to 1000000000' }) @Min(0, { message: 'must be a whole number of requests per window from 0 (the limit off) to 1000000000' }) @Max(1_000_000_000, { message: 'must be a whole number of requests per window from 0 (the limit off) to 1000000000' })
   LEDGER_RATE_LIMIT_PER_TOKEN?: number;
 
   @IsOptional() @Matches(/^https?:\/\/[^\s,/]+(,https?:\/\/[^\s,/]+)*$/, { message: 'must be origins such as https://dash.example.org, separated by commas, without paths' })
@@ -95,7 +95,7 @@ class EnvironmentVariables {
   @IsOptional() @IsInt({ message: 'must be a whole number of threads from 1 to 4' }) @Min(1, { message: 'must be a whole number of threads from 1 to 4' }) @Max(4, { message: 'must be a whole number of threads from 1 to 4' })
   LEDGER_REBUILD_THREADS?: number;
 
-  @IsOptional() @IsInt({ message: 'must be a whole number of open streams (0 turns the limit off)' }) @Min(0, { message: 'must be a whole number of open streams (0 turns the limit off)' })
+  @IsOptional() @IsInt({ message: 'must be a whole number of open streams from 0 (the limit off) to 1000000' }) @Min(0, { message: 'must be a whole number of open streams from 0 (the limit off) to 1000000' }) @Max(1_000_000, { message: 'must be a whole number of open streams from 0 (the limit off) to 1000000' })
   LEDGER_LIVE_STREAMS_PER_TOKEN?: number;
 }
 
@@ -189,7 +189,8 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
   const raw: Record<string, unknown> = {};
   for (const name of KNOWN) {
     const value = env[name];
-    if (value !== undefined) raw[name] = INTEGERS.has(name) && /^\d+$/.test(value.trim()) ? Number(value) : value;
+    // Digits alone, as every other variable is taken as written: " 3000" is refused as " sqlite" is.
+    if (value !== undefined) raw[name] = INTEGERS.has(name) && /^\d+$/.test(value) ? Number(value) : value;
   }
   const vars = plainToInstance(EnvironmentVariables, raw);
   const errors = validateSync(vars, { forbidUnknownValues: false });

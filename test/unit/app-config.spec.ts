@@ -79,6 +79,8 @@ describe('configuration (DESIGN.md §8)', () => {
   it.each([
     ['PORT', 'abc', 'PORT="abc" must be an integer port number from 0 to 65535'],
     ['PORT', '70000', 'PORT="70000" must be an integer port number from 0 to 65535'],
+    ['PORT', ' 4827', 'PORT=" 4827" must be an integer port number from 0 to 65535'],
+    ['LEDGER_STORE', ' sqlite', 'LEDGER_STORE=" sqlite" must be sqlite or eventstoredb'],
     ['LEDGER_STORE', 'postgres', 'LEDGER_STORE="postgres" must be sqlite or eventstoredb'],
     ['ESDB_CONNECTION_STRING', 'http://x', 'ESDB_CONNECTION_STRING="http://x" must be an esdb:// or esdb+discover:// connection string'],
     ['LOG_LEVEL', 'loud', 'LOG_LEVEL="loud" must be one of fatal, error, warn, info, debug, trace, silent'],
@@ -88,15 +90,17 @@ describe('configuration (DESIGN.md §8)', () => {
     ['LEDGER_TOKENS', 'clerk:abc,', 'LEDGER_TOKENS="<redacted>" must be role:token pairs'],
     ['HOST', '', 'HOST="" must not be empty'],
     ['LEDGER_RATE_LIMIT_WINDOW_SECONDS', '0', 'LEDGER_RATE_LIMIT_WINDOW_SECONDS="0" must be an integer number of seconds from 1 to 86400'],
-    ['LEDGER_RATE_LIMIT_PER_TOKEN', 'many', 'LEDGER_RATE_LIMIT_PER_TOKEN="many" must be a whole number of requests per window (0 turns the limit off)'],
-    ['LEDGER_RATE_LIMIT_PER_ADDRESS', '-5', 'LEDGER_RATE_LIMIT_PER_ADDRESS="-5" must be a whole number of requests per window (0 turns the limit off)'],
+    ['LEDGER_RATE_LIMIT_PER_TOKEN', 'many', 'LEDGER_RATE_LIMIT_PER_TOKEN="many" must be a whole number of requests per window from 0 (the limit off) to 1000000000'],
+    ['LEDGER_RATE_LIMIT_PER_ADDRESS', '99999999999999999999', 'LEDGER_RATE_LIMIT_PER_ADDRESS="99999999999999999999" must be a whole number of requests per window from 0 (the limit off) to 1000000000'],
+    ['LEDGER_LIVE_STREAMS_PER_TOKEN', '1000001', 'LEDGER_LIVE_STREAMS_PER_TOKEN="1000001" must be a whole number of open streams from 0 (the limit off) to 1000000'],
+    ['LEDGER_RATE_LIMIT_PER_ADDRESS', '-5', 'LEDGER_RATE_LIMIT_PER_ADDRESS="-5" must be a whole number of requests per window from 0 (the limit off) to 1000000000'],
     ['LEDGER_CORS_ORIGINS', 'https://a.example/path', 'LEDGER_CORS_ORIGINS="https://a.example/path" must be origins such as https://dash.example.org'],
     ['LEDGER_CORS_ORIGINS', '*', 'LEDGER_CORS_ORIGINS="*" must be origins such as https://dash.example.org'],
     ['LEDGER_REBUILD_THREADS', '0', 'LEDGER_REBUILD_THREADS="0" must be a whole number of threads from 1 to 4'],
     ['LEDGER_REBUILD_THREADS', '8', 'LEDGER_REBUILD_THREADS="8" must be a whole number of threads from 1 to 4'],
     ['LEDGER_REBUILD_THREADS', 'all', 'LEDGER_REBUILD_THREADS="all" must be a whole number of threads from 1 to 4'],
-    ['LEDGER_LIVE_STREAMS_PER_TOKEN', '-1', 'LEDGER_LIVE_STREAMS_PER_TOKEN="-1" must be a whole number of open streams (0 turns the limit off)'],
-    ['LEDGER_LIVE_STREAMS_PER_TOKEN', 'many', 'LEDGER_LIVE_STREAMS_PER_TOKEN="many" must be a whole number of open streams (0 turns the limit off)'],
+    ['LEDGER_LIVE_STREAMS_PER_TOKEN', '-1', 'LEDGER_LIVE_STREAMS_PER_TOKEN="-1" must be a whole number of open streams from 0 (the limit off) to 1000000'],
+    ['LEDGER_LIVE_STREAMS_PER_TOKEN', 'many', 'LEDGER_LIVE_STREAMS_PER_TOKEN="many" must be a whole number of open streams from 0 (the limit off) to 1000000'],
   ])('refuses %s=%j with one line naming the variable', (name, value, message) => {
     let error: unknown;
     try {
