@@ -1,4 +1,4 @@
-import { Logger, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { IssueCheckpointHandler } from './application/issue-checkpoint.command.js';
 import { ListCheckpointsHandler } from './application/list-checkpoints.query.js';
@@ -9,16 +9,20 @@ import { VerifyLedgerHandler } from './application/verify-ledger.query.js';
 import { VerifyOnStart } from './application/verify-on-start.service.js';
 import { AuditController } from './http/audit.controller.js';
 import { EVENT_STORE, type EventStore } from '../shared/event-store/event-store.port.js';
+import { serverLine } from '../shared/server-log.js';
 import { type CheckpointSigner, SIGNING_KEY, signingKeyFor } from './infrastructure/signing-key.js';
 
 /**
- * The key made on a first start (a new ledger, no checkpoints), said in the log; a ledger with
- * checkpoints whose key file is gone does not start (one line naming the file and the key expected).
+ * The key made on a first start (a new ledger, no checkpoints), said at every LOG_LEVEL as the
+ * first-start tokens are (its "keep a copy" is for whoever starts the server, whatever the level);
+ * a ledger with checkpoints whose key file is gone does not start (one line naming the file and the
+ * key expected).
  */
 const signingKeyAtStart = async (config: AppConfig, store: EventStore): Promise<CheckpointSigner> => {
-  const logger = new Logger('SigningKey');
   try {
-    return await signingKeyFor(config, store, (line) => (line.startsWith('warning: ') ? logger.warn(line.slice('warning: '.length)) : logger.log(line)));
+    return await signingKeyFor(config, store, (line) =>
+      process.stdout.write(line.startsWith('warning: ') ? serverLine(config, 'warn', 'SigningKey', line.slice('warning: '.length)) : serverLine(config, 'log', 'SigningKey', line)),
+    );
   } catch (error) {
     throw new Error(`invalid configuration: ${config.signingKeyFile !== undefined ? 'LEDGER_SIGNING_KEY_FILE' : 'LEDGER_DATA_DIR'}: ${(error as Error).message}`);
   }

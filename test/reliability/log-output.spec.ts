@@ -35,6 +35,16 @@ describe('every line a running server prints', () => {
     expect(lines.some((line) => /LOG \[Server\] norms-ledger listening on http:\/\/127\.0\.0\.1:\d+ \(store: sqlite, data: /.test(line))).toBe(true);
   }, 180_000);
 
+  it('at LOG_LEVEL=silent still says what a first start made: the tokens and the signing key to keep a copy of', async () => {
+    ledger = await startedLedger({ LOG_LEVEL: 'silent', NO_COLOR: '', LEDGER_TOKENS: undefined });
+    await ledger.server.stop();
+    const lines = ledger.server.log.split('\n').filter((line) => line !== '');
+    expect(lines.filter((line) => /LOG \[Tokens\] +(clerk|auditor|viewer) +nlt_/.test(line))).toHaveLength(3);
+    expect(lines.filter((line) => line.includes('[SigningKey]'))).toEqual([
+      expect.stringMatching(/^\[Nest\] \d+ {2}- \S+Z +LOG \[SigningKey\] created the signing key \S+signing-key\.pem \(key [0-9a-f]{16}\): keep a copy; the checkpoints it signs verify only with it$/),
+    ]);
+  }, 180_000);
+
   it('names the tokens in force at start, and a generated tokens.json that LEDGER_TOKENS overrides', async () => {
     ledger = await startedLedger({ LOG_LEVEL: 'info', LEDGER_TOKENS: undefined });
     await ledger.server.stop();

@@ -2,7 +2,8 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { dataDirAccessProblem, dataDirWarning, type LedgerLogger, listen, logColours, nestLogger, nestLogLevels, preflight } from '../../src/bootstrap.js';
+import { dataDirAccessProblem, dataDirWarning, listen, preflight } from '../../src/bootstrap.js';
+import { type LedgerLogger, logColours, nestLogger, nestLogLevels } from '../../src/shared/server-log.js';
 import { ConfigError, loadConfig, publicTokenWarning, shortTokenWarning } from '../../src/config/app-config.js';
 import { markerFileOf, rebuildLockOf } from '../../src/shared/running-server.js';
 
