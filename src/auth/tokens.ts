@@ -133,7 +133,8 @@ export const parseTokenFile = (text: string, variable: string, path: string): To
   const names = new Set<string>();
   const hashes = new Set<string>();
   return parsed.map((raw: unknown, index): TokenFileEntry => {
-    const at = `entry ${index}`;
+    // Counted from 1, as a person counts them (and as LEDGER_TOKENS pairs are).
+    const at = `entry ${index + 1}`;
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return fail(`${at} must be an object {name, role, sha256}`);
     const { name, role, sha256, ...rest } = raw as Record<string, unknown>;
     const extra = Object.keys(rest);

@@ -100,11 +100,11 @@ describe('tokens', () => {
     ['not json\n', /not valid JSON/],
     ['{\n  "name": "a",\n', /not valid JSON/],
     ['[]', /non-empty JSON array/],
-    ['[{"name":"a","role":"admin","sha256":"' + 'a'.repeat(64) + '"}]', /entry 0 \(a\): role must be one of clerk, auditor, viewer/],
-    ['[{"name":"a","role":"clerk","sha256":"abc"}]', /entry 0 \(a\): sha256 must be 64 lowercase hex digits/],
-    ['[{"name":"a","role":"clerk","token":"plain"}]', /entry 0 has unknown field token \(store only the sha256 of a token\)/],
-    ['[{"name":"a","role":"clerk","sha256":"' + 'a'.repeat(64) + '"},{"name":"a","role":"viewer","sha256":"' + 'b'.repeat(64) + '"}]', /entry 1: name a is used twice/],
-    ['[{"name":"a","role":"clerk","sha256":"' + 'a'.repeat(64) + '"},{"name":"b","role":"viewer","sha256":"' + 'a'.repeat(64) + '"}]', /entry 1 \(b\): the same token is listed twice/],
+    ['[{"name":"a","role":"admin","sha256":"' + 'a'.repeat(64) + '"}]', /entry 1 \(a\): role must be one of clerk, auditor, viewer/],
+    ['[{"name":"a","role":"clerk","sha256":"abc"}]', /entry 1 \(a\): sha256 must be 64 lowercase hex digits/],
+    ['[{"name":"a","role":"clerk","token":"plain"}]', /entry 1 has unknown field token \(store only the sha256 of a token\)/],
+    ['[{"name":"a","role":"clerk","sha256":"' + 'a'.repeat(64) + '"},{"name":"a","role":"viewer","sha256":"' + 'b'.repeat(64) + '"}]', /entry 2: name a is used twice/],
+    ['[{"name":"a","role":"clerk","sha256":"' + 'a'.repeat(64) + '"},{"name":"b","role":"viewer","sha256":"' + 'a'.repeat(64) + '"}]', /entry 2 \(b\): the same token is listed twice/],
   ])('refuses a bad token file %s with one line naming the variable', (text, message) => {
     let error: unknown;
     try {
