@@ -15,8 +15,9 @@ export const KNOWN_AT_MESSAGE = 'must be an ISO-8601 timestamp with a time zone 
  */
 const PLUS_READ_AS_SPACE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)? \d{2}:\d{2}$/;
 
-export const KNOWN_AT_PLUS_AS_SPACE =
-  'has a space where its offset\'s + should be: a + in a query string reads as a space, so write it %2B (knownAt=2026-03-12T10:00:00%2B08:00)';
+/** `value` is what arrived (digits, `T`, `:`, `.` and the space): the message gives it back as it should have been sent. */
+export const knownAtPlusAsSpace = (value: string): string =>
+  `has a space where its offset's + should be: a + in a query string reads as a space, so write it %2B (knownAt=${value.replace(' ', '%2B')})`;
 
 export const KNOWN_AT_OUT_OF_RANGE = 'must fall within the years 0000 to 9999 once converted to UTC';
 
@@ -31,7 +32,7 @@ const constraint = (name: string, check: (value: unknown) => string | undefined)
 
 const checkKnownAt = (value: unknown): string | undefined => {
   if (typeof value !== 'string') return MESSAGES.string;
-  if (PLUS_READ_AS_SPACE.test(value)) return KNOWN_AT_PLUS_AS_SPACE;
+  if (PLUS_READ_AS_SPACE.test(value)) return knownAtPlusAsSpace(value);
   const match = ISO_INSTANT.exec(value);
   if (match === null || !isCalendarDate(match[1])) return KNOWN_AT_MESSAGE;
   const ms = Date.parse(value);
