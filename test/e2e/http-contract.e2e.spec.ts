@@ -318,7 +318,7 @@ describe('HTTP contract of commands (e2e)', () => {
     it('answers malformed JSON with 400', async () => {
       const response = await t.http().post('/tracks').set('Authorization', `Bearer ${CLERK_TOKEN}`).set('Content-Type', 'application/json').send('{"trackId": ').expect(400);
       expect(response.headers['content-type']).toBe(PROBLEM_JSON);
-      expect(response.body).toEqual({ type: problemType('malformed-json'), title: 'Malformed json', status: 400, detail: 'the body is not valid JSON', errors: [{ field: '(body)', message: 'the body is not valid JSON' }] });
+      expect(response.body).toEqual({ type: problemType('malformed-json'), title: 'Malformed JSON', status: 400, detail: 'the body is not valid JSON', errors: [{ field: '(body)', message: 'the body is not valid JSON' }] });
     });
 
     it('answers a body that is not JSON with 415', async () => {
@@ -434,7 +434,7 @@ describe('HTTP contract of commands (e2e)', () => {
       const latin1 = await raw(Buffer.from(json, 'latin1'));
       expect(latin1.statusCode).toBe(400);
       expect(latin1.headers['content-type']).toBe(PROBLEM_JSON);
-      expect(latin1.json()).toEqual({ type: problemType('malformed-json'), title: 'Malformed json', status: 400, detail: 'the body is not valid UTF-8: send JSON encoded as UTF-8', errors: [{ field: '(body)', message: 'the body is not valid UTF-8: send JSON encoded as UTF-8' }] });
+      expect(latin1.json()).toEqual({ type: problemType('malformed-json'), title: 'Malformed JSON', status: 400, detail: 'the body is not valid UTF-8: send JSON encoded as UTF-8', errors: [{ field: '(body)', message: 'the body is not valid UTF-8: send JSON encoded as UTF-8' }] });
       // A surrogate encoded as bytes (CESU-8) is not UTF-8 either.
       const cesu = await raw(Buffer.concat([Buffer.from(json.replace('caf\u00e9', '').replace(/}$/, ''), 'utf8'), Buffer.from(',"interpretativeStatement":"\xed\xa0\x80"}', 'latin1')]));
       expect(cesu.statusCode).toBe(400);
@@ -599,7 +599,7 @@ describe('HTTP contract of commands (e2e)', () => {
     it('answers a path the router refuses (a malformed %-escape, a segment over 100 characters) with problem+json', async () => {
       const bad = await t.http().get('/norms/%zz').set('Authorization', `Bearer ${CLERK_TOKEN}`).expect(400);
       expect(bad.headers['content-type']).toBe(PROBLEM_JSON);
-      expect(bad.body).toEqual({ type: problemType('malformed-url'), title: 'Malformed url', status: 400, detail: 'the path is not a valid URL (a malformed %-escape)', errors: [{ field: '(path)', message: 'the path is not a valid URL (a malformed %-escape)' }] });
+      expect(bad.body).toEqual({ type: problemType('malformed-url'), title: 'Malformed URL', status: 400, detail: 'the path is not a valid URL (a malformed %-escape)', errors: [{ field: '(path)', message: 'the path is not a valid URL (a malformed %-escape)' }] });
       const long = await t.http().get(`/norms/${'n'.repeat(101)}`).set('Authorization', `Bearer ${CLERK_TOKEN}`).expect(414);
       expect(long.headers['content-type']).toBe(PROBLEM_JSON);
       expect(long.body).toMatchObject({ type: problemType('uri-too-long'), status: 414 });

@@ -44,9 +44,12 @@ export interface ProblemDetails {
   readonly [extension: string]: unknown;
 }
 
-/** "no-consensus" → "No consensus": one title per type, as RFC 9457 asks. */
+/** Words of a type written as a reader writes them in a title. */
+const ACRONYMS: Readonly<Record<string, string>> = { json: 'JSON', url: 'URL', cbm: 'CBM', id: 'ID' };
+
+/** "no-consensus" → "No consensus", "malformed-json" → "Malformed JSON": one title per type, as RFC 9457 asks. */
 export const titleOf = (code: string): string => {
-  const words = code.replace(/-/g, ' ');
+  const words = code.split('-').map((word) => ACRONYMS[word] ?? word).join(' ');
   return words.charAt(0).toUpperCase() + words.slice(1);
 };
 
