@@ -69,7 +69,7 @@ export class TokenRegistry {
     announce(
       [
         '',
-        `norms-ledger: no tokens were configured, so one per role was made. They are shown ONCE; only their SHA-256 is kept in ${made.path}.`,
+        `no tokens were configured, so one per role was made. They are shown ONCE; only their SHA-256 is kept in ${made.path}.`,
         ...made.tokens.map(({ role, token }) => `  ${role.padEnd(7)} ${token}`),
         'Send one as "Authorization: Bearer <token>". Lost them? Stop the server, delete that file and start again.',
         '',

@@ -40,6 +40,9 @@ describe('every line a running server prints', () => {
     await ledger.server.stop();
     const lines = ledger.server.log.split('\n').filter((line) => line !== '');
     expect(lines.filter((line) => /LOG \[Tokens\] +(clerk|auditor|viewer) +nlt_/.test(line))).toHaveLength(3);
+    expect(lines).toContainEqual(expect.stringMatching(/LOG \[Tokens\] no tokens were configured, so one per role was made\. They are shown ONCE;/));
+    // `norms-ledger: …` is the unstamped line of a failed start (README), never inside a log line.
+    expect(lines.filter((line) => line.includes('] norms-ledger: '))).toEqual([]);
     expect(lines.filter((line) => line.includes('[SigningKey]'))).toEqual([
       expect.stringMatching(/^\[Nest\] \d+ {2}- \S+Z +LOG \[SigningKey\] created the signing key \S+signing-key\.pem \(key [0-9a-f]{16}\): keep a copy; the checkpoints it signs verify only with it$/),
     ]);
