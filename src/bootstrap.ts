@@ -13,6 +13,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { type AppConfig, publicTokenWarning, shortTokenWarning } from './config/app-config.js';
 import { AppModule } from './app.module.js';
+import { SIGNING_KEY_NOTICES, type SigningKeyNotice } from './audit/audit.module.js';
 import { checkSigningKeyFile } from './audit/infrastructure/signing-key.js';
 import { policyOf } from './auth/route-policy.js';
 import { applySecurity } from './auth/security.js';
@@ -173,6 +174,7 @@ export const serve = async (config: AppConfig): Promise<string> => {
     unmarkStarting();
     throw error;
   }
+  for (const notice of app.get<SigningKeyNotice[]>(SIGNING_KEY_NOTICES)) process.stdout.write(serverLine(config, notice.level, 'SigningKey', notice.text));
   new Logger('Tokens').log(tokenSourceLine(config, app.get(TokenRegistry)));
   let url: string;
   try {

@@ -58,7 +58,7 @@ export class LedgerLogger extends ConsoleLogger {
 
 /**
  * A line the server prints itself, at every LOG_LEVEL (where it listens, a warning about its
- * tokens, the first-start tokens), in the form of Nest's lines: the same prefix, UTC stamp, level
+ * tokens, the first-start tokens, the signing key made on a first start), in the form of Nest's lines: the same prefix, UTC stamp, level
  * and context, so a log reads and parses as one.
  */
 export const serverLine = (config: Pick<AppConfig, 'noColor'>, level: 'log' | 'warn', context: string, message: string): string =>
