@@ -3,10 +3,13 @@
 // limits off), next to a bare NestJS/Fastify app with the same DTO and global validation pipe and no
 // store (bench/http/bare-server.mjs), both measured in the same run with autocannon in this process.
 //
-//   node --expose-gc bench/http-positions.bench.mjs [--quick] [--runs=N] [--seconds=S] [--profile] [--synchronous=NORMAL]
+//   node --expose-gc bench/http-positions.bench.mjs [--quick] [--runs=N] [--seconds=S] [--profile] [--no-floor] [--synchronous=NORMAL]
 //
 // --profile profiles the ledger's main thread during the measured runs (bench/http/profiled-main.mjs)
 // and prints where its CPU time went; the .cpuprofile stays in data/ for Chrome DevTools.
+// Each run also measures a floor (--no-floor skips it): the bare app whose route seals the event and
+// durably appends it to the ledger's own SQLite store, and does nothing else (bench/http/floor-server.mjs).
+// It prices durability and the hash chain alone, which no ledger can go below, next to the target's 0.6×.
 // bench/http/command-path.mjs measures the same command without HTTP (through the command bus).
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +21,7 @@ const flags = parseArgs();
 const extra = process.argv.slice(2);
 const secondsFlag = extra.find((arg) => arg.startsWith('--seconds='));
 const profile = extra.includes('--profile');
+const floor = !extra.includes('--no-floor');
 // Diagnosis only (what the fsync costs): the targets are defined for FULL.
 const synchronous = extra.find((arg) => arg.startsWith('--synchronous='))?.slice('--synchronous='.length) ?? 'FULL';
 if (!['FULL', 'NORMAL'].includes(synchronous)) throw new RangeError('--synchronous must be FULL or NORMAL');
@@ -37,6 +41,7 @@ if (!(Number.isFinite(SECONDS) && SECONDS > 0)) throw new RangeError('--seconds 
 const { dir } = makeTempDir('http');
 const ledgerPort = await freePort();
 const barePort = await freePort();
+const floorPort = floor ? await freePort() : undefined;
 const ledgerEnv = {
   ...process.env,
   PORT: String(ledgerPort),
@@ -63,10 +68,14 @@ if (profile) {
 console.log(`# POST /norms/:id/positions over ${NORMS} norms, ${CONNECTIONS} connections, ${SECONDS} s per measurement, ${runs} runs${flags.quick ? ' (--quick)' : ''}`);
 console.log(`# ledger: node ${profile ? 'dist/main.js with an IPC-driven CPU profiler (bench/http/profiled-main.mjs)' : 'dist/main.js'}, SQLite WAL synchronous=${synchronous}${synchronous === 'FULL' ? '' : ' (DIAGNOSIS ONLY: the targets are for FULL)'} in ${dir}, clerk token, rate limits off`);
 console.log('# baseline: bare NestJS + Fastify, StatePositionDto + LedgerValidationPipe, 201, no store/auth (bench/http/bare-server.mjs)');
+if (floor) console.log(`# floor: the baseline app whose route also seals the event (JCS + SHA-256 chain) and appends it to SqliteEventStore, WAL synchronous=${synchronous}; nothing else (bench/http/floor-server.mjs)`);
 console.log(`# client: autocannon in this process; load average at start ${load()}`);
 
 const ledger = await startServer('ledger', ledgerArgs, ledgerEnv, { ipc: profile });
 const bare = await startServer('bare', [join(REPO_ROOT, 'bench/http/bare-server.mjs')], { ...process.env, PORT: String(barePort) });
+const floorServer = floor
+  ? await startServer('floor', [join(REPO_ROOT, 'bench/http/floor-server.mjs')], { ...process.env, PORT: String(floorPort), DATA_DIR: dir, SYNCHRONOUS: synchronous })
+  : undefined;
 
 const ledgerBase = `http://127.0.0.1:${ledgerPort}`;
 const normId = (i) => `n-${String(i).padStart(4, '0')}`;
@@ -102,7 +111,9 @@ const nextPosition = () => {
 const targets = {
   ledger: { url: ledgerBase, pid: ledger.pid, headers: { authorization: `Bearer ${TOKEN}` } },
   bare: { url: `http://127.0.0.1:${barePort}`, pid: bare.pid, headers: { authorization: `Bearer ${TOKEN}` } },
+  ...(floor ? { floor: { url: `http://127.0.0.1:${floorPort}`, pid: floorServer.pid, headers: { authorization: `Bearer ${TOKEN}` } } } : {}),
 };
+const sides = floor ? ['bare', 'floor', 'ledger'] : ['bare', 'ledger'];
 const measure = async (key, seconds) => {
   const account = cpuAccount(targets[key].pid);
   const result = await hammer({ url: targets[key].url, connections: CONNECTIONS, seconds, headers: targets[key].headers, nextRequest: nextPosition });
@@ -118,23 +129,28 @@ try {
   const seeded = await seed();
   console.log(`# seeded 1 track, 2 parties, 1 held session, ${NORMS} norms through the API in ${seeded.toFixed(1)} s`);
 
-  for (const key of ['bare', 'ledger']) {
+  for (const key of sides) {
     const warm = await measure(key, WARMUP_SECONDS);
     console.log(`  warm-up ${key}: ${describe(warm)}`);
   }
 
   if (profile) await ledger.request({ type: 'profile-start' }, 'profile-started');
-  const results = { bare: [], ledger: [], ratio: [], cpuRatio: [] };
+  const results = { bare: [], floor: [], ledger: [], ratio: [], floorRatio: [], cpuRatio: [] };
   for (let run = 0; run < runs; run++) {
     // Alternate the order so that a slow phase of the machine does not always hit the same side.
-    const order = run % 2 === 0 ? ['bare', 'ledger'] : ['ledger', 'bare'];
+    const order = run % 2 === 0 ? sides : [...sides].reverse();
     const perRun = {};
     for (const key of order) perRun[key] = await measure(key, SECONDS);
     results.bare.push(perRun.bare);
     results.ledger.push(perRun.ledger);
     results.ratio.push(perRun.ledger.rps / perRun.bare.rps);
     results.cpuRatio.push(perRun.bare.cpuMsPerRequest / perRun.ledger.cpuMsPerRequest);
+    if (floor) {
+      results.floor.push(perRun.floor);
+      results.floorRatio.push(perRun.floor.rps / perRun.bare.rps);
+    }
     console.log(`  run ${run + 1}: bare    ${describe(perRun.bare)}`);
+    if (floor) console.log(`  run ${run + 1}: floor   ${describe(perRun.floor)}`);
     console.log(`  run ${run + 1}: ledger  ${describe(perRun.ledger)}`);
   }
   if (profile) await ledger.request({ type: 'profile-stop', file: join(profileDir, 'ledger-main.cpuprofile') }, 'profile-written');
@@ -157,6 +173,7 @@ try {
     ['', 'median req/s', 'p50 ms', 'p99 ms', 'non-2xx+err', 'server CPU ms/req', 'server cores', 'others cores', 'ratio', 'target', 'per run (req/s)'],
     [
       row('bare NestJS + validation', results.bare, '', '', ''),
+      ...(floor ? [row('floor: + sealed durable append', results.floor, `${median(results.floorRatio).toFixed(2)}×`, 'none (diagnosis)')] : []),
       row('ledger POST positions', results.ledger, `${median(results.ratio).toFixed(2)}×`, `≥ ${TARGET_RATIO}×, p99 < ${TARGET_P99_MS} ms`),
     ],
   );
@@ -179,7 +196,7 @@ try {
   console.error(`bench failed: ${error.stack ?? error}\nledger output:\n${ledger.output()}`);
   exitCode = 2;
 } finally {
-  await Promise.all([ledger.stop(), bare.stop()]);
+  await Promise.all([ledger.stop(), bare.stop(), ...(floorServer ? [floorServer.stop()] : [])]);
 }
 
 if (profileDir) {
