@@ -113,7 +113,8 @@ const untrustedSigner = async (store: EventStore, signer: PublicKeyInfo, keys: r
   return undefined;
 };
 
-const damaged = (report: VerificationReport): ConflictError => {
+/** Why a ledger that does not verify gets no checkpoint (also said by the CLI before it makes a first key). */
+export const ledgerDamaged = (report: VerificationReport): ConflictError => {
   const count = problemCountOf(report);
   return new ConflictError(
     'ledger-damaged',
@@ -136,7 +137,7 @@ export const issueCheckpoint = async (deps: CheckpointDeps, context: CommandCont
   const untrusted = await untrustedSigner(deps.store, deps.signer.publicKey, keys);
   if (untrusted !== undefined) throw untrusted;
   const report = await verifyStore(deps.store, keys);
-  if (!report.ok) throw damaged(report);
+  if (!report.ok) throw ledgerDamaged(report);
   for (let attempt = 1; ; attempt++) {
     const tree = await computeLedgerTree(deps.store, verifiedUpTo);
     // Signed no earlier than the events it covers, even on a clock stepped back (see transaction-time.ts).

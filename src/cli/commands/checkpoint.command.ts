@@ -3,12 +3,10 @@ import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { Command } from 'commander';
 import type { AppConfig } from '../../config/app-config.js';
-import { issueCheckpoint } from '../../audit/application/issue-checkpoint.command.js';
+import { issueCheckpoint, ledgerDamaged } from '../../audit/application/issue-checkpoint.command.js';
 import { verifyStore } from '../../audit/application/verify-ledger.query.js';
-import { describeProblem, problemCountOf } from '../../audit/domain/verifier.js';
 import { defaultSigningKeyFile, knownPublicKeys, lastCheckpointKeyId, signingKeyFor, trustedPublicKeys } from '../../audit/infrastructure/signing-key.js';
 import type { EventStore } from '../../shared/event-store/event-store.port.js';
-import { plural } from '../../shared/plural.js';
 import { randomIds, systemClock } from '../../shared/event-store/clock.js';
 import { type CliIo, configOrExit, EXIT_OK, fail, processIo } from '../cli-io.js';
 import { closeStore, openExistingStore } from '../cli-store.js';
@@ -28,12 +26,10 @@ const operator = (): string => {
  * so what verify finds in it depends on no key of its own. This costs a second verification, once
  * in a ledger's life: its first checkpoint, when no server, export or import made the key before.
  */
-const refusalBeforeTheKeyIsMade = async (config: AppConfig, store: EventStore): Promise<string | undefined> => {
+const refusalBeforeTheKeyIsMade = async (config: AppConfig, store: EventStore): Promise<Error | undefined> => {
   if (config.signingKeyFile !== undefined || existsSync(defaultSigningKeyFile(config)) || (await lastCheckpointKeyId(store)) !== undefined) return undefined;
   const report = await verifyStore(store, knownPublicKeys(config));
-  if (report.ok) return undefined;
-  // As issueCheckpoint words it once it holds a key.
-  return `cannot issue a checkpoint: verify finds ${plural(problemCountOf(report), 'problem')} in the ledger, the first: ${describeProblem(report.problems[0]!)}; run verify for the full report`;
+  return report.ok ? undefined : ledgerDamaged(report);
 };
 
 /** `norms-ledger checkpoint`: verifies the ledger, then signs it as it stands, also when nothing changed since the last checkpoint. */
@@ -46,7 +42,7 @@ export const runCheckpoint = async (config: AppConfig, io: CliIo = processIo): P
   }
   try {
     const refusal = await refusalBeforeTheKeyIsMade(config, store);
-    if (refusal !== undefined) return fail(io, 'checkpoint', new Error(refusal));
+    if (refusal !== undefined) return fail(io, 'checkpoint', refusal);
     const signer = await signingKeyFor(config, store, (line) => io.err.write(`norms-ledger checkpoint: ${line}\n`));
     const result = await issueCheckpoint({ store, clock: systemClock, ids: randomIds, signer, trustedKeys: trustedPublicKeys(config, signer) }, { principal: operator(), correlationId: randomUUID() });
     const { checkpoint } = result;
