@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { cpuMeter, fmt, gc, importDist, load, makeTempDir, median, parseArgs, printTable } from './lib/bench-kit.mjs';
-import { ensureStore, sessionDates } from './read-models/generate.mjs';
+import { ensureStore, rawScan, sessionDates } from './read-models/generate.mjs';
 
 const flags = parseArgs();
 const eventsArg = process.argv.find((arg) => arg.startsWith('--events='));
@@ -45,23 +45,10 @@ console.log(store.generated ? `# generated ${store.file} in ${store.seconds.toFi
 /** The baseline: one statement over the whole log, raw rows, both JSON columns parsed, a trivial fold. */
 const measureRaw = () => {
   const db = new Database(store.file, { readonly: true });
-  const scan = db.prepare('SELECT position, stream_id, revision, event_id, type, data, metadata FROM events ORDER BY position').raw();
   gc();
   const cpu = process.cpuUsage();
   const started = process.hrtime.bigint();
-  const streams = new Map();
-  let count = 0;
-  for (const row of scan.iterate()) {
-    const data = JSON.parse(row[5]);
-    const metadata = JSON.parse(row[6]);
-    const state = streams.get(row[1]);
-    if (state === undefined) streams.set(row[1], { n: 1, last: metadata.effectiveOn, keys: Object.keys(data).length });
-    else {
-      state.n++;
-      if (metadata.effectiveOn > state.last) state.last = metadata.effectiveOn;
-    }
-    count++;
-  }
+  const count = rawScan(db);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const used = process.cpuUsage(cpu);
   db.close();

@@ -1,6 +1,6 @@
 // Diagnosis for issue 4 item 7(a) (not a target, so not a *.bench.mjs): the floor of a rebuild that
 // keeps a bitemporal index of one row per event, on one thread. It scans the 1M-event bench store as
-// the baseline does (raw rows, both JSON columns parsed, a trivial fold) and writes one versions row
+// the baseline does (rawScan: raw rows, both JSON columns parsed, a trivial fold) and writes one versions row
 // per event (stream, effective date, recorded time, "known to", and the event's own data JSON standing
 // in for a state, so no fold and no serialisation), in 10,000-row transactions, journal and sync off:
 //   - heap:     no index (a table nothing can be asked of);
@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { fmt } from '../lib/bench-kit.mjs';
-import { ensureStore } from './generate.mjs';
+import { ensureStore, rawScan } from './generate.mjs';
 
 const eventsArg = process.argv.find((arg) => arg.startsWith('--events='));
 const EVENTS = eventsArg ? Number(eventsArg.slice('--events='.length)) : 1_000_000;
@@ -23,10 +23,11 @@ const store = await ensureStore(EVENTS, (line) => console.log(line));
 const dir = mkdtempSync(join(tmpdir(), 'norms-bench-rebuild-floor-'));
 
 const KEY = 'stream_id, effective_from, known_from';
+const COLUMNS = 'stream_id TEXT NOT NULL, effective_from TEXT NOT NULL, known_from TEXT NOT NULL, known_to TEXT NOT NULL, state TEXT NOT NULL';
 const variants = {
-  heap: { table: 'stream_id TEXT NOT NULL, effective_from TEXT NOT NULL, known_from TEXT NOT NULL, known_to TEXT NOT NULL, state TEXT NOT NULL', after: undefined },
-  key: { table: `stream_id TEXT NOT NULL, effective_from TEXT NOT NULL, known_from TEXT NOT NULL, known_to TEXT NOT NULL, state TEXT NOT NULL, PRIMARY KEY (${KEY})) WITHOUT ROWID`, after: undefined },
-  deferred: { table: 'stream_id TEXT NOT NULL, effective_from TEXT NOT NULL, known_from TEXT NOT NULL, known_to TEXT NOT NULL, state TEXT NOT NULL', after: `CREATE INDEX versions_key ON versions (${KEY})` },
+  heap: { table: `(${COLUMNS})` },
+  key: { table: `(${COLUMNS}, PRIMARY KEY (${KEY})) WITHOUT ROWID` },
+  deferred: { table: `(${COLUMNS})`, after: `CREATE INDEX versions_key ON versions (${KEY})` },
 };
 
 const measure = (name) => {
@@ -35,26 +36,15 @@ const measure = (name) => {
   const out = new Database(join(dir, `${name}-${Date.now()}.sqlite`));
   out.pragma('journal_mode = OFF');
   out.pragma('synchronous = OFF');
-  out.exec(`CREATE TABLE versions (${table}${table.endsWith('WITHOUT ROWID') ? '' : ')'}`);
+  out.exec(`CREATE TABLE versions ${table}`);
   const insert = out.prepare('INSERT OR REPLACE INTO versions VALUES (?, ?, ?, ?, ?)');
-  const scan = source.prepare('SELECT position, stream_id, revision, event_id, type, data, metadata FROM events ORDER BY position').raw();
   const cpu = process.cpuUsage();
   const started = process.hrtime.bigint();
-  const streams = new Map();
-  let count = 0;
   out.exec('BEGIN');
-  for (const row of scan.iterate()) {
-    const data = JSON.parse(row[5]);
-    const metadata = JSON.parse(row[6]);
-    const state = streams.get(row[1]);
-    if (state === undefined) streams.set(row[1], { n: 1, last: metadata.effectiveOn, keys: Object.keys(data).length });
-    else {
-      state.n++;
-      if (metadata.effectiveOn > state.last) state.last = metadata.effectiveOn;
-    }
+  const count = rawScan(source, (row, metadata, n) => {
     insert.run(row[1], metadata.effectiveOn, metadata.recordedAt, '9999-12-31T23:59:59.999Z', row[5]);
-    if (++count % 10_000 === 0) out.exec('COMMIT; BEGIN');
-  }
+    if (n % 10_000 === 0) out.exec('COMMIT; BEGIN');
+  });
   out.exec('COMMIT');
   if (after !== undefined) out.exec(after);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;

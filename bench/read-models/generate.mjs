@@ -232,3 +232,27 @@ export const ensureStore = async (events, log = console.log) => {
   publishPartial(partial, file);
   return { file, generated: true, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
 };
+
+/**
+ * The baseline's pass over a store: one statement over the whole log in order, raw rows, both JSON
+ * columns parsed, a trivial fold (count and last effective date per stream). `each` is also given
+ * every row with its parsed metadata (the rebuild floor writes from it). Returns the events read.
+ */
+export const rawScan = (db, each) => {
+  const scan = db.prepare('SELECT position, stream_id, revision, event_id, type, data, metadata FROM events ORDER BY position').raw();
+  const streams = new Map();
+  let count = 0;
+  for (const row of scan.iterate()) {
+    const data = JSON.parse(row[5]);
+    const metadata = JSON.parse(row[6]);
+    const state = streams.get(row[1]);
+    if (state === undefined) streams.set(row[1], { n: 1, last: metadata.effectiveOn, keys: Object.keys(data).length });
+    else {
+      state.n++;
+      if (metadata.effectiveOn > state.last) state.last = metadata.effectiveOn;
+    }
+    count++;
+    each?.(row, metadata, count);
+  }
+  return count;
+};
