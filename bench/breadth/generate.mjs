@@ -10,10 +10,9 @@
 // deciders, hashing and append as POST over HTTP), with the demo clock moved to the day each action
 // is recorded, so recordedAt tells the story. The event store (SQLite) is cached under os.tmpdir()
 // keyed by GENERATOR_VERSION and the scale: only the first run pays for it.
-import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { addDays, importDist, publishPartial, rng, startPartial } from '../lib/bench-kit.mjs';
+import { addDays, cachedStore, importDist, rng } from '../lib/bench-kit.mjs';
 
 export const GENERATOR_VERSION = 2;
 export const TRACK_ID = 'osce-ict-wg';
@@ -300,11 +299,9 @@ export const lastRecordedDay = (scaleName) => addDays(sessionDate(SCALES[scaleNa
  * product writes it: a demo context (write side only) on a SQLite store, the demo clock moved to
  * each step's day.
  */
-export const ensureBreadthStore = async (scaleName, log = console.log) => {
-  const file = storeFileFor(scaleName);
-  if (existsSync(file)) return { file, generated: false, seconds: 0 };
-  const started = process.hrtime.bigint();
-  const partial = startPartial(file);
+export const ensureBreadthStore = (scaleName, log = console.log) => cachedStore(storeFileFor(scaleName), (partial) => writeBreadthStore(partial, scaleName, log));
+
+const writeBreadthStore = async (partial, scaleName, log) => {
   const { SqliteEventStore } = await importDist('infrastructure/sqlite/sqlite-event-store.js');
   const { createDemoContext, DemoClock } = await importDist('demo/demo.module.js');
   const { loadDemo } = await importDist('demo/demo-loader.js');
@@ -328,6 +325,5 @@ export const ensureBreadthStore = async (scaleName, log = console.log) => {
   });
   await context.close();
   clearInterval(keepAlive);
-  publishPartial(partial, file);
-  return { file, generated: true, seconds: Number(process.hrtime.bigint() - started) / 1e9, commands: report.commands, events: report.events };
+  return { commands: report.commands, events: report.events };
 };

@@ -177,17 +177,18 @@ export const rng = (seed) => () => {
 export const addDays = (day, n) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 /**
- * A generated store is written to `<file>.partial` (returned, emptied of any earlier attempt) and
- * moved into place by publishPartial once complete, so an interrupted generation is never reused.
+ * A generated store, cached at `file`: reused as it is when it exists, else written by
+ * `write(partial)` to `<file>.partial` (emptied of any earlier attempt) and moved into place once
+ * `write` has closed it, so an interrupted generation is never reused. Returns
+ * {file, generated, seconds} and whatever `write` returns.
  */
-export const startPartial = (file) => {
+export const cachedStore = async (file, write) => {
+  if (existsSync(file)) return { file, generated: false, seconds: 0 };
+  const started = process.hrtime.bigint();
   const partial = `${file}.partial`;
   for (const suffix of ['', '-wal', '-shm']) rmSync(partial + suffix, { force: true });
-  return partial;
-};
-
-/** Moves a complete, closed `<file>.partial` (startPartial) to `file`. */
-export const publishPartial = (partial, file) => {
+  const extra = await write(partial);
   for (const suffix of ['-wal', '-shm']) rmSync(partial + suffix, { force: true });
   renameSync(partial, file);
+  return { file, generated: true, seconds: Number(process.hrtime.bigint() - started) / 1e9, ...extra };
 };

@@ -8,10 +8,9 @@
 // file is cached under os.tmpdir() keyed by GENERATOR_VERSION and the event count, so only the
 // first run pays for it.
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { addDays, closeStore, importDist, publishPartial, rng, startPartial } from '../lib/bench-kit.mjs';
+import { addDays, cachedStore, closeStore, importDist, rng } from '../lib/bench-kit.mjs';
 
 export const GENERATOR_VERSION = 4;
 export const TRACK_COUNT = 20;
@@ -35,11 +34,9 @@ export const trackIds = Array.from({ length: TRACK_COUNT }, (_, i) => `t${String
  * Generates (or reuses) the store; returns its path. `subjectsPerTrack` scales with the event
  * count (500 at 1M), so the quick store has the same shape, ten times smaller.
  */
-export const ensureStore = async (events, log = console.log) => {
-  const file = storeFileFor(events);
-  if (existsSync(file)) return { file, generated: false, seconds: 0 };
-  const started = process.hrtime.bigint();
-  const partial = startPartial(file);
+export const ensureStore = (events, log = console.log) => cachedStore(storeFileFor(events), (partial) => writeStore(partial, events, log));
+
+const writeStore = async (partial, events, log) => {
   const { SqliteEventStore } = await importDist('infrastructure/sqlite/sqlite-event-store.js');
   const { computeEventHash, GENESIS_HASH } = await importDist('shared/event-store/envelope.js');
   const store = new SqliteEventStore({ file: partial });
@@ -229,8 +226,6 @@ export const ensureStore = async (events, log = console.log) => {
   if (buffer.length > 0) flush();
   db.pragma('wal_checkpoint(TRUNCATE)');
   await closeStore(store);
-  publishPartial(partial, file);
-  return { file, generated: true, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
 };
 
 /**
