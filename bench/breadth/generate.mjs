@@ -12,7 +12,7 @@
 // keyed by GENERATOR_VERSION and the scale: only the first run pays for it.
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { addDays, cachedStore, importDist, rng } from '../lib/bench-kit.mjs';
+import { addDays, cachedStore, drawing, importDist, rng } from '../lib/bench-kit.mjs';
 
 export const GENERATOR_VERSION = 2;
 export const TRACK_ID = 'osce-ict-wg';
@@ -47,13 +47,8 @@ export const storeFileFor = (scale) => join(tmpdir(), `norms-bench-breadth-v${GE
 export const breadthSteps = (scaleName) => {
   const scale = SCALES[scaleName];
   const random = rng(20261128);
-  const pick = (list) => list[Math.floor(random() * list.length)];
-  const text = (min, max) => {
-    const n = min + Math.floor(random() * (max - min));
-    const out = [];
-    for (let i = 0; i < n; i++) out.push(pick(WORDS));
-    return `[Synthetic] ${out.join(' ')}`;
-  };
+  const { pick, words } = drawing(random, WORDS);
+  const text = (min, max) => `[Synthetic] ${words(min, max)}`;
   const sample = (list, n) => {
     const copy = [...list];
     for (let i = copy.length - 1; i > 0; i--) {

@@ -173,6 +173,18 @@ export const rng = (seed) => () => {
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 };
 
+/** Draws from `random` (rng): `pick`, one item of a list; `words`, min to max - 1 words of `vocabulary`, space-separated. */
+export const drawing = (random, vocabulary) => {
+  const pick = (list) => list[Math.floor(random() * list.length)];
+  const words = (min, max) => {
+    const n = min + Math.floor(random() * (max - min));
+    const out = [];
+    for (let i = 0; i < n; i++) out.push(pick(vocabulary));
+    return out.join(' ');
+  };
+  return { pick, words };
+};
+
 /** The day `n` days after `day` (YYYY-MM-DD). */
 export const addDays = (day, n) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 

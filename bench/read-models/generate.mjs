@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { addDays, cachedStore, closeStore, importDist, rng } from '../lib/bench-kit.mjs';
+import { addDays, cachedStore, closeStore, drawing, importDist, rng } from '../lib/bench-kit.mjs';
 
 export const GENERATOR_VERSION = 4;
 export const TRACK_COUNT = 20;
@@ -44,13 +44,7 @@ const writeStore = async (partial, events, log) => {
   db.pragma('synchronous = OFF');
   const insert = db.prepare('INSERT INTO events (stream_id, revision, event_id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)');
   const random = rng(20260201);
-  const pick = (list) => list[Math.floor(random() * list.length)];
-  const text = (min, max) => {
-    const n = min + Math.floor(random() * (max - min));
-    const out = [];
-    for (let i = 0; i < n; i++) out.push(pick(WORDS));
-    return out.join(' ');
-  };
+  const { pick, words: text } = drawing(random, WORDS);
 
   const heads = new Map();
   let buffer = [];
